@@ -1,0 +1,52 @@
+"""`kiosk` command line. Each area registers its own sub-commands from a module in kiosk/commands/."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+
+from kiosk.errors import KioskError
+
+# Modules exposing `register(subparsers)`; each adds its commands and sets `func(args) -> int`.
+COMMAND_MODULES = [
+    "kiosk.commands.models",
+    "kiosk.commands.kb",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="政务大厅数智人 — offline government service kiosk")
+    parser.add_argument("--config", help="deployment config file (default: $KIOSK_CONFIG or ./kiosk.yaml)")
+    parser.add_argument("--kb", help="knowledge-base directory (default: $KIOSK_KB or <data_dir>/kb)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except KioskError as exc:
+        print(f"error: {exc.message} ({exc.stage}/{exc.code})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,233 @@
+"""Typed, dependency-free models and events shared by every stage, the UI, the logs and the benchmarks."""
+
+from __future__ import annotations
+
+import enum
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# ---------------------------------------------------------------- knowledge base
+
+
+class DocumentStatus(str, enum.Enum):
+    ACTIVE = "active"
+    SUPERSEDED = "superseded"  # a newer version (same title, later effective date) exists
+    RETIRED = "retired"  # staff took it out of service; still listed
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved passage. `score` is the fused confidence in [0, 1] the answering stage gates on."""
+
+    text: str
+    score: float
+    source: str
+    title: str
+    article: str | None
+    doc_id: str
+    effective_date: str | None
+    chunk_id: str = ""
+    vector_score: float | None = None
+    lexical_score: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    id: str
+    question: str
+    answer: str
+    source: str = "FAQ"
+
+
+@dataclass(frozen=True)
+class FaqMatch:
+    entry: FaqEntry
+    score: float
+
+
+# ---------------------------------------------------------------- answering
+
+
+class AnswerMode(str, enum.Enum):
+    FAQ = "faq"
+    LLM = "llm"
+    REFUSAL = "refusal"
+    DEGRADED = "degraded"
+
+
+@dataclass(frozen=True)
+class Citation:
+    source: str
+    title: str
+    article: str | None
+
+    def label(self) -> str:
+        return f"《{self.title}》{self.article or ''}"
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class ChatOptions:
+    max_tokens: int = 256
+    temperature: float = 0.1
+    stop: tuple[str, ...] = ()
+
+
+@dataclass
+class AnswerTimings:
+    retrieve_s: float | None = None
+    first_token_s: float | None = None
+    total_s: float | None = None
+
+
+@dataclass
+class Answer:
+    answer: str
+    citations: list[Citation]
+    refused: bool
+    mode: AnswerMode
+    timings: AnswerTimings = field(default_factory=AnswerTimings)
+    hits: list[Hit] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "answer": self.answer,
+            "citations": [asdict(c) for c in self.citations],
+            "refused": self.refused,
+            "mode": self.mode.value,
+            "timings": asdict(self.timings),
+        }
+
+
+# ---------------------------------------------------------------- speech
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    duration_s: float
+    asr_s: float
+    language: str = "zh"
+    nothing_heard: bool = False
+
+
+@dataclass(frozen=True)
+class TimingMark:
+    """A unit of speech (phone, syllable or word) with its time span, for lip sync and subtitles."""
+
+    start_s: float
+    end_s: float
+    unit: str
+    viseme: str = ""
+
+
+@dataclass(frozen=True)
+class SpeechAudio:
+    """Mono float32 samples in [-1, 1]."""
+
+    samples: Any  # numpy.ndarray; typed loosely to keep this module dependency-free
+    sample_rate: int
+    text: str
+    engine: str
+    marks: tuple[TimingMark, ...] = ()
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / float(self.sample_rate)
+
+
+# ---------------------------------------------------------------- turn pipeline events
+
+
+class PipelineEventType(str, enum.Enum):
+    RUN_START = "run-start"
+    VAD_END = "vad-end"
+    ASR_START = "asr-start"
+    ASR_END = "asr-end"
+    RETRIEVE_END = "retrieve-end"
+    ANSWER_START = "answer-start"
+    ANSWER_PARTIAL = "answer-partial"
+    ANSWER_END = "answer-end"
+    TTS_START = "tts-start"
+    TTS_AUDIO = "tts-audio"
+    TTS_END = "tts-end"
+    ERROR = "error"
+    CANCELLED = "cancelled"
+    RUN_END = "run-end"
+
+
+@dataclass(frozen=True)
+class PipelineEvent:
+    """One thing that happened in a turn. Exactly one payload field is set for events that carry data."""
+
+    type: PipelineEventType
+    turn_id: str
+    t_s: float = field(default_factory=time.monotonic)
+    text: str | None = None  # ASR text, partial answer text, or sentence being spoken
+    transcript: Transcript | None = None
+    hits: tuple[Hit, ...] | None = None
+    answer: Answer | None = None
+    audio: SpeechAudio | None = None
+    error: dict[str, str] | None = None  # KioskError.to_dict()
+
+
+# ---------------------------------------------------------------- knowledge-base records
+
+
+class IngestStatus(str, enum.Enum):
+    ADDED = "added"
+    REPLACED = "replaced"  # same source re-ingested with new content: all old chunks replaced
+    UNCHANGED = "unchanged"  # same source, same content: nothing to do
+    DUPLICATE = "duplicate"  # same content already ingested under another name
+    FAQ = "faq"  # FAQ table imported
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    path: str
+    status: IngestStatus
+    doc_id: str | None = None
+    chunks: int = 0
+    message: str = ""
+    error_code: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "status": self.status.value}
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    source: str
+    title: str
+    status: DocumentStatus
+    chunks: int
+    effective_date: str | None
+    version: str
+    department: str | None
+    ingested_at: str
+    sha256: str
+    superseded_by: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "status": self.status.value}
+
+
+@dataclass(frozen=True)
+class ChunkInfo:
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str
+    article: str | None
+    chapter: str | None

@@ -1,0 +1,19 @@
+"""Citizens' words are personal data: mask identifiers before anything is logged or stored."""
+
+from __future__ import annotations
+
+import re
+
+# 18-digit resident ID (last char may be X) and legacy 15-digit IDs.
+_ID_CARD = re.compile(r"(?<![0-9A-Za-z])([1-9]\d{5})(\d{8}|\d{6})(\d{3}[0-9Xx]|\d{1})(?![0-9A-Za-z])")
+# Mainland mobile numbers (optionally +86 / spaced / dashed) and landlines like 021-12345678.
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
+
+
+def mask_personal_data(text: str) -> str:
+    """Replace ID-card and phone numbers with masked forms that keep only a short prefix."""
+    text = _ID_CARD.sub(lambda m: m.group(1)[:3] + "*" * (len(m.group(0)) - 3), text)
+    text = _MOBILE.sub(lambda m: m.group(1) + "*" * 8, text)
+    text = _LANDLINE.sub(lambda m: m.group(1) + "-" + "*" * len(m.group(2)), text)
+    return text

