@@ -1,0 +1,276 @@
+"""One conversational turn: audio or text in → transcript → streamed answer → sentence-by-sentence speech.
+
+The pipeline only composes a Transcriber, an Answerer and a Synthesizer and reports what happens as typed
+`PipelineEvent`s, so the kiosk page, the logs and the benchmarks read the same stream. Each turn runs as one
+asyncio task; `Turn.cancel()` (barge-in) cancels transcription, answer generation and synthesis in flight.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from kiosk.errors import AnswerError, KioskError, PipelineError, SpeechToTextError, TextToSpeechError
+from kiosk.models import (
+    Answer,
+    AnswerMode,
+    ChatMessage,
+    PipelineEvent,
+    PipelineEventType,
+    SpeechAudio,
+    Transcript,
+)
+from kiosk.privacy import mask_personal_data
+from kiosk.protocols import Synthesizer, Transcriber
+
+log = logging.getLogger(__name__)
+
+SENTENCE_ENDS = "。！？；!?;"
+CLOSING_MARKS = "”’」』）)"
+SOFT_BREAKS = "，、：,:"
+MAX_SENTENCE_CHARS = 60
+_MIN_SOFT_BREAK_AT = 12  # a soft break earlier than this would leave a uselessly short clip
+
+
+class Answerer(Protocol):
+    """Yields answer text pieces, then exactly one final `Answer`."""
+
+    def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[str | Answer]: ...
+
+
+@dataclass(frozen=True)
+class TurnRequest:
+    """What the citizen gave: typed text, or mono float32 audio at `sample_rate` after end of speech."""
+
+    text: str | None = None
+    audio: Any = None  # numpy.ndarray
+    sample_rate: int = 16000
+
+    def __post_init__(self) -> None:
+        if (self.text is None) == (self.audio is None):
+            raise PipelineError("bad-request", "a turn takes either text or audio, not both or neither")
+
+
+@dataclass(frozen=True)
+class FallbackTexts:
+    """What the kiosk says when a stage fails, so the citizen always gets a response."""
+
+    not_heard: str = "抱歉，我没有听清。请您再说一遍，或者在下方输入框里打字。"
+    no_answer: str = "抱歉，系统暂时无法回答这个问题。请到综合咨询窗口咨询工作人员，或拨打12345政务服务热线。"
+
+
+class SentenceSplitter:
+    """Cuts a streamed answer into speakable sentences: at 。！？； or, failing that, near MAX_SENTENCE_CHARS."""
+
+    def __init__(self, max_chars: int = MAX_SENTENCE_CHARS) -> None:
+        self._max_chars = max_chars
+        self._buffer = ""
+
+    def feed(self, piece: str) -> list[str]:
+        self._buffer += piece
+        sentences: list[str] = []
+        while (cut := self._next_cut()) is not None:
+            sentences.append(self._buffer[:cut])
+            self._buffer = self._buffer[cut:]
+        return [s.strip() for s in sentences if _speakable(s)]
+
+    def flush(self) -> list[str]:
+        rest, self._buffer = self._buffer, ""
+        return [rest.strip()] if _speakable(rest) else []
+
+    def _next_cut(self) -> int | None:
+        text = self._buffer
+        for i, ch in enumerate(text[: self._max_chars]):
+            if ch in SENTENCE_ENDS:
+                end = i + 1
+                while end < len(text) and text[end] in CLOSING_MARKS:
+                    end += 1
+                return end
+        if len(text) < self._max_chars:
+            return None
+        soft = max(text.rfind(ch, 0, self._max_chars) for ch in SOFT_BREAKS)
+        return soft + 1 if soft >= _MIN_SOFT_BREAK_AT else self._max_chars
+
+
+def _speakable(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+class Turn:
+    """A running turn. Iterate it for events (ending with RUN_END); `cancel()` is the barge-in."""
+
+    def __init__(self, turn_id: str, on_event: Callable[[PipelineEvent], None] | None) -> None:
+        self.turn_id = turn_id
+        self._events: asyncio.Queue[PipelineEvent] = asyncio.Queue()
+        self._on_event = on_event
+        self._task: asyncio.Task[None] | None = None
+
+    def emit(self, type_: PipelineEventType, **payload: Any) -> PipelineEvent:
+        event = PipelineEvent(type=type_, turn_id=self.turn_id, **payload)
+        self._events.put_nowait(event)
+        if self._on_event is not None:
+            self._on_event(event)
+        return event
+
+    def cancel(self) -> None:
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    @property
+    def done(self) -> bool:
+        return self._task is not None and self._task.done()
+
+    async def wait(self) -> None:
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(self._task)
+
+    def __aiter__(self) -> AsyncIterator[PipelineEvent]:
+        return self._iterate()
+
+    async def _iterate(self) -> AsyncIterator[PipelineEvent]:
+        while True:
+            event = await self._events.get()
+            yield event
+            if event.type is PipelineEventType.RUN_END:
+                return
+
+
+class TurnPipeline:
+    def __init__(
+        self,
+        transcriber: Transcriber | None,
+        answerer: Answerer,
+        synthesizer: Synthesizer | None,
+        fallback: FallbackTexts = FallbackTexts(),
+    ) -> None:
+        self.transcriber = transcriber
+        self.answerer = answerer
+        self.synthesizer = synthesizer
+        self.fallback = fallback
+
+    def start(
+        self,
+        request: TurnRequest,
+        history: Sequence[ChatMessage] = (),
+        on_event: Callable[[PipelineEvent], None] | None = None,
+    ) -> Turn:
+        """Start the turn as its own task (needs a running event loop) and return it at once."""
+        turn = Turn(uuid.uuid4().hex[:12], on_event)
+        turn._task = asyncio.get_running_loop().create_task(self._run(turn, request, list(history)))
+        return turn
+
+    async def _run(self, turn: Turn, request: TurnRequest, history: list[ChatMessage]) -> None:
+        turn.emit(PipelineEventType.RUN_START, text=request.text)
+        try:
+            question = request.text if request.text is not None else await self._transcribe(turn, request)
+            sentences: asyncio.Queue[str | None] = asyncio.Queue()
+            async with asyncio.TaskGroup() as group:
+                group.create_task(self._speak(turn, sentences))
+                if question is None:
+                    await self._say_fallback(turn, self.fallback.not_heard, sentences)
+                else:
+                    await self._answer(turn, question, history, sentences)
+        except asyncio.CancelledError:
+            turn.emit(PipelineEventType.CANCELLED)
+            raise
+        except Exception as exc:  # a bug, not a stage failure: still end the turn cleanly
+            log.exception("turn %s failed", turn.turn_id)
+            turn.emit(PipelineEventType.ERROR, error=_error_dict(exc, PipelineError, "turn-failed"))
+        finally:
+            turn.emit(PipelineEventType.RUN_END)
+
+    async def _transcribe(self, turn: Turn, request: TurnRequest) -> str | None:
+        """Return the question heard, or None (after an ERROR event) when nothing usable was heard."""
+        turn.emit(PipelineEventType.ASR_START)
+        try:
+            if self.transcriber is None:
+                raise SpeechToTextError("asr-unavailable", "speech recognition is not configured")
+            transcript: Transcript = await asyncio.to_thread(
+                self.transcriber.transcribe, request.audio, request.sample_rate
+            )
+        except Exception as exc:
+            turn.emit(PipelineEventType.ERROR, error=_error_dict(exc, SpeechToTextError, "asr-failed"))
+            return None
+        turn.emit(PipelineEventType.ASR_END, transcript=transcript, text=transcript.text)
+        if transcript.nothing_heard or not transcript.text.strip():
+            turn.emit(
+                PipelineEventType.ERROR,
+                error=SpeechToTextError("nothing-heard", "no speech was recognised; ask to repeat or type").to_dict(),
+            )
+            return None
+        return transcript.text.strip()
+
+    async def _answer(
+        self, turn: Turn, question: str, history: list[ChatMessage], sentences: asyncio.Queue[str | None]
+    ) -> None:
+        turn.emit(PipelineEventType.ANSWER_START, text=question)
+        splitter = SentenceSplitter()
+        final: Answer | None = None
+        streamed = ""
+        try:
+            async with contextlib.aclosing(self.answerer.stream(question, history)) as pieces:  # type: ignore[type-var]
+                async for piece in pieces:
+                    if isinstance(piece, Answer):
+                        final = piece
+                        continue
+                    streamed += piece
+                    turn.emit(PipelineEventType.ANSWER_PARTIAL, text=piece)
+                    for sentence in splitter.feed(piece):
+                        sentences.put_nowait(sentence)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            turn.emit(PipelineEventType.ERROR, error=_error_dict(exc, AnswerError, "answer-failed"))
+            if not streamed:
+                await self._say_fallback(turn, self.fallback.no_answer, sentences)
+                return
+        if final is None:  # the stream broke off or never produced its final record
+            final = Answer(answer=streamed or self.fallback.no_answer, citations=[], refused=False, mode=AnswerMode.DEGRADED)
+        # an answerer that returns its answer whole, without pieces, still gets spoken
+        unspoken = [] if streamed else splitter.feed(final.answer)
+        for sentence in unspoken + splitter.flush():
+            sentences.put_nowait(sentence)
+        sentences.put_nowait(None)
+        turn.emit(PipelineEventType.RETRIEVE_END, hits=tuple(final.hits))
+        turn.emit(PipelineEventType.ANSWER_END, answer=final, text=final.answer)
+
+    async def _say_fallback(self, turn: Turn, text: str, sentences: asyncio.Queue[str | None]) -> None:
+        answer = Answer(answer=text, citations=[], refused=True, mode=AnswerMode.DEGRADED)
+        sentences.put_nowait(text)
+        sentences.put_nowait(None)
+        turn.emit(PipelineEventType.ANSWER_END, answer=answer, text=text)
+
+    async def _speak(self, turn: Turn, sentences: asyncio.Queue[str | None]) -> None:
+        """Synthesise sentences in order as they arrive; after a TTS failure carry on with subtitles only."""
+        tts_down = self.synthesizer is None
+        started = False
+        while (sentence := await sentences.get()) is not None:
+            if not started:
+                turn.emit(PipelineEventType.TTS_START, text=sentence)
+                started = True
+            audio: SpeechAudio | None = None
+            if not tts_down:
+                try:
+                    audio = await self.synthesizer.synthesize(sentence)  # type: ignore[union-attr]
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    tts_down = True
+                    turn.emit(PipelineEventType.ERROR, error=_error_dict(exc, TextToSpeechError, "tts-failed"))
+            # audio None means: show this sentence as a subtitle only
+            turn.emit(PipelineEventType.TTS_AUDIO, text=sentence, audio=audio)
+        if started:
+            turn.emit(PipelineEventType.TTS_END)
+
+
+def _error_dict(exc: BaseException, fallback_type: type[KioskError], code: str) -> dict[str, str]:
+    if isinstance(exc, KioskError):
+        return exc.to_dict()
+    log.warning("%s stage failed: %s", fallback_type.stage, mask_personal_data(str(exc)))
+    return fallback_type(code, f"{type(exc).__name__}: {mask_personal_data(str(exc))}").to_dict()

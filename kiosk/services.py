@@ -1,0 +1,214 @@
+"""The engines one kiosk process uses, built lazily from config and kept for the life of the process.
+
+Tests inject fakes through the constructor; anything not injected is built on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.config import KioskConfig
+from kiosk.errors import KioskError
+from kiosk.models import TurnRecord
+from kiosk.pipeline import Answerer, FallbackTexts, TurnPipeline
+from kiosk.protocols import Synthesizer, Transcriber
+
+log = logging.getLogger(__name__)
+
+_UNSET: Any = object()
+
+
+class Services:
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        kb: Any = _UNSET,
+        answerer: Answerer | None = None,
+        transcriber: Transcriber | None = None,
+        synthesizer: Synthesizer | None = None,
+        elderly_synthesizer: Synthesizer | None = None,
+        store: Any = _UNSET,
+    ) -> None:
+        self.config = config
+        self._built: dict[str, Any] = {}
+        self._errors: dict[str, str] = {}
+        self._lock = threading.RLock()
+        injected = {
+            "kb": kb,
+            "answerer": answerer,
+            "transcriber": transcriber,
+            "synthesizer": synthesizer,
+            "elderly_synthesizer": elderly_synthesizer,
+            "store": store,
+        }
+        self._built.update({k: v for k, v in injected.items() if v is not None and v is not _UNSET})
+        if store is None:
+            self._built["store"] = None  # explicitly no store (tests)
+
+    # ------------------------------------------------------------ engines
+
+    @property
+    def kb(self) -> Any:
+        def build() -> Any:
+            from knowledge_base import open_knowledge_base
+
+            return open_knowledge_base(self.config)
+
+        return self._get("kb", build)
+
+    @property
+    def answerer(self) -> Answerer:
+        def build() -> Answerer:
+            from kiosk.answering import build_answerer
+
+            return build_answerer(self.config, self.kb)
+
+        return self._get("answerer", build)
+
+    @property
+    def transcriber(self) -> Transcriber:
+        def build() -> Transcriber:
+            from speech import build_transcriber
+
+            return build_transcriber(self.config)
+
+        return self._get("transcriber", build)
+
+    @property
+    def synthesizer(self) -> Synthesizer:
+        def build() -> Synthesizer:
+            from speech import build_synthesizer
+
+            return build_synthesizer(self.config)
+
+        return self._get("synthesizer", build)
+
+    @property
+    def elderly_synthesizer(self) -> Synthesizer:
+        """The same voice, slower (config.tts.elderly_speed)."""
+
+        def build() -> Synthesizer:
+            from speech import build_synthesizer
+
+            slower = self.config.model_copy(deep=True)
+            slower.tts.speed = self.config.tts.elderly_speed
+            return build_synthesizer(slower)
+
+        return self._get("elderly_synthesizer", build)
+
+    @property
+    def store(self) -> Any:
+        """The admin store (turn log, feedback, runtime settings), or None when it cannot be opened."""
+        if "store" not in self._built:
+            try:
+                from kiosk.store import Store
+
+                self._built["store"] = Store.open(self.config)
+            except Exception as exc:  # the kiosk must answer citizens even without its log
+                log.warning("store unavailable: %s", exc)
+                self._errors["store"] = str(exc)
+                self._built["store"] = None
+        return self._built["store"]
+
+    def _get(self, name: str, build: Callable[[], Any]) -> Any:
+        with self._lock:
+            if name not in self._built:
+                try:
+                    self._built[name] = build()
+                    self._errors.pop(name, None)
+                except Exception as exc:
+                    self._errors[name] = exc.message if isinstance(exc, KioskError) else f"{type(exc).__name__}: {exc}"
+                    raise
+            return self._built[name]
+
+    def _optional(self, name: str) -> Any:
+        """The engine, or None when it cannot be built (the pipeline then degrades around it)."""
+        try:
+            return getattr(self, name)
+        except Exception as exc:
+            log.warning("%s unavailable: %s", name, exc)
+            return None
+
+    # ------------------------------------------------------------ composition
+
+    def pipeline(self, elderly: bool = False) -> TurnPipeline:
+        key = "pipeline-elderly" if elderly else "pipeline"
+        with self._lock:
+            if key not in self._built:
+                synthesizer = self._optional("elderly_synthesizer" if elderly else "synthesizer")
+                window = self.config.answering.window_guidance
+                fallback = FallbackTexts(
+                    no_answer=f"抱歉，系统暂时无法回答这个问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
+                )
+                self._built[key] = TurnPipeline(self._optional("transcriber"), self.answerer, synthesizer, fallback)
+            return self._built[key]
+
+    def warm_up(self) -> None:
+        """Build every engine now so the first citizen does not wait for model loading."""
+        for name in ("kb", "answerer", "transcriber", "synthesizer"):
+            self._optional(name)
+
+    def effective_config(self) -> KioskConfig:
+        """The config with the admin panel's runtime settings applied (greeting, hot topics, …)."""
+        store = self.store
+        if store is None:
+            return self.config
+        try:
+            return store.effective_config(self.config)
+        except Exception as exc:
+            log.warning("runtime settings unavailable: %s", exc)
+            return self.config
+
+    # ------------------------------------------------------------ records
+
+    def record_turn(self, record: TurnRecord) -> None:
+        store = self.store
+        if store is not None:
+            try:
+                store.record_turn(record)
+            except Exception as exc:
+                log.warning("turn not recorded: %s", exc)
+
+    def record_feedback(self, turn_id: str, helpful: bool) -> None:
+        store = self.store
+        if store is not None:
+            try:
+                store.record_feedback(turn_id, helpful)
+            except Exception as exc:
+                log.warning("feedback not recorded: %s", exc)
+
+    # ------------------------------------------------------------ health
+
+    def health(self) -> list[dict[str, Any]]:
+        """One row per engine: engine, model, device/provider, status (ready|not-loaded|error), last_error."""
+        rows = []
+        for name in ("kb", "answerer", "transcriber", "synthesizer", "store"):
+            engine = self._built.get(name)
+            if name in self._errors:
+                status = "error"
+            elif engine is None:
+                status = "not-loaded" if name != "store" or "store" not in self._built else "off"
+            else:
+                status = "ready"
+            rows.append(
+                {
+                    "engine": name,
+                    "model": _describe(engine, ("model_name", "name", "model")),
+                    "device": _describe(engine, ("device", "provider", "providers")),
+                    "status": status,
+                    "last_error": self._errors.get(name),
+                }
+            )
+        return rows
+
+
+def _describe(engine: Any, attributes: tuple[str, ...]) -> str | None:
+    for attribute in attributes:
+        value = getattr(engine, attribute, None)
+        if value is not None and not callable(value):
+            return str(value)
+    return None

@@ -1,0 +1,124 @@
+"""One kiosk screen's conversation: bounded history, one turn at a time, and a reset after idle time."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+
+from kiosk.models import Answer, ChatMessage, PipelineEvent, PipelineEventType, Transcript
+from kiosk.pipeline import Turn, TurnPipeline, TurnRequest
+
+
+@dataclass
+class Exchange:
+    """What the screen shows for one turn: the question, the answer so far, and where it came from."""
+
+    turn_id: str
+    question: str = ""
+    answer_text: str = ""
+    answer: Answer | None = None
+    transcript: Transcript | None = None
+    errors: list[dict[str, str]] = field(default_factory=list)
+    events: list[PipelineEvent] = field(default_factory=list)
+    cancelled: bool = False
+    feedback: str | None = None  # "up" | "down"
+
+
+class KioskSession:
+    def __init__(
+        self,
+        pipeline_for: Callable[[bool], TurnPipeline],
+        history_turns: int,
+        idle_reset_s: float,
+        clock: Callable[[], float] = time.monotonic,
+        on_turn_end: Callable[[KioskSession, Exchange], None] | None = None,
+    ) -> None:
+        self._pipeline_for = pipeline_for
+        self._history_turns = history_turns
+        self.idle_reset_s = idle_reset_s
+        self._clock = clock
+        self._on_turn_end = on_turn_end
+        self.elderly = False
+        self.history: list[ChatMessage] = []
+        self.exchanges: list[Exchange] = []
+        self.current: Turn | None = None
+        self.last_activity = clock()
+        self.resets = 0
+
+    def touch(self) -> None:
+        self.last_activity = self._clock()
+
+    def is_idle(self) -> bool:
+        return self._clock() - self.last_activity >= self.idle_reset_s
+
+    def reset(self) -> None:
+        """The next citizen sees nothing of the last: cancel the turn, forget history and the screen."""
+        self.cancel_turn()
+        self.history.clear()
+        self.exchanges.clear()
+        self.elderly = False
+        self.resets += 1
+        self.touch()
+
+    def reset_if_idle(self) -> bool:
+        if self.is_idle():
+            self.reset()
+            return True
+        return False
+
+    def cancel_turn(self) -> None:
+        """Barge-in: stop the turn in flight (its events end with CANCELLED, RUN_END)."""
+        if self.current is not None:
+            self.current.cancel()
+
+    async def ask(self, request: TurnRequest) -> AsyncIterator[tuple[Exchange, PipelineEvent]]:
+        """Run one turn, cancelling any turn still in flight, and yield its events as they happen."""
+        self.reset_if_idle()
+        previous = self.current
+        self.cancel_turn()
+        if previous is not None:
+            await previous.wait()
+        self.touch()
+        turn = self._pipeline_for(self.elderly).start(request, self.history)
+        self.current = turn
+        exchange = Exchange(turn_id=turn.turn_id, question=request.text or "")
+        self.exchanges.append(exchange)
+        try:
+            async for event in turn:
+                self._apply(exchange, event)
+                yield exchange, event
+        finally:
+            if not turn.done:  # the consumer went away (page closed, request cancelled): stop the work too
+                turn.cancel()
+            self.touch()
+            if self.current is turn:
+                self.current = None
+
+    def _apply(self, exchange: Exchange, event: PipelineEvent) -> None:
+        exchange.events.append(event)
+        kind = event.type
+        if kind is PipelineEventType.ASR_END and event.transcript is not None:
+            exchange.transcript = event.transcript
+            exchange.question = event.transcript.text
+        elif kind is PipelineEventType.ANSWER_PARTIAL and event.text:
+            exchange.answer_text += event.text
+        elif kind is PipelineEventType.ANSWER_END and event.answer is not None:
+            exchange.answer = event.answer
+            exchange.answer_text = event.answer.answer
+            if exchange.question:
+                self._remember(exchange.question, event.answer.answer)
+        elif kind is PipelineEventType.ERROR and event.error is not None:
+            exchange.errors.append(event.error)
+        elif kind is PipelineEventType.CANCELLED:
+            exchange.cancelled = True
+        elif kind is PipelineEventType.RUN_END and self._on_turn_end is not None:
+            self._on_turn_end(self, exchange)
+
+    def _remember(self, question: str, answer: str) -> None:
+        self.history += [ChatMessage("user", question), ChatMessage("assistant", answer)]
+        keep = 2 * self._history_turns
+        self.history = self.history[-keep:] if keep else []
+
+    def latest_answered(self) -> Exchange | None:
+        return next((e for e in reversed(self.exchanges) if e.answer is not None), None)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import asyncio
+
+from kiosk.models import PipelineEventType as E
+from kiosk.pipeline import TurnPipeline, TurnRequest
+from kiosk.session import Exchange, KioskSession
+from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_session(answerer: FakeAnswerer, clock: Clock, history_turns: int = 2, **kw: object) -> KioskSession:
+    pipelines = {False: TurnPipeline(None, answerer, FakeSynthesizer()), True: TurnPipeline(None, answerer, None)}
+    return KioskSession(pipelines.__getitem__, history_turns=history_turns, idle_reset_s=90, clock=clock, **kw)  # type: ignore[arg-type]
+
+
+async def ask(session: KioskSession, text: str) -> Exchange:
+    exchange = None
+    async for exchange, _event in session.ask(TurnRequest(text=text)):
+        pass
+    assert exchange is not None
+    return exchange
+
+
+async def test_history_is_bounded_to_the_configured_turns() -> None:
+    answerer = FakeAnswerer(pieces=("答。",))
+    session = make_session(answerer, Clock(), history_turns=2)
+    for question in ("一", "二", "三"):
+        await ask(session, question)
+    assert [m.content for m in session.history if m.role == "user"] == ["二", "三"]
+    assert [m.content for m in answerer.seen_history[-1] if m.role == "user"] == ["一", "二"]
+
+
+async def test_idle_reset_clears_history_and_screen() -> None:
+    clock = Clock()
+    answerer = FakeAnswerer(pieces=("答。",))
+    session = make_session(answerer, clock)
+    await ask(session, "第一位市民的问题")
+    assert session.exchanges and session.history
+    clock.now += 89
+    assert not session.reset_if_idle()
+    clock.now += 2
+    assert session.is_idle()
+    await ask(session, "第二位市民的问题")
+    assert answerer.seen_history[-1] == [], "the next citizen must not inherit the last one's history"
+    assert [e.question for e in session.exchanges] == ["第二位市民的问题"]
+    assert session.resets == 1
+
+
+async def test_new_question_barges_in_on_the_turn_in_flight() -> None:
+    answerer = FakeAnswerer(pieces=("很长的回答。",) * 50, piece_delay_s=0.02)
+    session = make_session(answerer, Clock())
+    first_events: list[E] = []
+
+    async def first() -> None:
+        async for _exchange, event in session.ask(TurnRequest(text="第一个问题")):
+            first_events.append(event.type)
+
+    task = asyncio.create_task(first())
+    await asyncio.sleep(0.1)
+    second = await ask(session, "第二个问题")
+    await asyncio.wait_for(task, 1.0)
+    assert first_events[-2:] == [E.CANCELLED, E.RUN_END]
+    assert session.exchanges[0].cancelled and second.answer is not None
+    assert [m.content for m in session.history if m.role == "user"] == ["第二个问题"]
+
+
+async def test_turn_end_callback_receives_the_exchange() -> None:
+    ended: list[Exchange] = []
+    session = make_session(FakeAnswerer(), Clock(), on_turn_end=lambda _s, ex: ended.append(ex))
+    exchange = await ask(session, "问题")
+    assert ended == [exchange] and exchange.answer is not None and exchange.answer.citations
+
+
+async def test_elderly_mode_uses_its_own_pipeline_and_is_cleared_on_reset() -> None:
+    session = make_session(FakeAnswerer(pieces=("慢一点说。",)), Clock())
+    session.elderly = True
+    exchange = await ask(session, "问题")
+    clips = [e for e in exchange.events if e.type is E.TTS_AUDIO]
+    assert clips and clips[0].audio is None  # the fake elderly pipeline has no voice: proves it was chosen
+    session.reset()
+    assert session.elderly is False and session.exchanges == []
