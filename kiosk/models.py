@@ -231,3 +231,26 @@ class ChunkInfo:
     text: str
     article: str | None
     chapter: str | None
+
+
+# ---------------------------------------------------------------- turn records (admin store)
+
+
+@dataclass(frozen=True)
+class TurnRecord:
+    """One answered (or refused) question as stored for the dashboard, log and unanswered queue.
+
+    `question` must already be masked; the store masks it again. `timings` maps stage → seconds,
+    e.g. {"asr_s": 0.8, "retrieve_s": 0.1, "first_token_s": 1.2, "tts_first_audio_s": 0.4, "total_s": 3.0}.
+    `created_at` is Unix time in seconds.
+    """
+
+    turn_id: str
+    session_id: str
+    question: str
+    answer: str
+    mode: AnswerMode
+    refused: bool
+    citations: tuple[Citation, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    created_at: float = field(default_factory=time.time)

@@ -1,0 +1,265 @@
+"""Staff pages: documents (upload, status, chunks, replace/retire/delete/supersede), FAQ, hit test, unanswered queue."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from kiosk.admin.context import PanelServices
+from kiosk.admin.exports import format_time
+from kiosk.admin.faq_page import build_faq_tab
+from kiosk.admin.ui_common import actor, header, user_errors
+from kiosk.admin.unanswered import group_unanswered
+from kiosk.errors import AdminError
+from kiosk.models import DocumentStatus
+
+DOC_COLUMNS = ["doc_id", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
+STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}
+
+
+def _documents_table(kb: Any) -> pd.DataFrame:
+    rows = [
+        [d.doc_id, d.title, STATUS_LABELS.get(d.status.value, d.status.value), d.chunks, d.effective_date or "",
+         d.version, d.source, d.superseded_by or "", d.ingested_at]
+        for d in kb.list_documents()
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=DOC_COLUMNS)
+
+
+def _doc_choices(kb: Any) -> list[tuple[str, str]]:
+    return [(f"{d.title}（{d.version}，{STATUS_LABELS.get(d.status.value, '')}）", d.doc_id) for d in kb.list_documents()]
+
+
+def _unpack_uploads(files: list[str], upload_dir: Path) -> list[Path]:
+    """Copy uploads under their own names (the knowledge base keys documents by file name); expand zips."""
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    paths: list[Path] = []
+    for file in files:
+        source = Path(file)
+        if source.suffix.lower() == ".zip":
+            with zipfile.ZipFile(source) as archive:
+                for member in archive.infolist():
+                    name = Path(member.filename).name
+                    if member.is_dir() or not name or name.startswith((".", "__")):
+                        continue
+                    target = upload_dir / name
+                    with archive.open(member) as src, target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                    paths.append(target)
+        else:
+            target = upload_dir / source.name
+            shutil.copyfile(source, target)
+            paths.append(target)
+    return paths
+
+
+def build_kb_blocks(services: PanelServices) -> gr.Blocks:
+    base = services.config.admin.path.rstrip("/")
+    store = services.store
+    upload_dir = services.config.paths.data_dir / "uploads"
+
+    with gr.Blocks(title="知识库管理") as blocks:
+        header("📚 知识库管理", base, (f"{base}/ops/", "运营管理（管理员）"))
+        with gr.Tabs():
+            with gr.Tab("文档", id="documents"):
+                with gr.Row():
+                    uploads = gr.File(label="上传文件或 zip（md/txt/pdf/docx/html，FAQ 表格 csv/xlsx）", file_count="multiple")
+                    with gr.Column():
+                        ingest_button = gr.Button("上传并入库", variant="primary", elem_id="ingest-button")
+                        ingest_status = gr.Markdown(elem_id="ingest-status")
+                documents = gr.Dataframe(label="文档列表", interactive=False, wrap=True, elem_id="documents-table")
+                refresh_docs = gr.Button("刷新列表")
+                with gr.Row():
+                    selected_doc = gr.Dropdown(label="选择文档", choices=[], elem_id="doc-select")
+                    older_doc = gr.Dropdown(label="被它取代的旧版本", choices=[])
+                with gr.Row():
+                    retire_button = gr.Button("停用")
+                    activate_button = gr.Button("恢复为有效")
+                    supersede_button = gr.Button("标记为取代旧版本")
+                    delete_button = gr.Button("删除", variant="stop")
+                with gr.Row():
+                    replacement = gr.File(label="用新文件替换所选文档", file_count="single")
+                    replace_button = gr.Button("替换")
+                doc_action_status = gr.Markdown()
+                chunks = gr.Dataframe(label="切片预览", interactive=False, wrap=True)
+
+            faq_refresh = build_faq_tab(services, base)
+
+            with gr.Tab("命中测试", id="hit-test"):
+                question = gr.Textbox(label="输入问题", placeholder="例如：居住证要带什么材料", elem_id="hit-question")
+                hit_button = gr.Button("测试", variant="primary", elem_id="hit-button")
+                kiosk_answer = gr.Markdown(elem_id="hit-answer")
+                hits_table = gr.Dataframe(label="检索到的段落", interactive=False, wrap=True, elem_id="hit-table")
+
+            with gr.Tab("未解答问题", id="unanswered"):
+                gr.Markdown("被拒答或被点 👎 的问题，按相似度分组。选一组，写好答案，一步转为 FAQ。")
+                refresh_queue = gr.Button("刷新")
+                groups_table = gr.Dataframe(label="问题分组", interactive=False, wrap=True, elem_id="queue-table")
+                group_choice = gr.Dropdown(label="选择分组", choices=[], elem_id="queue-select")
+                faq_question = gr.Textbox(label="FAQ 问题", elem_id="queue-question")
+                faq_answer = gr.Textbox(label="FAQ 答案", lines=4, elem_id="queue-answer")
+                to_faq_button = gr.Button("转为 FAQ", variant="primary", elem_id="queue-to-faq")
+                queue_status = gr.Markdown(elem_id="queue-status")
+                group_state = gr.State([])
+
+        # ------------------------------------------------------------ documents
+
+        def refresh_documents() -> tuple[pd.DataFrame, Any, Any]:
+            choices = _doc_choices(services.kb)
+            return _documents_table(services.kb), gr.update(choices=choices), gr.update(choices=choices)
+
+        @user_errors
+        def ingest(files: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
+            user = actor(request)
+            if not files:
+                raise AdminError("no-files", "请先选择要上传的文件")
+            progress(0.0, desc="解压与复制文件")
+            paths = _unpack_uploads(files, upload_dir)
+
+            def report(p: Any) -> None:
+                fraction = (p.file_index + (p.chunks_done / p.chunks_total if p.chunks_total else 1)) / max(p.files_total, 1)
+                progress(fraction, desc=f"{p.file}：{p.chunks_done}/{p.chunks_total} 段")
+
+            results = services.kb.ingest(paths, progress=report)
+            lines = []
+            for result in results:
+                name = Path(result.path).name
+                lines.append(f"- {name}：**{result.status.value}** {result.chunks} 段 {result.message}")
+                if result.status.value in ("added", "replaced", "faq"):
+                    store.audit(user, f"document-{result.status.value}", name, f"{result.doc_id or ''} chunks={result.chunks}")
+            return "入库结果：\n" + "\n".join(lines)
+
+        @user_errors
+        def show_chunks(doc_id: str | None) -> pd.DataFrame:
+            if not doc_id:
+                return pd.DataFrame(columns=["#", "条款", "章节", "内容"])
+            rows = [[c.index, c.article or "", c.chapter or "", c.text] for c in services.kb.document_chunks(doc_id)]
+            return pd.DataFrame(rows, columns=["#", "条款", "章节", "内容"])
+
+        def doc_action(action: str) -> Any:
+            @user_errors
+            def run(doc_id: str | None, older: str | None, request: gr.Request) -> str:
+                user = actor(request)
+                if not doc_id:
+                    raise AdminError("no-document", "请先选择文档")
+                kb = services.kb
+                if action == "retire":
+                    doc = kb.set_status(doc_id, DocumentStatus.RETIRED)
+                elif action == "activate":
+                    doc = kb.set_status(doc_id, DocumentStatus.ACTIVE)
+                elif action == "delete":
+                    doc = kb.remove(doc_id)
+                else:
+                    if not older:
+                        raise AdminError("no-document", "请选择被取代的旧版本")
+                    doc = kb.supersede(doc_id, older)
+                store.audit(user, f"document-{action}", doc.source, f"{doc.doc_id} {older or ''}".strip())
+                return f"已完成：{action} · {doc.title}（{doc.source}）"
+
+            return run
+
+        @user_errors
+        def replace(doc_id: str | None, file: str | None, request: gr.Request) -> str:
+            user = actor(request)
+            if not doc_id or not file:
+                raise AdminError("no-document", "请选择文档并上传替换文件")
+            old = services.kb.get_document(doc_id)
+            with tempfile.TemporaryDirectory() as tmp:
+                staged = Path(tmp) / old.source  # same name: the knowledge base replaces the old chunks
+                shutil.copyfile(file, staged)
+                upload_dir.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(staged, upload_dir / old.source)
+                result = services.kb.ingest([upload_dir / old.source])[0]
+            if result.status.value == "failed":
+                raise AdminError("replace-failed", result.message)
+            store.audit(user, "document-replaced", old.source, f"{old.doc_id} {result.status.value} chunks={result.chunks}")
+            return f"已替换：{old.title}（{result.status.value}，{result.chunks} 段）"
+
+        ingest_button.click(ingest, [uploads], [ingest_status]).then(
+            refresh_documents, None, [documents, selected_doc, older_doc]
+        )
+        for event in (refresh_docs.click, blocks.load):
+            event(refresh_documents, None, [documents, selected_doc, older_doc])
+        blocks.load(faq_refresh[0], None, faq_refresh[1])
+        selected_doc.change(show_chunks, [selected_doc], [chunks])
+        for button, action in ((retire_button, "retire"), (activate_button, "activate"),
+                               (delete_button, "delete"), (supersede_button, "supersede")):  # fmt: skip
+            button.click(doc_action(action), [selected_doc, older_doc], [doc_action_status]).then(
+                refresh_documents, None, [documents, selected_doc, older_doc]
+            )
+        replace_button.click(replace, [selected_doc, replacement], [doc_action_status]).then(
+            refresh_documents, None, [documents, selected_doc, older_doc]
+        )
+
+        # ------------------------------------------------------------ hit test
+
+        @user_errors
+        async def hit_test(text: str) -> tuple[str, pd.DataFrame]:
+            text = text.strip()
+            if not text:
+                raise AdminError("no-question", "请输入问题")
+            hits = await asyncio.to_thread(services.kb.search, text, services.config.retrieval.k)
+            table = pd.DataFrame(
+                [[round(h.score, 3), h.title, h.article or "", h.effective_date or "",
+                  None if h.vector_score is None else round(h.vector_score, 3),
+                  None if h.lexical_score is None else round(h.lexical_score, 3), h.text] for h in hits],
+                columns=["得分", "文件", "条款", "生效日期", "向量", "词法", "段落"],
+            )  # fmt: skip
+            answer = await services.answerer.answer(text)
+            cited = "；".join(c.label() for c in answer.citations) or "无"
+            gate = services.config.retrieval.gate_threshold
+            summary = (
+                f"**数字人会回答**（{answer.mode.value}{'，拒答' if answer.refused else ''}）：\n\n> {answer.answer}\n\n"
+                f"引用：{cited}　·　拒答阈值 {gate}"
+            )
+            return summary, table
+
+        hit_button.click(hit_test, [question], [kiosk_answer, hits_table])
+        question.submit(hit_test, [question], [kiosk_answer, hits_table])
+
+        # ------------------------------------------------------------ unanswered queue
+
+        def load_queue() -> tuple[pd.DataFrame, Any, list[dict[str, Any]]]:
+            groups = group_unanswered(store.turn_log.unanswered())
+            rows = [
+                [i + 1, g.count, g.question, "；".join(g.questions[1:4]), g.refused, g.thumbs_down, format_time(g.last_at)]
+                for i, g in enumerate(groups)
+            ]
+            table = pd.DataFrame(rows, columns=["#", "次数", "问题", "相似问法", "拒答", "👎", "最近"])
+            state = [{"question": g.question, "turn_ids": g.turn_ids} for g in groups]
+            choices = [(f"{i + 1}. {g.question}（{g.count} 次）", i) for i, g in enumerate(groups)]
+            return table, gr.update(choices=choices, value=None), state
+
+        def pick_group(index: int | None, state: list[dict[str, Any]]) -> str:
+            if index is None or index >= len(state):
+                return ""
+            return str(state[index]["question"])
+
+        @user_errors
+        def to_faq(index: int | None, question_text: str, answer_text: str, state: list[dict[str, Any]],
+                   request: gr.Request) -> str:  # fmt: skip
+            user = actor(request)
+            if index is None or index >= len(state):
+                raise AdminError("no-group", "请先选择一个问题分组")
+            if not question_text.strip() or not answer_text.strip():
+                raise AdminError("faq-empty", "请填写 FAQ 的问题和答案")
+            entry = services.kb.add_faq(question_text, answer_text, source="staff")
+            resolved = store.turn_log.mark_resolved(list(state[index]["turn_ids"]), entry.id)
+            store.audit(user, "faq-added", entry.id, f"from unanswered queue ({resolved} turns): {entry.question}")
+            return f"已加入 FAQ：{entry.question}（{entry.id}），关联 {resolved} 条记录。"
+
+        refresh_queue.click(load_queue, None, [groups_table, group_choice, group_state])
+        blocks.load(load_queue, None, [groups_table, group_choice, group_state])
+        group_choice.change(pick_group, [group_choice, group_state], [faq_question])
+        to_faq_button.click(to_faq, [group_choice, faq_question, faq_answer, group_state], [queue_status]).then(
+            load_queue, None, [groups_table, group_choice, group_state]
+        ).then(faq_refresh[0], None, faq_refresh[1])
+
+    return blocks

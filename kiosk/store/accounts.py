@@ -1,0 +1,168 @@
+"""Accounts (argon2-hashed passwords), login lockout and server-side sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from kiosk.errors import AdminError
+from kiosk.store.database import Database
+
+Role = Literal["staff", "admin"]
+ROLES: tuple[Role, ...] = ("staff", "admin")
+MIN_PASSWORD_LENGTH = 8
+_hasher = PasswordHasher()
+
+
+@dataclass(frozen=True)
+class AdminUser:
+    username: str
+    role: Role
+
+    def has_role(self, required: Role) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(required)
+
+
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: AdminUser | None
+    failures: int = 0  # consecutive failures for this name, after this attempt
+    locked_until: float = 0.0  # Unix time; > now means the name is locked
+
+    @property
+    def ok(self) -> bool:
+        return self.user is not None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def validate_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AdminError("weak-password", f"password must be at least {MIN_PASSWORD_LENGTH} characters")
+
+
+class AccountStore:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def create_user(self, username: str, password: str, role: Role) -> AdminUser:
+        username = username.strip()
+        if not username or len(username) > 64:
+            raise AdminError("bad-username", "user name must be 1–64 characters")
+        if role not in ROLES:
+            raise AdminError("bad-role", f"role must be one of {', '.join(ROLES)}")
+        validate_new_password(password)
+        if self._db.query_one("SELECT 1 FROM accounts WHERE username = ?", (username,)):
+            raise AdminError("user-exists", f"user {username!r} already exists")
+        self._db.execute(
+            "INSERT INTO accounts (username, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
+            (username, _hasher.hash(password), role, time.time()),
+        )
+        return AdminUser(username, role)
+
+    def list_users(self) -> list[dict[str, object]]:
+        rows = self._db.query("SELECT username, role, disabled, created_at FROM accounts ORDER BY username")
+        return [dict(row) for row in rows]
+
+    def get_user(self, username: str) -> AdminUser | None:
+        row = self._db.query_one("SELECT role, disabled FROM accounts WHERE username = ?", (username,))
+        if row is None or row["disabled"]:
+            return None
+        return AdminUser(username, row["role"])
+
+    def set_role(self, username: str, role: Role) -> None:
+        if role not in ROLES:
+            raise AdminError("bad-role", f"role must be one of {', '.join(ROLES)}")
+        if not self._db.execute("UPDATE accounts SET role = ? WHERE username = ?", (role, username)):
+            raise AdminError("no-such-user", f"no user {username!r}")
+
+    def set_disabled(self, username: str, disabled: bool) -> None:
+        if not self._db.execute("UPDATE accounts SET disabled = ? WHERE username = ?", (int(disabled), username)):
+            raise AdminError("no-such-user", f"no user {username!r}")
+        if disabled:
+            self._db.execute("DELETE FROM sessions WHERE username = ?", (username,))
+
+    def set_password(self, username: str, password: str) -> None:
+        validate_new_password(password)
+        changed = self._db.execute(
+            "UPDATE accounts SET password_hash = ? WHERE username = ?", (_hasher.hash(password), username)
+        )
+        if not changed:
+            raise AdminError("no-such-user", f"no user {username!r}")
+        self._db.execute("DELETE FROM sessions WHERE username = ?", (username,))
+
+    def verify_login(self, username: str, password: str, max_failures: int, lockout_s: float) -> LoginOutcome:
+        """Check a password; count failures per name (existing or not) and lock the name after too many."""
+        now = time.time()
+        failure = self._db.query_one("SELECT failures, locked_until FROM login_failures WHERE username = ?", (username,))
+        failures = int(failure["failures"]) if failure else 0
+        locked_until = float(failure["locked_until"]) if failure else 0.0
+        if locked_until > now:
+            return LoginOutcome(None, failures, locked_until)
+        if locked_until and locked_until <= now:
+            failures = 0  # the lock ran out: start counting afresh
+        row = self._db.query_one("SELECT password_hash, role, disabled FROM accounts WHERE username = ?", (username,))
+        if row is not None and not row["disabled"] and self._password_matches(row["password_hash"], password):
+            self._db.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+            if _hasher.check_needs_rehash(row["password_hash"]):
+                self._db.execute(
+                    "UPDATE accounts SET password_hash = ? WHERE username = ?", (_hasher.hash(password), username)
+                )
+            return LoginOutcome(AdminUser(username, row["role"]))
+        failures += 1
+        locked_until = now + lockout_s if failures >= max_failures else 0.0
+        self._db.execute(
+            "INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?) "
+            "ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+            (username, failures, locked_until),
+        )
+        return LoginOutcome(None, failures, locked_until)
+
+    @staticmethod
+    def _password_matches(password_hash: str, password: str) -> bool:
+        try:
+            return _hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    def create_session(self, username: str, ttl_s: float) -> str:
+        token = secrets.token_urlsafe(32)
+        now = time.time()
+        self._db.execute(
+            "INSERT INTO sessions (token_hash, username, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (_token_hash(token), username, now, now + ttl_s),
+        )
+        return token
+
+    def resolve_session(self, token: str, ttl_s: float) -> AdminUser | None:
+        """The session's user, or None when unknown/expired/disabled. Activity extends the session (sliding)."""
+        now = time.time()
+        row = self._db.query_one(
+            "SELECT s.username, s.expires_at, a.role, a.disabled FROM sessions s "
+            "JOIN accounts a ON a.username = s.username WHERE s.token_hash = ?",
+            (_token_hash(token),),
+        )
+        if row is None or row["disabled"]:
+            return None
+        if row["expires_at"] <= now:
+            self.end_session(token)
+            return None
+        if row["expires_at"] - now < ttl_s - 30:  # write at most every 30 s, not on every poll
+            self._db.execute(
+                "UPDATE sessions SET expires_at = ? WHERE token_hash = ?", (now + ttl_s, _token_hash(token))
+            )
+        return AdminUser(row["username"], row["role"])
+
+    def end_session(self, token: str) -> None:
+        self._db.execute("DELETE FROM sessions WHERE token_hash = ?", (_token_hash(token),))
+
+    def purge_expired_sessions(self) -> int:
+        return self._db.execute("DELETE FROM sessions WHERE expires_at <= ?", (time.time(),))
