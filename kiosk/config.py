@@ -137,6 +137,8 @@ class AdminConfig(_Section):
     max_failed_logins: int = Field(5, ge=1)
     lockout_s: float = Field(300.0, ge=0)
     retention_days: int = Field(180, ge=1)
+    failed_login_delay_s: float = Field(1.0, ge=0)  # each failed login answers this much later, per failure so far
+    cookie_secure: bool = False  # set true when the panel is served over HTTPS
 
 
 class KioskConfig(BaseSettings):
