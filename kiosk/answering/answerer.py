@@ -1,0 +1,263 @@
+"""Grounded answering: FAQ first, else retrieve → gate → prompt the LLM with numbered passages → cite.
+
+Every path ends in exactly one `Answer`; a failing model degrades to a quoted passage, never to silence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kiosk.answering.citations import citation_for, citation_phrase, extractive_answer, parse_citations
+from kiosk.answering.guardrails import Scope, classify, strip_injection
+from kiosk.answering.prompt import build_messages, retrieval_query
+from kiosk.config import KioskConfig
+from kiosk.errors import KioskError
+from kiosk.models import Answer, AnswerMode, AnswerTimings, ChatMessage, ChatOptions, Citation, FaqMatch, Hit
+from kiosk.privacy import mask_personal_data
+from kiosk.protocols import ChatModel
+
+logger = logging.getLogger(__name__)
+
+# How a model says "not in the documents"; the prompt asks for 知识库中没有找到相关规定。
+_REFUSAL_OPENINGS = ("知识库中没有", "知识库里没有", "知识库中未", "资料中没有", "资料里没有", "资料中未", "没有找到相关")
+_REFUSAL_ANYWHERE = re.compile(r"(知识库|资料)(中|里)?(没有|未)(找到|提到|提及|涉及|规定|相关)|没有找到相关规定")
+_ANSWER_LABEL = re.compile(r"^\s*(【回答】|回答[:：])\s*")  # some models echo the prompt's label
+_POLITE_LEAD = re.compile(r"^[\s抱歉对不起很，,。]*")
+_STOP = ("【问题】", "【资料】", "\n\n\n")  # the model starting a new example instead of ending
+_HOLD_BACK_CHARS = 12  # a refusal is recognised within its first characters; hold back at most this many
+
+
+class KnowledgeSource(Protocol):
+    def search(self, query: str, k: int = 5) -> list[Hit]: ...
+
+    def match_faq(self, question: str) -> FaqMatch | None: ...
+
+
+@dataclass
+class _Draft:
+    """What a turn has produced so far."""
+
+    started: float
+    parts: list[str] = field(default_factory=list)
+    timings: AnswerTimings = field(default_factory=AnswerTimings)
+
+    def emit(self, piece: str) -> str:
+        if self.timings.first_token_s is None:
+            self.timings.first_token_s = round(time.monotonic() - self.started, 3)
+        self.parts.append(piece)
+        return piece
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def finish(self, mode: AnswerMode, citations: list[Citation], hits: Sequence[Hit], refused: bool) -> Answer:
+        self.timings.total_s = round(time.monotonic() - self.started, 3)
+        return Answer(self.text, citations, refused, mode, self.timings, list(hits))
+
+
+def opening_state(text: str) -> str:
+    """'refusal', 'answer' or 'undecided' for the first characters a model produced."""
+    lead = _POLITE_LEAD.sub("", text)
+    if not lead:
+        return "undecided" if len(text) < _HOLD_BACK_CHARS else "answer"
+    if any(lead.startswith(opening) for opening in _REFUSAL_OPENINGS):
+        return "refusal"
+    if any(opening.startswith(lead) for opening in _REFUSAL_OPENINGS) and len(text) < _HOLD_BACK_CHARS:
+        return "undecided"
+    return "answer"
+
+
+def topic_of(question: str, max_chars: int = 24) -> str:
+    topic = re.sub(r"[\s？?！!。，,、；;：:]+$", "", question.strip())
+    topic = re.sub(r"\s+", "，", topic)
+    return topic if len(topic) <= max_chars else topic[:max_chars] + "…"
+
+
+class Answerer:
+    def __init__(self, kb: KnowledgeSource, chat_model: ChatModel, config: KioskConfig) -> None:
+        self.kb = kb
+        self.chat_model = chat_model
+        self.config = config
+
+    # ------------------------------------------------------------ replies that need no model
+
+    def refusal_text(self, question: str) -> str:
+        cfg = self.config.answering
+        return cfg.refusal_template.format(topic=topic_of(mask_personal_data(question)), window=cfg.window_guidance)
+
+    def scope_text(self) -> str:
+        cfg = self.config.answering
+        return cfg.scope_reply.format(window=cfg.window_guidance)
+
+    def guidance_text(self) -> str:
+        return f"建议您到{self.config.answering.window_guidance}咨询工作人员，或拨打12345政务服务热线。"
+
+    # ------------------------------------------------------------ the turn
+
+    async def answer(self, question: str, history: Sequence[ChatMessage] = ()) -> Answer:
+        async for item in self.stream(question, history):
+            if isinstance(item, Answer):
+                return item
+        raise AssertionError("Answerer.stream ended without an Answer")  # stream() always ends with one
+
+    async def stream(self, question: str, history: Sequence[ChatMessage] = ()) -> AsyncIterator[str | Answer]:
+        """Yield answer text pieces as they arrive, then exactly one Answer."""
+        draft = _Draft(started=time.monotonic())
+        masked = mask_personal_data(question)
+        cleaned, injected = strip_injection(question)
+        if injected:
+            logger.warning("instruction-like text ignored in question: %s", masked)
+        scope = classify(cleaned)
+        if scope is not Scope.IN_SCOPE:
+            logger.info("out-of-scope question (%s): %s", scope.value, masked)
+            yield draft.emit(self.scope_text())
+            yield self._log(draft.finish(AnswerMode.REFUSAL, [], [], refused=True), masked)
+            return
+
+        faq = await self._match_faq(cleaned)
+        if faq is not None:
+            yield draft.emit(faq.entry.answer)
+            citation = Citation(source=f"faq:{faq.entry.id}", title=f"常见问题：{faq.entry.question}", article=None)
+            yield self._log(draft.finish(AnswerMode.FAQ, [citation], [], refused=False), masked)
+            return
+
+        query = retrieval_query(cleaned, history, self.config.answering.history_turns)
+        hits = await self._retrieve(query, draft)
+        if hits is None:  # the knowledge base itself failed
+            yield draft.emit(self.refusal_text(cleaned))
+            yield self._log(draft.finish(AnswerMode.DEGRADED, [], [], refused=True), masked)
+            return
+        if not hits or hits[0].score < self.config.retrieval.gate_threshold:
+            yield draft.emit(self.refusal_text(cleaned))
+            yield self._log(draft.finish(AnswerMode.REFUSAL, [], hits, refused=True), masked)
+            return
+
+        passages = hits[: self.config.answering.max_passages]
+        messages = build_messages(
+            cleaned,
+            passages,
+            history,
+            turns=self.config.answering.history_turns,
+            passage_chars=self.config.answering.passage_chars,
+        )
+        async for item in self._generate(messages, passages, hits, cleaned, draft):
+            if isinstance(item, Answer):
+                yield self._log(item, masked)
+            else:
+                yield item
+
+    async def _match_faq(self, question: str) -> FaqMatch | None:
+        try:
+            match = await asyncio.to_thread(self.kb.match_faq, question)
+        except KioskError as exc:
+            logger.warning("FAQ lookup failed, answering from documents: %s", exc)
+            return None
+        if match is not None and match.score >= self.config.answering.faq_threshold:
+            return match
+        return None
+
+    async def _retrieve(self, query: str, draft: _Draft) -> list[Hit] | None:
+        started = time.monotonic()
+        try:
+            hits = await asyncio.to_thread(self.kb.search, query, self.config.retrieval.k)
+        except KioskError as exc:
+            logger.error("retrieval failed: %s", exc)
+            return None
+        finally:
+            draft.timings.retrieve_s = round(time.monotonic() - started, 3)
+        return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    async def _generate(
+        self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, draft: _Draft
+    ) -> AsyncIterator[str | Answer]:
+        cfg = self.config
+        options = ChatOptions(max_tokens=cfg.llm.max_tokens, temperature=cfg.llm.temperature, stop=_STOP)
+        held: list[str] = []  # the opening, held back until it is clearly not a refusal
+        deadline = time.monotonic() + cfg.answering.total_timeout_s
+        refused_early = False
+        try:
+            async with contextlib.aclosing(self.chat_model.stream(messages, options)) as pieces:
+                while True:
+                    waited_for_first = not draft.parts and not held
+                    limit = cfg.answering.first_token_timeout_s if waited_for_first else deadline - time.monotonic()
+                    try:
+                        piece = await asyncio.wait_for(anext(pieces), timeout=max(limit, 0.001))
+                    except StopAsyncIteration:
+                        break
+                    if draft.parts:
+                        yield draft.emit(piece)
+                        continue
+                    held.append(piece)
+                    if "【回答】".startswith("".join(held).strip()):
+                        continue
+                    opening = _ANSWER_LABEL.sub("", "".join(held))
+                    state = opening_state(opening)
+                    if state == "refusal":
+                        refused_early = True
+                        break  # closing the stream stops generation
+                    if state == "answer":
+                        yield draft.emit(opening)
+        except (KioskError, TimeoutError) as exc:
+            reason = exc.code if isinstance(exc, KioskError) else "llm-timeout"
+            logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
+            async for item in self._degraded(passages, hits, draft):
+                yield item
+            return
+
+        if not draft.parts and held and not refused_early:
+            yield draft.emit(_ANSWER_LABEL.sub("", "".join(held)))  # a short answer that never left the undecided zone
+        if refused_early or (_REFUSAL_ANYWHERE.search(draft.text) and not parse_citations(draft.text, passages)):
+            if refused_early:
+                yield draft.emit(self.refusal_text(question))
+            elif "12345" not in draft.text:
+                yield draft.emit(self.guidance_text())
+            yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
+            return
+        if not draft.text.strip():
+            logger.error("chat model %s returned an empty answer", self.chat_model.name)
+            async for item in self._degraded(passages, hits, draft):
+                yield item
+            return
+        citations = parse_citations(draft.text, passages)
+        if not citations:
+            citations = [citation_for(passages[0])]
+            yield draft.emit(("" if draft.text.rstrip().endswith(("。", "！", "？")) else "。") + citation_phrase(citations) + "。")
+        yield draft.finish(AnswerMode.LLM, citations, hits, refused=False)
+
+    async def _degraded(self, passages: list[Hit], hits: list[Hit], draft: _Draft) -> AsyncIterator[str | Answer]:
+        """The model failed: quote the top passage with its citation (it already passed the gate)."""
+        lead = "……抱歉，回答中断了。" if draft.parts else "系统繁忙，先为您摘录相关规定："
+        yield draft.emit(lead + extractive_answer(passages[0]) + self.guidance_text())
+        yield draft.finish(AnswerMode.DEGRADED, [citation_for(passages[0])], hits, refused=False)
+
+    def _log(self, answer: Answer, masked_question: str) -> Answer:
+        logger.info(
+            "answered mode=%s refused=%s citations=%s timings=%s question=%s",
+            answer.mode.value,
+            answer.refused,
+            [c.label() for c in answer.citations],
+            answer.timings,
+            masked_question,
+        )
+        return answer
+
+
+def build_answerer(config: KioskConfig, kb: KnowledgeSource | None = None, chat_model: ChatModel | None = None) -> Answerer:
+    """The kiosk's answerer: the configured knowledge base and chat model backend."""
+    if kb is None:
+        from knowledge_base import open_knowledge_base
+
+        kb = open_knowledge_base(config)
+    if chat_model is None:
+        from kiosk.answering.backends import build_chat_model
+
+        chat_model = build_chat_model(config)
+    return Answerer(kb, chat_model, config)

@@ -1,0 +1,120 @@
+"""Citations: article numbers, title matching, parsing what an answer actually cites, and extractive fallbacks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import cn2an
+
+from kiosk.models import Citation, Hit
+
+_CN_DIGITS = "零〇一二三四五六七八九十百千两"
+_ARTICLE = re.compile(rf"第\s*([{_CN_DIGITS}\d]+)\s*条")
+# 《居住证暂行条例》第九条、第十条 — a title, optionally followed by one or more article numbers.
+_TITLED = re.compile(rf"《([^》\n]{{2,40}})》((?:\s*(?:第\s*[{_CN_DIGITS}\d]+\s*条)(?:\s*[、，,和及与]\s*)?)*)")
+_PASSAGE_REF = re.compile(r"[\[【(（]\s*(?:资料)?\s*(\d{1,2})\s*[\]】)）]")
+_TITLE_NOISE = re.compile(r"\(\d{4}-\d{2}-\d{2}\)|（\d{4}-\d{2}-\d{2}）|\.(md|txt|pdf|docx?|html?)$|^中华人民共和国|[《》\s]")
+_SENTENCE_END = "。！？；!?;"
+
+
+def article_number(article: str | None) -> int | None:
+    """'第九条' / '第 21 条' / '二十一' → 21; None when it names no article."""
+    if not article:
+        return None
+    match = _ARTICLE.search(article)
+    digits = match.group(1) if match else article.strip()
+    if digits.isdigit():
+        return int(digits)
+    try:
+        return int(cn2an.cn2an(digits, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def normalise_title(title: str) -> str:
+    """Compare titles without dates, file extensions, brackets or the 中华人民共和国 prefix."""
+    previous = None
+    while previous != title:
+        previous, title = title, _TITLE_NOISE.sub("", title.strip())
+    return title
+
+
+def titles_match(cited: str, title: str) -> bool:
+    a, b = normalise_title(cited), normalise_title(title)
+    return bool(a and b) and (a == b or a in b or b in a)
+
+
+def hit_articles(hit: Hit) -> set[int]:
+    """Article numbers a passage covers: its own label plus article headings inside its text."""
+    numbers = {n for n in (article_number(hit.article),) if n is not None}
+    numbers.update(n for m in _ARTICLE.finditer(hit.text) if (n := article_number(m.group(0))) is not None)
+    return numbers
+
+
+def citation_for(hit: Hit, article: str | None = None) -> Citation:
+    return Citation(source=hit.source, title=normalise_title(hit.title) or hit.title, article=article or hit.article)
+
+
+def _cited_pairs(answer: str) -> list[tuple[str, list[int]]]:
+    pairs = []
+    for match in _TITLED.finditer(answer):
+        numbers = [n for m in _ARTICLE.finditer(match.group(2)) if (n := article_number(m.group(0))) is not None]
+        pairs.append((match.group(1), numbers))
+    return pairs
+
+
+def parse_citations(answer: str, hits: Sequence[Hit]) -> list[Citation]:
+    """Citations the answer makes that a given passage supports; invented titles or articles are dropped."""
+    found: list[Citation] = []
+
+    def add(citation: Citation) -> None:
+        if citation not in found:
+            found.append(citation)
+
+    for cited_title, numbers in _cited_pairs(answer):
+        candidates = [h for h in hits if titles_match(cited_title, h.title) or titles_match(cited_title, h.source)]
+        if not candidates:
+            continue
+        if not numbers:
+            add(citation_for(candidates[0]))
+            continue
+        for number in numbers:
+            exact = [h for h in candidates if article_number(h.article) == number]
+            covering = exact or [h for h in candidates if number in hit_articles(h)]
+            if covering:
+                hit = covering[0]
+                add(citation_for(hit, hit.article if exact else article_label(number)))
+    for match in _PASSAGE_REF.finditer(answer):
+        index = int(match.group(1)) - 1
+        if 0 <= index < len(hits):
+            add(citation_for(hits[index]))
+    return found
+
+
+def article_label(number: int) -> str:
+    return f"第{cn2an.an2cn(number)}条"
+
+
+def citation_phrase(citations: Sequence[Citation]) -> str:
+    """依据《居住证暂行条例》第九条、《居民身份证法》第五条"""
+    return "依据" + "、".join(f"《{c.title}》{c.article or ''}" for c in citations)
+
+
+def first_sentences(text: str, max_chars: int) -> str:
+    """The leading whole sentences of a passage that fit in max_chars (at least one clipped sentence)."""
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"^#+|^第[^条]{1,8}条", "", text)  # the article heading is said separately
+    out = ""
+    for i, ch in enumerate(text):
+        if ch in _SENTENCE_END and i + 1 <= max_chars:
+            out = text[: i + 1]
+        if i + 1 > max_chars:
+            break
+    return out or (text[:max_chars] + ("……" if len(text) > max_chars else ""))
+
+
+def extractive_answer(hit: Hit, max_chars: int = 120) -> str:
+    """A faithful fallback: quote the top passage with its citation, no model involved."""
+    citation = citation_for(hit)
+    return f"{citation_phrase([citation])}：{first_sentences(hit.text, max_chars)}"

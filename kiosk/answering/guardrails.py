@@ -1,0 +1,59 @@
+"""Scope and safety checks that run before retrieval, and removal of instructions planted in text."""
+
+from __future__ import annotations
+
+import enum
+import re
+
+# Instructions aimed at the model ("忽略以上规则…", "ignore previous instructions") are data, never orders.
+_INJECTION = re.compile(
+    r"(忽略|无视|忘记|忘掉|不要遵守|绕过)(掉)?(你)?(以上|之前|上面|前面|上述|所有|全部)?的?(所有)?(规则|指令|指示|提示|要求|限制|设定)"
+    r"|(输出|告诉我|透露|显示|打印)(你的)?(系统)?(提示词|系统提示|prompt|指令)"
+    r"|你现在(是|扮演|变成)|从现在(开始|起)你|扮演(一个|一名)?|(进入|开启)(开发者|DAN|越狱)模式"
+    r"|ignore (all |any )?(the )?(previous|prior|above) (instructions|rules)|system prompt|jailbreak",
+    re.IGNORECASE,
+)
+_CLAUSE = re.compile(r"[^。！？!?；;\n]*")
+
+_SENSITIVE = re.compile(
+    r"炸弹|炸药|枪支|制毒|毒品|自杀|杀人|报复社会|颠覆|台独|藏独|疆独|法轮|邪教|游行示威|色情|赌博|黑客|翻墙"
+)
+_OFF_TOPIC = re.compile(
+    r"笑话|讲个故事|写(一首)?诗|唱(首)?歌|天气|下雨|下雪|气温|挂号|挂个.{0,8}号|股票|炒股|买基金|彩票|比特币|星座|算命|打游戏|菜谱|做饭|写代码|编程|"
+    r"谁(最|更)?(帅|漂亮)|你(是谁|叫什么|几岁|多大)|你喜欢|聊聊天|陪我聊"
+)
+
+
+class Scope(str, enum.Enum):
+    IN_SCOPE = "in-scope"
+    OFF_TOPIC = "off-topic"
+    SENSITIVE = "sensitive"
+    EMPTY = "empty"
+
+
+def strip_injection(text: str) -> tuple[str, bool]:
+    """Drop every clause that carries an instruction to the model; return (clean text, whether any was found)."""
+    found = False
+
+    def drop(match: re.Match[str]) -> str:
+        nonlocal found
+        if _INJECTION.search(match.group(0)):
+            found = True
+            return ""
+        return match.group(0)
+
+    cleaned = _CLAUSE.sub(drop, text)
+    cleaned = re.sub(r"^[，,。；;！？!?\s]+", "", cleaned)
+    cleaned = re.sub(r"([。！？!?；;])[。！？!?；;，,]+", r"\1", cleaned)
+    return cleaned.strip(), found
+
+
+def classify(question: str) -> Scope:
+    text = question.strip()
+    if not re.search(r"[\w\u4e00-\u9fff]", text):
+        return Scope.EMPTY
+    if _SENSITIVE.search(text):
+        return Scope.SENSITIVE
+    if _OFF_TOPIC.search(text):
+        return Scope.OFF_TOPIC
+    return Scope.IN_SCOPE

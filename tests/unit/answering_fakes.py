@@ -1,0 +1,79 @@
+"""Fakes for the answering tests: a knowledge base and chat models that script their behaviour."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+
+from kiosk.errors import ChatModelError, KnowledgeBaseError
+from kiosk.models import ChatMessage, ChatOptions, FaqEntry, FaqMatch, Hit
+
+
+def hit(title: str, article: str, text: str, score: float = 0.8) -> Hit:
+    return Hit(
+        text=text,
+        score=score,
+        source=f"{title}(2015-11-26).md",
+        title=title,
+        article=article,
+        doc_id=title,
+        effective_date="2015-11-26",
+    )
+
+
+RESIDENCE_9 = hit("居住证暂行条例", "第九条", "第九条 申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及居住地住址、就业、就读等证明材料。")
+RESIDENCE_12 = hit("居住证暂行条例", "第十二条", "第十二条 公安机关应当自受理之日起15日内制作发放居住证。", 0.7)
+ID_CARD_5 = hit("居民身份证法", "第五条", "第五条 二十六周岁至四十五周岁的，居民身份证有效期二十年。", 0.6)
+
+
+class FakeKnowledgeBase:
+    def __init__(self, hits: Sequence[Hit] = (), faq: FaqMatch | None = None, fail: bool = False) -> None:
+        self.hits = list(hits)
+        self.faq = faq
+        self.fail = fail
+        self.queries: list[str] = []
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        self.queries.append(query)
+        if self.fail:
+            raise KnowledgeBaseError("kb-unavailable", "index missing")
+        return self.hits[:k]
+
+    def match_faq(self, question: str) -> FaqMatch | None:
+        return self.faq
+
+
+def faq_match(score: float = 0.95) -> FaqMatch:
+    return FaqMatch(FaqEntry("faq-7", "大厅几点上班", "本大厅工作日上午9点至下午5点办公。", "staff"), score)
+
+
+class ScriptedChatModel:
+    """Yields the given pieces (optionally slowly), or fails the way a real backend can."""
+
+    name = "scripted"
+
+    def __init__(
+        self, pieces: Sequence[str] = (), *, delay_s: float = 0.0, error: ChatModelError | None = None, hang: bool = False
+    ) -> None:
+        self.pieces = list(pieces)
+        self.delay_s = delay_s
+        self.error = error
+        self.hang = hang
+        self.calls: list[list[ChatMessage]] = []
+        self.produced = 0
+        self.closed = False
+
+    async def stream(self, messages: Sequence[ChatMessage], options: ChatOptions) -> AsyncIterator[str]:
+        self.calls.append(list(messages))
+        try:
+            if self.hang:
+                await asyncio.sleep(3600)
+            for piece in self.pieces:
+                if self.delay_s:
+                    await asyncio.sleep(self.delay_s)
+                self.produced += 1
+                yield piece
+            if self.error is not None:
+                raise self.error
+        finally:
+            self.closed = True

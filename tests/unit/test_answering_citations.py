@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12
+
+from kiosk.answering.citations import (
+    article_number,
+    citation_phrase,
+    extractive_answer,
+    normalise_title,
+    parse_citations,
+)
+from kiosk.models import Citation
+
+
+def test_article_numbers_in_chinese_and_arabic_numerals() -> None:
+    assert article_number("第九条") == 9
+    assert article_number("第二十一条") == 21
+    assert article_number("第 21 条") == 21
+    assert article_number("第一百零三条") == 103
+    assert article_number(None) is None
+
+
+def test_titles_are_compared_without_dates_prefix_or_extension() -> None:
+    assert normalise_title("中华人民共和国居民身份证法(2011-10-29).md") == "居民身份证法"
+    assert normalise_title("《居住证暂行条例》") == "居住证暂行条例"
+
+
+def test_parses_the_articles_an_answer_cites_and_only_those_supported_by_passages() -> None:
+    answer = "需要身份证和相片。依据《居住证暂行条例》第九条、第十二条，以及《中华人民共和国居民身份证法》第5条。"
+    cited = parse_citations(answer, [RESIDENCE_9, RESIDENCE_12, ID_CARD_5])
+    assert [(c.title, c.article) for c in cited] == [
+        ("居住证暂行条例", "第九条"),
+        ("居住证暂行条例", "第十二条"),
+        ("居民身份证法", "第五条"),
+    ]
+    assert cited[0].source == "居住证暂行条例(2015-11-26).md"
+
+
+def test_invented_titles_and_articles_are_not_cited() -> None:
+    answer = "依据《护照法》第三条和《居住证暂行条例》第四十条。"
+    assert parse_citations(answer, [RESIDENCE_9, RESIDENCE_12]) == []
+
+
+def test_article_inside_a_passage_text_counts_as_supported() -> None:
+    merged = RESIDENCE_9.__class__(**{**RESIDENCE_9.to_dict(), "text": RESIDENCE_9.text + "第十条 每年签注1次。"})
+    cited = parse_citations("依据《居住证暂行条例》第十条。", [merged])
+    assert cited == [Citation(merged.source, "居住证暂行条例", "第十条")]
+
+
+def test_numbered_passage_references_map_to_passages() -> None:
+    assert parse_citations("见资料[2]。", [RESIDENCE_9, ID_CARD_5]) == [Citation(ID_CARD_5.source, "居民身份证法", "第五条")]
+
+
+def test_citation_phrase_and_extractive_answer_quote_the_passage() -> None:
+    assert citation_phrase([Citation("s", "居住证暂行条例", "第九条")]) == "依据《居住证暂行条例》第九条"
+    text = extractive_answer(RESIDENCE_9, max_chars=200)
+    assert text.startswith("依据《居住证暂行条例》第九条：申领居住证")
+    assert "本人相片" in text
