@@ -14,6 +14,7 @@ from kiosk.errors import KioskError
 COMMAND_MODULES = [
     "kiosk.commands.models",
     "kiosk.commands.kb",
+    "kiosk.commands.admin",
 ]
 
 
