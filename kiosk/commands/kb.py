@@ -1,0 +1,122 @@
+"""`kiosk kb …`: ingest, list, remove and search the knowledge base."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kiosk.commands import config_from_args
+from kiosk.errors import KioskError
+from kiosk.models import IngestStatus
+from knowledge_base import KnowledgeBase, open_knowledge_base
+from knowledge_base.ingest import IngestProgress
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    kb = sub.add_parser("kb", help="manage and query the knowledge base")
+    kb.add_argument("--kb", dest="kb_local", help="knowledge-base directory (same as the global --kb)")
+    kb_sub = kb.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+
+    p = kb_sub.add_parser("ingest", help="add or replace documents (files or folders; FAQ tables from CSV/XLSX)")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--json", action="store_true", help="print one JSON result per file")
+    p.set_defaults(func=cmd_ingest)
+
+    p = kb_sub.add_parser("list", help="list documents with status, passages and effective date")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_list)
+
+    p = kb_sub.add_parser("remove", help="delete a document (doc_id, file name or title) from every index")
+    p.add_argument("doc")
+    p.set_defaults(func=cmd_remove)
+
+    p = kb_sub.add_parser("search", help="retrieve passages for a question (or --jsonl questions on stdin)")
+    p.add_argument("question", nargs="?")
+    p.add_argument("-k", type=int, default=None, help="number of hits (default: retrieval.k)")
+    p.add_argument("--json", action="store_true", help="print hits as a JSON list")
+    p.add_argument("--jsonl", action="store_true", help='read {"id","question"} lines on stdin, write {"id","hits"}')
+    p.set_defaults(func=cmd_search)
+
+
+def _open(args: argparse.Namespace) -> KnowledgeBase:
+    if getattr(args, "kb_local", None):
+        args.kb = args.kb_local
+    return open_knowledge_base(config_from_args(args))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    kb = _open(args)
+    bars: dict[str, tqdm] = {}
+
+    def on_progress(p: IngestProgress) -> None:
+        bar = bars.get(p.file)
+        if bar is None:
+            for old in bars.values():
+                old.close()
+            bars.clear()
+            bar = bars[p.file] = tqdm(total=p.chunks_total, unit="passage", desc=f"[{p.file_index + 1}/{p.files_total}] {p.file}"[:60], file=sys.stderr)
+        bar.update(p.chunks_done - bar.n)
+
+    results = kb.ingest(args.paths, progress=on_progress)
+    for bar in bars.values():
+        bar.close()
+    for r in results:
+        if args.json:
+            print(json.dumps(r.to_dict(), ensure_ascii=False))
+        else:
+            mark = "✗" if r.status == IngestStatus.FAILED else "✓"
+            print(f"{mark} {r.status.value:<9} {r.message}" + (f" [{r.error_code}]" if r.error_code else ""))
+    failed = sum(r.status == IngestStatus.FAILED for r in results)
+    print(f"{len(results) - failed} of {len(results)} file(s) processed, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    docs = _open(args).list_documents()
+    if args.json:
+        print(json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=2))
+        return 0
+    for d in docs:
+        extra = f" → superseded by {d.superseded_by}" if d.superseded_by else ""
+        print(f"{d.doc_id}  {d.status.value:<10} {d.chunks:>4} passages  {d.effective_date or '-':<10}  {d.source}{extra}")
+    print(f"{len(docs)} document(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    doc = _open(args).remove(args.doc)
+    print(f"removed {doc.doc_id} ({doc.source}, {doc.chunks} passages)")
+    return 0
+
+
+def _hits_json(kb: KnowledgeBase, question: str, k: int | None) -> list[dict]:
+    fields = ("text", "score", "source", "title", "article", "doc_id", "effective_date")
+    return [{f: getattr(h, f) for f in fields} for h in kb.search(question, k)]
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    kb = _open(args)
+    if args.jsonl:
+        for n, line in enumerate(sys.stdin, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, question = item["id"], item["question"]
+            except (ValueError, KeyError, TypeError):
+                raise KioskError("bad-input", f'stdin line {n}: expected {{"id": ..., "question": ...}}') from None
+            print(json.dumps({"id": qid, "hits": _hits_json(kb, question, args.k)}, ensure_ascii=False), flush=True)
+        return 0
+    if not args.question:
+        raise KioskError("bad-input", "give a question, or --jsonl with questions on stdin")
+    hits = _hits_json(kb, args.question, args.k)
+    if args.json:
+        print(json.dumps(hits, ensure_ascii=False, indent=2))
+    else:
+        for h in hits:
+            print(f"{h['score']:.3f}  《{h['title']}》{h['article'] or ''}  ({h['source']})\n       {h['text'][:100]}")
+    return 0

@@ -1,0 +1,144 @@
+"""The knowledge base a kiosk answers from: documents in, cited passages out."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from kiosk.config import KioskConfig
+from kiosk.errors import KnowledgeBaseError
+from kiosk.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
+from knowledge_base.embeddings import build_embedder
+from knowledge_base.faq import FaqIndex
+from knowledge_base.ingest import Ingestor, ProgressCallback
+from knowledge_base.loaders import load_faq
+from knowledge_base.registry import Registry
+from knowledge_base.retriever import HybridRetriever
+from knowledge_base.vector_store import PassageVectors
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeBase:
+    def __init__(self, config: KioskConfig) -> None:
+        self.config = config
+        self.directory = config.paths.kb
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.embedder = build_embedder(config.embedding, cache_path=config.paths.data_dir / "cache" / "embeddings.sqlite")
+        self.registry = Registry(self.directory / "registry.sqlite")
+        self.vectors = PassageVectors(config.chroma, self.directory, self.embedder)
+        self.retriever = HybridRetriever(self.registry, self.vectors, self.embedder.embed_query, config.retrieval)
+        self.faq_index = FaqIndex(self.registry, self.embedder.embed_query)
+        self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)
+        if config.chroma.mode == "persistent":
+            self.reconcile()
+
+    # ------------------------------------------------------------ consistency
+
+    def reconcile(self) -> int:
+        """Delete vectors no committed chunk owns (left by a crash mid-ingest or mid-delete)."""
+        orphans = sorted(set(self.vectors.all_ids()) - self.registry.all_chunk_ids())
+        if orphans:
+            log.warning("removing %d orphan passage vectors left by an interrupted change", len(orphans))
+            self.vectors.delete(orphans)
+        return len(orphans)
+
+    @property
+    def version(self) -> int:
+        return self.registry.version
+
+    def refresh(self) -> None:
+        self.retriever.refresh(force=True)
+
+    # ------------------------------------------------------------ documents
+
+    def ingest(self, paths: Sequence[Path | str], progress: ProgressCallback | None = None) -> list[IngestResult]:
+        return self._ingestor.ingest([Path(p) for p in paths], progress)
+
+    def list_documents(self) -> list[DocumentInfo]:
+        return self.registry.documents()
+
+    def get_document(self, ref: str) -> DocumentInfo:
+        found = self.registry.find_documents(ref)
+        if not found:
+            raise KnowledgeBaseError("document-not-found", f"no document '{ref}' (give a doc_id, file name or title)")
+        if len(found) > 1:
+            choices = ", ".join(f"{d.doc_id} ({d.source})" for d in found)
+            raise KnowledgeBaseError("document-ambiguous", f"'{ref}' matches several documents: {choices}; use a doc_id")
+        return found[0]
+
+    def document_chunks(self, doc_id: str) -> list[ChunkInfo]:
+        return self.registry.chunks(self.get_document(doc_id).doc_id)
+
+    def remove(self, ref: str) -> DocumentInfo:
+        """Delete a document from every index; a version it superseded comes back into force."""
+        doc = self.get_document(ref)
+        chunk_ids = [c.chunk_id for c in self.registry.chunks(doc.doc_id)]
+        revived = [d for d in self.registry.documents() if d.superseded_by == doc.doc_id]
+        self.registry.delete_document(doc.doc_id)
+        for older in sorted(revived, key=lambda d: d.effective_date or "")[-1:]:
+            self.registry.set_status(older.doc_id, DocumentStatus.ACTIVE)
+        self.vectors.delete(chunk_ids)
+        return doc
+
+    def set_status(self, ref: str, status: DocumentStatus) -> DocumentInfo:
+        doc = self.get_document(ref)
+        self.registry.set_status(doc.doc_id, status, doc.superseded_by if status == DocumentStatus.SUPERSEDED else None)
+        return self.get_document(doc.doc_id)
+
+    def supersede(self, newer_ref: str, older_ref: str) -> DocumentInfo:
+        newer, older = self.get_document(newer_ref), self.get_document(older_ref)
+        if newer.doc_id == older.doc_id:
+            raise KnowledgeBaseError("supersede-self", "a document cannot supersede itself")
+        self.registry.set_status(older.doc_id, DocumentStatus.SUPERSEDED, newer.doc_id)
+        return self.get_document(older.doc_id)
+
+    # ------------------------------------------------------------ retrieval
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        return self.retriever.search(query, k)
+
+    # ------------------------------------------------------------ FAQ
+
+    def match_faq(self, question: str) -> FaqMatch | None:
+        return self.faq_index.match(question, self.config.answering.faq_threshold)
+
+    def list_faq(self) -> list[FaqEntry]:
+        return self.registry.faq()
+
+    def add_faq(self, question: str, answer: str, source: str = "staff") -> FaqEntry:
+        question, answer = question.strip(), answer.strip()
+        if not question or not answer:
+            raise KnowledgeBaseError("faq-empty", "an FAQ entry needs both a question and an answer")
+        entry = FaqEntry("faq-" + hashlib.sha1(question.encode()).hexdigest()[:10], question, answer, source)
+        self.registry.upsert_faq([entry])
+        return entry
+
+    def update_faq(self, faq_id: str, question: str, answer: str) -> FaqEntry:
+        current = {e.id: e for e in self.registry.faq()}.get(faq_id)
+        if current is None:
+            raise KnowledgeBaseError("faq-not-found", f"no FAQ entry '{faq_id}'")
+        entry = FaqEntry(faq_id, question.strip(), answer.strip(), current.source)
+        self.registry.upsert_faq([entry])
+        return entry
+
+    def delete_faq(self, faq_id: str) -> None:
+        if not self.registry.delete_faq(faq_id):
+            raise KnowledgeBaseError("faq-not-found", f"no FAQ entry '{faq_id}'")
+
+    def import_faq(self, path: Path | str) -> int:
+        entries = load_faq(Path(path), self.config.kb.max_file_mb)
+        # Re-importing a table replaces its rows instead of piling up copies.
+        self.registry.upsert_faq(
+            [FaqEntry("faq-" + hashlib.sha1(e.question.encode()).hexdigest()[:10], e.question, e.answer, e.source) for e in entries]
+        )
+        return len(entries)
+
+    def close(self) -> None:
+        self.registry.close()
+
+
+def open_knowledge_base(config: KioskConfig) -> KnowledgeBase:
+    return KnowledgeBase(config)
