@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "kiosk.commands.models",
     "kiosk.commands.kb",
     "kiosk.commands.admin",
+    "kiosk.commands.ask",
 ]
 
 

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from kiosk.answering.citations import citation_for, citation_phrase, extractive_answer, parse_citations
 from kiosk.answering.guardrails import Scope, classify, strip_injection
-from kiosk.answering.prompt import build_messages, retrieval_query
+from kiosk.answering.prompt import SYSTEM_PROMPT, build_messages, retrieval_query
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.models import Answer, AnswerMode, AnswerTimings, ChatMessage, ChatOptions, Citation, FaqMatch, Hit
@@ -86,6 +86,14 @@ class Answerer:
         self.kb = kb
         self.chat_model = chat_model
         self.config = config
+
+    async def warm_up(self) -> None:
+        """Load the model and cache the fixed system prompt, so the first citizen does not wait for it."""
+        warm_up = getattr(self.chat_model, "warm_up", None)
+        if callable(warm_up):
+            started = time.monotonic()
+            await asyncio.to_thread(warm_up, SYSTEM_PROMPT)
+            logger.info("chat model %s warmed up in %.1f s", self.chat_model.name, time.monotonic() - started)
 
     # ------------------------------------------------------------ replies that need no model
 
