@@ -1,0 +1,95 @@
+"""Dashboard aggregations, unanswered-question grouping, exports and the LLM connection test."""
+
+from __future__ import annotations
+
+import io
+import time
+from datetime import datetime
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+
+from kiosk.admin import dashboard
+from kiosk.admin.exports import faq_csv, faq_xlsx, turns_csv
+from kiosk.admin.ops_panel import test_llm_connection as check_llm_connection
+from kiosk.admin.unanswered import char_bigrams, group_unanswered, jaccard
+from kiosk.errors import AdminError
+from kiosk.models import FaqEntry
+
+
+def row(turn_id: str, question: str = "问题", mode: str = "llm", refused: bool = False, helpful: bool | None = None,
+        at: float | None = None, timings: dict[str, float] | None = None, title: str | None = "居住证暂行条例") -> dict[str, Any]:  # fmt: skip
+    return {
+        "turn_id": turn_id, "session_id": "s", "question": question, "answer": "答", "mode": mode,
+        "refused": refused, "helpful": helpful, "created_at": at or time.time(),
+        "citations": [{"title": title, "article": "第九条", "source": "x.md"}] if title else [],
+        "timings": timings or {},
+    }  # fmt: skip
+
+
+def test_parse_day_range_is_inclusive_and_validated() -> None:
+    begin, end = dashboard.parse_day_range("2026-11-20", "2026-11-22")
+    assert end - begin == 3 * 86400
+    assert datetime.fromtimestamp(begin).strftime("%Y-%m-%d %H:%M") == "2026-11-20 00:00"
+    with pytest.raises(AdminError):
+        dashboard.parse_day_range("20/11/2026", "")
+    with pytest.raises(AdminError):
+        dashboard.parse_day_range("2026-11-22", "2026-11-20")
+
+
+def test_outcomes_feedback_and_topics() -> None:
+    turns = [
+        row("a", helpful=True), row("b", helpful=False), row("c", mode="refusal", refused=True, title=None),
+        row("d", mode="degraded"), row("e", mode="faq", title=None),
+    ]  # fmt: skip
+    outcomes = dict(zip(*dashboard.outcome_counts(turns).to_dict("list").values(), strict=True))
+    assert outcomes == {"已解答": 3, "拒答": 1, "降级": 1}
+    feedback = dashboard.feedback_counts(turns)["count"].tolist()
+    assert feedback == [1, 1]
+    topics = dashboard.top_topics(turns).set_index("topic")["count"].to_dict()
+    assert topics["居住证暂行条例"] == 3 and topics[dashboard.NO_TOPIC] == 1
+    assert dashboard.summary(turns)["helpful_ratio"] == 0.5
+
+
+def test_questions_per_hour_and_latency_percentiles() -> None:
+    base = datetime(2026, 11, 22, 9, 10).timestamp()
+    turns = [row(str(i), at=base + i * 600, timings={"total_s": float(i + 1), "asr_s": 0.5}) for i in range(10)]
+    per_hour = dashboard.questions_over_time(turns, "hour")
+    assert per_hour["questions"].sum() == 10 and len(per_hour) == 2  # 09:10–10:40 spans two hours
+    assert dashboard.questions_over_time(turns, "day")["questions"].tolist() == [10]
+    latency = dashboard.latency_percentiles(turns).set_index(["stage", "percentile"])["seconds"]
+    assert latency[("total_s", "p50")] == 5.5
+    assert latency[("total_s", "p95")] == pytest.approx(9.55)
+    assert latency[("asr_s", "p95")] == 0.5
+    assert dashboard.questions_over_time([], "hour").empty
+
+
+def test_similar_questions_group_together() -> None:
+    assert jaccard(char_bigrams("居住证怎么办理"), char_bigrams("居住证怎么办理？")) == 1.0
+    turns = [
+        row("1", "居住证怎么办理", refused=True, at=1),
+        row("2", "居住证要怎么办理呢", refused=True, at=2),
+        row("3", "公积金怎么提取", helpful=False, at=3),
+        row("4", "居住证怎么办", refused=True, at=4),
+    ]
+    groups = group_unanswered(turns)
+    assert [g.count for g in groups] == [3, 1]
+    assert set(groups[0].turn_ids) == {"1", "2", "4"}
+    assert groups[1].question == "公积金怎么提取" and groups[1].thumbs_down == 1
+
+
+def test_exports_round_trip_and_mask() -> None:
+    entries = [FaqEntry("faq-1", "居住证怎么办", "带身份证到派出所。", "staff")]
+    assert "居住证怎么办" in faq_csv(entries).decode("utf-8-sig")
+    sheet = load_workbook(io.BytesIO(faq_xlsx(entries))).active
+    assert [c.value for c in sheet[2]] == ["faq-1", "居住证怎么办", "带身份证到派出所。", "staff"]
+    text = turns_csv([row("t", "电话13812345678")]).decode("utf-8-sig")
+    assert "13812345678" not in text and "138********" in text
+
+
+def test_llm_connection_check_reports_failure_quickly() -> None:
+    started = time.perf_counter()
+    verdict = check_llm_connection("http://127.0.0.1:9/v1", timeout_s=1.0)
+    assert verdict.startswith("❌") and "127.0.0.1:9/v1/models" in verdict
+    assert time.perf_counter() - started < 3
