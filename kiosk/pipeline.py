@@ -274,3 +274,38 @@ def _error_dict(exc: BaseException, fallback_type: type[KioskError], code: str) 
         return exc.to_dict()
     log.warning("%s stage failed: %s", fallback_type.stage, mask_personal_data(str(exc)))
     return fallback_type(code, f"{type(exc).__name__}: {mask_personal_data(str(exc))}").to_dict()
+
+
+def stage_timings(events: Sequence[PipelineEvent]) -> dict[str, float]:
+    """Seconds per stage of one turn, measured from RUN_START, for the turn log and the benchmarks."""
+    first: dict[PipelineEventType, PipelineEvent] = {}
+    first_audio: PipelineEvent | None = None
+    for event in events:
+        first.setdefault(event.type, event)
+        if event.type is PipelineEventType.TTS_AUDIO and first_audio is None and event.audio is not None:
+            first_audio = event
+    start = first.get(PipelineEventType.RUN_START)
+    if start is None:
+        return {}
+    timings: dict[str, float] = {}
+    asr_start, asr_end = first.get(PipelineEventType.ASR_START), first.get(PipelineEventType.ASR_END)
+    if asr_start is not None and asr_end is not None:
+        timings["asr_s"] = asr_end.t_s - asr_start.t_s
+    answer_event = first.get(PipelineEventType.ANSWER_END)
+    if answer_event is not None and answer_event.answer is not None:
+        for name in ("retrieve_s", "first_token_s"):
+            value = getattr(answer_event.answer.timings, name)
+            if value is not None:
+                timings[name] = value
+    answer_start = first.get(PipelineEventType.ANSWER_START)
+    partial = first.get(PipelineEventType.ANSWER_PARTIAL)
+    if answer_start is not None and partial is not None:
+        timings["first_text_s"] = partial.t_s - start.t_s
+    if first_audio is not None:
+        timings["first_audio_s"] = first_audio.t_s - start.t_s
+    if answer_event is not None:
+        timings["answer_s"] = answer_event.t_s - start.t_s
+    end = first.get(PipelineEventType.RUN_END)
+    if end is not None:
+        timings["total_s"] = end.t_s - start.t_s
+    return timings

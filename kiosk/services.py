@@ -73,8 +73,10 @@ class Services:
     def transcriber(self) -> Transcriber:
         def build() -> Transcriber:
             from speech import build_transcriber
+            from speech.vocabulary import terms_from_titles
 
-            return build_transcriber(self.config)
+            titles = [doc.title for doc in self.kb.list_documents()] if self._optional("kb") is not None else []
+            return build_transcriber(self.config, terms_from_titles(titles))
 
         return self._get("transcriber", build)
 
@@ -94,9 +96,7 @@ class Services:
         def build() -> Synthesizer:
             from speech import build_synthesizer
 
-            slower = self.config.model_copy(deep=True)
-            slower.tts.speed = self.config.tts.elderly_speed
-            return build_synthesizer(slower)
+            return build_synthesizer(self.config, speed=self.config.tts.elderly_speed)
 
         return self._get("elderly_synthesizer", build)
 

@@ -208,3 +208,14 @@ async def test_callback_sees_the_same_events_as_the_iterator() -> None:
     turn = TurnPipeline(None, FakeAnswerer(), FakeSynthesizer()).start(TurnRequest(text="问"), on_event=seen.append)
     iterated = [e async for e in turn]
     assert seen == iterated
+
+
+async def test_stage_timings_measure_from_run_start() -> None:
+    from kiosk.pipeline import stage_timings
+
+    answerer = FakeAnswerer(pieces=("第一句。", "第二句。"), piece_delay_s=0.05)
+    events = await collect(TurnPipeline(FakeTranscriber(), answerer, FakeSynthesizer()), TurnRequest(audio=np.zeros(10)))
+    timings = stage_timings(events)
+    assert {"asr_s", "first_text_s", "first_audio_s", "answer_s", "total_s"} <= set(timings)
+    assert 0.04 <= timings["first_text_s"] <= timings["first_audio_s"] <= timings["total_s"]
+    assert timings["first_audio_s"] < timings["answer_s"]  # spoke before the answer was complete

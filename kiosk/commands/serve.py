@@ -1,0 +1,74 @@
+"""`kiosk serve`: the kiosk page (and the admin panel) on config.kiosk.host:port."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.commands import config_from_args
+from kiosk.config import KioskConfig
+
+log = logging.getLogger(__name__)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="start the kiosk page (and the admin panel) on config.kiosk.host:port")
+    p.add_argument("--host", help="listen address (default: config kiosk.host)")
+    p.add_argument("--port", type=int, help="port (default: config kiosk.port)")
+    p.add_argument("--no-seed", action="store_true", help="do not ingest config kb.seed_paths on start")
+    p.add_argument("--no-warm-up", action="store_true", help="load models on the first question instead of now")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import uvicorn
+
+    from kiosk.services import Services
+    from kiosk.ui import build_app
+
+    config = config_from_args(args)
+    host = args.host or config.kiosk.host
+    port = args.port or config.kiosk.port
+    services = Services(config)
+    if not args.no_seed:
+        ingest_seed_paths(config, services.kb)
+    if not args.no_warm_up:
+        print("loading speech and answer models…", flush=True)
+        services.warm_up()
+    for row in services.health():
+        print(f"  {row['engine']:<12} {row['status']:<10} {row['model'] or ''} {row['last_error'] or ''}", flush=True)
+    app = build_app(services)
+    print(f"kiosk ready: http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+    return 0
+
+
+def ingest_seed_paths(config: KioskConfig, kb: Any) -> None:
+    """Ingest the configured seed documents that the knowledge base does not hold yet, with progress."""
+    from knowledge_base.ingest import expand_paths
+
+    seeds = [Path(p) for p in config.kb.seed_paths]
+    missing_dirs = [p for p in seeds if not p.exists()]
+    for path in missing_dirs:
+        print(f"warning: seed path not found, skipped: {path}", file=sys.stderr)
+    known = {doc.source for doc in kb.list_documents()}
+    todo = [p for p in expand_paths([p for p in seeds if p.exists()]) if p.name not in known]
+    if not todo:
+        return
+    print(f"ingesting {len(todo)} seed documents into {config.paths.kb} (first start only)…", flush=True)
+
+    def show(progress: Any) -> None:
+        line = f"[{progress.file_index}/{progress.files_total}] {progress.file} {progress.chunks_done}/{progress.chunks_total}"
+        print(f"\r  {line}   ", end="", flush=True)
+
+    results = kb.ingest(todo, progress=show)
+    print()
+    failed = [r for r in results if r.status.value == "failed"]
+    for result in failed:
+        print(f"  failed: {result.path}: {result.message}", file=sys.stderr)
+    print(f"  {len(results) - len(failed)} ingested, {len(failed)} failed", flush=True)

@@ -1,0 +1,61 @@
+"""The kiosk web app: the Gradio page at "/", its media routes, and the admin panel when installed."""
+
+from __future__ import annotations
+
+import logging
+import os
+from importlib.resources import files
+
+from fastapi import FastAPI
+
+from kiosk.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def page_assets() -> tuple[str, str]:
+    """(css, js) for the page: local files only, no web fonts, no CDN."""
+    from avatar import face_script
+
+    ui = files("kiosk.ui")
+    css = ui.joinpath("kiosk.css").read_text(encoding="utf-8")
+    js = "() => {\n" + face_script() + "\n" + ui.joinpath("kiosk.js").read_text(encoding="utf-8") + "\n}"
+    return css, js
+
+
+def kiosk_theme():  # type: ignore[no-untyped-def]
+    import gradio as gr
+
+    local = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "sans-serif"]
+    return gr.themes.Soft(primary_hue="blue", font=local, font_mono=["Noto Sans Mono CJK SC", "monospace"])
+
+
+def build_app(services: Services) -> FastAPI:
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import gradio as gr
+
+    from kiosk.ui.media import MediaStore
+    from kiosk.ui.page import KioskPage
+
+    app = FastAPI(title="kiosk", docs_url=None, redoc_url=None, openapi_url=None)
+    media = MediaStore(services.config.asr.max_audio_s)
+    app.include_router(media.router())
+    _mount_admin(app, services)
+    page = KioskPage(services, media)
+    css, js = page_assets()
+    app.state.kiosk_page = page
+    return gr.mount_gradio_app(
+        app, page.build(), path="/", css=css, js=js, theme=kiosk_theme(), footer_links=[], ssr_mode=False, pwa=False
+    )
+
+
+def _mount_admin(app: FastAPI, services: Services) -> None:
+    try:
+        from kiosk.admin import mount_admin
+    except ImportError as exc:
+        log.info("admin panel not installed: %s", exc)
+        return
+    if services.store is None:
+        log.warning("admin panel not mounted: no store (see the store's error in the health report)")
+        return
+    mount_admin(app, services)

@@ -1,0 +1,80 @@
+"""A kiosk server on fake engines (instant answers with a citation, a tone for a voice) for the browser tests.
+
+Run: python -m tests.browser.kiosk_server --port 7871 [--real-asr]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+from collections.abc import AsyncIterator, Sequence
+
+import numpy as np
+
+from kiosk.models import Answer, AnswerMode, AnswerTimings, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
+
+ANSWER = "办理居住证需要提交本人居民身份证、本人相片。还需要居住地住址、就业、就读等证明材料。"
+CITATION = Citation("居住证暂行条例(2015-11-26).md", "居住证暂行条例", "第九条")
+
+
+class ScriptedAnswerer:
+    """Streams a fixed answer with a citation; the question is echoed so tests can see what was heard."""
+
+    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[str | Answer]:
+        for piece in (ANSWER[:9], ANSWER[9:20], ANSWER[20:]):
+            await asyncio.sleep(0.05)
+            yield piece
+        yield Answer(ANSWER, [CITATION], False, AnswerMode.FAQ, AnswerTimings(retrieve_s=0.01, first_token_s=0.05))
+
+
+class ToneSynthesizer:
+    """0.22 s of a modulated tone per character, with one viseme mark per character."""
+
+    name = "tone"
+
+    async def synthesize(self, text: str) -> SpeechAudio:
+        rate = 16000
+        step = 0.22
+        t = np.arange(int(rate * step * len(text))) / rate
+        samples = (0.3 * np.sin(2 * np.pi * 220 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 4 * t))).astype(np.float32)
+        shapes = ["A", "O", "E", "I", "U", "M", "S"]
+        marks = tuple(TimingMark(i * step, (i + 1) * step, ch, shapes[i % len(shapes)]) for i, ch in enumerate(text))
+        return SpeechAudio(samples, rate, text, self.name, marks)
+
+
+class LoudnessTranscriber:
+    """Stands in for ASR: reports how much sound arrived, so a test can tell the microphone really worked."""
+
+    name = "loudness"
+
+    def transcribe(self, audio: object, sample_rate: int = 16000) -> Transcript:
+        samples = np.asarray(audio, dtype=np.float32)
+        seconds = len(samples) / sample_rate
+        heard = float(np.sqrt(np.mean(samples**2))) > 0.003 if len(samples) else False
+        return Transcript(text=f"语音提问{seconds:.1f}秒" if heard else "", duration_s=seconds, asr_s=0.0, nothing_heard=not heard)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--real-asr", action="store_true", help="use the configured Whisper model instead of a stand-in")
+    args = parser.parse_args()
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    import uvicorn
+
+    from kiosk.config import load_config
+    from kiosk.services import Services
+    from kiosk.ui import build_app
+
+    config = load_config()
+    transcriber = None if args.real_asr else LoudnessTranscriber()
+    services = Services(
+        config, kb=object(), answerer=ScriptedAnswerer(), transcriber=transcriber, synthesizer=ToneSynthesizer(),
+        elderly_synthesizer=ToneSynthesizer(), store=None,
+    )
+    uvicorn.run(build_app(services), host="127.0.0.1", port=args.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The kiosk page in headless Chromium: typed and spoken questions, barge-in, idle reset, no external requests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import IDLE_RESET_S, OUTPUT
+from tests.browser.kiosk_server import ANSWER
+
+pytestmark = pytest.mark.browser
+
+MIC_ARGS = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+
+
+def stats(page, key: str):  # type: ignore[no-untyped-def]
+    return page.evaluate(f"() => window.kioskStats.{key}")
+
+
+def test_typed_question_gets_an_answer_with_citation(open_kiosk) -> None:  # type: ignore[no-untyped-def]
+    open_page, _requests = open_kiosk
+    page = open_page()
+    assert page.inner_text("#subtitle").startswith("您好")  # the greeting before anyone asks
+    page.screenshot(path=str(OUTPUT / "kiosk-portrait-idle.png"))
+    page.fill("#question-box textarea", "办居住证要带什么材料")
+    page.press("#question-box textarea", "Enter")
+    page.wait_for_selector(".citation", timeout=20_000)
+    assert "办居住证要带什么材料" in page.inner_text(".bubble.citizen")
+    assert ANSWER in page.inner_text(".bubble.assistant")
+    assert "居住证暂行条例" in page.inner_text(".citation") and "第九条" in page.inner_text(".citation")
+    page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
+    assert page.get_attribute("#avatar-stage", "data-speaking") == "1"
+    page.wait_for_timeout(400)
+    assert page.get_attribute("#avatar-stage", "data-mouth") in {"A", "O", "E", "I", "U", "M", "S"}
+    assert page.input_value("#question-box textarea") == ""
+    page.screenshot(path=str(OUTPUT / "kiosk-portrait-answer.png"))
+    page.click("#feedback-up")
+    page.wait_for_selector(".note.feedback", timeout=10_000)
+
+
+def test_spoken_question_gets_a_spoken_answer(open_kiosk, spoken_question_wav: Path) -> None:  # type: ignore[no-untyped-def]
+    open_page, _requests = open_kiosk
+    page = open_page(MIC_ARGS + [f"--use-file-for-fake-audio-capture={spoken_question_wav}"], permissions=["microphone"])
+    page.check("#handsfree-toggle")
+    page.wait_for_function("() => window.kioskStats.utterances >= 1", timeout=20_000)
+    page.wait_for_selector(".citation", timeout=20_000)
+    heard = page.inner_text(".bubble.citizen")
+    seconds = float(heard.removeprefix("语音提问").removesuffix("秒"))
+    assert 3.0 <= seconds <= 7.0, f"the uploaded utterance should hold the ~4.2 s recording, got {heard}"
+    page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
+    assert stats(page, "playing") is True
+    page.screenshot(path=str(OUTPUT / "kiosk-spoken-answer.png"))
+
+
+def test_speaking_over_the_answer_stops_playback(open_kiosk, spoken_question_wav: Path) -> None:  # type: ignore[no-untyped-def]
+    """The recording loops: its second pass starts while the answer plays, which is a barge-in."""
+    open_page, _requests = open_kiosk
+    page = open_page(MIC_ARGS + [f"--use-file-for-fake-audio-capture={spoken_question_wav}"], permissions=["microphone"])
+    page.check("#handsfree-toggle")
+    page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=30_000)
+    page.wait_for_function("() => window.kioskStats.bargeIns.length >= 1", timeout=30_000)
+    assert stats(page, "playing") is False
+    latency_ms = stats(page, "bargeIns")[0]
+    assert latency_ms < 300, f"playback stopped {latency_ms:.0f} ms after speech onset was detected"
+    page.uncheck("#handsfree-toggle")
+
+
+def test_tapping_the_avatar_stops_playback(open_kiosk) -> None:  # type: ignore[no-untyped-def]
+    open_page, _requests = open_kiosk
+    page = open_page()
+    page.fill("#question-box textarea", "身份证丢了怎么补办")
+    page.press("#question-box textarea", "Enter")
+    page.wait_for_function("() => window.kioskStats.playing === true", timeout=20_000)
+    page.click("#avatar-stage")
+    assert stats(page, "playing") is False
+    assert page.get_attribute("#avatar-stage", "data-speaking") == "0"
+    page.wait_for_timeout(1500)
+    assert stats(page, "playing") is False, "playback resumed after the barge-in"
+    assert stats(page, "bargeIns")[0] < 300
+
+
+def test_idle_reset_clears_the_screen(open_kiosk) -> None:  # type: ignore[no-untyped-def]
+    open_page, _requests = open_kiosk
+    page = open_page(viewport={"width": 1920, "height": 1080})
+    page.click("button.hot-topic >> nth=0")
+    page.wait_for_selector(".citation", timeout=20_000)
+    page.screenshot(path=str(OUTPUT / "kiosk-landscape-answer.png"))
+    page.click("#avatar-stage")  # stop the voice so that idle time starts counting
+    page.wait_for_function("() => window.kioskStats.resets >= 1", timeout=(IDLE_RESET_S + 10) * 1000)
+    page.wait_for_function("() => !document.querySelector('.bubble')", timeout=10_000)
+    assert page.inner_text("#subtitle").startswith("您好")
+    page.screenshot(path=str(OUTPUT / "kiosk-landscape-after-idle-reset.png"))
+
+
+def test_elderly_mode_and_handoff(open_kiosk) -> None:  # type: ignore[no-untyped-def]
+    open_page, _requests = open_kiosk
+    page = open_page()
+    before = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#subtitle')).fontSize)")
+    page.check("#elderly-mode input")
+    page.wait_for_function("() => document.body.classList.contains('elderly')")
+    after = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('#subtitle')).fontSize)")
+    assert after > before * 1.2
+    page.click("#handoff-button")
+    page.wait_for_selector(".handoff-card", timeout=10_000)
+    assert "取号" in page.inner_text(".handoff-card")
+    page.screenshot(path=str(OUTPUT / "kiosk-elderly-handoff.png"))
