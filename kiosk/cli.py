@@ -16,6 +16,8 @@ COMMAND_MODULES = [
     "kiosk.commands.kb",
     "kiosk.commands.admin",
     "kiosk.commands.ask",
+    "kiosk.commands.serve",
+    "kiosk.commands.speech",
 ]
 
 
