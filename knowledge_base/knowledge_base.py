@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kiosk.config import KioskConfig
 from kiosk.errors import KnowledgeBaseError
+from kiosk.protocols import Embedder
 from kiosk.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from knowledge_base.embeddings import build_embedder
 from knowledge_base.faq import FaqIndex
@@ -22,11 +23,13 @@ log = logging.getLogger(__name__)
 
 
 class KnowledgeBase:
-    def __init__(self, config: KioskConfig) -> None:
+    def __init__(self, config: KioskConfig, embedder: Embedder | None = None) -> None:
         self.config = config
         self.directory = config.paths.kb
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.embedder = build_embedder(config.embedding, cache_path=config.paths.data_dir / "cache" / "embeddings.sqlite")
+        self.embedder = embedder or build_embedder(
+            config.embedding, cache_path=config.paths.data_dir / "cache" / "embeddings.sqlite"
+        )
         self.registry = Registry(self.directory / "registry.sqlite")
         self.vectors = PassageVectors(config.chroma, self.directory, self.embedder)
         self.retriever = HybridRetriever(self.registry, self.vectors, self.embedder.embed_query, config.retrieval)
@@ -140,5 +143,6 @@ class KnowledgeBase:
         self.registry.close()
 
 
-def open_knowledge_base(config: KioskConfig) -> KnowledgeBase:
-    return KnowledgeBase(config)
+def open_knowledge_base(config: KioskConfig, embedder: Embedder | None = None) -> KnowledgeBase:
+    """Open (creating if needed) the knowledge base at config.paths.kb; `embedder` overrides the configured one."""
+    return KnowledgeBase(config, embedder)

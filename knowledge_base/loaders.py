@@ -135,12 +135,13 @@ def _load_docx(path: Path) -> tuple[str | None, list[Block]]:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise _fail(path, "docx-corrupt", f"DOCX is damaged or not a Word file ({type(exc).__name__})") from None
     blocks: list[Block] = []
     title = (document.core_properties.title or "").strip() or None

@@ -1,0 +1,55 @@
+"""Shared fixtures: the real data in ../shared and knowledge bases built from it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kiosk.config import KioskConfig, load_config
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("KIOSK_SHARED_DIR", REPO.parent / "shared"))
+# Passage vectors are cached across runs here, so only the first run pays for embedding the corpus.
+EMBEDDING_CACHE_DIR = REPO / "var"
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.fail(f"real test data not found at {SHARED}; set KIOSK_SHARED_DIR")
+    return SHARED
+
+
+def make_config(tmp: Path, **sections: dict) -> KioskConfig:
+    """A config whose data lives under `tmp` (models are still read from the repo's cache)."""
+    config = load_config(None) if not os.environ.get("KIOSK_CONFIG") else KioskConfig()
+    config.paths.data_dir = tmp
+    config.paths.kb_dir = tmp / "kb"
+    config.paths.model_cache_dir = REPO / "var" / "models"
+    for name, values in sections.items():
+        section = getattr(config, name)
+        for key, value in values.items():
+            setattr(section, key, value)
+    return config
+
+
+@pytest.fixture(scope="session")
+def corpus_kb(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path):
+    """A knowledge base holding the whole real corpus, with the real embedding model."""
+    from knowledge_base import open_knowledge_base
+    from knowledge_base.embeddings import build_embedder
+
+    config = make_config(tmp_path_factory.mktemp("corpus-kb"))
+    embedder = build_embedder(config.embedding, cache_path=EMBEDDING_CACHE_DIR / "cache" / "embeddings.sqlite")
+    kb = open_knowledge_base(config, embedder=embedder)
+    results = kb.ingest([shared_dir / "corpus" / "statutes", shared_dir / "corpus" / "statutes-superseded"])
+    failed = [r for r in results if r.status.value == "failed"]
+    assert not failed, failed
+    yield kb
+    kb.close()

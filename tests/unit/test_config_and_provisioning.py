@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk import provisioning
+from kiosk.config import load_config
+from kiosk.errors import ConfigError, ModelProvisioningError
+from kiosk.privacy import mask_personal_data
+
+
+def test_yaml_then_environment_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "kiosk.yaml"
+    cfg.write_text("retrieval:\n  k: 7\nllm:\n  backend: openai\n", encoding="utf-8")
+    monkeypatch.setenv("KIOSK_RETRIEVAL__K", "3")
+    config = load_config(cfg, kb_dir=tmp_path / "kb")
+    assert config.retrieval.k == 3  # environment wins over the file
+    assert config.llm.backend == "openai"
+    assert config.paths.kb == tmp_path / "kb"
+
+
+def test_bad_keys_are_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "kiosk.yaml"
+    cfg.write_text("retrieval:\n  k: zero\n  gate_treshold: 0.4\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert "retrieval.k" in err.value.message and "retrieval.gate_treshold" in err.value.message
+    monkeypatch.setenv("KIOSK_LLM__BACKEND", "gpt")
+    with pytest.raises(ConfigError) as err:
+        load_config(None)
+    assert "llm.backend" in err.value.message
+
+
+def test_missing_or_malformed_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path / "nope.yaml")
+    assert err.value.code == "config-missing"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("llm: [unclosed", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(bad)
+    assert err.value.code == "config-syntax"
+
+
+def test_masking_id_cards_and_phones() -> None:
+    text = "我的身份证110101199003071234，手机13812345678，座机021-62345678"
+    masked = mask_personal_data(text)
+    assert "110101199003071234" not in masked and "13812345678" not in masked and "62345678" not in masked
+    assert masked.startswith("我的身份证110") and "138********" in masked
+    assert mask_personal_data("办居住证要带什么材料") == "办居住证要带什么材料"
+
+
+@pytest.fixture()
+def fake_model_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    pkg = tmp_path / "site" / "fake_model_part1"
+    (pkg / "data").mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "data" / "a.bin").write_bytes(b"hello ")
+    (pkg / "data" / "b.bin").write_bytes(b"world")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    yield pkg
+    sys.modules.pop("fake_model_part1", None)
+
+
+def _spec(sha: str, size: int = 11) -> provisioning.ModelSpec:
+    parts = (provisioning.PartFile("fake_model_part1", "data/a.bin"), provisioning.PartFile("fake_model_part1", "data/b.bin"))
+    return provisioning.ModelSpec("fake", "llm", "fake", (provisioning.AssembledFile("model.gguf", parts, size, sha),), "model.gguf")
+
+
+def test_assembly_verifies_and_is_idempotent(tmp_path: Path, fake_model_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import hashlib
+
+    sha = hashlib.sha256(b"hello world").hexdigest()
+    monkeypatch.setitem(provisioning.SPECS, "fake", _spec(sha))
+    target = provisioning.ensure_model("fake", tmp_path / "cache")
+    assert target.read_bytes() == b"hello world"
+    assert provisioning.bytes_to_assemble("fake", tmp_path / "cache") == 0
+    mtime = target.stat().st_mtime_ns
+    provisioning.ensure_model("fake", tmp_path / "cache")
+    assert target.stat().st_mtime_ns == mtime  # verified stamp: not rebuilt
+
+
+def test_checksum_mismatch_leaves_nothing_behind(tmp_path: Path, fake_model_package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(provisioning.SPECS, "fake", _spec("0" * 64))
+    with pytest.raises(ModelProvisioningError) as err:
+        provisioning.ensure_model("fake", tmp_path / "cache")
+    assert err.value.code == "checksum-mismatch"
+    assert list((tmp_path / "cache" / "fake").iterdir()) == []
+
+
+def test_missing_package_names_the_fix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parts = (provisioning.PartFile("no_such_model_pkg", "data/x"),)
+    spec = provisioning.ModelSpec("ghost", "llm", "ghost", (provisioning.AssembledFile("m", parts, 1, "0" * 64),))
+    monkeypatch.setitem(provisioning.SPECS, "ghost", spec)
+    with pytest.raises(ModelProvisioningError) as err:
+        provisioning.ensure_model("ghost", tmp_path)
+    assert err.value.code == "package-missing" and "make install" in err.value.message

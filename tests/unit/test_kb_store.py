@@ -1,0 +1,160 @@
+"""KnowledgeBase behaviour with a deterministic fake embedder and a real on-disk Chroma + SQLite."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from kiosk.errors import KnowledgeBaseError
+from kiosk.models import DocumentStatus, IngestStatus
+from knowledge_base import KnowledgeBase, open_knowledge_base
+from tests.conftest import REPO, make_config
+from tests.fakes import HashEmbedder
+
+RULE_V1 = "# 示例救助办法\n\n本办法自2018年1月1日起施行。\n\n第一条 低收入困难家庭可以申请救助。\n\n第二条 申请应当向街道提出。\n"
+RULE_V2 = "# 示例救助办法\n\n本办法自2024年1月1日起施行。\n\n第一条 最低生活保障边缘家庭可以申请救助。\n\n第二条 申请应当向街道提出。\n"
+PASSPORT = "# 护照办理须知\n\n第一条 申请护照应当提交身份证和户口簿。\n\n第二条 护照有效期为十年。\n"
+
+
+def _kb(tmp_path: Path) -> KnowledgeBase:
+    return open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder())
+
+
+def _file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / "docs" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_ingest_search_and_cited_metadata(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    [result] = kb.ingest([_file(tmp_path, "护照.md", PASSPORT)])
+    assert result.status == IngestStatus.ADDED and result.chunks == 2
+    hit = kb.search("办护照要带什么 身份证 户口簿", k=1)[0]
+    assert (hit.title, hit.article, hit.source) == ("护照办理须知", "第一条", "护照.md")
+    assert 0.0 < hit.score <= 1.0
+
+
+def test_reingest_unchanged_then_replaced_leaves_no_stale_chunks(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    path = _file(tmp_path, "护照.md", PASSPORT)
+    kb.ingest([path])
+    assert kb.ingest([path])[0].status == IngestStatus.UNCHANGED
+    path.write_text(PASSPORT.replace("十年", "五年"), encoding="utf-8")
+    assert kb.ingest([path])[0].status == IngestStatus.REPLACED
+    texts = [h.text for h in kb.search("护照有效期", k=5)]
+    assert any("五年" in t for t in texts) and not any("十年" in t for t in texts)
+    assert kb.vectors.count() == 2  # old generation's vectors are gone
+
+
+def test_duplicate_upload_under_another_name_is_not_added(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    kb.ingest([_file(tmp_path, "a.md", PASSPORT)])
+    [dup] = kb.ingest([_file(tmp_path, "copy-of-a.md", PASSPORT)])
+    assert dup.status == IngestStatus.DUPLICATE and "a.md" in dup.message
+    assert len(kb.list_documents()) == 1
+
+
+def test_newer_version_supersedes_older_which_stays_listed(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    results = kb.ingest([_file(tmp_path, "v2024.md", RULE_V2), _file(tmp_path, "v2018.md", RULE_V1)])
+    assert [r.status for r in results] == [IngestStatus.ADDED, IngestStatus.ADDED]
+    docs = {d.source: d for d in kb.list_documents()}
+    assert docs["v2024.md"].status == DocumentStatus.ACTIVE
+    assert docs["v2018.md"].status == DocumentStatus.SUPERSEDED
+    assert docs["v2018.md"].superseded_by == docs["v2024.md"].doc_id
+    assert {h.source for h in kb.search("低收入困难家庭 申请救助", k=5)} == {"v2024.md"}
+    kb.remove("v2024.md")  # removing the newer text brings the older one back into force
+    assert kb.get_document("v2018.md").status == DocumentStatus.ACTIVE
+
+
+def test_remove_and_retire_take_documents_out_of_every_index(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    kb.ingest([_file(tmp_path, "护照.md", PASSPORT), _file(tmp_path, "v2024.md", RULE_V2)])
+    kb.set_status("护照办理须知", DocumentStatus.RETIRED)
+    assert all(h.source != "护照.md" for h in kb.search("护照 身份证 户口簿", k=5))
+    assert kb.get_document("护照.md").status == DocumentStatus.RETIRED
+    kb.remove("护照.md")
+    with pytest.raises(KnowledgeBaseError) as err:
+        kb.get_document("护照.md")
+    assert err.value.code == "document-not-found"
+    assert kb.vectors.count() == 2
+
+
+def test_bad_files_are_reported_and_the_batch_goes_on(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    empty = _file(tmp_path, "empty.md", "")
+    exe = _file(tmp_path, "x.exe", "MZ")
+    good = _file(tmp_path, "护照.md", PASSPORT)
+    results = kb.ingest([empty, exe, good])
+    assert [r.status for r in results] == [IngestStatus.FAILED, IngestStatus.FAILED, IngestStatus.ADDED]
+    assert [r.error_code for r in results[:2]] == ["empty", "unsupported-type"]
+
+
+def test_folder_ingest_reports_progress(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    _file(tmp_path, "护照.md", PASSPORT)
+    _file(tmp_path, "v2024.md", RULE_V2)
+    seen = []
+    kb.ingest([tmp_path / "docs"], progress=seen.append)
+    assert {p.file for p in seen} == {"护照.md", "v2024.md"}
+    assert all(p.files_total == 2 for p in seen)
+
+
+def test_faq_crud_and_match(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    entry = kb.add_faq("大厅几点开门", "工作日上午9点至下午5点。")
+    assert kb.match_faq("大厅几点开门？").entry.id == entry.id
+    assert kb.match_faq("护照有效期多久") is None
+    kb.update_faq(entry.id, "大厅几点开门", "工作日8:30至17:00。")
+    assert kb.match_faq("大厅几点开门").entry.answer == "工作日8:30至17:00。"
+    kb.delete_faq(entry.id)
+    assert kb.match_faq("大厅几点开门") is None
+
+
+def test_another_process_writing_is_seen_without_restart(tmp_path: Path) -> None:
+    reader = _kb(tmp_path)
+    assert reader.search("护照", k=1) == []
+    writer = _kb(tmp_path)
+    writer.ingest([_file(tmp_path, "护照.md", PASSPORT)])
+    assert reader.search("护照 身份证", k=1)[0].source == "护照.md"
+
+
+_CRASH_SCRIPT = textwrap.dedent(
+    """
+    import os, sys
+    from pathlib import Path
+    sys.path.insert(0, {repo!r})
+    from tests.conftest import make_config
+    from tests.fakes import HashEmbedder
+    from knowledge_base import open_knowledge_base
+    from knowledge_base.registry import Registry
+
+    def die(*args, **kwargs):  # the process is killed after vectors are written, before the commit
+        os._exit(9)
+
+    Registry.commit_document = die
+    kb = open_knowledge_base(make_config(Path({tmp!r})), embedder=HashEmbedder())
+    kb.ingest([Path({path!r})])
+    """
+)
+
+
+def test_kill_mid_ingest_leaves_the_previous_state(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    kb.ingest([_file(tmp_path, "护照.md", PASSPORT)])
+    new_doc = _file(tmp_path, "v2024.md", RULE_V2)
+    kb.close()
+    script = _CRASH_SCRIPT.format(repo=str(REPO), tmp=str(tmp_path), path=str(new_doc))
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 9, proc.stderr
+    reopened = _kb(tmp_path)  # reconciles: the dead process's vectors are swept
+    assert [d.source for d in reopened.list_documents()] == ["护照.md"]
+    assert reopened.vectors.count() == 2
+    assert all(h.source == "护照.md" for h in reopened.search("低收入困难家庭 救助", k=5))
+    assert reopened.ingest([new_doc])[0].status == IngestStatus.ADDED
