@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.answering.citations import citation_for, citation_phrase, extractive_answer, parse_citations
+from kiosk.answering.faithfulness import split_sentences, unsupported_numbers
 from kiosk.answering.guardrails import Scope, classify, strip_injection
-from kiosk.answering.prompt import SYSTEM_PROMPT, build_messages, retrieval_query
+from kiosk.answering.prompt import build_messages, prefix_messages, retrieval_query
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.models import Answer, AnswerMode, AnswerTimings, ChatMessage, ChatOptions, Citation, FaqMatch, Hit
@@ -92,7 +93,7 @@ class Answerer:
         warm_up = getattr(self.chat_model, "warm_up", None)
         if callable(warm_up):
             started = time.monotonic()
-            await asyncio.to_thread(warm_up, SYSTEM_PROMPT)
+            await asyncio.to_thread(warm_up, prefix_messages())
             logger.info("chat model %s warmed up in %.1f s", self.chat_model.name, time.monotonic() - started)
 
     # ------------------------------------------------------------ replies that need no model
@@ -156,7 +157,8 @@ class Answerer:
             turns=self.config.answering.history_turns,
             passage_chars=self.config.answering.passage_chars,
         )
-        async for item in self._generate(messages, passages, hits, cleaned, draft):
+        sources = [h.text for h in passages] + [cleaned] + [m.content for m in history if m.role == "user"]
+        async for item in self._generate(messages, passages, hits, cleaned, draft, sources):
             if isinstance(item, Answer):
                 yield self._log(item, masked)
             else:
@@ -184,35 +186,42 @@ class Answerer:
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
     async def _generate(
-        self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, draft: _Draft
+        self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, draft: _Draft,
+        sources: list[str],
     ) -> AsyncIterator[str | Answer]:
+        """Stream the model's answer sentence by sentence; a sentence with a number no source states is never said."""
         cfg = self.config
         options = ChatOptions(max_tokens=cfg.llm.max_tokens, temperature=cfg.llm.temperature, stop=_STOP)
-        held: list[str] = []  # the opening, held back until it is clearly not a refusal
         deadline = time.monotonic() + cfg.answering.total_timeout_s
-        refused_early = False
+        pending = ""  # model text not yet released
+        received = False
+        outcome = "answer"
         try:
             async with contextlib.aclosing(self.chat_model.stream(messages, options)) as pieces:
-                while True:
-                    waited_for_first = not draft.parts and not held
-                    limit = cfg.answering.first_token_timeout_s if waited_for_first else deadline - time.monotonic()
+                while outcome == "answer":
+                    limit = deadline - time.monotonic() if received else cfg.answering.first_token_timeout_s
                     try:
                         piece = await asyncio.wait_for(anext(pieces), timeout=max(limit, 0.001))
                     except StopAsyncIteration:
                         break
-                    if draft.parts:
-                        yield draft.emit(piece)
-                        continue
-                    held.append(piece)
-                    if "【回答】".startswith("".join(held).strip()):
-                        continue
-                    opening = _ANSWER_LABEL.sub("", "".join(held))
-                    state = opening_state(opening)
-                    if state == "refusal":
-                        refused_early = True
-                        break  # closing the stream stops generation
-                    if state == "answer":
-                        yield draft.emit(opening)
+                    received = True
+                    pending += piece
+                    if not draft.parts:
+                        if "【回答】".startswith(pending.strip()):
+                            continue
+                        pending = _ANSWER_LABEL.sub("", pending)
+                        state = opening_state(pending)
+                        if state == "refusal":
+                            outcome = "refusal"
+                            break  # closing the stream stops generation
+                        if state == "undecided":
+                            continue
+                    sentences, pending = split_sentences(pending)
+                    for sentence in sentences:
+                        if self._unsupported(sentence, sources):
+                            outcome = "unsupported"
+                            break
+                        yield draft.emit(sentence)
         except (KioskError, TimeoutError) as exc:
             reason = exc.code if isinstance(exc, KioskError) else "llm-timeout"
             logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
@@ -220,10 +229,17 @@ class Answerer:
                 yield item
             return
 
-        if not draft.parts and held and not refused_early:
-            yield draft.emit(_ANSWER_LABEL.sub("", "".join(held)))  # a short answer that never left the undecided zone
-        if refused_early or (_REFUSAL_ANYWHERE.search(draft.text) and not parse_citations(draft.text, passages)):
-            if refused_early:
+        if outcome == "answer" and pending.strip():
+            pending = _ANSWER_LABEL.sub("", pending)
+            if opening_state(pending) == "refusal" and not draft.parts:
+                outcome = "refusal"
+            elif self._unsupported(pending, sources):
+                outcome = "unsupported"
+            else:
+                yield draft.emit(pending)
+        late_refusal = _REFUSAL_ANYWHERE.search(draft.text) and not parse_citations(draft.text, passages)
+        if outcome != "answer" and not draft.parts or late_refusal:
+            if not draft.parts:
                 yield draft.emit(self.refusal_text(question))
             elif "12345" not in draft.text:
                 yield draft.emit(self.guidance_text())
@@ -237,8 +253,15 @@ class Answerer:
         citations = parse_citations(draft.text, passages)
         if not citations:
             citations = [citation_for(passages[0])]
-            yield draft.emit(("" if draft.text.rstrip().endswith(("。", "！", "？")) else "。") + citation_phrase(citations) + "。")
+            joiner = "" if draft.text.rstrip().endswith(("。", "！", "？")) else "。"
+            yield draft.emit(joiner + citation_phrase(citations) + "。")
         yield draft.finish(AnswerMode.LLM, citations, hits, refused=False)
+
+    def _unsupported(self, sentence: str, sources: list[str]) -> bool:
+        invented = unsupported_numbers(sentence, sources)
+        if invented:
+            logger.warning("model stated numbers no source has (%s); sentence withheld", ", ".join(invented))
+        return bool(invented)
 
     async def _degraded(self, passages: list[Hit], hits: list[Hit], draft: _Draft) -> AsyncIterator[str | Answer]:
         """The model failed: quote the top passage with its citation (it already passed the gate)."""

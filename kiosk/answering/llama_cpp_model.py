@@ -72,14 +72,12 @@ class LlamaCppChatModel:
         """Blocking: load the weights now (the first stream() would otherwise pay for it)."""
         self._model()
 
-    def warm_up(self, system_prompt: str) -> None:
-        """Blocking: evaluate the fixed system prompt once so later prompts start from its cached prefix."""
+    def warm_up(self, prefix: Sequence[ChatMessage]) -> None:
+        """Blocking: evaluate the fixed prompt prefix once so later prompts start from its cached state."""
         llama, lock = self._model()
         with lock:
             llama.create_chat_completion(
-                messages=[{"role": "system", "content": system_prompt}, {"role": "user", "content": "你好"}],
-                max_tokens=1,
-                temperature=0.0,
+                messages=_payload([*prefix, ChatMessage("user", "你好")]), max_tokens=1, temperature=0.0
             )
 
     async def stream(self, messages: Sequence[ChatMessage], options: ChatOptions) -> AsyncIterator[str]:

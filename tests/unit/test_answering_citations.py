@@ -56,3 +56,13 @@ def test_citation_phrase_and_extractive_answer_quote_the_passage() -> None:
     text = extractive_answer(RESIDENCE_9, max_chars=200)
     assert text.startswith("依据《居住证暂行条例》第九条：申领居住证")
     assert "本人相片" in text
+
+
+def test_quantities_must_match_number_and_unit() -> None:
+    from kiosk.answering.faithfulness import unsupported_numbers
+
+    sources = ["二十六周岁至四十五周岁的，居民身份证有效期二十年。", "自受理之日起15日内制作发放居住证。", "我今年三十二"]
+    assert unsupported_numbers("工本费是20元。", sources) == ["20元"]
+    assert unsupported_numbers("有效期二十年，十五天内发放。", sources) == []
+    assert unsupported_numbers("您三十二岁，统一办理，一次告知。", sources) == []
+    assert unsupported_numbers("3个工作日内办结。", sources) == ["3个"]

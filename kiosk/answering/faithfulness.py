@@ -1,0 +1,63 @@
+"""Numbers are where a wrong answer hurts (fees, deadlines, ages): every number said must be in the sources."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterable
+
+import cn2an
+
+_QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(周岁|岁|元|年|个月|月|日|天|小时|分钟|次|人|%|倍|个|项|张|份)?")
+_UNIT_SYNONYMS = {"天": "日", "周岁": "岁", "个月": "月", "": ""}
+_ARTICLE_REF = re.compile(r"第\s*[零〇一二三四五六七八九十百千两\d]+\s*条")
+_SENTENCE = re.compile(r".*?(?:[。！？!?；;]|\n)", re.DOTALL)
+# cn2an turns every 一 into 1 (统一 → 统1); "1" in an answer proves nothing either way.
+_ALWAYS_ALLOWED = {"1", "12345"}
+
+
+def _arabic(text: str) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return str(cn2an.transform(text, "cn2an"))
+        except (ValueError, KeyError, IndexError):
+            return text
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers a text states, Chinese numerals included; article references (第九条) are citations, not facts."""
+    return {number for number, _ in quantities_in(text)}
+
+
+def quantities_in(text: str) -> set[tuple[str, str]]:
+    """(number, unit) pairs: 十五日 → ("15", "日"); 15天 → ("15", "日"); a bare number has unit ""."""
+    text = _arabic(_ARTICLE_REF.sub(" ", text))
+    return {(m.group(1), _UNIT_SYNONYMS.get(m.group(2) or "", m.group(2) or "")) for m in _QUANTITY.finditer(text)}
+
+
+def unsupported_numbers(sentence: str, sources: Iterable[str]) -> list[str]:
+    """Quantities in the sentence that no source states: 20元 is unsupported by a source that only says 20年."""
+    allowed = {(n, "") for n in _ALWAYS_ALLOWED}
+    for source in sources:
+        allowed |= quantities_in(source)
+    allowed_numbers = {n for n, _ in allowed}
+    invented = []
+    for number, unit in quantities_in(sentence):
+        if number in _ALWAYS_ALLOWED:
+            continue
+        if number not in allowed_numbers or unit and (number, unit) not in allowed and (number, "") not in allowed:
+            invented.append(number + unit)
+    return sorted(invented)
+
+
+def split_sentences(buffer: str, max_clause_chars: int = 40) -> tuple[list[str], str]:
+    """(complete sentences, unfinished rest) of streamed text; a long sentence is released clause by clause."""
+    sentences = _SENTENCE.findall(buffer)
+    rest = buffer[sum(len(s) for s in sentences) :]
+    if len(rest) > max_clause_chars:
+        cut = max(rest.rfind("，"), rest.rfind(","))
+        if cut > 0:
+            sentences.append(rest[: cut + 1])
+            rest = rest[cut + 1 :]
+    return sentences, rest
