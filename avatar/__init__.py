@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from importlib.resources import files
 
-from avatar.visemes import MOUTH_SHAPES, viseme_for
+from avatar.visemes import MOUTH_SHAPES, mouth_shape
 
-__all__ = ["MOUTH_SHAPES", "face_html", "face_script", "viseme_for"]
+__all__ = ["MOUTH_SHAPES", "face_html", "face_script", "mouth_shape"]
 
 
 def face_html() -> str:

@@ -34,6 +34,8 @@ class Services:
         store: Any = _UNSET,
     ) -> None:
         self.config = config
+        self._engine_config = config  # config with the admin's runtime settings, as the engines were built
+        self._fingerprints: dict[str, str] = {}
         self._built: dict[str, Any] = {}
         self._errors: dict[str, str] = {}
         self._lock = threading.RLock()
@@ -46,6 +48,7 @@ class Services:
             "store": store,
         }
         self._built.update({k: v for k, v in injected.items() if v is not None and v is not _UNSET})
+        self._injected = set(self._built)
         if store is None:
             self._built["store"] = None  # explicitly no store (tests)
 
@@ -56,7 +59,7 @@ class Services:
         def build() -> Any:
             from knowledge_base import open_knowledge_base
 
-            return open_knowledge_base(self.config)
+            return open_knowledge_base(self._engine_config)
 
         return self._get("kb", build)
 
@@ -65,7 +68,7 @@ class Services:
         def build() -> Answerer:
             from kiosk.answering import build_answerer
 
-            return build_answerer(self.config, self.kb)
+            return build_answerer(self._engine_config, self.kb)
 
         return self._get("answerer", build)
 
@@ -76,7 +79,7 @@ class Services:
             from speech.vocabulary import terms_from_titles
 
             titles = [doc.title for doc in self.kb.list_documents()] if self._optional("kb") is not None else []
-            return build_transcriber(self.config, terms_from_titles(titles))
+            return build_transcriber(self._engine_config, terms_from_titles(titles))
 
         return self._get("transcriber", build)
 
@@ -85,7 +88,7 @@ class Services:
         def build() -> Synthesizer:
             from speech import build_synthesizer
 
-            return build_synthesizer(self.config)
+            return build_synthesizer(self._engine_config)
 
         return self._get("synthesizer", build)
 
@@ -96,7 +99,8 @@ class Services:
         def build() -> Synthesizer:
             from speech import build_synthesizer
 
-            return build_synthesizer(self.config, speed=self.config.tts.elderly_speed)
+            config = self._engine_config
+            return build_synthesizer(config, speed=config.tts.elderly_speed)
 
         return self._get("elderly_synthesizer", build)
 
@@ -136,16 +140,34 @@ class Services:
     # ------------------------------------------------------------ composition
 
     def pipeline(self, elderly: bool = False) -> TurnPipeline:
+        """The turn pipeline, rebuilt when the admin changed answering, LLM or voice settings since the last turn."""
+        self._follow_runtime_settings()
         key = "pipeline-elderly" if elderly else "pipeline"
         with self._lock:
             if key not in self._built:
                 synthesizer = self._optional("elderly_synthesizer" if elderly else "synthesizer")
-                window = self.config.answering.window_guidance
+                window = self._engine_config.answering.window_guidance
                 fallback = FallbackTexts(
                     no_answer=f"抱歉，系统暂时无法回答这个问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
                 )
                 self._built[key] = TurnPipeline(self._optional("transcriber"), self.answerer, synthesizer, fallback)
             return self._built[key]
+
+    def _follow_runtime_settings(self) -> None:
+        effective = self.effective_config()
+        groups = {("answerer",): ("answering", "llm"), ("synthesizer", "elderly_synthesizer"): ("tts",)}
+        with self._lock:
+            self._engine_config = effective
+            for names, sections in groups.items():
+                fingerprint = "|".join(getattr(effective, s).model_dump_json() for s in sections)
+                previous = self._fingerprints.get(names[0])
+                self._fingerprints[names[0]] = fingerprint
+                if previous is None or previous == fingerprint:
+                    continue
+                log.info("runtime settings changed: rebuilding %s", ", ".join(names))
+                for name in (*names, "pipeline", "pipeline-elderly"):
+                    if name not in self._injected:
+                        self._built.pop(name, None)
 
     def warm_up(self) -> None:
         """Build every engine now so the first citizen does not wait for model loading."""

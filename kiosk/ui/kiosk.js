@@ -156,10 +156,61 @@ page.setElderly = function (on) {
 
 // ---------------------------------------------------------------- microphone
 
-const mic = { stream: null, ctx: null, node: null, ptt: false, handsFree: false, frames: [], preRoll: [],
-  inSpeech: false, speechFrames: 0, silenceFrames: 0, loudFrames: 0, noise: 0.01 };
 const FRAME = 1024; // 64 ms at 16 kHz
-const ONSET_FRAMES = 2, END_SILENCE_FRAMES = 11, MIN_SPEECH_FRAMES = 5, PRE_ROLL_FRAMES = 5;
+
+// Energy VAD with an adaptive noise floor: a few loud frames start speech, ~0.7 s of quiet ends it.
+class EnergyVad {
+  static ONSET_FRAMES = 2;
+  static END_SILENCE_FRAMES = 11;
+  static MIN_SPEECH_FRAMES = 5;
+  static PRE_ROLL_FRAMES = 5;
+
+  constructor() { this.reset(); this.noise = 0.01; }
+  reset() { this.inSpeech = false; this.loudFrames = 0; this.speechFrames = 0; this.silenceFrames = 0; this.frames = []; this.preRoll = []; }
+
+  // Returns "onset", {utterance: [frames]} at end of speech, or null.
+  process(frame) {
+    let sum = 0;
+    for (const v of frame) sum += v * v;
+    const level = Math.sqrt(sum / frame.length);
+    const loud = level > Math.max(0.015, this.noise * 3);
+    if (!this.inSpeech) {
+      this.preRoll.push(frame);
+      if (this.preRoll.length > EnergyVad.PRE_ROLL_FRAMES) this.preRoll.shift();
+      this.loudFrames = loud ? this.loudFrames + 1 : 0;
+      if (!loud) this.noise = this.noise * 0.95 + level * 0.05;
+      if (this.loudFrames < EnergyVad.ONSET_FRAMES) return null;
+      this.inSpeech = true;
+      this.frames = this.preRoll.slice();
+      this.preRoll = [];
+      this.speechFrames = this.loudFrames;
+      this.silenceFrames = 0;
+      return "onset";
+    }
+    this.frames.push(frame);
+    if (loud) { this.speechFrames += 1; this.silenceFrames = 0; } else this.silenceFrames += 1;
+    if (this.silenceFrames < EnergyVad.END_SILENCE_FRAMES) return null;
+    const enough = this.speechFrames >= EnergyVad.MIN_SPEECH_FRAMES;
+    const frames = this.frames.slice(0, this.frames.length - EnergyVad.END_SILENCE_FRAMES + 3);
+    this.reset();
+    return enough ? { utterance: frames } : null;
+  }
+}
+
+// For the benchmark: run the VAD over 16 kHz samples; times are when each decision is available.
+page.probeVad = function (samples) {
+  const vad = new EnergyVad();
+  const result = { onset_s: null, end_s: null };
+  for (let i = 0; i + FRAME <= samples.length; i += FRAME) {
+    const decision = vad.process(Float32Array.from(samples.slice(i, i + FRAME)));
+    const t = (i + FRAME) / 16000;
+    if (decision === "onset" && result.onset_s === null) result.onset_s = t;
+    else if (decision && decision.utterance && result.end_s === null) result.end_s = t;
+  }
+  return result;
+};
+
+const mic = { stream: null, ctx: null, node: null, ptt: false, handsFree: false, frames: [], vad: new EnergyVad() };
 
 async function ensureMic() {
   if (mic.stream) return true;
@@ -183,42 +234,17 @@ function setMicState(state, text) {
   if (el) { el.dataset.state = state; el.textContent = text || ""; }
 }
 
-function rms(frame) {
-  let sum = 0;
-  for (const v of frame) sum += v * v;
-  return Math.sqrt(sum / frame.length);
-}
-
 function onFrame(frame) {
   if (mic.ptt) { mic.frames.push(frame); return; }
   if (!mic.handsFree) return;
-  const level = rms(frame);
-  const threshold = Math.max(0.015, mic.noise * 3);
-  const loud = level > threshold;
-  if (!mic.inSpeech) {
-    mic.preRoll.push(frame);
-    if (mic.preRoll.length > PRE_ROLL_FRAMES) mic.preRoll.shift();
-    mic.loudFrames = loud ? mic.loudFrames + 1 : 0;
-    if (!loud) mic.noise = mic.noise * 0.95 + level * 0.05;
-    if (mic.loudFrames >= ONSET_FRAMES) {
-      mic.inSpeech = true;
-      mic.frames = mic.preRoll.slice();
-      mic.preRoll = [];
-      mic.speechFrames = mic.loudFrames;
-      mic.silenceFrames = 0;
-      setMicState("listening", "正在听…");
-      page.bargeIn(performance.now() - ((ONSET_FRAMES - 1) * FRAME * 1000) / 16000);
-    }
-    return;
-  }
-  mic.frames.push(frame);
-  if (loud) { mic.speechFrames += 1; mic.silenceFrames = 0; } else mic.silenceFrames += 1;
-  if (mic.silenceFrames >= END_SILENCE_FRAMES) {
-    mic.inSpeech = false;
-    const frames = mic.frames;
-    mic.frames = [];
+  const decision = mic.vad.process(frame);
+  if (decision === "onset") {
+    setMicState("listening", "正在听…");
+    // the onset is the first loud frame, one frame before the one that confirmed it
+    page.bargeIn(performance.now() - ((EnergyVad.ONSET_FRAMES - 1) * FRAME * 1000) / 16000);
+  } else if (decision && decision.utterance) {
     setMicState("on", "免提模式：请直接说话");
-    if (mic.speechFrames >= MIN_SPEECH_FRAMES) submitUtterance(frames.slice(0, frames.length - END_SILENCE_FRAMES + 3));
+    submitUtterance(decision.utterance);
   }
 }
 
@@ -276,7 +302,7 @@ function pttUp() {
 async function setHandsFree(on) {
   mic.handsFree = on && (await ensureMic());
   if (mic.handsFree && mic.ctx.state === "suspended") mic.ctx.resume();
-  mic.inSpeech = false;
+  mic.vad.reset();
   mic.frames = [];
   ensureAudio();
   setMicState(mic.handsFree ? "on" : "off", mic.handsFree ? "免提模式：请直接说话" : "");
@@ -315,7 +341,7 @@ function start() {
   ["pointerdown", "keydown"].forEach((name) => document.addEventListener(name, () => { touch(); ensureAudio(); }, true));
   setInterval(() => {
     const idle = (performance.now() - lastInteraction) / 1000;
-    if (screenDirty && !stats.playing && !mic.inSpeech && !mic.ptt && idle >= idleSeconds()) resetScreen();
+    if (screenDirty && !stats.playing && !mic.vad.inSpeech && !mic.ptt && idle >= idleSeconds()) resetScreen();
   }, 500);
   document.body.dataset.kioskReady = "1";
 }

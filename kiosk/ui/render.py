@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from html import escape
 
-from avatar import viseme_for
+from avatar import mouth_shape
 from kiosk.models import PipelineEvent, PipelineEventType
 from kiosk.session import Exchange
 
@@ -61,7 +61,7 @@ class SpeechTrack:
         audio = event.audio
         marks = []
         if audio is not None:
-            marks = [[round(m.start_s, 3), round(m.end_s, 3), m.viseme or viseme_for(m.unit)] for m in audio.marks]
+            marks = [[round(m.start_s, 3), round(m.end_s, 3), mouth_shape(m)] for m in audio.marks]
         self.clips.append(
             {
                 "seq": len(self.clips),
