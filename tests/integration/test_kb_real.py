@@ -72,4 +72,4 @@ def test_cli_search_json_contract(corpus_kb) -> None:
     )  # fmt: skip
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["id"] for r in rows] == ["q1", "q2"]
-    assert rows[0]["hits"][0]["title"] == "护照法"
+    assert rows[0]["hits"][0]["source"] == "护照法(2006-04-29).md"
