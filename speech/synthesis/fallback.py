@@ -1,0 +1,79 @@
+"""Try the configured voices in order; a voice that just failed is skipped for a while (circuit breaker)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from kiosk.errors import TextToSpeechError
+from kiosk.models import SpeechAudio
+
+log = logging.getLogger(__name__)
+
+
+class SpeedSynthesizer(Protocol):
+    name: str
+
+    async def synthesize(self, text: str, speed: float | None = None) -> SpeechAudio: ...
+
+
+@dataclass
+class CircuitBreaker:
+    """Open (skip the engine) for `retry_after_s` after a failure; then one call may try again."""
+
+    retry_after_s: float
+    clock: Callable[[], float] = time.monotonic
+    opened_at: float | None = field(default=None, init=False)
+    last_error: str = field(default="", init=False)
+
+    @property
+    def is_open(self) -> bool:
+        return self.opened_at is not None and self.clock() - self.opened_at < self.retry_after_s
+
+    def record_failure(self, reason: str) -> None:
+        self.opened_at = self.clock()
+        self.last_error = reason
+
+    def record_success(self) -> None:
+        self.opened_at = None
+        self.last_error = ""
+
+
+class FallbackSynthesizer:
+    """`kiosk.protocols.Synthesizer` over several engines. Engines without a breaker are always tried."""
+
+    def __init__(self, engines: Sequence[tuple[SpeedSynthesizer, CircuitBreaker | None]], speed: float = 1.0) -> None:
+        if not engines:
+            raise TextToSpeechError("no-engine", "no speech synthesis engine is available (tts.engines)")
+        self.engines = list(engines)
+        self.speed = speed
+        self.name = "+".join(engine.name for engine, _ in self.engines)
+
+    async def synthesize(self, text: str, speed: float | None = None) -> SpeechAudio:
+        failures: list[str] = []
+        for engine, breaker in self.engines:
+            if breaker is not None and breaker.is_open:
+                failures.append(f"{engine.name}: skipped ({breaker.last_error})")
+                continue
+            try:
+                audio = await engine.synthesize(text, speed or self.speed)
+            except TextToSpeechError as exc:
+                failures.append(f"{engine.name}: {exc.code}")
+                log.warning("TTS engine %s failed (%s); trying the next one", engine.name, exc.code)
+                if breaker is not None:
+                    breaker.record_failure(exc.code)
+                continue
+            if breaker is not None:
+                breaker.record_success()
+            return audio
+        raise TextToSpeechError("all-engines-failed", "no voice could speak this sentence: " + "; ".join(failures))
+
+    async def stream(self, text: str, speed: float | None = None) -> AsyncIterator[SpeechAudio]:
+        """Clause by clause, each through the fallback chain, so the first clause plays early."""
+        from speech.normalize import split_clauses
+
+        for clause in split_clauses(text):
+            yield await self.synthesize(clause, speed)

@@ -1,0 +1,149 @@
+"""Speech → simplified-Chinese text with faster-whisper, refusing to invent text from noise or silence."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from kiosk.config import AsrConfig
+from kiosk.errors import SpeechToTextError
+from kiosk.models import Transcript
+from kiosk.privacy import mask_personal_data
+from speech import vad
+from speech.audio import TARGET_RATE, check_audio, duration_s, is_silent, to_mono_16k
+from speech.vocabulary import DEFAULT_SERVICE_TERMS, build_prompt, merge_terms
+
+log = logging.getLogger(__name__)
+
+# Whisper's classic inventions on silence/noise (subtitle credits, video outros).
+_HALLUCINATIONS = re.compile(
+    r"字幕|訂閱|订阅|點贊|点赞|打赏|Amara|明镜|感谢观看|謝謝觀看|谢谢观看|谢谢大家|请不吝|小铃铛|下期再见|优优独播剧场"
+)
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_ARTICLE_NUMBER = re.compile(r"第\s*(\d{1,4})\s*([条章款项节编])")
+
+
+@dataclass(frozen=True)
+class DeviceChoice:
+    device: str  # "cpu" | "cuda"
+    compute_type: str  # "int8", "float16", ...
+
+
+def choose_device(device: str = "auto", compute_type: str = "auto") -> DeviceChoice:
+    """CUDA with float16 when CTranslate2 sees a GPU, else CPU with int8; explicit settings win."""
+    if device == "auto":
+        import ctranslate2
+
+        device = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if compute_type == "auto":
+        compute_type = "float16" if device == "cuda" else "int8"
+    return DeviceChoice(device, compute_type)
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc_t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    return _opencc_t2s().convert(text)
+
+
+def normalize_numbers_for_retrieval(text: str) -> str:
+    """Article references as the documents write them: 第10条 → 第十条 (other numbers are left as spoken)."""
+    import cn2an
+
+    return _ARTICLE_NUMBER.sub(lambda m: f"第{cn2an.an2cn(m.group(1))}{m.group(2)}", text)
+
+
+def is_hallucination(text: str, prompt: str) -> bool:
+    bare = _PUNCT.sub("", text)
+    if not bare:
+        return True
+    if _HALLUCINATIONS.search(text):
+        return True
+    # the decoder sometimes repeats its own prompt when there is nothing to hear
+    return len(bare) >= 4 and bare in _PUNCT.sub("", prompt)
+
+
+class FasterWhisperTranscriber:
+    """`kiosk.protocols.Transcriber` on faster-whisper; thread-safe (one decode at a time per model)."""
+
+    def __init__(self, config: AsrConfig, model_dir: Path, domain_terms: Iterable[str] = ()) -> None:
+        from faster_whisper import WhisperModel
+
+        if not (model_dir / "model.bin").exists() or not (model_dir / "tokenizer.json").exists():
+            raise SpeechToTextError(
+                "model-missing",
+                f"{model_dir} is not a CTranslate2 Whisper model (model.bin + tokenizer.json); run `kiosk models`",
+            )
+        self.config = config
+        self.choice = choose_device(config.device, config.compute_type)
+        self.model_dir = model_dir
+        self.name = f"faster-whisper:{model_dir.name} ({self.choice.device}/{self.choice.compute_type})"
+        try:
+            self._model = WhisperModel(
+                str(model_dir),
+                device=self.choice.device,
+                compute_type=self.choice.compute_type,
+                cpu_threads=config.cpu_threads,
+                local_files_only=True,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise SpeechToTextError("model-load", f"could not load Whisper from {model_dir}: {exc}") from None
+        self._lock = threading.Lock()
+        self.set_vocabulary(domain_terms)
+        log.info("ASR engine: %s", self.name)
+
+    def set_vocabulary(self, domain_terms: Iterable[str]) -> None:
+        """Use these terms (e.g. knowledge-base titles) with the built-in service names to steer decoding."""
+        terms = merge_terms(self.config.domain_terms, domain_terms, DEFAULT_SERVICE_TERMS)
+        mode = self.config.vocabulary_mode
+        self.prompt = build_prompt(self.config.initial_prompt, terms) if mode == "prompt" else self.config.initial_prompt
+        self.hotwords = " ".join(terms) if mode == "hotwords" else None
+
+    def transcribe(self, audio: object, sample_rate: int = TARGET_RATE) -> Transcript:
+        started = time.perf_counter()
+        samples = to_mono_16k(np.asarray(audio), sample_rate)
+        check_audio(samples, self.config, allow_silent=True)
+        seconds = duration_s(samples)
+        if is_silent(samples) or vad.speech_seconds(samples, self.config.vad_threshold) < self.config.min_speech_s:
+            return Transcript("", seconds, time.perf_counter() - started, self.config.language, nothing_heard=True)
+        with self._lock:
+            text = self._decode(samples)
+        asr_s = time.perf_counter() - started
+        log.debug("transcribed %.1f s in %.2f s: %s", seconds, asr_s, mask_personal_data(text))
+        return Transcript(text, seconds, asr_s, self.config.language, nothing_heard=not text)
+
+    def _decode(self, samples: np.ndarray) -> str:
+        segments, _info = self._model.transcribe(
+            samples,
+            language=self.config.language,
+            beam_size=self.config.beam_size,
+            initial_prompt=self.prompt,
+            hotwords=self.hotwords,
+            condition_on_previous_text=False,
+            vad_filter=True,
+            vad_parameters={"threshold": self.config.vad_threshold, "min_silence_duration_ms": 500},
+        )
+        kept: list[str] = []
+        for seg in segments:
+            if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
+                continue  # the model itself thinks nothing was said
+            if seg.compression_ratio > 2.4 or seg.avg_logprob < -1.2:
+                continue  # repetitive or very unsure: typical of decoding noise
+            if is_hallucination(seg.text, self.prompt):
+                continue
+            kept.append(seg.text.strip())
+        text = to_simplified("".join(kept))
+        return normalize_numbers_for_retrieval(text)
