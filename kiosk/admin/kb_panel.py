@@ -18,7 +18,7 @@ from kiosk.admin.faq_page import build_faq_tab
 from kiosk.admin.ui_common import actor, header, user_errors
 from kiosk.admin.unanswered import group_unanswered
 from kiosk.errors import AdminError
-from kiosk.models import DocumentStatus
+from kiosk.models import Answer, DocumentStatus
 
 DOC_COLUMNS = ["doc_id", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
 STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}
@@ -60,6 +60,19 @@ def _unpack_uploads(files: list[str], upload_dir: Path) -> list[Path]:
     return paths
 
 
+async def kiosk_answer(answerer: Any, question: str) -> Answer:
+    """The answer the kiosk would give: `answer()` when the answerer has it, else the end of its stream."""
+    if hasattr(answerer, "answer"):
+        return await answerer.answer(question)
+    final: Answer | None = None
+    async for piece in answerer.stream(question, ()):
+        if isinstance(piece, Answer):
+            final = piece
+    if final is None:
+        raise AdminError("no-answer", "the answerer finished without an answer")
+    return final
+
+
 def build_kb_blocks(services: PanelServices) -> gr.Blocks:
     base = services.config.admin.path.rstrip("/")
     store = services.store
@@ -70,7 +83,8 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("文档", id="documents"):
                 with gr.Row():
-                    uploads = gr.File(label="上传文件或 zip（md/txt/pdf/docx/html，FAQ 表格 csv/xlsx）", file_count="multiple")
+                    uploads = gr.File(label="上传文件或 zip（md/txt/pdf/docx/html，FAQ 表格 csv/xlsx）", file_count="multiple",
+                                      elem_id="upload-files")
                     with gr.Column():
                         ingest_button = gr.Button("上传并入库", variant="primary", elem_id="ingest-button")
                         ingest_status = gr.Markdown(elem_id="ingest-status")
@@ -95,7 +109,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             with gr.Tab("命中测试", id="hit-test"):
                 question = gr.Textbox(label="输入问题", placeholder="例如：居住证要带什么材料", elem_id="hit-question")
                 hit_button = gr.Button("测试", variant="primary", elem_id="hit-button")
-                kiosk_answer = gr.Markdown(elem_id="hit-answer")
+                answer_view = gr.Markdown(elem_id="hit-answer")
                 hits_table = gr.Dataframe(label="检索到的段落", interactive=False, wrap=True, elem_id="hit-table")
 
             with gr.Tab("未解答问题", id="unanswered"):
@@ -212,7 +226,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                   None if h.lexical_score is None else round(h.lexical_score, 3), h.text] for h in hits],
                 columns=["得分", "文件", "条款", "生效日期", "向量", "词法", "段落"],
             )  # fmt: skip
-            answer = await services.answerer.answer(text)
+            answer = await kiosk_answer(services.answerer, text)
             cited = "；".join(c.label() for c in answer.citations) or "无"
             gate = services.config.retrieval.gate_threshold
             summary = (
@@ -221,8 +235,8 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             )
             return summary, table
 
-        hit_button.click(hit_test, [question], [kiosk_answer, hits_table])
-        question.submit(hit_test, [question], [kiosk_answer, hits_table])
+        hit_button.click(hit_test, [question], [answer_view, hits_table])
+        question.submit(hit_test, [question], [answer_view, hits_table])
 
         # ------------------------------------------------------------ unanswered queue
 
