@@ -71,11 +71,11 @@ def top_topics(turns: list[dict[str, Any]], n: int = 10) -> pd.DataFrame:
 def feedback_counts(turns: list[dict[str, Any]]) -> pd.DataFrame:
     up = sum(1 for t in turns if t["helpful"] is True)
     down = sum(1 for t in turns if t["helpful"] is False)
-    return pd.DataFrame({"feedback": ["👍 有帮助", "👎 没帮助"], "count": [up, down]})
+    return pd.DataFrame({"feedback": ["有帮助", "没帮助"], "count": [up, down]})
 
 
 def latency_percentiles(turns: list[dict[str, Any]]) -> pd.DataFrame:
-    """p50/p95 seconds per stage: columns stage, percentile ('p50'|'p95'), seconds."""
+    """p50/p95 seconds per stage: columns stage, percentile ('p50'|'p95'), seconds, label ("stage p50")."""
     by_stage: dict[str, list[float]] = {}
     for turn in turns:
         for stage, seconds in (turn.get("timings") or {}).items():
@@ -83,9 +83,10 @@ def latency_percentiles(turns: list[dict[str, Any]]) -> pd.DataFrame:
     rows = []
     for stage in sorted(by_stage):
         values = np.array(by_stage[stage])
-        rows.append({"stage": stage, "percentile": "p50", "seconds": round(float(np.percentile(values, 50)), 3)})
-        rows.append({"stage": stage, "percentile": "p95", "seconds": round(float(np.percentile(values, 95)), 3)})
-    return pd.DataFrame(rows, columns=["stage", "percentile", "seconds"])
+        for name, q in (("p50", 50), ("p95", 95)):
+            seconds = round(float(np.percentile(values, q)), 3)
+            rows.append({"stage": stage, "percentile": name, "seconds": seconds, "label": f"{stage} {name}"})
+    return pd.DataFrame(rows, columns=["stage", "percentile", "seconds", "label"])
 
 
 def summary(turns: list[dict[str, Any]]) -> dict[str, Any]:

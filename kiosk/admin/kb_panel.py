@@ -79,7 +79,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
     upload_dir = services.config.paths.data_dir / "uploads"
 
     with gr.Blocks(title="知识库管理") as blocks:
-        header("📚 知识库管理", base, (f"{base}/ops/", "运营管理（管理员）"))
+        header("知识库管理", base, (f"{base}/ops/", "运营管理（管理员）"))
         with gr.Tabs():
             with gr.Tab("文档", id="documents"):
                 with gr.Row():
@@ -113,7 +113,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 hits_table = gr.Dataframe(label="检索到的段落", interactive=False, wrap=True, elem_id="hit-table")
 
             with gr.Tab("未解答问题", id="unanswered"):
-                gr.Markdown("被拒答或被点 👎 的问题，按相似度分组。选一组，写好答案，一步转为 FAQ。")
+                gr.Markdown("被拒答或被评为“没帮助”的问题，按相似度分组。选一组，写好答案，一步转为 FAQ。")
                 refresh_queue = gr.Button("刷新")
                 groups_table = gr.Dataframe(label="问题分组", interactive=False, wrap=True, elem_id="queue-table")
                 group_choice = gr.Dropdown(label="选择分组", choices=[], elem_id="queue-select")
@@ -246,7 +246,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 [i + 1, g.count, g.question, "；".join(g.questions[1:4]), g.refused, g.thumbs_down, format_time(g.last_at)]
                 for i, g in enumerate(groups)
             ]
-            table = pd.DataFrame(rows, columns=["#", "次数", "问题", "相似问法", "拒答", "👎", "最近"])
+            table = pd.DataFrame(rows, columns=["#", "次数", "问题", "相似问法", "拒答", "没帮助", "最近"])
             state = [{"question": g.question, "turn_ids": g.turn_ids} for g in groups]
             choices = [(f"{i + 1}. {g.question}（{g.count} 次）", i) for i, g in enumerate(groups)]
             return table, gr.update(choices=choices, value=None), state

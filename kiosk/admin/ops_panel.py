@@ -24,14 +24,20 @@ def test_llm_connection(base_url: str, timeout_s: float = 3.0, api_key: str | No
     try:
         response = httpx.get(url, timeout=timeout_s, headers=headers)
     except httpx.HTTPError as exc:
-        return f"❌ 无法连接 {url}：{type(exc).__name__} {exc}"
+        return f"失败：无法连接 {url}：{type(exc).__name__} {exc}"
     if response.status_code != 200:
-        return f"❌ {url} 返回 HTTP {response.status_code}"
+        return f"失败：{url} 返回 HTTP {response.status_code}"
     try:
         models = [m.get("id", "?") for m in response.json().get("data", [])]
     except (ValueError, AttributeError):
-        return f"❌ {url} 的返回不是 OpenAI 兼容的 JSON"
-    return f"✅ 连接成功，可用模型：{', '.join(models) or '（无）'}"
+        return f"失败：{url} 的返回不是 OpenAI 兼容的 JSON"
+    return f"成功：连接正常，可用模型：{', '.join(models) or '（无）'}"
+
+
+def from_zero(frame: pd.DataFrame, column: str) -> Any:
+    """A plot update whose value axis starts at zero (the default starts at the smallest value)."""
+    top = float(frame[column].max()) if len(frame) else 0.0
+    return gr.update(value=frame, y_lim=[0, max(1.0, top * 1.1)])
 
 
 def build_ops_blocks(services: PanelServices) -> gr.Blocks:
@@ -39,7 +45,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
     store = services.store
 
     with gr.Blocks(title="运营管理") as blocks:
-        header("📊 运营管理", base, (f"{base}/kb/", "知识库管理"))
+        header("运营管理", base, (f"{base}/kb/", "知识库管理"))
         with gr.Tabs():
             with gr.Tab("看板", id="dashboard"):
                 with gr.Row():
@@ -50,12 +56,12 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                 summary = gr.Markdown(elem_id="dash-summary")
                 export_link = gr.HTML()
                 with gr.Row():
-                    per_time = gr.LinePlot(x="time", y="questions", title="问题数量", elem_id="plot-questions")
-                    outcomes = gr.BarPlot(x="outcome", y="count", title="已解答 / 拒答 / 降级", elem_id="plot-outcomes")
+                    per_time = gr.LinePlot(x="time", y="questions", title="问题数量", x_title="时间", y_title="问题数", elem_id="plot-questions")
+                    outcomes = gr.BarPlot(x="outcome", y="count", title="已解答 / 拒答 / 降级", x_title="结果", y_title="次数", elem_id="plot-outcomes")
                 with gr.Row():
-                    topics = gr.BarPlot(x="topic", y="count", title="热门主题", elem_id="plot-topics")
-                    feedback = gr.BarPlot(x="feedback", y="count", title="👍 / 👎", elem_id="plot-feedback")
-                latency = gr.BarPlot(x="stage", y="seconds", color="percentile", title="各阶段延迟 p50 / p95（秒）",
+                    topics = gr.BarPlot(x="topic", y="count", title="热门主题（首条引用的文件）", x_title="主题", y_title="次数", elem_id="plot-topics")
+                    feedback = gr.BarPlot(x="feedback", y="count", title="评价：有帮助 / 没帮助", x_title="评价", y_title="次数", elem_id="plot-feedback")
+                latency = gr.BarPlot(x="label", y="seconds", color="percentile", title="各阶段延迟 p50 / p95（秒）", x_title="阶段", y_title="秒",
                                      elem_id="plot-latency")  # fmt: skip
 
             with gr.Tab("对话记录", id="log"):
@@ -127,8 +133,10 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             query = urlencode({"start": format_time(begin)[:10], "end": format_time(finish - 1)[:10]})
             link = f'<a href="{base}/files/admin/turns.csv?{query}" download id="dash-export">导出所选时段 CSV</a>'
             return (
-                text, link, dashboard.questions_over_time(turns, granularity), dashboard.outcome_counts(turns),
-                dashboard.top_topics(turns), dashboard.feedback_counts(turns), dashboard.latency_percentiles(turns),
+                text, link, from_zero(dashboard.questions_over_time(turns, granularity), "questions"),
+                from_zero(dashboard.outcome_counts(turns), "count"), from_zero(dashboard.top_topics(turns), "count"),
+                from_zero(dashboard.feedback_counts(turns), "count"),
+                from_zero(dashboard.latency_percentiles(turns), "seconds"),
             )  # fmt: skip
 
         dash_outputs = [summary, export_link, per_time, outcomes, topics, feedback, latency]
@@ -143,7 +151,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             begin, finish = dashboard.parse_day_range(start_day or "", end_day or "")
             rows = [
                 [format_time(t["created_at"]), mask_personal_data(t["question"]), mask_personal_data(t["answer"]),
-                 t["mode"], "是" if t["refused"] else "", {True: "👍", False: "👎", None: ""}[t["helpful"]],
+                 t["mode"], "是" if t["refused"] else "", {True: "有帮助", False: "没帮助", None: ""}[t["helpful"]],
                  "；".join(c.get("title", "") for c in t["citations"])]
                 for t in store.turn_log.turns(begin, finish, limit=2000)
             ]  # fmt: skip

@@ -94,9 +94,9 @@ def build_router(services: PanelServices, guard: AdminGuard) -> APIRouter:
     async def home(request: Request) -> HTMLResponse:
         user = current_user(request.scope)
         assert user is not None  # the guard let the request through
-        cards = f'<a class="card" href="{base}/kb/">📚 知识库管理：文档、FAQ、命中测试、未解答问题</a>'
+        cards = f'<a class="card" href="{base}/kb/">知识库管理：文档、FAQ、命中测试、未解答问题</a>'
         if user.has_role("admin"):
-            cards += f'<a class="card" href="{base}/ops/">📊 运营管理：看板、对话记录、配置、健康、账号、审计</a>'
+            cards += f'<a class="card" href="{base}/ops/">运营管理：看板、对话记录、配置、健康、账号、审计</a>'
         body = (
             f"<h1>管理后台</h1><p>已登录：<b>{html.escape(user.username)}</b>（{'管理员' if user.role == 'admin' else '工作人员'}）</p>"
             f'{cards}<form method="post" action="{base}/logout"><button type="submit">退出登录</button></form>'

@@ -91,5 +91,5 @@ def test_exports_round_trip_and_mask() -> None:
 def test_llm_connection_check_reports_failure_quickly() -> None:
     started = time.perf_counter()
     verdict = check_llm_connection("http://127.0.0.1:9/v1", timeout_s=1.0)
-    assert verdict.startswith("❌") and "127.0.0.1:9/v1/models" in verdict
+    assert verdict.startswith("失败") and "127.0.0.1:9/v1/models" in verdict
     assert time.perf_counter() - started < 3
