@@ -20,15 +20,15 @@ from tests.unit.admin_fakes import FakeServices, admin_config
 PASSWORD = "correct horse 42"
 
 
-@pytest.fixture
-def config(tmp_path: Path) -> KioskConfig:
-    config = admin_config(tmp_path)
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> KioskConfig:
+    config = admin_config(tmp_path_factory.mktemp("admin-access"))
     config.admin.max_failed_logins = 3
     config.admin.lockout_s = 60
     return config
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def store(config: KioskConfig) -> Store:
     store = Store.open(config)
     store.accounts.create_user("boss", PASSWORD, "admin")
@@ -36,8 +36,9 @@ def store(config: KioskConfig) -> Store:
     return store
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def app(config: KioskConfig, store: Store) -> FastAPI:
+    """Built once per module: building the two Gradio apps takes seconds."""
     app = FastAPI()
 
     @app.get("/kiosk-page")
@@ -48,10 +49,20 @@ def app(config: KioskConfig, store: Store) -> FastAPI:
     return app
 
 
-@pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+@pytest.fixture(scope="module")
+def module_client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def client(module_client: TestClient, store: Store, config: KioskConfig) -> TestClient:
+    """The shared client with a clean slate: no cookies, sessions, failure counts or disabled accounts."""
+    module_client.cookies.clear()
+    for statement in ("DELETE FROM sessions", "DELETE FROM login_failures", "UPDATE accounts SET disabled = 0"):
+        store.db.execute(statement)
+    config.admin.failed_login_delay_s = 0.0
+    return module_client
 
 
 def login(client: TestClient, user: str, password: str = PASSWORD) -> int:
@@ -87,8 +98,8 @@ def test_passwords_are_stored_as_argon2_hashes(store: Store) -> None:
     assert not store.accounts.verify_login("boss", "wrong password", 5, 60).ok
 
 
-def test_no_default_account_exists(config: KioskConfig) -> None:
-    assert Store.open(config).accounts.list_users() == []
+def test_no_default_account_exists(tmp_path: Path) -> None:
+    assert Store.open(admin_config(tmp_path)).accounts.list_users() == []
 
 
 def test_cookie_signature_rejects_tampering() -> None:
@@ -164,15 +175,12 @@ def test_unknown_names_lock_too_so_names_cannot_be_probed(client: TestClient) ->
     assert codes == [401, 401, 429]
 
 
-def test_failed_logins_are_slowed(config: KioskConfig, store: Store) -> None:
+def test_failed_logins_are_slowed(client: TestClient, config: KioskConfig) -> None:
     config.admin.failed_login_delay_s = 0.2
-    app = FastAPI()
-    mount_admin(app, FakeServices(config, store))
-    with TestClient(app) as client:
-        started = time.perf_counter()
-        login(client, "boss", "bad-password")
-        login(client, "boss", "bad-password")
-        assert time.perf_counter() - started >= 0.2 + 0.4 - 0.05
+    started = time.perf_counter()
+    login(client, "boss", "bad-password")
+    login(client, "boss", "bad-password")
+    assert time.perf_counter() - started >= 0.2 + 0.4 - 0.05
 
 
 def test_session_expires_after_ttl(client: TestClient, store: Store) -> None:

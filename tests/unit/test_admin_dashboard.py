@@ -93,3 +93,33 @@ def test_llm_connection_check_reports_failure_quickly() -> None:
     verdict = check_llm_connection("http://127.0.0.1:9/v1", timeout_s=1.0)
     assert verdict.startswith("失败") and "127.0.0.1:9/v1/models" in verdict
     assert time.perf_counter() - started < 3
+
+
+def test_llm_connection_check_lists_models_of_a_compatible_server() -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    seen: list[str] = []
+
+    class Models(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server API
+            seen.append(self.path)
+            body = json.dumps({"object": "list", "data": [{"id": "qwen2.5-1.5b-instruct"}]}).encode()
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Models)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        verdict = check_llm_connection(f"http://127.0.0.1:{server.server_port}/v1/", timeout_s=2.0)
+    finally:
+        server.shutdown()
+    assert seen == ["/v1/models"]
+    assert verdict.startswith("成功") and "qwen2.5-1.5b-instruct" in verdict
