@@ -112,20 +112,25 @@ def normalize_for_speech(text: str, *, spell_letters: bool = True) -> str:
     if spell_letters:
         text = spell_latin(text)
     text = re.sub(r"\s*\n+\s*", "。", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "，", text)  # a space between words is a pause
     return _SPACES.sub(" ", text).strip()
 
 
 _CLAUSE_END = re.compile(r"(?<=[。！？；!?;，、：])|(?<=[,:])(?!\d)")  # 9:00 is not a clause end
 
 
-def split_clauses(text: str, min_chars: int = 6) -> list[str]:
-    """Split at punctuation for streaming synthesis; tiny pieces are merged into the next one."""
+def split_clauses(text: str, min_chars: int = 6, first_min_chars: int | None = None) -> list[str]:
+    """Split at punctuation for streaming synthesis; tiny pieces are merged into the next one.
+
+    `first_min_chars` lets a short opening ("您好，") go out alone, so the first audio is ready sooner.
+    """
     pieces = [p.strip() for p in _CLAUSE_END.split(text) if p and p.strip()]
     merged: list[str] = []
     carry = ""
     for piece in pieces:
         carry += piece
-        if len(re.sub(r"\W", "", carry)) >= min_chars:
+        needed = min_chars if merged or first_min_chars is None else first_min_chars
+        if len(re.sub(r"\W", "", carry)) >= needed:
             merged.append(carry)
             carry = ""
     if carry:

@@ -28,6 +28,8 @@ _HALLUCINATIONS = re.compile(
     r"字幕|訂閱|订阅|點贊|点赞|打赏|Amara|明镜|感谢观看|謝謝觀看|谢谢观看|谢谢大家|请不吝|小铃铛|下期再见|优优独播剧场"
 )
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+_DEGENERATE = re.compile(r"(.{1,3}?)\1{3,}")  # the same 1-3 characters four or more times in a row
+_SMALL_NUMBER = re.compile(r"(?<![\d.:：\-])[1-9]\d{0,2}(?![\d.:：%\-])")
 _ARTICLE_NUMBER = re.compile(r"第\s*(\d{1,4})\s*([条章款项节编])")
 
 
@@ -60,10 +62,14 @@ def to_simplified(text: str) -> str:
 
 
 def normalize_numbers_for_retrieval(text: str) -> str:
-    """Article references as the documents write them: 第10条 → 第十条 (other numbers are left as spoken)."""
+    """Small numbers as the questions and most statutes write them: 第10条 → 第十条, 16周岁 → 十六周岁.
+
+    Whisper writes what it hears as digits at random; long digit strings (12345, phone numbers, years) stay.
+    """
     import cn2an
 
-    return _ARTICLE_NUMBER.sub(lambda m: f"第{cn2an.an2cn(m.group(1))}{m.group(2)}", text)
+    text = _ARTICLE_NUMBER.sub(lambda m: f"第{cn2an.an2cn(m.group(1))}{m.group(2)}", text)
+    return _SMALL_NUMBER.sub(lambda m: cn2an.an2cn(m.group(0)), text)
 
 
 def is_hallucination(text: str, prompt: str) -> bool:
@@ -126,15 +132,23 @@ class FasterWhisperTranscriber:
         return Transcript(text, seconds, asr_s, self.config.language, nothing_heard=not text)
 
     def _decode(self, samples: np.ndarray) -> str:
+        text = self._decode_with(samples, self.prompt, self.hotwords)
+        if _DEGENERATE.search(text) and (self.prompt != self.config.initial_prompt or self.hotwords):
+            # a looping decoder ("严严严严…"): the domain vocabulary misled it here, so decode again without it
+            text = self._decode_with(samples, self.config.initial_prompt, None)
+        return text
+
+    def _decode_with(self, samples: np.ndarray, prompt: str, hotwords: str | None) -> str:
         segments, _info = self._model.transcribe(
             samples,
             language=self.config.language,
             beam_size=self.config.beam_size,
-            initial_prompt=self.prompt,
-            hotwords=self.hotwords,
+            initial_prompt=prompt,
+            hotwords=hotwords,
             condition_on_previous_text=False,
             vad_filter=True,
-            vad_parameters={"threshold": self.config.vad_threshold, "min_silence_duration_ms": 500},
+            # faster-whisper's own speech padding/merging; splitting at short pauses made the decoder loop
+            vad_parameters={"threshold": self.config.vad_threshold, "min_silence_duration_ms": 2000, "speech_pad_ms": 400},
         )
         kept: list[str] = []
         for seg in segments:
@@ -142,7 +156,7 @@ class FasterWhisperTranscriber:
                 continue  # the model itself thinks nothing was said
             if seg.compression_ratio > 2.4 or seg.avg_logprob < -1.2:
                 continue  # repetitive or very unsure: typical of decoding noise
-            if is_hallucination(seg.text, self.prompt):
+            if is_hallucination(seg.text, prompt):
                 continue
             kept.append(seg.text.strip())
         text = to_simplified("".join(kept))

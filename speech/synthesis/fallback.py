@@ -75,5 +75,5 @@ class FallbackSynthesizer:
         """Clause by clause, each through the fallback chain, so the first clause plays early."""
         from speech.normalize import split_clauses
 
-        for clause in split_clauses(text):
+        for clause in split_clauses(text, first_min_chars=2):
             yield await self.synthesize(clause, speed)

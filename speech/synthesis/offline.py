@@ -27,6 +27,7 @@ from speech.synthesis.visemes import viseme_for_phone
 SAMPLE_RATE = 24_000
 HOP_SAMPLES = 300  # one mel frame = 12.5 ms at 24 kHz
 CLAUSE_PAUSE_S = 0.15
+FIRST_CLAUSE_MIN_CHARS = 2  # when streaming, a short greeting may go out alone: first audio sooner
 ACOUSTIC_FILE = "fastspeech2.onnx"
 VOCODER_FILE = "mb_melgan.onnx"
 
@@ -129,7 +130,7 @@ class OfflineSynthesizer:
 
     async def stream(self, text: str, speed: float | None = None) -> AsyncIterator[SpeechAudio]:
         """Clause by clause, so playback starts after the first clause is ready."""
-        for clause in split_clauses(normalize_for_speech(text)):
+        for clause in split_clauses(normalize_for_speech(text), first_min_chars=FIRST_CLAUSE_MIN_CHARS):
             audio = await asyncio.to_thread(self.synthesize_clause, clause, speed)
             if len(audio.samples):
                 yield audio

@@ -40,6 +40,10 @@ def test_edge_keeps_latin_words_but_still_spells_numbers() -> None:
     assert normalize_for_speech("下载APP，拨打12345", spell_letters=False) == "下载APP，拨打一二三四五"
 
 
+def test_a_space_between_chinese_words_becomes_a_pause() -> None:
+    assert normalize_for_speech("三十二 换的新身份证") == "三十二，换的新身份证"
+
+
 def test_nothing_but_markers_becomes_empty() -> None:
     assert normalize_for_speech("[1]【2】") == ""
 

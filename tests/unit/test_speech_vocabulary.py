@@ -29,6 +29,8 @@ def test_traditional_becomes_simplified() -> None:
 def test_article_numbers_match_the_documents() -> None:
     assert normalize_numbers_for_retrieval("第10条说了什么，第3章呢") == "第十条说了什么，第三章呢"
     assert normalize_numbers_for_retrieval("拨打12345") == "拨打12345"
+    assert normalize_numbers_for_retrieval("我今年32，孩子16周岁") == "我今年三十二，孩子十六周岁"
+    assert normalize_numbers_for_retrieval("9:30开门，2024年，利率3.5%") == "9:30开门，2024年，利率3.5%"
 
 
 def test_subtitle_credits_and_prompt_echoes_are_hallucinations() -> None:
