@@ -21,6 +21,8 @@ def viseme_for_phone(phone: str) -> str:
     final = phone.rstrip("12345")
     if final.startswith(("a", "ia", "ua")) and not final.startswith(("iao",)):
         return "A"
+    if final in ("ong", "iong"):  # [ʊŋ]: rounded and narrow
+        return "U"
     if final.startswith(("o", "uo", "iao")) or final in ("ao", "ou", "iou"):
         return "O"
     if final.startswith(("e", "ie", "ve", "er")) or final in ("uei", "uen", "ueng"):

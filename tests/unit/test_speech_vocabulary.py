@@ -47,3 +47,12 @@ def test_device_choice_respects_explicit_settings() -> None:
     assert choose_device("cuda", "auto").compute_type == "float16"
     assert choose_device("cpu", "int8_float32").compute_type == "int8_float32"
     assert choose_device("auto", "auto").device in ("cpu", "cuda")
+
+
+def test_a_looping_decode_is_recognised() -> None:
+    from speech.transcriber import _DEGENERATE
+
+    assert _DEGENERATE.search("首先我们上场上门严严严严严严")
+    assert _DEGENERATE.search("好的好的好的好的")
+    assert not _DEGENERATE.search("我有的时候说不清楚你们知道吗")
+    assert not _DEGENERATE.search("哈哈哈，好的")
