@@ -22,6 +22,7 @@ from kiosk.models import Answer, DocumentStatus
 
 DOC_COLUMNS = ["doc_id", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
 STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}
+ACTION_LABELS = {"retire": "停用", "activate": "恢复为有效", "delete": "删除", "supersede": "标记为取代旧版本"}
 
 
 def _documents_table(kb: Any) -> pd.DataFrame:
@@ -94,14 +95,14 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                     selected_doc = gr.Dropdown(label="选择文档", choices=[], elem_id="doc-select")
                     older_doc = gr.Dropdown(label="被它取代的旧版本", choices=[])
                 with gr.Row():
-                    retire_button = gr.Button("停用")
+                    retire_button = gr.Button("停用", elem_id="doc-retire")
                     activate_button = gr.Button("恢复为有效")
                     supersede_button = gr.Button("标记为取代旧版本")
                     delete_button = gr.Button("删除", variant="stop")
                 with gr.Row():
                     replacement = gr.File(label="用新文件替换所选文档", file_count="single")
                     replace_button = gr.Button("替换")
-                doc_action_status = gr.Markdown()
+                doc_action_status = gr.Markdown(elem_id="doc-action-status")
                 chunks = gr.Dataframe(label="切片预览", interactive=False, wrap=True)
 
             faq_refresh = build_faq_tab(services, base)
@@ -175,7 +176,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                         raise AdminError("no-document", "请选择被取代的旧版本")
                     doc = kb.supersede(doc_id, older)
                 store.audit(user, f"document-{action}", doc.source, f"{doc.doc_id} {older or ''}".strip())
-                return f"已完成：{action} · {doc.title}（{doc.source}）"
+                return f"已完成：{ACTION_LABELS[action]} · {doc.title}（{doc.source}）"
 
             return run
 

