@@ -40,9 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if not args.no_warm_up:
         print("loading speech and answer models…", flush=True)
         services.warm_up()
+    app = build_app(services)
     for row in services.health():
         print(f"  {row['engine']:<12} {row['status']:<10} {row['model'] or ''} {row['last_error'] or ''}", flush=True)
-    app = build_app(services)
     print(f"kiosk ready: http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0

@@ -11,7 +11,7 @@ import socket
 
 import numpy as np
 import pytest
-from conftest import REPO, make_config
+from tests.conftest import REPO, make_config
 
 from kiosk.models import AnswerMode, PipelineEventType as E
 from kiosk.pipeline import TurnRequest
@@ -45,12 +45,15 @@ async def _question_audio(services: Services, text: str) -> np.ndarray:
 
 
 async def test_spoken_question_is_heard_answered_and_spoken(services: Services) -> None:
-    audio = await _question_audio(services, "居住证的有效期是多久")
+    question = "办居住证要带什么材料"
+    audio = await _question_audio(services, question)
     events = [e async for e in services.pipeline().start(TurnRequest(audio=audio))]
     kinds = [e.type for e in events]
     assert kinds[0] is E.RUN_START and kinds[-1] is E.RUN_END and E.CANCELLED not in kinds
     heard = next(e.transcript for e in events if e.type is E.ASR_END)
-    assert heard is not None and "居住证" in heard.text
+    assert heard is not None
+    overlap = sum(ch in heard.text for ch in question) / len(question)
+    assert overlap >= 0.7, f"heard {heard.text!r} for {question!r}"
     answer = next(e.answer for e in events if e.type is E.ANSWER_END)
     assert answer is not None and answer.answer and answer.mode in (AnswerMode.DEGRADED, AnswerMode.REFUSAL, AnswerMode.FAQ)
     clips = [e.audio for e in events if e.type is E.TTS_AUDIO]
