@@ -10,6 +10,9 @@ from kiosk.models import Answer, ChatMessage, PipelineEvent, PipelineEventType, 
 from kiosk.pipeline import Turn, TurnPipeline, TurnRequest
 
 
+MAX_EXCHANGES = 20  # what one screen keeps; the page shows fewer
+
+
 @dataclass
 class Exchange:
     """What the screen shows for one turn: the question, the answer so far, and where it came from."""
@@ -83,7 +86,7 @@ class KioskSession:
         turn = self._pipeline_for(self.elderly).start(request, self.history)
         self.current = turn
         exchange = Exchange(turn_id=turn.turn_id, question=request.text or "")
-        self.exchanges.append(exchange)
+        self.exchanges = [*self.exchanges[-(MAX_EXCHANGES - 1) :], exchange]
         try:
             async for event in turn:
                 self._apply(exchange, event)

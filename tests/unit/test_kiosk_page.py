@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from kiosk.config import KioskConfig
+from kiosk.models import TurnRecord
+from kiosk.pipeline import TurnRequest
+from kiosk.services import Services
+from kiosk.ui.media import MediaStore
+from kiosk.ui.page import KioskPage
+from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer
+
+
+class RecordingStore:
+    def __init__(self) -> None:
+        self.turns: list[TurnRecord] = []
+        self.feedback: list[tuple[str, bool]] = []
+
+    def record_turn(self, turn: TurnRecord) -> str:
+        self.turns.append(turn)
+        return turn.turn_id
+
+    def record_feedback(self, turn_id: str, helpful: bool) -> None:
+        self.feedback.append((turn_id, helpful))
+
+    def effective_config(self, base: KioskConfig) -> KioskConfig:
+        return base
+
+
+async def test_each_answered_turn_is_recorded_masked_with_timings_and_feedback() -> None:
+    store = RecordingStore()
+    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), synthesizer=FakeSynthesizer(), store=store)
+    page = KioskPage(services, MediaStore(30))
+    session = page.session_for(None)
+    async for _exchange, _event in session.ask(TurnRequest(text="我的电话13812345678，办居住证要带什么")):
+        pass
+    assert len(store.turns) == 1
+    record = store.turns[0]
+    assert "13812345678" not in record.question and "138" in record.question
+    assert record.citations and record.citations[0].article == "第九条"
+    assert {"first_audio_s", "total_s"} <= set(record.timings)
+    page.feedback(True, None)  # type: ignore[arg-type]
+    page.feedback(False, None)  # type: ignore[arg-type]  # one vote per answer
+    assert store.feedback == [(record.turn_id, True)]
