@@ -22,7 +22,9 @@ def build_faq_tab(services: PanelServices, base: str) -> tuple[Any, list[Any]]:
     store = services.store
     with gr.Tab("FAQ", id="faq"):
         faq_table = gr.Dataframe(label="FAQ 列表", interactive=False, wrap=True, elem_id="faq-table")
-        faq_select = gr.Dropdown(label="选择要编辑的条目（留空则新增）", choices=[], elem_id="faq-select")
+        faq_select = gr.Dropdown(
+            label="选择要编辑的条目（留空则新增）", choices=[], elem_id="faq-select", allow_custom_value=True
+        )
         question = gr.Textbox(label="问题", elem_id="faq-question")
         answer = gr.Textbox(label="答案", lines=4, elem_id="faq-answer")
         with gr.Row():
@@ -82,7 +84,7 @@ def build_faq_tab(services: PanelServices, base: str) -> tuple[Any, list[Any]]:
 
     outputs = [faq_table, faq_select]
     faq_select.change(pick, [faq_select], [question, answer])
-    save_button.click(save, [faq_select, question, answer], [status]).then(refresh, None, outputs)
-    delete_button.click(delete, [faq_select], [status]).then(refresh, None, outputs)
-    import_button.click(import_table, [import_file], [status]).then(refresh, None, outputs)
+    save_button.click(save, [faq_select, question, answer], [status], api_name="save_faq").then(refresh, None, outputs)
+    delete_button.click(delete, [faq_select], [status], api_name="delete_faq").then(refresh, None, outputs)
+    import_button.click(import_table, [import_file], [status], api_name="import_faq").then(refresh, None, outputs)
     return refresh, outputs

@@ -16,7 +16,7 @@ from kiosk.admin.context import PanelServices
 from kiosk.admin.exports import format_time
 from kiosk.admin.faq_page import build_faq_tab
 from kiosk.admin.ui_common import actor, header, user_errors
-from kiosk.admin.unanswered import group_unanswered
+from kiosk.admin.unanswered import QuestionGroup, group_unanswered
 from kiosk.errors import AdminError
 from kiosk.models import Answer, DocumentStatus
 
@@ -92,8 +92,8 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 documents = gr.Dataframe(label="文档列表", interactive=False, wrap=True, elem_id="documents-table")
                 refresh_docs = gr.Button("刷新列表")
                 with gr.Row():
-                    selected_doc = gr.Dropdown(label="选择文档", choices=[], elem_id="doc-select")
-                    older_doc = gr.Dropdown(label="被它取代的旧版本", choices=[])
+                    selected_doc = gr.Dropdown(label="选择文档", choices=[], elem_id="doc-select", allow_custom_value=True)
+                    older_doc = gr.Dropdown(label="被它取代的旧版本", choices=[], allow_custom_value=True)
                 with gr.Row():
                     retire_button = gr.Button("停用", elem_id="doc-retire")
                     activate_button = gr.Button("恢复为有效")
@@ -117,12 +117,11 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 gr.Markdown("被拒答或被评为“没帮助”的问题，按相似度分组。选一组，写好答案，一步转为 FAQ。")
                 refresh_queue = gr.Button("刷新")
                 groups_table = gr.Dataframe(label="问题分组", interactive=False, wrap=True, elem_id="queue-table")
-                group_choice = gr.Dropdown(label="选择分组", choices=[], elem_id="queue-select")
+                group_choice = gr.Dropdown(label="选择分组", choices=[], elem_id="queue-select", allow_custom_value=True)
                 faq_question = gr.Textbox(label="FAQ 问题", elem_id="queue-question")
                 faq_answer = gr.Textbox(label="FAQ 答案", lines=4, elem_id="queue-answer")
                 to_faq_button = gr.Button("转为 FAQ", variant="primary", elem_id="queue-to-faq")
                 queue_status = gr.Markdown(elem_id="queue-status")
-                group_state = gr.State([])
 
         # ------------------------------------------------------------ documents
 
@@ -197,7 +196,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             store.audit(user, "document-replaced", old.source, f"{old.doc_id} {result.status.value} chunks={result.chunks}")
             return f"已替换：{old.title}（{result.status.value}，{result.chunks} 段）"
 
-        ingest_button.click(ingest, [uploads], [ingest_status]).then(
+        ingest_button.click(ingest, [uploads], [ingest_status], api_name="ingest").then(
             refresh_documents, None, [documents, selected_doc, older_doc]
         )
         for event in (refresh_docs.click, blocks.load):
@@ -206,10 +205,10 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
         selected_doc.change(show_chunks, [selected_doc], [chunks])
         for button, action in ((retire_button, "retire"), (activate_button, "activate"),
                                (delete_button, "delete"), (supersede_button, "supersede")):  # fmt: skip
-            button.click(doc_action(action), [selected_doc, older_doc], [doc_action_status]).then(
+            button.click(doc_action(action), [selected_doc, older_doc], [doc_action_status], api_name=f"{action}_document").then(
                 refresh_documents, None, [documents, selected_doc, older_doc]
             )
-        replace_button.click(replace, [selected_doc, replacement], [doc_action_status]).then(
+        replace_button.click(replace, [selected_doc, replacement], [doc_action_status], api_name="replace_document").then(
             refresh_documents, None, [documents, selected_doc, older_doc]
         )
 
@@ -236,45 +235,50 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             )
             return summary, table
 
-        hit_button.click(hit_test, [question], [answer_view, hits_table])
+        hit_button.click(hit_test, [question], [answer_view, hits_table], api_name="hit_test")
         question.submit(hit_test, [question], [answer_view, hits_table])
 
         # ------------------------------------------------------------ unanswered queue
 
-        def load_queue() -> tuple[pd.DataFrame, Any, list[dict[str, Any]]]:
+        def load_queue() -> tuple[pd.DataFrame, Any]:
             groups = group_unanswered(store.turn_log.unanswered())
             rows = [
                 [i + 1, g.count, g.question, "；".join(g.questions[1:4]), g.refused, g.thumbs_down, format_time(g.last_at)]
                 for i, g in enumerate(groups)
             ]
             table = pd.DataFrame(rows, columns=["#", "次数", "问题", "相似问法", "拒答", "没帮助", "最近"])
-            state = [{"question": g.question, "turn_ids": g.turn_ids} for g in groups]
-            choices = [(f"{i + 1}. {g.question}（{g.count} 次）", i) for i, g in enumerate(groups)]
-            return table, gr.update(choices=choices, value=None), state
+            # A group is named by its newest turn, so a queue that changed since the page loaded cannot shift it.
+            choices = [(f"{i + 1}. {g.question}（{g.count} 次）", g.turn_ids[0]) for i, g in enumerate(groups)]
+            return table, gr.update(choices=choices, value=None)
 
-        def pick_group(index: int | None, state: list[dict[str, Any]]) -> str:
-            if index is None or index >= len(state):
-                return ""
-            return str(state[index]["question"])
+        def group_of(turn_id: str | None) -> QuestionGroup | None:
+            if not turn_id:
+                return None
+            return next((g for g in group_unanswered(store.turn_log.unanswered()) if turn_id in g.turn_ids), None)
+
+        def pick_group(turn_id: str | None) -> str:
+            group = group_of(turn_id)
+            return group.question if group else ""
 
         @user_errors
-        def to_faq(index: int | None, question_text: str, answer_text: str, state: list[dict[str, Any]],
-                   request: gr.Request) -> str:  # fmt: skip
+        def to_faq(turn_id: str | None, question_text: str, answer_text: str, request: gr.Request) -> str:
             user = actor(request)
-            if index is None or index >= len(state):
-                raise AdminError("no-group", "请先选择一个问题分组")
+            group = group_of(turn_id)
+            if group is None:
+                raise AdminError("no-group", "请先选择一个问题分组（或该组已处理）")
             if not question_text.strip() or not answer_text.strip():
                 raise AdminError("faq-empty", "请填写 FAQ 的问题和答案")
             entry = services.kb.add_faq(question_text, answer_text, source="staff")
-            resolved = store.turn_log.mark_resolved(list(state[index]["turn_ids"]), entry.id)
+            resolved = store.turn_log.mark_resolved(group.turn_ids, entry.id)
             store.audit(user, "faq-added", entry.id, f"from unanswered queue ({resolved} turns): {entry.question}")
             return f"已加入 FAQ：{entry.question}（{entry.id}），关联 {resolved} 条记录。"
 
-        refresh_queue.click(load_queue, None, [groups_table, group_choice, group_state])
-        blocks.load(load_queue, None, [groups_table, group_choice, group_state])
-        group_choice.change(pick_group, [group_choice, group_state], [faq_question])
-        to_faq_button.click(to_faq, [group_choice, faq_question, faq_answer, group_state], [queue_status]).then(
-            load_queue, None, [groups_table, group_choice, group_state]
-        ).then(faq_refresh[0], None, faq_refresh[1])
+        queue_outputs = [groups_table, group_choice]
+        refresh_queue.click(load_queue, None, queue_outputs)
+        blocks.load(load_queue, None, queue_outputs)
+        group_choice.change(pick_group, [group_choice], [faq_question])
+        to_faq_button.click(
+            to_faq, [group_choice, faq_question, faq_answer], [queue_status], api_name="queue_to_faq"
+        ).then(load_queue, None, queue_outputs).then(faq_refresh[0], None, faq_refresh[1])
 
     return blocks

@@ -178,8 +178,8 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
 
         refresh_log.click(load_log, [log_start, log_end], [log_table, retention])
         blocks.load(load_log, [log_start, log_end], [log_table, retention])
-        save_retention.click(set_retention, [retention], [log_status])
-        purge_button.click(purge, None, [log_status]).then(load_log, [log_start, log_end], [log_table, retention])
+        save_retention.click(set_retention, [retention], [log_status], api_name="set_retention")
+        purge_button.click(purge, None, [log_status], api_name="purge_records").then(load_log, [log_start, log_end], [log_table, retention])
 
         # ------------------------------------------------------------ configuration
 
@@ -218,7 +218,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             return save(greeting_v, topics_v, handoff_v, refusal_v, window_v, voice_v, speed_v, backend_v, url_v,
                         model_v, request)  # fmt: skip
 
-        save_config.click(save_handler, config_fields, [config_status])
+        save_config.click(save_handler, config_fields, [config_status], api_name="save_config")
         test_button.click(test_connection, [base_url], [config_status])
 
         # ------------------------------------------------------------ health, accounts, audit
@@ -264,7 +264,9 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
 
         for button, action in ((create_button, "create"), (role_button, "role"), (disable_button, "disable"),
                                (enable_button, "enable"), (password_button, "password")):  # fmt: skip
-            button.click(account_action(action), [new_name, new_password, new_role], [account_status]).then(
+            button.click(
+                account_action(action), [new_name, new_password, new_role], [account_status], api_name=f"{action}_user"
+            ).then(
                 load_users, None, [users_table]
             )
         blocks.load(load_users, None, [users_table])

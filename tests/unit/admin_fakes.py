@@ -102,7 +102,13 @@ class FakeKnowledgeBase:
         del self.faq[faq_id]
 
     def import_faq(self, path: Path | str) -> int:
-        return 0
+        import csv
+
+        with Path(path).open(encoding="utf-8-sig") as fh:
+            rows = [row for row in csv.DictReader(fh) if row.get("question") and row.get("answer")]
+        for row in rows:
+            self.add_faq(row["question"], row["answer"], source="import")
+        return len(rows)
 
 
 class FaqOrRefuseAnswerer:
