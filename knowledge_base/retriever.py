@@ -10,6 +10,7 @@ import numpy as np
 from kiosk.config import RetrievalConfig
 from kiosk.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
+from knowledge_base.query_expansion import expand_query
 from knowledge_base.registry import Registry
 from knowledge_base.vector_store import PassageVectors
 
@@ -69,6 +70,8 @@ class HybridRetriever:
         if not query or not self._active:
             return []
         fusion = fusion or self._config.fusion
+        if self._config.expand_queries:
+            query = expand_query(query)
         n = self._config.candidates
         # Over-fetch: vectors of superseded or retired documents are filtered out here.
         vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(query), n * 2) if cid in self._active][:n]
