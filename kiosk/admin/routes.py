@@ -74,9 +74,11 @@ def build_router(services: PanelServices, guard: AdminGuard) -> APIRouter:
                 secure=config.cookie_secure, path=base, max_age=int(config.session_ttl_min * 60),
             )
             return response
+        locked = outcome.locked_until > time.time()
+        store.audit(username[:64], "login-locked" if locked else "login-failed", detail=f"failures={outcome.failures}")
         # Slow down guessing: each consecutive failure answers later (capped), on top of the lockout.
         await asyncio.sleep(config.failed_login_delay_s * min(outcome.failures, 5))
-        if outcome.locked_until > time.time():
+        if locked:
             minutes = max(1, round((outcome.locked_until - time.time()) / 60))
             return login_page(f"登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试。", next, status=429)
         return login_page("用户名或密码错误。", next, status=401)

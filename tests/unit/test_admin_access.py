@@ -165,6 +165,8 @@ def test_wrong_password_fails_then_name_locks_even_for_right_password(client: Te
     assert login(client, "clerk", "nope-nope") == 401
     assert login(client, "clerk", "nope-nope") == 429  # third failure: locked
     assert login(client, "clerk") == 429  # locked: even the right password is refused
+    recent = [(e["actor"], e["action"]) for e in store.audit_log(limit=4)]
+    assert recent[:2] == [("clerk", "login-locked"), ("clerk", "login-locked")] and ("clerk", "login-failed") in recent
     assert client.get("/admin/kb/", follow_redirects=False).status_code == 401
     store.db.execute("UPDATE login_failures SET locked_until = ? WHERE username = 'clerk'", (time.time() - 1,))
     assert login(client, "clerk") == 303  # the lock ran out
