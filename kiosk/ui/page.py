@@ -23,7 +23,7 @@ from kiosk.ui.render import SpeechTrack, render_conversation, status_line
 log = logging.getLogger(__name__)
 
 MAX_HOT_TOPICS = 6
-_ICONS = Path(__file__).with_name("icons")
+_ICONS = Path(__file__).parent  # SVGs beside the module ship as package data
 _SESSION_FORGET_S = 3600.0
 _NO_SPEECH = SpeechTrack().to_json()
 
