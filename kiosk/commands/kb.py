@@ -30,6 +30,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
 
+    p = kb_sub.add_parser("show", help="a document's record and its passages")
+    p.add_argument("doc")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
     p = kb_sub.add_parser("remove", help="delete a document (doc_id, file name or title) from every index")
     p.add_argument("doc")
     p.set_defaults(func=cmd_remove)
@@ -84,6 +89,20 @@ def cmd_list(args: argparse.Namespace) -> int:
         extra = f" → superseded by {d.superseded_by}" if d.superseded_by else ""
         print(f"{d.doc_id}  {d.status.value:<10} {d.chunks:>4} passages  {d.effective_date or '-':<10}  {d.source}{extra}")
     print(f"{len(docs)} document(s)", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    kb = _open(args)
+    doc = kb.get_document(args.doc)
+    chunks = kb.document_chunks(doc.doc_id)
+    if args.json:
+        passages = [{"chunk_id": c.chunk_id, "article": c.article, "chapter": c.chapter, "text": c.text} for c in chunks]
+        print(json.dumps({**doc.to_dict(), "passages": passages}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{doc.title}  [{doc.status.value}]  {doc.source}  effective {doc.effective_date or '-'}  version {doc.version}")
+    for c in chunks:
+        print(f"  {c.article or '-':<8} {c.text[:90]}")
     return 0
 
 
