@@ -145,6 +145,8 @@ def test_staff_reaches_knowledge_pages_but_no_admin_route(app: FastAPI, client: 
         response = client.request(method, path, follow_redirects=False)
         assert response.status_code == 403, f"{method} {path} answered {response.status_code}"
     assert "运营管理" not in client.get("/admin/").text  # the link is hidden too, but the 403s above are the guard
+    database = store.db.url.removeprefix("sqlite:///")
+    assert client.get(f"/admin/kb/gradio_api/file={database}").status_code == 403  # no raw file reads either
 
 
 def test_admin_reaches_everything(client: TestClient) -> None:
