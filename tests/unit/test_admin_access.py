@@ -135,7 +135,7 @@ def test_every_panel_route_is_closed_without_login(app: FastAPI, client: TestCli
     assert client.get("/kiosk-page").status_code == 200  # the citizen side is untouched
 
 
-def test_staff_reaches_knowledge_pages_but_no_admin_route(app: FastAPI, client: TestClient) -> None:
+def test_staff_reaches_knowledge_pages_but_no_admin_route(app: FastAPI, client: TestClient, store: Store) -> None:
     assert login(client, "clerk") == 303
     for path in ("/admin/", "/admin/kb/", "/admin/kb/config", "/admin/files/faq.csv", "/admin/files/faq.xlsx"):
         assert client.get(path).status_code == 200, path
