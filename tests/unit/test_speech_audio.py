@@ -81,3 +81,24 @@ def test_good_audio_passes_and_silence_can_be_allowed() -> None:
     config = AsrConfig()
     check_audio(tone(2.0, 16_000), config)
     check_audio(np.zeros(16_000, np.float32), config, allow_silent=True)
+
+
+def encoded(samples: np.ndarray, rate: int, container: str, codec: str) -> bytes:
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, "w", format=container) as out:
+        stream = out.add_stream(codec, rate=rate)
+        stream.layout = "mono"
+        frame = av.AudioFrame.from_ndarray((samples * 32767).astype(np.int16).reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            out.mux(packet)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("container", "codec"), [("webm", "libopus"), ("ogg", "libopus"), ("mp3", "libmp3lame")])
+def test_browser_and_upload_formats_decode(container: str, codec: str) -> None:
+    audio = load_audio(encoded(tone(1.0, 48_000), 48_000, container, codec))
+    assert len(audio) == pytest.approx(16_000, abs=800)
+    assert 0.2 < float(np.max(np.abs(audio))) < 0.4
