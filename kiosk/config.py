@@ -98,12 +98,12 @@ class LlmConfig(_Section):
 
 class AnsweringConfig(_Section):
     faq_threshold: float = Field(0.9, ge=0.0, le=1.0)
-    max_passages: int = Field(3, ge=1)
+    max_passages: int = Field(2, ge=1)  # prompt length drives first-token time on a CPU (see bench/RESULTS.md)
     history_turns: int = Field(3, ge=0)
     window_guidance: str = "综合咨询窗口"
     refusal_template: str = "抱歉，知识库中没有找到关于“{topic}”的规定。建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
-    passage_chars: int = Field(260, ge=50)  # each passage is cut to this many characters in the prompt
-    scope_reply: str = "我是政务服务助手，只能解答政务办事方面的问题，比如办证、社保、救助、登记等。其他问题建议您咨询{window}工作人员，或拨打12345政务服务热线。"
+    passage_chars: int = Field(240, ge=50)  # each passage is cut to this many characters in the prompt
+    scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
     first_token_timeout_s: float = Field(30.0, gt=0)  # no first token by then → degraded reply
     total_timeout_s: float = Field(60.0, gt=0)
 
