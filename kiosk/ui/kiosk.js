@@ -343,6 +343,12 @@ function start() {
     const idle = (performance.now() - lastInteraction) / 1000;
     if (screenDirty && !stats.playing && !mic.vad.inSpeech && !mic.ptt && idle >= idleSeconds()) resetScreen();
   }, 500);
+  const conversation = $("#conversation");
+  if (conversation) {
+    // keep the newest answer in view as it streams in
+    new MutationObserver(() => { conversation.scrollTop = conversation.scrollHeight; })
+      .observe(conversation, { childList: true, subtree: true, characterData: true });
+  }
   document.body.dataset.kioskReady = "1";
 }
 start();
