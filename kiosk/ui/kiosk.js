@@ -168,12 +168,13 @@ class EnergyVad {
   constructor() { this.reset(); this.noise = 0.01; }
   reset() { this.inSpeech = false; this.loudFrames = 0; this.speechFrames = 0; this.silenceFrames = 0; this.frames = []; this.preRoll = []; }
 
-  // Returns "onset", {utterance: [frames]} at end of speech, or null.
-  process(frame) {
+  // Returns "onset", {utterance: [frames]} at end of speech, or null. While the avatar speaks, what leaks
+  // past the browser's echo canceller must not read as a barge-in, so the bar is raised.
+  process(frame, avatarSpeaking = false) {
     let sum = 0;
     for (const v of frame) sum += v * v;
     const level = Math.sqrt(sum / frame.length);
-    const loud = level > Math.max(0.015, this.noise * 3);
+    const loud = level > Math.max(0.015, this.noise * 3) * (avatarSpeaking ? 2 : 1);
     if (!this.inSpeech) {
       this.preRoll.push(frame);
       if (this.preRoll.length > EnergyVad.PRE_ROLL_FRAMES) this.preRoll.shift();
@@ -237,7 +238,7 @@ function setMicState(state, text) {
 function onFrame(frame) {
   if (mic.ptt) { mic.frames.push(frame); return; }
   if (!mic.handsFree) return;
-  const decision = mic.vad.process(frame);
+  const decision = mic.vad.process(frame, stats.playing);
   if (decision === "onset") {
     setMicState("listening", "正在听…");
     // the onset is the first loud frame, one frame before the one that confirmed it
