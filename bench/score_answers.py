@@ -1,0 +1,159 @@
+"""Transparent scoring of `kiosk ask`-style answers against ../shared/eval/dev_questions.jsonl.
+
+A keypoint counts as present when, after normalising Chinese numerals to Arabic ones (cn2an) and dropping
+punctuation and spaces, every number in it appears in the answer and at least KEY_TERM_SHARE of its other key
+terms (jieba words of 2+ characters, minus a few function words) appear too. Text in parentheses is a grader's
+note and is ignored. An unanswerable question counts as refused when the answer is flagged refused and states no
+number other than the 12345 hotline.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import cn2an
+import jieba
+
+KEY_TERM_SHARE = 0.6
+_NOTE = re.compile(r"[（(][^）)]*[）)]")
+_PUNCT = re.compile(r"[\s，,。．.、；;：:！!？?“”\"'《》〈〉【】\[\]()（）—\-…·]")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_FUNCTION_WORDS = {
+    "应当", "可以", "或者", "以及", "并且", "其中", "之日", "之日起", "有关", "相关", "规定", "办理", "申请",
+    "本人", "需要", "进行", "按照", "依照", "个人", "单位", "人员", "部门", "机关", "情况", "的话",
+}
+_HOTLINE = "12345"
+jieba.setLogLevel(60)
+
+
+def normalise(text: str) -> str:
+    text = _NOTE.sub("", text)
+    try:
+        text = cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError, IndexError):  # cn2an rejects a few odd strings; compare them as written
+        pass
+    return _PUNCT.sub("", text)
+
+
+def key_terms(keypoint: str) -> tuple[list[str], list[str]]:
+    """(numbers, other key terms) of a keypoint."""
+    text = normalise(keypoint)
+    numbers = _NUMBER.findall(text)
+    words = [w for w in jieba.lcut(_NUMBER.sub(" ", text)) if len(w.strip()) >= 2 and w not in _FUNCTION_WORDS]
+    return numbers, list(dict.fromkeys(words))
+
+
+def keypoint_present(keypoint: str, answer: str) -> bool:
+    text = normalise(answer)
+    numbers, words = key_terms(keypoint)
+    if any(n not in _NUMBER.findall(text) for n in numbers):
+        return False
+    if not words:
+        return bool(numbers)
+    return sum(w in text for w in words) / len(words) >= KEY_TERM_SHARE
+
+
+def invented_numbers(answer: str) -> list[str]:
+    return [n for n in _NUMBER.findall(normalise(answer)) if n != _HOTLINE]
+
+
+def _article_no(article: str | None) -> int | None:
+    match = re.search(r"第([零〇一二三四五六七八九十百千两\d]+)条", article or "")
+    if not match:
+        return None
+    digits = match.group(1)
+    return int(digits) if digits.isdigit() else int(cn2an.cn2an(digits, "smart"))
+
+
+def _file_key(name: str) -> str:
+    return Path(name).name.removesuffix(".md")
+
+
+def citation_correct(citation: dict[str, Any], gold: Sequence[dict[str, str]]) -> bool:
+    """Strict: the cited (file, article) is a gold one."""
+    source = _file_key(citation.get("source") or "")
+    number = _article_no(citation.get("article"))
+    return any(_file_key(g["file"]) == source and _article_no(g["article"]) == number for g in gold)
+
+
+def citation_same_law(citation: dict[str, Any], gold: Sequence[dict[str, str]]) -> bool:
+    source = _file_key(citation.get("source") or "")
+    return any(_file_key(g["file"]) == source for g in gold)
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def load_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    answerable = correct = false_refusals = unanswerable = refused_ok = 0
+    cited = cited_correct = cited_same_law = 0
+    per_type: dict[str, list[int]] = {}
+    failures: list[dict[str, Any]] = []
+    timings: dict[str, dict[str, list[float]]] = {}
+    for q in questions:
+        r = results.get(q["id"])
+        if r is None:
+            continue
+        mode_t = timings.setdefault(r["mode"], {"first_token_s": [], "total_s": []})
+        for key in ("first_token_s", "total_s"):
+            if r["timings"].get(key) is not None:
+                mode_t[key].append(r["timings"][key])
+        if q["type"] == "unanswerable":
+            unanswerable += 1
+            ok = r["refused"] and not invented_numbers(r["answer"])
+            refused_ok += ok
+            per_type.setdefault("unanswerable", [0, 0])
+            per_type["unanswerable"][0] += ok
+            per_type["unanswerable"][1] += 1
+            if not ok:
+                failures.append({"id": q["id"], "question": q["question"], "answer": r["answer"], "missing": "refusal"})
+            continue
+        answerable += 1
+        false_refusals += r["refused"]
+        missing = [k for k in q["keypoints"] if not keypoint_present(k, r["answer"])]
+        is_correct = not missing and not r["refused"]
+        correct += is_correct
+        per_type.setdefault(q["type"], [0, 0])
+        per_type[q["type"]][0] += is_correct
+        per_type[q["type"]][1] += 1
+        if not is_correct:
+            failures.append({"id": q["id"], "question": q["question"], "answer": r["answer"], "missing": missing})
+        if r["mode"] in ("llm", "degraded"):
+            for c in r["citations"]:
+                cited += 1
+                cited_correct += citation_correct(c, q["gold"])
+                cited_same_law += citation_same_law(c, q["gold"])
+    ratio = lambda a, b: round(a / b, 3) if b else None  # noqa: E731
+    return {
+        "answerable": answerable,
+        "accuracy": ratio(correct, answerable),
+        "false_refusal_rate": ratio(false_refusals, answerable),
+        "unanswerable": unanswerable,
+        "refusal_rate": ratio(refused_ok, unanswerable),
+        "citations": cited,
+        "citation_precision": ratio(cited_correct, cited),
+        "citation_same_law": ratio(cited_same_law, cited),
+        "per_type": {t: f"{ok}/{n}" for t, (ok, n) in sorted(per_type.items())},
+        "timings": {
+            mode: {
+                "n": len(t["total_s"]),
+                **{f"{k}_p50": percentile(v, 0.5) for k, v in t.items()},
+                **{f"{k}_p95": percentile(v, 0.95) for k, v in t.items()},
+            }
+            for mode, t in sorted(timings.items())
+        },
+        "failures": failures,
+    }

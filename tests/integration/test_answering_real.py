@@ -1,0 +1,138 @@
+"""Both chat backends on the real 0.5B GGUF, and the Answerer end to end on the real corpus."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+from kiosk.answering import Answerer, LlamaCppChatModel, OpenAICompatibleChatModel
+from kiosk.config import KioskConfig
+from kiosk.models import AnswerMode, ChatMessage, ChatOptions
+from kiosk.provisioning import ensure_model
+
+pytestmark = pytest.mark.integration
+
+REPO = Path(__file__).resolve().parents[2]
+
+SHORT = [ChatMessage("system", "你是助手，用一句简体中文回答。"), ChatMessage("user", "中国的首都是哪座城市？")]
+
+
+@pytest.fixture(scope="module")
+def gguf_05b() -> Path:
+    pytest.importorskip("llama_cpp", reason="llama-cpp-python is built by `make install`")
+    return ensure_model("qwen2.5-0.5b", REPO / "var" / "models")
+
+
+@pytest.fixture(scope="module")
+def llama_model(gguf_05b: Path) -> LlamaCppChatModel:
+    model = LlamaCppChatModel(gguf_05b, n_threads=2, n_ctx=2048)
+    model.load()
+    return model
+
+
+async def test_llama_cpp_streams_real_tokens(llama_model: LlamaCppChatModel) -> None:
+    pieces = [p async for p in llama_model.stream(SHORT, ChatOptions(max_tokens=12, temperature=0.0))]
+    text = "".join(pieces)
+    assert len(pieces) >= 2 and "北京" in text
+
+
+async def test_llama_cpp_cancel_frees_the_model_quickly(llama_model: LlamaCppChatModel) -> None:
+    long_reply = [ChatMessage("user", "请详细介绍一下中国的历史，至少写一千字。")]
+
+    async def consume() -> None:
+        async for _ in llama_model.stream(long_reply, ChatOptions(max_tokens=400, temperature=0.0)):
+            first.set()
+
+    first = asyncio.Event()
+    task = asyncio.create_task(consume())
+    await asyncio.wait_for(first.wait(), timeout=60)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    started = time.monotonic()
+    # A second generation can only start once the cancelled one released the model.
+    pieces = [p async for p in llama_model.stream(SHORT, ChatOptions(max_tokens=4, temperature=0.0))]
+    assert pieces and time.monotonic() - started < 30  # 400 tokens would take far longer on 2 cores
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def llama_server(gguf_05b: Path) -> Iterator[str]:
+    """`python -m llama_cpp.server` on 127.0.0.1, stopped after the module."""
+    pytest.importorskip("llama_cpp.server", reason="the server extra is installed by `make install`")
+    port = _free_port()
+    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_05b), "--host", "127.0.0.1",
+           "--port", str(port), "--n_ctx", "1024", "--n_threads", "2", "--model_alias", "qwen-0.5b"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    base_url = f"http://127.0.0.1:{port}/v1"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"llama_cpp.server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+            try:
+                if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("llama_cpp.server did not start within 180 s")
+            time.sleep(1)
+        yield base_url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+async def test_openai_backend_against_llama_cpp_server(llama_server: str) -> None:
+    model = OpenAICompatibleChatModel(llama_server, "qwen-0.5b", api_key="unused", read_timeout_s=120)
+    pieces = [p async for p in model.stream(SHORT, ChatOptions(max_tokens=12, temperature=0.0))]
+    assert len(pieces) >= 2 and "北京" in "".join(pieces)
+
+
+# ---------------------------------------------------------------- end to end on the real corpus
+
+
+@pytest.fixture(scope="module")
+def real_answerer(corpus_kb, llama_model: LlamaCppChatModel) -> Answerer:  # type: ignore[no-untyped-def]
+    return Answerer(corpus_kb, llama_model, KioskConfig())
+
+
+async def test_answers_a_real_question_with_a_real_citation(real_answerer: Answerer) -> None:
+    answer = await real_answerer.answer("办居住证需要带啥材料啊")
+    assert answer.mode is AnswerMode.LLM and not answer.refused
+    assert any("居住证" in c.title for c in answer.citations)
+    assert "身份证" in answer.answer
+    assert "依据《" in answer.answer
+    assert answer.timings.first_token_s is not None and answer.timings.retrieve_s is not None
+
+
+async def test_refuses_what_the_corpus_does_not_cover(real_answerer: Answerer) -> None:
+    answer = await real_answerer.answer("我们这儿积分落户要多少分才能落")
+    assert answer.refused and answer.mode is AnswerMode.REFUSAL
+    assert "12345" in answer.answer
+
+
+async def test_model_server_down_degrades_to_a_quoted_passage(corpus_kb) -> None:  # type: ignore[no-untyped-def]
+    dead = OpenAICompatibleChatModel(f"http://127.0.0.1:{_free_port()}/v1", "none", connect_timeout_s=1)
+    answer = await Answerer(corpus_kb, dead, KioskConfig()).answer("孩子刚满十六周岁 得在多长时间里去办身份证")
+    assert answer.mode is AnswerMode.DEGRADED and not answer.refused
+    assert answer.citations and "依据《" in answer.answer
