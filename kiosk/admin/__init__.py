@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from kiosk.admin.access import AdminGuard, current_user
 from kiosk.admin.context import PanelServices
 from kiosk.admin.ui_common import PANEL_CSS
+from kiosk.errors import AdminError
 
 __all__ = ["mount_admin"]
 
@@ -30,6 +31,8 @@ def mount_admin(app: FastAPI, services: PanelServices) -> None:
 
     config = services.config.admin
     base = config.path.rstrip("/")
+    if not base.startswith("/") or base.count("/") != 1:
+        raise AdminError("admin-path", f"admin.path must be one path segment such as /admin, not {config.path!r}")
     store = services.store
     store.purge_old(store.retention_days())
     app.add_middleware(AdminGuard, store=store, base_path=base, session_ttl_s=config.session_ttl_min * 60)

@@ -14,6 +14,7 @@ from starlette.routing import Mount
 from kiosk.admin import mount_admin
 from kiosk.admin.access import COOKIE_NAME, AccessPolicy, sign_token, unsign_token
 from kiosk.config import KioskConfig
+from kiosk.errors import AdminError
 from kiosk.store import Store
 from tests.unit.admin_fakes import FakeServices, admin_config
 
@@ -217,3 +218,12 @@ def test_login_redirect_stays_inside_the_panel(client: TestClient) -> None:
     assert response.headers["location"] == "/admin/ops/"
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie and "path=/admin" in cookie
+
+
+@pytest.mark.parametrize("path", ["/", "", "admin", "/admin/panel"])
+def test_admin_path_must_be_one_segment(tmp_path: Path, path: str) -> None:
+    config = admin_config(tmp_path)
+    config.admin.path = path
+    with pytest.raises(AdminError) as info:
+        mount_admin(FastAPI(), FakeServices(config, Store.open(config)))
+    assert info.value.code == "admin-path"
