@@ -131,3 +131,12 @@ def test_audit_log_records_who_what_when(store: Store) -> None:
     (entry,) = store.audit_log()
     assert entry["actor"] == "alice" and entry["action"] == "faq-added" and entry["target"] == "faq-1"
     assert entry["at"] >= before
+
+
+def test_recording_turns_purges_expired_ones_once_a_day(store: Store) -> None:
+    store.turn_log.record_turn(turn("ancient", age_days=400))  # written straight to the log, as by an older run
+    store.record_turn(turn("today"))
+    assert [t["turn_id"] for t in store.turn_log.turns()] == ["today"]  # 400 days > the default 180
+    store.turn_log.record_turn(turn("ancient-2", age_days=400))
+    store.record_turn(turn("later"))
+    assert "ancient-2" in {t["turn_id"] for t in store.turn_log.turns()}  # not again within the same day
