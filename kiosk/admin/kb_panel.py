@@ -38,14 +38,23 @@ def _doc_choices(kb: Any) -> list[tuple[str, str]]:
     return [(f"{d.title}（{d.version}，{STATUS_LABELS.get(d.status.value, '')}）", d.doc_id) for d in kb.list_documents()]
 
 
-def _unpack_uploads(files: list[str], upload_dir: Path) -> list[Path]:
-    """Copy uploads under their own names (the knowledge base keys documents by file name); expand zips."""
+def _unpack_uploads(files: list[str], upload_dir: Path, max_file_mb: float = 50.0) -> list[Path]:
+    """Copy uploads under their own names (the knowledge base keys documents by file name); expand zips.
+
+    Only base names are kept from a zip (no path can escape `upload_dir`); a member larger than `max_file_mb`
+    stops the upload before anything is written.
+    """
     upload_dir.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for file in files:
         source = Path(file)
         if source.suffix.lower() == ".zip":
+            if not zipfile.is_zipfile(source):
+                raise AdminError("bad-zip", f"{source.name} 不是有效的 zip 文件")
             with zipfile.ZipFile(source) as archive:
+                too_big = [m.filename for m in archive.infolist() if m.file_size > max_file_mb * 1024 * 1024]
+                if too_big:
+                    raise AdminError("file-too-large", f"zip 中的文件超过 {max_file_mb:g} MB：{', '.join(too_big)}")
                 for member in archive.infolist():
                     name = Path(member.filename).name
                     if member.is_dir() or not name or name.startswith((".", "__")):
@@ -135,7 +144,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             if not files:
                 raise AdminError("no-files", "请先选择要上传的文件")
             progress(0.0, desc="解压与复制文件")
-            paths = _unpack_uploads(files, upload_dir)
+            paths = _unpack_uploads(files, upload_dir, services.config.kb.max_file_mb)
 
             def report(p: Any) -> None:
                 fraction = (p.file_index + (p.chunks_done / p.chunks_total if p.chunks_total else 1)) / max(p.files_total, 1)

@@ -160,3 +160,20 @@ def test_accounts_and_purge_are_admin_actions(env: dict[str, Any]) -> None:
         response = staff.post(f"/admin/ops/gradio_api/call/{api}", json={"data": data})
         assert response.status_code == 403, api
     assert store.accounts.get_user("evil") is None
+
+
+def test_zip_upload_rejects_damaged_or_oversized_archives(env: dict[str, Any]) -> None:
+    client = as_user(env["client"], "clerk")
+    event, message = call(client, "kb", "ingest", [[upload(client, "broken.zip", b"not a zip at all")]])
+    assert event == "error" and "zip" in json.dumps(message, ensure_ascii=False)
+    config = env["config"]
+    limit = config.kb.max_file_mb
+    config.kb.max_file_mb = 0.01  # 10 kB, so the test needs no large file
+    try:
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("huge.md", "第一条 " + "重复" * 5000)  # 30 kB unpacked, a few hundred bytes packed
+        event, message = call(client, "kb", "ingest", [[upload(client, "big.zip", archive.getvalue())]])
+    finally:
+        config.kb.max_file_mb = limit
+    assert event == "error" and "huge.md" in json.dumps(message, ensure_ascii=False)
