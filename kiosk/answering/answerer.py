@@ -32,7 +32,9 @@ _REFUSAL_ANYWHERE = re.compile(r"(知识库|资料)(中|里)?(没有|未)(找到
 _ANSWER_LABEL = re.compile(r"^\s*(【回答】|回答[:：])\s*")  # some models echo the prompt's label
 _POLITE_LEAD = re.compile(r"^[\s抱歉对不起很，,。]*")
 _STOP = ("【问题】", "【资料】", "\n\n\n")  # the model starting a new example instead of ending
-_HOLD_BACK_CHARS = 12  # a refusal is recognised within its first characters; hold back at most this many
+_HOLD_BACK_CHARS = 12
+_CITATION_ONLY = re.compile(r"(依据|根据|参见|见)?《[^》]*》(第[零〇一二三四五六七八九十百千两\d]+条[、和及与]?)*(的规定)?")
+_MIN_CONTENT_CHARS = 6  # a refusal is recognised within its first characters; hold back at most this many
 
 
 class KnowledgeSource(Protocol):
@@ -74,6 +76,12 @@ def opening_state(text: str) -> str:
     if any(opening.startswith(lead) for opening in _REFUSAL_OPENINGS) and len(text) < _HOLD_BACK_CHARS:
         return "undecided"
     return "answer"
+
+
+def says_nothing(text: str) -> bool:
+    """A reply that is only a citation ("根据《居住证暂行条例》第十六条。") answers nothing: treat it as a refusal."""
+    content = _CITATION_ONLY.sub("", text)
+    return bool(text.strip()) and len(re.sub(r"[\W_]", "", content)) < _MIN_CONTENT_CHARS
 
 
 def topic_of(question: str, max_chars: int = 24) -> str:
@@ -194,6 +202,7 @@ class Answerer:
         options = ChatOptions(max_tokens=cfg.llm.max_tokens, temperature=cfg.llm.temperature, stop=_STOP)
         deadline = time.monotonic() + cfg.answering.total_timeout_s
         pending = ""  # model text not yet released
+        deferred = ""  # released text held until it says something
         received = False
         outcome = "answer"
         try:
@@ -221,7 +230,11 @@ class Answerer:
                         if self._unsupported(sentence, sources):
                             outcome = "unsupported"
                             break
-                        yield draft.emit(sentence)
+                        if not draft.parts and says_nothing(deferred + sentence):
+                            deferred += sentence  # a bare citation first: say it only if content follows
+                            continue
+                        yield draft.emit(deferred + sentence)
+                        deferred = ""
         except (KioskError, TimeoutError) as exc:
             reason = exc.code if isinstance(exc, KioskError) else "llm-timeout"
             logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
@@ -235,10 +248,13 @@ class Answerer:
                 outcome = "refusal"
             elif self._unsupported(pending, sources):
                 outcome = "unsupported"
-            else:
-                yield draft.emit(pending)
-        late_refusal = _REFUSAL_ANYWHERE.search(draft.text) and not parse_citations(draft.text, passages)
-        if outcome != "answer" and not draft.parts or late_refusal:
+            elif draft.parts or not says_nothing(deferred + pending):
+                yield draft.emit(deferred + pending)
+        late_refusal = (
+            _REFUSAL_ANYWHERE.search(draft.text) and not parse_citations(draft.text, passages)
+        ) or says_nothing(draft.text)
+        said_nothing = not draft.parts and (outcome != "answer" or bool(deferred))
+        if said_nothing or late_refusal:
             if not draft.parts:
                 yield draft.emit(self.refusal_text(question))
             elif "12345" not in draft.text:

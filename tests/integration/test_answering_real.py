@@ -72,19 +72,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def llama_server(gguf_05b: Path) -> Iterator[str]:
+def llama_server(gguf_05b: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m llama_cpp.server` on 127.0.0.1, stopped after the module."""
     pytest.importorskip("llama_cpp.server", reason="the server extra is installed by `make install`")
     port = _free_port()
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    log = log_path.open("wb")  # a file, not a pipe: llama.cpp's verbose start-up would fill a pipe and block
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_05b), "--host", "127.0.0.1",
            "--port", str(port), "--n_ctx", "1024", "--n_threads", "2", "--model_alias", "qwen-0.5b"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     base_url = f"http://127.0.0.1:{port}/v1"
     try:
         deadline = time.monotonic() + 180
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"llama_cpp.server exited: {proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+                pytest.fail(f"llama_cpp.server exited: {log_path.read_text(errors='replace')[-2000:]}")
             try:
                 if httpx.get(f"{base_url}/models", timeout=2).status_code == 200:
                     break
@@ -100,6 +102,7 @@ def llama_server(gguf_05b: Path) -> Iterator[str]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
 
 
 async def test_openai_backend_against_llama_cpp_server(llama_server: str) -> None:

@@ -213,3 +213,13 @@ async def test_numbers_from_the_passage_and_question_are_allowed() -> None:
     model = ScriptedChatModel(["您三十二岁，", "二十六周岁至四十五周岁的身份证有效期是二十年。依据《居民身份证法》第五条。"])
     _, answer = await collect(make(FakeKnowledgeBase([ID_CARD_5]), model), "我今年三十二 换的新身份证能管几年")
     assert answer.mode is AnswerMode.LLM and "二十年" in answer.answer
+
+
+async def test_a_citation_with_no_content_is_not_an_answer() -> None:
+    model = ScriptedChatModel(["根据《居住证暂行条例》第九条。"])
+    _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "积分落户要多少分")
+    assert answer.refused and answer.mode is AnswerMode.REFUSAL and "12345" in answer.answer
+    assert "第九条" not in answer.answer  # the empty citation was never said
+    model = ScriptedChatModel(["根据《居住证暂行条例》第九条。", "需要带身份证和相片。"])
+    _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要带什么材料")
+    assert answer.mode is AnswerMode.LLM and answer.answer == "根据《居住证暂行条例》第九条。需要带身份证和相片。"
