@@ -78,8 +78,7 @@ class Services:
             from speech import build_transcriber
             from speech.vocabulary import terms_from_titles
 
-            titles = [doc.title for doc in self.kb.list_documents()] if self._optional("kb") is not None else []
-            return build_transcriber(self._engine_config, terms_from_titles(titles))
+            return build_transcriber(self._engine_config, terms_from_titles(self._document_titles()))
 
         return self._get("transcriber", build)
 
@@ -128,6 +127,14 @@ class Services:
                     self._errors[name] = exc.message if isinstance(exc, KioskError) else f"{type(exc).__name__}: {exc}"
                     raise
             return self._built[name]
+
+    def _document_titles(self) -> list[str]:
+        """Titles for the recogniser's vocabulary; none when the knowledge base cannot say (ASR still works)."""
+        try:
+            return [doc.title for doc in self.kb.list_documents()]
+        except Exception as exc:
+            log.warning("no document titles for the speech vocabulary: %s", exc)
+            return []
 
     def _optional(self, name: str) -> Any:
         """The engine, or None when it cannot be built (the pipeline then degrades around it)."""

@@ -26,7 +26,12 @@ def render_conversation(exchanges: list[Exchange]) -> str:
 
 
 def _render_exchange(ex: Exchange) -> str:
-    question = escape(ex.question) if ex.question else '<span class="pending">正在听…</span>'
+    if ex.question:
+        question = escape(ex.question)
+    elif any(err.get("stage") == "asr" for err in ex.errors):
+        question = '<span class="pending">（没有听清）</span>'
+    else:
+        question = '<span class="pending">…</span>' if ex.cancelled else '<span class="pending">正在听…</span>'
     answer_text = escape(ex.answer_text) if ex.answer_text else '<span class="pending">正在查找…</span>'
     parts = [
         f'<div class="exchange" data-turn="{escape(ex.turn_id)}">',

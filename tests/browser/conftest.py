@@ -20,6 +20,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "test-output" / "browser"
 IDLE_RESET_S = 8
+SPOKEN_QUESTION = "办居住证要带什么材料"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -33,17 +34,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def kiosk_url() -> Iterator[str]:
+def _serve(extra_args: list[str], log_name: str) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "KIOSK_KIOSK__IDLE_RESET_S": str(IDLE_RESET_S), "GRADIO_ANALYTICS_ENABLED": "False"}
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    log = open(OUTPUT / "server.log", "w")
+    log = open(OUTPUT / log_name, "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.browser.kiosk_server", "--port", str(port)], cwd=REPO, env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "tests.browser.kiosk_server", "--port", str(port), *extra_args],
+        cwd=REPO, env=env, stdout=log, stderr=log,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     try:
         while True:
             try:
@@ -51,13 +52,25 @@ def kiosk_url() -> Iterator[str]:
                 break
             except OSError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"kiosk server did not start; see {OUTPUT / 'server.log'}")
+                    pytest.fail(f"kiosk server did not start; see {OUTPUT / log_name}")
                 time.sleep(0.5)
         yield url
     finally:
         server.terminate()
         server.wait(10)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def kiosk_url() -> Iterator[str]:
+    """Fake engines throughout: fast and deterministic."""
+    yield from _serve([], "server.log")
+
+
+@pytest.fixture(scope="session")
+def real_asr_kiosk_url() -> Iterator[str]:
+    """The real Whisper model hears the microphone; answers and voice are still fakes."""
+    yield from _serve(["--real-asr"], "server-real-asr.log")
 
 
 @pytest.fixture(scope="session")
@@ -74,6 +87,34 @@ def spoken_question_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
         w.setsampwidth(2)
         w.setframerate(rate)
         w.writeframes(np.concatenate([silence, speech, silence, silence, silence]).tobytes())
+    return path
+
+
+@pytest.fixture(scope="session")
+def synthesized_question_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A kiosk question read by the offline voice, 16 kHz, with silence around it."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kiosk.config import load_config
+    from speech import build_synthesizer
+    from speech.audio import to_mono_16k
+
+    config = load_config()
+    config.paths.model_cache_dir = REPO / "var" / "models"
+    config.tts.engines = ["offline"]
+    synthesizer = build_synthesizer(config)
+    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API may already own this thread's event loop
+        spoken = pool.submit(asyncio.run, synthesizer.synthesize(SPOKEN_QUESTION)).result()
+    speech = (to_mono_16k(np.asarray(spoken.samples), spoken.sample_rate) * 32767).astype("<i2")
+    silence = np.zeros(16000, dtype="<i2")
+    path = tmp_path_factory.mktemp("mic") / "synthesized.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        # long trailing silence: the loop must not come round (a new question) before Whisper has answered
+        w.writeframes(np.concatenate([silence, speech, np.zeros(16000 * 20, dtype="<i2")]).tobytes())
     return path
 
 
@@ -110,13 +151,15 @@ def open_kiosk(browser_factory, kiosk_url):  # type: ignore[no-untyped-def]
     requests = RequestLog()
     contexts = []
 
-    def open_page(extra_args: list[str] = (), viewport: dict[str, int] | None = None, permissions: list[str] = ()):  # type: ignore[no-untyped-def]
+    def open_page(  # type: ignore[no-untyped-def]
+        extra_args: list[str] = (), viewport: dict[str, int] | None = None, permissions: list[str] = (), url: str = kiosk_url
+    ):
         browser = browser_factory(list(extra_args))
         context = browser.new_context(viewport=viewport or {"width": 1080, "height": 1920}, permissions=list(permissions))
         contexts.append(context)
         page = context.new_page()
         page.on("request", lambda request: requests.urls.append(request.url))
-        page.goto(kiosk_url)
+        page.goto(url)
         page.wait_for_selector("body[data-kiosk-ready='1']", timeout=30_000)
         return page
 

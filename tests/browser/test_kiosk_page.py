@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import IDLE_RESET_S, OUTPUT
+from tests.browser.conftest import IDLE_RESET_S, OUTPUT, SPOKEN_QUESTION
 from tests.browser.kiosk_server import ANSWER
 
 pytestmark = pytest.mark.browser
@@ -51,6 +51,24 @@ def test_spoken_question_gets_a_spoken_answer(open_kiosk, spoken_question_wav: P
     page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
     assert stats(page, "playing") is True
     page.screenshot(path=str(OUTPUT / "kiosk-spoken-answer.png"))
+
+
+def test_whisper_hears_the_question_spoken_into_the_microphone(  # type: ignore[no-untyped-def]
+    open_kiosk, real_asr_kiosk_url: str, synthesized_question_wav: Path
+) -> None:
+    open_page, _requests = open_kiosk
+    page = open_page(
+        MIC_ARGS + [f"--use-file-for-fake-audio-capture={synthesized_question_wav}"],
+        permissions=["microphone"], url=real_asr_kiosk_url,
+    )
+    page.check("#handsfree-toggle")
+    page.wait_for_selector(".citation", timeout=60_000)
+    page.uncheck("#handsfree-toggle")
+    heard = page.inner_text(".exchange:has(.citation) .bubble.citizen")
+    overlap = sum(ch in heard for ch in SPOKEN_QUESTION) / len(SPOKEN_QUESTION)
+    assert overlap >= 0.7, f"Whisper heard {heard!r} for {SPOKEN_QUESTION!r}"
+    page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
+    page.screenshot(path=str(OUTPUT / "kiosk-whisper-heard.png"))
 
 
 def test_speaking_over_the_answer_stops_playback(open_kiosk, spoken_question_wav: Path) -> None:  # type: ignore[no-untyped-def]

@@ -38,3 +38,10 @@ def test_speech_track_is_cumulative_and_carries_marks() -> None:
     assert [c["seq"] for c in data["clips"]] == [0, 1]
     assert data["clips"][0]["marks"] == [[0.0, 0.2, "E"]] and data["clips"][0]["duration_s"] == 0.5
     assert data["clips"][1]["url"] is None  # subtitles only
+
+
+def test_unheard_question_says_so_instead_of_listening_forever() -> None:
+    unheard = Exchange("t1", errors=[{"stage": "asr", "code": "nothing-heard", "message": ""}])
+    assert "没有听清" in render_conversation([unheard]) and "正在听" not in render_conversation([unheard])
+    interrupted = Exchange("t2", cancelled=True)
+    assert "正在听" not in render_conversation([interrupted]) and "已打断" in render_conversation([interrupted])
