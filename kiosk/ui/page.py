@@ -78,13 +78,15 @@ class KioskPage:
     async def _run(self, session: KioskSession, request: TurnRequest) -> AsyncIterator[tuple[str, str, str]]:
         track = SpeechTrack()
         status = ""
-        async for exchange, event in session.ask(request):
+        async for _exchange, event in session.ask(request):
             track.turn_id = event.turn_id
             if event.type is PipelineEventType.TTS_AUDIO:
                 track.add(event, self.media.add_clip(event.audio) if event.audio is not None else None)
             elif event.type is PipelineEventType.CANCELLED:
                 track.cancelled = True
-            status = status_line(event) if status_line(event) is not None else status  # type: ignore[assignment]
+            new_status = status_line(event)
+            if new_status is not None:
+                status = new_status
             yield render_conversation(session.exchanges), track.to_json(), _status_html(status)
 
     async def ask_text(self, text: str, request: gr.Request) -> AsyncIterator[tuple[Any, ...]]:
