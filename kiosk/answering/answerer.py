@@ -235,8 +235,8 @@ class Answerer:
                             continue
                         yield draft.emit(deferred + sentence)
                         deferred = ""
-        except (KioskError, TimeoutError) as exc:
-            reason = exc.code if isinstance(exc, KioskError) else "llm-timeout"
+        except Exception as exc:  # any backend failure degrades; cancellation (BaseException) still propagates
+            reason = exc.code if isinstance(exc, KioskError) else type(exc).__name__
             logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
             async for item in self._degraded(passages, hits, draft):
                 yield item

@@ -223,3 +223,13 @@ async def test_a_citation_with_no_content_is_not_an_answer() -> None:
     model = ScriptedChatModel(["根据《居住证暂行条例》第九条。", "需要带身份证和相片。"])
     _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要带什么材料")
     assert answer.mode is AnswerMode.LLM and answer.answer == "根据《居住证暂行条例》第九条。需要带身份证和相片。"
+
+
+async def test_an_unexpected_backend_exception_still_degrades() -> None:
+    class Broken(ScriptedChatModel):
+        async def stream(self, messages, options):  # type: ignore[no-untyped-def, override]
+            raise RuntimeError("segfault-ish")
+            yield ""
+
+    _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), Broken()), "办居住证要带什么材料")
+    assert answer.mode is AnswerMode.DEGRADED and "第九条" in answer.answer
