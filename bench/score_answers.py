@@ -48,14 +48,23 @@ def key_terms(keypoint: str) -> tuple[list[str], list[str]]:
     return numbers, list(dict.fromkeys(words))
 
 
-def keypoint_present(keypoint: str, answer: str) -> bool:
+def keypoint_present(keypoint: str, answer: str, method: str = "terms") -> bool:
+    """terms: numbers + jieba key words (strict: 身份证 does not match 居民身份证);
+    bigrams: numbers + at least KEY_TERM_SHARE of the keypoint's character bigrams (lenient about word choice)."""
     text = normalise(answer)
     numbers, words = key_terms(keypoint)
     if any(n not in _NUMBER.findall(text) for n in numbers):
         return False
+    if method == "bigrams":
+        bigrams = _bigrams(_NUMBER.sub("", normalise(keypoint)))
+        return not bigrams or len(bigrams & _bigrams(text)) / len(bigrams) >= KEY_TERM_SHARE
     if not words:
         return bool(numbers)
     return sum(w in text for w in words) / len(words) >= KEY_TERM_SHARE
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
 def invented_numbers(answer: str) -> list[str]:
@@ -98,7 +107,8 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
 
 
 def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    answerable = correct = false_refusals = unanswerable = refused_ok = 0
+    keypoints_total = keypoints_found = 0
+    answerable = correct = correct_bigrams = false_refusals = unanswerable = refused_ok = 0
     cited = cited_correct = cited_same_law = 0
     per_type: dict[str, list[int]] = {}
     failures: list[dict[str, Any]] = []
@@ -126,6 +136,9 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
         missing = [k for k in q["keypoints"] if not keypoint_present(k, r["answer"])]
         is_correct = not missing and not r["refused"]
         correct += is_correct
+        keypoints_total += len(q["keypoints"])
+        keypoints_found += len(q["keypoints"]) - len(missing)
+        correct_bigrams += not r["refused"] and all(keypoint_present(k, r["answer"], "bigrams") for k in q["keypoints"])
         per_type.setdefault(q["type"], [0, 0])
         per_type[q["type"]][0] += is_correct
         per_type[q["type"]][1] += 1
@@ -140,6 +153,8 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
     return {
         "answerable": answerable,
         "accuracy": ratio(correct, answerable),
+        "accuracy_bigrams": ratio(correct_bigrams, answerable),
+        "keypoint_recall": ratio(keypoints_found, keypoints_total),
         "false_refusal_rate": ratio(false_refusals, answerable),
         "unanswerable": unanswerable,
         "refusal_rate": ratio(refused_ok, unanswerable),
