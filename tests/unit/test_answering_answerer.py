@@ -4,7 +4,7 @@ import asyncio
 import logging
 
 import pytest
-from answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12, FakeKnowledgeBase, ScriptedChatModel, faq_match
+from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12, FakeKnowledgeBase, ScriptedChatModel, faq_match
 
 from kiosk.answering import Answerer
 from kiosk.config import KioskConfig

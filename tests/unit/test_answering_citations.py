@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12
+from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12
 
 from kiosk.answering.citations import (
     article_number,

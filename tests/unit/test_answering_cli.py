@@ -4,7 +4,7 @@ import io
 import json
 
 import pytest
-from answering_fakes import RESIDENCE_9, FakeKnowledgeBase, ScriptedChatModel
+from tests.unit.answering_fakes import RESIDENCE_9, FakeKnowledgeBase, ScriptedChatModel
 
 from kiosk.answering import Answerer
 from kiosk.cli import main

@@ -4,7 +4,7 @@ from kiosk.answering.guardrails import Scope, classify, strip_injection
 from kiosk.answering.prompt import build_messages, clip_passage, is_followup, prefix_messages, retrieval_query
 from kiosk.models import ChatMessage, Hit
 
-from answering_fakes import RESIDENCE_9
+from tests.unit.answering_fakes import RESIDENCE_9
 
 
 def test_injection_clauses_are_removed_and_the_question_kept() -> None:
