@@ -67,8 +67,10 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def invented_numbers(answer: str) -> list[str]:
-    return [n for n in _NUMBER.findall(normalise(answer)) if n != _HOTLINE]
+def invented_numbers(answer: str, question: str = "") -> list[str]:
+    """Numbers an answer states beyond the hotline and those echoed from the question (周六 → 6)."""
+    echoed = set(_NUMBER.findall(normalise(question)))
+    return [n for n in _NUMBER.findall(normalise(answer)) if n != _HOTLINE and n not in echoed]
 
 
 def _article_no(article: str | None) -> int | None:
@@ -123,7 +125,7 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
                 mode_t[key].append(r["timings"][key])
         if q["type"] == "unanswerable":
             unanswerable += 1
-            ok = r["refused"] and not invented_numbers(r["answer"])
+            ok = r["refused"] and not invented_numbers(r["answer"], q["question"])
             refused_ok += ok
             per_type.setdefault("unanswerable", [0, 0])
             per_type["unanswerable"][0] += ok
