@@ -35,7 +35,7 @@ run: install
 	$(BIN)/kiosk serve
 
 test: install
-	$(BIN)/python -m pytest -ra --durations=15
+	$(BIN)/python -m pytest -ra --durations=15 tests/unit tests/integration tests/browser
 
 clean:
 	rm -rf $(VENV) var test-output

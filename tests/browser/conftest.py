@@ -118,7 +118,9 @@ def synthesized_question_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
+# Module scope: Playwright's sync API keeps an event loop running in this thread while it is open, which would
+# break every asyncio test collected after the browser tests.
+@pytest.fixture(scope="module")
 def browser_factory():  # type: ignore[no-untyped-def]
     playwright_api = pytest.importorskip("playwright.sync_api")
     executable = shutil.which("chromium") or "/usr/bin/chromium"
