@@ -129,7 +129,7 @@ async def test_answers_a_real_question_with_a_real_citation(real_answerer: Answe
 
 
 async def test_refuses_what_the_corpus_does_not_cover(real_answerer: Answerer) -> None:
-    answer = await real_answerer.answer("我们这儿积分落户要多少分才能落")
+    answer = await real_answerer.answer("你们这个大厅周六上不上班 下午几点关门")
     assert answer.refused and answer.mode is AnswerMode.REFUSAL
     assert "12345" in answer.answer
 
