@@ -24,7 +24,7 @@ COMMAND_MODULES = [
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kiosk", description="政务大厅数智人 — offline government service kiosk")
     parser.add_argument("--config", help="deployment config file (default: $KIOSK_CONFIG or ./kiosk.yaml)")
-    parser.add_argument("--kb", help="knowledge-base directory (default: $KIOSK_KB or <data_dir>/kb)")
+    parser.add_argument("--kb", help="knowledge-base directory (default: $KIOSK_KB_DIR or <data_dir>/kb)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:

@@ -1,7 +1,7 @@
 """One typed config for a deployment: defaults < YAML file < environment (KIOSK_SECTION__KEY).
 
 The file is `--config PATH`, else `$KIOSK_CONFIG`, else `./kiosk.yaml` when present.
-`$KIOSK_KB` (or `--kb DIR` on the command line) selects the knowledge-base directory.
+`$KIOSK_KB_DIR` (or `--kb DIR` on the command line) selects the knowledge-base directory.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from kiosk.errors import ConfigError
 
@@ -222,7 +222,9 @@ def load_config(path: Path | str | None = None, *, kb_dir: Path | str | None = N
         config = KioskConfig(**data)
     except ValidationError as exc:
         raise ConfigError("config-invalid", _describe(exc, origin)) from None
-    kb_override = kb_dir or os.environ.get("KIOSK_KB")
+    except SettingsError as exc:  # an environment variable that is not valid JSON for a whole section
+        raise ConfigError("config-invalid", f"invalid configuration from the environment: {exc}") from None
+    kb_override = kb_dir or os.environ.get("KIOSK_KB_DIR")
     if kb_override:
         config.paths.kb_dir = Path(kb_override)
     return config

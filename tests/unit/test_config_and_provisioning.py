@@ -97,3 +97,12 @@ def test_missing_package_names_the_fix(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(ModelProvisioningError) as err:
         provisioning.ensure_model("ghost", tmp_path)
     assert err.value.code == "package-missing" and "make install" in err.value.message
+
+
+def test_kb_dir_from_environment_and_a_bad_section_variable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_KB_DIR", str(tmp_path / "hall-kb"))
+    assert load_config(None).paths.kb == tmp_path / "hall-kb"
+    monkeypatch.setenv("KIOSK_LLM", "not json")  # a whole section given as a plain string
+    with pytest.raises(ConfigError) as err:
+        load_config(None)
+    assert err.value.code == "config-invalid" and "llm" in err.value.message
