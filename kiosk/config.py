@@ -98,6 +98,11 @@ class LlmConfig(_Section):
 
 class AnsweringConfig(_Section):
     faq_threshold: float = Field(0.9, ge=0.0, le=1.0)
+    # generate: the LLM's own words are spoken (for 7B+ models). quote: the LLM only decides whether the passages
+    # answer the question (or refuses), and the top passage's sentences closest to the question are spoken — the
+    # package-shipped 0.5B/1.5B paraphrase wrongly far more often than they pick wrongly (bench/RESULTS.md).
+    style: Literal["generate", "quote"] = "quote"
+    quote_chars: int = Field(120, ge=30)  # the longest quoted excerpt (quote style, and degraded replies)
     max_passages: int = Field(2, ge=1)  # prompt length drives first-token time on a CPU (see bench/RESULTS.md)
     history_turns: int = Field(3, ge=0)
     window_guidance: str = "综合咨询窗口"

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from kiosk.answering.citations import citation_for, citation_phrase, extractive_answer, parse_citations
-from kiosk.answering.faithfulness import split_sentences, unsupported_numbers
+from kiosk.answering.faithfulness import missing_figure, split_sentences, unsupported_numbers
 from kiosk.answering.guardrails import Scope, classify, strip_injection
-from kiosk.answering.prompt import build_messages, prefix_messages, retrieval_query
+from kiosk.answering.prompt import build_messages, prefix_messages, question_focus, retrieval_query
 from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.models import Answer, AnswerMode, AnswerTimings, ChatMessage, ChatOptions, Citation, FaqMatch, Hit
@@ -165,8 +165,13 @@ class Answerer:
             turns=self.config.answering.history_turns,
             passage_chars=self.config.answering.passage_chars,
         )
-        sources = [h.text for h in passages] + [cleaned] + [m.content for m in history if m.role == "user"]
-        async for item in self._generate(messages, passages, hits, cleaned, draft, sources):
+        focus = question_focus(cleaned, history, self.config.answering.history_turns)
+        if self.config.answering.style == "quote":
+            replies = self._judge_then_quote(messages, passages, hits, cleaned, focus, draft)
+        else:
+            sources = [h.text for h in passages] + [cleaned] + [m.content for m in history if m.role == "user"]
+            replies = self._generate(messages, passages, hits, cleaned, focus, draft, sources)
+        async for item in replies:
             if isinstance(item, Answer):
                 yield self._log(item, masked)
             else:
@@ -193,9 +198,46 @@ class Answerer:
             draft.timings.retrieve_s = round(time.monotonic() - started, 3)
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
+    async def _judge_then_quote(
+        self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, focus: str,
+        draft: _Draft,
+    ) -> AsyncIterator[str | Answer]:
+        """Quote style: the model's opening says whether the passages answer the question; the statute is quoted."""
+        cfg = self.config
+        options = ChatOptions(max_tokens=16, temperature=cfg.llm.temperature, stop=_STOP)
+        opening = ""
+        state = "undecided"
+        try:
+            async with contextlib.aclosing(self.chat_model.stream(messages, options)) as pieces:
+                while state == "undecided":  # closing the stream as soon as the opening decides stops generation
+                    try:
+                        piece = await asyncio.wait_for(anext(pieces), timeout=cfg.answering.first_token_timeout_s)
+                    except StopAsyncIteration:
+                        break
+                    opening = _ANSWER_LABEL.sub("", opening + piece)
+                    state = opening_state(opening)
+        except Exception as exc:  # any backend failure degrades; cancellation (BaseException) still propagates
+            reason = exc.code if isinstance(exc, KioskError) else type(exc).__name__
+            logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
+            state = "failed"
+        if state == "refusal":
+            yield draft.emit(self.refusal_text(question))
+            yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
+        elif state == "failed" or not opening.strip():
+            async for item in self._degraded(passages, hits, focus, draft):
+                yield item
+        elif kind := missing_figure(question, passages[0].text):
+            # the rule is quoted, but the figure asked for is not in the knowledge base: say so, and let staff see it
+            quote = extractive_answer(passages[0], cfg.answering.quote_chars, focus)
+            yield draft.emit(f"抱歉，知识库中没有具体的{kind}。{quote}{self.guidance_text()}")
+            yield draft.finish(AnswerMode.REFUSAL, [citation_for(passages[0])], hits, refused=True)
+        else:
+            yield draft.emit(extractive_answer(passages[0], cfg.answering.quote_chars, focus))
+            yield draft.finish(AnswerMode.LLM, [citation_for(passages[0])], hits, refused=False)
+
     async def _generate(
-        self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, draft: _Draft,
-        sources: list[str],
+        self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, focus: str,
+        draft: _Draft, sources: list[str],
     ) -> AsyncIterator[str | Answer]:
         """Stream the model's answer sentence by sentence; a sentence with a number no source states is never said."""
         cfg = self.config
@@ -238,7 +280,7 @@ class Answerer:
         except Exception as exc:  # any backend failure degrades; cancellation (BaseException) still propagates
             reason = exc.code if isinstance(exc, KioskError) else type(exc).__name__
             logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
-            async for item in self._degraded(passages, hits, draft):
+            async for item in self._degraded(passages, hits, focus, draft):
                 yield item
             return
 
@@ -263,7 +305,7 @@ class Answerer:
             return
         if not draft.text.strip():
             logger.error("chat model %s returned an empty answer", self.chat_model.name)
-            async for item in self._degraded(passages, hits, draft):
+            async for item in self._degraded(passages, hits, focus, draft):
                 yield item
             return
         citations = parse_citations(draft.text, passages)
@@ -279,10 +321,13 @@ class Answerer:
             logger.warning("model stated numbers no source has (%s); sentence withheld", ", ".join(invented))
         return bool(invented)
 
-    async def _degraded(self, passages: list[Hit], hits: list[Hit], draft: _Draft) -> AsyncIterator[str | Answer]:
+    async def _degraded(
+        self, passages: list[Hit], hits: list[Hit], focus: str, draft: _Draft
+    ) -> AsyncIterator[str | Answer]:
         """The model failed: quote the top passage with its citation (it already passed the gate)."""
         lead = "……抱歉，回答中断了。" if draft.parts else "系统繁忙，先为您摘录相关规定："
-        yield draft.emit(lead + extractive_answer(passages[0]) + self.guidance_text())
+        quote = extractive_answer(passages[0], self.config.answering.quote_chars, focus)
+        yield draft.emit(lead + quote + self.guidance_text())
         yield draft.finish(AnswerMode.DEGRADED, [citation_for(passages[0])], hits, refused=False)
 
     def _log(self, answer: Answer, masked_question: str) -> Answer:

@@ -61,3 +61,22 @@ def split_sentences(buffer: str, max_clause_chars: int = 40) -> tuple[list[str],
             sentences.append(rest[: cut + 1])
             rest = rest[cut + 1 :]
     return sentences, rest
+
+
+# A question after a specific figure, and what stating that figure looks like in a passage. A quoted rule that
+# only says who sets the figure ("工本费标准由…核定") answers the question in principle but not the figure itself.
+_FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("金额", re.compile(r"多少钱|几块钱|多少元|收多少|交多少|费用是多少|工本费是多少|标准是多少"), re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元")),
+    ("利率", re.compile(r"利率|利息"), re.compile(r"\d+(?:\.\d+)?\s*%")),
+    ("办公时间", re.compile(r"几点|上不上班|办公时间"), re.compile(r"\d{1,2}\s*(?:[:：]\d{2}|点|时)")),
+    ("分数", re.compile(r"多少分"), re.compile(r"\d+\s*分(?!之|钟)")),
+)
+
+
+def missing_figure(question: str, passage: str) -> str | None:
+    """The kind of figure ("金额", "利率", …) the question asks for and the passage does not state, else None."""
+    text = _arabic(passage)
+    for kind, asks, states in _FIGURES:
+        if asks.search(question) and not states.search(text):
+            return kind
+    return None

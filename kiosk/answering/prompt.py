@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from kiosk.answering.citations import normalise_title
+from kiosk.answering.citations import clip_passage, normalise_title
 from kiosk.answering.guardrails import strip_injection
 from kiosk.models import ChatMessage, Hit
 
@@ -49,45 +49,6 @@ _FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要
 _FOLLOWUP_MAX_CHARS = 6
 
 
-def _bigrams(text: str) -> set[str]:
-    return {text[i : i + 2] for i in range(len(text) - 1)}
-
-
-def clip_passage(text: str, max_chars: int, question: str = "") -> str:
-    """Fit a passage into max_chars: its first sentence, then the sentences sharing most wording with the question.
-
-    Articles run to 500+ characters; a small model answers from a short focused excerpt faster and no worse.
-    """
-    text = re.sub(r"\s+", " ", text).strip()
-    if len(text) <= max_chars:
-        return text
-    sentences = [s for s in re.findall(r"[^。；;！？]*[。；;！？]?", text) if s.strip()]
-    wanted = _bigrams(re.sub(r"\W", "", question))
-    ranked = sorted(range(1, len(sentences)), key=lambda i: -len(_bigrams(sentences[i]) & wanted))
-    keep = {0}
-    used = len(sentences[0])
-    for i in ranked:
-        if used + len(sentences[i]) <= max_chars:
-            keep.add(i)
-            used += len(sentences[i])
-    if used > max_chars:  # one sentence longer than the budget
-        return sentences[0][:max_chars] + "……"
-    return "……".join(_runs(sentences, sorted(keep)))
-
-
-def _runs(sentences: list[str], indices: list[int]) -> list[str]:
-    """Join kept sentences, marking gaps so the model does not read two distant sentences as one."""
-    runs: list[str] = []
-    previous = -2
-    for i in indices:
-        if i == previous + 1 and runs:
-            runs[-1] += sentences[i]
-        else:
-            runs.append(sentences[i])
-        previous = i
-    return runs
-
-
 def format_passage(index: int, hit: Hit, max_chars: int, question: str = "") -> str:
     article = hit.article or ""
     text = hit.text.strip()
@@ -118,15 +79,20 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
     return question
 
 
+def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:
+    """What a passage excerpt should be about: a follow-up together with the question it refers to."""
+    previous = previous_questions(history, turns)
+    return f"{previous[-1]}{question}" if previous and is_followup(question, history) else question
+
+
 def build_messages(
     question: str, hits: Sequence[Hit], history: Sequence[ChatMessage], *, turns: int, passage_chars: int
 ) -> list[ChatMessage]:
     context = ""
-    focus = question
     previous = previous_questions(history, turns)
     if previous and is_followup(question, history):
         context = f"【上一个问题】{previous[-1]}\n"
-        focus = f"{previous[-1]}{question}"
+    focus = question_focus(question, history, turns)
     passages = "\n".join(format_passage(i, h, passage_chars, focus) for i, h in enumerate(hits, start=1))
     user = f"【资料】{passages}\n{context}【问题】{question}"
     return [*prefix_messages(), ChatMessage("user", user)]

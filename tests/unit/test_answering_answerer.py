@@ -4,7 +4,7 @@ import asyncio
 import logging
 
 import pytest
-from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12, FakeKnowledgeBase, ScriptedChatModel, faq_match
+from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12, FakeKnowledgeBase, ScriptedChatModel, faq_match, hit
 
 from kiosk.answering import Answerer
 from kiosk.config import KioskConfig
@@ -15,7 +15,9 @@ GOOD_ANSWER = ["需要带本人身份证、", "相片和居住地住址证明。
 
 
 def make(kb: FakeKnowledgeBase, model: ScriptedChatModel, **answering: object) -> Answerer:
+    """An answerer in the generate style unless told otherwise (quote-style tests are at the end)."""
     config = KioskConfig()
+    config.answering.style = "generate"
     for key, value in answering.items():
         setattr(config.answering, key, value)
     return Answerer(kb, model, config)
@@ -233,3 +235,66 @@ async def test_an_unexpected_backend_exception_still_degrades() -> None:
 
     _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), Broken()), "办居住证要带什么材料")
     assert answer.mode is AnswerMode.DEGRADED and "第九条" in answer.answer
+
+
+# ------------------------------------------------------------------ quote style: the model judges, the statute speaks
+
+
+async def test_quote_style_speaks_the_passage_sentences_the_question_is_about() -> None:
+    long_9 = RESIDENCE_9.__class__(
+        **{**RESIDENCE_9.to_dict(), "text": RESIDENCE_9.text + "居住地住址证明包括房屋租赁合同等。" * 8 + "公安机关应当自受理之日起15日内制作发放居住证。"}
+    )
+    model = ScriptedChatModel(["首次办理", "居住证", "免收工本费，", "另外……"] + ["很长的回答。"] * 50)
+    pieces, answer = await collect(make(FakeKnowledgeBase([long_9, ID_CARD_5]), model, style="quote"), "居住证多久能拿到 制作发放")
+    assert answer.mode is AnswerMode.LLM and not answer.refused
+    assert pieces == [answer.answer]
+    assert answer.answer.startswith("依据《居住证暂行条例》第九条：申领居住证")
+    assert "15日内制作发放居住证" in answer.answer and len(answer.answer) <= 120 + 40
+    assert "首次办理" not in answer.answer  # the model's own words are never said
+    assert answer.citations == [Citation(RESIDENCE_9.source, "居住证暂行条例", "第九条")]
+    assert model.closed and model.produced < 10  # generation stopped once the opening decided
+
+
+async def test_quote_style_keeps_the_models_refusal() -> None:
+    model = ScriptedChatModel(["知识库中", "没有找到相关规定。"])
+    _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote"), "女职工产假多少天")
+    assert answer.mode is AnswerMode.REFUSAL and answer.refused
+    assert "12345" in answer.answer and "申领居住证" not in answer.answer
+
+
+async def test_quote_style_follow_up_quotes_what_the_earlier_question_asked() -> None:
+    long_9 = RESIDENCE_9.__class__(
+        **{**RESIDENCE_9.to_dict(), "text": RESIDENCE_9.text + "居住地住址证明包括房屋租赁合同等。" * 8 + "公安机关应当自受理之日起15日内制作发放居住证。"}
+    )
+    model = ScriptedChatModel(["好的，", "公安机关应当……"])
+    answerer = make(FakeKnowledgeBase([long_9]), model, style="quote")
+    history = [ChatMessage("user", "居住证什么时候制作发放"), ChatMessage("assistant", "……")]
+    _, with_history = await collect(answerer, "那要多久", history)
+    _, alone = await collect(answerer, "那要多久")
+    assert "15日内制作发放居住证" in with_history.answer and "15日内" not in alone.answer
+
+
+async def test_quote_style_failing_backend_degrades_to_the_same_quote() -> None:
+    model = ScriptedChatModel(error=ChatModelError("llm-unreachable", "server down"))
+    _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote"), "办居住证要带什么材料")
+    assert answer.mode is AnswerMode.DEGRADED and not answer.refused
+    assert "本人居民身份证" in answer.answer and "12345" in answer.answer
+
+
+async def test_quote_style_timeout_degrades() -> None:
+    model = ScriptedChatModel(hang=True)
+    answerer = make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote", first_token_timeout_s=0.05)
+    _, answer = await asyncio.wait_for(collect(answerer, "办居住证要带什么材料"), timeout=5)
+    assert answer.mode is AnswerMode.DEGRADED and model.closed
+
+
+async def test_quote_style_says_when_the_figure_asked_for_is_not_in_the_knowledge_base() -> None:
+    fee_rule = hit("居民身份证法", "第二十一条", "第二十一条 居民身份证工本费标准，由国务院价格主管部门会同国务院财政部门核定。")
+    model = ScriptedChatModel(["换身份证", "需要缴纳工本费。"])
+    answerer = make(FakeKnowledgeBase([fee_rule]), model, style="quote")
+    _, answer = await collect(answerer, "在北京换身份证工本费是多少钱")
+    assert answer.refused and answer.mode is AnswerMode.REFUSAL
+    assert answer.answer.startswith("抱歉，知识库中没有具体的金额。") and "国务院价格主管部门" in answer.answer
+    assert "12345" in answer.answer and answer.citations == [Citation(fee_rule.source, "居民身份证法", "第二十一条")]
+    _, stated = await collect(make(FakeKnowledgeBase([hit("x", "第一条", "第一条 工本费20元。")]), model, style="quote"), "工本费是多少钱")
+    assert not stated.refused and "20元" in stated.answer

@@ -66,3 +66,14 @@ def test_quantities_must_match_number_and_unit() -> None:
     assert unsupported_numbers("有效期二十年，十五天内发放。", sources) == []
     assert unsupported_numbers("您三十二岁，统一办理，一次告知。", sources) == []
     assert unsupported_numbers("3个工作日内办结。", sources) == ["3个"]
+
+
+def test_missing_figure_kinds() -> None:
+    from kiosk.answering.faithfulness import missing_figure
+
+    assert missing_figure("办港澳通行证要多少钱", "工本费标准由国务院价格主管部门核定。") == "金额"
+    assert missing_figure("办港澳通行证要多少钱", "工本费为二十元。") is None
+    assert missing_figure("公积金贷款利率是多少", "贷款利率按国家规定执行。") == "利率"
+    assert missing_figure("大厅下午几点关门", "办公时间为9:00-17:00。") is None
+    assert missing_figure("积分落户要多少分", "建立完善积分落户制度。") == "分数"
+    assert missing_figure("办居住证要带什么材料", "提交本人居民身份证。") is None
