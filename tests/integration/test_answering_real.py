@@ -113,8 +113,11 @@ def real_answerer(corpus_kb, llama_model: LlamaCppChatModel) -> Answerer:  # typ
     return Answerer(corpus_kb, llama_model, KioskConfig())
 
 
-async def test_answers_a_real_question_with_a_real_citation(real_answerer: Answerer) -> None:
-    answer = await real_answerer.answer("办居住证需要带啥材料啊")
+@pytest.mark.parametrize("style", ["quote", "generate"])
+async def test_answers_a_real_question_with_a_real_citation(real_answerer: Answerer, style: str) -> None:
+    config = KioskConfig()
+    config.answering.style = style  # type: ignore[assignment]
+    answer = await Answerer(real_answerer.kb, real_answerer.chat_model, config).answer("办居住证需要带啥材料啊")
     assert answer.mode is AnswerMode.LLM and not answer.refused
     assert any("居住证" in c.title for c in answer.citations)
     assert "身份证" in answer.answer
