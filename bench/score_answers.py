@@ -28,6 +28,7 @@ _FUNCTION_WORDS = {
     "本人", "需要", "进行", "按照", "依照", "个人", "单位", "人员", "部门", "机关", "情况", "的话",
 }
 _HOTLINE = "12345"
+_CITED_ARTICLE = re.compile(r"第\d+条")
 jieba.setLogLevel(60)
 
 
@@ -68,9 +69,11 @@ def _bigrams(text: str) -> set[str]:
 
 
 def invented_numbers(answer: str, question: str = "") -> list[str]:
-    """Numbers an answer states beyond the hotline and those echoed from the question (周六 → 6)."""
+    """Numbers an answer states beyond the hotline, those echoed from the question (周六 → 6) and article
+    numbers of its citations (依据《…》第二十一条 names a source, it states no fact)."""
     echoed = set(_NUMBER.findall(normalise(question)))
-    return [n for n in _NUMBER.findall(normalise(answer)) if n != _HOTLINE and n not in echoed]
+    stated = _CITED_ARTICLE.sub("", normalise(answer))
+    return [n for n in _NUMBER.findall(stated) if n != _HOTLINE and n not in echoed]
 
 
 def _article_no(article: str | None) -> int | None:
