@@ -90,6 +90,10 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                     backend = gr.Radio([("内置模型", "embedded"), ("OpenAI 兼容服务", "openai")], label="大模型后端")
                     base_url = gr.Textbox(label="服务地址 (base URL)")
                     model_name = gr.Textbox(label="模型名称")
+                style = gr.Radio(
+                    [("判断后引用条文原文（小模型推荐）", "quote"), ("大模型组织回答（7B 以上推荐）", "generate")],
+                    label="回答方式", elem_id="cfg-style",
+                )  # fmt: skip
                 with gr.Row():
                     save_config = gr.Button("保存配置（立即生效）", variant="primary", elem_id="cfg-save")
                     test_button = gr.Button("测试连接", elem_id="cfg-test")
@@ -183,14 +187,14 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
 
         # ------------------------------------------------------------ configuration
 
-        config_fields = [greeting, hot_topics, handoff, refusal, window, voice, speed, backend, base_url, model_name]
+        config_fields = [greeting, hot_topics, handoff, refusal, window, voice, speed, backend, base_url, model_name, style]
 
         def load_config_fields() -> tuple[Any, ...]:
             cfg = store.effective_config(services.config)
             return (
                 cfg.kiosk.greeting, "\n".join(cfg.kiosk.hot_topics), cfg.kiosk.handoff_text,
                 cfg.answering.refusal_template, cfg.answering.window_guidance, cfg.tts.edge_voice, cfg.tts.speed,
-                cfg.llm.backend, cfg.llm.base_url, cfg.llm.model_name,
+                cfg.llm.backend, cfg.llm.base_url, cfg.llm.model_name, cfg.answering.style,
             )  # fmt: skip
 
         @user_errors
@@ -199,7 +203,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             user = actor(request)
             keys = ["kiosk.greeting", "kiosk.hot_topics", "kiosk.handoff_text", "answering.refusal_template",
                     "answering.window_guidance", "tts.edge_voice", "tts.speed", "llm.backend", "llm.base_url",
-                    "llm.model_name"]  # fmt: skip
+                    "llm.model_name", "answering.style"]  # fmt: skip
             changes = dict(zip(keys, values, strict=True))
             changes["kiosk.hot_topics"] = [line.strip() for line in str(changes["kiosk.hot_topics"]).splitlines() if line.strip()]
             changed = store.settings.update(services.config, changes, user)
@@ -214,9 +218,10 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
         blocks.load(load_config_fields, None, config_fields)
 
         def save_handler(greeting_v: str, topics_v: str, handoff_v: str, refusal_v: str, window_v: str, voice_v: str,
-                         speed_v: float, backend_v: str, url_v: str, model_v: str, request: gr.Request) -> str:  # fmt: skip
+                         speed_v: float, backend_v: str, url_v: str, model_v: str, style_v: str,
+                         request: gr.Request) -> str:  # fmt: skip
             return save(greeting_v, topics_v, handoff_v, refusal_v, window_v, voice_v, speed_v, backend_v, url_v,
-                        model_v, request)  # fmt: skip
+                        model_v, style_v, request)  # fmt: skip
 
         save_config.click(save_handler, config_fields, [config_status], api_name="save_config")
         test_button.click(test_connection, [base_url], [config_status])

@@ -19,6 +19,7 @@ SETTING_LABELS: dict[str, str] = {
     "kiosk.handoff_text": "转人工提示",
     "answering.refusal_template": "拒答话术",
     "answering.window_guidance": "窗口指引",
+    "answering.style": "回答方式",
     "tts.edge_voice": "音色",
     "tts.speed": "语速",
     "llm.backend": "大模型后端",

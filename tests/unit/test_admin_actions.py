@@ -130,13 +130,14 @@ def test_queue_to_faq_resolves_grouped_turns_and_hit_test_shows_faq_answer(env: 
 def test_config_change_reaches_effective_config_and_audit(env: dict[str, Any]) -> None:
     client, store, config = as_user(env["client"], "boss"), env["store"], env["config"]
     values = ["欢迎来到示范大厅", "社保卡\n公积金", config.kiosk.handoff_text, config.answering.refusal_template,
-              "2号窗口", "zh-CN-YunxiNeural", 1.1, "openai", "http://10.1.2.3:8000/v1", "qwen"]  # fmt: skip
+              "2号窗口", "zh-CN-YunxiNeural", 1.1, "openai", "http://10.1.2.3:8000/v1", "qwen", "generate"]  # fmt: skip
     event, (status,) = call(client, "ops", "save_config", values)
     assert event == "complete" and "已保存" in status
     effective = store.effective_config(config)
     assert effective.kiosk.greeting == "欢迎来到示范大厅" and effective.kiosk.hot_topics == ["社保卡", "公积金"]
     assert effective.answering.window_guidance == "2号窗口" and effective.llm.base_url == "http://10.1.2.3:8000/v1"
     assert effective.tts.speed == 1.1 and effective.tts.edge_voice == "zh-CN-YunxiNeural"
+    assert effective.answering.style == "generate" and config.answering.style == "quote"
     assert ("boss", "config-changed") in actions(store)
     bad = list(values)
     bad[3] = "没有找到{subject}"
