@@ -214,7 +214,10 @@ class Answerer:
                         piece = await asyncio.wait_for(anext(pieces), timeout=cfg.answering.first_token_timeout_s)
                     except StopAsyncIteration:
                         break
-                    opening = _ANSWER_LABEL.sub("", opening + piece)
+                    opening += piece
+                    if "【回答】".startswith(opening.strip()):
+                        continue  # an echoed label, not yet the answer
+                    opening = _ANSWER_LABEL.sub("", opening)
                     state = opening_state(opening)
         except Exception as exc:  # any backend failure degrades; cancellation (BaseException) still propagates
             reason = exc.code if isinstance(exc, KioskError) else type(exc).__name__

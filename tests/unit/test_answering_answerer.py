@@ -256,10 +256,11 @@ async def test_quote_style_speaks_the_passage_sentences_the_question_is_about() 
 
 
 async def test_quote_style_keeps_the_models_refusal() -> None:
-    model = ScriptedChatModel(["知识库中", "没有找到相关规定。"])
-    _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote"), "女职工产假多少天")
-    assert answer.mode is AnswerMode.REFUSAL and answer.refused
-    assert "12345" in answer.answer and "申领居住证" not in answer.answer
+    for pieces in (["知识库中", "没有找到相关规定。"], ["【回", "答】", "知识库中没有", "找到相关规定。"]):
+        model = ScriptedChatModel(pieces)
+        _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote"), "女职工产假多少天")
+        assert answer.mode is AnswerMode.REFUSAL and answer.refused
+        assert "12345" in answer.answer and "申领居住证" not in answer.answer
 
 
 async def test_quote_style_follow_up_quotes_what_the_earlier_question_asked() -> None:
