@@ -16,7 +16,38 @@ SERVICE_INTENTS: tuple[tuple[str, str], ...] = (
     (r"领多少|能领|拿多少|发多少", "标准 领取"),
     (r"提出来|取出来|提取", "提取 职工"),
 )
-_COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in SERVICE_INTENTS)
+# Everyday names of services and people → the statutes' names for them (社保 → 社会保险). Generic hall vocabulary,
+# not tied to particular questions; the statute's own term is added, the citizen's word stays in the query.
+EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
+    (r"社保(?!卡)", "社会保险"),
+    (r"社保卡", "社会保障卡"),
+    (r"医保", "基本医疗保险 医疗保障"),
+    (r"低保", "最低生活保障"),
+    (r"失业金|失业费", "失业保险金"),
+    (r"个税", "个人所得税"),
+    (r"公积金", "住房公积金"),
+    (r"退休金|养老金", "基本养老金"),
+    (r"养老保险", "基本养老保险"),
+    (r"执照", "营业执照"),
+    (r"报户口|上户口|落户口", "户口登记 出生登记"),
+    (r"生孩子|生小孩|坐月子", "生育"),
+    (r"老板|公司|单位", "用人单位"),
+    (r"辞退|开除|炒鱿鱼", "解除劳动关系"),
+    (r"工资", "工资薪金"),
+    (r"上学|念书", "入学 义务教育"),
+    (r"看病|住院", "医疗费用"),
+    (r"过户|房产证|房本", "不动产登记 转移登记"),
+    (r"老人|老年", "老年人"),
+    (r"当兵|参军", "服现役"),
+    (r"退伍|复员", "退役"),
+    (r"外地户口|外地人", "非户籍"),
+    (r"打工", "务工 就业"),
+    (r"受伤|工伤", "工伤"),
+    (r"残疾人|残疾", "残疾人"),
+    (r"去世|走了|过世|病故", "死亡"),
+    (r"开证明|证明", "证明事项"),
+)
+_COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in SERVICE_INTENTS + EVERYDAY_TERMS)
 
 
 def expand_query(question: str) -> str:
