@@ -103,6 +103,8 @@ class AnsweringConfig(_Section):
     # package-shipped 0.5B/1.5B paraphrase wrongly far more often than they pick wrongly (bench/RESULTS.md).
     style: Literal["generate", "quote"] = "quote"
     quote_chars: int = Field(120, ge=30)  # the longest quoted excerpt (quote style, and degraded replies)
+    # quote style: the second passage is quoted too when its score is less than this below the top one; 0 = never
+    quote_tie_margin: float = Field(0.02, ge=0.0, le=1.0)
     max_passages: int = Field(2, ge=1)  # prompt length drives first-token time on a CPU (see bench/RESULTS.md)
     history_turns: int = Field(3, ge=0)
     window_guidance: str = "综合咨询窗口"

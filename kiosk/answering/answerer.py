@@ -229,14 +229,24 @@ class Answerer:
         elif state == "failed" or not opening.strip():
             async for item in self._degraded(passages, hits, focus, draft):
                 yield item
-        elif kind := missing_figure(question, passages[0].text):
-            # the rule is quoted, but the figure asked for is not in the knowledge base: say so, and let staff see it
-            quote = extractive_answer(passages[0], cfg.answering.quote_chars, focus)
-            yield draft.emit(f"抱歉，知识库中没有具体的{kind}。{quote}{self.guidance_text()}")
-            yield draft.finish(AnswerMode.REFUSAL, [citation_for(passages[0])], hits, refused=True)
         else:
-            yield draft.emit(extractive_answer(passages[0], cfg.answering.quote_chars, focus))
-            yield draft.finish(AnswerMode.LLM, [citation_for(passages[0])], hits, refused=False)
+            quoted = self._quoted_passages(passages)
+            quote = "".join(extractive_answer(h, cfg.answering.quote_chars, focus) for h in quoted)
+            citations = list(dict.fromkeys(citation_for(h) for h in quoted))
+            if kind := missing_figure(question, "".join(h.text for h in quoted)):
+                # the rule is quoted, but the figure asked for is not in the knowledge base: say so, and let staff see it
+                yield draft.emit(f"抱歉，知识库中没有具体的{kind}。{quote}{self.guidance_text()}")
+                yield draft.finish(AnswerMode.REFUSAL, citations, hits, refused=True)
+            else:
+                yield draft.emit(quote)
+                yield draft.finish(AnswerMode.LLM, citations, hits, refused=False)
+
+    def _quoted_passages(self, passages: list[Hit]) -> list[Hit]:
+        """The top passage, and the second too when retrieval scores them as a near tie (it cannot tell which)."""
+        margin = self.config.answering.quote_tie_margin
+        if len(passages) > 1 and passages[0].score - passages[1].score < margin:
+            return passages[:2]
+        return passages[:1]
 
     async def _generate(
         self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, focus: str,

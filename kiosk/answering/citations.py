@@ -100,6 +100,9 @@ def citation_phrase(citations: Sequence[Citation]) -> str:
     return "依据" + "、".join(f"《{c.title}》{c.article or ''}" for c in citations)
 
 
+_LIST_ITEM = re.compile(r"\s*[（(][一二三四五六七八九十]+[）)]|\s*[一二三四五六七八九十]+、")
+
+
 def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
@@ -115,7 +118,12 @@ def clip_passage(text: str, max_chars: int, question: str = "") -> str:
         return text
     sentences = [s for s in re.findall(r"[^。；;！？]*[。；;！？]?", text) if s.strip()]
     wanted = _bigrams(re.sub(r"\W", "", question))
-    ranked = sorted(range(1, len(sentences)), key=lambda i: -len(_bigrams(sentences[i]) & wanted))
+    # "应当提交下列材料：(一)…；(二)…" — when the opening introduces a list, its items are the substance
+    listing = bool(re.search(r"[：:]", sentences[0]))
+    ranked = sorted(
+        range(1, len(sentences)),
+        key=lambda i: (not (listing and _LIST_ITEM.match(sentences[i])), -len(_bigrams(sentences[i]) & wanted)),
+    )
     keep = {0}
     used = len(sentences[0])
     for i in ranked:

@@ -299,3 +299,16 @@ async def test_quote_style_says_when_the_figure_asked_for_is_not_in_the_knowledg
     assert "12345" in answer.answer and answer.citations == [Citation(fee_rule.source, "居民身份证法", "第二十一条")]
     _, stated = await collect(make(FakeKnowledgeBase([hit("x", "第一条", "第一条 工本费20元。")]), model, style="quote"), "工本费是多少钱")
     assert not stated.refused and "20元" in stated.answer
+
+
+async def test_quote_style_quotes_both_passages_when_retrieval_cannot_tell_them_apart() -> None:
+    near_tie = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": RESIDENCE_9.score - 0.01})
+    model = ScriptedChatModel(["好的，", "需要……"])
+    _, both = await collect(make(FakeKnowledgeBase([RESIDENCE_9, near_tie]), model, style="quote"), "办居住证")
+    assert "本人相片" in both.answer and "15日内制作发放居住证" in both.answer
+    assert [c.article for c in both.citations] == ["第九条", "第十二条"]
+    _, one = await collect(make(FakeKnowledgeBase([RESIDENCE_9, RESIDENCE_12]), model, style="quote"), "办居住证")
+    assert "15日内" not in one.answer and len(one.citations) == 1  # 0.1 apart: the top passage alone
+    off = make(FakeKnowledgeBase([RESIDENCE_9, near_tie]), model, style="quote", quote_tie_margin=0.0)
+    _, never = await collect(off, "办居住证")
+    assert "15日内" not in never.answer

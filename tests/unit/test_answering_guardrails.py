@@ -52,3 +52,11 @@ def test_long_passages_keep_the_sentences_the_question_is_about() -> None:
     text = "第九条 申领居住证，应当提交本人居民身份证。" + "居住地住址证明包括房屋租赁合同等。" * 5 + "公安机关应当自受理之日起15日内制作发放居住证。"
     clipped = clip_passage(text, 60, "居住证多久能拿到 制作发放")
     assert clipped.startswith("第九条 申领居住证") and "15日内制作发放" in clipped and len(clipped) <= 64
+
+
+def test_a_list_article_keeps_its_items_before_other_sentences() -> None:
+    text = ("提出工伤认定申请应当提交下列材料：(一)工伤认定申请表；(二)与用人单位存在劳动关系的证明材料；"
+            "(三)医疗诊断证明书。工伤认定申请表应当包括事故发生的时间、地点、原因以及职工伤害程度等基本情况。")
+    clipped = clip_passage(text, 75, "申请工伤认定都要交哪些材料")
+    assert "(二)与用人单位存在劳动关系的证明材料" in clipped and "(三)医疗诊断证明书" in clipped
+    assert "事故发生的时间" not in clipped
