@@ -231,8 +231,7 @@ class Answerer:
                 yield item
         else:
             quoted = self._quoted_passages(passages)
-            quote = "".join(extractive_answer(h, cfg.answering.quote_chars, focus) for h in quoted)
-            citations = list(dict.fromkeys(citation_for(h) for h in quoted))
+            quote, citations = self._quote(quoted, focus)
             if kind := missing_figure(question, "".join(h.text for h in quoted)):
                 # the rule is quoted, but the figure asked for is not in the knowledge base: say so, and let staff see it
                 yield draft.emit(f"抱歉，知识库中没有具体的{kind}。{quote}{self.guidance_text()}")
@@ -247,6 +246,11 @@ class Answerer:
         if len(passages) > 1 and passages[0].score - passages[1].score < margin:
             return passages[:2]
         return passages[:1]
+
+    def _quote(self, quoted: list[Hit], focus: str) -> tuple[str, list[Citation]]:
+        """The passages' own sentences closest to the question, each with its citation."""
+        text = "".join(extractive_answer(h, self.config.answering.quote_chars, focus) for h in quoted)
+        return text, list(dict.fromkeys(citation_for(h) for h in quoted))
 
     async def _generate(
         self, messages: list[ChatMessage], passages: list[Hit], hits: list[Hit], question: str, focus: str,
@@ -339,9 +343,9 @@ class Answerer:
     ) -> AsyncIterator[str | Answer]:
         """The model failed: quote the top passage with its citation (it already passed the gate)."""
         lead = "……抱歉，回答中断了。" if draft.parts else "系统繁忙，先为您摘录相关规定："
-        quote = extractive_answer(passages[0], self.config.answering.quote_chars, focus)
+        quote, citations = self._quote(passages[:1], focus)
         yield draft.emit(lead + quote + self.guidance_text())
-        yield draft.finish(AnswerMode.DEGRADED, [citation_for(passages[0])], hits, refused=False)
+        yield draft.finish(AnswerMode.DEGRADED, citations, hits, refused=False)
 
     def _log(self, answer: Answer, masked_question: str) -> Answer:
         logger.info(
