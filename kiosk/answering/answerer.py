@@ -220,8 +220,7 @@ class Answerer:
                     opening = _ANSWER_LABEL.sub("", opening)
                     state = opening_state(opening)
         except Exception as exc:  # any backend failure degrades; cancellation (BaseException) still propagates
-            reason = exc.code if isinstance(exc, KioskError) else type(exc).__name__
-            logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
+            self._log_backend_failure(exc)
             state = "failed"
         if state == "refusal":
             yield draft.emit(self.refusal_text(question))
@@ -295,8 +294,7 @@ class Answerer:
                         yield draft.emit(deferred + sentence)
                         deferred = ""
         except Exception as exc:  # any backend failure degrades; cancellation (BaseException) still propagates
-            reason = exc.code if isinstance(exc, KioskError) else type(exc).__name__
-            logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
+            self._log_backend_failure(exc)
             async for item in self._degraded(passages, hits, focus, draft):
                 yield item
             return
@@ -331,6 +329,10 @@ class Answerer:
             joiner = "" if draft.text.rstrip().endswith(("。", "！", "？")) else "。"
             yield draft.emit(joiner + citation_phrase(citations) + "。")
         yield draft.finish(AnswerMode.LLM, citations, hits, refused=False)
+
+    def _log_backend_failure(self, exc: Exception) -> None:
+        reason = exc.code if isinstance(exc, KioskError) else type(exc).__name__
+        logger.error("chat model %s failed (%s): %s", self.chat_model.name, reason, exc)
 
     def _unsupported(self, sentence: str, sources: list[str]) -> bool:
         invented = unsupported_numbers(sentence, sources)
