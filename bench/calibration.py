@@ -1,0 +1,72 @@
+"""The calibration questions in bench/data and their fixed split into a fit half and a held-out half.
+
+Models and thresholds are fitted on the `fit` half only; figures are reported on the `heldout` half and on the dev
+set in ../shared/eval. The split is by a hash of each question's id, so adding questions never moves old ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "bench" / "data"
+SHARED = REPO.parent / "shared"
+CORPUS = [SHARED / "corpus" / "statutes", SHARED / "corpus" / "statutes-superseded"]
+FILES = ("answerable_a.jsonl", "answerable_b.jsonl", "unanswerable.jsonl")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def split_of(question_id: str) -> str:
+    return "fit" if hashlib.sha1(question_id.encode()).digest()[0] % 2 == 0 else "heldout"
+
+
+def calibration_questions(split: str | None = None) -> list[dict]:
+    """bench/data questions, all or one split ('fit' / 'heldout')."""
+    questions = [q for name in FILES if (DATA / name).exists() for q in read_jsonl(DATA / name)]
+    return [q for q in questions if split is None or split_of(q["id"]) == split]
+
+
+def dev_questions() -> list[dict]:
+    return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
+
+
+def answerable(q: dict) -> bool:
+    return q["type"] != "unanswerable"
+
+
+def query_of(q: dict) -> str:
+    """Follow-ups are searched together with the previous question, as the answering stage does."""
+    return f"{q['history']} {q['question']}" if q.get("history") else q["question"]
+
+
+def gold_pairs(q: dict) -> set[tuple[str, str]]:
+    return {(g["file"], g["article"]) for g in q.get("gold", [])}
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int = 50) -> np.ndarray:
+    """Weights of an L2-regularised logistic regression by Newton's method (x carries its own bias column)."""
+    w = np.zeros(x.shape[1])
+    reg = l2 * np.eye(x.shape[1])
+    reg[0, 0] = 0.0  # the bias is not shrunk
+    for _ in range(iterations):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -30, 30)))
+        gradient = x.T @ (p - y) + reg @ w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + reg
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return w
+
+
+def percent(values: Iterable[bool]) -> float:
+    values = list(values)
+    return round(sum(values) / len(values), 3) if values else float("nan")
