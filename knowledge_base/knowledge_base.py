@@ -17,6 +17,7 @@ from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
 from knowledge_base.registry import Registry
 from knowledge_base.retriever import HybridRetriever
+from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
 
 log = logging.getLogger(__name__)
@@ -102,6 +103,15 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         return self.retriever.search(query, k)
+
+    def understand(self, question: str) -> tuple[str, list[Correction]]:
+        """The question with homophones of the knowledge base's words read as those words (居住正 → 居住证)."""
+        return self.retriever.understand(question)
+
+    @property
+    def terms(self) -> TermStats:
+        """What the active documents say at all: word rarity and sounds."""
+        return self.retriever.terms
 
     # ------------------------------------------------------------ FAQ
 

@@ -53,3 +53,12 @@ _COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in SERVICE_INT
 def expand_query(question: str) -> str:
     extra = [terms for pattern, terms in _COMPILED if pattern.search(question)]
     return f"{question} {' '.join(extra)}" if extra else question
+
+
+def statute_terms(word: str) -> list[str]:
+    """The statutes' names for an everyday word (社保 → 社会保险); empty when it has none."""
+    terms: list[str] = []
+    for pattern, names in _COMPILED[len(SERVICE_INTENTS) :]:
+        if pattern.search(word):
+            terms.extend(names.split())
+    return terms

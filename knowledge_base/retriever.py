@@ -1,36 +1,25 @@
-"""Hybrid retrieval: vector search plus BM25 for exact terms, fused, with a confidence score to gate on."""
+"""Hybrid retrieval: vector search and BM25 propose passages, a fitted relevance model orders them.
+
+A recognised question is first read with the knowledge base's own words where it has a homophone of one
+(半居住正 → 居住证). Each hit's `score` is the relevance model's p(this passage answers the question).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-
-import numpy as np
 
 from kiosk.config import RetrievalConfig
 from kiosk.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.query_expansion import expand_query
+from knowledge_base.question import analyse, word_boundaries
 from knowledge_base.registry import Registry
+from knowledge_base.relevance import Candidate, features, fitted_model
+from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
 
-# e5 cosine similarities sit in a narrow band; these bounds spread it over [0, 1] (see bench/RESULTS.md).
-_COS_FLOOR = 0.78
-_COS_CEIL = 0.92
-_VECTOR_WEIGHT = 0.7
 
-
-@dataclass(frozen=True)
-class _Candidate:
-    chunk_id: str
-    cosine: float | None
-    bm25: float
-
-
-def confidence(cosine: float | None, bm25: float) -> float:
-    """One calibrated number in [0, 1] the answering stage can gate on."""
-    vec = 0.0 if cosine is None else float(np.clip((cosine - _COS_FLOOR) / (_COS_CEIL - _COS_FLOOR), 0.0, 1.0))
-    return round(_VECTOR_WEIGHT * vec + (1 - _VECTOR_WEIGHT) * LexicalIndex.saturate(bm25), 4)
+_DOC_VOTES = 10  # top candidates per signal that vote for their document
 
 
 class HybridRetriever:
@@ -50,6 +39,7 @@ class HybridRetriever:
         self._loaded_version = -1
         self._active: dict[str, dict] = {}
         self._lexical = LexicalIndex([], [])
+        self._terms = TermStats([])
 
     def refresh(self, force: bool = False) -> None:
         """Reload the active set and lexical index when the registry changed (also by another process)."""
@@ -59,40 +49,78 @@ class HybridRetriever:
         rows = self._registry.active_chunks()
         self._active = {r["chunk_id"]: r for r in rows}
         self._lexical = LexicalIndex([r["chunk_id"] for r in rows], [f"{r['title']} {r['text']}" for r in rows])
+        self._terms = TermStats([f"{r['title']} {r['text']}" for r in rows])
         if self._loaded_version != -1:
             self._vectors.reopen()
         self._loaded_version = version
 
-    def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
+    @property
+    def terms(self) -> TermStats:
         self.refresh()
+        return self._terms
+
+    def understand(self, question: str) -> tuple[str, list[Correction]]:
+        """The question with homophones of the knowledge base's words replaced by those words."""
+        if not self._config.sound_correction:
+            return question, []
+        return self.terms.correct(question, boundaries=word_boundaries)
+
+    def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
         k = k or self._config.k
-        query = query.strip()
-        if not query or not self._active:
+        understood, gathered = self.candidates(query)
+        if not gathered:
             return []
+        terms = analyse(understood)
+        model = fitted_model()
+        scored = {c.chunk_id: (c, model.probability(features(terms, c, row))) for c, row in gathered}
         fusion = fusion or self._config.fusion
-        if self._config.expand_queries:
-            query = expand_query(query)
+        by_vector = sorted((c for c, _ in gathered if c.vector_rank is not None), key=lambda c: c.vector_rank)
+        by_lexical = sorted((c for c, _ in gathered if c.lexical_rank is not None), key=lambda c: c.lexical_rank)
+        if fusion == "vector":
+            order = [c.chunk_id for c in by_vector]
+        elif fusion == "lexical":
+            order = [c.chunk_id for c in by_lexical]
+        elif fusion == "rrf":
+            fused = rrf([[c.chunk_id for c in by_vector], [c.chunk_id for c in by_lexical]])
+            order = sorted(fused, key=fused.__getitem__, reverse=True)
+        else:  # "rerank": by the relevance model
+            order = sorted(scored, key=lambda cid: -scored[cid][1])
+        return [self._hit(*scored[cid]) for cid in order[:k]]
+
+    def candidates(self, query: str) -> tuple[str, list[tuple[Candidate, dict]]]:
+        """The understood query and every candidate passage that either signal proposes, with its row."""
+        self.refresh()
+        query, _ = self.understand(query.strip())
+        if not query or not self._active:
+            return query, []
+        expanded = expand_query(query) if self._config.expand_queries else query
         n = self._config.candidates
         # Over-fetch: vectors of superseded or retired documents are filtered out here.
-        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(query), n * 2) if cid in self._active][:n]
-        lexical_hits = self._lexical.search(query, n)
-        cosines = dict(vector_hits)
-        bm25 = dict(lexical_hits)
-        if fusion == "vector":
-            order = [cid for cid, _ in vector_hits]
-        elif fusion == "lexical":
-            order = [cid for cid, _ in lexical_hits]
-        else:
-            fused = rrf([[cid for cid, _ in vector_hits], [cid for cid, _ in lexical_hits]])
-            order = sorted(fused, key=fused.__getitem__, reverse=True)
-        candidates = [_Candidate(cid, cosines.get(cid), bm25.get(cid, 0.0)) for cid in order[:k]]
-        return [self._hit(c) for c in candidates]
+        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(expanded), n * 2) if cid in self._active][:n]
+        lexical_hits = self._lexical.search(expanded, n)
+        cosines, bm25 = dict(vector_hits), dict(lexical_hits)
+        vector_rank = {cid: i for i, (cid, _) in enumerate(vector_hits)}
+        lexical_rank = {cid: i for i, (cid, _) in enumerate(lexical_hits)}
+        ids = dict.fromkeys([c for c, _ in vector_hits] + [c for c, _ in lexical_hits])
+        # which documents the best candidates of both signals come from: a question about 居住证 draws many of them
+        leading = [self._active[c]["doc_id"] for c, _ in vector_hits[:_DOC_VOTES] + lexical_hits[:_DOC_VOTES]]
+        share = {doc: leading.count(doc) / len(leading) for doc in set(leading)}
+        return query, [
+            (
+                Candidate(
+                    cid, cosines.get(cid), bm25.get(cid, 0.0), vector_rank.get(cid), lexical_rank.get(cid),
+                    share.get(self._active[cid]["doc_id"], 0.0),
+                ),
+                self._active[cid],
+            )
+            for cid in ids
+        ]
 
-    def _hit(self, c: _Candidate) -> Hit:
+    def _hit(self, c: Candidate, probability: float) -> Hit:
         row = self._active[c.chunk_id]
         return Hit(
             text=row["text"],
-            score=confidence(c.cosine, c.bm25),
+            score=round(probability, 4),
             source=row["source"],
             title=row["title"],
             article=row["article"],

@@ -5,7 +5,6 @@ from pathlib import Path
 from knowledge_base.chunking import chunk_document
 from knowledge_base.lexical import LexicalIndex, rrf, tokenize
 from knowledge_base.loaders import Block, LoadedDocument
-from knowledge_base.retriever import confidence
 
 
 def _doc(*lines: str, heading_levels: dict[int, int] | None = None) -> LoadedDocument:
@@ -58,9 +57,3 @@ def test_rrf_prefers_items_ranked_by_both() -> None:
     fused = rrf([["x", "y", "z"], ["y", "x"]])
     assert max(fused, key=fused.__getitem__) in {"x", "y"}
     assert fused["z"] < fused["x"]
-
-
-def test_confidence_is_bounded_and_monotonic() -> None:
-    assert confidence(None, 0.0) == 0.0
-    assert 0.0 <= confidence(0.80, 1.0) < confidence(0.90, 1.0) < confidence(0.90, 10.0) <= 1.0
-    assert confidence(0.99, 1e6) <= 1.0

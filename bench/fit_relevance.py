@@ -1,0 +1,146 @@
+"""Fit the relevance model (knowledge_base/relevance.py) on the fit half of bench/data; report on held-out and dev.
+
+    .venv/bin/python bench/fit_relevance.py --kb var/kb [--write]
+
+For every answerable question of the fit half, every candidate passage is labelled by whether it is a gold
+(file, article); a logistic regression over the candidate's signals is fitted. Recall@1/3/5 and MRR are reported
+for the held-out half and the dev set, for the relevance order beside the plain RRF and vector orders, all in the
+same run. `--write` stores the weights in knowledge_base/relevance_weights.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.calibration import (  # noqa: E402
+    REPO,
+    answerable,
+    calibration_questions,
+    dev_questions,
+    fit_logistic,
+    gold_pairs,
+    query_of,
+)
+from kiosk.config import load_config  # noqa: E402
+from knowledge_base import open_knowledge_base  # noqa: E402
+from knowledge_base.question import analyse  # noqa: E402
+from knowledge_base.lexical import rrf  # noqa: E402
+from knowledge_base.relevance import FEATURES, LinearModel, features, fitted_model  # noqa: E402
+
+WEIGHTS = REPO / "knowledge_base" / "relevance_weights.json"
+
+
+def gather(kb, questions: list[dict]) -> list[tuple[dict, str, list]]:  # noqa: ANN001
+    """Each question with its understood query and candidates, retrieved once (the expensive part)."""
+    return [(q, *kb.retriever.candidates(query_of(q))) for q in questions]
+
+
+def training_rows(gathered: list[tuple[dict, str, list]]) -> tuple[np.ndarray, np.ndarray]:
+    xs, ys = [], []
+    for q, understood, candidates in gathered:
+        terms = analyse(understood)
+        gold = gold_pairs(q)
+        for candidate, row in candidates:
+            f = features(terms, candidate, row)
+            xs.append([f[name] for name in FEATURES])
+            ys.append(1.0 if (row["source"], row["article"]) in gold else 0.0)
+    return np.array(xs), np.array(ys)
+
+
+def order(model: LinearModel, understood: str, candidates: list, fusion: str) -> list[dict]:
+    """The candidates' rows in the order a fusion mode gives them (as HybridRetriever.search orders them)."""
+    if fusion == "vector":
+        ranked = sorted((c for c in candidates if c[0].vector_rank is not None), key=lambda c: c[0].vector_rank)
+    elif fusion == "rrf":
+        fused = rrf([
+            [c[0].chunk_id for c in sorted((c for c in candidates if c[0].vector_rank is not None), key=lambda c: c[0].vector_rank)],
+            [c[0].chunk_id for c in sorted((c for c in candidates if c[0].lexical_rank is not None), key=lambda c: c[0].lexical_rank)],
+        ])
+        ranked = sorted(candidates, key=lambda c: -fused.get(c[0].chunk_id, 0.0))
+    else:
+        terms = analyse(understood)
+        ranked = sorted(candidates, key=lambda c: -model.probability(features(terms, c[0], c[1])))
+    return [row for _, row in ranked]
+
+
+def rank_table(model: LinearModel, gathered: list[tuple[dict, str, list]], fusion: str) -> dict:
+    ranks: dict[str, list[int | None]] = defaultdict(list)
+    for q, understood, candidates in gathered:
+        rows = order(model, understood, candidates, fusion)[:5]
+        gold = gold_pairs(q)
+        rank = next((i for i, r in enumerate(rows, start=1) if (r["source"], r["article"]) in gold), None)
+        ranks[q["type"]].append(rank)
+        ranks["ALL"].append(rank)
+    return {
+        name: {
+            "n": len(r),
+            **{f"recall@{n}": round(sum(1 for x in r if x and x <= n) / len(r), 3) for n in (1, 3, 5)},
+            "mrr": round(sum(1 / x for x in r if x) / len(r), 3),
+        }
+        for name, r in ranks.items()
+    }
+
+
+def latency(kb, questions: list[dict]) -> dict:  # noqa: ANN001
+    times = []
+    for q in questions:
+        started = time.perf_counter()
+        kb.search(query_of(q), 5)
+        times.append(time.perf_counter() - started)
+    return {"p50_ms": round(1000 * float(np.median(times)), 1), "p95_ms": round(1000 * float(np.percentile(times, 95)), 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kb", default="var/kb")
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--json", type=Path)
+    parser.add_argument("--latency", action="store_true", help="also time kb.search over the dev questions")
+    args = parser.parse_args()
+    kb = open_knowledge_base(load_config(kb_dir=args.kb))
+
+    fit = gather(kb, [q for q in calibration_questions("fit") if answerable(q)])
+    x, y = training_rows(fit)
+    w = fit_logistic(x, y, l2=args.l2)
+    model = LinearModel({name: round(float(v), 4) for name, v in zip(FEATURES, w)})
+    print(f"fitted on {len(fit)} questions, {len(y)} candidates ({int(y.sum())} gold): {model.weights}")
+    if args.write:
+        WEIGHTS.write_text(model.to_json() + "\n", encoding="utf-8")
+        fitted_model.cache_clear()
+        print(f"wrote {WEIGHTS}")
+
+    report: dict = {"weights": model.weights}
+    sets = {
+        "fit": fit,
+        "heldout": gather(kb, [q for q in calibration_questions("heldout") if answerable(q)]),
+        "dev": gather(kb, [q for q in dev_questions() if answerable(q)]),
+    }
+    for set_name, gathered in sets.items():
+        for fusion in ("rerank", "rrf", "vector"):
+            table = rank_table(model, gathered, fusion)
+            report[f"{set_name}/{fusion}"] = table
+            a = table["ALL"]
+            print(f"{set_name:8s} {fusion:7s} n={a['n']:3d} R@1 {a['recall@1']:.3f} R@3 {a['recall@3']:.3f} R@5 {a['recall@5']:.3f} MRR {a['mrr']:.3f}")
+        for type_name, row in sorted(report[f"{set_name}/rerank"].items()):
+            if type_name != "ALL":
+                print(f"    rerank {type_name:12s} n={row['n']:3d} R@1 {row['recall@1']:.3f} R@5 {row['recall@5']:.3f}")
+    if args.latency:
+        report["latency"] = latency(kb, [q for q, _, _ in sets["dev"]])
+        print(f"search latency over the dev questions: {report['latency']}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,132 @@
+"""What a citizen's question is about and what kind of fact it asks for, read without any model.
+
+`subject_words` are the question's content words (居住证, 驾驶证, 失业保险金) weighted by how specific they are in
+general Chinese (jieba's bundled word frequencies): the answerability check asks whether a passage is about them.
+`asks` is the kind of fact wanted (材料/期限/费用/地点/条件/流程/对象), which decides both whether a passage can
+answer and which clause of it is spoken.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import jieba
+
+jieba.setLogLevel(logging.WARNING)
+_jieba_lock = threading.Lock()
+
+# kind of fact → how a question asks for it
+_ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("费用", re.compile(r"多少钱|几块钱|多少元|收费|收钱|收不收|要钱|花钱|交钱|交多少|费用|工本费|免费|贵不贵|价格|补贴多少|给多少钱")),
+    ("材料", re.compile(r"材料|带什么|带啥|带哪些|准备什么|准备啥|准备哪些|什么证件|啥证件|哪些证件|什么手续|要什么东西|啥东西|哪些东西|提交什么|提供什么|需要什么|要啥")),
+    ("期限", re.compile(r"多久|多长时间|多长期限|几天|多少天|几个月|多少个月|几年|多少年|期限|有效期|什么时候|啥时候|何时|截止|之前|以内|来得及|过期|到期|逾期|时限")),
+    ("地点", re.compile(r"去哪|到哪|在哪|哪里|哪儿|哪个部门|哪个单位|哪个机关|找谁|找哪|向谁|什么地方|什么部门|哪个窗口|归谁管|谁管")),
+    ("对象", re.compile(r"谁可以|谁能|哪些人|什么人|什么样的人|对象|范围|哪些情况|什么情况")),
+    ("金额", re.compile(r"领多少|拿多少|发多少|给多少|能领|标准是|多少钱一个月|补多少|赔多少|报销多少|比例")),
+    ("条件", re.compile(r"条件|能不能|可不可以|可以吗|能否|能吗|符合|有资格|算不算|行不行|是否|要不要|需不需要|需要吗|会不会|是不是")),
+    ("流程", re.compile(r"怎么办|怎么弄|咋办|咋弄|咋整|流程|步骤|程序|如何|怎样|怎么|咋")),
+)
+
+# Words that carry no subject: question words, politeness, generic service verbs and pronouns.
+_FILLER = frozenset(
+    """请问 你好 您好 我想 我要 想问 问问 问一下 一下 咨询 请教 知道 告诉 帮我 帮忙 麻烦 谢谢 可以 能够 需要 应该 应当
+    什么 怎么 怎么办 怎样 如何 哪些 哪个 哪里 多少 多久 几天 是不是 是否 能不能 可不可以 要不要 有没有 会不会 还是 或者
+    这个 那个 这些 那些 这样 那样 现在 已经 还有 然后 如果 要是 的话 就是 但是 因为 所以 一般 一直 一共 一些 情况 时候
+    我们 你们 他们 自己 家里 这儿 那儿 这里 那里 办理 办个 去办 申请 需要 问题 东西 事情 规定 政策 手续 一样 一定 具体
+    了解 以及 还要 得去 能办 要求 必须""".split()
+)
+_CJK_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
+
+
+@lru_cache(maxsize=1)
+def _general_frequencies() -> tuple[dict[str, int], int]:
+    with _jieba_lock:
+        jieba.initialize()
+    return jieba.dt.FREQ, jieba.dt.total
+
+
+def specificity(word: str) -> float:
+    """How specific a word is in general Chinese, in [0, 1]: 的 → 0, 驾驶证 → ~0.8, an unknown word → 1."""
+    freq, total = _general_frequencies()
+    count = freq.get(word, 0)
+    if count <= 0:
+        return 1.0
+    return min(1.0, math.log(total / count) / math.log(total))
+
+
+def words(text: str) -> list[str]:
+    _general_frequencies()  # initialise under the lock first: jieba is not safe to initialise from several threads
+    return [w for w in jieba.cut(text, HMM=False) if w]
+
+
+def word_boundaries(text: str) -> set[int]:
+    """Character offsets where general Chinese words of the text begin or end."""
+    cuts, pos = {0}, 0
+    for word in words(text):
+        pos += len(word)
+        cuts.add(pos)
+    return cuts
+
+
+@dataclass(frozen=True)
+class QuestionTerms:
+    text: str
+    asks: str  # one of the _ASKS kinds, or "其他"
+    subject: tuple[tuple[str, float], ...]  # (word, weight) — content words, most specific first
+
+    @property
+    def subject_words(self) -> list[str]:
+        return [w for w, _ in self.subject]
+
+
+def asks_kind(question: str) -> str:
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    return "其他"
+
+
+def _cue_free(question: str) -> str:
+    text = question
+    for _, pattern in _ASKS:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def analyse(question: str) -> QuestionTerms:
+    """The question's kind of fact and its subject words with their weights."""
+    subject: dict[str, float] = {}
+    for run in _CJK_RUN.findall(_cue_free(question)):
+        for word in words(run):
+            if len(word) < 2 or word in _FILLER or word.isdigit():
+                continue
+            weight = specificity(word)
+            if weight >= 0.35:
+                subject[word] = max(subject.get(word, 0.0), weight)
+    ordered = tuple(sorted(subject.items(), key=lambda kv: -kv[1]))
+    return QuestionTerms(question, asks_kind(question), ordered)
+
+
+# What a passage that states each kind of fact looks like.
+_NUM = r"[\d零〇一二三四五六七八九十百千两半]+"
+ANSWER_CUES: dict[str, re.Pattern[str]] = {
+    "费用": re.compile(rf"{_NUM}\s*(?:万|千)?元|免费|免收|不收取|不得收取|收取|缴纳|工本费|费用"),
+    "材料": re.compile(r"材料|证明|证件|提交|提供|出具|照片|相片|身份证|户口簿|下列"),
+    "期限": re.compile(rf"{_NUM}\s*(?:个)?(?:工作日|日|天|月|年|周岁|小时)|之日起|届满|期限|有效期|及时|立即"),
+    "地点": re.compile(r"机关|部门|机构|所在地|办事处|人民政府|窗口|场所|派出所"),
+    "对象": re.compile(r"对象|人员|公民|居民|家庭|个人|职工|的，"),
+    "金额": re.compile(rf"{_NUM}\s*(?:万|千)?元|标准|比例|%|百分之|倍|按照"),
+    "条件": re.compile(r"条件|符合|具备|应当|可以|不得|的，|方可|有下列"),
+    "流程": re.compile(r"申请|办理|审核|受理|程序|提交|登记|核准|审批|决定"),
+    "其他": re.compile(r"."),
+}
+
+
+def states_kind(kind: str, passage: str) -> bool:
+    """Whether the passage states the kind of fact asked for (a duration for 期限, an amount or 免费 for 费用, …)."""
+    return bool(ANSWER_CUES.get(kind, ANSWER_CUES["其他"]).search(passage))

@@ -1,0 +1,127 @@
+"""What a knowledge base talks about: how rare each word is in it, and what its words sound like.
+
+Built from the active passages whenever the registry changes (beside the BM25 index). Two uses:
+- rarity (inverse document frequency) of a question's words, so the answerability check can tell a question's
+  subject (驾驶证, 产假) from filler (请问, 怎么办);
+- toneless pinyin of the knowledge base's recurring 3–4 character strings, so that a recognised question with a
+  homophone (半居住正, 工商认定) is read with the knowledge base's own words (办居住证, 工伤认定).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import Style, pinyin
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+
+
+@lru_cache(maxsize=65536)
+def char_sound(ch: str) -> str:
+    """Toneless pinyin of one character (its first reading); the character itself when it has none."""
+    reading = pinyin(ch, style=Style.NORMAL, heteronym=False, errors="default")
+    return reading[0][0] if reading and reading[0] else ch
+
+
+def sound_of(text: str) -> tuple[str, ...]:
+    return tuple(char_sound(ch) for ch in text)
+
+
+@dataclass(frozen=True)
+class Correction:
+    heard: str
+    meant: str
+
+
+class TermStats:
+    """Document frequencies and a sound index over one set of passages."""
+
+    def __init__(self, texts: Sequence[str], min_count: int = 2) -> None:
+        self._texts = [t for t in texts if t]
+        self._joined = "\n".join(self._texts)
+        self.passages = len(self._texts)
+        self._df_cache: dict[str, int] = {}
+        counts: Counter[str] = Counter()
+        for run in _CJK_RUN.findall(self._joined):
+            for n in (3, 4):
+                counts.update(run[i : i + n] for i in range(len(run) - n + 1))
+        # sound → the most frequent string with that sound (ties: the first seen)
+        self._by_sound: dict[tuple[str, ...], tuple[str, int]] = {}
+        for gram, count in counts.items():
+            if count < min_count:
+                continue
+            key = sound_of(gram)
+            best = self._by_sound.get(key)
+            if best is None or count > best[1]:
+                self._by_sound[key] = (gram, count)
+        self._counts = counts
+
+    def occurs(self, text: str) -> bool:
+        return bool(text) and text in self._joined
+
+    def count(self, text: str) -> int:
+        """How often a string occurs in the passages."""
+        if 3 <= len(text) <= 4:
+            return self._counts.get(text, 0)
+        return self._joined.count(text) if text else 0
+
+    def df(self, word: str) -> int:
+        """How many passages contain the word."""
+        if word not in self._df_cache:
+            self._df_cache[word] = sum(1 for t in self._texts if word in t) if self.occurs(word) else 0
+        return self._df_cache[word]
+
+    def idf(self, word: str) -> float:
+        """Smoothed inverse document frequency; a word the knowledge base never uses gets the maximum."""
+        return math.log((self.passages + 1) / (self.df(word) + 0.5))
+
+    @property
+    def max_idf(self) -> float:
+        return math.log((self.passages + 1) / 0.5)
+
+    def correct(self, question: str, boundaries: Callable[[str], set[int]] | None = None) -> tuple[str, list[Correction]]:
+        """Replace 3–4 character strings the knowledge base never uses by its own strings that sound the same.
+
+        `boundaries(run)` gives the word boundaries of a run of Chinese (character offsets); a replaced string must
+        start and end on them, so a window never straddles a word (需要体|检). Two-character sounds collide too
+        often (是不/施步) to be corrected at all.
+        """
+        corrections: list[Correction] = []
+        out: list[str] = []
+        pos = 0
+        for match in _CJK_RUN.finditer(question):
+            out.append(question[pos : match.start()])
+            run = match.group(0)
+            cuts = boundaries(run) if boundaries else set(range(len(run) + 1))
+            out.append(self._correct_run(run, cuts, corrections))
+            pos = match.end()
+        out.append(question[pos:])
+        return "".join(out), corrections
+
+    def _correct_run(self, run: str, cuts: set[int], corrections: list[Correction]) -> str:
+        chars = list(run)
+        i = 0
+        while i < len(chars):
+            replaced = False
+            for n in (4, 3):
+                if i + n > len(chars) or i not in cuts or i + n not in cuts:
+                    continue
+                window = "".join(chars[i : i + n])
+                if self.occurs(window):
+                    continue
+                found = self._by_sound.get(sound_of(window))
+                if found is None or found[0] == window:
+                    continue
+                chars[i : i + n] = list(found[0])
+                corrections.append(Correction(window, found[0]))
+                i += n
+                replaced = True
+                break
+            if not replaced:
+                i += 1
+        return "".join(chars)

@@ -1,0 +1,88 @@
+"""Question reading, the knowledge base's vocabulary and sounds, and the relevance and answerability models."""
+
+from __future__ import annotations
+
+from kiosk.answering import answerability
+from kiosk.models import Hit
+from knowledge_base.question import analyse, asks_kind, states_kind
+from knowledge_base.relevance import Candidate, LinearModel, coverage, features, fitted_model
+from knowledge_base.terms import TermStats
+
+PASSAGES = [
+    "居住证暂行条例 申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及居住地住址证明材料。",
+    "居住证暂行条例 公安机关应当自受理之日起15日内制作发放居住证。居住证持有人可以申领机动车驾驶证。",
+    "工伤保险条例 提出工伤认定申请应当提交下列材料。职工有下列情形之一的，应当认定为工伤。工伤认定申请表。",
+]
+
+
+def test_the_kind_of_fact_asked_for() -> None:
+    assert asks_kind("办居住证要带啥材料") == "材料"
+    assert asks_kind("多久能拿到") == "期限"
+    assert asks_kind("补办收钱吗") == "费用"
+    assert asks_kind("去哪儿办") == "地点"
+    assert states_kind("期限", "自受理之日起15日内制作发放") and not states_kind("期限", "由公安机关签发")
+    assert states_kind("费用", "首次申领免收工本费") and not states_kind("费用", "应当提交身份证")
+
+
+def test_subject_words_are_content_words_weighted_by_specificity() -> None:
+    terms = analyse("请问驾驶证快到期了去哪里换")
+    words = terms.subject_words
+    assert "驾驶证" in words and "请问" not in words and "哪里" not in words
+    assert dict(terms.subject)["驾驶证"] > 0.5
+
+
+def test_coverage_counts_statute_names_for_everyday_words() -> None:
+    terms = analyse("社保断交了怎么办")
+    assert coverage(terms, "基本养老保险 社会保险费") > coverage(terms, "居民身份证有效期")
+
+
+def test_homophones_of_the_knowledge_bases_words_are_read_as_those_words() -> None:
+    stats = TermStats(PASSAGES * 2)  # strings must recur to count as the knowledge base's words
+    fixed, corrections = stats.correct("半居住正要带什么材料")
+    assert "居住证" in fixed and [c.meant for c in corrections] == ["居住证"]
+    fixed, _ = stats.correct("工商认定要交什么")
+    assert fixed.startswith("工伤认定")
+    unchanged, corrections = stats.correct("居住证要带什么材料")
+    assert unchanged == "居住证要带什么材料" and corrections == []
+
+
+def test_rarity_and_presence_in_the_knowledge_base() -> None:
+    stats = TermStats(PASSAGES)
+    assert stats.occurs("驾驶证") and not stats.occurs("港澳通行证")
+    assert stats.df("居住证") == 2 and stats.idf("港澳通行证") == stats.max_idf > stats.idf("居住证")
+
+
+def test_relevance_probability_rises_with_each_signal() -> None:
+    model = fitted_model()
+    terms = analyse("办居住证要带什么材料")
+    row = {"text": PASSAGES[0], "title": "居住证暂行条例", "chapter": None, "article": "第九条"}
+    strong = features(terms, Candidate("a", 0.93, 12.0, 0, 0), row)
+    weak = features(terms, Candidate("a", 0.80, 1.0, 20, 25), row)
+    assert 0.0 <= model.probability(weak) < model.probability(strong) <= 1.0
+    other = {**row, "text": "第三条 国家实行残疾人就业制度。", "title": "残疾人就业条例"}
+    assert features(terms, Candidate("b", 0.93, 12.0, 0, 0), other)["cover"] < strong["cover"]
+
+
+def test_linear_model_round_trips_through_json() -> None:
+    model = LinearModel({"bias": -1.0, "top": 2.5})
+    assert LinearModel.from_json(model.to_json()) == model
+    assert abs(model.probability({"bias": 1.0, "top": 0.4}) - 0.5) < 1e-9
+
+
+def _hit(text: str, score: float) -> Hit:
+    return Hit(text=text, score=score, source="居住证暂行条例.md", title="居住证暂行条例", article="第十二条", doc_id="d", effective_date=None)
+
+
+class _Vocabulary:
+    def occurs(self, text: str) -> bool:
+        return any(text in p for p in PASSAGES)
+
+
+def test_answerability_falls_when_the_subject_is_not_in_the_knowledge_base() -> None:
+    top = _hit(PASSAGES[1], 0.6)
+    covered = answerability.assess(analyse("居住证多久能拿到"), [top], _Vocabulary())
+    foreign = answerability.assess(analyse("港澳通行证多久能拿到"), [top], _Vocabulary())
+    assert foreign.signals["unknown"] > covered.signals["unknown"]
+    assert foreign.score < covered.score
+    missing = answerability.assess(analyse("居住证工本费是多少钱"), [top], _Vocabulary())
+    assert missing.signals["missing"] == 1.0 and missing.score < covered.score
