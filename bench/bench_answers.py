@@ -30,6 +30,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--kb", type=Path, default=Path("var/bench-kb"))
     p.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
     p.add_argument("--model", choices=["qwen2.5-0.5b", "qwen2.5-1.5b"], default="qwen2.5-0.5b")
+    p.add_argument("--style", choices=["quote", "generate"], default=None, help="default: the configured style")
+    p.add_argument("--threshold", type=float, default=None, help="answering.answerable_threshold (default: configured)")
     p.add_argument("--max-passages", type=int, default=None)
     p.add_argument("--passage-chars", type=int, default=None)
     p.add_argument("--ids", default="", help="comma-separated question ids (default: all)")
@@ -58,6 +60,10 @@ async def run(args: argparse.Namespace, todo: list[dict[str, Any]]) -> None:
     config = load_config(kb_dir=args.kb)
     config.llm.backend = "embedded"
     config.llm.embedded_model = args.model
+    if args.style:
+        config.answering.style = args.style
+    if args.threshold is not None:
+        config.answering.answerable_threshold = args.threshold
     if args.max_passages:
         config.answering.max_passages = args.max_passages
     if args.passage_chars:
@@ -72,7 +78,8 @@ async def run(args: argparse.Namespace, todo: list[dict[str, Any]]) -> None:
             answer = await answerer.answer(q["question"], parse_history(q.get("history")))
             row = {
                 "id": q["id"],
-                "model": args.model,
+                "model": args.model if config.answering.style == "generate" else None,
+                "style": config.answering.style,
                 "max_passages": config.answering.max_passages,
                 "passage_chars": config.answering.passage_chars,
                 **answer.to_dict(),

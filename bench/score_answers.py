@@ -118,6 +118,8 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
     per_type: dict[str, list[int]] = {}
     failures: list[dict[str, Any]] = []
     timings: dict[str, dict[str, list[float]]] = {}
+    spoken_lengths: list[float] = []
+    direct_first: list[bool] = []
     for q in questions:
         r = results.get(q["id"])
         if r is None:
@@ -149,7 +151,12 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
         per_type[q["type"]][1] += 1
         if not is_correct:
             failures.append({"id": q["id"], "question": q["question"], "answer": r["answer"], "missing": missing})
-        if r["mode"] in ("llm", "degraded"):
+        spoken = r.get("spoken") or r["answer"]
+        if not r["refused"]:
+            spoken_lengths.append(len(spoken))
+            if q["type"] == "direct":
+                direct_first.append(keypoint_present(q["keypoints"][0], spoken))
+        if r["mode"] in ("llm", "degraded", "quote"):
             for c in r["citations"]:
                 cited += 1
                 cited_correct += citation_correct(c, q["gold"])
@@ -167,6 +174,9 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
         "citation_precision": ratio(cited_correct, cited),
         "citation_same_law": ratio(cited_same_law, cited),
         "per_type": {t: f"{ok}/{n}" for t, (ok, n) in sorted(per_type.items())},
+        "spoken_chars_p50": percentile(spoken_lengths, 0.5),
+        "spoken_chars_p90": percentile(spoken_lengths, 0.9),
+        "direct_first_keypoint_spoken": ratio(sum(direct_first), len(direct_first)),
         "timings": {
             mode: {
                 "n": len(t["total_s"]),

@@ -76,9 +76,11 @@ class KnowledgeBaseConfig(_Section):
 class RetrievalConfig(_Section):
     k: int = Field(5, ge=1)
     candidates: int = Field(30, ge=1)  # per signal, before fusion
-    fusion: Literal["rrf", "vector", "lexical"] = "rrf"
+    # rerank: candidates of both signals ordered by the fitted relevance model (knowledge_base/relevance.py);
+    # rrf/vector/lexical: the plain fused or single-signal order (for comparisons)
+    fusion: Literal["rerank", "rrf", "vector", "lexical"] = "rerank"
     expand_queries: bool = True  # add statute wording for common service intents (要带啥 → 提交 材料)
-    gate_threshold: float = Field(0.5, ge=0.0, le=1.0)  # top score below this → refuse
+    sound_correction: bool = True  # read homophones of the knowledge base's words as those words (居住正 → 居住证)
 
 
 class LlmConfig(_Section):
@@ -98,21 +100,35 @@ class LlmConfig(_Section):
 
 class AnsweringConfig(_Section):
     faq_threshold: float = Field(0.9, ge=0.0, le=1.0)
-    # generate: the LLM's own words are spoken (for 7B+ models). quote: the LLM only decides whether the passages
-    # answer the question (or refuses), and the top passage's sentences closest to the question are spoken — the
-    # package-shipped 0.5B/1.5B paraphrase wrongly far more often than they pick wrongly (bench/RESULTS.md).
+    # quote: the kiosk speaks the clause of the best passage that states the fact asked for, in the statute's own
+    # words, and shows the whole article; no model on the critical path. generate: the chat model answers in a few
+    # sentences of its own (for 7B+ models on a GPU box), each number checked against the passages.
     style: Literal["generate", "quote"] = "quote"
-    quote_chars: int = Field(120, ge=30)  # the longest quoted excerpt (quote style, and degraded replies)
-    # quote style: the second passage is quoted too when its score is less than this below the top one; 0 = never
-    quote_tie_margin: float = Field(0.02, ge=0.0, le=1.0)
-    max_passages: int = Field(2, ge=1)  # prompt length drives first-token time on a CPU (see bench/RESULTS.md)
+    # Below this answerability score (kiosk/answering/answerability.py, fitted on bench/data) the kiosk refuses
+    # instead of quoting; the threshold table is in bench/RESULTS.md.
+    answerable_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    spoken_chars: int = Field(60, ge=20)  # the spoken fact's budget; the screen shows the whole article
+    screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
+    # the next article is shown too when its relevance is less than this below the top one; 0 = never
+    quote_tie_margin: float = Field(0.1, ge=0.0, le=1.0)
+    max_passages: int = Field(2, ge=1)  # generate: passages in the prompt (prompt length drives first-token time)
+    passage_chars: int = Field(240, ge=50)  # generate: each passage is cut to this many characters in the prompt
     history_turns: int = Field(3, ge=0)
+    first_token_timeout_s: float = Field(30.0, gt=0)  # generate: no first token by then → the quoted passage
+    total_timeout_s: float = Field(60.0, gt=0)
+    # generate: turns that use the chat model at once on this box; later ones hear busy_notice and wait their turn
+    max_concurrent_model_turns: int = Field(1, ge=1)
+    # Citizen-facing wording ({window} → window_guidance, {topic} → the question, {kind} → 金额/利率/…)
     window_guidance: str = "综合咨询窗口"
     refusal_template: str = "抱歉，知识库中没有找到关于“{topic}”的规定。建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
-    passage_chars: int = Field(240, ge=50)  # each passage is cut to this many characters in the prompt
     scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
-    first_token_timeout_s: float = Field(30.0, gt=0)  # no first token by then → degraded reply
-    total_timeout_s: float = Field(60.0, gt=0)
+    guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
+    missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
+    degraded_lead: str = "系统繁忙，先为您摘录相关规定："
+    interrupted_lead: str = "……抱歉，回答中断了。"
+    busy_notice: str = "现在咨询的人比较多，请您稍等。"
+    not_heard_reply: str = "抱歉，我没有听清。请您再说一遍，或者在下方输入框里打字。"
+    no_answer_reply: str = "抱歉，系统暂时无法回答这个问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
 
 
 class AsrConfig(_Section):

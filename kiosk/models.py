@@ -54,7 +54,8 @@ class FaqMatch:
 
 class AnswerMode(str, enum.Enum):
     FAQ = "faq"
-    LLM = "llm"
+    QUOTE = "quote"  # the statute's own words, chosen without a model
+    LLM = "llm"  # the chat model's words
     REFUSAL = "refusal"
     DEGRADED = "degraded"
 
@@ -91,21 +92,60 @@ class AnswerTimings:
 
 @dataclass
 class Answer:
+    """One reply in two forms: `spoken` is what the avatar says (the fact, in one breath); `answer` is the screen
+    text (the spoken text, then the full article(s) with citation). `understood` is the question as the kiosk read
+    it (homophones of the knowledge base's words corrected); `answerability` the score the reply was gated on."""
+
     answer: str
     citations: list[Citation]
     refused: bool
     mode: AnswerMode
     timings: AnswerTimings = field(default_factory=AnswerTimings)
     hits: list[Hit] = field(default_factory=list)
+    spoken: str = ""
+    understood: str | None = None
+    answerability: float | None = None
+
+    def __post_init__(self) -> None:
+        if not self.spoken:
+            self.spoken = self.answer
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "spoken": self.spoken,
             "answer": self.answer,
             "citations": [asdict(c) for c in self.citations],
             "refused": self.refused,
             "mode": self.mode.value,
+            "understood": self.understood,
+            "answerability": self.answerability,
             "timings": asdict(self.timings),
         }
+
+
+@dataclass(frozen=True)
+class AnswerRetrieved:
+    """The answering stage's retrieval ended: the passages found for the question as understood."""
+
+    hits: tuple[Hit, ...]
+    understood: str
+
+
+@dataclass(frozen=True)
+class AnswerSpoken:
+    """A piece of the spoken answer, streamed as soon as it exists."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class AnswerDone:
+    """The whole reply; always the last event of an answer stream."""
+
+    answer: Answer
+
+
+AnswerEvent = AnswerRetrieved | AnswerSpoken | AnswerDone
 
 
 # ---------------------------------------------------------------- speech

@@ -15,10 +15,15 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from kiosk.config import AnsweringConfig
 from kiosk.errors import AnswerError, KioskError, PipelineError, SpeechToTextError, TextToSpeechError
 from kiosk.models import (
     Answer,
+    AnswerDone,
+    AnswerEvent,
     AnswerMode,
+    AnswerRetrieved,
+    AnswerSpoken,
     ChatMessage,
     PipelineEvent,
     PipelineEventType,
@@ -27,20 +32,15 @@ from kiosk.models import (
 )
 from kiosk.privacy import mask_personal_data
 from kiosk.protocols import Synthesizer, Transcriber
+from kiosk.sentences import SentenceSplitter
 
 log = logging.getLogger(__name__)
 
-SENTENCE_ENDS = "。！？；!?;"
-CLOSING_MARKS = "”’」』）)"
-SOFT_BREAKS = "，、：,:"
-MAX_SENTENCE_CHARS = 60
-_MIN_SOFT_BREAK_AT = 12  # a soft break earlier than this would leave a uselessly short clip
-
 
 class Answerer(Protocol):
-    """Yields answer text pieces, then exactly one final `Answer`."""
+    """Yields AnswerRetrieved (when retrieval ran), AnswerSpoken pieces, then exactly one AnswerDone."""
 
-    def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[str | Answer]: ...
+    def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]: ...
 
 
 @dataclass(frozen=True)
@@ -58,47 +58,14 @@ class TurnRequest:
 
 @dataclass(frozen=True)
 class FallbackTexts:
-    """What the kiosk says when a stage fails, so the citizen always gets a response."""
+    """What the kiosk says when a stage fails, so the citizen always gets a response (from config.answering)."""
 
-    not_heard: str = "抱歉，我没有听清。请您再说一遍，或者在下方输入框里打字。"
-    no_answer: str = "抱歉，系统暂时无法回答这个问题。请到综合咨询窗口咨询工作人员，或拨打12345政务服务热线。"
+    not_heard: str
+    no_answer: str
 
-
-class SentenceSplitter:
-    """Cuts a streamed answer into speakable sentences: at 。！？； or, failing that, near MAX_SENTENCE_CHARS."""
-
-    def __init__(self, max_chars: int = MAX_SENTENCE_CHARS) -> None:
-        self._max_chars = max_chars
-        self._buffer = ""
-
-    def feed(self, piece: str) -> list[str]:
-        self._buffer += piece
-        sentences: list[str] = []
-        while (cut := self._next_cut()) is not None:
-            sentences.append(self._buffer[:cut])
-            self._buffer = self._buffer[cut:]
-        return [s.strip() for s in sentences if _speakable(s)]
-
-    def flush(self) -> list[str]:
-        rest, self._buffer = self._buffer, ""
-        return [rest.strip()] if _speakable(rest) else []
-
-    def _next_cut(self) -> int | None:
-        text = self._buffer
-        for i, ch in enumerate(text[: self._max_chars]):
-            if ch in SENTENCE_ENDS:
-                end = i + 1
-                while end < len(text) and text[end] in CLOSING_MARKS:
-                    end += 1
-                return end
-        if len(text) < self._max_chars:
-            return None
-        soft = max(text.rfind(ch, 0, self._max_chars) for ch in SOFT_BREAKS)
-        return soft + 1 if soft >= _MIN_SOFT_BREAK_AT else self._max_chars
-
-
-def _speakable(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+    @classmethod
+    def from_config(cls, config: AnsweringConfig) -> FallbackTexts:
+        return cls(config.not_heard_reply, config.no_answer_reply.format(window=config.window_guidance))
 
 
 class Turn:
@@ -147,12 +114,12 @@ class TurnPipeline:
         transcriber: Transcriber | None,
         answerer: Answerer,
         synthesizer: Synthesizer | None,
-        fallback: FallbackTexts = FallbackTexts(),
+        fallback: FallbackTexts | None = None,
     ) -> None:
         self.transcriber = transcriber
         self.answerer = answerer
         self.synthesizer = synthesizer
-        self.fallback = fallback
+        self.fallback = fallback or FallbackTexts.from_config(AnsweringConfig())
 
     def start(
         self,
@@ -214,15 +181,17 @@ class TurnPipeline:
         final: Answer | None = None
         streamed = ""
         try:
-            async with contextlib.aclosing(self.answerer.stream(question, history)) as pieces:  # type: ignore[type-var]
-                async for piece in pieces:
-                    if isinstance(piece, Answer):
-                        final = piece
-                        continue
-                    streamed += piece
-                    turn.emit(PipelineEventType.ANSWER_PARTIAL, text=piece)
-                    for sentence in splitter.feed(piece):
-                        sentences.put_nowait(sentence)
+            async with contextlib.aclosing(self.answerer.stream(question, history)) as events:  # type: ignore[type-var]
+                async for event in events:
+                    if isinstance(event, AnswerRetrieved):
+                        turn.emit(PipelineEventType.RETRIEVE_END, hits=event.hits, text=event.understood)
+                    elif isinstance(event, AnswerSpoken):
+                        streamed += event.text
+                        turn.emit(PipelineEventType.ANSWER_PARTIAL, text=event.text)
+                        for sentence in splitter.feed(event.text):
+                            sentences.put_nowait(sentence)
+                    elif isinstance(event, AnswerDone):
+                        final = event.answer
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -233,11 +202,10 @@ class TurnPipeline:
         if final is None:  # the stream broke off or never produced its final record
             final = Answer(answer=streamed or self.fallback.no_answer, citations=[], refused=False, mode=AnswerMode.DEGRADED)
         # an answerer that returns its answer whole, without pieces, still gets spoken
-        unspoken = [] if streamed else splitter.feed(final.answer)
+        unspoken = [] if streamed else splitter.feed(final.spoken)
         for sentence in unspoken + splitter.flush():
             sentences.put_nowait(sentence)
         sentences.put_nowait(None)
-        turn.emit(PipelineEventType.RETRIEVE_END, hits=tuple(final.hits))
         turn.emit(PipelineEventType.ANSWER_END, answer=final, text=final.answer)
 
     async def _say_fallback(self, turn: Turn, text: str, sentences: asyncio.Queue[str | None]) -> None:

@@ -153,10 +153,7 @@ class Services:
         with self._lock:
             if key not in self._built:
                 synthesizer = self._optional("elderly_synthesizer" if elderly else "synthesizer")
-                window = self._engine_config.answering.window_guidance
-                fallback = FallbackTexts(
-                    no_answer=f"抱歉，系统暂时无法回答这个问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
-                )
+                fallback = FallbackTexts.from_config(self._engine_config.answering)
                 self._built[key] = TurnPipeline(self._optional("transcriber"), self.answerer, synthesizer, fallback)
             return self._built[key]
 

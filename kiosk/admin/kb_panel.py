@@ -18,7 +18,7 @@ from kiosk.admin.faq_page import build_faq_tab
 from kiosk.admin.ui_common import actor, header, user_errors
 from kiosk.admin.unanswered import QuestionGroup, group_unanswered
 from kiosk.errors import AdminError
-from kiosk.models import Answer, DocumentStatus
+from kiosk.models import Answer, AnswerDone, DocumentStatus
 
 DOC_COLUMNS = ["doc_id", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
 STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}
@@ -75,9 +75,9 @@ async def kiosk_answer(answerer: Any, question: str) -> Answer:
     if hasattr(answerer, "answer"):
         return await answerer.answer(question)
     final: Answer | None = None
-    async for piece in answerer.stream(question, ()):
-        if isinstance(piece, Answer):
-            final = piece
+    async for event in answerer.stream(question, ()):
+        if isinstance(event, AnswerDone):
+            final = event.answer
     if final is None:
         raise AdminError("no-answer", "the answerer finished without an answer")
     return final
@@ -237,10 +237,13 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             )  # fmt: skip
             answer = await kiosk_answer(services.answerer, text)
             cited = "；".join(c.label() for c in answer.citations) or "无"
-            gate = services.config.retrieval.gate_threshold
+            gate = services.config.answering.answerable_threshold
+            score = "—" if answer.answerability is None else f"{answer.answerability:.2f}"
+            screen = answer.answer[len(answer.spoken) :].strip()
             summary = (
-                f"**数字人会回答**（{answer.mode.value}{'，拒答' if answer.refused else ''}）：\n\n> {answer.answer}\n\n"
-                f"引用：{cited}　·　拒答阈值 {gate}"
+                f"**数字人会说**（{answer.mode.value}{'，拒答' if answer.refused else ''}）：\n\n> {answer.spoken}\n\n"
+                + (f"**屏幕显示的条文**：\n\n{screen}\n\n" if screen else "")
+                + f"引用：{cited}　·　可答分 {score}（阈值 {gate}）"
             )
             return summary, table
 

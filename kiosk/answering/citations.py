@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import cn2an
 
 from kiosk.models import Citation, Hit
+from kiosk.sentences import split_sentences
 
 _CN_DIGITS = "零〇一二三四五六七八九十百千两"
 _ARTICLE = re.compile(rf"第\s*([{_CN_DIGITS}\d]+)\s*条")
@@ -116,7 +117,7 @@ def clip_passage(text: str, max_chars: int, question: str = "") -> str:
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= max_chars:
         return text
-    sentences = [s for s in re.findall(r"[^。；;！？]*[。；;！？]?", text) if s.strip()]
+    sentences = split_sentences(text)
     wanted = _bigrams(re.sub(r"\W", "", question))
     # "应当提交下列材料：(一)…；(二)…" — when the opening introduces a list, its items are the substance
     listing = bool(re.search(r"[：:]", sentences[0]))
@@ -146,10 +147,3 @@ def _runs(sentences: list[str], indices: list[int]) -> list[str]:
             runs.append(sentences[i])
         previous = i
     return runs
-
-
-def extractive_answer(hit: Hit, max_chars: int = 120, question: str = "") -> str:
-    """The passage's own words, with its citation: its sentences closest to the question that fit in max_chars."""
-    text = re.sub(r"\s+", "", hit.text)
-    text = re.sub(r"^#+|^第[^条]{1,8}条", "", text)  # the article is named in the citation
-    return f"{citation_phrase([citation_for(hit)])}：{clip_passage(text, max_chars, question)}"

@@ -11,7 +11,6 @@ import cn2an
 _QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(周岁|岁|元|年|个月|月|日|天|小时|分钟|次|人|%|倍|个|项|张|份)?")
 _UNIT_SYNONYMS = {"天": "日", "周岁": "岁", "个月": "月", "": ""}
 _ARTICLE_REF = re.compile(r"第\s*[零〇一二三四五六七八九十百千两\d]+\s*条")
-_SENTENCE = re.compile(r".*?(?:[。！？!?；;]|\n)", re.DOTALL)
 # cn2an turns every 一 into 1 (统一 → 统1); "1" in an answer proves nothing either way.
 _ALWAYS_ALLOWED = {"1", "12345"}
 
@@ -49,18 +48,6 @@ def unsupported_numbers(sentence: str, sources: Iterable[str]) -> list[str]:
         if number not in allowed_numbers or unit and (number, unit) not in allowed and (number, "") not in allowed:
             invented.append(number + unit)
     return sorted(invented)
-
-
-def split_sentences(buffer: str, max_clause_chars: int = 40) -> tuple[list[str], str]:
-    """(complete sentences, unfinished rest) of streamed text; a long sentence is released clause by clause."""
-    sentences = _SENTENCE.findall(buffer)
-    rest = buffer[sum(len(s) for s in sentences) :]
-    if len(rest) > max_clause_chars:
-        cut = max(rest.rfind("，"), rest.rfind(","))
-        if cut > 0:
-            sentences.append(rest[: cut + 1])
-            rest = rest[cut + 1 :]
-    return sentences, rest
 
 
 # A question after a specific figure, and what stating that figure looks like in a passage. A quoted rule that

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from kiosk.commands import config_from_args
-from kiosk.models import Answer, ChatMessage
+from kiosk.models import Answer, AnswerDone, AnswerSpoken, ChatMessage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -46,16 +46,19 @@ def _print_json(obj: dict[str, Any]) -> None:
 
 async def _ask_one(answerer: Any, question: str, history: list[ChatMessage], as_json: bool) -> Answer:
     final: Answer | None = None
-    async for item in answerer.stream(question, history):
-        if isinstance(item, Answer):
-            final = item
-        elif not as_json:
-            print(item, end="", flush=True)
+    async for event in answerer.stream(question, history):
+        if isinstance(event, AnswerDone):
+            final = event.answer
+        elif isinstance(event, AnswerSpoken) and not as_json:
+            print(event.text, end="", flush=True)
     assert final is not None
     if as_json:
         _print_json(final.to_dict())
     else:
         sources = "；".join(c.label() for c in final.citations) or "无"
+        shown = final.answer[len(final.spoken) :].strip()
+        if shown:
+            print(f"\n{shown}", flush=True)
         print(f"\n[{final.mode.value}] 引用：{sources}", flush=True)
     return final
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 
 import numpy as np
 
-from kiosk.models import Answer, AnswerMode, AnswerTimings, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
+from kiosk.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
 
 ANSWER = "办理居住证需要提交本人居民身份证、本人相片。还需要居住地住址、就业、就读等证明材料。"
 CITATION = Citation("居住证暂行条例(2015-11-26).md", "居住证暂行条例", "第九条")
@@ -21,11 +21,11 @@ CITATION = Citation("居住证暂行条例(2015-11-26).md", "居住证暂行条�
 class ScriptedAnswerer:
     """Streams a fixed answer with a citation; the question is echoed so tests can see what was heard."""
 
-    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[str | Answer]:
+    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
         for piece in (ANSWER[:9], ANSWER[9:20], ANSWER[20:]):
             await asyncio.sleep(0.05)
-            yield piece
-        yield Answer(ANSWER, [CITATION], False, AnswerMode.FAQ, AnswerTimings(retrieve_s=0.01, first_token_s=0.05))
+            yield AnswerSpoken(piece)
+        yield AnswerDone(Answer(ANSWER, [CITATION], False, AnswerMode.FAQ, AnswerTimings(retrieve_s=0.01, first_token_s=0.05)))
 
 
 class ToneSynthesizer:

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 
 from kiosk.errors import ChatModelError, KnowledgeBaseError
 from kiosk.models import ChatMessage, ChatOptions, FaqEntry, FaqMatch, Hit
+from knowledge_base.terms import Correction
 
 
 def hit(title: str, article: str, text: str, score: float = 0.8) -> Hit:
@@ -26,12 +27,37 @@ RESIDENCE_12 = hit("居住证暂行条例", "第十二条", "第十二条 公安
 ID_CARD_5 = hit("居民身份证法", "第五条", "第五条 二十六周岁至四十五周岁的，居民身份证有效期二十年。", 0.6)
 
 
+class FakeVocabulary:
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.text = "\n".join(texts)
+
+    def occurs(self, text: str) -> bool:
+        return bool(text) and text in self.text
+
+
 class FakeKnowledgeBase:
-    def __init__(self, hits: Sequence[Hit] = (), faq: FaqMatch | None = None, fail: bool = False) -> None:
+    def __init__(
+        self,
+        hits: Sequence[Hit] = (),
+        faq: FaqMatch | None = None,
+        fail: bool = False,
+        heard_as: dict[str, str] | None = None,
+    ) -> None:
         self.hits = list(hits)
         self.faq = faq
         self.fail = fail
+        self.heard_as = heard_as or {}
         self.queries: list[str] = []
+
+    def understand(self, question: str) -> tuple[str, list[Correction]]:
+        corrections = [Correction(a, b) for a, b in self.heard_as.items() if a in question]
+        for c in corrections:
+            question = question.replace(c.heard, c.meant)
+        return question, corrections
+
+    @property
+    def terms(self) -> FakeVocabulary:
+        return FakeVocabulary([f"{h.title} {h.text}" for h in self.hits])
 
     def search(self, query: str, k: int = 5) -> list[Hit]:
         self.queries.append(query)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 import numpy as np
 
 from kiosk.errors import ChatModelError, SpeechToTextError, TextToSpeechError
-from kiosk.models import Answer, AnswerMode, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
+from kiosk.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpoken, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
 
 
 class FakeTranscriber:
@@ -42,7 +42,7 @@ class FakeAnswerer:
         self.closed = False
         self.started = asyncio.Event()
 
-    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[str | Answer]:
+    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
         self.seen_history.append(list(history))
         self.started.set()
         try:
@@ -51,13 +51,13 @@ class FakeAnswerer:
                     raise ChatModelError("llm-down", "fake model is down")
                 if self.piece_delay_s:
                     await asyncio.sleep(self.piece_delay_s)
-                yield piece
-            yield Answer(
+                yield AnswerSpoken(piece)
+            yield AnswerDone(Answer(
                 answer="".join(self.pieces),
                 citations=[Citation("居住证暂行条例.md", "居住证暂行条例", "第九条")],
                 refused=False,
                 mode=AnswerMode.LLM,
-            )
+            ))
         finally:
             self.closed = True
 

@@ -9,15 +9,17 @@ from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12, Fak
 from kiosk.answering import Answerer
 from kiosk.config import KioskConfig
 from kiosk.errors import ChatModelError
-from kiosk.models import Answer, AnswerMode, ChatMessage, Citation
+from kiosk.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
 
 GOOD_ANSWER = ["需要带本人身份证、", "相片和居住地住址证明。", "依据《居住证暂行条例》第九条。"]
 
 
 def make(kb: FakeKnowledgeBase, model: ScriptedChatModel, **answering: object) -> Answerer:
-    """An answerer in the generate style unless told otherwise (quote-style tests are at the end)."""
+    """An answerer in the generate style unless told otherwise (quote-style tests are at the end), answering
+    whatever retrieval finds unless a test sets answerable_threshold."""
     config = KioskConfig()
     config.answering.style = "generate"
+    config.answering.answerable_threshold = 0.0
     for key, value in answering.items():
         setattr(config.answering, key, value)
     return Answerer(kb, model, config)
@@ -26,8 +28,13 @@ def make(kb: FakeKnowledgeBase, model: ScriptedChatModel, **answering: object) -
 async def collect(answerer: Answerer, question: str, history: list[ChatMessage] | None = None) -> tuple[list[str], Answer]:
     pieces: list[str] = []
     final: list[Answer] = []
-    async for item in answerer.stream(question, history or []):
-        (final if isinstance(item, Answer) else pieces).append(item)  # type: ignore[arg-type]
+    async for event in answerer.stream(question, history or []):
+        if isinstance(event, AnswerSpoken):
+            pieces.append(event.text)
+        elif isinstance(event, AnswerDone):
+            final.append(event.answer)
+        else:
+            assert isinstance(event, AnswerRetrieved) and not pieces  # retrieval ends before anything is said
     assert len(final) == 1
     return pieces, final[0]
 
@@ -36,7 +43,8 @@ async def test_llm_answer_streams_pieces_and_cites_what_it_used() -> None:
     model = ScriptedChatModel(GOOD_ANSWER)
     pieces, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9, RESIDENCE_12]), model), "办居住证要带什么材料")
     assert answer.mode is AnswerMode.LLM and not answer.refused
-    assert "".join(pieces) == answer.answer == "".join(GOOD_ANSWER)
+    assert "".join(pieces) == answer.spoken == "".join(GOOD_ANSWER)
+    assert answer.answer.startswith(answer.spoken) and "居住地公安派出所" in answer.answer  # the article on screen
     assert len(pieces) >= 2  # streamed, not all at once
     assert answer.citations == [Citation(RESIDENCE_9.source, "居住证暂行条例", "第九条")]
     assert answer.timings.first_token_s is not None and answer.timings.total_s is not None
@@ -48,7 +56,7 @@ async def test_llm_answer_streams_pieces_and_cites_what_it_used() -> None:
 async def test_uncited_answer_gets_the_top_passage_citation_appended() -> None:
     model = ScriptedChatModel(["需要带身份证和相片。"])
     _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要带什么材料")
-    assert answer.answer.endswith("依据《居住证暂行条例》第九条。")
+    assert answer.spoken.endswith("依据《居住证暂行条例》第九条。")
     assert answer.citations == [Citation(RESIDENCE_9.source, "居住证暂行条例", "第九条")]
 
 
@@ -76,7 +84,8 @@ async def test_weak_faq_match_falls_through_to_documents() -> None:
 async def test_below_the_gate_refuses_without_calling_the_model() -> None:
     model = ScriptedChatModel(GOOD_ANSWER)
     weak = RESIDENCE_9.__class__(**{**RESIDENCE_9.to_dict(), "score": 0.2})
-    _, answer = await collect(make(FakeKnowledgeBase([weak]), model, window_guidance="3号窗口"), "积分落户要多少分")
+    answerer = make(FakeKnowledgeBase([weak]), model, window_guidance="3号窗口", answerable_threshold=0.9)
+    _, answer = await collect(answerer, "积分落户要多少分")
     assert answer.mode is AnswerMode.REFUSAL and answer.refused
     assert answer.answer == "抱歉，知识库中没有找到关于“积分落户要多少分”的规定。建议您到3号窗口咨询工作人员，或拨打12345政务服务热线。"
     assert answer.citations == []
@@ -102,7 +111,8 @@ async def test_failing_backend_degrades_to_the_top_passage() -> None:
     model = ScriptedChatModel(error=ChatModelError("llm-unreachable", "server down"))
     pieces, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9, RESIDENCE_12]), model), "办居住证要带什么材料")
     assert answer.mode is AnswerMode.DEGRADED and not answer.refused
-    assert "本人居民身份证" in answer.answer and "依据《居住证暂行条例》第九条" in answer.answer
+    assert answer.spoken.startswith("系统繁忙") and "本人居民身份证" in answer.spoken
+    assert "《居住证暂行条例》第九条" in answer.answer
     assert answer.citations == [Citation(RESIDENCE_9.source, "居住证暂行条例", "第九条")]
     assert pieces  # never silence
 
@@ -111,9 +121,9 @@ async def test_stream_that_breaks_midway_still_ends_with_an_answer() -> None:
     model = ScriptedChatModel(["需要带身份证", "和相片。", "另外"], error=ChatModelError("llm-malformed-stream", "bad chunk"))
     pieces, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要带什么材料")
     assert answer.mode is AnswerMode.DEGRADED
-    assert answer.answer.startswith("需要带身份证和相片。")
-    assert "另外" not in answer.answer  # an unfinished clause is never said
-    assert "回答中断" in answer.answer and "第九条" in answer.answer
+    assert answer.spoken.startswith("需要带身份证和相片。")
+    assert "另外" not in answer.spoken  # an unfinished clause is never said
+    assert "回答中断" in answer.spoken and "第九条" in answer.answer
 
 
 async def test_timeout_without_a_first_token_degrades() -> None:
@@ -201,7 +211,7 @@ async def test_a_sentence_with_an_invented_number_is_never_said() -> None:
     model = ScriptedChatModel(["需要带身份证和相片。", "另外要交工本费50元。", "依据《居住证暂行条例》第九条。"])
     pieces, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要带什么材料")
     assert "50" not in "".join(pieces) and "50" not in answer.answer
-    assert answer.answer.startswith("需要带身份证和相片。") and answer.mode is AnswerMode.LLM
+    assert answer.spoken.startswith("需要带身份证和相片。") and answer.mode is AnswerMode.LLM
     assert answer.citations  # the withheld sentence's citation is replaced by the top passage's
 
 
@@ -224,7 +234,7 @@ async def test_a_citation_with_no_content_is_not_an_answer() -> None:
     assert "第九条" not in answer.answer  # the empty citation was never said
     model = ScriptedChatModel(["根据《居住证暂行条例》第九条。", "需要带身份证和相片。"])
     _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要带什么材料")
-    assert answer.mode is AnswerMode.LLM and answer.answer == "根据《居住证暂行条例》第九条。需要带身份证和相片。"
+    assert answer.mode is AnswerMode.LLM and answer.spoken == "根据《居住证暂行条例》第九条。需要带身份证和相片。"
 
 
 async def test_an_unexpected_backend_exception_still_degrades() -> None:
@@ -237,78 +247,96 @@ async def test_an_unexpected_backend_exception_still_degrades() -> None:
     assert answer.mode is AnswerMode.DEGRADED and "第九条" in answer.answer
 
 
-# ------------------------------------------------------------------ quote style: the model judges, the statute speaks
+# ------------------------------------------------------------------ quote style: the statute's own words, no model
 
 
-async def test_quote_style_speaks_the_passage_sentences_the_question_is_about() -> None:
-    long_9 = RESIDENCE_9.__class__(
-        **{**RESIDENCE_9.to_dict(), "text": RESIDENCE_9.text + "居住地住址证明包括房屋租赁合同等。" * 8 + "公安机关应当自受理之日起15日内制作发放居住证。"}
-    )
-    model = ScriptedChatModel(["首次办理", "居住证", "免收工本费，", "另外……"] + ["很长的回答。"] * 50)
-    pieces, answer = await collect(make(FakeKnowledgeBase([long_9, ID_CARD_5]), model, style="quote"), "居住证多久能拿到 制作发放")
-    assert answer.mode is AnswerMode.LLM and not answer.refused
-    assert pieces == [answer.answer]
-    assert answer.answer.startswith("依据《居住证暂行条例》第九条：申领居住证")
-    assert "15日内制作发放居住证" in answer.answer and len(answer.answer) <= 120 + 40
-    assert "首次办理" not in answer.answer  # the model's own words are never said
+def quote(kb: FakeKnowledgeBase, **answering: object) -> tuple[Answerer, ScriptedChatModel]:
+    model = ScriptedChatModel(["不该被调用。"])
+    return make(kb, model, style="quote", **answering), model
+
+
+async def test_quote_style_speaks_the_fact_asked_for_and_shows_the_article() -> None:
+    answerer, model = quote(FakeKnowledgeBase([RESIDENCE_9, ID_CARD_5]))
+    pieces, answer = await collect(answerer, "办居住证要带什么材料")
+    assert answer.mode is AnswerMode.QUOTE and not answer.refused
+    assert pieces == [answer.spoken] and "本人居民身份证" in answer.spoken and len(answer.spoken) <= 70
+    assert answer.answer.startswith(answer.spoken)
+    assert "《居住证暂行条例》第九条\n申领居住证，应当向居住地公安派出所" in answer.answer  # the whole article, cited
     assert answer.citations == [Citation(RESIDENCE_9.source, "居住证暂行条例", "第九条")]
-    assert model.closed and model.produced < 10  # generation stopped once the opening decided
+    assert model.calls == []  # no model on the way
 
 
-async def test_quote_style_keeps_the_models_refusal() -> None:
-    for pieces in (["知识库中", "没有找到相关规定。"], ["【回", "答】", "知识库中没有", "找到相关规定。"]):
-        model = ScriptedChatModel(pieces)
-        _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote"), "女职工产假多少天")
-        assert answer.mode is AnswerMode.REFUSAL and answer.refused
-        assert "12345" in answer.answer and "申领居住证" not in answer.answer
+async def test_quote_style_speaks_the_sentence_that_states_the_duration() -> None:
+    article = hit("居住证暂行条例", "第十二条", "第十二条 居住证由县级人民政府公安机关签发。公安机关应当自受理之日起15日内制作发放居住证。申请人应当按时领取。")
+    answerer, _ = quote(FakeKnowledgeBase([article]))
+    _, answer = await collect(answerer, "居住证交上去多久能拿到")
+    assert "15日内" in answer.spoken and "签发" not in answer.spoken
 
 
-async def test_quote_style_follow_up_quotes_what_the_earlier_question_asked() -> None:
-    long_9 = RESIDENCE_9.__class__(
-        **{**RESIDENCE_9.to_dict(), "text": RESIDENCE_9.text + "居住地住址证明包括房屋租赁合同等。" * 8 + "公安机关应当自受理之日起15日内制作发放居住证。"}
+async def test_quote_style_reads_a_list_as_a_list() -> None:
+    article = hit(
+        "工伤保险条例",
+        "第十八条",
+        "第十八条 提出工伤认定申请应当提交下列材料：\n\n(一)工伤认定申请表；\n\n(二)与用人单位存在劳动关系(包括事实劳动关系)的证明材料；\n\n"
+        "(三)医疗诊断证明或者职业病诊断证明书(或者职业病诊断鉴定书)。\n\n工伤认定申请表应当包括事故发生的时间、地点、原因以及职工伤害程度等基本情况。",
     )
-    model = ScriptedChatModel(["好的，", "公安机关应当……"])
-    answerer = make(FakeKnowledgeBase([long_9]), model, style="quote")
+    answerer, _ = quote(FakeKnowledgeBase([article]))
+    _, answer = await collect(answerer, "申请工伤认定都要交哪些材料")
+    assert answer.spoken.startswith("提出工伤认定申请应当提交下列材料：工伤认定申请表；")
+    assert "医疗诊断证明" in answer.spoken and "事故发生的时间" not in answer.spoken
+    assert "\n(一)工伤认定申请表；\n(二)" in answer.answer  # one item per line on screen
+
+
+async def test_quote_style_follow_up_speaks_what_the_earlier_question_asked() -> None:
+    article = hit("居住证暂行条例", "第十二条", "第十二条 居住证由县级人民政府公安机关签发。公安机关应当自受理之日起15日内制作发放居住证。")
+    answerer, _ = quote(FakeKnowledgeBase([article]), spoken_chars=25)
     history = [ChatMessage("user", "居住证什么时候制作发放"), ChatMessage("assistant", "……")]
     _, with_history = await collect(answerer, "那要多久", history)
-    _, alone = await collect(answerer, "那要多久")
-    assert "15日内制作发放居住证" in with_history.answer and "15日内" not in alone.answer
-
-
-async def test_quote_style_failing_backend_degrades_to_the_same_quote() -> None:
-    model = ScriptedChatModel(error=ChatModelError("llm-unreachable", "server down"))
-    _, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote"), "办居住证要带什么材料")
-    assert answer.mode is AnswerMode.DEGRADED and not answer.refused
-    assert "本人居民身份证" in answer.answer and "12345" in answer.answer
-
-
-async def test_quote_style_timeout_degrades() -> None:
-    model = ScriptedChatModel(hang=True)
-    answerer = make(FakeKnowledgeBase([RESIDENCE_9]), model, style="quote", first_token_timeout_s=0.05)
-    _, answer = await asyncio.wait_for(collect(answerer, "办居住证要带什么材料"), timeout=5)
-    assert answer.mode is AnswerMode.DEGRADED and model.closed
+    assert "15日内制作发放居住证" in with_history.spoken
 
 
 async def test_quote_style_says_when_the_figure_asked_for_is_not_in_the_knowledge_base() -> None:
     fee_rule = hit("居民身份证法", "第二十一条", "第二十一条 居民身份证工本费标准，由国务院价格主管部门会同国务院财政部门核定。")
-    model = ScriptedChatModel(["换身份证", "需要缴纳工本费。"])
-    answerer = make(FakeKnowledgeBase([fee_rule]), model, style="quote")
+    answerer, _ = quote(FakeKnowledgeBase([fee_rule]))
     _, answer = await collect(answerer, "在北京换身份证工本费是多少钱")
     assert answer.refused and answer.mode is AnswerMode.REFUSAL
-    assert answer.answer.startswith("抱歉，知识库中没有具体的金额。") and "国务院价格主管部门" in answer.answer
-    assert "12345" in answer.answer and answer.citations == [Citation(fee_rule.source, "居民身份证法", "第二十一条")]
-    _, stated = await collect(make(FakeKnowledgeBase([hit("x", "第一条", "第一条 工本费20元。")]), model, style="quote"), "工本费是多少钱")
-    assert not stated.refused and "20元" in stated.answer
+    assert answer.spoken.startswith("抱歉，知识库中没有具体的金额。") and "12345" in answer.spoken
+    assert "国务院价格主管部门" in answer.answer and "国务院" not in answer.spoken  # the rule is shown, not spoken
+    assert answer.citations == [Citation(fee_rule.source, "居民身份证法", "第二十一条")]
+    answerer, _ = quote(FakeKnowledgeBase([hit("x", "第一条", "第一条 工本费20元。")]))
+    _, stated = await collect(answerer, "工本费是多少钱")
+    assert not stated.refused and "20元" in stated.spoken
 
 
-async def test_quote_style_quotes_both_passages_when_retrieval_cannot_tell_them_apart() -> None:
+async def test_quote_style_shows_both_articles_when_relevance_cannot_tell_them_apart() -> None:
     near_tie = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": RESIDENCE_9.score - 0.01})
-    model = ScriptedChatModel(["好的，", "需要……"])
-    _, both = await collect(make(FakeKnowledgeBase([RESIDENCE_9, near_tie]), model, style="quote"), "办居住证")
-    assert "本人相片" in both.answer and "15日内制作发放居住证" in both.answer
+    far = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": RESIDENCE_9.score - 0.3})
+    answerer, _ = quote(FakeKnowledgeBase([RESIDENCE_9, near_tie]))
+    _, both = await collect(answerer, "办居住证要带什么材料")
+    assert "15日内制作发放居住证" in both.answer and "15日内" not in both.spoken
     assert [c.article for c in both.citations] == ["第九条", "第十二条"]
-    _, one = await collect(make(FakeKnowledgeBase([RESIDENCE_9, RESIDENCE_12]), model, style="quote"), "办居住证")
-    assert "15日内" not in one.answer and len(one.citations) == 1  # 0.1 apart: the top passage alone
-    off = make(FakeKnowledgeBase([RESIDENCE_9, near_tie]), model, style="quote", quote_tie_margin=0.0)
-    _, never = await collect(off, "办居住证")
-    assert "15日内" not in never.answer
+    answerer, _ = quote(FakeKnowledgeBase([RESIDENCE_9, far]))
+    _, one = await collect(answerer, "办居住证要带什么材料")
+    assert "15日内" not in one.answer and len(one.citations) == 1
+
+
+async def test_an_unanswerable_question_is_refused_without_quoting_any_article() -> None:
+    unrelated = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": 0.05})
+    answerer, _ = quote(FakeKnowledgeBase([unrelated]), answerable_threshold=0.5)
+    _, answer = await collect(answerer, "驾驶证快到期了去哪换")
+    assert answer.refused and answer.mode is AnswerMode.REFUSAL
+    assert answer.citations == [] and "居住证" not in answer.answer and "12345" in answer.spoken
+    assert answer.answerability is not None and answer.answerability < 0.5
+    assert answer.hits == [unrelated]  # kept for the panel's unanswered queue
+
+
+async def test_a_misheard_question_is_searched_and_reported_as_understood() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_9], heard_as={"居住正": "居住证"})
+    answerer, _ = quote(kb)
+    events = [e async for e in answerer.stream("半居住正要带什么材料")]
+    retrieved = [e for e in events if isinstance(e, AnswerRetrieved)]
+    assert retrieved and retrieved[0].understood == "半居住证要带什么材料"
+    assert kb.queries == ["半居住证要带什么材料"]
+    done = events[-1]
+    assert isinstance(done, AnswerDone) and done.answer.understood == "半居住证要带什么材料"
+    assert done.answer.to_dict()["spoken"] == done.answer.spoken

@@ -5,7 +5,6 @@ from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12
 from kiosk.answering.citations import (
     article_number,
     citation_phrase,
-    extractive_answer,
     normalise_title,
     parse_citations,
 )
@@ -51,11 +50,8 @@ def test_numbered_passage_references_map_to_passages() -> None:
     assert parse_citations("见资料[2]。", [RESIDENCE_9, ID_CARD_5]) == [Citation(ID_CARD_5.source, "居民身份证法", "第五条")]
 
 
-def test_citation_phrase_and_extractive_answer_quote_the_passage() -> None:
+def test_citation_phrase_names_title_and_article() -> None:
     assert citation_phrase([Citation("s", "居住证暂行条例", "第九条")]) == "依据《居住证暂行条例》第九条"
-    text = extractive_answer(RESIDENCE_9, max_chars=200)
-    assert text.startswith("依据《居住证暂行条例》第九条：申领居住证")
-    assert "本人相片" in text
 
 
 def test_quantities_must_match_number_and_unit() -> None:

@@ -5,9 +5,11 @@ import asyncio
 import numpy as np
 import pytest
 
+from kiosk.config import AnsweringConfig
 from kiosk.errors import PipelineError
 from kiosk.models import AnswerMode, PipelineEvent, PipelineEventType as E
-from kiosk.pipeline import FallbackTexts, SentenceSplitter, TurnPipeline, TurnRequest
+from kiosk.pipeline import FallbackTexts, TurnPipeline, TurnRequest
+from kiosk.sentences import SentenceSplitter
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer, FakeTranscriber
 
 
@@ -156,7 +158,7 @@ async def test_cancel_during_transcription_ends_the_turn() -> None:
 
 async def test_asr_failure_asks_to_repeat_or_type() -> None:
     synth = FakeSynthesizer()
-    fallback = FallbackTexts()
+    fallback = FallbackTexts.from_config(AnsweringConfig())
     events = await collect(TurnPipeline(FakeTranscriber(fail=True), FakeAnswerer(), synth), TurnRequest(audio=np.zeros(10)))
     errors = [e.error for e in events if e.type is E.ERROR]
     assert errors and errors[0]["stage"] == "asr" and errors[0]["code"] == "asr-broken"
@@ -177,7 +179,7 @@ async def test_answerer_failure_before_any_text_speaks_the_fallback() -> None:
     synth = FakeSynthesizer()
     events = await collect(TurnPipeline(None, FakeAnswerer(fail_after=0), synth), TurnRequest(text="问"))
     assert [e.error["stage"] for e in events if e.type is E.ERROR and e.error] == ["llm"]
-    assert synth.spoken == [FallbackTexts().no_answer]
+    assert synth.spoken == [FallbackTexts.from_config(AnsweringConfig()).no_answer]
 
 
 async def test_answerer_failure_mid_stream_keeps_what_was_said() -> None:

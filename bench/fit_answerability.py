@@ -1,0 +1,126 @@
+"""Fit the answerability check on the fit half of bench/data; report refusal and false refusal per threshold.
+
+    .venv/bin/python bench/fit_answerability.py --kb var/kb [--write] [--json var/bench/answerability.json]
+
+Each fit-half question (answerable or not) is retrieved as the answerer retrieves it and labelled answerable or
+not; a logistic regression over the signals of kiosk/answering/answerability.py is fitted. Then the real
+`Answerer` (quote style: no model on the way) answers every question of the held-out half and of the dev set, and
+the share of unanswerable questions refused and of answerable questions refused is reported per threshold.
+`--write` stores the weights in kiosk/answering/answerability_weights.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.calibration import REPO, answerable, calibration_questions, dev_questions, fit_logistic, percent  # noqa: E402
+from kiosk.answering import answerability  # noqa: E402
+from kiosk.answering.answerer import Answerer  # noqa: E402
+from kiosk.answering.guardrails import Scope, classify, strip_injection  # noqa: E402
+from kiosk.answering.prompt import retrieval_query  # noqa: E402
+from kiosk.config import load_config  # noqa: E402
+from kiosk.models import ChatMessage  # noqa: E402
+from knowledge_base import open_knowledge_base  # noqa: E402
+from knowledge_base.question import analyse  # noqa: E402
+from knowledge_base.relevance import LinearModel  # noqa: E402
+
+WEIGHTS = REPO / "kiosk" / "answering" / "answerability_weights.json"
+THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+
+
+def history_of(q: dict) -> list[ChatMessage]:
+    return [ChatMessage("user", q["history"]), ChatMessage("assistant", "")] if q.get("history") else []
+
+
+def signal_rows(kb, questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    xs, ys = [], []
+    for q in questions:
+        cleaned, _ = strip_injection(q["question"])
+        if classify(cleaned) is not Scope.IN_SCOPE:
+            continue  # refused by the scope check before retrieval; nothing to learn here
+        understood, _ = kb.understand(cleaned)
+        query = retrieval_query(understood, history_of(q), 3)
+        hits = kb.search(query, 5)
+        if not hits:
+            continue
+        found = answerability.signals(analyse(query), hits, kb.terms)
+        xs.append([found[name] for name in answerability.SIGNALS])
+        ys.append(1.0 if answerable(q) else 0.0)
+    return np.array(xs), np.array(ys)
+
+
+class _NoModel:
+    name = "none"
+
+    async def stream(self, messages, options):  # noqa: ANN001, ANN201
+        raise AssertionError("the quote style calls no model")
+        yield ""
+
+
+async def answer_all(answerer: Answerer, questions: list[dict]) -> list[tuple[dict, object]]:
+    out = []
+    for q in questions:
+        out.append((q, await answerer.answer(q["question"], history_of(q))))
+    return out
+
+
+def refusal_table(results: list[tuple[dict, object]], thresholds: tuple[float, ...]) -> dict[str, dict]:
+    """Refusal on unanswerable and false refusal on answerable, had the threshold been t (same answers)."""
+    table = {}
+    for t in thresholds:
+        def refused(a) -> bool:  # noqa: ANN001
+            # gated at t, or refused anyway (scope, no passage, a figure the passage does not state)
+            return (a.answerability is not None and a.answerability < t) or a.refused
+        una = [refused(a) for q, a in results if not answerable(q)]
+        ans = [refused(a) for q, a in results if answerable(q)]
+        table[f"{t:.2f}"] = {"refusal": percent(una), "false_refusal": percent(ans), "n_unanswerable": len(una), "n_answerable": len(ans)}
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kb", default="var/kb")
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    config = load_config(kb_dir=args.kb)
+    config.answering.style = "quote"
+    kb = open_knowledge_base(config)
+
+    x, y = signal_rows(kb, calibration_questions("fit"))
+    w = fit_logistic(x, y, l2=args.l2)
+    model = LinearModel({name: round(float(v), 4) for name, v in zip(answerability.SIGNALS, w)})
+    print(f"fitted on {len(y)} questions ({int(y.sum())} answerable): {model.weights}")
+    if args.write:
+        WEIGHTS.write_text(model.to_json() + "\n", encoding="utf-8")
+        print(f"wrote {WEIGHTS}")
+    answerability.fitted_model.cache_clear()
+    if not args.write:  # evaluate the fitted model without storing it
+        answerability.fitted_model.__wrapped__ = lambda: model  # type: ignore[attr-defined]
+        answerability.fitted_model = lambda: model  # type: ignore[assignment]
+
+    report: dict = {"weights": model.weights}
+    # Every threshold is evaluated on the same answers: run once with threshold 0 and apply t to the scores.
+    config.answering.answerable_threshold = 0.0
+    answerer = Answerer(kb, _NoModel(), config)
+    for name, questions in (("fit", calibration_questions("fit")), ("heldout", calibration_questions("heldout")), ("dev", dev_questions())):
+        results = asyncio.run(answer_all(answerer, questions))
+        table = refusal_table(results, THRESHOLDS)
+        report[name] = table
+        print(f"{name}: " + "  ".join(f"t={t} refuse {r['refusal']:.2f} false {r['false_refusal']:.2f}" for t, r in table.items()))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,97 @@
+"""Does the best passage answer this question? One calibrated score between retrieval and speech.
+
+Signals: the relevance model's probability for the top passage and its margin over the next; how much of the
+question's subject the top passage and its title cover (身份证 ≠ 驾驶证); whether the question names things the
+knowledge base never mentions (产假天数, 港澳通行证); whether the passage states the kind of fact asked for; whether
+an asked-for figure (an amount, a rate, opening hours) is missing. A logistic model fitted on the fit half of
+bench/data (bench/fit_answerability.py) combines them; `answering.answerable_threshold` is the one cut-off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Protocol
+
+from kiosk.answering.faithfulness import missing_figure
+from kiosk.models import Hit
+from knowledge_base.question import QuestionTerms, states_kind
+from knowledge_base.relevance import LinearModel, coverage, present
+
+SIGNALS = ("bias", "top", "margin", "cover", "title_cover", "unknown", "kb_cover", "kind", "missing", "cosine")
+_WEIGHTS_FILE = "answerability_weights.json"
+
+
+class Vocabulary(Protocol):
+    """What the knowledge base says at all (knowledge_base.terms.TermStats)."""
+
+    def occurs(self, text: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class Answerability:
+    score: float
+    signals: dict[str, float]
+
+    def reason(self) -> str:
+        """The strongest signal against answering, for logs and the panel."""
+        if self.signals.get("missing"):
+            return "asked-for figure not in the passage"
+        if self.signals.get("unknown", 0.0) > 0.5:
+            return "question names things the knowledge base does not cover"
+        if self.signals.get("cover", 1.0) < 0.5:
+            return "top passage is about something else"
+        return "low relevance"
+
+
+def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> dict[str, float]:
+    top = hits[0]
+    second = hits[1].score if len(hits) > 1 else 0.0
+    heading = f"{top.title}"
+    weights = dict(terms.subject)
+    unknown = [w for w in weights if not (vocabulary.occurs(w) or any(vocabulary.occurs(t) for t in _synonyms(w)))]
+    total = sum(weights.values())
+    cosine = top.vector_score if top.vector_score is not None else 0.0
+    return {
+        "bias": 1.0,
+        "top": top.score,
+        "margin": top.score - second,
+        "cover": coverage(terms, f"{heading} {top.text}"),
+        "title_cover": coverage(terms, heading),
+        "unknown": max((weights[w] for w in unknown), default=0.0),
+        "kb_cover": 1.0 - (sum(weights[w] for w in unknown) / total if total else 0.0),
+        "kind": 1.0 if states_kind(terms.asks, top.text) else 0.0,
+        "missing": 1.0 if missing_figure(terms.text, top.text) else 0.0,
+        "cosine": max(0.0, min(1.0, (cosine - 0.75) / 0.2)),
+    }
+
+
+def _synonyms(word: str) -> list[str]:
+    from knowledge_base.query_expansion import statute_terms
+
+    return statute_terms(word)
+
+
+# Before fitting (and if the fitted file is missing): the relevance of the top passage alone.
+_PRIOR = LinearModel({"bias": -2.0, "top": 4.0, "unknown": -2.0, "missing": -3.0})
+
+
+@lru_cache(maxsize=1)
+def fitted_model() -> LinearModel:
+    try:
+        text = resources.files("kiosk.answering").joinpath(_WEIGHTS_FILE).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return _PRIOR
+    return LinearModel.from_json(text)
+
+
+def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> Answerability:
+    if not hits:
+        return Answerability(0.0, {})
+    found = signals(terms, hits, vocabulary)
+    return Answerability(round(fitted_model().probability(found), 4), found)
+
+
+__all__ = ["Answerability", "SIGNALS", "assess", "present", "signals"]

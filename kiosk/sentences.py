@@ -1,0 +1,70 @@
+"""The product's one sentence splitter: for speech, subtitles, quoting and the number check alike.
+
+A sentence ends at 。！？； (and closing quotes after them). Streamed text is released sentence by sentence;
+a sentence longer than `max_chars` is released at its last comma before the limit, so speech can start.
+"""
+
+from __future__ import annotations
+
+import re
+
+SENTENCE_ENDS = "。！？；!?;"
+CLOSING_MARKS = "”’」』）)"
+SOFT_BREAKS = "，、：,:"
+MAX_SENTENCE_CHARS = 60
+_MIN_SOFT_BREAK_AT = 12  # a soft break earlier than this would leave a uselessly short clip
+
+
+def speakable(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+class SentenceSplitter:
+    """Cuts streamed text into sentences: at 。！？； or, failing that, near `max_chars`."""
+
+    def __init__(self, max_chars: int = MAX_SENTENCE_CHARS) -> None:
+        self._max_chars = max_chars
+        self._buffer = ""
+
+    def feed(self, piece: str) -> list[str]:
+        self._buffer += piece
+        sentences: list[str] = []
+        while (cut := self._next_cut()) is not None:
+            sentences.append(self._buffer[:cut])
+            self._buffer = self._buffer[cut:]
+        return [s.strip() for s in sentences if speakable(s)]
+
+    def flush(self) -> list[str]:
+        rest, self._buffer = self._buffer, ""
+        return [rest.strip()] if speakable(rest) else []
+
+    @property
+    def pending(self) -> str:
+        return self._buffer
+
+    def _next_cut(self) -> int | None:
+        text = self._buffer
+        for i, ch in enumerate(text[: self._max_chars]):
+            if ch in SENTENCE_ENDS or ch == "\n":
+                end = i + 1
+                while end < len(text) and text[end] in CLOSING_MARKS:
+                    end += 1
+                return end
+        if len(text) < self._max_chars:
+            return None
+        soft = max(text.rfind(ch, 0, self._max_chars) for ch in SOFT_BREAKS)
+        return soft + 1 if soft >= _MIN_SOFT_BREAK_AT else self._max_chars
+
+
+def split_sentences(text: str, max_chars: int = 10_000) -> list[str]:
+    """Every sentence of a whole text, in order."""
+    splitter = SentenceSplitter(max_chars)
+    return splitter.feed(text) + splitter.flush()
+
+
+_CLAUSE = re.compile(r"[^，,；;。！？!?：:]+[，,；;。！？!?：:]?")
+
+
+def clauses(sentence: str) -> list[str]:
+    """A sentence's comma-separated clauses, each keeping its punctuation."""
+    return [c for c in _CLAUSE.findall(sentence) if c.strip()]
