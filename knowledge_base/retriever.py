@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -48,34 +49,44 @@ class HybridRetriever:
         self._embed_query = embed_query
         self._config = config
         self._loaded_version = -1
-        self._active: dict[str, dict] = {}
-        self._lexical = LexicalIndex([], [])
+        # Swapped as one tuple, so a search in flight keeps the active set and lexical index it started with.
+        self._index: tuple[dict[str, dict], LexicalIndex] = ({}, LexicalIndex([], []))
+        self._refresh_lock = threading.Lock()
 
     def refresh(self, force: bool = False) -> None:
-        """Reload the active set and lexical index when the registry changed (also by another process)."""
-        version = self._registry.version
-        if version == self._loaded_version and not force:
+        """Reload the active set and lexical index when the registry changed (also by another process).
+
+        One thread reloads while the others keep searching the previous view; the vector index is reloaded
+        safely (see PassageVectors.reopen), never under a search in flight.
+        """
+        if self._registry.version == self._loaded_version and not force:
             return
-        rows = self._registry.active_chunks()
-        self._active = {r["chunk_id"]: r for r in rows}
-        self._lexical = LexicalIndex([r["chunk_id"] for r in rows], [f"{r['title']} {r['text']}" for r in rows])
-        if self._loaded_version != -1:
-            self._vectors.reopen()
-        self._loaded_version = version
+        with self._refresh_lock:
+            version = self._registry.version
+            if version == self._loaded_version and not force:
+                return
+            if self._loaded_version != -1 and not self._vectors.reopen():
+                return  # a writer is busy: keep the current view, try again on the next search
+            rows = self._registry.active_chunks()
+            active = {r["chunk_id"]: r for r in rows}
+            lexical = LexicalIndex([r["chunk_id"] for r in rows], [f"{r['title']} {r['text']}" for r in rows])
+            self._index = (active, lexical)
+            self._loaded_version = version
 
     def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
         self.refresh()
+        active, lexical = self._index
         k = k or self._config.k
         query = query.strip()
-        if not query or not self._active:
+        if not query or not active:
             return []
         fusion = fusion or self._config.fusion
         if self._config.expand_queries:
             query = expand_query(query)
         n = self._config.candidates
         # Over-fetch: vectors of superseded or retired documents are filtered out here.
-        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(query), n * 2) if cid in self._active][:n]
-        lexical_hits = self._lexical.search(query, n)
+        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(query), n * 2) if cid in active][:n]
+        lexical_hits = lexical.search(query, n)
         cosines = dict(vector_hits)
         bm25 = dict(lexical_hits)
         if fusion == "vector":
@@ -86,10 +97,10 @@ class HybridRetriever:
             fused = rrf([[cid for cid, _ in vector_hits], [cid for cid, _ in lexical_hits]])
             order = sorted(fused, key=fused.__getitem__, reverse=True)
         candidates = [_Candidate(cid, cosines.get(cid), bm25.get(cid, 0.0)) for cid in order[:k]]
-        return [self._hit(c) for c in candidates]
+        return [self._hit(active[c.chunk_id], c) for c in candidates]
 
-    def _hit(self, c: _Candidate) -> Hit:
-        row = self._active[c.chunk_id]
+    @staticmethod
+    def _hit(row: dict, c: _Candidate) -> Hit:
         return Hit(
             text=row["text"],
             score=confidence(c.cosine, c.bm25),
