@@ -106,38 +106,16 @@ def _unpack_zip(source: Path, shown: str, target_root: Path, limits: UnpackLimit
                 "zip-too-many-files",
                 f"holds {len(members)} files, over the limit of {limits.max_members} (kb.max_archive_members); split it",
             )
-        declared = sum(m.file_size for m in members)
+        wanted = [(m, parts) for m in members if (parts := _admit(m, shown, result, limits, SUPPORTED_SUFFIXES))]
+        declared = sum(m.file_size for m, _ in wanted)
         if declared > limits.max_total_bytes:
             raise _ArchiveRejected(
                 "zip-too-large",
                 f"unpacks to {_mb(declared)}, over the {_mb(limits.max_total_bytes)} limit (kb.max_decompressed_mb)",
             )
         budget = limits.max_total_bytes
-        for member in members:
-            parts = _safe_parts(member.filename)
+        for member, parts in wanted:
             label = f"{shown}/{printable(member.filename)}"
-            if parts is None:
-                result.reject(label, "zip-unsafe-path", "path leaves the archive (absolute or '..'); not unpacked")
-                continue
-            if not parts or any(p.startswith((".", "__MACOSX")) for p in parts):
-                continue  # hidden files and macOS resource forks
-            if _is_link(member):
-                result.reject(label, "zip-link", "is a symbolic link; links are not unpacked")
-                continue
-            if member.flag_bits & 0x1:
-                result.reject(label, "zip-encrypted", "is password-protected; add it unencrypted")
-                continue
-            suffix = PurePosixPath(parts[-1]).suffix.lower()
-            if suffix == ".zip":
-                result.reject(label, "zip-nested", "is a zip inside the zip; upload it on its own")
-                continue
-            if suffix not in SUPPORTED_SUFFIXES:
-                kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
-                result.reject(label, "unsupported-type", f"type '{suffix or '(none)'}' is not supported ({kinds}); not unpacked")
-                continue
-            if member.file_size > limits.max_member_bytes:
-                result.reject(label, "too-large", f"unpacks to {_mb(member.file_size)}, over {_mb(limits.max_member_bytes)} (kb.max_file_mb)")
-                continue
             target = target_root.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -158,6 +136,37 @@ def _unpack_zip(source: Path, shown: str, target_root: Path, limits: UnpackLimit
             result.paths.append(target)
 
 
+def _admit(
+    member: zipfile.ZipInfo, shown: str, result: Unpacked, limits: UnpackLimits, supported: set[str]
+) -> list[str] | None:
+    """The member's safe path parts when it is to be unpacked; else None, with a rejection unless it is hidden."""
+    label = f"{shown}/{printable(member.filename)}"
+    parts = _safe_parts(member.filename)
+    if parts is None:
+        result.reject(label, "zip-unsafe-path", "path leaves the archive (absolute or '..'); not unpacked")
+        return None
+    if not parts or any(p.startswith((".", "__MACOSX")) for p in parts):
+        return None  # hidden files and macOS resource forks
+    if _is_link(member):
+        result.reject(label, "zip-link", "is a symbolic link; links are not unpacked")
+        return None
+    if member.flag_bits & 0x1:
+        result.reject(label, "zip-encrypted", "is password-protected; add it unencrypted")
+        return None
+    suffix = PurePosixPath(parts[-1]).suffix.lower()
+    if suffix == ".zip":
+        result.reject(label, "zip-nested", "is a zip inside the zip; upload it on its own")
+        return None
+    if suffix not in supported:
+        kinds = ", ".join(sorted(supported))
+        result.reject(label, "unsupported-type", f"type '{suffix or '(none)'}' is not supported ({kinds}); not unpacked")
+        return None
+    if member.file_size > limits.max_member_bytes:
+        result.reject(label, "too-large", f"unpacks to {_mb(member.file_size)}, over {_mb(limits.max_member_bytes)} (kb.max_file_mb)")
+        return None
+    return parts
+
+
 def unpack_uploads(files: Sequence[str | Path], upload_dir: Path, limits: UnpackLimits | None = None) -> Unpacked:
     """Copy uploaded files under `upload_dir` and expand zips, each into its own folder (member paths kept).
 
@@ -173,17 +182,17 @@ def unpack_uploads(files: Sequence[str | Path], upload_dir: Path, limits: Unpack
         shown = printable(source.name)
         if source.suffix.lower() == ".zip":
             target_root = Path(tempfile.mkdtemp(prefix="zip-", dir=upload_dir))
-            before = len(result.paths)
+            before, failed_before = len(result.paths), len(result.failures)
             try:
                 _unpack_zip(source, shown, target_root, limits, result)
+                continue
             except _ArchiveRejected as exc:
-                del result.paths[before:]
-                shutil.rmtree(target_root, ignore_errors=True)
-                result.reject(shown, exc.code, exc.reason)
+                code, reason = exc.code, exc.reason
             except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                del result.paths[before:]
-                shutil.rmtree(target_root, ignore_errors=True)
-                result.reject(shown, "bad-zip", f"could not be read as a zip ({type(exc).__name__}); zip it again")
+                code, reason = "bad-zip", f"could not be read as a zip ({type(exc).__name__}); zip it again"
+            del result.paths[before:], result.failures[failed_before:]
+            shutil.rmtree(target_root, ignore_errors=True)  # nothing of a rejected archive stays on disk
+            result.reject(shown, code, reason)
             continue
         if source.name in names_seen:
             result.reject(shown, "duplicate-name", "another upload in this batch has the same name; rename one and upload it again")
