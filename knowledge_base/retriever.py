@@ -61,7 +61,12 @@ class HybridRetriever:
         """
         if self._registry.version == self._loaded_version and not force:
             return
-        with self._refresh_lock:
+        first = self._loaded_version == -1
+        # The first load must finish before anyone searches; later, threads that find a reload under way go on
+        # with the view they have instead of queueing behind it.
+        if not self._refresh_lock.acquire(blocking=first or force):
+            return
+        try:
             version = self._registry.version
             if version == self._loaded_version and not force:
                 return
@@ -72,6 +77,8 @@ class HybridRetriever:
             lexical = LexicalIndex([r["chunk_id"] for r in rows], [f"{r['title']} {r['text']}" for r in rows])
             self._index = (active, lexical)
             self._loaded_version = version
+        finally:
+            self._refresh_lock.release()
 
     def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
         self.refresh()

@@ -31,7 +31,7 @@ from knowledge_base.locks import CHROMA_LOCK, writer_lock
 log = logging.getLogger(__name__)
 
 _BATCH = 1000  # well under Chroma's maximum batch size
-_REOPEN_WAIT_S = 30.0  # a reader waits this long for a writer before searching the index it already has
+_REOPEN_WAIT_S = 5.0  # a reader waits this long for a writer, then searches the index it already has
 _T = TypeVar("_T")
 
 
