@@ -173,6 +173,8 @@ def unpack_uploads(files: Sequence[str | Path], upload_dir: Path, limits: Unpack
     A bad upload becomes a FAILED result and the others go on. Two uploads with the same name in one request:
     the second is refused, never silently put over the first.
     """
+    from knowledge_base.loaders import SUPPORTED_SUFFIXES
+
     limits = limits or UnpackLimits()
     upload_dir.mkdir(parents=True, exist_ok=True)
     result = Unpacked()
@@ -198,6 +200,10 @@ def unpack_uploads(files: Sequence[str | Path], upload_dir: Path, limits: Unpack
             result.reject(shown, "duplicate-name", "another upload in this batch has the same name; rename one and upload it again")
             continue
         names_seen.add(source.name)
+        if source.suffix.lower() not in SUPPORTED_SUFFIXES:
+            kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            result.reject(shown, "unsupported-type", f"type '{source.suffix.lower() or '(none)'}' is not supported ({kinds})")
+            continue
         if source.stat().st_size > limits.max_member_bytes:
             result.reject(shown, "too-large", f"is {_mb(source.stat().st_size)}, over {_mb(limits.max_member_bytes)} (kb.max_file_mb)")
             continue

@@ -113,3 +113,12 @@ def test_bad_audio_is_refused_clearly(tmp_path: Path, case) -> None:
         outcome = exc.code
         assert exc.message
     assert outcome in case.expect
+
+
+def test_an_unsupported_upload_is_not_copied(tmp_path: Path) -> None:
+    exe = tmp_path / "in" / "setup.exe"
+    exe.parent.mkdir()
+    exe.write_bytes(b"MZ" + b"\0" * 1000)
+    unpacked = unpack_uploads([exe], tmp_path / "uploads")
+    assert unpacked.paths == [] and unpacked.failures[0].error_code == "unsupported-type"
+    assert not any((tmp_path / "uploads").iterdir())
