@@ -122,3 +122,18 @@ def test_an_unsupported_upload_is_not_copied(tmp_path: Path) -> None:
     unpacked = unpack_uploads([exe], tmp_path / "uploads")
     assert unpacked.paths == [] and unpacked.failures[0].error_code == "unsupported-type"
     assert not any((tmp_path / "uploads").iterdir())
+
+
+def test_the_cli_never_echoes_control_characters_of_a_file_name(tmp_path: Path, capsys, monkeypatch) -> None:
+    from kiosk.cli import main
+
+    monkeypatch.setenv("KIOSK_PATHS__DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KIOSK_EMBEDDING__CACHE", "false")
+    evil = tmp_path / "in" / "a\x1b]0;owned\x07\x1b[2Jb.md"
+    evil.parent.mkdir()
+    evil.write_bytes(b"\0" * 64)
+    code = main(["--kb", str(tmp_path / "kb"), "kb", "ingest", str(evil)])
+    out = capsys.readouterr()
+    assert code == 1
+    assert "not-text" in out.out and "\\x1b]0;owned\\x07" in out.out
+    assert not any(ch in out.out + out.err for ch in "\x1b\x07\x00")
