@@ -93,6 +93,32 @@ def _docx_bomb(path: Path, scale: str) -> Path:
     return path
 
 
+def _lying_docx(path: Path, scale: str) -> Path:
+    """A DOCX whose directory claims document.xml unpacks to 1 kB while it holds 100 MB (16 MB unit)."""
+    total = 100 * MB if scale == "bench" else 16 * MB
+    members = _docx_members(b"")[:2]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+        with zf.open(_deflated("word/document.xml"), "w") as out:
+            for _ in range(total // MB):
+                out.write(b" " * MB)
+    data = bytearray(path.read_bytes())
+    for signature, size_at in ((b"PK\x01\x02", 24), (b"PK\x03\x04", 22)):
+        start = 0
+        while (at := data.find(signature, start)) >= 0:
+            name_at = at + (46 if signature == b"PK\x01\x02" else 30)
+            if signature == b"PK\x03\x04":
+                name_len = int.from_bytes(data[at + 26 : at + 28], "little")
+            else:
+                name_len = int.from_bytes(data[at + 28 : at + 30], "little")
+            if data[name_at : name_at + name_len] == b"word/document.xml":
+                data[at + size_at : at + size_at + 4] = (1000).to_bytes(4, "little")
+            start = at + 4
+    return _write(path, bytes(data))
+
+
 def _pdf_bytes(text: str) -> bytes:
     """A one-page PDF with `text` in Helvetica, xref offsets computed."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
@@ -208,6 +234,7 @@ CASES: list[Case] = [
     Case("encrypted.pdf", "document", frozenset({"pdf-encrypted"}), lambda d, s: _encrypted_pdf(d / "encrypted.pdf", s)),
     Case("text-named.pdf", "document", frozenset({"pdf-corrupt"}), lambda d, s: _write(d / "text-named.pdf", GOOD_STATUTE.encode())),
     Case("docx-bomb.docx", "document", frozenset({"docx-too-large"}), lambda d, s: _docx_bomb(d / "docx-bomb.docx", s)),
+    Case("docx-lying-sizes.docx", "document", frozenset({"docx-corrupt"}), lambda d, s: _lying_docx(d / "docx-lying-sizes.docx", s)),
     Case("malformed.docx", "document", frozenset({"docx-corrupt"}),
          lambda d, s: _zip(d / "malformed.docx", _docx_members(b"<w:document><unclosed"))),
     Case("not-a-zip.docx", "document", frozenset({"docx-corrupt"}), lambda d, s: _write(d / "not-a-zip.docx", b"PK\x03\x04 broken")),
