@@ -128,7 +128,7 @@ def _plain_blocks(text: str) -> list[Block]:
 
 def _load_pdf(path: Path) -> tuple[str | None, list[Block]]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = PdfReader(str(path))
@@ -142,7 +142,10 @@ def _load_pdf(path: Path) -> tuple[str | None, list[Block]]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError:
+        raise _fail(path, "pdf-too-large", "a stream in the PDF unpacks past pypdf's safety limit (a decompression "
+                    "bomb?); re-export the PDF from its source") from None  # fmt: skip
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise _fail(path, "pdf-corrupt", f"PDF is damaged or not a PDF ({type(exc).__name__}); re-export it") from None
     if not any(p.strip() for p in pages):
         raise _fail(

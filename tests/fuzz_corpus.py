@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -119,14 +120,20 @@ def _lying_docx(path: Path, scale: str) -> Path:
     return _write(path, bytes(data))
 
 
-def _pdf_bytes(text: str) -> bytes:
-    """A one-page PDF with `text` in Helvetica, xref offsets computed."""
+def _pdf_bytes(text: str, padding_mb: int = 0) -> bytes:
+    """A one-page PDF with `text` in Helvetica, xref offsets computed; `padding_mb` of blanks before the text
+    makes its content stream a Flate bomb (1 GiB packs to about 1 MB)."""
     stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+    flate = b""
+    if padding_mb:
+        packer = zlib.compressobj(9)
+        stream = b"".join([packer.compress(b" " * MB) for _ in range(padding_mb)] + [packer.compress(stream), packer.flush()])
+        flate = b" /Filter /FlateDecode"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d%s >>\nstream\n" % (len(stream), flate) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = io.BytesIO()
@@ -231,6 +238,8 @@ CASES: list[Case] = [
          lambda d, s: _write(d / "huge-single-line.txt", ("规" * (8 * MB if s == "bench" else 150_000)).encode())),
     Case("truncated.pdf", "document", frozenset({"pdf-corrupt", "pdf-no-text"}),
          lambda d, s: _write(d / "truncated.pdf", _pdf_bytes("Article 1 applies to all residents.")[:200])),
+    Case("pdf-bomb.pdf", "document", frozenset({"pdf-too-large"}),
+         lambda d, s: _write(d / "pdf-bomb.pdf", _pdf_bytes("Article 1", padding_mb=1024 if s == "bench" else 100))),
     Case("encrypted.pdf", "document", frozenset({"pdf-encrypted"}), lambda d, s: _encrypted_pdf(d / "encrypted.pdf", s)),
     Case("text-named.pdf", "document", frozenset({"pdf-corrupt"}), lambda d, s: _write(d / "text-named.pdf", GOOD_STATUTE.encode())),
     Case("docx-bomb.docx", "document", frozenset({"docx-too-large"}), lambda d, s: _docx_bomb(d / "docx-bomb.docx", s)),
