@@ -130,7 +130,7 @@ def bench_ingest(runs: int) -> dict:
                 # through the same function the handler uses, so the figure is the panel's path minus the browser.
                 from kiosk.admin.kb_panel import _unpack_uploads
 
-                paths = _unpack_uploads([uploaded[0]], config.paths.data_dir / "uploads")
+                paths = _unpack_uploads([uploaded[0]], config.paths.data_dir / "uploads").paths
                 results = services.kb.ingest(paths)
                 seconds.append(time.perf_counter() - t0)
                 assert results[0].status.value == "added", results

@@ -71,6 +71,13 @@ class KnowledgeBaseConfig(_Section):
     chunk_overlap: int = Field(50, ge=0)
     max_file_mb: float = Field(50.0, gt=0)
     department: str | None = None  # default department metadata for ingested files
+    # Limits on hostile or careless input; each refusal names the file and the key to raise.
+    max_passages_per_document: int = Field(5000, ge=1)  # a bigger document is refused before embedding
+    max_decompressed_mb: float = Field(200.0, gt=0)  # bytes unpacked from one zip upload, counted while unpacking
+    max_archive_members: int = Field(500, ge=1)  # files in one zip upload
+    max_office_xml_mb: float = Field(25.0, gt=0)  # XML inside one DOCX/XLSX, checked before parsing
+    max_upload_mb: float = Field(200.0, gt=0)  # bytes of one panel upload request
+    ingest_lease_s: float = Field(900.0, gt=0)  # a stalled ingest's unsaved vectors are swept after this long
 
 
 class RetrievalConfig(_Section):
@@ -140,7 +147,7 @@ class AsrConfig(_Section):
     language: str = "zh"
     initial_prompt: str = "以下是普通话的句子。"
     min_audio_s: float = Field(0.3, gt=0)
-    max_audio_s: float = Field(30.0, gt=0)
+    max_audio_s: float = Field(30.0, gt=0)  # also the most audio decoded: longer input is refused mid-decode
     # Domain terms (plus the knowledge base's titles and built-in service names) steer Whisper: "prompt" appends
     # them to initial_prompt, "hotwords" passes them as faster-whisper hotwords, "off" uses neither.
     vocabulary_mode: Literal["prompt", "hotwords", "off"] = "prompt"

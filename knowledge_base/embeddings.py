@@ -135,16 +135,21 @@ class CachedEmbedder(Embeddings):
         missing = [i for i, k in enumerate(keys) if k not in found]
         if progress and len(texts) - len(missing):
             progress(len(texts) - len(missing))
-        if missing:
-            fresh = self.inner.embed_passages([texts[i] for i in missing], progress)
+        # Saved batch by batch: a process killed mid-document keeps every batch embedded so far.
+        step = max(1, int(getattr(self.inner, "batch_size", 32)))
+        for start in range(0, len(missing), step):
+            part = missing[start : start + step]
+            fresh = self.inner.embed_passages([texts[i] for i in part])
             with self._lock:
                 self._db.executemany(
                     "INSERT OR REPLACE INTO vectors (key, vector) VALUES (?, ?)",
-                    [(keys[i], fresh[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)],
+                    [(keys[i], fresh[j].astype(np.float32).tobytes()) for j, i in enumerate(part)],
                 )
                 self._db.commit()
-            for j, i in enumerate(missing):
+            for j, i in enumerate(part):
                 found[keys[i]] = fresh[j]
+            if progress:
+                progress(len(part))
         return np.stack([found[k] for k in keys]) if keys else np.zeros((0, self.dimension), dtype=np.float32)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -11,6 +11,7 @@ from kiosk.config import KioskConfig
 from kiosk.errors import KnowledgeBaseError
 from kiosk.protocols import Embedder
 from kiosk.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
+from knowledge_base.archives import UnpackLimits
 from knowledge_base.embeddings import build_embedder
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
@@ -21,6 +22,8 @@ from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
 
 log = logging.getLogger(__name__)
+
+_SWEEP_WAIT_S = 30.0  # opening waits this long for a running writer before skipping the orphan sweep
 
 
 class KnowledgeBase:
@@ -42,11 +45,34 @@ class KnowledgeBase:
     # ------------------------------------------------------------ consistency
 
     def reconcile(self) -> int:
-        """Delete vectors no committed chunk owns (left by a crash mid-ingest or mid-delete)."""
-        orphans = sorted(set(self.vectors.all_ids()) - self.registry.all_chunk_ids())
-        if orphans:
-            log.warning("removing %d orphan passage vectors left by an interrupted change", len(orphans))
-            self.vectors.delete(orphans)
+        """Delete vectors no committed chunk owns, left by a crash mid-ingest or mid-delete.
+
+        Vectors that a live ingest (this or another process) has registered as pending are spared; those of a
+        dead or expired ingest are swept with its lease. The vector ids are read before the registry, so an id
+        written by a running ingest is seen as pending or, once committed, as a chunk.
+        """
+        try:
+            with self.vectors.writing(timeout_s=_SWEEP_WAIT_S):
+                vector_ids = set(self.vectors.all_ids())
+                committed, pending, dead_leases = self.registry.sweep_snapshot()
+                orphans = sorted(vector_ids - committed - pending)
+                if orphans:
+                    log.warning("removing %d orphan passage vectors left by an interrupted change", len(orphans))
+                    self.vectors.delete(orphans)
+                if dead_leases:
+                    self.registry.drop_leases(dead_leases)
+        except KnowledgeBaseError as exc:
+            if exc.code != "kb-busy":
+                raise
+            log.info("orphan sweep skipped: another process is writing this knowledge base")
+            return 0
+        unindexed = sorted(committed - vector_ids)
+        if unindexed:
+            docs = sorted({cid.split(":", 1)[0] for cid in unindexed})
+            log.warning(
+                "%d committed passages have no vector (documents %s); ingest those files again to restore them",
+                len(unindexed), ", ".join(docs[:10]),
+            )  # fmt: skip
         return len(orphans)
 
     @property
@@ -79,12 +105,13 @@ class KnowledgeBase:
     def remove(self, ref: str) -> DocumentInfo:
         """Delete a document from every index; a version it superseded comes back into force."""
         doc = self.get_document(ref)
-        chunk_ids = [c.chunk_id for c in self.registry.chunks(doc.doc_id)]
-        revived = [d for d in self.registry.documents() if d.superseded_by == doc.doc_id]
-        self.registry.delete_document(doc.doc_id)
-        for older in sorted(revived, key=lambda d: d.effective_date or "")[-1:]:
-            self.registry.set_status(older.doc_id, DocumentStatus.ACTIVE)
-        self.vectors.delete(chunk_ids)
+        with self.vectors.writing():
+            chunk_ids = [c.chunk_id for c in self.registry.chunks(doc.doc_id)]
+            revived = [d for d in self.registry.documents() if d.superseded_by == doc.doc_id]
+            self.registry.delete_document(doc.doc_id)
+            for older in sorted(revived, key=lambda d: d.effective_date or "")[-1:]:
+                self.registry.set_status(older.doc_id, DocumentStatus.ACTIVE)
+            self.vectors.delete(chunk_ids)
         return doc
 
     def set_status(self, ref: str, status: DocumentStatus) -> DocumentInfo:
@@ -142,7 +169,7 @@ class KnowledgeBase:
             raise KnowledgeBaseError("faq-not-found", f"no FAQ entry '{faq_id}'")
 
     def import_faq(self, path: Path | str) -> int:
-        entries = load_faq(Path(path), self.config.kb.max_file_mb)
+        entries = load_faq(Path(path), self.config.kb.max_file_mb, UnpackLimits.from_config(self.config.kb))
         # Re-importing a table replaces its rows instead of piling up copies.
         self.registry.upsert_faq(
             [FaqEntry("faq-" + hashlib.sha1(e.question.encode()).hexdigest()[:10], e.question, e.answer, e.source) for e in entries]

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from kiosk.errors import IngestError
 from kiosk.models import FaqEntry
+from kiosk.safe_text import printable
+from knowledge_base.archives import UnpackLimits, check_office_package
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"}
 FAQ_SUFFIXES = {".csv", ".xlsx"}
@@ -22,6 +24,9 @@ _DATE_IN_NAME = re.compile(r"[（(](\d{4})-(\d{1,2})-(\d{1,2})[)）]")
 _EFFECTIVE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:起)?\s*(?:施行|实施|生效)")
 _FAQ_Q_HEADERS = ("question", "问题", "问", "提问", "q")
 _FAQ_A_HEADERS = ("answer", "答案", "回答", "答", "解答", "a")
+# Control characters that never occur in a text document (tab, newlines and form feed are allowed).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_TEXT_SAMPLE = 1_000_000  # characters inspected for control characters
 
 
 @dataclass
@@ -46,11 +51,15 @@ class LoadedDocument:
 
 
 def _fail(path: Path, code: str, reason: str) -> IngestError:
-    return IngestError(code, f"{path.name}: {reason}", path=str(path))
+    return IngestError(code, f"{printable(path.name)}: {reason}", path=str(path))
 
 
-def decode_text(data: bytes, path: Path) -> str:
-    """UTF-8 first, then GB18030 (a superset of GBK/GB2312, common for Chinese government files)."""
+def _decode(data: bytes, path: Path) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Windows Notepad)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
@@ -58,10 +67,28 @@ def decode_text(data: bytes, path: Path) -> str:
             continue
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
-    if best is None:
+    best = from_bytes(data[:_TEXT_SAMPLE]).best()
+    if best is None or best.encoding is None:
         raise _fail(path, "bad-encoding", "text encoding not recognised; save it as UTF-8 and upload again")
-    return str(best)
+    return data.decode(best.encoding, errors="replace")
+
+
+def check_is_text(text: str, path: Path) -> None:
+    """Refuse binary content (NUL bytes, or more than 1% control characters) posing as text."""
+    sample = text[:_TEXT_SAMPLE]
+    controls = len(_CONTROL.findall(sample))
+    if "\x00" in text or controls > max(8, len(sample) // 100):
+        raise _fail(
+            path, "not-text", f"content is binary, not text ({controls} control characters in the first {len(sample)}); "
+            "upload the document itself (PDF, DOCX, TXT, Markdown or HTML)"
+        )  # fmt: skip
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """UTF-8 first, then GB18030 (a superset of GBK/GB2312, common for Chinese government files); binary is refused."""
+    text = _decode(data, path)
+    check_is_text(text, path)
+    return text
 
 
 def _date_from(text: str, pattern: re.Pattern[str]) -> str | None:
@@ -101,7 +128,7 @@ def _plain_blocks(text: str) -> list[Block]:
 
 def _load_pdf(path: Path) -> tuple[str | None, list[Block]]:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError, PdfReadError
 
     try:
         reader = PdfReader(str(path))
@@ -115,7 +142,10 @@ def _load_pdf(path: Path) -> tuple[str | None, list[Block]]:
         pages = [page.extract_text() or "" for page in reader.pages]
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except LimitReachedError:
+        raise _fail(path, "pdf-too-large", "a stream in the PDF unpacks past pypdf's safety limit (a decompression "
+                    "bomb?); re-export the PDF from its source") from None  # fmt: skip
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, RecursionError) as exc:
         raise _fail(path, "pdf-corrupt", f"PDF is damaged or not a PDF ({type(exc).__name__}); re-export it") from None
     if not any(p.strip() for p in pages):
         raise _fail(
@@ -131,7 +161,7 @@ def _load_pdf(path: Path) -> tuple[str | None, list[Block]]:
     return meta_title, _plain_blocks("\n".join(pages))
 
 
-def _load_docx(path: Path) -> tuple[str | None, list[Block]]:
+def _load_docx(path: Path, limits: UnpackLimits) -> tuple[str | None, list[Block]]:
     import zipfile
 
     import docx
@@ -139,9 +169,10 @@ def _load_docx(path: Path) -> tuple[str | None, list[Block]]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_office_package(path, limits, "docx")
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError) as exc:
         raise _fail(path, "docx-corrupt", f"DOCX is damaged or not a Word file ({type(exc).__name__})") from None
     blocks: list[Block] = []
     title = (document.core_properties.title or "").strip() or None
@@ -226,15 +257,28 @@ def check_file(path: Path, max_file_mb: float) -> None:
         )
 
 
-def load_document(path: Path, max_file_mb: float = 50.0) -> LoadedDocument:
+def _check_length(path: Path, chars: int, max_chars: int | None) -> None:
+    if max_chars is not None and chars > max_chars:
+        raise _fail(
+            path, "too-many-passages", f"{chars:,} characters of text would make more passages than the "
+            f"limit allows (kb.max_passages_per_document); split the document",
+        )  # fmt: skip
+
+
+def load_document(
+    path: Path, max_file_mb: float = 50.0, limits: UnpackLimits | None = None, max_chars: int | None = None
+) -> LoadedDocument:
+    """Read one document; `max_chars` refuses text too long for the passage limit before it is split."""
     check_file(path, max_file_mb)
+    limits = limits or UnpackLimits()
     suffix = path.suffix.lower()
     if suffix == ".pdf":
         title, blocks = _load_pdf(path)
     elif suffix == ".docx":
-        title, blocks = _load_docx(path)
+        title, blocks = _load_docx(path, limits)
     else:
         text = decode_text(path.read_bytes(), path)
+        _check_length(path, len(text), max_chars)
         if suffix in (".md", ".markdown"):
             title, blocks = _markdown_blocks(text)
         elif suffix in (".html", ".htm"):
@@ -243,6 +287,9 @@ def load_document(path: Path, max_file_mb: float = 50.0) -> LoadedDocument:
             title, blocks = None, _plain_blocks(text)
     if not any(b.text.strip() for b in blocks):
         raise _fail(path, "empty", "no readable text in the file")
+    if suffix in (".pdf", ".docx"):
+        _check_length(path, sum(len(b.text) for b in blocks), max_chars)
+        check_is_text("\n".join(b.text for b in blocks[:2000]), path)
     full_text = "\n".join(b.text for b in blocks[:40])
     effective = _date_from(path.name, _DATE_IN_NAME) or _date_from(full_text, _EFFECTIVE_IN_TEXT)
     return LoadedDocument(path=path, title=(title or _title_from_name(path)).strip(), blocks=blocks, effective_date=effective)
@@ -256,18 +303,22 @@ def _rows_from_csv(path: Path) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text))]
 
 
-def _rows_from_xlsx(path: Path) -> list[list[str]]:
-    import zipfile
-
+def _rows_from_xlsx(path: Path, limits: UnpackLimits) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    check_office_package(path, limits, "xlsx")
     try:
         workbook = load_workbook(str(path), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        try:
+            if not workbook.worksheets:
+                raise _fail(path, "xlsx-corrupt", "XLSX has no worksheet")
+            rows = [["" if v is None else str(v) for v in row] for row in workbook.worksheets[0].iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except IngestError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl and lxml raise many types for a damaged workbook
         raise _fail(path, "xlsx-corrupt", f"XLSX is damaged or not an Excel file ({type(exc).__name__})") from None
-    sheet = workbook.worksheets[0]
-    rows = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
     return rows
 
 
@@ -279,10 +330,11 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
     return None
 
 
-def load_faq(path: Path, max_file_mb: float = 50.0) -> list[FaqEntry]:
+def load_faq(path: Path, max_file_mb: float = 50.0, limits: UnpackLimits | None = None) -> list[FaqEntry]:
     """FAQ pairs from a table whose header names a question and an answer column (问题/答案 or question/answer)."""
     check_file(path, max_file_mb)
-    rows = _rows_from_xlsx(path) if path.suffix.lower() == ".xlsx" else _rows_from_csv(path)
+    limits = limits or UnpackLimits()
+    rows = _rows_from_xlsx(path, limits) if path.suffix.lower() == ".xlsx" else _rows_from_csv(path)
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise _fail(path, "empty", "FAQ table has no rows")

@@ -3,12 +3,19 @@
 Vectors live in Chroma, but a chunk counts only once its document's generation is committed here in one
 transaction. A crash between writing vectors and committing leaves the old generation in force; the orphan
 vectors are swept on the next open (see KnowledgeBase.reconcile).
+
+An ingest first takes a lease (host, pid, expiry) and records the chunk ids it is about to write as pending under
+it; the commit turns them into chunks in the same transaction. The sweep spares pending ids of a live lease, so
+opening the knowledge base never deletes vectors that a running ingest (another process or thread) will commit.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,8 +59,28 @@ CREATE TABLE IF NOT EXISTS faq (
     updated_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ingest_leases (
+    lease_id TEXT PRIMARY KEY,
+    host TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    expires_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending_vectors (
+    chunk_id TEXT PRIMARY KEY,
+    lease_id TEXT NOT NULL REFERENCES ingest_leases(lease_id) ON DELETE CASCADE
+);
 INSERT OR IGNORE INTO meta (key, value) VALUES ('version', '0');
 """
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
 
 
 def _now() -> str:
@@ -85,12 +112,13 @@ class Registry:
         self._db.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, bump_version: bool = True) -> Iterator[sqlite3.Connection]:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
                 yield self._db
-                self._db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
+                if bump_version:
+                    self._db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'version'")
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -161,12 +189,80 @@ class Registry:
 
     # ------------------------------------------------------------ writes
 
+    # ------------------------------------------------------------ ingest leases
+
+    def open_lease(self, ttl_s: float) -> str:
+        """Start an ingest: its pending vectors are spared by the sweep while the lease is live."""
+        lease_id = f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident()}:{time.time_ns()}"
+        with self._transaction(bump_version=False) as db:
+            db.execute(
+                "INSERT INTO ingest_leases (lease_id, host, pid, expires_at) VALUES (?,?,?,?)",
+                (lease_id, socket.gethostname(), os.getpid(), time.time() + ttl_s),
+            )
+        return lease_id
+
+    def renew_lease(self, lease_id: str, ttl_s: float) -> bool:
+        with self._transaction(bump_version=False) as db:
+            cur = db.execute("UPDATE ingest_leases SET expires_at = ? WHERE lease_id = ?", (time.time() + ttl_s, lease_id))
+            return cur.rowcount > 0
+
+    def add_pending(self, lease_id: str, chunk_ids: Sequence[str]) -> None:
+        """Record vectors about to be written; raises when the lease was reaped (the ingest stalled too long)."""
+        with self._transaction(bump_version=False) as db:
+            if not db.execute("SELECT 1 FROM ingest_leases WHERE lease_id = ?", (lease_id,)).fetchone():
+                raise KnowledgeBaseError("ingest-lease-lost", "this ingest's lease expired; run the ingest again")
+            db.executemany(
+                "INSERT OR REPLACE INTO pending_vectors (chunk_id, lease_id) VALUES (?, ?)",
+                [(cid, lease_id) for cid in chunk_ids],
+            )
+
+    def close_lease(self, lease_id: str) -> None:
+        with self._transaction(bump_version=False) as db:
+            db.execute("DELETE FROM ingest_leases WHERE lease_id = ?", (lease_id,))
+
+    def _lease_live(self, row: dict, now: float) -> bool:
+        if row["expires_at"] < now:
+            return False
+        return row["host"] != socket.gethostname() or _pid_alive(int(row["pid"]))
+
+    def sweep_snapshot(self) -> tuple[set[str], set[str], list[str]]:
+        """In one read: (committed chunk ids, pending ids of live leases, dead lease ids)."""
+        now = time.time()
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                leases = self._rows("SELECT * FROM ingest_leases")
+                pending = self._rows("SELECT chunk_id, lease_id FROM pending_vectors")
+                committed = {r["chunk_id"] for r in self._rows("SELECT chunk_id FROM chunks")}
+            finally:
+                self._db.execute("COMMIT")
+        live = {r["lease_id"] for r in leases if self._lease_live(r, now)}
+        dead = [r["lease_id"] for r in leases if r["lease_id"] not in live]
+        return committed, {r["chunk_id"] for r in pending if r["lease_id"] in live}, dead
+
+    def drop_leases(self, lease_ids: Sequence[str]) -> None:
+        with self._transaction(bump_version=False) as db:
+            db.executemany("DELETE FROM ingest_leases WHERE lease_id = ?", [(lid,) for lid in lease_ids])
+
+    # ------------------------------------------------------------ writes
+
     def commit_document(
-        self, doc: DocumentInfo, generation: int, chunks: Sequence[NewChunk], supersedes: Sequence[str] = ()
+        self,
+        doc: DocumentInfo,
+        generation: int,
+        chunks: Sequence[NewChunk],
+        supersedes: Sequence[str] = (),
+        lease_id: str | None = None,
     ) -> None:
         """Atomically make `generation` the document's content (its chunks replace all earlier ones) and mark
-        the documents it supersedes."""
+        the documents it supersedes. With `lease_id`, the lease must still hold (else its vectors may be gone)."""
         with self._transaction() as db:
+            if lease_id is not None:
+                if not db.execute("SELECT 1 FROM ingest_leases WHERE lease_id = ?", (lease_id,)).fetchone():
+                    raise KnowledgeBaseError(
+                        "ingest-lease-lost", f"{doc.source}: this ingest's lease expired before the commit; ingest it again"
+                    )
+                db.executemany("DELETE FROM pending_vectors WHERE chunk_id = ?", [(c.chunk_id,) for c in chunks])
             db.execute("DELETE FROM chunks WHERE doc_id = ?", (doc.doc_id,))
             db.execute(
                 "INSERT INTO documents (doc_id, source, title, status, effective_date, version, department, sha256, "

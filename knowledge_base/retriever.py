@@ -6,6 +6,7 @@ A recognised question is first read with the knowledge base's own words where it
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from kiosk.config import RetrievalConfig
@@ -37,27 +38,40 @@ class HybridRetriever:
         self._embed_query = embed_query
         self._config = config
         self._loaded_version = -1
-        self._active: dict[str, dict] = {}
-        self._lexical = LexicalIndex([], [])
-        self._terms = TermStats([])
+        # Swapped as one tuple, so a search in flight keeps the active set and indexes it started with.
+        self._index: tuple[dict[str, dict], LexicalIndex, TermStats] = ({}, LexicalIndex([], []), TermStats([]))
+        self._refresh_lock = threading.Lock()
 
     def refresh(self, force: bool = False) -> None:
-        """Reload the active set and lexical index when the registry changed (also by another process)."""
-        version = self._registry.version
-        if version == self._loaded_version and not force:
+        """Reload the active set and indexes when the registry changed (also by another process).
+
+        One thread reloads while the others keep searching the previous view; the vector index is reloaded
+        safely (see PassageVectors.reopen), never under a search in flight.
+        """
+        if self._registry.version == self._loaded_version and not force:
             return
-        rows = self._registry.active_chunks()
-        self._active = {r["chunk_id"]: r for r in rows}
-        self._lexical = LexicalIndex([r["chunk_id"] for r in rows], [f"{r['title']} {r['text']}" for r in rows])
-        self._terms = TermStats([f"{r['title']} {r['text']}" for r in rows])
-        if self._loaded_version != -1:
-            self._vectors.reopen()
-        self._loaded_version = version
+        first = self._loaded_version == -1
+        # The first load must finish before anyone searches; later, threads that find a reload under way go on
+        # with the view they have instead of queueing behind it.
+        if not self._refresh_lock.acquire(blocking=first or force):
+            return
+        try:
+            version = self._registry.version
+            if version == self._loaded_version and not force:
+                return
+            if self._loaded_version != -1 and not self._vectors.reopen():
+                return  # a writer is busy: keep the current view, try again on the next search
+            rows = self._registry.active_chunks()
+            texts = [f"{r['title']} {r['text']}" for r in rows]
+            self._index = ({r["chunk_id"]: r for r in rows}, LexicalIndex([r["chunk_id"] for r in rows], texts), TermStats(texts))
+            self._loaded_version = version
+        finally:
+            self._refresh_lock.release()
 
     @property
     def terms(self) -> TermStats:
         self.refresh()
-        return self._terms
+        return self._index[2]
 
     def understand(self, question: str) -> tuple[str, list[Correction]]:
         """The question with homophones of the knowledge base's words replaced by those words."""
@@ -72,7 +86,7 @@ class HybridRetriever:
             return []
         terms = analyse(understood)
         model = fitted_model()
-        scored = {c.chunk_id: (c, model.probability(features(terms, c, row))) for c, row in gathered}
+        scored = {c.chunk_id: (c, row, model.probability(features(terms, c, row))) for c, row in gathered}
         fusion = fusion or self._config.fusion
         by_vector = sorted((c for c, _ in gathered if c.vector_rank is not None), key=lambda c: c.vector_rank)
         by_lexical = sorted((c for c, _ in gathered if c.lexical_rank is not None), key=lambda c: c.lexical_rank)
@@ -84,40 +98,41 @@ class HybridRetriever:
             fused = rrf([[c.chunk_id for c in by_vector], [c.chunk_id for c in by_lexical]])
             order = sorted(fused, key=fused.__getitem__, reverse=True)
         else:  # "rerank": by the relevance model
-            order = sorted(scored, key=lambda cid: -scored[cid][1])
+            order = sorted(scored, key=lambda cid: -scored[cid][2])
         return [self._hit(*scored[cid]) for cid in order[:k]]
 
     def candidates(self, query: str) -> tuple[str, list[tuple[Candidate, dict]]]:
         """The understood query and every candidate passage that either signal proposes, with its row."""
         self.refresh()
+        active, lexical, _ = self._index
         query, _ = self.understand(query.strip())
-        if not query or not self._active:
+        if not query or not active:
             return query, []
         expanded = expand_query(query) if self._config.expand_queries else query
         n = self._config.candidates
         # Over-fetch: vectors of superseded or retired documents are filtered out here.
-        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(expanded), n * 2) if cid in self._active][:n]
-        lexical_hits = self._lexical.search(expanded, n)
+        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(expanded), n * 2) if cid in active][:n]
+        lexical_hits = lexical.search(expanded, n)
         cosines, bm25 = dict(vector_hits), dict(lexical_hits)
         vector_rank = {cid: i for i, (cid, _) in enumerate(vector_hits)}
         lexical_rank = {cid: i for i, (cid, _) in enumerate(lexical_hits)}
         ids = dict.fromkeys([c for c, _ in vector_hits] + [c for c, _ in lexical_hits])
         # which documents the best candidates of both signals come from: a question about 居住证 draws many of them
-        leading = [self._active[c]["doc_id"] for c, _ in vector_hits[:_DOC_VOTES] + lexical_hits[:_DOC_VOTES]]
+        leading = [active[c]["doc_id"] for c, _ in vector_hits[:_DOC_VOTES] + lexical_hits[:_DOC_VOTES]]
         share = {doc: leading.count(doc) / len(leading) for doc in set(leading)}
         return query, [
             (
                 Candidate(
                     cid, cosines.get(cid), bm25.get(cid, 0.0), vector_rank.get(cid), lexical_rank.get(cid),
-                    share.get(self._active[cid]["doc_id"], 0.0),
+                    share.get(active[cid]["doc_id"], 0.0),
                 ),
-                self._active[cid],
+                active[cid],
             )
             for cid in ids
         ]
 
-    def _hit(self, c: Candidate, probability: float) -> Hit:
-        row = self._active[c.chunk_id]
+    @staticmethod
+    def _hit(c: Candidate, row: dict, probability: float) -> Hit:
         return Hit(
             text=row["text"],
             score=round(probability, 4),

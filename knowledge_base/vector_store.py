@@ -2,12 +2,22 @@
 
 On disk by default (PersistentClient under <kb>/chroma); a Chroma server (HttpClient) when configured, so several
 kiosks can share one index.
+
+Threads: every Chroma call holds `CHROMA_LOCK` for reading; `reopen()` (to see another process's writes) holds it
+for writing, so a client is never torn down under a running search. Chroma keeps one shared system per process,
+so a reopen makes every other `PassageVectors` of the process stale too; each notices by the epoch and opens a
+fresh client before its next call. Processes: `reopen()` waits for the knowledge base's writer lock (shared), so
+a reader never reloads an index that a writer is half-way through.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import chromadb
 from chromadb.config import Settings
@@ -16,8 +26,20 @@ from langchain_core.embeddings import Embeddings
 
 from kiosk.config import ChromaConfig
 from kiosk.errors import KnowledgeBaseError
+from knowledge_base.locks import CHROMA_LOCK, writer_lock
+
+log = logging.getLogger(__name__)
 
 _BATCH = 1000  # well under Chroma's maximum batch size
+_REOPEN_WAIT_S = 5.0  # a reader waits this long for a writer, then searches the index it already has
+_T = TypeVar("_T")
+
+
+class _Epoch:
+    """Bumped each time this process's Chroma systems are torn down (under CHROMA_LOCK's write side)."""
+
+    value = 0
+    guard = threading.Lock()
 
 
 def _client(config: ChromaConfig, kb_dir: Path) -> chromadb.ClientAPI:
@@ -36,41 +58,103 @@ class PassageVectors:
         self._config = config
         self._kb_dir = kb_dir
         self._embedder = embedder
-        self._open()
+        self._open_lock = threading.Lock()
+        with CHROMA_LOCK.read():
+            self._open()
 
     def _open(self) -> None:
+        """Open a client on the current system; the caller holds CHROMA_LOCK (either side)."""
         self._store = Chroma(
             collection_name=self._config.collection,
             embedding_function=self._embedder,
             client=_client(self._config, self._kb_dir),
             collection_configuration={"hnsw": {"space": "cosine"}},
         )
+        self._epoch = _Epoch.value
 
-    def reopen(self) -> None:
-        """Drop the in-process cache of a persistent index that another process has written since."""
-        if self._config.mode == "persistent":
+    def _call(self, action: Callable[[Chroma], _T]) -> _T:
+        with CHROMA_LOCK.read():
+            if self._epoch != _Epoch.value:  # another instance reopened this process's systems
+                with self._open_lock:
+                    if self._epoch != _Epoch.value:
+                        self._open()
+            return action(self._store)
+
+    def reload(self) -> None:
+        """Tear down this process's Chroma systems and open a fresh client on what is on disk now."""
+        if self._config.mode != "persistent":
+            return
+        with CHROMA_LOCK.write():
             from chromadb.api.shared_system_client import SharedSystemClient
 
             SharedSystemClient.clear_system_cache()
-        self._open()
+            _Epoch.value += 1
+            self._open()
+
+    def reopen(self) -> bool:
+        """A reader's refresh, to see what another process wrote. False when a writer kept the index busy."""
+        if self._config.mode != "persistent":
+            return True
+        try:
+            with writer_lock(self._kb_dir, timeout_s=_REOPEN_WAIT_S, shared=True):
+                self.reload()
+        except KnowledgeBaseError as exc:
+            if exc.code != "kb-busy":
+                raise
+            log.warning("vector index not reloaded, a writer holds it: %s", exc.message)
+            return False
+        return True
+
+    @contextmanager
+    def writing(self, timeout_s: float = 600.0) -> Iterator[None]:
+        """The single-writer section: the knowledge base's file lock, and a fresh view of the index to write on
+        (a stale in-memory index written back would drop what another process added)."""
+        with writer_lock(self._kb_dir, timeout_s=timeout_s):
+            self.reload()
+            yield
 
     def add(self, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[dict]) -> None:
         for start in range(0, len(ids), _BATCH):
             end = start + _BATCH
-            self._store.add_texts(list(texts[start:end]), metadatas=list(metadatas[start:end]), ids=list(ids[start:end]))
+            batch = (list(texts[start:end]), list(metadatas[start:end]), list(ids[start:end]))
+            self._call(lambda s: s.add_texts(batch[0], metadatas=batch[1], ids=batch[2]))
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), _BATCH):
-            self._store.delete(ids=list(ids[start : start + _BATCH]))
+            batch = list(ids[start : start + _BATCH])
+            self._call(lambda s: s.delete(ids=batch))
 
     def all_ids(self) -> list[str]:
-        return list(self._store.get(include=[])["ids"])
+        return list(self._call(lambda s: s.get(include=[]))["ids"])
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` have a vector."""
+        found: set[str] = set()
+        for start in range(0, len(ids), _BATCH):
+            batch = list(ids[start : start + _BATCH])
+            found.update(self._call(lambda s: s.get(ids=batch, include=[]))["ids"])
+        return found
+
+    def metadata(self, ids: Sequence[str]) -> dict[str, dict]:
+        """chunk_id → the metadata stored with its vector."""
+        out: dict[str, dict] = {}
+        for start in range(0, len(ids), _BATCH):
+            batch = list(ids[start : start + _BATCH])
+            got = self._call(lambda s: s.get(ids=batch, include=["metadatas"]))
+            out.update({i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"])})
+        return out
 
     def count(self) -> int:
         return len(self.all_ids())
 
     def search(self, query_vector: list[float], k: int) -> list[tuple[str, float]]:
-        """(chunk_id, cosine similarity) of the k nearest passages."""
-        found = self._store.similarity_search_by_vector_with_relevance_scores(query_vector, k=k)
+        """(chunk_id, cosine similarity) of the k nearest passages; one retry on a fresh client."""
+        try:
+            found = self._call(lambda s: s.similarity_search_by_vector_with_relevance_scores(query_vector, k=k))
+        except Exception as first:  # noqa: BLE001 - chromadb raises assorted types for a torn-down client
+            log.warning("vector search failed (%s: %s); retrying on a fresh client", type(first).__name__, first)
+            with CHROMA_LOCK.read(), self._open_lock:
+                self._open()
+            found = self._call(lambda s: s.similarity_search_by_vector_with_relevance_scores(query_vector, k=k))
         # With the cosine space Chroma returns distance = 1 - cosine similarity.
         return [(doc.id or "", 1.0 - float(distance)) for doc, distance in found]

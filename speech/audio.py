@@ -15,6 +15,7 @@ from faster_whisper.audio import decode_audio
 
 from kiosk.config import AsrConfig
 from kiosk.errors import SpeechToTextError, TextToSpeechError
+from kiosk.safe_text import printable
 
 TARGET_RATE = 16_000
 # Digital silence or a muted microphone: peak below -60 dBFS.
@@ -23,28 +24,70 @@ SILENT_PEAK = 1e-3
 AudioInput = bytes | bytearray | str | Path | np.ndarray
 
 
-def load_audio(data: AudioInput, sample_rate: int | None = None) -> np.ndarray:
-    """Decode bytes, a path or a numpy array (with its `sample_rate`) to mono float32 at 16 kHz."""
+def load_audio(data: AudioInput, sample_rate: int | None = None, max_seconds: float | None = None) -> np.ndarray:
+    """Decode bytes, a path or a numpy array (with its `sample_rate`) to mono float32 at 16 kHz.
+
+    Decoding streams frame by frame; with `max_seconds` (asr.max_audio_s) it stops and refuses as soon as the
+    audio runs longer, so memory stays bounded whatever the input's length or its header's claims.
+    """
     if isinstance(data, np.ndarray):
         return to_mono_16k(data, sample_rate or TARGET_RATE)
     if isinstance(data, (bytes, bytearray)):
         if len(data) == 0:
             raise SpeechToTextError("audio-empty", "收到的录音是空的 / the recording is empty; please speak again")
         source: str | io.BytesIO = io.BytesIO(bytes(data))
+        shown = "the recording"
     else:
         path = Path(data)
+        shown = printable(path)
         if not path.is_file():
-            raise SpeechToTextError("audio-missing", f"audio file not found: {path}")
+            raise SpeechToTextError("audio-missing", f"audio file not found: {shown}")
         if path.stat().st_size == 0:
-            raise SpeechToTextError("audio-empty", f"{path} is empty")
+            raise SpeechToTextError("audio-empty", f"{shown} is empty")
         source = str(path)
     try:
-        samples = decode_audio(source, sampling_rate=TARGET_RATE)
-    except (av.error.FFmpegError, ValueError, IndexError, StopIteration) as exc:
+        samples = _decode_bounded(source, max_seconds, shown)
+    except (av.error.FFmpegError, ValueError, IndexError, StopIteration, OSError) as exc:
         raise SpeechToTextError(
-            "audio-undecodable", f"could not decode the audio (WAV/MP3/WebM/Ogg expected): {exc}"
+            "audio-undecodable", f"could not decode {shown} (WAV/MP3/WebM/Ogg expected): {printable(str(exc))}"
         ) from None
-    return np.ascontiguousarray(samples, dtype=np.float32)
+    if samples.size == 0:
+        raise SpeechToTextError("audio-empty", f"{shown} holds no audio samples")
+    return samples
+
+
+def _decode_bounded(source: str | io.BytesIO, max_seconds: float | None, shown: str) -> np.ndarray:
+    """PyAV decode + resample to 16 kHz mono int16 pieces, stopped past `max_seconds`; damaged frames skipped."""
+    limit = None if max_seconds is None else int(max_seconds * TARGET_RATE)
+    pieces: list[np.ndarray] = []
+    total = 0
+    with av.open(source, mode="r", metadata_errors="ignore") as container:
+        if not container.streams.audio:
+            raise ValueError("no audio stream")
+        stream = container.streams.audio[0]
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=TARGET_RATE)
+
+        def frames():  # noqa: ANN202 - a generator of av.AudioFrame
+            for packet in container.demux(stream):
+                try:
+                    yield from packet.decode()
+                except av.error.InvalidDataError:
+                    continue
+            yield None  # flush the resampler
+
+        for frame in frames():
+            for out in resampler.resample(frame):
+                piece = out.to_ndarray().reshape(-1)
+                total += piece.size
+                if limit is not None and total > limit:
+                    raise SpeechToTextError(
+                        "audio-too-long",
+                        f"录音太长 / {shown} lasts more than {max_seconds:.0f} s (asr.max_audio_s); decoding stopped",
+                    )
+                pieces.append(piece)
+    if not pieces:
+        return np.zeros(0, dtype=np.float32)
+    return np.concatenate(pieces).astype(np.float32) / 32768.0
 
 
 def to_mono_16k(samples: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from kiosk.admin.ui_common import actor, header, user_errors
 from kiosk.admin.unanswered import QuestionGroup, group_unanswered
 from kiosk.errors import AdminError
 from kiosk.models import Answer, AnswerDone, DocumentStatus
+from knowledge_base.archives import UnpackLimits, Unpacked, unpack_uploads
 
 DOC_COLUMNS = ["doc_id", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
 STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}
@@ -38,36 +38,8 @@ def _doc_choices(kb: Any) -> list[tuple[str, str]]:
     return [(f"{d.title}（{d.version}，{STATUS_LABELS.get(d.status.value, '')}）", d.doc_id) for d in kb.list_documents()]
 
 
-def _unpack_uploads(files: list[str], upload_dir: Path, max_file_mb: float = 50.0) -> list[Path]:
-    """Copy uploads under their own names (the knowledge base keys documents by file name); expand zips.
-
-    Only base names are kept from a zip (no path can escape `upload_dir`); a member larger than `max_file_mb`
-    stops the upload before anything is written.
-    """
-    upload_dir.mkdir(parents=True, exist_ok=True)
-    paths: list[Path] = []
-    for file in files:
-        source = Path(file)
-        if source.suffix.lower() == ".zip":
-            if not zipfile.is_zipfile(source):
-                raise AdminError("bad-zip", f"{source.name} 不是有效的 zip 文件")
-            with zipfile.ZipFile(source) as archive:
-                too_big = [m.filename for m in archive.infolist() if m.file_size > max_file_mb * 1024 * 1024]
-                if too_big:
-                    raise AdminError("file-too-large", f"zip 中的文件超过 {max_file_mb:g} MB：{', '.join(too_big)}")
-                for member in archive.infolist():
-                    name = Path(member.filename).name
-                    if member.is_dir() or not name or name.startswith((".", "__")):
-                        continue
-                    target = upload_dir / name
-                    with archive.open(member) as src, target.open("wb") as dst:
-                        shutil.copyfileobj(src, dst)
-                    paths.append(target)
-        else:
-            target = upload_dir / source.name
-            shutil.copyfile(source, target)
-            paths.append(target)
-    return paths
+def _unpack_uploads(files: list[str], upload_dir: Path, limits: UnpackLimits | None = None) -> Unpacked:
+    return unpack_uploads(files, upload_dir, limits)  # streaming limits; rejected members never reach the disk
 
 
 async def kiosk_answer(answerer: Any, question: str) -> Answer:
@@ -144,13 +116,15 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             if not files:
                 raise AdminError("no-files", "请先选择要上传的文件")
             progress(0.0, desc="解压与复制文件")
-            paths = _unpack_uploads(files, upload_dir, services.config.kb.max_file_mb)
+            unpacked = _unpack_uploads(files, upload_dir, UnpackLimits.from_config(services.config.kb))
+            if not unpacked.paths:
+                raise AdminError(unpacked.failures[0].error_code or "bad-upload", "；".join(f.message for f in unpacked.failures))
 
             def report(p: Any) -> None:
                 fraction = (p.file_index + (p.chunks_done / p.chunks_total if p.chunks_total else 1)) / max(p.files_total, 1)
                 progress(fraction, desc=f"{p.file}：{p.chunks_done}/{p.chunks_total} 段")
 
-            results = services.kb.ingest(paths, progress=report)
+            results = unpacked.failures + services.kb.ingest(unpacked.paths, progress=report)
             lines = []
             for result in results:
                 name = Path(result.path).name

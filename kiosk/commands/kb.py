@@ -12,6 +12,7 @@ from tqdm import tqdm
 from kiosk.commands import config_from_args
 from kiosk.errors import KioskError
 from kiosk.models import IngestStatus
+from kiosk.safe_text import printable
 from knowledge_base import KnowledgeBase, open_knowledge_base
 from knowledge_base.ingest import IngestProgress
 
@@ -63,7 +64,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             for old in bars.values():
                 old.close()
             bars.clear()
-            bar = bars[p.file] = tqdm(total=p.chunks_total, unit="passage", desc=f"[{p.file_index + 1}/{p.files_total}] {p.file}"[:60], file=sys.stderr)
+            bar = bars[p.file] = tqdm(total=p.chunks_total, unit="passage", desc=f"[{p.file_index + 1}/{p.files_total}] {printable(p.file)}"[:60], file=sys.stderr)
         bar.update(p.chunks_done - bar.n)
 
     results = kb.ingest(args.paths, progress=on_progress)
@@ -74,7 +75,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             print(json.dumps(r.to_dict(), ensure_ascii=False))
         else:
             mark = "✗" if r.status == IngestStatus.FAILED else "✓"
-            print(f"{mark} {r.status.value:<9} {r.message}" + (f" [{r.error_code}]" if r.error_code else ""))
+            print(f"{mark} {r.status.value:<9} {printable(r.message)}" + (f" [{r.error_code}]" if r.error_code else ""))
     failed = sum(r.status == IngestStatus.FAILED for r in results)
     print(f"{len(results) - failed} of {len(results)} file(s) processed, {failed} failed", file=sys.stderr)
     return 1 if failed else 0
@@ -87,7 +88,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for d in docs:
         extra = f" → superseded by {d.superseded_by}" if d.superseded_by else ""
-        print(f"{d.doc_id}  {d.status.value:<10} {d.chunks:>4} passages  {d.effective_date or '-':<10}  {d.source}{extra}")
+        print(f"{d.doc_id}  {d.status.value:<10} {d.chunks:>4} passages  {d.effective_date or '-':<10}  {printable(d.source)}{extra}")
     print(f"{len(docs)} document(s)", file=sys.stderr)
     return 0
 
@@ -100,15 +101,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         passages = [{"chunk_id": c.chunk_id, "article": c.article, "chapter": c.chapter, "text": c.text} for c in chunks]
         print(json.dumps({**doc.to_dict(), "passages": passages}, ensure_ascii=False, indent=2))
         return 0
-    print(f"{doc.title}  [{doc.status.value}]  {doc.source}  effective {doc.effective_date or '-'}  version {doc.version}")
+    print(f"{printable(doc.title)}  [{doc.status.value}]  {printable(doc.source)}  effective {doc.effective_date or '-'}  version {doc.version}")
     for c in chunks:
-        print(f"  {c.article or '-':<8} {c.text[:90]}")
+        print(f"  {c.article or '-':<8} {printable(c.text[:90])}")
     return 0
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
     doc = _open(args).remove(args.doc)
-    print(f"removed {doc.doc_id} ({doc.source}, {doc.chunks} passages)")
+    print(f"removed {doc.doc_id} ({printable(doc.source)}, {doc.chunks} passages)")
     return 0
 
 
@@ -137,5 +138,5 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(json.dumps(hits, ensure_ascii=False, indent=2))
     else:
         for h in hits:
-            print(f"{h['score']:.3f}  《{h['title']}》{h['article'] or ''}  ({h['source']})\n       {h['text'][:100]}")
+            print(f"{h['score']:.3f}  《{printable(h['title'])}》{h['article'] or ''}  ({printable(h['source'])})\n       {printable(h['text'][:100])}")
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kiosk.commands import config_from_args
 from kiosk.errors import KioskError
+from kiosk.safe_text import printable
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +39,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             started = time.perf_counter()
-            transcript = transcriber.transcribe(load_audio(path))
+            transcript = transcriber.transcribe(load_audio(path, max_seconds=config.asr.max_audio_s))
             record = {
                 "file": str(path),
                 "text": transcript.text,
@@ -53,7 +54,7 @@ def run_transcribe(args: argparse.Namespace) -> int:
         if args.jsonl:
             print(json.dumps(record, ensure_ascii=False), flush=True)
         else:
-            print(f"{path}\t{record.get('text', '[' + record.get('error', '') + ']')}", flush=True)
+            print(f"{printable(path)}\t{record.get('text', '[' + record.get('error', '') + ']')}", flush=True)
     return 1 if failed else 0
 
 

@@ -102,3 +102,27 @@ def test_browser_and_upload_formats_decode(container: str, codec: str) -> None:
     audio = load_audio(encoded(tone(1.0, 48_000), 48_000, container, codec))
     assert len(audio) == pytest.approx(16_000, abs=800)
     assert 0.2 < float(np.max(np.abs(audio))) < 0.4
+
+
+def test_long_audio_is_refused_mid_decode_with_bounded_memory(tmp_path: Path) -> None:
+    """Ten minutes at 48 kHz stereo (110 MB of PCM): decoding stops past asr.max_audio_s, memory stays small."""
+    import tracemalloc
+
+    path = tmp_path / "ten-minutes.wav"
+    with wave.open(str(path), "wb") as wav:
+        wav.setnchannels(2)
+        wav.setsampwidth(2)
+        wav.setframerate(48000)
+        minute = (np.random.default_rng(0).standard_normal((48000 * 60, 2)) * 1000).astype("<i2").tobytes()
+        for _ in range(10):
+            wav.writeframes(minute)
+    tracemalloc.start()
+    try:
+        with pytest.raises(SpeechToTextError) as err:
+            load_audio(path, max_seconds=30.0)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert err.value.code == "audio-too-long" and "asr.max_audio_s" in err.value.message
+    assert peak < 8 * 1024 * 1024, f"peak {peak / 2**20:.1f} MB while refusing"
+    assert load_audio(path, max_seconds=700.0).size == 16000 * 600  # without the cap it decodes all of it
