@@ -11,6 +11,7 @@ from html import escape
 from avatar import mouth_shape
 from kiosk.models import Citation, PipelineEvent, PipelineEventType
 from kiosk.session import Exchange
+from kiosk.text_lines import ARTICLE, ITEM, split_list_items
 
 _ERROR_NOTES = {
     "asr": "没有听清，请再说一遍或打字",
@@ -21,16 +22,7 @@ _ERROR_NOTES = {
 SHOWN_EXCHANGES = 20  # the conversation box scrolls; the session keeps no more than this anyway
 SENTENCE_ENDS = "。！？；!?;"
 LONG_ANSWER_CHARS = 90  # longer answers show their lead and fold the rest under 查看条文原文
-_ARTICLE = r"第[零〇一二三四五六七八九十百千两\d]+条(?:第[零〇一二三四五六七八九十百千两\d]+款)?"
-# "1." "1、" "（一）" "(1)" "一、" "第三条" starting a list item or a quoted article inside an answer
-_ITEM_START = re.compile(
-    r"(?<=[。；;：:！？\s])\s*(?=(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d)|" + _ARTICLE + r"\s))"
-    r"|(?<=[\u4e00-\u9fff])(?=(?:1[.、．]|[（(]1[）)]|[（(]一[）)])[\u4e00-\u9fff])"  # "申请材料1.本人…": a list right after a heading
-)
-
-
-_ITEM = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d))")
-_ITEMS_AFTER = re.compile(r"(?:\s*" + _ITEM.pattern + r"[^。；;]*[；;。])+")
+_ITEMS_AFTER = re.compile(r"(?:\s*" + ITEM.pattern + r"[^。；;]*[；;。])+")
 
 
 def render_conversation(exchanges: Sequence[Exchange]) -> str:
@@ -99,7 +91,7 @@ def strip_citation_phrases(text: str, citations: Sequence[Citation]) -> str:
     titles = "|".join(re.escape(c.title) for c in citations if c.title)
     if not titles:
         return text
-    one = rf"《(?:{titles})》(?:{_ARTICLE})?(?:[、和及与](?:{_ARTICLE}))*"
+    one = rf"《(?:{titles})》(?:{ARTICLE})?(?:[、和及与](?:{ARTICLE}))*"
     phrase = rf"[（(]?(?:依据|根据|参见|详见)?{one}(?:[、和及与]{one})*(?:的规定|规定)?[)）]?"
     text = re.sub(rf"^\s*{phrase}\s*[：:，,]\s*", "", text)  # 依据《…》第九条：……
     text = re.sub(rf"[，,]?\s*{phrase}\s*[。.]?\s*$", "", text)  # ……。依据《…》第九条。
@@ -108,20 +100,6 @@ def strip_citation_phrases(text: str, citations: Sequence[Citation]) -> str:
     if text and text[-1] not in SENTENCE_ENDS + "。）)”":
         text += "。"
     return text
-
-
-def split_list_items(text: str) -> list[str]:
-    """Lines of the answer: list items (1. / （一） / 一、) and quoted articles each start their own line, and the
-    sentence after a list's last item starts a new one."""
-    lines: list[str] = []
-    for paragraph in re.split(r"\n+", text):
-        for part in _ITEM_START.split(paragraph):
-            part = part.strip()
-            if _ITEM.match(part) and (end := part.find("。")) not in (-1, len(part) - 1):
-                lines += [part[: end + 1], part[end + 1 :].strip()]
-            elif part:
-                lines.append(part)
-    return lines
 
 
 def _lead_length(text: str, limit: int = 60) -> int:

@@ -25,7 +25,8 @@ LINE_WIDTHS_JS = """(selector) => [...document.querySelectorAll(selector)].filte
 # Tick or axis labels of an SVG chart: their boxes must not intersect.
 TEXT_BOXES_JS = """(selector) => [...document.querySelectorAll(selector)].map((e) => {
   const r = e.getBoundingClientRect();
-  return {text: e.textContent, x: r.x, y: r.y, width: r.width, height: r.height};
+  const text = [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join("");  // not <title>
+  return {text, x: r.x, y: r.y, width: r.width, height: r.height};
 })"""
 
 
