@@ -62,12 +62,11 @@ def ingest_seed_paths(config: KioskConfig, kb: Any) -> None:
         return
     print(f"ingesting {len(todo)} seed documents into {config.paths.kb} (first start only)…", flush=True)
 
-    def show(progress: Any) -> None:
-        line = f"[{progress.file_index}/{progress.files_total}] {progress.file} {progress.chunks_done}/{progress.chunks_total}"
-        print(f"\r  {line}   ", end="", flush=True)
+    from kiosk.commands.progress import IngestProgressReporter
 
-    results = kb.ingest(todo, progress=show)
-    print()
+    progress = IngestProgressReporter(sys.stdout)
+    results = kb.ingest(todo, progress=progress)
+    progress.close(len(results))
     failed = [r for r in results if r.status.value == "failed"]
     for result in failed:
         print(f"  failed: {result.path}: {result.message}", file=sys.stderr)
