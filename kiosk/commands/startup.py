@@ -10,7 +10,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 ENGINE_NAMES = {"kb": "knowledge base", "answerer": "LLM", "transcriber": "speech recognition",
-                "synthesizer": "speech synthesis", "store": "panel store"}  # fmt: skip
+                "synthesizer": "speech synthesis", "store": "panel store (turn log, accounts)"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def startup_report(health: list[dict[str, Any]], size: KbSize | None, edge: str 
     for row in health:
         name = ENGINE_NAMES.get(row["engine"], row["engine"])
         parts = [f"  {name:<19}", f"{row.get('status') or '':<10}", row.get("model") or "-"]
-        if row.get("device"):
+        if row.get("device") and str(row["device"]) not in str(row.get("model") or ""):
             parts.append(f"on {row['device']}")
         if row.get("last_error"):
             parts.append(f"error: {row['last_error']}")
@@ -66,6 +66,6 @@ def startup_report(health: list[dict[str, Any]], size: KbSize | None, edge: str 
         lines.append("  edge-tts: configured, reachable")
     else:
         lines.append(
-            f"  edge-tts: configured, {edge}; the offline voice speaks, edge-tts is retried quietly every {retry_after_s:g} s"
+            f"  edge-tts: configured, {edge}; the next voice speaks, edge-tts is retried quietly every {retry_after_s:g} s"
         )
     return lines
