@@ -157,6 +157,7 @@ page.beforeAsk = function (text) {
 
 page.setElderly = function (on) {
   document.body.classList.toggle("elderly", Boolean(on));
+  $("#kiosk-main")?.classList.toggle("elderly", Boolean(on)); // for the layout rules inside @media
   touch();
 };
 

@@ -175,7 +175,7 @@ class KioskPage:
                         thumbs_down = gr.Button("没帮助", icon=str(_ICONS / "thumb-down.svg"), elem_id="feedback-down", size="sm")
                     with gr.Row(elem_id="hot-topics"):
                         topic_buttons = [
-                            gr.Button(t, elem_classes="hot-topic", visible=True)
+                            gr.Button(t, elem_classes="hot-topic", visible=bool(t))  # no empty button before load
                             for t in (config.hot_topics + [""] * MAX_HOT_TOPICS)[:MAX_HOT_TOPICS]
                         ]
                     with gr.Row(elem_id="ask-row"):

@@ -29,9 +29,9 @@ def render_conversation(exchanges: Sequence[Exchange]) -> str:
     if not exchanges:
         return (
             '<div class="conversation empty" data-turns="0"><div class="welcome-card">'
-            '<div class="welcome-title">您可以这样问我</div>'
-            '<div class="welcome-tip">按住上方“按住说话”直接提问，或点下方的热门问题，也可以在输入框里打字。</div>'
-            "</div></div>"
+            '<div class="welcome-title">您可以这样问我</div><ol class="welcome-tips">'
+            "<li>按住“按住说话”，说出您要办的事</li><li>点一下下方的热门问题</li><li>在输入框里打字提问</li>"
+            "</ol></div></div>"
         )
     items = [_render_exchange(ex) for ex in exchanges[-SHOWN_EXCHANGES:]]
     return f'<div class="conversation" data-turns="{len(exchanges)}">{"".join(items)}</div>'
