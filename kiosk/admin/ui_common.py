@@ -26,7 +26,8 @@ PANEL_CSS = """
 .hit-table {width: 100%; border-collapse: collapse; font-size: 14px}
 .hit-table th {background: #eef5fd; color: #163a69; text-align: left; padding: 6px 8px; white-space: nowrap}
 .hit-table td {border-top: 1px solid #dbe4f0; padding: 6px 8px; vertical-align: top}
-.hit-table td.passage {min-width: 420px; line-height: 1.6}
+.hit-table td {white-space: nowrap}
+.hit-table td.passage {min-width: 420px; line-height: 1.6; white-space: normal}
 .passage-line + .passage-line {margin-top: 2px}
 """
 
