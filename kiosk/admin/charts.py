@@ -13,7 +13,7 @@ from html import escape
 FONT = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif"
 BLUE = "#1f6fd1"
 COLORS = {"已回答": BLUE, "没帮助": "#e08a00", "未找到": "#8a99ad", "降级": "#c62828", "有帮助": BLUE,
-          "p50": BLUE, "p95": "#f0a030"}  # fmt: skip
+          "中位数 p50": BLUE, "较慢 p95": "#f0a030"}  # fmt: skip
 TEXT = "#1b2a3d"
 MUTED = "#5b6b80"
 GRID = "#e3e9f2"
@@ -99,7 +99,7 @@ def grouped_horizontal_bars(
     top_value = nice_ceiling(max(v for _g, values in groups for _n, v in values))
     parts = []
     for i, name in enumerate(series):
-        x = label_px + i * 90
+        x = label_px + i * 130
         color = COLORS.get(name, BLUE)
         parts.append(
             f'<rect x="{x}" y="8" width="14" height="14" rx="3" fill="{color}"/>'

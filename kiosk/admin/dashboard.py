@@ -18,6 +18,7 @@ STAGE_LABELS = {
     "asr_s": "语音识别", "retrieve_s": "检索", "first_token_s": "模型首字", "first_text_s": "首句文字",
     "first_audio_s": "首句语音", "answer_s": "回答完成", "total_s": "整轮",
 }  # fmt: skip
+PERCENTILE_LABELS = {"p50": "中位数 p50", "p95": "较慢 p95"}
 NO_TOPIC = "（未命中知识库）"
 
 
@@ -117,7 +118,8 @@ def latency_by_stage(turns: list[dict[str, Any]]) -> list[tuple[str, list[tuple[
     stages = sorted(set(frame["stage"]), key=lambda s: (order.index(s) if s in order else len(order), s))
     return [
         (STAGE_LABELS.get(stage, stage),
-         [(p, float(v)) for p, v in frame[frame["stage"] == stage][["percentile", "seconds"]].itertuples(index=False)])
+         [(PERCENTILE_LABELS.get(p, p), float(v))
+          for p, v in frame[frame["stage"] == stage][["percentile", "seconds"]].itertuples(index=False)])
         for stage in stages
     ]  # fmt: skip
 

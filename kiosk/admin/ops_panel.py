@@ -144,7 +144,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                 charts.horizontal_bars(_pairs(dashboard.top_topics(turns)), "热门主题（首条引用的文件）", "chart-topics",
                                        width=620, label_px=260),
                 charts.horizontal_bars(_pairs(dashboard.feedback_counts(turns)), "市民评价", "chart-feedback", width=620, label_px=90),
-                charts.grouped_horizontal_bars(dashboard.latency_by_stage(turns), "各阶段用时（秒，p50 / p95）",
+                charts.grouped_horizontal_bars(dashboard.latency_by_stage(turns), "各阶段用时（秒）",
                                                "chart-latency", width=900, unit=" 秒"),
             )  # fmt: skip
 

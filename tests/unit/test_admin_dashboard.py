@@ -140,4 +140,6 @@ def test_hour_labels_are_chinese_and_stages_named() -> None:
     series = dashboard.questions_series(turns, "hour")
     assert [label for label, _ in series][:3] == ["8时", "9时", "10时"] and len(series) == 7  # empty hours kept
     assert sum(v for _, v in series) == 3
-    assert dashboard.latency_by_stage(turns) == [("模型首字", [("p50", 1.0), ("p95", 1.0)]), ("整轮", [("p50", 3.0), ("p95", 3.0)])]
+    assert dashboard.latency_by_stage(turns) == [
+        ("模型首字", [("中位数 p50", 1.0), ("较慢 p95", 1.0)]), ("整轮", [("中位数 p50", 3.0), ("较慢 p95", 3.0)]),
+    ]
