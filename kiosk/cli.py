@@ -29,7 +29,25 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    _accept_global_options_anywhere(parser)
     return parser
+
+
+def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
+    """`kiosk kb ingest PATH --kb DIR` as well as `kiosk --kb DIR kb ingest PATH` (what the README shows).
+
+    Every sub-command also takes --config and --kb; left out, they do not override the value given before it.
+    """
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for child in action.choices.values():
+            existing = {option for a in child._actions for option in a.option_strings}
+            if "--config" not in existing:
+                child.add_argument("--config", default=argparse.SUPPRESS, help="deployment config file")
+            if "--kb" not in existing:
+                child.add_argument("--kb", default=argparse.SUPPRESS, help="knowledge-base directory")
+            _accept_global_options_anywhere(child)
 
 
 def main(argv: list[str] | None = None) -> int:

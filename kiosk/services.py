@@ -220,11 +220,12 @@ class Services:
                 status = "not-loaded" if name != "store" or "store" not in self._built else "off"
             else:
                 status = "ready"
+            described = getattr(engine, "chat_model", engine)  # the answerer's model is its LLM's
             rows.append(
                 {
                     "engine": name,
-                    "model": _describe(engine, ("model_name", "name", "model")),
-                    "device": _describe(engine, ("device", "provider", "providers")),
+                    "model": _describe(described, ("model_name", "name", "model")),
+                    "device": _describe(described, ("device", "provider", "providers")),
                     "status": status,
                     "last_error": self._errors.get(name),
                 }

@@ -76,6 +76,15 @@ class KnowledgeBase:
         return len(orphans)
 
     @property
+    def model_name(self) -> str:
+        """The embedding model, as the health report names the knowledge base's engine."""
+        return str(getattr(self.embedder, "model_name", type(self.embedder).__name__))
+
+    @property
+    def device(self) -> str:
+        return str(getattr(self.embedder, "device", "cpu"))
+
+    @property
     def version(self) -> int:
         return self.registry.version
 

@@ -15,13 +15,13 @@ from kiosk.errors import IngestError
 from kiosk.models import FaqEntry
 from kiosk.safe_text import printable
 from knowledge_base.archives import UnpackLimits, check_office_package
+from knowledge_base.dates import DATE_IN_NAME as _DATE_IN_NAME
+from knowledge_base.dates import date_in_name, effective_date_in_text
 
 DOCUMENT_SUFFIXES = {".pdf", ".docx", ".txt", ".md", ".markdown", ".html", ".htm"}
 FAQ_SUFFIXES = {".csv", ".xlsx"}
 SUPPORTED_SUFFIXES = DOCUMENT_SUFFIXES | FAQ_SUFFIXES
 
-_DATE_IN_NAME = re.compile(r"[（(](\d{4})-(\d{1,2})-(\d{1,2})[)）]")
-_EFFECTIVE_IN_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日\s*(?:起)?\s*(?:施行|实施|生效)")
 _FAQ_Q_HEADERS = ("question", "问题", "问", "提问", "q")
 _FAQ_A_HEADERS = ("answer", "答案", "回答", "答", "解答", "a")
 # Control characters that never occur in a text document (tab, newlines and form feed are allowed).
@@ -89,14 +89,6 @@ def decode_text(data: bytes, path: Path) -> str:
     text = _decode(data, path)
     check_is_text(text, path)
     return text
-
-
-def _date_from(text: str, pattern: re.Pattern[str]) -> str | None:
-    m = pattern.search(text)
-    if not m:
-        return None
-    y, mo, d = (int(g) for g in m.groups())
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 def _title_from_name(path: Path) -> str:
@@ -290,8 +282,8 @@ def load_document(
     if suffix in (".pdf", ".docx"):
         _check_length(path, sum(len(b.text) for b in blocks), max_chars)
         check_is_text("\n".join(b.text for b in blocks[:2000]), path)
-    full_text = "\n".join(b.text for b in blocks[:40])
-    effective = _date_from(path.name, _DATE_IN_NAME) or _date_from(full_text, _EFFECTIVE_IN_TEXT)
+    # the name's date first; else the body's own 施行/生效日期 or 自…起施行 (often in the last article)
+    effective = date_in_name(path.name) or effective_date_in_text("\n".join(b.text for b in blocks))
     return LoadedDocument(path=path, title=(title or _title_from_name(path)).strip(), blocks=blocks, effective_date=effective)
 
 

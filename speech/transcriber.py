@@ -97,6 +97,7 @@ class FasterWhisperTranscriber:
         self.choice = choose_device(config.device, config.compute_type)
         self.model_dir = model_dir
         self.name = f"faster-whisper:{model_dir.name} ({self.choice.device}/{self.choice.compute_type})"
+        self.device = f"{self.choice.device}/{self.choice.compute_type}"
         try:
             self._model = WhisperModel(
                 str(model_dir),

@@ -8,6 +8,7 @@ from kiosk.admin.access import AdminGuard, current_user
 from kiosk.admin.context import PanelServices
 from kiosk.admin.ui_common import PANEL_CSS
 from kiosk.errors import AdminError
+from kiosk.theme import kiosk_theme
 
 __all__ = ["mount_admin"]
 
@@ -41,6 +42,6 @@ def mount_admin(app: FastAPI, services: PanelServices) -> None:
                        session_ttl_s=config.session_ttl_min * 60)  # fmt: skip
     app.include_router(build_router(services, guard))
     common = {"auth_dependency": _username, "css": PANEL_CSS, "footer_links": [], "ssr_mode": False,
-              "theme": gr.themes.Soft(), "allowed_paths": []}  # fmt: skip
+              "theme": kiosk_theme(), "allowed_paths": []}  # fmt: skip
     gr.mount_gradio_app(app, build_kb_blocks(services), path=f"{base}/kb", **common)
     gr.mount_gradio_app(app, build_ops_blocks(services), path=f"{base}/ops", **common)

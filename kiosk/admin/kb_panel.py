@@ -11,16 +11,19 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from kiosk.admin import kb_views
 from kiosk.admin.context import PanelServices
+from kiosk.admin.dashboard import mode_label
 from kiosk.admin.exports import format_time
 from kiosk.admin.faq_page import build_faq_tab
 from kiosk.admin.ui_common import actor, header, user_errors
 from kiosk.admin.unanswered import QuestionGroup, group_unanswered
 from kiosk.errors import AdminError
 from kiosk.models import Answer, AnswerDone, DocumentStatus
+from kiosk.text_lines import split_list_items
 from knowledge_base.archives import UnpackLimits, Unpacked, unpack_uploads
 
-DOC_COLUMNS = ["doc_id", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
+DOC_COLUMNS = ["编号", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
 STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}
 ACTION_LABELS = {"retire": "停用", "activate": "恢复为有效", "delete": "删除", "supersede": "标记为取代旧版本"}
 
@@ -60,7 +63,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
     store = services.store
     upload_dir = services.config.paths.data_dir / "uploads"
 
-    with gr.Blocks(title="知识库管理") as blocks:
+    with gr.Blocks(title="知识库管理", fill_width=True) as blocks:
         header("知识库管理", base, (f"{base}/ops/", "运营管理（管理员）"))
         with gr.Tabs():
             with gr.Tab("文档", id="documents"):
@@ -92,7 +95,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 question = gr.Textbox(label="输入问题", placeholder="例如：居住证要带什么材料", elem_id="hit-question")
                 hit_button = gr.Button("测试", variant="primary", elem_id="hit-button")
                 answer_view = gr.Markdown(elem_id="hit-answer")
-                hits_table = gr.Dataframe(label="检索到的段落", interactive=False, wrap=True, elem_id="hit-table")
+                hits_table = gr.HTML(elem_id="hit-table")
 
             with gr.Tab("未解答问题", id="unanswered"):
                 gr.Markdown("被拒答或被评为“没帮助”的问题，按相似度分组。选一组，写好答案，一步转为 FAQ。")
@@ -125,13 +128,11 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 progress(fraction, desc=f"{p.file}：{p.chunks_done}/{p.chunks_total} 段")
 
             results = unpacked.failures + services.kb.ingest(unpacked.paths, progress=report)
-            lines = []
             for result in results:
-                name = Path(result.path).name
-                lines.append(f"- {name}：**{result.status.value}** {result.chunks} 段 {result.message}")
                 if result.status.value in ("added", "replaced", "faq"):
+                    name = Path(result.path).name
                     store.audit(user, f"document-{result.status.value}", name, f"{result.doc_id or ''} chunks={result.chunks}")
-            return "入库结果：\n" + "\n".join(lines)
+            return kb_views.ingest_report(results)
 
         @user_errors
         def show_chunks(doc_id: str | None) -> pd.DataFrame:
@@ -177,7 +178,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             if result.status.value == "failed":
                 raise AdminError("replace-failed", result.message)
             store.audit(user, "document-replaced", old.source, f"{old.doc_id} {result.status.value} chunks={result.chunks}")
-            return f"已替换：{old.title}（{result.status.value}，{result.chunks} 段）"
+            return f"已替换：{old.title}（{kb_views.ingest_line(result).split('：', 1)[1]}）"
 
         ingest_button.click(ingest, [uploads], [ingest_status], api_name="ingest").then(
             refresh_documents, None, [documents, selected_doc, older_doc]
@@ -198,25 +199,21 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
         # ------------------------------------------------------------ hit test
 
         @user_errors
-        async def hit_test(text: str) -> tuple[str, pd.DataFrame]:
+        async def hit_test(text: str) -> tuple[str, str]:
             text = text.strip()
             if not text:
                 raise AdminError("no-question", "请输入问题")
             hits = await asyncio.to_thread(services.kb.search, text, services.config.retrieval.k)
-            table = pd.DataFrame(
-                [[round(h.score, 3), h.title, h.article or "", h.effective_date or "",
-                  None if h.vector_score is None else round(h.vector_score, 3),
-                  None if h.lexical_score is None else round(h.lexical_score, 3), h.text] for h in hits],
-                columns=["得分", "文件", "条款", "生效日期", "向量", "词法", "段落"],
-            )  # fmt: skip
+            table = kb_views.hits_html(hits)
             answer = await kiosk_answer(services.answerer, text)
             cited = "；".join(c.label() for c in answer.citations) or "无"
             gate = services.config.answering.answerable_threshold
             score = "—" if answer.answerability is None else f"{answer.answerability:.2f}"
             screen = answer.answer[len(answer.spoken) :].strip()
+            quoted = "\n>\n".join(f"> {line}" for line in split_list_items(screen))
             summary = (
-                f"**数字人会说**（{answer.mode.value}{'，拒答' if answer.refused else ''}）：\n\n> {answer.spoken}\n\n"
-                + (f"**屏幕显示的条文**：\n\n{screen}\n\n" if screen else "")
+                f"**数字人会说**（{mode_label(answer.mode.value, answer.refused)}）：\n\n> {answer.spoken}\n\n"
+                + (f"**屏幕显示的条文**：\n\n{quoted}\n\n" if screen else "")
                 + f"引用：{cited}　·　可答分 {score}（阈值 {gate}）"
             )
             return summary, table

@@ -9,7 +9,7 @@ import gradio as gr
 import httpx
 import pandas as pd
 
-from kiosk.admin import dashboard
+from kiosk.admin import charts, dashboard
 from kiosk.admin.context import PanelServices
 from kiosk.admin.exports import format_time
 from kiosk.admin.ui_common import actor, header, user_errors
@@ -34,35 +34,33 @@ def test_llm_connection(base_url: str, timeout_s: float = 3.0, api_key: str | No
     return f"成功：连接正常，可用模型：{', '.join(models) or '（无）'}"
 
 
-def from_zero(frame: pd.DataFrame, column: str) -> Any:
-    """A plot update whose value axis starts at zero (the default starts at the smallest value)."""
-    top = float(frame[column].max()) if len(frame) else 0.0
-    return gr.update(value=frame, y_lim=[0, max(1.0, top * 1.1)])
+def _pairs(frame: pd.DataFrame) -> list[tuple[str, float]]:
+    """(label, value) rows of a two-column frame."""
+    return [(str(label), float(value)) for label, value in frame.itertuples(index=False)]
 
 
 def build_ops_blocks(services: PanelServices) -> gr.Blocks:
     base = services.config.admin.path.rstrip("/")
     store = services.store
 
-    with gr.Blocks(title="运营管理") as blocks:
+    with gr.Blocks(title="运营管理", fill_width=True) as blocks:
         header("运营管理", base, (f"{base}/kb/", "知识库管理"))
         with gr.Tabs():
             with gr.Tab("看板", id="dashboard"):
                 with gr.Row():
-                    start = gr.Textbox(label="开始日期 (YYYY-MM-DD，空=近7天)", elem_id="dash-start")
-                    end = gr.Textbox(label="结束日期 (YYYY-MM-DD，空=今天)", elem_id="dash-end")
+                    start = gr.Textbox(label="开始日期", placeholder="YYYY-MM-DD，留空为近 7 天", elem_id="dash-start")
+                    end = gr.Textbox(label="结束日期", placeholder="YYYY-MM-DD，留空为今天", elem_id="dash-end")
                     bucket = gr.Radio([("按小时", "hour"), ("按天", "day")], value="hour", label="粒度")
                     refresh_dash = gr.Button("刷新", variant="primary", elem_id="dash-refresh")
                 summary = gr.Markdown(elem_id="dash-summary")
                 export_link = gr.HTML()
-                with gr.Row():
-                    per_time = gr.LinePlot(x="time", y="questions", title="问题数量", x_title="时间", y_title="问题数", elem_id="plot-questions")
-                    outcomes = gr.BarPlot(x="outcome", y="count", title="已解答 / 拒答 / 降级", x_title="结果", y_title="次数", elem_id="plot-outcomes")
-                with gr.Row():
-                    topics = gr.BarPlot(x="topic", y="count", title="热门主题（首条引用的文件）", x_title="主题", y_title="次数", elem_id="plot-topics")
-                    feedback = gr.BarPlot(x="feedback", y="count", title="评价：有帮助 / 没帮助", x_title="评价", y_title="次数", elem_id="plot-feedback")
-                latency = gr.BarPlot(x="label", y="seconds", color="percentile", title="各阶段延迟 p50 / p95（秒）", x_title="阶段", y_title="秒",
-                                     elem_id="plot-latency")  # fmt: skip
+                with gr.Row(equal_height=False):
+                    per_time = gr.HTML(elem_id="plot-questions")
+                    outcomes = gr.HTML(elem_id="plot-outcomes")
+                with gr.Row(equal_height=False):
+                    topics = gr.HTML(elem_id="plot-topics")
+                    feedback = gr.HTML(elem_id="plot-feedback")
+                latency = gr.HTML(elem_id="plot-latency")
 
             with gr.Tab("对话记录", id="log"):
                 with gr.Row():
@@ -132,15 +130,22 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             ratio = "—" if facts["helpful_ratio"] is None else f"{facts['helpful_ratio']:.0%}"
             text = (
                 f"**{format_time(begin)[:10]} 至 {format_time(finish - 1)[:10]}**：共 {facts['questions']} 个问题，"
-                f"已解答 {facts['answered']}，拒答 {facts['refused']}，降级 {facts['degraded']}，好评率 {ratio}"
+                f"已回答 {facts['answered']}，没帮助 {facts['unhelpful']}，未找到 {facts['refused']}，"
+                f"降级 {facts['degraded']}，好评率 {ratio}"
             )
             query = urlencode({"start": format_time(begin)[:10], "end": format_time(finish - 1)[:10]})
             link = f'<a href="{base}/files/admin/turns.csv?{query}" download id="dash-export">导出所选时段 CSV</a>'
+            per = "每小时" if granularity == "hour" else "每天"
             return (
-                text, link, from_zero(dashboard.questions_over_time(turns, granularity), "questions"),
-                from_zero(dashboard.outcome_counts(turns), "count"), from_zero(dashboard.top_topics(turns), "count"),
-                from_zero(dashboard.feedback_counts(turns), "count"),
-                from_zero(dashboard.latency_percentiles(turns), "seconds"),
+                text, link,
+                charts.column_series(dashboard.questions_series(turns, granularity), f"问题数量（{per}）", "chart-questions", width=620,
+                                     y_title="问题数"),
+                charts.horizontal_bars(_pairs(dashboard.outcome_counts(turns)), "回答结果", "chart-outcomes", width=620, label_px=90),
+                charts.horizontal_bars(_pairs(dashboard.top_topics(turns)), "热门主题（首条引用的文件）", "chart-topics",
+                                       width=620, label_px=260),
+                charts.horizontal_bars(_pairs(dashboard.feedback_counts(turns)), "市民评价", "chart-feedback", width=620, label_px=90),
+                charts.grouped_horizontal_bars(dashboard.latency_by_stage(turns), "各阶段用时（秒）",
+                                               "chart-latency", width=900, unit=" 秒"),
             )  # fmt: skip
 
         dash_outputs = [summary, export_link, per_time, outcomes, topics, feedback, latency]
@@ -155,11 +160,12 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             begin, finish = dashboard.parse_day_range(start_day or "", end_day or "")
             rows = [
                 [format_time(t["created_at"]), mask_personal_data(t["question"]), mask_personal_data(t["answer"]),
-                 t["mode"], "是" if t["refused"] else "", {True: "有帮助", False: "没帮助", None: ""}[t["helpful"]],
+                 dashboard.mode_label(t["mode"], t["refused"]), "是" if t["refused"] else "",
+                 {True: "有帮助", False: "没帮助", None: ""}[t["helpful"]],
                  "；".join(c.get("title", "") for c in t["citations"])]
                 for t in store.turn_log.turns(begin, finish, limit=2000)
             ]  # fmt: skip
-            columns = ["时间", "问题", "回答", "方式", "拒答", "评价", "引用"]
+            columns = ["时间", "问题", "回答", "结果", "拒答", "评价", "引用"]
             return pd.DataFrame(rows, columns=columns), store.retention_days()
 
         @user_errors
@@ -229,16 +235,15 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
         # ------------------------------------------------------------ health, accounts, audit
 
         def load_health() -> pd.DataFrame:
-            rows = services.health()
-            columns = ["engine", "status", "model", "device", "last_error"]
-            return pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=columns)
+            return dashboard.health_table(services.health())
 
         refresh_health.click(load_health, None, [health_table])
         blocks.load(load_health, None, [health_table])
 
         def load_users() -> pd.DataFrame:
             users = store.accounts.list_users()
-            rows = [[u["username"], u["role"], "停用" if u["disabled"] else "正常", format_time(float(u["created_at"]))]
+            rows = [[u["username"], dashboard.ROLE_LABELS.get(u["role"], u["role"]), "停用" if u["disabled"] else "正常",
+                     format_time(float(u["created_at"]))]
                     for u in users]  # fmt: skip
             return pd.DataFrame(rows, columns=["用户名", "角色", "状态", "创建时间"])
 
@@ -263,7 +268,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                 else:
                     accounts.set_password(name, password)
                 store.audit(user, f"user-{action}", name, role if action in ("create", "role") else "")
-                return f"完成：{action} {name}"
+                return f"已完成：{dashboard.AUDIT_LABELS.get(f'user-{action}', action)} {name}"
 
             return run
 
@@ -277,7 +282,8 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
         blocks.load(load_users, None, [users_table])
 
         def load_audit() -> pd.DataFrame:
-            rows = [[format_time(e["at"]), e["actor"], e["action"], e["target"], e["detail"]] for e in store.audit_log()]
+            rows = [[format_time(e["at"]), e["actor"], dashboard.AUDIT_LABELS.get(e["action"], e["action"]), e["target"],
+                     e["detail"]] for e in store.audit_log()]  # fmt: skip
             return pd.DataFrame(rows, columns=["时间", "操作人", "操作", "对象", "详情"])
 
         refresh_audit.click(load_audit, None, [audit_table])

@@ -14,8 +14,21 @@ from kiosk.errors import KioskError
 F = TypeVar("F", bound=Callable[..., Any])
 
 PANEL_CSS = """
-.gradio-container {max-width: 1280px !important; margin: auto}
-#panel-header {display:flex; justify-content:space-between; align-items:center}
+.gradio-container {max-width: 1400px !important; width: 100% !important; margin: auto; font-family: "Noto Sans CJK SC", "Noto Sans SC", sans-serif !important}
+#panel-header {display:flex; justify-content:space-between; align-items:center; border-bottom: 3px solid #1f6fd1;
+  margin-bottom: 8px}
+#panel-header h2 {color: #163a69; margin: 6px 0}
+#panel-header a {color: #1f6fd1; font-weight: 600}
+.panel-chart {margin: 0; padding: 12px 14px; background: #fff; border: 1px solid #dbe4f0; border-radius: 12px}
+.panel-chart figcaption {font-weight: 700; color: #163a69; font-size: 16px; margin-bottom: 6px}
+.panel-chart svg {display: block; max-width: none}
+.panel-chart {overflow-x: auto}
+.hit-table {width: 100%; border-collapse: collapse; font-size: 14px}
+.hit-table th {background: #eef5fd; color: #163a69; text-align: left; padding: 6px 8px; white-space: nowrap}
+.hit-table td {border-top: 1px solid #dbe4f0; padding: 6px 8px; vertical-align: top}
+.hit-table td {white-space: nowrap}
+.hit-table td.passage {min-width: 420px; line-height: 1.6; white-space: normal}
+.passage-line + .passage-line {margin-top: 2px}
 """
 
 

@@ -59,6 +59,7 @@ class LlamaCppChatModel:
         self.n_threads = n_threads
         self.n_ctx = n_ctx
         self.name = f"llama.cpp:{model_path.parent.name if model_path.name == 'model.gguf' else model_path.stem}"
+        self.device = f"CPU · {n_threads} 线程"  # the embedded build is CPU-only (portable, no GPU offload)
 
     @classmethod
     def from_config(cls, config: KioskConfig) -> LlamaCppChatModel:

@@ -41,6 +41,7 @@ class OpenAICompatibleChatModel:
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.name = f"openai:{model}"
+        self.device = f"远程服务 {base_url.rstrip('/')}"  # the server decides the hardware
         self._api_key = api_key
         self._timeout = httpx.Timeout(read_timeout_s, connect=connect_timeout_s)
         self._transport = transport  # tests inject httpx.MockTransport

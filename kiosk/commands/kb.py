@@ -7,14 +7,12 @@ import json
 import sys
 from pathlib import Path
 
-from tqdm import tqdm
-
 from kiosk.commands import config_from_args
+from kiosk.commands.progress import IngestProgressReporter
 from kiosk.errors import KioskError
 from kiosk.models import IngestStatus
 from kiosk.safe_text import printable
 from knowledge_base import KnowledgeBase, open_knowledge_base
-from knowledge_base.ingest import IngestProgress
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,20 +54,9 @@ def _open(args: argparse.Namespace) -> KnowledgeBase:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     kb = _open(args)
-    bars: dict[str, tqdm] = {}
-
-    def on_progress(p: IngestProgress) -> None:
-        bar = bars.get(p.file)
-        if bar is None:
-            for old in bars.values():
-                old.close()
-            bars.clear()
-            bar = bars[p.file] = tqdm(total=p.chunks_total, unit="passage", desc=f"[{p.file_index + 1}/{p.files_total}] {printable(p.file)}"[:60], file=sys.stderr)
-        bar.update(p.chunks_done - bar.n)
-
-    results = kb.ingest(args.paths, progress=on_progress)
-    for bar in bars.values():
-        bar.close()
+    progress = IngestProgressReporter(sys.stderr)
+    results = kb.ingest(args.paths, progress=progress)
+    progress.close(len(results))
     for r in results:
         if args.json:
             print(json.dumps(r.to_dict(), ensure_ascii=False))

@@ -41,8 +41,22 @@ def run(args: argparse.Namespace) -> int:
         print("loading speech and answer models…", flush=True)
         services.warm_up()
     app = build_app(services)
-    for row in services.health():
-        print(f"  {row['engine']:<12} {row['status']:<10} {row['model'] or ''} {row['last_error'] or ''}", flush=True)
+    from kiosk.commands.startup import check_edge, kb_size, startup_report
+
+    edge = None
+    if args.no_warm_up:
+        edge = "not checked yet (--no-warm-up)" if "edge" in config.tts.engines else None
+    else:
+        try:
+            edge = check_edge(services.synthesizer, config.tts.edge_timeout_s)
+        except Exception:  # no voice at all: health says why
+            edge = None
+    try:
+        size = kb_size(services.kb)
+    except Exception:
+        size = None
+    for line in startup_report(services.health(), size, edge, config.tts.edge_retry_after_s):
+        print(line, flush=True)
     print(f"kiosk ready: http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
@@ -62,12 +76,11 @@ def ingest_seed_paths(config: KioskConfig, kb: Any) -> None:
         return
     print(f"ingesting {len(todo)} seed documents into {config.paths.kb} (first start only)…", flush=True)
 
-    def show(progress: Any) -> None:
-        line = f"[{progress.file_index}/{progress.files_total}] {progress.file} {progress.chunks_done}/{progress.chunks_total}"
-        print(f"\r  {line}   ", end="", flush=True)
+    from kiosk.commands.progress import IngestProgressReporter
 
-    results = kb.ingest(todo, progress=show)
-    print()
+    progress = IngestProgressReporter(sys.stdout)
+    results = kb.ingest(todo, progress=progress)
+    progress.close(len(results))
     failed = [r for r in results if r.status.value == "failed"]
     for result in failed:
         print(f"  failed: {result.path}: {result.message}", file=sys.stderr)

@@ -9,6 +9,7 @@ from importlib.resources import files
 from fastapi import FastAPI
 
 from kiosk.services import Services
+from kiosk.theme import kiosk_theme
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +22,6 @@ def page_assets() -> tuple[str, str]:
     css = ui.joinpath("kiosk.css").read_text(encoding="utf-8")
     js = "() => {\n" + face_script() + "\n" + ui.joinpath("kiosk.js").read_text(encoding="utf-8") + "\n}"
     return css, js
-
-
-def kiosk_theme():  # type: ignore[no-untyped-def]
-    import gradio as gr
-
-    local = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Micro Hei", "sans-serif"]
-    return gr.themes.Soft(primary_hue="blue", font=local, font_mono=["Noto Sans Mono CJK SC", "monospace"])
 
 
 def build_app(services: Services) -> FastAPI:

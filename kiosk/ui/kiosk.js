@@ -39,6 +39,12 @@ function setSubtitle(text) {
   if (el) el.textContent = text;
 }
 
+function showSubtitle(text) {
+  setSubtitle(text);
+  (stats.subtitles = stats.subtitles || []).push(text);
+  if (stats.subtitles.length > 50) stats.subtitles.shift();
+}
+
 function greetingText() {
   const el = $("#greeting-text");
   return el ? el.textContent.trim() : "";
@@ -85,7 +91,7 @@ function playNext() {
   if (item.url && !item.buffer) return; // still loading; prefetch calls back
   queue.shift();
   if (stoppedTurns.has(item.turn)) return playNext();
-  setSubtitle(item.text);
+  showSubtitle(item.subtitle || item.text);
   stats.playing = true;
   $("#avatar-stage")?.setAttribute("data-speaking", "1");
   if (!item.buffer) {
@@ -151,6 +157,7 @@ page.beforeAsk = function (text) {
 
 page.setElderly = function (on) {
   document.body.classList.toggle("elderly", Boolean(on));
+  $("#kiosk-main")?.classList.toggle("elderly", Boolean(on)); // for the layout rules inside @media
   touch();
 };
 
@@ -309,6 +316,22 @@ async function setHandsFree(on) {
   setMicState(mic.handsFree ? "on" : "off", mic.handsFree ? "免提模式：请直接说话" : "");
 }
 
+// ---------------------------------------------------------------- correcting a misheard question
+
+const openDetails = new Set();
+
+// One tap on 改一改: the understood question goes into the text box, ready to edit and send as typed.
+page.retype = function (text) {
+  touch();
+  page.stopPlayback(false);
+  const box = $("#question-box textarea");
+  if (!box) return;
+  box.value = text;
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  box.focus();
+  box.setSelectionRange(text.length, text.length);
+};
+
 // ---------------------------------------------------------------- idle reset
 
 function resetScreen() {
@@ -346,9 +369,22 @@ function start() {
   }, 500);
   const conversation = $("#conversation");
   if (conversation) {
-    // keep the newest answer in view as it streams in
-    new MutationObserver(() => { conversation.scrollTop = conversation.scrollHeight; })
-      .observe(conversation, { childList: true, subtree: true, characterData: true });
+    // keep the newest answer in view as it streams in; unfolded 查看条文原文 parts stay unfolded on re-render
+    new MutationObserver(() => {
+      conversation.querySelectorAll(".exchange").forEach((ex) => {
+        const more = ex.querySelector("details.answer-more");
+        if (more && openDetails.has(ex.dataset.turn)) more.open = true;
+      });
+      conversation.scrollTop = conversation.scrollHeight;
+    }).observe(conversation, { childList: true, subtree: true, characterData: true });
+    conversation.addEventListener("toggle", (e) => {
+      const turn = e.target.closest?.(".exchange")?.dataset.turn;
+      if (turn) { if (e.target.open) openDetails.add(turn); else openDetails.delete(turn); }
+    }, true);
+    conversation.addEventListener("click", (e) => {
+      const button = e.target.closest?.(".retype");
+      if (button) page.retype(button.dataset.text || "");
+    });
   }
   document.body.dataset.kioskReady = "1";
 }

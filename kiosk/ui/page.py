@@ -124,8 +124,9 @@ class KioskPage:
     def feedback(self, helpful: bool, request: gr.Request) -> str:
         session = self.session_for(request)
         exchange = session.latest_answered()
-        if exchange is not None and exchange.feedback is None:
-            exchange.feedback = "up" if helpful else "down"
+        choice = "up" if helpful else "down"
+        if exchange is not None and exchange.feedback != choice:  # the citizen's last choice wins
+            exchange.feedback = choice
             self.services.record_feedback(exchange.turn_id, helpful)
         session.touch()
         return render_conversation(session.exchanges)
@@ -174,7 +175,7 @@ class KioskPage:
                         thumbs_down = gr.Button("没帮助", icon=str(_ICONS / "thumb-down.svg"), elem_id="feedback-down", size="sm")
                     with gr.Row(elem_id="hot-topics"):
                         topic_buttons = [
-                            gr.Button(t, elem_classes="hot-topic", visible=True)
+                            gr.Button(t, elem_classes="hot-topic", visible=bool(t))  # no empty button before load
                             for t in (config.hot_topics + [""] * MAX_HOT_TOPICS)[:MAX_HOT_TOPICS]
                         ]
                     with gr.Row(elem_id="ask-row"):
@@ -225,7 +226,7 @@ class KioskPage:
 _MIC_CONTROLS = """
 <div class="mic-controls">
   <button id="ptt-button" class="ptt" type="button" aria-label="按住说话"><svg viewBox="0 0 24 24" width="1em" height="1em" aria-hidden="true"><path fill="currentColor" d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1A7 7 0 0 0 19 11h-2z"/></svg> 按住说话</button>
-  <label class="handsfree"><input id="handsfree-toggle" type="checkbox"> 免提模式（直接说话）</label>
+  <label class="handsfree" title="免提模式：不用按键，直接说话"><input id="handsfree-toggle" type="checkbox"> 免提模式</label>
   <div id="mic-state" class="mic-state" data-state="off"></div>
 </div>
 """

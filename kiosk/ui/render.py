@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 from avatar import mouth_shape
-from kiosk.models import PipelineEvent, PipelineEventType
+from kiosk.models import Citation, PipelineEvent, PipelineEventType
 from kiosk.session import Exchange
+from kiosk.text_lines import ARTICLE, ITEM, split_list_items
 
 _ERROR_NOTES = {
     "asr": "没有听清，请再说一遍或打字",
@@ -16,33 +19,57 @@ _ERROR_NOTES = {
     "llm": "智能问答暂不可用，已按知识库回答",
     "answer": "智能问答暂不可用",
 }
+SHOWN_EXCHANGES = 20  # the conversation box scrolls; the session keeps no more than this anyway
+SENTENCE_ENDS = "。！？；!?;"
+LONG_ANSWER_CHARS = 90  # longer answers show their lead and fold the rest under 查看条文原文
+_ITEMS_AFTER = re.compile(r"(?:\s*" + ITEM.pattern + r"[^。；;]*[；;。])+")
 
 
-def render_conversation(exchanges: list[Exchange]) -> str:
+def render_conversation(exchanges: Sequence[Exchange]) -> str:
     if not exchanges:
-        return '<div class="conversation empty" data-turns="0"></div>'
-    items = [_render_exchange(ex) for ex in exchanges[-6:]]  # a kiosk screen shows the last few turns only
+        return (
+            '<div class="conversation empty" data-turns="0"><div class="welcome-card">'
+            '<div class="welcome-title">您可以这样问我</div><ol class="welcome-tips">'
+            "<li>按住“按住说话”，说出您要办的事</li><li>点一下下方的热门问题</li><li>在输入框里打字提问</li>"
+            "</ol></div></div>"
+        )
+    items = [_render_exchange(ex) for ex in exchanges[-SHOWN_EXCHANGES:]]
     return f'<div class="conversation" data-turns="{len(exchanges)}">{"".join(items)}</div>'
 
 
-def _render_exchange(ex: Exchange) -> str:
+def _render_question(ex: Exchange) -> str:
+    if ex.question and ex.transcript is not None:
+        # a spoken question: show what was understood, with a one-tap way to correct it by typing
+        text = escape(ex.question)
+        return (
+            f'<div class="bubble citizen heard"><span class="heard-label">您问的是：</span>'
+            f'<span class="heard-text">{text}</span>'
+            f'<button type="button" class="retype" data-text="{text}" aria-label="改一改，重新输入这个问题">改一改</button></div>'
+        )
     if ex.question:
-        question = escape(ex.question)
-    elif any(err.get("stage") == "asr" for err in ex.errors):
-        question = '<span class="pending">（没有听清）</span>'
+        return f'<div class="bubble citizen">{escape(ex.question)}</div>'
+    if any(err.get("stage") == "asr" for err in ex.errors):
+        return '<div class="bubble citizen"><span class="pending">（没有听清）</span></div>'
+    pending = "…" if ex.cancelled else "正在听…"
+    return f'<div class="bubble citizen"><span class="pending">{pending}</span></div>'
+
+
+def _render_exchange(ex: Exchange) -> str:
+    citations = list(ex.answer.citations) if ex.answer is not None else []
+    if ex.answer_text:
+        spoken = getattr(ex.answer, "spoken", None) if ex.answer is not None else None
+        screen = (getattr(ex.answer, "screen", None) if ex.answer is not None else None) or ex.answer_text
+        body = render_answer_body(screen, citations, spoken=spoken)
     else:
-        question = '<span class="pending">…</span>' if ex.cancelled else '<span class="pending">正在听…</span>'
-    answer_text = escape(ex.answer_text) if ex.answer_text else '<span class="pending">正在查找…</span>'
+        body = '<span class="pending">正在查找…</span>'
     parts = [
         f'<div class="exchange" data-turn="{escape(ex.turn_id)}">',
-        f'<div class="bubble citizen">{question}</div>',
-        f'<div class="bubble assistant">{answer_text}',
+        _render_question(ex),
+        f'<div class="bubble assistant">{body}',
     ]
-    if ex.answer is not None and ex.answer.citations:
-        labels = "".join(
-            f'<li class="citation" title="{escape(c.source)}">{escape(c.label())}</li>' for c in ex.answer.citations
-        )
-        parts.append(f'<ul class="citations"><span class="cite-head">依据：</span>{labels}</ul>')
+    if citations:
+        labels = "".join(f'<li class="citation" title="{escape(c.source)}">{escape(c.label())}</li>' for c in citations)
+        parts.append(f'<ul class="citations"><li class="cite-head">依据：</li>{labels}</ul>')
     notes = {_ERROR_NOTES.get(err.get("stage", ""), "") for err in ex.errors} - {""}
     if ex.cancelled:
         notes.add("已打断")
@@ -52,6 +79,69 @@ def _render_exchange(ex: Exchange) -> str:
         parts.append(f'<div class="note feedback">{"感谢您的评价" if ex.feedback == "up" else "已记录，我们会改进"}</div>')
     parts.append("</div></div>")
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- answer body
+
+
+def strip_citation_phrases(text: str, citations: Sequence[Citation]) -> str:
+    """Drop "依据《…》第X条" from the answer text when the line under the answer names the same documents."""
+    if not citations:
+        return text
+    titles = "|".join(re.escape(c.title) for c in citations if c.title)
+    if not titles:
+        return text
+    one = rf"《(?:{titles})》(?:{ARTICLE})?(?:[、和及与](?:{ARTICLE}))*"
+    phrase = rf"[（(]?(?:依据|根据|参见|详见)?{one}(?:[、和及与]{one})*(?:的规定|规定)?[)）]?"
+    text = re.sub(rf"^\s*{phrase}\s*[：:，,]\s*", "", text)  # 依据《…》第九条：……
+    text = re.sub(rf"[，,]?\s*{phrase}\s*[。.]?\s*$", "", text)  # ……。依据《…》第九条。
+    text = re.sub(rf"(?<=[。；;])\s*{phrase}\s*[：:]\s*", "", text)  # a second quoted passage
+    text = text.strip()
+    if text and text[-1] not in SENTENCE_ENDS + "。）)”":
+        text += "。"
+    return text
+
+
+def _lead_length(text: str, limit: int = 60) -> int:
+    """Where the spoken lead of a long answer ends: after its first sentence (or list opening) within ~limit."""
+    cut = 0
+    for i, ch in enumerate(text):
+        if ch in SENTENCE_ENDS or ch in "：:":
+            cut = i + 1
+            if cut >= 20 or ch in "：:":
+                break
+        if i >= limit and cut:
+            break
+    return cut or min(len(text), limit)
+
+
+def _lines_html(text: str) -> str:
+    return "".join(f'<div class="answer-line">{escape(line)}</div>' for line in split_list_items(text))
+
+
+def render_answer_body(text: str, citations: Sequence[Citation] = (), spoken: str | None = None) -> str:
+    """The answer as the screen shows it: the lead in full, the rest (list items on their own lines) folded."""
+    text = strip_citation_phrases(text, citations)
+    spoken = strip_citation_phrases(spoken, citations) if spoken else None
+    if spoken and text.startswith(spoken.rstrip("。")):
+        lead, rest = spoken, text[len(spoken) :].lstrip("。 \n")
+    elif len(text) > LONG_ANSWER_CHARS:
+        cut = _lead_length(text)
+        if text[cut - 1 : cut] in "：:" and (items := _ITEMS_AFTER.match(text, cut)):
+            cut = items.end()  # "…提交下列材料：1.…；2.…。": the items are the substance, not the fine print
+        lead, rest = text[:cut], text[cut:]
+    else:
+        return f'<div class="answer-text">{_lines_html(text)}</div>'
+    lead_html = f'<div class="answer-text answer-lead">{_lines_html(lead)}</div>'
+    if not rest.strip():
+        return lead_html
+    return (
+        f'{lead_html}<details class="answer-more"><summary>查看条文原文</summary>'
+        f'<div class="answer-text">{_lines_html(rest)}</div></details>'
+    )
+
+
+# ---------------------------------------------------------------- speech and status
 
 
 @dataclass
@@ -67,15 +157,26 @@ class SpeechTrack:
         marks = []
         if audio is not None:
             marks = [[round(m.start_s, 3), round(m.end_s, 3), mouth_shape(m)] for m in audio.marks]
+        text = event.text or ""
         self.clips.append(
             {
                 "seq": len(self.clips),
-                "text": event.text or "",
+                "text": text,
+                "subtitle": self._subtitle(text),
                 "url": audio_url,
                 "duration_s": round(audio.duration_s, 3) if audio is not None else None,
                 "marks": marks,
             }
         )
+
+    def _subtitle(self, text: str) -> str:
+        """The subtitle follows sentences: a clip cut at a comma shows with the rest of its sentence so far."""
+        if not self.clips:
+            return text
+        previous = str(self.clips[-1].get("subtitle") or "")
+        if previous and previous.rstrip()[-1:] not in SENTENCE_ENDS + "”’」』）)":
+            return previous + text
+        return text
 
     def to_json(self) -> str:
         return json.dumps(

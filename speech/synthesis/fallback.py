@@ -62,14 +62,36 @@ class FallbackSynthesizer:
                 audio = await engine.synthesize(text, speed or self.speed)
             except TextToSpeechError as exc:
                 failures.append(f"{engine.name}: {exc.code}")
-                log.warning("TTS engine %s failed (%s); trying the next one", engine.name, exc.code)
+                # warn when a voice stops working, not at every quiet retry of a voice known to be down
+                already_down = breaker is not None and bool(breaker.last_error)
+                log.log(logging.DEBUG if already_down else logging.WARNING,
+                        "TTS engine %s failed (%s); trying the next one", engine.name, exc.code)  # fmt: skip
                 if breaker is not None:
                     breaker.record_failure(exc.code)
                 continue
             if breaker is not None:
+                if breaker.last_error:
+                    log.info("TTS engine %s works again", engine.name)
                 breaker.record_success()
             return audio
         raise TextToSpeechError("all-engines-failed", "no voice could speak this sentence: " + "; ".join(failures))
+
+    async def check_online_voices(self, text: str = "您好") -> dict[str, str | None]:
+        """Try each voice behind a circuit breaker (edge-tts) once, e.g. at start-up: name → None if it spoke, else
+        why not. A voice that fails stays skipped until its breaker lets one quiet retry through."""
+        verdicts: dict[str, str | None] = {}
+        for engine, breaker in self.engines:
+            if breaker is None:
+                continue
+            try:
+                await engine.synthesize(text, self.speed)
+            except TextToSpeechError as exc:
+                breaker.record_failure(exc.code)
+                verdicts[engine.name] = exc.code
+            else:
+                breaker.record_success()
+                verdicts[engine.name] = None
+        return verdicts
 
     async def stream(self, text: str, speed: float | None = None) -> AsyncIterator[SpeechAudio]:
         """Clause by clause, each through the fallback chain, so the first clause plays early."""

@@ -69,9 +69,9 @@ def real_asr_kiosk_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def spoken_question_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def spoken_question_wav(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Path:
     """A real Mandarin recording with silence around it; Chromium loops it as the microphone."""
-    clip = REPO.parent / "shared" / "speech" / "clips" / "BAC009S0764W0121.wav"
+    clip = shared_dir / "speech" / "clips" / "BAC009S0764W0121.wav"
     with wave.open(str(clip)) as w:
         rate = w.getframerate()
         speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")

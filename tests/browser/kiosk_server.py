@@ -16,16 +16,24 @@ from kiosk.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpok
 
 ANSWER = "办理居住证需要提交本人居民身份证、本人相片。还需要居住地住址、就业、就读等证明材料。"
 CITATION = Citation("居住证暂行条例(2015-11-26).md", "居住证暂行条例", "第九条")
+# asked with 条文: a long answer that names its citation in the text, lists items, and has a comma-long sentence
+LONG_ANSWER = (
+    "依据《居住证暂行条例》第九条：申领居住证，应当向居住地公安派出所或者受公安机关委托的社区服务机构提交下列材料："
+    "1.本人居民身份证；2.本人近期相片；3.居住地住址证明；4.就业、就读等证明材料。"
+    "居住地住址证明包括房屋租赁合同、房屋产权证明文件、购房合同或者房屋出租人、用人单位、就读学校出具的住宿证明等，"
+    "就业证明包括工商营业执照、劳动合同、用人单位出具的劳动关系证明或者其他能够证明有合法稳定就业的材料等。"
+)
 
 
 class ScriptedAnswerer:
     """Streams a fixed answer with a citation; the question is echoed so tests can see what was heard."""
 
     async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
-        for piece in (ANSWER[:9], ANSWER[9:20], ANSWER[20:]):
+        text = LONG_ANSWER if "条文" in question else ANSWER
+        for piece in (text[:9], text[9:20], text[20:]):
             await asyncio.sleep(0.05)
             yield AnswerSpoken(piece)
-        yield AnswerDone(Answer(ANSWER, [CITATION], False, AnswerMode.FAQ, AnswerTimings(retrieve_s=0.01, first_token_s=0.05)))
+        yield AnswerDone(Answer(text, [CITATION], False, AnswerMode.FAQ, AnswerTimings(retrieve_s=0.01, first_token_s=0.05)))
 
 
 class ToneSynthesizer:

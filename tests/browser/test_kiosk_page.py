@@ -45,7 +45,7 @@ def test_spoken_question_gets_a_spoken_answer(open_kiosk, spoken_question_wav: P
     page.check("#handsfree-toggle")
     page.wait_for_function("() => window.kioskStats.utterances >= 1", timeout=20_000)
     page.wait_for_selector(".citation", timeout=20_000)
-    heard = page.inner_text(".bubble.citizen")
+    heard = page.inner_text(".bubble.citizen .heard-text")
     seconds = float(heard.removeprefix("语音提问").removesuffix("秒"))
     assert 3.0 <= seconds <= 7.0, f"the uploaded utterance should hold the ~4.2 s recording, got {heard}"
     page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
@@ -64,7 +64,7 @@ def test_whisper_hears_the_question_spoken_into_the_microphone(  # type: ignore[
     page.check("#handsfree-toggle")
     page.wait_for_selector(".citation", timeout=60_000)
     page.uncheck("#handsfree-toggle")
-    heard = page.inner_text(".exchange:has(.citation) .bubble.citizen")
+    heard = page.inner_text(".exchange:has(.citation) .bubble.citizen .heard-text")
     overlap = sum(ch in heard for ch in SPOKEN_QUESTION) / len(SPOKEN_QUESTION)
     assert overlap >= 0.7, f"Whisper heard {heard!r} for {SPOKEN_QUESTION!r}"
     page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)

@@ -44,7 +44,7 @@ def test_outcomes_feedback_and_topics() -> None:
         row("d", mode="degraded"), row("e", mode="faq", title=None),
     ]  # fmt: skip
     outcomes = dict(zip(*dashboard.outcome_counts(turns).to_dict("list").values(), strict=True))
-    assert outcomes == {"已解答": 3, "拒答": 1, "降级": 1}
+    assert outcomes == {"已回答": 2, "没帮助": 1, "未找到": 1, "降级": 1}  # a 没帮助 answer is not counted as answered
     feedback = dashboard.feedback_counts(turns)["count"].tolist()
     assert feedback == [1, 1]
     topics = dashboard.top_topics(turns).set_index("topic")["count"].to_dict()
@@ -123,3 +123,23 @@ def test_llm_connection_check_lists_models_of_a_compatible_server() -> None:
         server.shutdown()
     assert seen == ["/v1/models"]
     assert verdict.startswith("成功") and "qwen2.5-1.5b-instruct" in verdict
+
+
+def test_panel_labels_are_chinese() -> None:
+    assert [dashboard.mode_label(m) for m in ("llm", "faq", "refusal", "degraded")] == ["已回答", "FAQ", "未找到", "降级"]
+    assert dashboard.mode_label("llm", refused=True) == "未找到"
+    table = dashboard.health_table([{"engine": "answerer", "status": "ready", "model": "llama.cpp:qwen", "device": "cpu",
+                                     "last_error": None}])  # fmt: skip
+    assert list(table.columns) == ["引擎", "状态", "模型", "设备", "最近错误"]
+    assert table.iloc[0].tolist() == ["大模型问答", "正常", "llama.cpp:qwen", "cpu", ""]
+
+
+def test_hour_labels_are_chinese_and_stages_named() -> None:
+    base = datetime(2026, 11, 22, 8, 10).timestamp()
+    turns = [row(str(i), at=base + i * 3 * 3600, timings={"first_token_s": 1.0, "total_s": 3.0}) for i in range(3)]
+    series = dashboard.questions_series(turns, "hour")
+    assert [label for label, _ in series][:3] == ["8时", "9时", "10时"] and len(series) == 7  # empty hours kept
+    assert sum(v for _, v in series) == 3
+    assert dashboard.latency_by_stage(turns) == [
+        ("模型首字", [("中位数 p50", 1.0), ("较慢 p95", 1.0)]), ("整轮", [("中位数 p50", 3.0), ("较慢 p95", 3.0)]),
+    ]

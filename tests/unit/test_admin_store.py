@@ -75,6 +75,9 @@ def test_feedback_attaches_to_turn_and_feeds_unanswered_queue(store: Store) -> N
     assert {t["turn_id"] for t in store.turn_log.unanswered()} == {"refused"}
     with pytest.raises(AdminError):
         store.record_feedback("no-such-turn", True)
+    store.record_feedback("bad", True)  # the citizen changed their mind: the last choice is what counts
+    assert {t["turn_id"]: t["helpful"] for t in store.turn_log.turns()}["bad"] is True
+    assert "bad" not in {t["turn_id"] for t in store.turn_log.unanswered()}
 
 
 def test_effective_config_applies_admin_overrides_without_touching_base(store: Store, tmp_path: Path) -> None:

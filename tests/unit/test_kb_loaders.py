@@ -33,6 +33,20 @@ def test_effective_date_from_text(tmp_path: Path) -> None:
     assert doc.effective_date == "2024-03-01"
 
 
+def test_effective_date_written_in_the_body_is_used_when_the_name_has_none(tmp_path: Path) -> None:
+    from knowledge_base.dates import effective_date_in_text
+
+    assert effective_date_in_text("施行日期：2021年3月1日") == "2021-03-01"
+    assert effective_date_in_text("生效日期: 2022-07-15\n发布日期：2022-06-01") == "2022-07-15"
+    assert effective_date_in_text("本规定自二〇一九年十月一日起施行。") == "2019-10-01"
+    assert effective_date_in_text("2023年5月4日发布。本办法自发布之日起施行。") is None
+    articles = "".join(f"第{n}条 内容{n}。\n\n" for n in range(1, 60))  # the date in the last article still counts
+    doc = load_document(_write(tmp_path / "guide.md", f"# 某条例\n\n{articles}第六十条 本条例自2016年1月1日起施行。\n"))
+    assert doc.effective_date == "2016-01-01"
+    named = load_document(_write(tmp_path / "某条例(2015-11-26).md", "# 某条例\n\n本条例自2016年1月1日起施行。\n"))
+    assert named.effective_date == "2015-11-26"  # the file name's date wins
+
+
 def test_html_headings_paragraphs_and_tables(tmp_path: Path) -> None:
     html = (
         "<html><head><title>社保卡办理指南</title><script>var x=1;</script></head><body>"

@@ -37,6 +37,8 @@ async def test_each_answered_turn_is_recorded_masked_with_timings_and_feedback()
     assert "13812345678" not in record.question and "138" in record.question
     assert record.citations and record.citations[0].article == "第九条"
     assert {"first_audio_s", "total_s"} <= set(record.timings)
-    page.feedback(True, None)  # type: ignore[arg-type]
-    page.feedback(False, None)  # type: ignore[arg-type]  # one vote per answer
-    assert store.feedback == [(record.turn_id, True)]
+    page.feedback(False, None)  # type: ignore[arg-type]
+    page.feedback(False, None)  # type: ignore[arg-type]  # the same choice again records nothing new
+    page.feedback(True, None)  # type: ignore[arg-type]  # changing one's mind: the last choice wins
+    assert store.feedback == [(record.turn_id, False), (record.turn_id, True)]
+    assert session.latest_answered().feedback == "up"  # type: ignore[union-attr]

@@ -5,9 +5,9 @@ import json
 import numpy as np
 
 from avatar import MOUTH_SHAPES, mouth_shape
-from kiosk.models import Answer, AnswerMode, Citation, PipelineEvent, PipelineEventType, SpeechAudio, TimingMark
+from kiosk.models import Answer, AnswerMode, Citation, PipelineEvent, PipelineEventType, SpeechAudio, TimingMark, Transcript
 from kiosk.session import Exchange
-from kiosk.ui.render import SpeechTrack, render_conversation
+from kiosk.ui.render import SpeechTrack, render_answer_body, render_conversation, split_list_items, strip_citation_phrases
 
 
 def test_every_voice_viseme_maps_to_a_drawn_mouth_shape() -> None:
@@ -45,3 +45,50 @@ def test_unheard_question_says_so_instead_of_listening_forever() -> None:
     assert "没有听清" in render_conversation([unheard]) and "正在听" not in render_conversation([unheard])
     interrupted = Exchange("t2", cancelled=True)
     assert "正在听" not in render_conversation([interrupted]) and "已打断" in render_conversation([interrupted])
+
+
+CITED = Citation("a.md", "居住证暂行条例", "第九条")
+
+
+def test_answer_says_its_citation_once_under_the_text() -> None:
+    for text in ("依据《居住证暂行条例》第九条：申领居住证应当提交身份证。", "申领居住证应当提交身份证。依据《居住证暂行条例》第九条。"):
+        answer = Answer(text, [CITED], False, AnswerMode.LLM)
+        html = render_conversation([Exchange("t1", question="要带什么", answer_text=text, answer=answer)])
+        assert html.count("居住证暂行条例") == 1 and 'class="citation"' in html
+        assert "申领居住证应当提交身份证。" in html
+    assert strip_citation_phrases("依据《护照法》第五条：出国。", [CITED]) == "依据《护照法》第五条：出国。"  # not the cited one
+
+
+def test_list_items_get_their_own_lines_and_a_long_answer_folds_its_fine_print() -> None:
+    assert split_list_items("二、申请材料1.本人身份证；2.近期相片。三、办理时限：五个工作日。每月1.5元，第1次") == [
+        "二、申请材料", "1.本人身份证；", "2.近期相片。", "三、办理时限：五个工作日。", "每月1.5元，第1次",
+    ]  # fmt: skip
+    long_text = "申领居住证，应当提交下列材料：1.本人居民身份证；2.本人近期相片；3.居住地住址证明。" + "住址证明包括租赁合同等，" * 8
+    html = render_answer_body(long_text, [CITED])
+    lead, folded = html.split("<details", 1)
+    assert lead.count('class="answer-line"') == 4  # the opening and its three items are shown
+    assert "查看条文原文" in folded and "租赁合同" in folded and "租赁合同" not in lead
+    short = render_answer_body("需要身份证。", [CITED])
+    assert "<details" not in short
+
+
+def test_the_spoken_form_leads_and_the_articles_fold() -> None:
+    spoken = "办居住证要带身份证和相片。"
+    html = render_answer_body(spoken + "第九条 申领居住证，应当提交本人居民身份证、本人相片。", [CITED], spoken=spoken)
+    lead, folded = html.split("<details", 1)
+    assert spoken in lead and "第九条" in folded
+
+
+def test_a_spoken_question_is_shown_as_understood_with_a_retype_button() -> None:
+    heard = Exchange("t1", question="办居住证要带什么材料", transcript=Transcript("办居住证要带什么材料", 2.0, 0.5))
+    html = render_conversation([heard])
+    assert "您问的是：" in html and 'class="retype"' in html and 'data-text="办居住证要带什么材料"' in html
+    assert "您问的是" not in render_conversation([Exchange("t2", question="打字的问题")])
+
+
+def test_subtitles_follow_sentences_not_commas() -> None:
+    track = SpeechTrack(turn_id="t1")
+    for text in ("居住地住址证明包括房屋租赁合同，", "就业证明包括劳动合同。", "请带好材料。"):
+        track.add(PipelineEvent(PipelineEventType.TTS_AUDIO, "t1", text=text, audio=None), None)
+    subtitles = [c["subtitle"] for c in json.loads(track.to_json())["clips"]]
+    assert subtitles == ["居住地住址证明包括房屋租赁合同，", "居住地住址证明包括房屋租赁合同，就业证明包括劳动合同。", "请带好材料。"]

@@ -19,6 +19,19 @@ def test_injected_engines_are_used_and_reported_ready() -> None:
     assert services.pipeline() is services.pipeline()  # built once per process
 
 
+def test_health_names_the_answerers_llm_and_its_device(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.answering import Answerer
+    from kiosk.answering.llama_cpp_model import LlamaCppChatModel
+    from kiosk.answering.openai_model import OpenAICompatibleChatModel
+
+    local = Answerer(object(), LlamaCppChatModel(tmp_path / "qwen2.5-1.5b" / "model.gguf", n_threads=2), KioskConfig())  # type: ignore[arg-type]
+    row = next(r for r in Services(KioskConfig(), kb=object(), answerer=local, store=None).health() if r["engine"] == "answerer")
+    assert row["model"] == "llama.cpp:qwen2.5-1.5b" and row["device"] == "CPU · 2 线程"
+    remote = Answerer(object(), OpenAICompatibleChatModel("http://10.0.0.2:8000/v1", "qwen2.5-7b"), KioskConfig())  # type: ignore[arg-type]
+    row = next(r for r in Services(KioskConfig(), kb=object(), answerer=remote, store=None).health() if r["engine"] == "answerer")
+    assert row["model"] == "openai:qwen2.5-7b" and "10.0.0.2:8000" in row["device"]
+
+
 async def test_a_voice_that_cannot_start_leaves_a_subtitles_only_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
     import speech
 
