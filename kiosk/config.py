@@ -113,7 +113,7 @@ class AnsweringConfig(_Section):
     style: Literal["generate", "quote"] = "quote"
     # Below this answerability score (kiosk/answering/answerability.py, fitted on bench/data) the kiosk refuses
     # instead of quoting; the threshold table is in bench/RESULTS.md.
-    answerable_threshold: float = Field(0.5, ge=0.0, le=1.0)
+    answerable_threshold: float = Field(0.45, ge=0.0, le=1.0)
     spoken_chars: int = Field(60, ge=20)  # the spoken fact's budget; the screen shows the whole article
     screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
     # the next article is shown too when its relevance is less than this below the top one; 0 = never
@@ -129,6 +129,7 @@ class AnsweringConfig(_Section):
     window_guidance: str = "综合咨询窗口"
     refusal_template: str = "抱歉，知识库中没有找到关于“{topic}”的规定。建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
+    hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
     degraded_lead: str = "系统繁忙，先为您摘录相关规定："

@@ -50,6 +50,20 @@ def _general_frequencies() -> tuple[dict[str, int], int]:
     return jieba.dt.FREQ, jieba.dt.total
 
 
+@lru_cache(maxsize=1)
+def _word_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    with _jieba_lock:
+        return jieba.posseg.dt.word_tag_tab
+
+
+def is_noun(word: str) -> bool:
+    """A noun or a name of a thing (驾驶证, 产假, 港澳), by jieba's bundled part-of-speech tags."""
+    tag = _word_tags().get(word, "")
+    return tag.startswith("n") or tag in ("j", "vn")
+
+
 def specificity(word: str) -> float:
     """How specific a word is in general Chinese, in [0, 1]: 的 → 0, 驾驶证 → ~0.8, an unknown word → 1."""
     freq, total = _general_frequencies()

@@ -17,10 +17,13 @@ from typing import Protocol
 
 from kiosk.answering.faithfulness import missing_figure
 from kiosk.models import Hit
-from knowledge_base.question import QuestionTerms, states_kind
+from knowledge_base.question import QuestionTerms, is_noun, states_kind
 from knowledge_base.relevance import LinearModel, coverage, present
 
-SIGNALS = ("bias", "top", "margin", "cover", "title_cover", "unknown", "kb_cover", "kind", "missing", "cosine")
+SIGNALS = (
+    "bias", "top", "margin", "cover", "title_cover", "unknown", "kb_cover", "kind", "missing", "cosine",
+    "unknown_noun", "rare_missing",
+)
 _WEIGHTS_FILE = "answerability_weights.json"
 
 
@@ -28,6 +31,11 @@ class Vocabulary(Protocol):
     """What the knowledge base says at all (knowledge_base.terms.TermStats)."""
 
     def occurs(self, text: str) -> bool: ...
+
+    def idf(self, word: str) -> float: ...
+
+    @property
+    def max_idf(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,13 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -
     unknown = [w for w in weights if not (vocabulary.occurs(w) or any(vocabulary.occurs(t) for t in _synonyms(w)))]
     total = sum(weights.values())
     cosine = top.vector_score if top.vector_score is not None else 0.0
+    known = [w for w in weights if w not in unknown]
+    # a word the knowledge base uses rarely (驾驶证 once) that the top passage does not mention: it is about
+    # something the question is not
+    rare_missing = max(
+        (min(1.0, vocabulary.idf(w) / vocabulary.max_idf) for w in known if not present(w, f"{heading} {top.text}")),
+        default=0.0,
+    )
     return {
         "bias": 1.0,
         "top": top.score,
@@ -65,6 +80,8 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -
         "kind": 1.0 if states_kind(terms.asks, top.text) else 0.0,
         "missing": 1.0 if missing_figure(terms.text, top.text) else 0.0,
         "cosine": max(0.0, min(1.0, (cosine - 0.75) / 0.2)),
+        "unknown_noun": max((weights[w] for w in unknown if is_noun(w)), default=0.0),
+        "rare_missing": rare_missing,
     }
 
 

@@ -1,4 +1,4 @@
-"""Grounded answering: scope → FAQ → retrieve → answerability check → one strategy (quote or generate).
+"""Grounded answering: scope → FAQ → hall → retrieve → answerability check → one strategy (quote or generate).
 
 The stream is typed: `AnswerRetrieved` when retrieval ends, `AnswerSpoken` pieces as they exist, and exactly one
 `AnswerDone`. A question the knowledge base does not answer gets the hall's refusal, never an unrelated rule.
@@ -88,7 +88,7 @@ class Answerer:
         if injected:
             logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
         scope = classify(cleaned)
-        if scope is not Scope.IN_SCOPE:
+        if scope not in (Scope.IN_SCOPE, Scope.HALL):
             yield draft.say(self.wording.scope())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
@@ -98,6 +98,10 @@ class Answerer:
             yield draft.say(faq.entry.answer)
             citation = Citation(source=f"faq:{faq.entry.id}", title=f"常见问题：{faq.entry.question}", article=None)
             yield draft.finish(AnswerMode.FAQ, [citation], [], refused=False)
+            return
+        if scope is Scope.HALL:  # the hall's own arrangements: staff FAQ entries above, else the window
+            yield draft.say(self.wording.hall())
+            yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
 
         understood = await self._understand(cleaned)

@@ -57,6 +57,10 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("利率", re.compile(r"利率|利息"), re.compile(r"\d+(?:\.\d+)?\s*%")),
     ("办公时间", re.compile(r"几点|上不上班|办公时间"), re.compile(r"\d{1,2}\s*(?:[:：]\d{2}|点|时)")),
     ("分数", re.compile(r"多少分"), re.compile(r"\d+\s*分(?!之|钟)")),
+    ("比例", re.compile(r"百分之多少|百分之几|几成|比例是多少|报销多少|报多少|能报几|比例多少"), re.compile(r"\d+(?:\.\d+)?\s*%|百分之")),
+    ("额度", re.compile(r"最多能贷|能贷多少|贷多少|额度是多少|额度多少|多少万"), re.compile(r"\d+(?:\.\d+)?\s*万?元")),
+    ("时长", re.compile(r"多少天|几天|多长时间|多久"), re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时)|当场|当日|即时|立即")),
+    ("日期", re.compile(r"几月份|几号开始|哪天开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),
 )
 
 

@@ -19,13 +19,23 @@ _SENSITIVE = re.compile(
     r"炸弹|炸药|枪支|制毒|毒品|自杀|杀人|报复社会|颠覆|台独|藏独|疆独|法轮|邪教|游行示威|色情|赌博|黑客|翻墙"
 )
 _OFF_TOPIC = re.compile(
-    r"笑话|讲个故事|写(一首)?诗|唱(首)?歌|天气|下雨|下雪|气温|挂号|挂个.{0,8}号|股票|炒股|买基金|彩票|比特币|星座|算命|打游戏|菜谱|做饭|写代码|编程|"
+    r"笑话|讲个故事|写(一首)?诗|唱(首)?歌|天气|下雨|下雪|气温|挂号|挂个.{0,14}号|股票|炒股|买基金|彩票号码|比特币|星座|算命|打游戏|菜谱|做饭|写代码|编程|"
     r"谁(最|更)?(帅|漂亮)|你(是谁|叫什么|几岁|多大)|你喜欢|聊聊天|陪我聊"
+)
+
+
+# Questions about this hall itself (its floors, windows, hours, parking, queue numbers, apps and addresses): the
+# statutes never answer them, staff at the hall's window do.
+_HALL = re.compile(
+    r"大厅.{0,8}(几点|开门|关门|上班|下班|停车|几楼|在哪|厕所|复印|wifi|WiFi)|几楼|哪层|几号窗口|窗口(在|是|几)|哪个窗口|取号|叫号|排号|放号|号还有|停车|厕所|洗手间|卫生间|复印|打印|wifi|WiFi|无线网"
+    r"|几点(上班|下班|开门|关门|开始|结束)|(上不上|周六|周日|周末|中午|午休|节假日|过年).{0,6}(班|开门|休息|办公|放假)"
+    r"|地址在哪|地址是|网址|公众号|小程序|APP|App|app|哪个软件|电话是|电话多少|热线是"
 )
 
 
 class Scope(str, enum.Enum):
     IN_SCOPE = "in-scope"
+    HALL = "hall"
     OFF_TOPIC = "off-topic"
     SENSITIVE = "sensitive"
     EMPTY = "empty"
@@ -56,4 +66,6 @@ def classify(question: str) -> Scope:
         return Scope.SENSITIVE
     if _OFF_TOPIC.search(text):
         return Scope.OFF_TOPIC
+    if _HALL.search(text):
+        return Scope.HALL
     return Scope.IN_SCOPE

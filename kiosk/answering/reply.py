@@ -62,6 +62,9 @@ class Wording:
     def scope(self) -> str:
         return self.config.scope_reply.format(window=self.config.window_guidance)
 
+    def hall(self) -> str:
+        return self.config.hall_reply.format(window=self.config.window_guidance)
+
     def guidance(self) -> str:
         return self.config.guidance_sentence.format(window=self.config.window_guidance)
 

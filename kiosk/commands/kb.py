@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
+from kiosk.answering.prompt import retrieval_query
 from kiosk.commands import config_from_args
+from kiosk.commands.ask import parse_history
 from kiosk.commands.progress import IngestProgressReporter
 from kiosk.errors import KioskError
 from kiosk.models import IngestStatus
@@ -42,7 +44,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("question", nargs="?")
     p.add_argument("-k", type=int, default=None, help="number of hits (default: retrieval.k)")
     p.add_argument("--json", action="store_true", help="print hits as a JSON list")
-    p.add_argument("--jsonl", action="store_true", help='read {"id","question"} lines on stdin, write {"id","hits"}')
+    p.add_argument(
+        "--jsonl", action="store_true",
+        help='read {"id","question","history"?} lines on stdin, write {"id","hits"}; a follow-up is searched as `kiosk ask` searches it',
+    )
     p.set_defaults(func=cmd_search)
 
 
@@ -114,9 +119,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             try:
                 item = json.loads(line)
                 qid, question = item["id"], item["question"]
+                history = parse_history(item.get("history"))
             except (ValueError, KeyError, TypeError):
-                raise KioskError("bad-input", f'stdin line {n}: expected {{"id": ..., "question": ...}}') from None
-            print(json.dumps({"id": qid, "hits": _hits_json(kb, question, args.k)}, ensure_ascii=False), flush=True)
+                raise KioskError("bad-input", f'stdin line {n}: expected {{"id": ..., "question": ..., "history"?: ...}}') from None
+            query = retrieval_query(question, history, kb.config.answering.history_turns)
+            print(json.dumps({"id": qid, "hits": _hits_json(kb, query, args.k)}, ensure_ascii=False), flush=True)
         return 0
     if not args.question:
         raise KioskError("bad-input", "give a question, or --jsonl with questions on stdin")

@@ -65,11 +65,16 @@ def test_cli_search_json_contract(corpus_kb) -> None:
     assert set(hits[0]) == {"text", "score", "source", "title", "article", "doc_id", "effective_date"}
     assert hits[0]["source"] == "居住证暂行条例(2015-11-26).md" and hits[0]["article"] == "第九条"
 
-    batch = '{"id": "q1", "question": "护照有效期几年"}\n{"id": "q2", "question": "结婚登记带什么证件"}\n'
+    batch = (
+        '{"id": "q1", "question": "护照有效期几年"}\n{"id": "q2", "question": "结婚登记带什么证件"}\n'
+        '{"id": "q3", "question": "那要多久", "history": "居住证什么时候制作发放"}\n{"id": "q4", "question": "那要多久"}\n'
+    )
     out = subprocess.run(
         [sys.executable, "-m", "kiosk.cli", "--kb", kb_dir, "kb", "search", "--jsonl", "-k", "2"],
         input=batch, capture_output=True, text=True, env=env, timeout=300, check=True,
     )  # fmt: skip
     rows = [json.loads(line) for line in out.stdout.splitlines()]
-    assert [r["id"] for r in rows] == ["q1", "q2"]
+    assert [r["id"] for r in rows] == ["q1", "q2", "q3", "q4"]
     assert rows[0]["hits"][0]["source"] == "护照法(2006-04-29).md"
+    # a follow-up is searched together with the question it refers to, as `kiosk ask` does
+    assert any("居住证" in h["title"] for h in rows[2]["hits"]) and rows[2]["hits"] != rows[3]["hits"]

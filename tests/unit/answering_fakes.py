@@ -34,6 +34,11 @@ class FakeVocabulary:
     def occurs(self, text: str) -> bool:
         return bool(text) and text in self.text
 
+    def idf(self, word: str) -> float:
+        return 1.0 if self.occurs(word) else self.max_idf
+
+    max_idf = 5.0
+
 
 class FakeKnowledgeBase:
     def __init__(

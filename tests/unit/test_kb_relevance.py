@@ -73,9 +73,9 @@ def _hit(text: str, score: float) -> Hit:
     return Hit(text=text, score=score, source="居住证暂行条例.md", title="居住证暂行条例", article="第十二条", doc_id="d", effective_date=None)
 
 
-class _Vocabulary:
-    def occurs(self, text: str) -> bool:
-        return any(text in p for p in PASSAGES)
+class _Vocabulary(TermStats):
+    def __init__(self) -> None:
+        super().__init__(PASSAGES)
 
 
 def test_answerability_falls_when_the_subject_is_not_in_the_knowledge_base() -> None:
