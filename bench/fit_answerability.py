@@ -33,7 +33,7 @@ from knowledge_base.question import analyse  # noqa: E402
 from knowledge_base.relevance import LinearModel  # noqa: E402
 
 WEIGHTS = REPO / "kiosk" / "answering" / "answerability_weights.json"
-THRESHOLDS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8)
 
 
 def history_of(q: dict) -> list[ChatMessage]:

@@ -14,8 +14,6 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from kiosk.answering.answerability import Vocabulary, assess
-from kiosk.answering.citations import citation_for
-from kiosk.answering.extract import screen_text
 from kiosk.answering.generate import GenerateStrategy
 from kiosk.answering.guardrails import Scope, classify, strip_injection
 from kiosk.answering.prompt import prefix_messages, question_focus, retrieval_query
@@ -119,7 +117,7 @@ class Answerer:
         draft.answerability = verdict.score if verdict else 0.0
         if verdict is None or verdict.score < cfg.answerable_threshold:
             logger.info("not answerable (%s): %s", verdict.reason() if verdict else "no passage", mask_personal_data(understood))
-            async for event in self._refuse(understood, hits, verdict.signals if verdict else {}, draft):
+            async for event in self._refuse(understood, hits, draft):
                 yield event
             return
 
@@ -128,19 +126,10 @@ class Answerer:
         async for event in strategy.reply(turn):
             yield event
 
-    async def _refuse(self, question: str, hits: list[Hit], signals: dict[str, float], draft: Draft) -> AsyncIterator[AnswerEvent]:
-        """The hall's refusal; when the question is about a rule the top passage covers but asks for a figure it
-        does not state, that rule is shown on screen as related (never spoken as the answer)."""
-        spoken = self.refusal_text(question)
-        related = hits[:1] if signals.get("missing") and signals.get("cover", 0.0) >= 0.99 else []
-        yield draft.say(spoken)
-        yield draft.finish(
-            AnswerMode.REFUSAL,
-            [citation_for(h) for h in related],
-            hits,
-            refused=True,
-            screen=screen_text(spoken, related) if related else None,
-        )
+    async def _refuse(self, question: str, hits: list[Hit], draft: Draft) -> AsyncIterator[AnswerEvent]:
+        """The hall's refusal; no article is quoted or shown (the hits stay on the record for the panel)."""
+        yield draft.say(self.refusal_text(question))
+        yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
 
     async def _understand(self, question: str) -> str:
         try:

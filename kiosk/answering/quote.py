@@ -3,7 +3,7 @@
 Retrieval and the answerability check have already chosen the passage. The spoken form is the clause that states
 the fact (kiosk/answering/extract.py); the screen shows it with the whole article, and the next article too when
 the relevance model cannot tell the two apart. A question after a figure the article does not state (an amount,
-a rate, opening hours) is told that the knowledge base has no such figure, with the rule on screen.
+a rate, opening hours) is told that the knowledge base has no such figure; no article is quoted.
 """
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ class QuoteStrategy:
         quoted = self.quoted(q.hits)
         citations = list(dict.fromkeys(citation_for(h) for h in quoted))
         if kind := missing_figure(q.text, "".join(h.text for h in quoted)):
-            spoken = self.wording.missing_figure(kind) + self.wording.guidance()
-            yield q.draft.say(spoken)
-            yield q.draft.finish(AnswerMode.REFUSAL, citations, q.hits, refused=True, screen=screen_text(spoken, quoted))
+            # said and shown without the rule: an article that lacks the figure may be about something else
+            yield q.draft.say(self.wording.missing_figure(kind) + self.wording.guidance())
+            yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
             return
         fact = spoken_fact(quoted[0], q.terms.asks, q.focus, self.config.spoken_chars)
         yield q.draft.say(lead + fact)

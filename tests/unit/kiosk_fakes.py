@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Sequence
 import numpy as np
 
 from kiosk.errors import ChatModelError, SpeechToTextError, TextToSpeechError
-from kiosk.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpoken, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
+from kiosk.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
 
 
 class FakeTranscriber:
@@ -46,6 +46,7 @@ class FakeAnswerer:
         self.seen_history.append(list(history))
         self.started.set()
         try:
+            yield AnswerRetrieved((), question)
             for i, piece in enumerate(self.pieces):
                 if self.fail_after is not None and i >= self.fail_after:
                     raise ChatModelError("llm-down", "fake model is down")
