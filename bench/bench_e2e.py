@@ -216,15 +216,15 @@ async def measure(
 
 def report(config: Any, records: list[dict[str, Any]], cancels: list[float], stop_ms: float) -> None:
     faq_hits = [r for r in records if r.get("mode") == "faq"]
-    llm = [r for r in records if r.get("mode") == "llm"]
-    other = [r for r in records if r.get("mode") not in ("faq", "llm")]
+    llm = [r for r in records if r.get("mode") in ("llm", "quote")]
+    other = [r for r in records if r.get("mode") not in ("faq", "llm", "quote")]
     onset = [r["onset_delay_s"] for r in records if not np.isnan(r["onset_delay_s"])]
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; "
           f"LLM {config.llm.embedded_model} ({config.llm.backend}), TTS engines {config.tts.engines}")  # fmt: skip
     print(table(faq_hits, "FAQ hits"))
     print()
-    print(table(llm, "LLM answers"))
+    print(table(llm, f"knowledge-base answers ({config.answering.style} style)"))
     if other:
         print()
         print(table(other, "refused / degraded (" + ", ".join(sorted({str(r.get('mode')) for r in other})) + ")"))

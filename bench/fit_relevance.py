@@ -90,13 +90,21 @@ def rank_table(model: LinearModel, gathered: list[tuple[dict, str, list]], fusio
     }
 
 
-def latency(kb, questions: list[dict]) -> dict:  # noqa: ANN001
-    times = []
+def latency(kb, questions: list[dict], runs: int = 3) -> dict:  # noqa: ANN001
+    """kb.retriever.search per question, rerank (default) and plain RRF interleaved, median of `runs` each."""
+    times: dict[str, list[float]] = {"rerank": [], "rrf": []}
     for q in questions:
-        started = time.perf_counter()
-        kb.search(query_of(q), 5)
-        times.append(time.perf_counter() - started)
-    return {"p50_ms": round(1000 * float(np.median(times)), 1), "p95_ms": round(1000 * float(np.percentile(times, 95)), 1)}
+        for fusion in times:
+            samples = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                kb.retriever.search(query_of(q), 5, fusion=fusion)
+                samples.append(time.perf_counter() - started)
+            times[fusion].append(float(np.median(samples)))
+    return {
+        fusion: {"p50_ms": round(1000 * float(np.median(t)), 1), "p95_ms": round(1000 * float(np.percentile(t, 95)), 1)}
+        for fusion, t in times.items()
+    }
 
 
 def main() -> None:
@@ -106,9 +114,13 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--latency", action="store_true", help="also time kb.search over the dev questions")
+    parser.add_argument("--latency-only", action="store_true", help="only time kb.search (rerank vs RRF)")
     args = parser.parse_args()
     kb = open_knowledge_base(load_config(kb_dir=args.kb))
 
+    if args.latency_only:
+        print(json.dumps(latency(kb, [q for q in dev_questions() if answerable(q)]), ensure_ascii=False))
+        return
     fit = gather(kb, [q for q in calibration_questions("fit") if answerable(q)])
     x, y = training_rows(fit)
     w = fit_logistic(x, y, l2=args.l2)

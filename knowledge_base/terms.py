@@ -3,7 +3,7 @@
 Built from the active passages whenever the registry changes (beside the BM25 index). Two uses:
 - rarity (inverse document frequency) of a question's words, so the answerability check can tell a question's
   subject (驾驶证, 产假) from filler (请问, 怎么办);
-- toneless pinyin of the knowledge base's recurring 3–4 character strings, so that a recognised question with a
+- pinyin (with tones) of the knowledge base's recurring 3–4 character strings, so that a recognised question with a
   homophone (半居住正, 工商认定) is read with the knowledge base's own words (办居住证, 工伤认定).
 """
 
@@ -23,8 +23,11 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 @lru_cache(maxsize=65536)
 def char_sound(ch: str) -> str:
-    """Toneless pinyin of one character (its first reading); the character itself when it has none."""
-    reading = pinyin(ch, style=Style.NORMAL, heteronym=False, errors="default")
+    """Pinyin with tone of one character (its first reading); the character itself when it has none.
+
+    Tones count: a recogniser's homophone keeps the tone (居住正/居住证, 工商/工伤), while toneless matching
+    turns ordinary words into others (上海/伤害, 办公室/办公时)."""
+    reading = pinyin(ch, style=Style.TONE3, heteronym=False, errors="default", neutral_tone_with_five=True)
     return reading[0][0] if reading and reading[0] else ch
 
 
