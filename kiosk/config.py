@@ -116,7 +116,7 @@ class AnsweringConfig(_Section):
     # Below this answerability score (kiosk/answering/answerability.py, fitted on bench/data) the kiosk refuses
     # instead of quoting; the threshold table is in bench/RESULTS.md.
     answerable_threshold: float = Field(0.45, ge=0.0, le=1.0)
-    spoken_chars: int = Field(60, ge=20)  # the spoken fact's budget; the screen shows the whole article
+    spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
     screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
     # the next article is shown too when its relevance is less than this below the top one; 0 = never
     quote_tie_margin: float = Field(0.1, ge=0.0, le=1.0)
