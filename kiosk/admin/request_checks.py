@@ -100,6 +100,8 @@ class UploadLedger:
     def record(self, session: str, paths: Sequence[str]) -> None:
         now = time.time()
         with self._lock:
+            for stale in [s for s, owned in self._paths.items() if now - max(owned.values(), default=0) > self._ttl_s]:
+                del self._paths[stale]  # sessions that expired without logging out
             owned = self._paths.setdefault(session, {})
             for path in paths:
                 owned[os.path.normpath(path)] = now

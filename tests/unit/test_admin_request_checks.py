@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -231,3 +232,13 @@ def test_streamed_upload_is_cut_off_at_the_limit_and_leaves_no_file(env: dict[st
 def test_upload_limit_is_in_config(tmp_path: Path) -> None:
     assert KioskConfig().admin.max_upload_mb > 0
     assert admin_config(tmp_path).admin.trusted_origins == []
+
+
+def test_ledger_forgets_sessions_idle_past_its_ttl(monkeypatch: pytest.MonkeyPatch) -> None:
+    ledger = UploadLedger(ttl_s=60)
+    ledger.record("old", ["/tmp/gradio/a/x.md"])
+    later = time.time() + 120
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert not ledger.owns("old", "/tmp/gradio/a/x.md")
+    ledger.record("new", ["/tmp/gradio/b/y.md"])
+    assert "old" not in ledger._paths and ledger.owns("new", "/tmp/gradio/b/y.md")
