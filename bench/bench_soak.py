@@ -230,28 +230,37 @@ async def soak(args: argparse.Namespace, config: Path, base: str, kiosk_pid: int
     await staff.close()
     return {"turns": turns, "ops": ops, "cli_runs": cli_runs, "events": events, "rss_before_mb": rss_before,
             "rss_after_mb": rss_after, "warm": warm, "after": after, "start": start, "end": time.time(),
-            "probe_status": probe_status}  # fmt: skip
+            "probe_status": probe_status, "sessions": {s.session: s.index for s in screens}}  # fmt: skip
 
 
-def turn_modes(database: Path) -> dict[str, int]:
+def turn_log(database: Path, sessions: dict[str, int]) -> tuple[dict[str, int], int]:
+    """Answer modes of the recorded turns, and how many were recorded under another screen's session."""
+    import re
     import sqlite3
 
     with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as db:
         rows = db.execute("SELECT mode, refused, COUNT(*) FROM turns GROUP BY mode, refused").fetchall()
-    return {f"{mode}{' (refused)' if refused else ''}": n for mode, refused, n in rows}
+        recorded = db.execute("SELECT session_id, question FROM turns").fetchall()
+    misfiled = 0
+    for session, question in recorded:
+        marker = re.search(r"#(\d+)\.\d+$", question)
+        misfiled += bool(marker and sessions.get(session) != int(marker.group(1)))
+    return {f"{mode}{' (refused)' if refused else ''}": n for mode, refused, n in rows}, misfiled
 
 
-def report(args: argparse.Namespace, result: dict, log_text: str, check: dict, modes: dict) -> dict[str, Any]:
+def report(args: argparse.Namespace, result: dict, log_text: str, check: dict, database: Path) -> dict[str, Any]:
     turns: list[Turn] = result["turns"]
     gone = unavailable_intervals(result["ops"], result["end"])
     wrong = wrong_source(turns, gone)
     errors = [t for t in turns if t.error]
+    modes, misfiled = turn_log(database, result["sessions"])
     return {
         "minutes": args.minutes, "screens": args.screens, "llm": args.llm,
         "turns": len(turns), "failed_turns": len(errors), "errors": sorted({t.error or "" for t in errors})[:10],
         "answer_modes": modes,
         "wrong_source_answers": [(t.question, t.sources) for t in wrong],
         "answers_on_wrong_screen": sum(bool(t.foreign_questions) for t in turns),
+        "turns_logged_under_wrong_session": misfiled,
         "staff_ops": {op: sum(o.op == op for o in result["ops"]) for op in ("ingest", "replace", "retire", "activate", "delete")},
         "staff_failures": [(o.op, o.source, o.detail) for o in result["ops"] if not o.ok],
         "cli_runs": result["cli_runs"], "events": result["events"],
@@ -292,8 +301,7 @@ def main() -> int:
             fh.write(json.dumps({"kind": type(item).__name__, **vars(item)}, ensure_ascii=False) + "\n")
     expected = set(SEED + CHURN + CLI)
     check = consistency(args.work / "data" / "kb", args.work / "data" / "uploads", "policy_passages", expected)
-    summary = report(args, result, server_log.read_text(errors="replace"), check,
-                     turn_modes(args.work / "data" / "kiosk.sqlite"))  # fmt: skip
+    summary = report(args, result, server_log.read_text(errors="replace"), check, args.work / "data" / "kiosk.sqlite")
     out = args.work / "results.json"
     out.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
     print(json.dumps(summary, ensure_ascii=False, indent=1))
