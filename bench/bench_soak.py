@@ -134,10 +134,12 @@ def wait_http(url: str, proc: subprocess.Popen, timeout_s: float, what: str) -> 
 
 
 def questions() -> list[str]:
+    """Dev questions about the statutes in play; those about the two churned statutes count three times."""
     wanted = set(SEED + CHURN + CLI)
     rows = [json.loads(line) for line in (SHARED / "eval" / "dev_questions.jsonl").read_text(encoding="utf-8").splitlines()]
     picked = [r["question"] for r in rows if r["gold"] and r["gold"][0]["file"] in wanted]
-    return picked + [r["question"] for r in rows if not r["gold"]][:2]
+    churned = [r["question"] for r in rows if r["gold"] and r["gold"][0]["file"] in CHURN]
+    return picked + 2 * churned + [r["question"] for r in rows if not r["gold"]][:2]
 
 
 async def screen_loop(screen: Screen, pool: list[str], deadline: float, turns: list[Turn], rng: random.Random) -> None:
@@ -148,24 +150,25 @@ async def screen_loop(screen: Screen, pool: list[str], deadline: float, turns: l
         await asyncio.sleep(rng.uniform(0.2, 1.5))
 
 
+STAFF_CYCLE = ["ingest", "retire", "activate", "replace", "delete"]  # every operation, on both statutes in turn
+
+
 async def staff_loop(staff: Staff, churn: Path, deadline: float, ops: list[StaffOp], rng: random.Random) -> None:
-    state = {name: "absent" for name in CHURN}
+    step = {name: 0 for name in CHURN}
     revision = 0
     while time.time() < deadline:
-        name = rng.choice(CHURN)
-        choices = {"absent": ["ingest"], "active": ["replace", "retire", "delete"], "retired": ["activate", "delete"]}
-        op = rng.choice(choices[state[name]])
+        name = CHURN[len(ops) % len(CHURN)]
+        op = STAFF_CYCLE[step[name] % len(STAFF_CYCLE)]
         revision += op == "replace"
         record = await staff.run(op, churn / name, revision)
         ops.append(record)
-        if record.ok:
-            state[name] = {"ingest": "active", "replace": "active", "activate": "active", "retire": "retired",
-                           "delete": "absent"}[op]  # fmt: skip
-        await sleep_until(deadline, rng.uniform(2, 6))
+        step[name] += 1 if record.ok else 0
+        await sleep_until(deadline, rng.uniform(1, 3))
     for name in CHURN:  # leave both statutes in, active, so the end state is known
-        if state[name] == "absent":
+        op = STAFF_CYCLE[step[name] % len(STAFF_CYCLE)]
+        if op == "ingest":
             ops.append(await staff.run("ingest", churn / name))
-        elif state[name] == "retired":
+        elif op == "activate":
             ops.append(await staff.run("activate", churn / name))
 
 
