@@ -119,6 +119,16 @@ def start_llm_server(models: Path, port: int, log: Path) -> subprocess.Popen:
     return subprocess.Popen(cmd, stdout=log.open("ab"), stderr=subprocess.STDOUT, env=env())
 
 
+def stop(proc: subprocess.Popen, grace_s: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if the process is still busy after `grace_s`."""
+    proc.terminate()
+    try:
+        proc.wait(grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(30)
+
+
 def wait_http(url: str, proc: subprocess.Popen, timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
@@ -178,11 +188,15 @@ async def cli_loop(config: Path, folder: Path, deadline: float, log: Path, runs:
                                 stderr=subprocess.STDOUT, env=env())  # fmt: skip
         kill_after = rng.uniform(2, 25)
         started = time.time()
-        while proc.poll() is None and time.time() - started < kill_after:
-            await asyncio.sleep(0.2)
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGKILL)
-            proc.wait()
+        try:
+            while proc.poll() is None and time.time() - started < kill_after:
+                await asyncio.sleep(0.2)
+        finally:
+            killed = proc.poll() is None
+            if killed:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+        if killed:
             runs.append({"killed_after_s": round(time.time() - started, 1)})
         else:
             runs.append({"completed_s": round(time.time() - started, 1), "rc": proc.returncode})
@@ -191,9 +205,7 @@ async def cli_loop(config: Path, folder: Path, deadline: float, log: Path, runs:
 
 async def llm_fault(models: Path, port: int, log: Path, holder: dict, start: float, minutes: float, events: list) -> None:
     await asyncio.sleep(minutes * 60 * 0.3)
-    proc = holder["proc"]
-    proc.terminate()
-    await asyncio.to_thread(proc.wait, 30)
+    await asyncio.to_thread(stop, holder["proc"])
     events.append(("llm stopped", time.time() - start))
     await asyncio.sleep(minutes * 60 * 0.2)
     holder["proc"] = start_llm_server(models, port, log)
@@ -294,11 +306,9 @@ def main() -> int:
         wait_http(base + "/config", server, 900, "kiosk serve")
         result = asyncio.run(soak(args, config, base, server.pid, holder, llm_port))
     finally:
-        server.terminate()
-        server.wait(60)
+        stop(server, 60)
         if holder.get("proc") is not None:
-            holder["proc"].terminate()
-            holder["proc"].wait(60)
+            stop(holder["proc"])
     with (args.work / "turns.jsonl").open("w", encoding="utf-8") as fh:
         for item in result["turns"] + result["ops"]:
             fh.write(json.dumps({"kind": type(item).__name__, **vars(item)}, ensure_ascii=False) + "\n")
