@@ -163,23 +163,21 @@ async def screen_loop(screen: Screen, pool: list[str], deadline: float, turns: l
 STAFF_CYCLE = ["ingest", "retire", "activate", "replace", "delete"]  # every operation, on both statutes in turn
 
 
-async def staff_loop(staff: Staff, churn: Path, deadline: float, ops: list[StaffOp], rng: random.Random) -> None:
-    step = {name: 0 for name in CHURN}
-    revision = 0
+async def staff_loop(staff: Staff, path: Path, deadline: float, ops: list[StaffOp], rng: random.Random) -> None:
+    """Cycle one statute through every operation; after a retire or delete it stays out longer than a turn takes,
+    so questions about it are asked while it is certainly gone."""
+    step = revision = 0
     while time.time() < deadline:
-        name = CHURN[len(ops) % len(CHURN)]
-        op = STAFF_CYCLE[step[name] % len(STAFF_CYCLE)]
+        op = STAFF_CYCLE[step % len(STAFF_CYCLE)]
         revision += op == "replace"
-        record = await staff.run(op, churn / name, revision)
+        record = await staff.run(op, path, revision)
         ops.append(record)
-        step[name] += 1 if record.ok else 0
-        await sleep_until(deadline, rng.uniform(1, 3))
-    for name in CHURN:  # leave both statutes in, active, so the end state is known
-        op = STAFF_CYCLE[step[name] % len(STAFF_CYCLE)]
-        if op == "ingest":
-            ops.append(await staff.run("ingest", churn / name))
-        elif op == "activate":
-            ops.append(await staff.run("activate", churn / name))
+        step += 1 if record.ok else 0
+        hold = rng.uniform(50, 80) if record.ok and op in ("retire", "delete") else rng.uniform(1, 3)
+        await sleep_until(deadline, hold)
+    op = STAFF_CYCLE[step % len(STAFF_CYCLE)]  # leave the statute in and active, so the end state is known
+    if op in ("ingest", "activate"):
+        ops.append(await staff.run(op, path))
 
 
 async def cli_loop(config: Path, folder: Path, deadline: float, log: Path, runs: list[dict], rng: random.Random) -> None:
@@ -230,8 +228,8 @@ async def soak(args: argparse.Namespace, config: Path, base: str, kiosk_pid: int
     start = time.time()
     deadline = start + args.minutes * 60
     tasks = [screen_loop(s, pool, deadline, turns, random.Random(rng.random())) for s in screens]
-    tasks += [staff_loop(staff, work / "churn", deadline, ops, rng),
-              cli_loop(config, work / "cli", deadline, work / "cli.log", cli_runs, rng)]  # fmt: skip
+    tasks += [staff_loop(staff, work / "churn" / name, deadline, ops, random.Random(rng.random())) for name in CHURN]
+    tasks.append(cli_loop(config, work / "cli", deadline, work / "cli.log", cli_runs, rng))
     if args.llm == "server":
         tasks.append(llm_fault(args.models, llm_port, work / "llm.log", holder, start, args.minutes, events))
     await asyncio.gather(*tasks)
