@@ -10,7 +10,8 @@ Starts a real `kiosk serve` on a small knowledge base of real statutes (four see
     completes);
   - the LLM: an OpenAI-compatible `python -m llama_cpp.server` with the package-shipped 0.5B GGUF, stopped for a
     while in the middle and restarted (--llm server), or the embedded model (--llm embedded);
-  - a failing TTS engine (espeak-ng with a voice that does not exist), so every turn must still show its answer.
+  - a failing TTS engine: the server's only voice is espeak-ng, and the espeak-ng it finds on its PATH is a stub
+    that exits 1, so every turn must still show its answer.
 Then it stops everything and checks registry vs vectors vs files, and reports turns, errors, wrong-source answers,
 answers shown on another screen, lost or stale documents, and the server's RSS before and after.
 """
@@ -101,13 +102,22 @@ def prepare(work: Path, models: Path, port: int, llm_port: int, llm: str) -> Pat
         "kb": {"seed_paths": [str(work / "seed")]},
         "llm": backend,
         "answering": {"first_token_timeout_s": 20.0, "total_timeout_s": 40.0},
-        "tts": {"engines": ["espeak"], "espeak_voice": "no-such-voice-soak"},  # the voice engine fails every turn
+        "tts": {"engines": ["espeak"]},  # with the failing espeak-ng stub of failing_tts_path()
         "kiosk": {"port": port, "idle_reset_s": 3600.0},
         "admin": {"failed_login_delay_s": 0.0},
     }
     path = work / "kiosk.json"  # JSON is YAML
     path.write_text(json.dumps(config, ensure_ascii=False, indent=1), encoding="utf-8")
     return path
+
+
+def failing_tts_path(work: Path) -> str:
+    """A PATH whose espeak-ng fails every call, as a broken voice engine would."""
+    stub = work / "fault-bin" / "espeak-ng"
+    stub.parent.mkdir(parents=True, exist_ok=True)
+    stub.write_text("#!/bin/sh\necho 'soak: injected TTS failure' >&2\nexit 1\n")
+    stub.chmod(0o755)
+    return f"{stub.parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 
 def start_llm_server(models: Path, port: int, log: Path) -> subprocess.Popen:
@@ -279,6 +289,7 @@ def report(args: argparse.Namespace, result: dict, log_text: str, check: dict, d
         "cli_runs": result["cli_runs"], "events": result["events"],
         "server_log_kb_failures": {m: log_text.count(m) for m in KB_FAILURE_MARKS},
         "server_log_tracebacks": log_text.count("Traceback"),
+        "server_log_tts_failures": log_text.count("tts stage failed"),
         "final_answers_ok": all(not t.error for t in result["after"]),
         "server_file_ingest_probe_http_status": result["probe_status"],
         "rss_before_mb": round(result["rss_before_mb"]), "rss_after_mb": round(result["rss_after_mb"]),
@@ -299,7 +310,7 @@ def main() -> int:
         wait_http(f"http://127.0.0.1:{llm_port}/v1/models", holder["proc"], 300, "llama_cpp.server")
     server_log = args.work / "serve.log"
     server = subprocess.Popen(kiosk(config, "serve", "--no-warm-up"), stdout=server_log.open("wb"),
-                              stderr=subprocess.STDOUT, env=env())  # fmt: skip
+                              stderr=subprocess.STDOUT, env={**env(), "PATH": failing_tts_path(args.work)})  # fmt: skip
     try:
         wait_http(base + "/config", server, 900, "kiosk serve")
         result = asyncio.run(soak(args, config, base, server.pid, holder, llm_port))
