@@ -30,6 +30,7 @@ class Turn:
     error: str | None = None
     answer: str = ""
     sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. 语音暂不可用，请看字幕 when the voice failed
     foreign_questions: list[str] = field(default_factory=list)  # questions on this screen it never asked
 
 
@@ -107,6 +108,7 @@ class Screen:
         answer = re.search(r'<div class="bubble assistant">(.*?)(<ul|<div|$)', last, re.S)
         turn.answer = html.unescape(re.sub(r"<[^>]+>", "", answer.group(1))).strip() if answer else ""
         turn.sources = [html.unescape(s) for s in _CITATION.findall(last)]
+        turn.notes = [html.unescape(n) for n in re.findall(r'<div class="note">([^<]*)</div>', last)]
         shown = [html.unescape(q).strip() for q in _CITIZEN.findall(conversation)]
         turn.foreign_questions = [q for q in shown if q not in self.asked]
         if not turn.answer or "正在查找" in turn.answer:
