@@ -188,7 +188,10 @@ class AdminConfig(_Section):
     lockout_s: float = Field(300.0, ge=0)
     retention_days: int = Field(180, ge=1)
     failed_login_delay_s: float = Field(1.0, ge=0)  # each failed login answers this much later, per failure so far
-    cookie_secure: bool = False  # set true when the panel is served over HTTPS
+    cookie_secure: bool = False  # set true when the panel is served over HTTPS (a request over https sets it anyway)
+    max_upload_mb: float = Field(100.0, gt=0)  # bytes of one panel upload request, counted as they stream in
+    # other origins allowed to POST to the panel (e.g. "https://kiosk.hall.example" behind a proxy that rewrites Host)
+    trusted_origins: list[str] = []
 
 
 class KioskConfig(BaseSettings):

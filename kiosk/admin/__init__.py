@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 
 from kiosk.admin.access import AdminGuard, current_user
 from kiosk.admin.context import PanelServices
+from kiosk.admin.request_checks import UploadLedger
 from kiosk.admin.ui_common import PANEL_CSS
 from kiosk.errors import AdminError
 from kiosk.theme import kiosk_theme
@@ -36,10 +37,13 @@ def mount_admin(app: FastAPI, services: PanelServices) -> None:
         raise AdminError("admin-path", f"admin.path must be one path segment such as /admin, not {config.path!r}")
     store = services.store
     store.purge_old(store.retention_days())
-    app.add_middleware(AdminGuard, store=store, base_path=base, session_ttl_s=config.session_ttl_min * 60)
+    ttl_s = config.session_ttl_min * 60
+    options = {"ledger": UploadLedger(ttl_s=max(ttl_s, 3600)), "max_upload_bytes": int(config.max_upload_mb * 1024 * 1024),
+               "trusted_origins": config.trusted_origins}  # fmt: skip
+    app.add_middleware(AdminGuard, store=store, base_path=base, session_ttl_s=ttl_s, **options)  # type: ignore[arg-type]
     # The middleware instance is built lazily by Starlette; the routes need one for cookie signing.
     guard = AdminGuard(app=lambda scope, receive, send: None, store=store, base_path=base,  # type: ignore[arg-type]
-                       session_ttl_s=config.session_ttl_min * 60)  # fmt: skip
+                       session_ttl_s=ttl_s, **options)  # type: ignore[arg-type]  # fmt: skip
     app.include_router(build_router(services, guard))
     common = {"auth_dependency": _username, "css": PANEL_CSS, "footer_links": [], "ssr_mode": False,
               "theme": kiosk_theme(), "allowed_paths": []}  # fmt: skip

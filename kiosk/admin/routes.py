@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from kiosk.admin.access import COOKIE_NAME, AdminGuard, current_user
+from kiosk.admin.access import COOKIE_NAME, AdminGuard, current_user, session_key
 from kiosk.admin.context import PanelServices
 from kiosk.admin.dashboard import parse_day_range
 from kiosk.admin.exports import audit_csv, faq_csv, faq_xlsx, turns_csv
@@ -58,9 +58,12 @@ def build_router(services: PanelServices, guard: AdminGuard) -> APIRouter:
     async def login_form(next: str = "") -> HTMLResponse:  # noqa: A002 - query parameter name
         return login_page(next_path=next)
 
+    def secure_cookie(request: Request) -> bool:
+        return config.cookie_secure or request.url.scheme == "https"
+
     @router.post("/login")
     async def login(
-        username: str = Form(...), password: str = Form(...), next: str = Form("")  # noqa: A002
+        request: Request, username: str = Form(...), password: str = Form(...), next: str = Form("")  # noqa: A002
     ) -> Response:
         outcome = await asyncio.to_thread(
             store.accounts.verify_login, username, password, config.max_failed_logins, config.lockout_s
@@ -71,7 +74,7 @@ def build_router(services: PanelServices, guard: AdminGuard) -> APIRouter:
             response = RedirectResponse(_safe_next(base, next), status_code=303)
             response.set_cookie(
                 COOKIE_NAME, guard.cookie_value(token), httponly=True, samesite="strict",
-                secure=config.cookie_secure, path=base, max_age=int(config.session_ttl_min * 60),
+                secure=secure_cookie(request), path=base, max_age=int(config.session_ttl_min * 60),
             )
             return response
         locked = outcome.locked_until > time.time()
@@ -88,8 +91,9 @@ def build_router(services: PanelServices, guard: AdminGuard) -> APIRouter:
         token = guard.token_from_cookie(request.cookies.get(COOKIE_NAME))
         if token:
             store.accounts.end_session(token)
+            guard.ledger.forget(session_key(token))
         response = RedirectResponse(f"{base}/login", status_code=303)
-        response.delete_cookie(COOKIE_NAME, path=base)
+        response.delete_cookie(COOKIE_NAME, path=base, secure=secure_cookie(request), httponly=True, samesite="strict")
         return response
 
     @router.get("/", response_class=HTMLResponse)

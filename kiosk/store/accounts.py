@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -18,6 +19,7 @@ Role = Literal["staff", "admin"]
 ROLES: tuple[Role, ...] = ("staff", "admin")
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()
+_NAME_LOCK_STRIPES = 64  # login attempts for one name run one at a time; names share a bounded set of locks
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,7 @@ class LoginOutcome:
     user: AdminUser | None
     failures: int = 0  # consecutive failures for this name, after this attempt
     locked_until: float = 0.0  # Unix time; > now means the name is locked
+    checked: bool = False  # the password was verified (False: refused because the name was already locked)
 
     @property
     def ok(self) -> bool:
@@ -52,6 +55,11 @@ def validate_new_password(password: str) -> None:
 class AccountStore:
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._name_locks = [threading.Lock() for _ in range(_NAME_LOCK_STRIPES)]
+
+    def _name_lock(self, username: str) -> threading.Lock:
+        digest = hashlib.sha256(username.encode("utf-8", "surrogatepass")).digest()
+        return self._name_locks[int.from_bytes(digest[:4], "big") % _NAME_LOCK_STRIPES]
 
     def create_user(self, username: str, password: str, role: Role) -> AdminUser:
         username = username.strip()
@@ -100,31 +108,54 @@ class AccountStore:
         self._db.execute("DELETE FROM sessions WHERE username = ?", (username,))
 
     def verify_login(self, username: str, password: str, max_failures: int, lockout_s: float) -> LoginOutcome:
-        """Check a password; count failures per name (existing or not) and lock the name after too many."""
+        """Check a password; count failures per name (existing or not) and lock the name after too many.
+
+        Attempts for one name run one at a time (in this process), the lock is checked before the password is
+        verified, and each failure is counted by one atomic UPDATE, so parallel attempts cannot verify more than
+        `max_failures` wrong passwords per lockout nor lose a count.
+        """
+        with self._name_lock(username):
+            locked = self._check_lock(username)
+            if locked is not None:
+                return locked
+            row = self._db.query_one("SELECT password_hash, role, disabled FROM accounts WHERE username = ?", (username,))
+            if row is not None and not row["disabled"] and self._password_matches(row["password_hash"], password):
+                self._db.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+                if _hasher.check_needs_rehash(row["password_hash"]):
+                    self._db.execute(
+                        "UPDATE accounts SET password_hash = ? WHERE username = ?", (_hasher.hash(password), username)
+                    )
+                return LoginOutcome(AdminUser(username, row["role"]), checked=True)
+            return self._count_failure(username, max_failures, lockout_s)
+
+    def _check_lock(self, username: str) -> LoginOutcome | None:
+        """A refusal when the name is locked now; a lock that ran out is cleared (counting starts afresh)."""
         now = time.time()
-        failure = self._db.query_one("SELECT failures, locked_until FROM login_failures WHERE username = ?", (username,))
-        failures = int(failure["failures"]) if failure else 0
-        locked_until = float(failure["locked_until"]) if failure else 0.0
-        if locked_until > now:
-            return LoginOutcome(None, failures, locked_until)
-        if locked_until and locked_until <= now:
-            failures = 0  # the lock ran out: start counting afresh
-        row = self._db.query_one("SELECT password_hash, role, disabled FROM accounts WHERE username = ?", (username,))
-        if row is not None and not row["disabled"] and self._password_matches(row["password_hash"], password):
-            self._db.execute("DELETE FROM login_failures WHERE username = ?", (username,))
-            if _hasher.check_needs_rehash(row["password_hash"]):
-                self._db.execute(
-                    "UPDATE accounts SET password_hash = ? WHERE username = ?", (_hasher.hash(password), username)
-                )
-            return LoginOutcome(AdminUser(username, row["role"]))
-        failures += 1
-        locked_until = now + lockout_s if failures >= max_failures else 0.0
-        self._db.execute(
-            "INSERT INTO login_failures (username, failures, locked_until) VALUES (?, ?, ?) "
-            "ON CONFLICT(username) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
-            (username, failures, locked_until),
-        )
-        return LoginOutcome(None, failures, locked_until)
+        with self._db.transaction() as conn:
+            failure = conn.execute(
+                "SELECT failures, locked_until FROM login_failures WHERE username = ?", (username,)
+            ).fetchone()
+            if failure is None:
+                return None
+            if float(failure["locked_until"]) > now:
+                return LoginOutcome(None, int(failure["failures"]), float(failure["locked_until"]))
+            if float(failure["locked_until"]):
+                conn.execute("DELETE FROM login_failures WHERE username = ?", (username,))
+        return None
+
+    def _count_failure(self, username: str, max_failures: int, lockout_s: float) -> LoginOutcome:
+        """Add one failure in a single statement (no read-modify-write) and lock the name at `max_failures`."""
+        now = time.time()
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                "INSERT INTO login_failures (username, failures, locked_until) "
+                "VALUES (:name, 1, CASE WHEN 1 >= :max THEN :until ELSE 0 END) "
+                "ON CONFLICT(username) DO UPDATE SET failures = failures + 1, "
+                "locked_until = CASE WHEN failures + 1 >= :max THEN :until ELSE locked_until END "
+                "RETURNING failures, locked_until",
+                {"name": username, "max": max_failures, "until": now + lockout_s},
+            ).fetchone()
+        return LoginOutcome(None, int(row["failures"]), float(row["locked_until"]), checked=True)
 
     @staticmethod
     def _password_matches(password_hash: str, password: str) -> bool:
