@@ -92,7 +92,7 @@ def test_path_tricks_and_other_sessions_uploads_are_refused(env: dict[str, Any])
     assert not kb.docs
     own = upload(other, "居住证.md", "第一条 居住证。".encode())  # its own upload of the same bytes works
     event, (status,) = call(other, "kb", "ingest", [[own]])
-    assert event == "complete" and "added" in status
+    assert event == "complete" and "已入库" in status
 
 
 def test_logout_forgets_the_sessions_uploads(env: dict[str, Any]) -> None:
