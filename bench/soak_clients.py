@@ -105,7 +105,7 @@ class Screen:
         conversation = str(result["data"][0]) if result["data"] else ""
         exchanges = conversation.split('<div class="exchange"')[1:]
         last = exchanges[-1] if exchanges else ""
-        answer = re.search(r'<div class="bubble assistant">(.*?)(<ul|<div|$)', last, re.S)
+        answer = re.search(r'<div class="bubble assistant">(.*?)(<ul class="citations"|<div class="note"|$)', last, re.S)
         turn.answer = html.unescape(re.sub(r"<[^>]+>", "", answer.group(1))).strip() if answer else ""
         turn.sources = [html.unescape(s) for s in _CITATION.findall(last)]
         turn.notes = [html.unescape(n) for n in re.findall(r'<div class="note">([^<]*)</div>', last)]
