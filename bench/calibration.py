@@ -6,6 +6,7 @@ set in ../shared/eval. The split is by a hash of each question's id, so adding q
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 from collections.abc import Iterable
@@ -70,3 +71,13 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iterations: int 
 def percent(values: Iterable[bool]) -> float:
     values = list(values)
     return round(sum(values) / len(values), 3) if values else float("nan")
+
+
+def fit_arguments(doc: str | None) -> argparse.ArgumentParser:
+    """The options every bench/fit_*.py script shares."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kb", default="var/kb")
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--write", action="store_true", help="store the fitted weights as the product's")
+    parser.add_argument("--json", type=Path)
+    return parser

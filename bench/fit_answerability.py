@@ -11,7 +11,6 @@ the share of unanswerable questions refused and of answerable questions refused 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import sys
@@ -21,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.calibration import REPO, answerable, calibration_questions, dev_questions, fit_logistic, percent  # noqa: E402
+from bench.calibration import REPO, answerable, calibration_questions, dev_questions, fit_arguments, fit_logistic, percent  # noqa: E402
 from kiosk.answering import answerability  # noqa: E402
 from kiosk.answering.answerer import Answerer  # noqa: E402
 from kiosk.answering.guardrails import Scope, classify, strip_injection  # noqa: E402
@@ -86,11 +85,7 @@ def refusal_table(results: list[tuple[dict, object]], thresholds: tuple[float, .
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kb", default="var/kb")
-    parser.add_argument("--l2", type=float, default=1.0)
-    parser.add_argument("--write", action="store_true")
-    parser.add_argument("--json", type=Path)
+    parser = fit_arguments(__doc__)
     args = parser.parse_args()
     config = load_config(kb_dir=args.kb)
     config.answering.style = "quote"

@@ -10,7 +10,6 @@ same run. `--write` stores the weights in knowledge_base/relevance_weights.json.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
@@ -25,6 +24,7 @@ from bench.calibration import (  # noqa: E402
     REPO,
     answerable,
     calibration_questions,
+    fit_arguments,
     dev_questions,
     fit_logistic,
     gold_pairs,
@@ -108,11 +108,7 @@ def latency(kb, questions: list[dict], runs: int = 3) -> dict:  # noqa: ANN001
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--kb", default="var/kb")
-    parser.add_argument("--l2", type=float, default=1.0)
-    parser.add_argument("--write", action="store_true")
-    parser.add_argument("--json", type=Path)
+    parser = fit_arguments(__doc__)
     parser.add_argument("--latency", action="store_true", help="also time kb.search over the dev questions")
     parser.add_argument("--latency-only", action="store_true", help="only time kb.search (rerank vs RRF)")
     args = parser.parse_args()

@@ -93,6 +93,14 @@ class LinearModel:
     def from_json(cls, text: str) -> LinearModel:
         return cls({k: float(v) for k, v in json.loads(text)["weights"].items()})
 
+    @classmethod
+    def packaged(cls, package: str, name: str, prior: LinearModel) -> LinearModel:
+        """Weights shipped as package data (written by a bench/fit_*.py script), else the prior."""
+        try:
+            return cls.from_json(resources.files(package).joinpath(name).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return prior
+
 
 # Before fitting (and if the fitted file is missing): roughly the old fused confidence.
 _PRIOR = LinearModel({"bias": -3.0, "cosine": 3.5, "bm25": 1.5, "cover": 1.5, "kind": 0.3})
@@ -100,8 +108,4 @@ _PRIOR = LinearModel({"bias": -3.0, "cosine": 3.5, "bm25": 1.5, "cover": 1.5, "k
 
 @lru_cache(maxsize=1)
 def fitted_model() -> LinearModel:
-    try:
-        text = resources.files("knowledge_base").joinpath(_WEIGHTS_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return _PRIOR
-    return LinearModel.from_json(text)
+    return LinearModel.packaged("knowledge_base", _WEIGHTS_FILE, _PRIOR)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Protocol
 
 from kiosk.answering.faithfulness import missing_figure
@@ -97,11 +96,7 @@ _PRIOR = LinearModel({"bias": -2.0, "top": 4.0, "unknown": -2.0, "missing": -3.0
 
 @lru_cache(maxsize=1)
 def fitted_model() -> LinearModel:
-    try:
-        text = resources.files("kiosk.answering").joinpath(_WEIGHTS_FILE).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return _PRIOR
-    return LinearModel.from_json(text)
+    return LinearModel.packaged("kiosk.answering", _WEIGHTS_FILE, _PRIOR)
 
 
 def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> Answerability:
