@@ -123,7 +123,7 @@ def render_answer_body(text: str, citations: Sequence[Citation] = (), spoken: st
     """The answer as the screen shows it: the lead in full, the rest (list items on their own lines) folded."""
     text = strip_citation_phrases(text, citations)
     spoken = strip_citation_phrases(spoken, citations) if spoken else None
-    if spoken and text.startswith(spoken.rstrip("。")):
+    if spoken and len(spoken) < len(text) and text.startswith(spoken.rstrip("。")):
         lead, rest = spoken, text[len(spoken) :].lstrip("。 \n")
     elif len(text) > LONG_ANSWER_CHARS:
         cut = _lead_length(text)

@@ -147,7 +147,8 @@ def test_upload_document_then_find_it_in_hit_test(panel: dict[str, Any], browser
     page.fill("#hit-question textarea", "居住证的有效期是多久")
     page.click("#hit-button")
     page.wait_for_selector("#hit-table:has-text('居住证暂行条例')", timeout=60_000)
-    page.wait_for_selector("#hit-answer:has-text('数字人会回答')", timeout=60_000)
+    page.wait_for_selector("#hit-answer:has-text('数字人会说')", timeout=60_000)
+    assert "可答分" in page.locator("#hit-answer").inner_text()  # the answerability score and its threshold
     assert "第" in page.locator("#hit-table").inner_text()  # article numbers are shown with the passages
     page.screenshot(path=str(SHOTS / "hit-test.png"), full_page=True)
     page.context.close()

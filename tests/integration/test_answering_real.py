@@ -117,22 +117,34 @@ def real_answerer(corpus_kb, llama_model: LlamaCppChatModel) -> Answerer:  # typ
 async def test_answers_a_real_question_with_a_real_citation(real_answerer: Answerer, style: str) -> None:
     config = KioskConfig()
     config.answering.style = style  # type: ignore[assignment]
-    answer = await Answerer(real_answerer.kb, real_answerer.chat_model, config).answer("办居住证需要带啥材料啊")
-    assert answer.mode is AnswerMode.LLM and not answer.refused
+    answer = await Answerer(real_answerer.kb, real_answerer.chat_model, config).answer("申领居住证要提交哪些证明材料")
+    assert answer.mode is (AnswerMode.QUOTE if style == "quote" else AnswerMode.LLM) and not answer.refused
     assert any("居住证" in c.title for c in answer.citations)
-    assert "身份证" in answer.answer
-    assert "依据《" in answer.answer
+    assert "身份证" in answer.spoken and answer.answer.startswith(answer.spoken)
+    assert "《居住证暂行条例》第九条" in answer.answer  # the article in full on screen
+    if style == "quote":
+        assert len(answer.spoken) <= 100
+    else:
+        assert "依据《" in answer.spoken
     assert answer.timings.first_token_s is not None and answer.timings.retrieve_s is not None
 
 
-async def test_refuses_what_the_corpus_does_not_cover(real_answerer: Answerer) -> None:
-    answer = await real_answerer.answer("你们这个大厅周六上不上班 下午几点关门")
+@pytest.mark.parametrize(
+    "question",
+    ["你们这个大厅周六上不上班 下午几点关门", "驾驶证快到期了 去哪换 要不要体检", "办港澳通行证要多少钱 多久能拿到", "女职工产假一共有多少天"],
+)
+async def test_refuses_what_the_corpus_does_not_cover(real_answerer: Answerer, question: str) -> None:
+    answer = await real_answerer.answer(question)
     assert answer.refused and answer.mode is AnswerMode.REFUSAL
-    assert "12345" in answer.answer
+    assert "12345" in answer.answer and answer.citations == []  # no unrelated rule is quoted
+    assert "第" not in answer.answer
 
 
 async def test_model_server_down_degrades_to_a_quoted_passage(corpus_kb) -> None:  # type: ignore[no-untyped-def]
     dead = OpenAICompatibleChatModel(f"http://127.0.0.1:{free_port()}/v1", "none", connect_timeout_s=1)
-    answer = await Answerer(corpus_kb, dead, KioskConfig()).answer("孩子刚满十六周岁 得在多长时间里去办身份证")
+    config = KioskConfig()
+    config.answering.style = "generate"  # the quote style calls no model at all
+    answer = await Answerer(corpus_kb, dead, config).answer("孩子刚满十六周岁 得在多长时间里去办身份证")
     assert answer.mode is AnswerMode.DEGRADED and not answer.refused
-    assert answer.citations and "依据《" in answer.answer
+    assert answer.citations and answer.spoken.startswith(config.answering.degraded_lead)
+    assert "《居民身份证法》" in answer.answer
