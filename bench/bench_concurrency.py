@@ -19,6 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.calibration import dev_questions  # noqa: E402
+from bench.score_answers import percentile  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from kiosk.models import AnswerMode, PipelineEventType  # noqa: E402
 from kiosk.pipeline import TurnRequest, stage_timings  # noqa: E402
@@ -26,10 +27,8 @@ from kiosk.services import Services  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float | None:
-    if not values:
-        return None
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 3)
+    value = percentile(values, q)
+    return None if value is None else round(value, 3)
 
 
 async def screen(services: Services, questions: list[str], out: list[dict]) -> None:

@@ -33,7 +33,7 @@ from bench.calibration import (  # noqa: E402
 from kiosk.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
-from knowledge_base.lexical import rrf  # noqa: E402
+from knowledge_base.retriever import rank as rank_candidates  # noqa: E402
 from knowledge_base.relevance import FEATURES, LinearModel, features, fitted_model  # noqa: E402
 
 WEIGHTS = REPO / "knowledge_base" / "relevance_weights.json"
@@ -56,26 +56,10 @@ def training_rows(gathered: list[tuple[dict, str, list]]) -> tuple[np.ndarray, n
     return np.array(xs), np.array(ys)
 
 
-def order(model: LinearModel, understood: str, candidates: list, fusion: str) -> list[dict]:
-    """The candidates' rows in the order a fusion mode gives them (as HybridRetriever.search orders them)."""
-    if fusion == "vector":
-        ranked = sorted((c for c in candidates if c[0].vector_rank is not None), key=lambda c: c[0].vector_rank)
-    elif fusion == "rrf":
-        fused = rrf([
-            [c[0].chunk_id for c in sorted((c for c in candidates if c[0].vector_rank is not None), key=lambda c: c[0].vector_rank)],
-            [c[0].chunk_id for c in sorted((c for c in candidates if c[0].lexical_rank is not None), key=lambda c: c[0].lexical_rank)],
-        ])
-        ranked = sorted(candidates, key=lambda c: -fused.get(c[0].chunk_id, 0.0))
-    else:
-        terms = analyse(understood)
-        ranked = sorted(candidates, key=lambda c: -model.probability(features(terms, c[0], c[1])))
-    return [row for _, row in ranked]
-
-
 def rank_table(model: LinearModel, gathered: list[tuple[dict, str, list]], fusion: str) -> dict:
     ranks: dict[str, list[int | None]] = defaultdict(list)
     for q, understood, candidates in gathered:
-        rows = order(model, understood, candidates, fusion)[:5]
+        rows = [row for _, row, _ in rank_candidates(candidates, understood, fusion, model)[:5]]
         gold = gold_pairs(q)
         rank = next((i for i, r in enumerate(rows, start=1) if (r["source"], r["article"]) in gold), None)
         ranks[q["type"]].append(rank)

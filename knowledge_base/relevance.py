@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from knowledge_base.lexical import LexicalIndex
 from knowledge_base.question import QuestionTerms, states_kind
 from knowledge_base.query_expansion import statute_terms
 
@@ -35,9 +36,9 @@ class Candidate:
     doc_share: float = 0.0  # share of the best candidates that come from the same document
 
 
-def saturate(score: float, half: float = 8.0) -> float:
-    """Map an unbounded BM25 score into [0, 1): half the maximum at `half`."""
-    return float(score / (score + half)) if score > 0 else 0.0
+def scaled_cosine(cosine: float | None) -> float:
+    """A cosine similarity spread over [0, 1] from the narrow band e5 puts passages in."""
+    return 0.0 if cosine is None else min(1.0, max(0.0, (cosine - _COS_FLOOR) / (_COS_CEIL - _COS_FLOOR)))
 
 
 def present(word: str, text: str) -> bool:
@@ -61,11 +62,10 @@ def _is_preamble(article: str | None) -> bool:
 def features(terms: QuestionTerms, c: Candidate, row: dict) -> dict[str, float]:
     text = row["text"]
     heading = f"{row['title']} {row.get('chapter') or ''}"
-    cos = 0.0 if c.cosine is None else min(1.0, max(0.0, (c.cosine - _COS_FLOOR) / (_COS_CEIL - _COS_FLOOR)))
     return {
         "bias": 1.0,
-        "cosine": cos,
-        "bm25": saturate(c.bm25),
+        "cosine": scaled_cosine(c.cosine),
+        "bm25": LexicalIndex.saturate(c.bm25),
         "vector_rank": 0.0 if c.vector_rank is None else 1.0 / (1 + c.vector_rank),
         "lexical_rank": 0.0 if c.lexical_rank is None else 1.0 / (1 + c.lexical_rank),
         "cover": coverage(terms, f"{heading} {text}"),

@@ -15,12 +15,33 @@ from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.query_expansion import expand_query
 from knowledge_base.question import analyse, word_boundaries
 from knowledge_base.registry import Registry
-from knowledge_base.relevance import Candidate, features, fitted_model
+from knowledge_base.relevance import Candidate, LinearModel, features, fitted_model
 from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
 
 
 _DOC_VOTES = 10  # top candidates per signal that vote for their document
+
+
+def rank(
+    gathered: list[tuple[Candidate, dict]], understood: str, fusion: str, model: LinearModel
+) -> list[tuple[Candidate, dict, float]]:
+    """Candidates with their relevance, in the order a fusion mode gives them: "rerank" by the relevance model,
+    "rrf" by reciprocal-rank fusion, "vector"/"lexical" by one signal alone (the other signal's own finds left out)."""
+    terms = analyse(understood)
+    scored = {c.chunk_id: (c, row, model.probability(features(terms, c, row))) for c, row in gathered}
+    by_vector = [c.chunk_id for c, _ in sorted((g for g in gathered if g[0].vector_rank is not None), key=lambda g: g[0].vector_rank)]
+    by_lexical = [c.chunk_id for c, _ in sorted((g for g in gathered if g[0].lexical_rank is not None), key=lambda g: g[0].lexical_rank)]
+    if fusion == "vector":
+        order = by_vector
+    elif fusion == "lexical":
+        order = by_lexical
+    elif fusion == "rrf":
+        fused = rrf([by_vector, by_lexical])
+        order = sorted(fused, key=fused.__getitem__, reverse=True)
+    else:
+        order = sorted(scored, key=lambda cid: -scored[cid][2])
+    return [scored[cid] for cid in order]
 
 
 class HybridRetriever:
@@ -80,26 +101,9 @@ class HybridRetriever:
         return self.terms.correct(question, boundaries=word_boundaries)
 
     def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
-        k = k or self._config.k
         understood, gathered = self.candidates(query)
-        if not gathered:
-            return []
-        terms = analyse(understood)
-        model = fitted_model()
-        scored = {c.chunk_id: (c, row, model.probability(features(terms, c, row))) for c, row in gathered}
-        fusion = fusion or self._config.fusion
-        by_vector = sorted((c for c, _ in gathered if c.vector_rank is not None), key=lambda c: c.vector_rank)
-        by_lexical = sorted((c for c, _ in gathered if c.lexical_rank is not None), key=lambda c: c.lexical_rank)
-        if fusion == "vector":
-            order = [c.chunk_id for c in by_vector]
-        elif fusion == "lexical":
-            order = [c.chunk_id for c in by_lexical]
-        elif fusion == "rrf":
-            fused = rrf([[c.chunk_id for c in by_vector], [c.chunk_id for c in by_lexical]])
-            order = sorted(fused, key=fused.__getitem__, reverse=True)
-        else:  # "rerank": by the relevance model
-            order = sorted(scored, key=lambda cid: -scored[cid][2])
-        return [self._hit(*scored[cid]) for cid in order[:k]]
+        ranked = rank(gathered, understood, fusion or self._config.fusion, fitted_model())
+        return [self._hit(*scored) for scored in ranked[: k or self._config.k]]
 
     def candidates(self, query: str) -> tuple[str, list[tuple[Candidate, dict]]]:
         """The understood query and every candidate passage that either signal proposes, with its row."""

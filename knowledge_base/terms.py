@@ -62,16 +62,9 @@ class TermStats:
             best = self._by_sound.get(key)
             if best is None or count > best[1]:
                 self._by_sound[key] = (gram, count)
-        self._counts = counts
 
     def occurs(self, text: str) -> bool:
         return bool(text) and text in self._joined
-
-    def count(self, text: str) -> int:
-        """How often a string occurs in the passages."""
-        if 3 <= len(text) <= 4:
-            return self._counts.get(text, 0)
-        return self._joined.count(text) if text else 0
 
     def df(self, word: str) -> int:
         """How many passages contain the word."""

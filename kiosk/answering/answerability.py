@@ -17,7 +17,8 @@ from typing import Protocol
 from kiosk.answering.faithfulness import missing_figure
 from kiosk.models import Hit
 from knowledge_base.question import QuestionTerms, is_noun, states_kind
-from knowledge_base.relevance import LinearModel, coverage, present
+from knowledge_base.query_expansion import statute_terms
+from knowledge_base.relevance import LinearModel, coverage, present, scaled_cosine
 
 SIGNALS = (
     "bias", "top", "margin", "cover", "title_cover", "unknown", "kb_cover", "kind", "missing", "cosine",
@@ -44,6 +45,8 @@ class Answerability:
 
     def reason(self) -> str:
         """The strongest signal against answering, for logs and the panel."""
+        if not self.signals:
+            return "no passage"
         if self.signals.get("missing"):
             return "asked-for figure not in the passage"
         if self.signals.get("unknown", 0.0) > 0.5:
@@ -56,38 +59,31 @@ class Answerability:
 def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> dict[str, float]:
     top = hits[0]
     second = hits[1].score if len(hits) > 1 else 0.0
-    heading = f"{top.title}"
+    passage = f"{top.title} {top.text}"
     weights = dict(terms.subject)
-    unknown = [w for w in weights if not (vocabulary.occurs(w) or any(vocabulary.occurs(t) for t in _synonyms(w)))]
+    unknown = [w for w in weights if not (vocabulary.occurs(w) or any(map(vocabulary.occurs, statute_terms(w))))]
     total = sum(weights.values())
-    cosine = top.vector_score if top.vector_score is not None else 0.0
     known = [w for w in weights if w not in unknown]
     # a word the knowledge base uses rarely (驾驶证 once) that the top passage does not mention: it is about
     # something the question is not
     rare_missing = max(
-        (min(1.0, vocabulary.idf(w) / vocabulary.max_idf) for w in known if not present(w, f"{heading} {top.text}")),
+        (min(1.0, vocabulary.idf(w) / vocabulary.max_idf) for w in known if not present(w, passage)),
         default=0.0,
     )
     return {
         "bias": 1.0,
         "top": top.score,
         "margin": top.score - second,
-        "cover": coverage(terms, f"{heading} {top.text}"),
-        "title_cover": coverage(terms, heading),
+        "cover": coverage(terms, passage),
+        "title_cover": coverage(terms, top.title),
         "unknown": max((weights[w] for w in unknown), default=0.0),
         "kb_cover": 1.0 - (sum(weights[w] for w in unknown) / total if total else 0.0),
         "kind": 1.0 if states_kind(terms.asks, top.text) else 0.0,
         "missing": 1.0 if missing_figure(terms.text, top.text) else 0.0,
-        "cosine": max(0.0, min(1.0, (cosine - 0.75) / 0.2)),
+        "cosine": scaled_cosine(top.vector_score),
         "unknown_noun": max((weights[w] for w in unknown if is_noun(w)), default=0.0),
         "rare_missing": rare_missing,
     }
-
-
-def _synonyms(word: str) -> list[str]:
-    from knowledge_base.query_expansion import statute_terms
-
-    return statute_terms(word)
 
 
 # Before fitting (and if the fitted file is missing): the relevance of the top passage alone.
@@ -106,4 +102,4 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) ->
     return Answerability(round(fitted_model().probability(found), 4), found)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "present", "signals"]
+__all__ = ["Answerability", "SIGNALS", "assess", "signals"]

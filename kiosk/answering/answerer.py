@@ -114,15 +114,15 @@ class Answerer:
         yield AnswerRetrieved(tuple(hits), understood)
 
         terms = analyse(query)
-        verdict = assess(terms, hits, self.kb.terms) if hits else None
-        draft.answerability = verdict.score if verdict else 0.0
-        if verdict is None or verdict.score < cfg.answerable_threshold:
-            logger.info("not answerable (%s): %s", verdict.reason() if verdict else "no passage", mask_personal_data(understood))
+        verdict = assess(terms, hits, self.kb.terms)
+        draft.answerability = verdict.score
+        if not hits or verdict.score < cfg.answerable_threshold:
+            logger.info("not answerable (%s): %s", verdict.reason(), mask_personal_data(understood))
             async for event in self._refuse(understood, hits, draft):
                 yield event
             return
 
-        turn = Question(understood, question_focus(understood, history, cfg.history_turns), terms, history, hits, verdict, draft)
+        turn = Question(understood, question_focus(understood, history, cfg.history_turns), terms, history, hits, draft)
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):
             yield event

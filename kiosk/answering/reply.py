@@ -6,7 +6,6 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kiosk.answering.answerability import Answerability
 from kiosk.config import AnsweringConfig
 from kiosk.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, Hit
 from knowledge_base.question import QuestionTerms
@@ -81,5 +80,4 @@ class Question:
     terms: QuestionTerms
     history: Sequence[ChatMessage]
     hits: list[Hit]
-    verdict: Answerability
     draft: Draft
