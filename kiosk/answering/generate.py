@@ -135,7 +135,8 @@ class GenerateStrategy:
             elif len(draft.parts) > waited or not says_nothing(deferred + rest):
                 yield draft.say(deferred + rest)
         said = "".join(draft.parts[waited:])
-        late_refusal = (_REFUSAL_ANYWHERE.search(said) and not parse_citations(said, q.hits)) or says_nothing(said)
+        cited_by_model = parse_citations(said, q.hits)
+        late_refusal = (_REFUSAL_ANYWHERE.search(said) and not cited_by_model) or says_nothing(said)
         said_nothing = len(draft.parts) == waited and (outcome != "answer" or bool(deferred))
         if said_nothing or late_refusal:
             if len(draft.parts) == waited:
@@ -149,8 +150,8 @@ class GenerateStrategy:
             async for event in self.degraded(q):
                 yield event
             return
-        citations = parse_citations(said, q.hits) or [citation_for(q.hits[0])]
-        if not parse_citations(said, q.hits):
+        citations = cited_by_model or [citation_for(q.hits[0])]
+        if not cited_by_model:
             joiner = "" if said.rstrip().endswith(("。", "！", "？")) else "。"
             yield draft.say(joiner + citation_phrase(citations) + "。")
         cited = [h for h in q.hits if citation_for(h) in citations][: cfg.answering.screen_articles]
