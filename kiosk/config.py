@@ -157,6 +157,8 @@ class AsrConfig(_Section):
     domain_terms: list[str] = []
     vad_threshold: float = Field(0.5, gt=0, lt=1)
     min_speech_s: float = Field(0.15, ge=0)  # less detected speech than this → "nothing heard"
+    # Start decoding when the page hears the first ~0.2 s of quiet, not after its whole end-of-speech wait.
+    early_decode: bool = True
 
 
 class TtsConfig(_Section):

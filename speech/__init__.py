@@ -14,23 +14,29 @@ from speech.audio import load_audio
 
 if TYPE_CHECKING:
     from kiosk.config import KioskConfig
+    from speech.early import EarlyTranscriber
     from speech.synthesis.fallback import FallbackSynthesizer
     from speech.transcriber import FasterWhisperTranscriber
 
 log = logging.getLogger(__name__)
 
 
-def build_transcriber(config: KioskConfig, domain_terms: Iterable[str] = ()) -> FasterWhisperTranscriber:
+def build_transcriber(
+    config: KioskConfig, domain_terms: Iterable[str] = ()
+) -> FasterWhisperTranscriber | EarlyTranscriber:
     """Whisper from `asr.model_dir`, else the package-shipped base model (assembled on first use).
 
     `domain_terms` (e.g. `speech.vocabulary.terms_from_titles(document titles)`) are added to the built-in
-    service names; `transcriber.set_vocabulary(terms)` updates them later, e.g. after an ingest.
+    service names; `transcriber.set_vocabulary(terms)` updates them later, e.g. after an ingest. With
+    `asr.early_decode` the recogniser can start on an utterance before the page declares it finished.
     """
     from kiosk.provisioning import ensure_model
+    from speech.early import EarlyTranscriber
     from speech.transcriber import FasterWhisperTranscriber
 
     model_dir = config.asr.model_dir or ensure_model("whisper-base-ct2", config.paths.models)
-    return FasterWhisperTranscriber(config.asr, model_dir, domain_terms)
+    whisper = FasterWhisperTranscriber(config.asr, model_dir, domain_terms)
+    return EarlyTranscriber(whisper) if config.asr.early_decode else whisper
 
 
 def build_synthesizer(config: KioskConfig, speed: float | None = None) -> FallbackSynthesizer:

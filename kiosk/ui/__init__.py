@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from importlib.resources import files
 
+import numpy as np
 from fastapi import FastAPI
 
 from kiosk.services import Services
@@ -32,7 +34,7 @@ def build_app(services: Services) -> FastAPI:
     from kiosk.ui.page import KioskPage
 
     app = FastAPI(title="kiosk", docs_url=None, redoc_url=None, openapi_url=None)
-    media = MediaStore(services.config.asr.max_audio_s)
+    media = MediaStore(services.config.asr.max_audio_s, _early_decoder(services))
     app.include_router(media.router())
     _mount_admin(app, services)
     page = KioskPage(services, media)
@@ -41,6 +43,21 @@ def build_app(services: Services) -> FastAPI:
     return gr.mount_gradio_app(
         app, page.build(), path="/", css=css, js=js, theme=kiosk_theme(), footer_links=[], ssr_mode=False, pwa=False
     )
+
+
+def _early_decoder(services: Services) -> Callable[[np.ndarray], object] | None:
+    if not services.config.asr.early_decode:
+        return None
+
+    def early(samples: np.ndarray) -> object:
+        try:
+            start = getattr(services.transcriber, "start", None)
+            return start(samples) if start is not None else None
+        except Exception:  # noqa: BLE001 - the final clip is decoded anyway and reports the recogniser's error
+            log.debug("early decode not started", exc_info=True)
+            return None
+
+    return early
 
 
 def _mount_admin(app: FastAPI, services: Services) -> None:

@@ -2,7 +2,7 @@
 // (push-to-talk or hands-free with an energy VAD), barges in, and resets the screen after idle time.
 const page = (window.kioskPage = window.kioskPage || {});
 const $ = (sel) => document.querySelector(sel);
-const stats = (window.kioskStats = { clipsPlayed: 0, subtitlesOnly: 0, bargeIns: [], utterances: 0, resets: 0, playing: false });
+const stats = (window.kioskStats = { clipsPlayed: 0, subtitlesOnly: 0, bargeIns: [], utterances: 0, earlyReused: 0, resets: 0, playing: false });
 
 let avatar = null;
 let audioCtx = null;
@@ -165,9 +165,12 @@ page.setElderly = function (on) {
 
 const FRAME = 1024; // 64 ms at 16 kHz
 
-// Energy VAD with an adaptive noise floor: a few loud frames start speech, ~0.7 s of quiet ends it.
+// Energy VAD with an adaptive noise floor: a few loud frames start speech, ~0.7 s of quiet ends it. After the
+// first ~0.2 s of quiet it offers the audio so far as an early clip, so recognition can start during the wait;
+// if the quiet lasts, the finished utterance is exactly that clip.
 class EnergyVad {
   static ONSET_FRAMES = 2;
+  static EARLY_SILENCE_FRAMES = 3;
   static END_SILENCE_FRAMES = 11;
   static MIN_SPEECH_FRAMES = 5;
   static PRE_ROLL_FRAMES = 5;
@@ -175,7 +178,7 @@ class EnergyVad {
   constructor() { this.reset(); this.noise = 0.01; }
   reset() { this.inSpeech = false; this.loudFrames = 0; this.speechFrames = 0; this.silenceFrames = 0; this.frames = []; this.preRoll = []; }
 
-  // Returns "onset", {utterance: [frames]} at end of speech, or null. While the avatar speaks, what leaks
+  // Returns "onset", {early: [frames]} at the first moments of quiet, {utterance: [frames]} at end of speech, or null. While the avatar speaks, what leaks
   // past the browser's echo canceller must not read as a barge-in, so the bar is raised.
   process(frame, avatarSpeaking = false) {
     let sum = 0;
@@ -197,9 +200,12 @@ class EnergyVad {
     }
     this.frames.push(frame);
     if (loud) { this.speechFrames += 1; this.silenceFrames = 0; } else this.silenceFrames += 1;
+    if (this.silenceFrames === EnergyVad.EARLY_SILENCE_FRAMES && this.speechFrames >= EnergyVad.MIN_SPEECH_FRAMES) {
+      return { early: this.frames.slice() };
+    }
     if (this.silenceFrames < EnergyVad.END_SILENCE_FRAMES) return null;
     const enough = this.speechFrames >= EnergyVad.MIN_SPEECH_FRAMES;
-    const frames = this.frames.slice(0, this.frames.length - EnergyVad.END_SILENCE_FRAMES + 3);
+    const frames = this.frames.slice(0, this.frames.length - EnergyVad.END_SILENCE_FRAMES + EnergyVad.EARLY_SILENCE_FRAMES);
     this.reset();
     return enough ? { utterance: frames } : null;
   }
@@ -208,17 +214,22 @@ class EnergyVad {
 // For the benchmark: run the VAD over 16 kHz samples; times are when each decision is available.
 page.probeVad = function (samples) {
   const vad = new EnergyVad();
-  const result = { onset_s: null, end_s: null };
+  const result = { onset_s: null, early_s: null, end_s: null, early_matches: false };
+  let earlyLength = -1;
   for (let i = 0; i + FRAME <= samples.length; i += FRAME) {
     const decision = vad.process(Float32Array.from(samples.slice(i, i + FRAME)));
     const t = (i + FRAME) / 16000;
     if (decision === "onset" && result.onset_s === null) result.onset_s = t;
-    else if (decision && decision.utterance && result.end_s === null) result.end_s = t;
+    else if (decision && decision.early && result.end_s === null) { result.early_s = t; earlyLength = decision.early.length; }
+    else if (decision && decision.utterance && result.end_s === null) {
+      result.end_s = t;
+      result.early_matches = decision.utterance.length === earlyLength;
+    }
   }
   return result;
 };
 
-const mic = { stream: null, ctx: null, node: null, ptt: false, handsFree: false, frames: [], vad: new EnergyVad() };
+const mic = { stream: null, ctx: null, node: null, ptt: false, handsFree: false, frames: [], vad: new EnergyVad(), early: null };
 
 async function ensureMic() {
   if (mic.stream) return true;
@@ -250,26 +261,42 @@ function onFrame(frame) {
     setMicState("listening", "正在听…");
     // the onset is the first loud frame, one frame before the one that confirmed it
     page.bargeIn(performance.now() - ((EnergyVad.ONSET_FRAMES - 1) * FRAME * 1000) / 16000);
+  } else if (decision && decision.early) {
+    mic.early = { frames: decision.early.length, id: uploadUtterance(decision.early, true).catch(() => null) };
   } else if (decision && decision.utterance) {
     setMicState("on", "免提模式：请直接说话");
-    submitUtterance(decision.utterance);
+    // quiet since the early clip: the utterance is that clip, already being recognised
+    const early = mic.early && mic.early.frames === decision.utterance.length ? mic.early.id : null;
+    mic.early = null;
+    submitUtterance(decision.utterance, early);
   }
 }
 
-async function submitUtterance(frames) {
+function pcmOf(frames) {
   const length = frames.reduce((n, f) => n + f.length, 0);
-  if (length < 16000 * 0.3) return;
   const pcm = new Int16Array(length);
   let offset = 0;
   for (const f of frames) {
     for (let i = 0; i < f.length; i++) pcm[offset + i] = Math.max(-32768, Math.min(32767, Math.round(f[i] * 32767)));
     offset += f.length;
   }
+  return pcm;
+}
+
+async function uploadUtterance(frames, early = false) {
+  const response = await fetch("/kiosk-media/utterance" + (early ? "?early=1" : ""), { method: "POST", body: pcmOf(frames).buffer, headers: { "Content-Type": "application/octet-stream" } });
+  if (!response.ok) throw new Error(String(response.status));
+  return (await response.json()).id;
+}
+
+async function submitUtterance(frames, earlyId = null) {
+  const length = frames.reduce((n, f) => n + f.length, 0);
+  if (length < 16000 * 0.3) return;
   try {
-    const response = await fetch("/kiosk-media/utterance", { method: "POST", body: pcm.buffer, headers: { "Content-Type": "application/octet-stream" } });
-    if (!response.ok) throw new Error(String(response.status));
-    page.pendingUtterance = (await response.json()).id;
+    const reused = earlyId ? await earlyId : null;
+    page.pendingUtterance = reused || (await uploadUtterance(frames));
     stats.utterances += 1;
+    if (reused) stats.earlyReused += 1;
     screenDirty = true;
     $("#voice-submit")?.click();
   } catch (e) {

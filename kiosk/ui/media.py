@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Request, Response
@@ -41,10 +43,13 @@ class BoundedStore:
 
 
 class MediaStore:
-    def __init__(self, max_utterance_s: float) -> None:
+    """`early_decode` is handed each early clip (audio so far, at the start of the page's end-of-speech wait)."""
+
+    def __init__(self, max_utterance_s: float, early_decode: Callable[[np.ndarray], object] | None = None) -> None:
         self.clips = BoundedStore(capacity=256, ttl_s=600)
         self.utterances = BoundedStore(capacity=32, ttl_s=120)
         self.max_utterance_bytes = int(max_utterance_s * 16000 * 2)
+        self.early_decode = early_decode
 
     def add_clip(self, audio: SpeechAudio) -> str:
         from speech.audio import to_wav_bytes
@@ -66,14 +71,20 @@ class MediaStore:
             return Response(wav, media_type="audio/wav", headers={"Cache-Control": "no-store"})
 
         @router.post("/utterance")
-        async def utterance(request: Request) -> dict[str, str]:
-            """Body: mono 16 kHz little-endian int16 PCM, recorded by the page after end of speech."""
+        async def utterance(request: Request, early: bool = False) -> dict[str, str]:
+            """Body: mono 16 kHz little-endian int16 PCM, recorded by the page after end of speech.
+
+            `?early=1`: the page heard the first moments of quiet; decoding may start now, and the page submits
+            the same id if the citizen stays quiet."""
             body = await request.body()
             if not body or len(body) % 2:
                 raise HTTPException(400, "expected 16 kHz mono int16 PCM")
             if len(body) > self.max_utterance_bytes:
                 raise HTTPException(413, "recording too long")
             samples = np.frombuffer(body, dtype="<i2").astype(np.float32) / 32768.0
+            if early and self.early_decode is not None:
+                # loading the recogniser on first use can take seconds: never on the event loop
+                asyncio.get_running_loop().run_in_executor(None, self.early_decode, samples)
             return {"id": self.utterances.put(samples)}
 
         return router

@@ -48,6 +48,8 @@ def test_spoken_question_gets_a_spoken_answer(open_kiosk, spoken_question_wav: P
     heard = page.inner_text(".bubble.citizen .heard-text")
     seconds = float(heard.removeprefix("语音提问").removesuffix("秒"))
     assert 3.0 <= seconds <= 7.0, f"the uploaded utterance should hold the ~4.2 s recording, got {heard}"
+    # the quiet after the question lasted: the clip uploaded early (for decoding during the wait) was submitted
+    assert stats(page, "earlyReused") == 1
     page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
     assert stats(page, "playing") is True
     page.screenshot(path=str(OUTPUT / "kiosk-spoken-answer.png"))
