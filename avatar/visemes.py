@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kiosk.models import TimingMark
+from core.models import TimingMark
 
 # rest: closed and relaxed; A: wide open; O: round open; E: half open; I: spread; U: small round;
 # M: lips pressed (b p m); F: lower lip to teeth (f); S: teeth together (s z c zh ch sh j q x r)

@@ -23,10 +23,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.admin import dashboard  # noqa: E402
-from kiosk.config import KioskConfig  # noqa: E402
-from kiosk.models import AnswerMode, Citation, TurnRecord  # noqa: E402
-from kiosk.store import Store  # noqa: E402
+from panel import dashboard  # noqa: E402
+from core.config import KioskConfig  # noqa: E402
+from core.models import AnswerMode, Citation, TurnRecord  # noqa: E402
+from panel.store import Store  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 STATUTE = SHARED / "corpus" / "statutes" / "居住证暂行条例(2015-11-26).md"
@@ -109,7 +109,7 @@ def bench_ingest(runs: int) -> dict:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from kiosk.admin import mount_admin
+    from panel import mount_admin
     from kiosk.services import Services
 
     seconds, chunks = [], 0
@@ -128,7 +128,7 @@ def bench_ingest(runs: int) -> dict:
                     uploaded = client.post("/admin/kb/gradio_api/upload", files={"files": (STATUTE.name, fh)}).json()
                 # The panel's ingest handler copies the upload under its own name and ingests it; do the same here
                 # through the same function the handler uses, so the figure is the panel's path minus the browser.
-                from kiosk.admin.kb_panel import _unpack_uploads
+                from panel.kb_panel import _unpack_uploads
 
                 paths = _unpack_uploads([uploaded[0]], config.paths.data_dir / "uploads").paths
                 results = services.kb.ingest(paths)

@@ -53,9 +53,9 @@ def select(questions: list[dict[str, Any]], args: argparse.Namespace, done: set[
 
 async def run(args: argparse.Namespace, todo: list[dict[str, Any]]) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    from kiosk.answering import build_answerer
+    from answering import build_answerer
     from kiosk.commands.ask import parse_history
-    from kiosk.config import load_config
+    from core.config import load_config
 
     config = load_config(kb_dir=args.kb)
     config.llm.backend = "embedded"

@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.calibration import dev_questions  # noqa: E402
 from bench.score_answers import percentile  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
-from kiosk.models import AnswerMode, PipelineEventType  # noqa: E402
+from core.config import load_config  # noqa: E402
+from core.models import AnswerMode, PipelineEventType  # noqa: E402
 from kiosk.pipeline import TurnRequest, stage_timings  # noqa: E402
 from kiosk.services import Services  # noqa: E402
 

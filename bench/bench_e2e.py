@@ -119,7 +119,7 @@ class PageVad:
 
 
 async def run_turn(services: Any, request: Any, cancel_at_first_audio: bool = False) -> dict[str, Any]:
-    from kiosk.models import PipelineEventType as E
+    from core.models import PipelineEventType as E
     from kiosk.pipeline import stage_timings
 
     turn = services.pipeline().start(request)
@@ -262,7 +262,7 @@ def main() -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     sys.path.insert(0, str(REPO))
-    from kiosk.config import load_config
+    from core.config import load_config
 
     args = parse_args()
     if not args.kb.exists():

@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import bench.bench_retrieval as bench_retrieval  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
+from core.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 
 if os.environ.get("KIOSK_SHARED_DIR"):

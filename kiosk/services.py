@@ -10,11 +10,11 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from kiosk.config import KioskConfig
-from kiosk.errors import KioskError
-from kiosk.models import TurnRecord
+from core.config import KioskConfig
+from core.errors import KioskError
+from core.models import TurnRecord
 from kiosk.pipeline import Answerer, FallbackTexts, TurnPipeline
-from kiosk.protocols import Synthesizer, Transcriber
+from core.protocols import Synthesizer, Transcriber
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,7 @@ class Services:
     @property
     def answerer(self) -> Answerer:
         def build() -> Answerer:
-            from kiosk.answering import build_answerer
+            from answering import build_answerer
 
             return build_answerer(self._engine_config, self.kb)
 
@@ -108,7 +108,7 @@ class Services:
         """The admin store (turn log, feedback, runtime settings), or None when it cannot be opened."""
         if "store" not in self._built:
             try:
-                from kiosk.store import Store
+                from panel.store import Store
 
                 self._built["store"] = Store.open(self.config)
             except Exception as exc:  # the kiosk must answer citizens even without its log

@@ -6,7 +6,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from kiosk.models import Answer, ChatMessage, PipelineEvent, PipelineEventType, Transcript
+from core.models import Answer, ChatMessage, PipelineEvent, PipelineEventType, Transcript
 from kiosk.pipeline import Turn, TurnPipeline, TurnRequest
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from kiosk.config import KnowledgeBaseConfig
-from kiosk.errors import IngestError
-from kiosk.models import IngestResult, IngestStatus
-from kiosk.safe_text import printable
+from core.config import KnowledgeBaseConfig
+from core.errors import IngestError
+from core.models import IngestResult, IngestStatus
+from core.safe_text import printable
 
 _MB = 1024 * 1024
 _PIECE = 1 << 20  # bytes decompressed per read

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from kiosk.config import EmbeddingConfig
-from kiosk.errors import KnowledgeBaseError
+from core.config import EmbeddingConfig
+from core.errors import KnowledgeBaseError
 from knowledge_base.onnx_embedder import OnnxSentenceEmbedder
 
 

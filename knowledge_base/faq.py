@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from kiosk.models import FaqEntry, FaqMatch
+from core.models import FaqEntry, FaqMatch
 from knowledge_base.registry import Registry
 
 _NOISE = re.compile(r"[\s\W_]+")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from langchain_core.embeddings import Embeddings
 
-from kiosk.config import KnowledgeBaseConfig
-from kiosk.errors import IngestError, KioskError
-from kiosk.models import DocumentInfo, DocumentStatus, IngestResult, IngestStatus
-from kiosk.safe_text import printable
+from core.config import KnowledgeBaseConfig
+from core.errors import IngestError, KioskError
+from core.models import DocumentInfo, DocumentStatus, IngestResult, IngestStatus
+from core.safe_text import printable
 from knowledge_base.archives import UnpackLimits
 from knowledge_base.chunking import Chunk, chunk_document
 from knowledge_base.embeddings import CachedEmbedder

@@ -7,10 +7,10 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from kiosk.config import KioskConfig
-from kiosk.errors import KnowledgeBaseError
-from kiosk.protocols import Embedder
-from kiosk.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
+from core.config import KioskConfig
+from core.errors import KnowledgeBaseError
+from core.protocols import Embedder
+from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from knowledge_base.archives import UnpackLimits
 from knowledge_base.embeddings import build_embedder
 from knowledge_base.faq import FaqIndex

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.errors import IngestError
-from kiosk.models import FaqEntry
-from kiosk.safe_text import printable
+from core.errors import IngestError
+from core.models import FaqEntry
+from core.safe_text import printable
 from knowledge_base.archives import UnpackLimits, check_office_package
 from knowledge_base.dates import DATE_IN_NAME as _DATE_IN_NAME
 from knowledge_base.dates import date_in_name, effective_date_in_text

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from kiosk.errors import KnowledgeBaseError
+from core.errors import KnowledgeBaseError
 
 
 class ReadWriteLock:

@@ -103,7 +103,7 @@ class OnnxSentenceEmbedder:
 
     @staticmethod
     def _error(code: str, message: str) -> Exception:
-        from kiosk.errors import KnowledgeBaseError
+        from core.errors import KnowledgeBaseError
 
         return KnowledgeBaseError(code, message)
 

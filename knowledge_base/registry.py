@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from kiosk.errors import KnowledgeBaseError
-from kiosk.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry
+from core.errors import KnowledgeBaseError
+from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -9,8 +9,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from kiosk.config import RetrievalConfig
-from kiosk.models import Hit
+from core.config import RetrievalConfig
+from core.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.query_expansion import expand_query
 from knowledge_base.question import analyse, word_boundaries
@@ -45,7 +45,7 @@ def rank(
 
 
 class HybridRetriever:
-    """Implements kiosk.protocols.Retriever over the active documents of one knowledge base."""
+    """Implements core.protocols.Retriever over the active documents of one knowledge base."""
 
     def __init__(
         self,

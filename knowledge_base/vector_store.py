@@ -24,8 +24,8 @@ from chromadb.config import Settings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
 
-from kiosk.config import ChromaConfig
-from kiosk.errors import KnowledgeBaseError
+from core.config import ChromaConfig
+from core.errors import KnowledgeBaseError
 from knowledge_base.locks import CHROMA_LOCK, writer_lock
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from speech.audio import load_audio
 
 if TYPE_CHECKING:
-    from kiosk.config import KioskConfig
+    from core.config import KioskConfig
     from speech.early import EarlyTranscriber
     from speech.synthesis.fallback import FallbackSynthesizer
     from speech.transcriber import FasterWhisperTranscriber
@@ -30,7 +30,7 @@ def build_transcriber(
     service names; `transcriber.set_vocabulary(terms)` updates them later, e.g. after an ingest. With
     `asr.early_decode` the recogniser can start on an utterance before the page declares it finished.
     """
-    from kiosk.provisioning import ensure_model
+    from core.provisioning import ensure_model
     from speech.early import EarlyTranscriber
     from speech.transcriber import FasterWhisperTranscriber
 
@@ -45,7 +45,7 @@ def build_synthesizer(config: KioskConfig, speed: float | None = None) -> Fallba
     Voices that cannot start here (offline voice not converted, espeak-ng not installed) are left out with a
     warning; edge-tts gets a circuit breaker so an offline hall stops trying it after the first failure.
     """
-    from kiosk.errors import TextToSpeechError
+    from core.errors import TextToSpeechError
     from speech.provision_voice import offline_voice_dir
     from speech.synthesis import CircuitBreaker, EdgeTtsSynthesizer, EspeakSynthesizer, FallbackSynthesizer
     from speech.synthesis.offline import OfflineSynthesizer

@@ -13,9 +13,9 @@ import av
 import numpy as np
 from faster_whisper.audio import decode_audio
 
-from kiosk.config import AsrConfig
-from kiosk.errors import SpeechToTextError, TextToSpeechError
-from kiosk.safe_text import printable
+from core.config import AsrConfig
+from core.errors import SpeechToTextError, TextToSpeechError
+from core.safe_text import printable
 
 TARGET_RATE = 16_000
 # Digital silence or a muted microphone: peak below -60 dBFS.

@@ -18,8 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.models import Transcript
-from kiosk.protocols import Transcriber
+from core.models import Transcript
+from core.protocols import Transcriber
 
 log = logging.getLogger(__name__)
 

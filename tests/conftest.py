@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import KioskConfig, load_config
+from core.config import KioskConfig, load_config
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KIOSK_SHARED_DIR", REPO.parent / "shared"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from kiosk.config import KioskConfig, load_config
+from core.config import KioskConfig, load_config
 
 
 def config_from_args(args: argparse.Namespace) -> KioskConfig:

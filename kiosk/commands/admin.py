@@ -7,7 +7,7 @@ import getpass
 import sys
 
 from kiosk.commands import config_from_args
-from kiosk.errors import AdminError
+from core.errors import AdminError
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -23,7 +23,7 @@ def _read_password(args: argparse.Namespace) -> str:
 
 
 def _create_user(args: argparse.Namespace) -> int:
-    from kiosk.store import Store
+    from panel.store import Store
 
     store = Store.open(config_from_args(args))
     user = store.accounts.create_user(args.name, _read_password(args), args.role)
@@ -33,7 +33,7 @@ def _create_user(args: argparse.Namespace) -> int:
 
 
 def _set_password(args: argparse.Namespace) -> int:
-    from kiosk.store import Store
+    from panel.store import Store
 
     store = Store.open(config_from_args(args))
     store.accounts.set_password(args.name, _read_password(args))
@@ -43,7 +43,7 @@ def _set_password(args: argparse.Namespace) -> int:
 
 
 def _list_users(args: argparse.Namespace) -> int:
-    from kiosk.store import Store
+    from panel.store import Store
 
     for user in Store.open(config_from_args(args)).accounts.list_users():
         print(f"{user['username']}\t{user['role']}\t{'disabled' if user['disabled'] else 'active'}")
@@ -51,7 +51,7 @@ def _list_users(args: argparse.Namespace) -> int:
 
 
 def _purge(args: argparse.Namespace) -> int:
-    from kiosk.store import Store
+    from panel.store import Store
 
     store = Store.open(config_from_args(args))
     days = args.days or store.retention_days()
@@ -65,7 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
     from fastapi import FastAPI
 
-    from kiosk.admin import mount_admin
+    from panel import mount_admin
     from kiosk.services import Services
 
     config = config_from_args(args)

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from kiosk.commands import config_from_args
-from kiosk.models import Answer, AnswerDone, AnswerSpoken, ChatMessage
+from core.models import Answer, AnswerDone, AnswerSpoken, ChatMessage
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -84,7 +84,7 @@ async def _ask_batch(answerer: Any) -> int:
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from kiosk.answering import build_answerer
+    from answering import build_answerer
 
     answerer = build_answerer(config_from_args(args))
     await answerer.warm_up()

@@ -7,13 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from kiosk.answering.prompt import retrieval_query
+from answering.prompt import retrieval_query
 from kiosk.commands import config_from_args
 from kiosk.commands.ask import parse_history
 from kiosk.commands.progress import IngestProgressReporter
-from kiosk.errors import KioskError
-from kiosk.models import IngestStatus
-from kiosk.safe_text import printable
+from core.errors import KioskError
+from core.models import IngestStatus
+from core.safe_text import printable
 from knowledge_base import KnowledgeBase, open_knowledge_base
 
 

@@ -9,7 +9,7 @@ import sys
 from tqdm import tqdm
 
 from kiosk.commands import config_from_args
-from kiosk.provisioning import bytes_to_assemble, ensure_model, keys_needed, model_reports
+from core.provisioning import bytes_to_assemble, ensure_model, keys_needed, model_reports
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from kiosk.provisioning import SPECS
+    from core.provisioning import SPECS
 
     config = config_from_args(args)
     cache = config.paths.models

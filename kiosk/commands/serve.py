@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands import config_from_args
-from kiosk.config import KioskConfig
+from core.config import KioskConfig
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from kiosk.commands import config_from_args
-from kiosk.errors import KioskError
-from kiosk.safe_text import printable
+from core.errors import KioskError
+from core.safe_text import printable
 
 
 def register(sub: argparse._SubParsersAction) -> None:

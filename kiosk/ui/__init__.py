@@ -11,7 +11,7 @@ import numpy as np
 from fastapi import FastAPI
 
 from kiosk.services import Services
-from kiosk.theme import kiosk_theme
+from core.theme import kiosk_theme
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def _early_decoder(services: Services) -> Callable[[np.ndarray], object] | None:
 
 def _mount_admin(app: FastAPI, services: Services) -> None:
     try:
-        from kiosk.admin import mount_admin
+        from panel import mount_admin
     except ImportError as exc:
         log.info("admin panel not installed: %s", exc)
         return

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from kiosk.models import SpeechAudio
+from core.models import SpeechAudio
 
 MEDIA_PREFIX = "/kiosk-media"
 

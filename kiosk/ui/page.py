@@ -12,9 +12,9 @@ from typing import Any
 import gradio as gr
 
 from avatar import face_html
-from kiosk.models import PipelineEventType, TurnRecord
+from core.models import PipelineEventType, TurnRecord
 from kiosk.pipeline import TurnRequest, stage_timings
-from kiosk.privacy import mask_personal_data
+from core.privacy import mask_personal_data
 from kiosk.services import Services
 from kiosk.session import Exchange, KioskSession
 from kiosk.ui.media import MediaStore

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from html import escape
 
 from avatar import mouth_shape
-from kiosk.models import Citation, PipelineEvent, PipelineEventType
+from core.models import Citation, PipelineEvent, PipelineEventType
 from kiosk.session import Exchange
-from kiosk.text_lines import ARTICLE, ITEM, split_list_items
+from core.text_lines import ARTICLE, ITEM, split_list_items
 
 _ERROR_NOTES = {
     "asr": "没有听清，请再说一遍或打字",

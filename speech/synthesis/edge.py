@@ -10,8 +10,8 @@ import asyncio
 
 import numpy as np
 
-from kiosk.errors import TextToSpeechError
-from kiosk.models import SpeechAudio, TimingMark
+from core.errors import TextToSpeechError
+from core.models import SpeechAudio, TimingMark
 from speech.normalize import normalize_for_speech
 
 EDGE_RATE = 24_000

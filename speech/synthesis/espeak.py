@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import shutil
 
-from kiosk.errors import TextToSpeechError
-from kiosk.models import SpeechAudio
+from core.errors import TextToSpeechError
+from core.models import SpeechAudio
 from speech.normalize import normalize_for_speech
 
 ESPEAK_WPM = 150  # espeak-ng's default words per minute

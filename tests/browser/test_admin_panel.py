@@ -17,9 +17,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from kiosk.admin import mount_admin
-from kiosk.models import AnswerMode, ChatMessage, ChatOptions, Citation, TurnRecord
-from kiosk.store import Store
+from panel import mount_admin
+from core.models import AnswerMode, ChatMessage, ChatOptions, Citation, TurnRecord
+from panel.store import Store
 from tests.conftest import EMBEDDING_CACHE_DIR, make_config
 from tests.servers import free_port
 
@@ -49,7 +49,7 @@ class PanelServices:
 
 @pytest.fixture(scope="module")
 def panel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from kiosk.answering import Answerer
+    from answering import Answerer
     from knowledge_base import open_knowledge_base
     from knowledge_base.embeddings import build_embedder
 

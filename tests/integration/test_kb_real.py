@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.models import DocumentStatus
+from core.models import DocumentStatus
 
 pytestmark = pytest.mark.integration
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from tests.conftest import REPO, make_config
 
-from kiosk.models import AnswerMode, PipelineEventType as E
+from core.models import AnswerMode, PipelineEventType as E
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
 

@@ -6,9 +6,9 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import KioskConfig
-from kiosk.errors import KnowledgeBaseError
-from kiosk.models import (
+from core.config import KioskConfig
+from core.errors import KnowledgeBaseError
+from core.models import (
     Answer,
     AnswerMode,
     ChunkInfo,
@@ -21,7 +21,7 @@ from kiosk.models import (
     IngestResult,
     IngestStatus,
 )
-from kiosk.store import Store
+from panel.store import Store
 
 
 class FakeKnowledgeBase:

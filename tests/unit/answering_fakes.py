@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 
-from kiosk.errors import ChatModelError, KnowledgeBaseError
-from kiosk.models import ChatMessage, ChatOptions, FaqEntry, FaqMatch, Hit
+from core.errors import ChatModelError, KnowledgeBaseError
+from core.models import ChatMessage, ChatOptions, FaqEntry, FaqMatch, Hit
 from knowledge_base.terms import Correction
 
 

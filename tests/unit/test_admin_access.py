@@ -11,11 +11,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from kiosk.admin import mount_admin
-from kiosk.admin.access import COOKIE_NAME, AccessPolicy, sign_token, unsign_token
-from kiosk.config import KioskConfig
-from kiosk.errors import AdminError
-from kiosk.store import Store
+from panel import mount_admin
+from panel.access import COOKIE_NAME, AccessPolicy, sign_token, unsign_token
+from core.config import KioskConfig
+from core.errors import AdminError
+from panel.store import Store
 from tests.unit.admin_fakes import FakeServices, admin_config
 
 PASSWORD = "correct horse 42"

@@ -13,9 +13,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kiosk.admin import mount_admin
-from kiosk.models import AnswerMode, TurnRecord
-from kiosk.store import Store
+from panel import mount_admin
+from core.models import AnswerMode, TurnRecord
+from panel.store import Store
 from tests.unit.admin_fakes import FakeKnowledgeBase, FakeServices, admin_config
 
 PASSWORD = "correct horse 42"

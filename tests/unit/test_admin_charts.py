@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from kiosk.admin import charts
+from panel import charts
 
 
 def _texts(svg: str, cls: str) -> list[tuple[float, float, str]]:

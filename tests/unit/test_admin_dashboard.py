@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from kiosk.admin import dashboard
-from kiosk.admin.exports import faq_csv, faq_xlsx, turns_csv
-from kiosk.admin.ops_panel import test_llm_connection as check_llm_connection
-from kiosk.admin.unanswered import char_bigrams, group_unanswered, jaccard
-from kiosk.errors import AdminError
-from kiosk.models import FaqEntry
+from panel import dashboard
+from panel.exports import faq_csv, faq_xlsx, turns_csv
+from panel.ops_panel import test_llm_connection as check_llm_connection
+from panel.unanswered import char_bigrams, group_unanswered, jaccard
+from core.errors import AdminError
+from core.models import FaqEntry
 
 
 def row(turn_id: str, question: str = "问题", mode: str = "llm", refused: bool = False, helpful: bool | None = None,

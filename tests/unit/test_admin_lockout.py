@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kiosk.admin import mount_admin
-from kiosk.store import LoginOutcome, Store
+from panel import mount_admin
+from panel.store import LoginOutcome, Store
 from tests.unit.admin_fakes import FakeServices, admin_config
 
 PASSWORD = "correct horse 42"

@@ -14,10 +14,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kiosk.admin import mount_admin
-from kiosk.admin.request_checks import UploadLedger, file_paths, origin_refusal
-from kiosk.config import KioskConfig
-from kiosk.store import Store
+from panel import mount_admin
+from panel.request_checks import UploadLedger, file_paths, origin_refusal
+from core.config import KioskConfig
+from panel.store import Store
 from tests.unit.admin_fakes import FakeKnowledgeBase, FakeServices, admin_config
 from tests.unit.test_admin_actions import call, upload
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import AdminError
-from kiosk.models import AnswerMode, Citation, TurnRecord
-from kiosk.store import Store
-from kiosk.store.database import Database
-from kiosk.store.migrations import MIGRATIONS
+from core.errors import AdminError
+from core.models import AnswerMode, Citation, TurnRecord
+from panel.store import Store
+from panel.store.database import Database
+from panel.store.migrations import MIGRATIONS
 from tests.unit.admin_fakes import admin_config
 
 

@@ -6,10 +6,10 @@ import logging
 import pytest
 from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12, FakeKnowledgeBase, ScriptedChatModel, faq_match, hit
 
-from kiosk.answering import Answerer
-from kiosk.config import KioskConfig
-from kiosk.errors import ChatModelError
-from kiosk.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
+from answering import Answerer
+from core.config import KioskConfig
+from core.errors import ChatModelError
+from core.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
 
 GOOD_ANSWER = ["需要带本人身份证、", "相片和居住地住址证明。", "依据《居住证暂行条例》第九条。"]
 
@@ -193,7 +193,7 @@ async def test_followup_uses_history_for_retrieval_and_prompt() -> None:
 
 
 async def test_personal_data_is_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.DEBUG, logger="kiosk.answering")
+    caplog.set_level(logging.DEBUG, logger="answering")
     question = "我身份证号110101199003071234，手机13812345678，居住证要带什么材料"
     _, answer = await collect(make(FakeKnowledgeBase([]), ScriptedChatModel()), question)
     assert caplog.records, "the turn should be logged"

@@ -11,11 +11,11 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.answering import LlamaCppChatModel, OpenAICompatibleChatModel, build_chat_model
-from kiosk.answering import llama_cpp_model
-from kiosk.config import KioskConfig
-from kiosk.errors import ChatModelError
-from kiosk.models import ChatMessage, ChatOptions
+from answering import LlamaCppChatModel, OpenAICompatibleChatModel, build_chat_model
+from answering import llama_cpp_model
+from core.config import KioskConfig
+from core.errors import ChatModelError
+from core.models import ChatMessage, ChatOptions
 
 MESSAGES = [ChatMessage("system", "规则"), ChatMessage("user", "问题")]
 OPTIONS = ChatOptions(max_tokens=16, temperature=0.0, stop=("【问题】",))

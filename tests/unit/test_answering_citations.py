@@ -2,13 +2,13 @@ from __future__ import annotations
 
 from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12
 
-from kiosk.answering.citations import (
+from answering.citations import (
     article_number,
     citation_phrase,
     normalise_title,
     parse_citations,
 )
-from kiosk.models import Citation
+from core.models import Citation
 
 
 def test_article_numbers_in_chinese_and_arabic_numerals() -> None:
@@ -55,7 +55,7 @@ def test_citation_phrase_names_title_and_article() -> None:
 
 
 def test_quantities_must_match_number_and_unit() -> None:
-    from kiosk.answering.faithfulness import unsupported_numbers
+    from answering.faithfulness import unsupported_numbers
 
     sources = ["二十六周岁至四十五周岁的，居民身份证有效期二十年。", "自受理之日起15日内制作发放居住证。", "我今年三十二"]
     assert unsupported_numbers("工本费是20元。", sources) == ["20元"]
@@ -65,7 +65,7 @@ def test_quantities_must_match_number_and_unit() -> None:
 
 
 def test_missing_figure_kinds() -> None:
-    from kiosk.answering.faithfulness import missing_figure
+    from answering.faithfulness import missing_figure
 
     assert missing_figure("办港澳通行证要多少钱", "工本费标准由国务院价格主管部门核定。") == "金额"
     assert missing_figure("办港澳通行证要多少钱", "工本费为二十元。") is None

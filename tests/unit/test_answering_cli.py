@@ -6,11 +6,11 @@ import json
 import pytest
 from tests.unit.answering_fakes import RESIDENCE_9, FakeKnowledgeBase, ScriptedChatModel
 
-from kiosk.answering import Answerer
+from answering import Answerer
 from kiosk.cli import main
 from kiosk.commands import ask
-from kiosk.config import KioskConfig
-from kiosk.models import ChatMessage
+from core.config import KioskConfig
+from core.models import ChatMessage
 
 
 def test_history_accepts_a_string_or_messages() -> None:
@@ -28,7 +28,7 @@ def test_history_accepts_a_string_or_messages() -> None:
 def fake_answerer(monkeypatch: pytest.MonkeyPatch) -> FakeKnowledgeBase:
     kb = FakeKnowledgeBase([RESIDENCE_9])
     model = ScriptedChatModel(["需要身份证和相片。依据《居住证暂行条例》第九条。"])
-    monkeypatch.setattr("kiosk.answering.build_answerer", lambda config: Answerer(kb, model, KioskConfig()))
+    monkeypatch.setattr("answering.build_answerer", lambda config: Answerer(kb, model, KioskConfig()))
     return kb
 
 

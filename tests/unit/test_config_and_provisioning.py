@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk import provisioning
-from kiosk.config import load_config
-from kiosk.errors import ConfigError, ModelProvisioningError
-from kiosk.privacy import mask_personal_data
+from core import provisioning
+from core.config import load_config
+from core.errors import ConfigError, ModelProvisioningError
+from core.privacy import mask_personal_data
 
 
 def test_yaml_then_environment_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import SpeechToTextError
-from kiosk.models import IngestStatus
+from core.errors import SpeechToTextError
+from core.models import IngestStatus
 from knowledge_base import open_knowledge_base
 from knowledge_base.archives import UnpackLimits, unpack_uploads
 from speech.audio import load_audio

@@ -10,7 +10,7 @@ import threading
 import time
 from pathlib import Path
 
-from kiosk.models import IngestStatus
+from core.models import IngestStatus
 from knowledge_base import KnowledgeBase, open_knowledge_base
 from tests.conftest import REPO, make_config
 from tests.fakes import HashEmbedder

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import IngestError
+from core.errors import IngestError
 from knowledge_base.loaders import decode_text, load_document, load_faq
 
 

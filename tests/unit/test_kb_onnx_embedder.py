@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers
 
-from kiosk.config import EmbeddingConfig, KioskConfig
-from kiosk.errors import KnowledgeBaseError, ModelProvisioningError
+from core.config import EmbeddingConfig, KioskConfig
+from core.errors import KnowledgeBaseError, ModelProvisioningError
 from knowledge_base.embeddings import CachedEmbedder, build_embedder
 from knowledge_base.onnx_embedder import (
     OnnxSentenceEmbedder,

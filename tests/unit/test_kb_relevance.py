@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kiosk.answering import answerability
-from kiosk.models import Hit
+from answering import answerability
+from core.models import Hit
 from knowledge_base.question import analyse, asks_kind, states_kind
 from knowledge_base.relevance import Candidate, LinearModel, coverage, features, fitted_model
 from knowledge_base.terms import TermStats

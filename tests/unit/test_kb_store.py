@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.errors import KnowledgeBaseError
-from kiosk.models import DocumentStatus, IngestStatus
+from core.errors import KnowledgeBaseError
+from core.models import DocumentStatus, IngestStatus
 from knowledge_base import KnowledgeBase, open_knowledge_base
 from tests.conftest import REPO, make_config
 from tests.fakes import HashEmbedder

@@ -4,7 +4,7 @@ import numpy as np
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kiosk.models import SpeechAudio
+from core.models import SpeechAudio
 from kiosk.ui.media import MediaStore
 
 

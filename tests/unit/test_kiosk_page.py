@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from kiosk.config import KioskConfig
-from kiosk.models import TurnRecord
+from core.config import KioskConfig
+from core.models import TurnRecord
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
 from kiosk.ui.media import MediaStore

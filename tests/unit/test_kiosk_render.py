@@ -5,7 +5,7 @@ import json
 import numpy as np
 
 from avatar import MOUTH_SHAPES, mouth_shape
-from kiosk.models import Answer, AnswerMode, Citation, PipelineEvent, PipelineEventType, SpeechAudio, TimingMark, Transcript
+from core.models import Answer, AnswerMode, Citation, PipelineEvent, PipelineEventType, SpeechAudio, TimingMark, Transcript
 from kiosk.session import Exchange
 from kiosk.ui.render import SpeechTrack, render_answer_body, render_conversation, split_list_items, strip_citation_phrases
 

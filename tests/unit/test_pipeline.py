@@ -5,11 +5,11 @@ import asyncio
 import numpy as np
 import pytest
 
-from kiosk.config import AnsweringConfig
-from kiosk.errors import PipelineError
-from kiosk.models import AnswerMode, PipelineEvent, PipelineEventType as E
+from core.config import AnsweringConfig
+from core.errors import PipelineError
+from core.models import AnswerMode, PipelineEvent, PipelineEventType as E
 from kiosk.pipeline import FallbackTexts, TurnPipeline, TurnRequest
-from kiosk.sentences import SentenceSplitter
+from core.sentences import SentenceSplitter
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer, FakeTranscriber
 
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.config import KioskConfig
-from kiosk.models import PipelineEventType as E
+from core.config import KioskConfig
+from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer, FakeTranscriber
@@ -20,9 +20,9 @@ def test_injected_engines_are_used_and_reported_ready() -> None:
 
 
 def test_health_names_the_answerers_llm_and_its_device(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from kiosk.answering import Answerer
-    from kiosk.answering.llama_cpp_model import LlamaCppChatModel
-    from kiosk.answering.openai_model import OpenAICompatibleChatModel
+    from answering import Answerer
+    from answering.llama_cpp_model import LlamaCppChatModel
+    from answering.openai_model import OpenAICompatibleChatModel
 
     local = Answerer(object(), LlamaCppChatModel(tmp_path / "qwen2.5-1.5b" / "model.gguf", n_threads=2), KioskConfig())  # type: ignore[arg-type]
     row = next(r for r in Services(KioskConfig(), kb=object(), answerer=local, store=None).health() if r["engine"] == "answerer")
@@ -57,7 +57,7 @@ class FakeSettingsStore:
         self.settings: dict[str, object] = {}
 
     def effective_config(self, base: KioskConfig) -> KioskConfig:
-        from kiosk.store.settings import apply_settings
+        from panel.store.settings import apply_settings
 
         return apply_settings(base, self.settings)
 

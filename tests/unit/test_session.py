@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
-from kiosk.models import PipelineEventType as E
+from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnPipeline, TurnRequest
 from kiosk.session import Exchange, KioskSession
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer

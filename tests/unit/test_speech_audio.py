@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kiosk.config import AsrConfig
-from kiosk.errors import SpeechToTextError
+from core.config import AsrConfig
+from core.errors import SpeechToTextError
 from speech import load_audio
 from speech.audio import check_audio, to_mono_16k, to_wav_bytes
 

@@ -7,7 +7,7 @@ import numpy as np
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from kiosk.models import Transcript
+from core.models import Transcript
 from kiosk.ui.media import MediaStore
 from speech.early import EarlyTranscriber
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from kiosk.models import SpeechAudio, TimingMark
+from core.models import SpeechAudio, TimingMark
 from speech.synthesis.offline import _marks, concatenate
 from speech.synthesis.visemes import viseme_for_phone
 

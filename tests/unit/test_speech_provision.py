@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import KioskConfig
-from kiosk.errors import ModelProvisioningError
+from core.config import KioskConfig
+from core.errors import ModelProvisioningError
 from speech.provision_voice import ensure_offline_voice, offline_voice_dir, voice_ready, voice_reports
 
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from kiosk.errors import TextToSpeechError
-from kiosk.models import SpeechAudio
+from core.errors import TextToSpeechError
+from core.models import SpeechAudio
 from speech.synthesis import CircuitBreaker, EdgeTtsSynthesizer, FallbackSynthesizer
 
 

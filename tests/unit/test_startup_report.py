@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from kiosk.commands.startup import KbSize, check_edge, startup_report
-from kiosk.errors import TextToSpeechError
-from kiosk.models import SpeechAudio
+from core.errors import TextToSpeechError
+from core.models import SpeechAudio
 from speech.synthesis import CircuitBreaker, FallbackSynthesizer
 
 

@@ -1,0 +1,105 @@
+"""Does the best passage answer this question? One calibrated score between retrieval and speech.
+
+Signals: the relevance model's probability for the top passage and its margin over the next; how much of the
+question's subject the top passage and its title cover (身份证 ≠ 驾驶证); whether the question names things the
+knowledge base never mentions (产假天数, 港澳通行证); whether the passage states the kind of fact asked for; whether
+an asked-for figure (an amount, a rate, opening hours) is missing. A logistic model fitted on the fit half of
+bench/data (bench/fit_answerability.py) combines them; `answering.answerable_threshold` is the one cut-off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Protocol
+
+from answering.faithfulness import missing_figure
+from core.models import Hit
+from knowledge_base.question import QuestionTerms, is_noun, states_kind
+from knowledge_base.query_expansion import statute_terms
+from knowledge_base.relevance import LinearModel, coverage, present, scaled_cosine
+
+SIGNALS = (
+    "bias", "top", "margin", "cover", "title_cover", "unknown", "kb_cover", "kind", "missing", "cosine",
+    "unknown_noun", "rare_missing",
+)
+_WEIGHTS_FILE = "answerability_weights.json"
+
+
+class Vocabulary(Protocol):
+    """What the knowledge base says at all (knowledge_base.terms.TermStats)."""
+
+    def occurs(self, text: str) -> bool: ...
+
+    def idf(self, word: str) -> float: ...
+
+    @property
+    def max_idf(self) -> float: ...
+
+
+@dataclass(frozen=True)
+class Answerability:
+    score: float
+    signals: dict[str, float]
+
+    def reason(self) -> str:
+        """The strongest signal against answering, for logs and the panel."""
+        if not self.signals:
+            return "no passage"
+        if self.signals.get("missing"):
+            return "asked-for figure not in the passage"
+        if self.signals.get("unknown", 0.0) > 0.5:
+            return "question names things the knowledge base does not cover"
+        if self.signals.get("cover", 1.0) < 0.5:
+            return "top passage is about something else"
+        return "low relevance"
+
+
+def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> dict[str, float]:
+    top = hits[0]
+    second = hits[1].score if len(hits) > 1 else 0.0
+    passage = f"{top.title} {top.text}"
+    weights = dict(terms.subject)
+    unknown = [w for w in weights if not (vocabulary.occurs(w) or any(map(vocabulary.occurs, statute_terms(w))))]
+    total = sum(weights.values())
+    known = [w for w in weights if w not in unknown]
+    # a word the knowledge base uses rarely (驾驶证 once) that the top passage does not mention: it is about
+    # something the question is not
+    rare_missing = max(
+        (min(1.0, vocabulary.idf(w) / vocabulary.max_idf) for w in known if not present(w, passage)),
+        default=0.0,
+    )
+    return {
+        "bias": 1.0,
+        "top": top.score,
+        "margin": top.score - second,
+        "cover": coverage(terms, passage),
+        "title_cover": coverage(terms, top.title),
+        "unknown": max((weights[w] for w in unknown), default=0.0),
+        "kb_cover": 1.0 - (sum(weights[w] for w in unknown) / total if total else 0.0),
+        "kind": 1.0 if states_kind(terms.asks, top.text) else 0.0,
+        "missing": 1.0 if missing_figure(terms.text, top.text) else 0.0,
+        "cosine": scaled_cosine(top.vector_score),
+        "unknown_noun": max((weights[w] for w in unknown if is_noun(w)), default=0.0),
+        "rare_missing": rare_missing,
+    }
+
+
+# Before fitting (and if the fitted file is missing): the relevance of the top passage alone.
+_PRIOR = LinearModel({"bias": -2.0, "top": 4.0, "unknown": -2.0, "missing": -3.0})
+
+
+@lru_cache(maxsize=1)
+def fitted_model() -> LinearModel:
+    return LinearModel.packaged("answering", _WEIGHTS_FILE, _PRIOR)
+
+
+def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> Answerability:
+    if not hits:
+        return Answerability(0.0, {})
+    found = signals(terms, hits, vocabulary)
+    return Answerability(round(fitted_model().probability(found), 4), found)
+
+
+__all__ = ["Answerability", "SIGNALS", "assess", "signals"]

@@ -1,0 +1,188 @@
+"""Grounded answering: scope → FAQ → hall → retrieve → answerability check → one strategy (quote or generate).
+
+The stream is typed: `AnswerRetrieved` when retrieval ends, `AnswerSpoken` pieces as they exist, and exactly one
+`AnswerDone`. A question the knowledge base does not answer gets the hall's refusal, never an unrelated rule.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol
+
+from answering.answerability import Vocabulary, assess
+from answering.generate import GenerateStrategy
+from answering.guardrails import Scope, classify, strip_injection
+from answering.prompt import prefix_messages, question_focus, retrieval_query
+from answering.quote import QuoteStrategy
+from answering.reply import Draft, Question, Wording
+from core.config import KioskConfig
+from core.errors import KioskError
+from core.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerRetrieved, ChatMessage, Citation, FaqMatch, Hit
+from core.privacy import mask_personal_data
+from core.workers import run_in
+from core.protocols import ChatModel
+from knowledge_base.question import analyse
+
+logger = logging.getLogger(__name__)
+
+
+class KnowledgeSource(Protocol):
+    def search(self, query: str, k: int = 5) -> list[Hit]: ...
+
+    def match_faq(self, question: str) -> FaqMatch | None: ...
+
+    def understand(self, question: str) -> tuple[str, list]: ...
+
+    @property
+    def terms(self) -> Vocabulary: ...
+
+
+def topic_of(question: str, max_chars: int = 24) -> str:
+    topic = re.sub(r"[\s？?！!。，,、；;：:]+$", "", question.strip())
+    topic = re.sub(r"\s+", "，", topic)
+    return topic if len(topic) <= max_chars else topic[:max_chars] + "…"
+
+
+class Answerer:
+    def __init__(self, kb: KnowledgeSource, chat_model: ChatModel, config: KioskConfig) -> None:
+        self.kb = kb
+        self.chat_model = chat_model
+        self.config = config
+        self.wording = Wording(config.answering)
+        self.quote = QuoteStrategy(config.answering)
+        self.generate = GenerateStrategy(chat_model, config, self.quote)
+
+    async def warm_up(self) -> None:
+        """Load the model and cache the fixed system prompt (generate style), so no citizen waits for it."""
+        warm_up = getattr(self.chat_model, "warm_up", None)
+        if self.config.answering.style == "generate" and callable(warm_up):
+            started = time.monotonic()
+            await asyncio.to_thread(warm_up, prefix_messages())
+            logger.info("chat model %s warmed up in %.1f s", self.chat_model.name, time.monotonic() - started)
+
+    def refusal_text(self, question: str) -> str:
+        return self.wording.refusal(topic_of(mask_personal_data(question)))
+
+    async def answer(self, question: str, history: Sequence[ChatMessage] = ()) -> Answer:
+        async for event in self.stream(question, history):
+            if isinstance(event, AnswerDone):
+                return event.answer
+        raise AssertionError("Answerer.stream ended without AnswerDone")  # stream() always ends with one
+
+    async def stream(self, question: str, history: Sequence[ChatMessage] = ()) -> AsyncIterator[AnswerEvent]:
+        draft = Draft()
+        masked = mask_personal_data(question)
+        async for event in self._events(question, history, draft):
+            if isinstance(event, AnswerDone):
+                self._log(event.answer, masked)
+            yield event
+
+    async def _events(self, question: str, history: Sequence[ChatMessage], draft: Draft) -> AsyncIterator[AnswerEvent]:
+        cfg = self.config.answering
+        cleaned, injected = strip_injection(question)
+        if injected:
+            logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
+        scope = classify(cleaned)
+        if scope not in (Scope.IN_SCOPE, Scope.HALL):
+            yield draft.say(self.wording.scope())
+            yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
+            return
+
+        faq = await self._match_faq(cleaned)
+        if faq is not None:
+            yield draft.say(faq.entry.answer)
+            citation = Citation(source=f"faq:{faq.entry.id}", title=f"常见问题：{faq.entry.question}", article=None)
+            yield draft.finish(AnswerMode.FAQ, [citation], [], refused=False)
+            return
+        if scope is Scope.HALL:  # the hall's own arrangements: staff FAQ entries above, else the window
+            yield draft.say(self.wording.hall())
+            yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
+            return
+
+        understood = await self._understand(cleaned)
+        draft.understood = understood if understood != cleaned else None
+        query = retrieval_query(understood, history, cfg.history_turns)
+        hits = await self._retrieve(query, draft)
+        if hits is None:  # the knowledge base itself failed
+            yield draft.say(self.refusal_text(cleaned))
+            yield draft.finish(AnswerMode.DEGRADED, [], [], refused=True)
+            return
+        yield AnswerRetrieved(tuple(hits), understood)
+
+        terms = analyse(query)
+        verdict = assess(terms, hits, self.kb.terms)
+        draft.answerability = verdict.score
+        if not hits or verdict.score < cfg.answerable_threshold:
+            logger.info("not answerable (%s): %s", verdict.reason(), mask_personal_data(understood))
+            async for event in self._refuse(understood, hits, draft):
+                yield event
+            return
+
+        turn = Question(understood, question_focus(understood, history, cfg.history_turns), terms, history, hits, draft)
+        strategy = self.generate if cfg.style == "generate" else self.quote
+        async for event in strategy.reply(turn):
+            yield event
+
+    async def _refuse(self, question: str, hits: list[Hit], draft: Draft) -> AsyncIterator[AnswerEvent]:
+        """The hall's refusal; no article is quoted or shown (the hits stay on the record for the panel)."""
+        yield draft.say(self.refusal_text(question))
+        yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
+
+    async def _understand(self, question: str) -> str:
+        try:
+            understood, corrections = await run_in("kb", self.kb.understand, question)
+        except KioskError as exc:
+            logger.warning("could not read homophones, searching as heard: %s", exc)
+            return question
+        for c in corrections:
+            logger.info("read %s as %s", c.heard, c.meant)
+        return understood
+
+    async def _match_faq(self, question: str) -> FaqMatch | None:
+        try:
+            match = await run_in("kb", self.kb.match_faq, question)
+        except KioskError as exc:
+            logger.warning("FAQ lookup failed, answering from documents: %s", exc)
+            return None
+        if match is not None and match.score >= self.config.answering.faq_threshold:
+            return match
+        return None
+
+    async def _retrieve(self, query: str, draft: Draft) -> list[Hit] | None:
+        started = time.monotonic()
+        try:
+            hits = await run_in("kb", self.kb.search, query, self.config.retrieval.k)
+        except KioskError as exc:
+            logger.error("retrieval failed: %s", exc)
+            return None
+        finally:
+            draft.timings.retrieve_s = round(time.monotonic() - started, 3)
+        return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    def _log(self, answer: Answer, masked_question: str) -> None:
+        logger.info(
+            "answered mode=%s refused=%s answerability=%s citations=%s timings=%s question=%s",
+            answer.mode.value,
+            answer.refused,
+            answer.answerability,
+            [c.label() for c in answer.citations],
+            answer.timings,
+            masked_question,
+        )
+
+
+def build_answerer(config: KioskConfig, kb: KnowledgeSource | None = None, chat_model: ChatModel | None = None) -> Answerer:
+    """The kiosk's answerer: the configured knowledge base and chat model backend."""
+    if kb is None:
+        from knowledge_base import open_knowledge_base
+
+        kb = open_knowledge_base(config)
+    if chat_model is None:
+        from answering.backends import build_chat_model
+
+        chat_model = build_chat_model(config)
+    return Answerer(kb, chat_model, config)

@@ -1,0 +1,118 @@
+"""The two forms of a quoted answer: the fact in one breath (spoken), and the rule it comes from (screen).
+
+`spoken_fact` picks, from a passage, the sentence that states the kind of fact asked for (the list of materials
+for 带什么, the duration for 多久, the fee or 免费 for 收费, …) and closest in wording to the question, trimmed to
+whole clauses within a budget. It only cuts: the words are the statute's own, so no number or condition changes.
+`screen_text` is the spoken fact followed by the full article(s), one list item per line, each with its citation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from answering.citations import citation_for
+from core.models import Hit
+from core.sentences import clauses
+from knowledge_base.question import states_kind
+
+_LABEL = re.compile(r"^\s*#*\s*第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十]+)?\s*")
+_ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
+_PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
+_LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
+
+
+def article_body(hit: Hit) -> str:
+    """The passage without its article label (the citation names it)."""
+    return _LABEL.sub("", hit.text.strip())
+
+
+def _units(body: str) -> list[str]:
+    """Sentences, with a list (an opening ending in ：, then its items) kept as one unit."""
+    units: list[str] = []
+    for line in (ln.strip() for ln in body.splitlines()):
+        if not line:
+            continue
+        if _ITEM.match(line) and units and (units[-1].endswith(("：", ":")) or "\u0000" in units[-1]):
+            units[-1] += "\u0000" + line  # NUL marks an item boundary inside a list unit
+            continue
+        units.extend(s for s in re.findall(r"[^。；;！？]+[。；;！？]?", line) if s.strip())
+    return units
+
+
+def _bigrams(text: str) -> set[str]:
+    text = re.sub(r"[\W_]", "", text)
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _score(unit: str, asks: str, wanted: set[str], first: bool) -> float:
+    overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
+    cue = 1.5 if asks != "其他" and states_kind(asks, unit) else 0.0
+    is_list = "\u0000" in unit
+    return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0)
+
+
+def _speakable_list(unit: str, budget: int) -> str:
+    opening, *items = unit.split("\u0000")
+    items = [_ITEM.sub("", i).strip().rstrip("；;。") for i in items]
+    text = opening + "；".join(items) + "。"
+    if len(text) > budget:  # drop parenthetical asides before giving up on the whole list
+        text = _PAREN.sub("", text)
+    return text
+
+
+def _trim(sentence: str, asks: str, wanted: set[str], budget: int) -> str:
+    """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
+    parts = clauses(sentence)
+    if len(sentence) <= budget or len(parts) <= 1:
+        return sentence if len(sentence) <= budget * 2 else _PAREN.sub("", sentence)
+    best, best_score = parts[0], -1.0
+    for start in range(len(parts)):
+        run = ""
+        for end in range(start, len(parts)):
+            if len(run) + len(parts[end]) > budget and run:
+                break
+            run += parts[end]
+            score = _score(run, asks, wanted, start == 0) + 0.01 * len(run) / budget
+            if score > best_score:
+                best, best_score = run, score
+    return best
+
+
+def spoken_fact(hit: Hit, asks: str, focus: str, budget: int = 60) -> str:
+    """The passage's own words that state the fact asked for, at most about `budget` characters.
+
+    The best sentence first (trimmed to whole clauses if it is too long); then other sentences that also bear on
+    the question while they fit, in the article's order (首次免收…。换领、补领应当缴纳…).
+    """
+    units = _units(article_body(hit))
+    if not units:
+        return ""
+    wanted = _bigrams(focus)
+    scores = [_score(u, asks, wanted, i == 0) for i, u in enumerate(units)]
+    best = max(range(len(units)), key=scores.__getitem__)
+    if "\u0000" in units[best]:
+        chosen = {best: _speakable_list(units[best], budget)}
+    else:
+        chosen = {best: _trim(units[best], asks, wanted, budget)}
+    used = len(chosen[best])
+    for i in sorted(range(len(units)), key=lambda j: -scores[j]):
+        if i in chosen or "\u0000" in units[i] or scores[i] < 1.0:
+            continue
+        if used + len(units[i]) <= budget:
+            chosen[i] = units[i]
+            used += len(units[i])
+    text = "".join(chosen[i].strip() for i in sorted(chosen)).rstrip("，,；;：:")
+    return text if text.endswith(("。", "！", "？")) else text + "。"
+
+
+def article_lines(hit: Hit) -> str:
+    """The whole article for the screen: its citation, then its text with one list item per line."""
+    body = article_body(hit)
+    lines = [ln.strip() for ln in body.splitlines() if ln.strip()]
+    return f"{citation_for(hit).label()}\n" + "\n".join(lines)
+
+
+def screen_text(spoken: str, quoted: Sequence[Hit]) -> str:
+    """What the screen shows: the spoken fact, then each quoted article in full."""
+    return spoken + "".join("\n\n" + article_lines(h) for h in quoted)

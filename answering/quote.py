@@ -1,0 +1,45 @@
+"""Quote strategy (the default): the fact asked for, in the statute's own words, spoken at once; no model waits.
+
+Retrieval and the answerability check have already chosen the passage. The spoken form is the clause that states
+the fact (answering/extract.py); the screen shows it with the whole article, and the next article too when
+the relevance model cannot tell the two apart. A question after a figure the article does not state (an amount,
+a rate, opening hours) is told that the knowledge base has no such figure; no article is quoted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from answering.citations import citation_for
+from answering.extract import screen_text, spoken_fact
+from answering.faithfulness import missing_figure
+from answering.reply import Question, Wording
+from core.config import AnsweringConfig
+from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
+
+
+class QuoteStrategy:
+    name = "quote"
+
+    def __init__(self, config: AnsweringConfig) -> None:
+        self.config = config
+        self.wording = Wording(config)
+
+    def quoted(self, hits: list[Hit]) -> list[Hit]:
+        """The top passage, and the next one of another article when their scores are a near tie."""
+        top = hits[0]
+        rest = [h for h in hits[1 : self.config.screen_articles] if (h.source, h.article) != (top.source, top.article)]
+        margin = self.config.quote_tie_margin
+        return [top] + [h for h in rest if top.score - h.score < margin]
+
+    async def reply(self, q: Question, lead: str = "", mode: AnswerMode = AnswerMode.QUOTE) -> AsyncIterator[AnswerSpoken | AnswerDone]:
+        quoted = self.quoted(q.hits)
+        citations = list(dict.fromkeys(citation_for(h) for h in quoted))
+        if kind := missing_figure(q.text, "".join(h.text for h in quoted)):
+            # said and shown without the rule: an article that lacks the figure may be about something else
+            yield q.draft.say(self.wording.missing_figure(kind) + self.wording.guidance())
+            yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
+            return
+        fact = spoken_fact(quoted[0], q.terms.asks, q.focus, self.config.spoken_chars)
+        yield q.draft.say(lead + fact)
+        yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted))

