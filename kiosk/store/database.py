@@ -54,7 +54,9 @@ class DatabaseUrl:
 
     @property
     def redacted(self) -> str:
-        """The URL as it may appear in a message or a log: never with its password."""
+        """The database as it may appear in a message or a log: a SQLite path, or a URL without its password."""
+        if self.dialect == "sqlite":
+            return self.sqlite_path
         return self.url.render_as_string(hide_password=True)
 
     @property
@@ -130,7 +132,8 @@ class Database:
     """A store's database, safe to use from the event loop and worker threads at once.
 
     `schema` (PostgreSQL only) keeps a store's tables apart from others' in one shared database; `name` keys the
-    store's advisory locks; errors are raised as `error` (the calling stage's type) with a code.
+    store's advisory locks; errors are raised as `error` (the calling stage's type) with a code, and name
+    `setting`, what configures this database.
     """
 
     def __init__(
@@ -142,6 +145,7 @@ class Database:
         name: str = "kiosk-store",
         error: type[KioskError] = AdminError,
         busy_timeout_s: float = 10.0,
+        setting: str = SETTING,
     ) -> None:
         self.url = url
         self.target = parse_database_url(url, error)
@@ -149,6 +153,7 @@ class Database:
         self.schema = schema if self.dialect == "postgresql" else None
         self._migrations = migrations
         self._error = error
+        self._setting = setting
         self._busy_timeout_s = busy_timeout_s
         self._lock_name = f"{name}:{self.schema or 'public'}"
         self._thread_lock: AbstractContextManager[Any] = threading.RLock() if self.dialect == "sqlite" else nullcontext()
@@ -158,8 +163,10 @@ class Database:
                 pass
         except DBAPIError as exc:
             self._engine.dispose()
-            code, what = ("database-open", "cannot open") if self.dialect == "sqlite" else ("database-unreachable", "cannot reach")
-            raise error(code, f"{what} the database {self.target.redacted}: {self._reason(exc)}; check {SETTING}") from None
+            on_file = self.dialect == "sqlite"
+            code, what = ("database-open", "cannot open") if on_file else ("database-unreachable", "cannot reach")
+            reason = self._reason(exc)
+            raise error(code, f"{what} the database {self.target.redacted}: {reason}; check {setting}") from None
 
     # ------------------------------------------------------------ engines
 
@@ -217,7 +224,7 @@ class Database:
         if exc.connection_invalidated or (sqlstate or "").startswith("08"):
             return self._error(
                 "database-unreachable",
-                f"lost the database {self.target.redacted}: {self._reason(exc)}; check {SETTING} and the server",
+                f"lost the database {self.target.redacted}: {self._reason(exc)}; check {self._setting} and the server",
             )
         return None
 
@@ -243,7 +250,8 @@ class Database:
         options = {"sqlite_begin": "IMMEDIATE"} if self.dialect == "sqlite" else {}
         with self._connection(**options) as conn, conn.begin():
             if self.dialect == "postgresql":
-                conn.execute(_sql("SELECT set_config('lock_timeout', :t, true)"), {"t": f"{int(self._busy_timeout_s * 1000)}ms"})
+                timeout = f"{int(self._busy_timeout_s * 1000)}ms"
+                conn.execute(_sql("SELECT set_config('lock_timeout', :t, true)"), {"t": timeout})
                 conn.execute(_sql("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key(self._lock_name)})
             yield Tx(conn)
 
