@@ -57,7 +57,7 @@ class DatabaseUrl:
         """The database as it may appear in a message or a log: a SQLite path, or a URL without its password."""
         if self.dialect == "sqlite":
             return self.sqlite_path
-        return self.url.render_as_string(hide_password=True)
+        return self.url.set(drivername=self.dialect).render_as_string(hide_password=True)
 
     @property
     def sqlite_path(self) -> str:
