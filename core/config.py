@@ -27,7 +27,7 @@ class PathsConfig(_Section):
     data_dir: Path = Path("var")
     kb_dir: Path | None = None  # default: <data_dir>/kb
     model_cache_dir: Path | None = None  # default: <data_dir>/models
-    database_url: str | None = None  # default: sqlite:///<data_dir>/kiosk.sqlite
+    database_url: str | None = None  # default: sqlite:///<data_dir>/kiosk.sqlite; postgresql://… to share one server
 
     @property
     def kb(self) -> Path:

@@ -16,7 +16,7 @@ from knowledge_base.embeddings import build_embedder
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
-from knowledge_base.registry import Registry
+from knowledge_base.registry import Registry, registry_url
 from knowledge_base.retriever import HybridRetriever
 from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
@@ -34,8 +34,14 @@ class KnowledgeBase:
         self.embedder = embedder or build_embedder(
             config.embedding, cache_path=config.paths.data_dir / "cache" / "embeddings.sqlite", models_dir=config.paths.models
         )
-        self.registry = Registry(self.directory / "registry.sqlite")
-        self.vectors = PassageVectors(config.chroma, self.directory, self.embedder)
+        self.registry = Registry(registry_url(config))
+        if self.registry.shared and config.chroma.mode == "persistent":
+            log.warning(
+                "the knowledge-base registry is on a shared database but passage vectors are on this host's disk; "
+                "set chroma.mode: http so every kiosk searches the same vectors"
+            )
+        self.writer_lock = self.registry.writer_lock(self.directory)
+        self.vectors = PassageVectors(config.chroma, self.directory, self.embedder, self.writer_lock)
         self.retriever = HybridRetriever(self.registry, self.vectors, self.embedder.embed_query, config.retrieval)
         self.faq_index = FaqIndex(self.registry, self.embedder.embed_query)
         self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)

@@ -1,9 +1,11 @@
-"""Locks for the knowledge base: a reader/writer lock for threads, an exclusive file lock for processes.
+"""Locks for the knowledge base: a reader/writer lock for threads, a writer lock for processes.
 
 Chroma's persistent client keeps one shared "system" per directory in each process. Refreshing it (to see what
 another process wrote) stops that system, so no other thread may be inside a Chroma call at that moment: every
 call holds `CHROMA_LOCK` for reading, a refresh holds it for writing. Across processes, writes to one knowledge
-base (vectors, then the registry commit; removals; the orphan sweep) are serialised by `writer_lock(kb_dir)`.
+base (vectors, then the registry commit; removals; the orphan sweep) are serialised by a `WriterLock`: the file
+`<kb>/writer.lock` when the registry is a SQLite file (one host), a PostgreSQL advisory lock when the registry is
+on a shared database (every host). The registry picks which (`Registry.writer_lock`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 from core.errors import KnowledgeBaseError
+
+if TYPE_CHECKING:
+    from panel.store.database import Database
 
 
 class ReadWriteLock:
@@ -86,12 +92,49 @@ def writer_lock(kb_dir: Path, timeout_s: float = 600.0, shared: bool = False) ->
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise KnowledgeBaseError(
-                        "kb-busy",
-                        f"the knowledge base at {kb_dir} stayed locked by another writer for {timeout_s:.0f} s; "
-                        "wait for the running ingest to finish and try again",
-                    ) from None
+                    raise _busy(str(kb_dir), timeout_s) from None
                 time.sleep(0.02)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _busy(where: str, timeout_s: float) -> KnowledgeBaseError:
+    return KnowledgeBaseError(
+        "kb-busy",
+        f"the knowledge base at {where} stayed locked by another writer for {timeout_s:.0f} s; "
+        "wait for the running ingest to finish and try again",
+    )
+
+
+class WriterLock(Protocol):
+    def hold(self, timeout_s: float = 600.0, shared: bool = False) -> AbstractContextManager[None]:
+        """Exclusive for a writer, `shared` for a reader that reloads indexes; `kb-busy` after `timeout_s`."""
+        ...
+
+
+class FileWriterLock:
+    """`<kb>/writer.lock`: processes of one host."""
+
+    def __init__(self, kb_dir: Path) -> None:
+        self.kb_dir = kb_dir
+
+    def hold(self, timeout_s: float = 600.0, shared: bool = False) -> AbstractContextManager[None]:
+        return writer_lock(self.kb_dir, timeout_s=timeout_s, shared=shared)
+
+
+class AdvisoryWriterLock:
+    """A PostgreSQL advisory lock (`pg_advisory_lock` / `pg_advisory_lock_shared`) on a connection of its own:
+    processes on every host that share the registry's database. A crashed holder's lock goes with its session."""
+
+    def __init__(self, db: Database, name: str, where: str) -> None:
+        self._db = db
+        self._name = name
+        self._where = where
+
+    @contextmanager
+    def hold(self, timeout_s: float = 600.0, shared: bool = False) -> Iterator[None]:
+        with self._db.advisory_lock(self._name, timeout_s=timeout_s, shared=shared) as held:
+            if not held:
+                raise _busy(self._where, timeout_s)
+            yield

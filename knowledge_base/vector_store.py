@@ -7,7 +7,8 @@ Threads: every Chroma call holds `CHROMA_LOCK` for reading; `reopen()` (to see a
 for writing, so a client is never torn down under a running search. Chroma keeps one shared system per process,
 so a reopen makes every other `PassageVectors` of the process stale too; each notices by the epoch and opens a
 fresh client before its next call. Processes: `reopen()` waits for the knowledge base's writer lock (shared), so
-a reader never reloads an index that a writer is half-way through.
+a reader never reloads an index that a writer is half-way through (a file lock, or a PostgreSQL advisory lock when
+the registry is on a shared database).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from langchain_core.embeddings import Embeddings
 
 from core.config import ChromaConfig
 from core.errors import KnowledgeBaseError
-from knowledge_base.locks import CHROMA_LOCK, writer_lock
+from knowledge_base.locks import CHROMA_LOCK, FileWriterLock, WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,12 @@ def _client(config: ChromaConfig, kb_dir: Path) -> chromadb.ClientAPI:
 
 
 class PassageVectors:
-    def __init__(self, config: ChromaConfig, kb_dir: Path, embedder: Embeddings) -> None:
+    def __init__(
+        self, config: ChromaConfig, kb_dir: Path, embedder: Embeddings, writer_lock: WriterLock | None = None
+    ) -> None:
         self._config = config
         self._kb_dir = kb_dir
+        self._writer_lock = writer_lock or FileWriterLock(kb_dir)
         self._embedder = embedder
         self._open_lock = threading.Lock()
         with CHROMA_LOCK.read():
@@ -96,7 +100,7 @@ class PassageVectors:
         if self._config.mode != "persistent":
             return True
         try:
-            with writer_lock(self._kb_dir, timeout_s=_REOPEN_WAIT_S, shared=True):
+            with self._writer_lock.hold(timeout_s=_REOPEN_WAIT_S, shared=True):
                 self.reload()
         except KnowledgeBaseError as exc:
             if exc.code != "kb-busy":
@@ -107,9 +111,9 @@ class PassageVectors:
 
     @contextmanager
     def writing(self, timeout_s: float = 600.0) -> Iterator[None]:
-        """The single-writer section: the knowledge base's file lock, and a fresh view of the index to write on
+        """The single-writer section: the knowledge base's writer lock, and a fresh view of the index to write on
         (a stale in-memory index written back would drop what another process added)."""
-        with writer_lock(self._kb_dir, timeout_s=timeout_s):
+        with self._writer_lock.hold(timeout_s=timeout_s):
             self.reload()
             yield
 

@@ -1,13 +1,15 @@
-"""Shared fixtures: the real data in ../shared and knowledge bases built from it."""
+"""Shared fixtures: the real data in ../shared, knowledge bases built from it, and a throwaway PostgreSQL."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from core.config import KioskConfig, load_config
+from tests.postgres import PostgresCluster, find_postgres_bin
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("KIOSK_SHARED_DIR", REPO.parent / "shared"))
@@ -53,3 +55,32 @@ def corpus_kb(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path):
     assert not failed, failed
     yield kb
     kb.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[PostgresCluster]:
+    """One throwaway PostgreSQL server for the whole run, stopped at the end."""
+    bin_dir = find_postgres_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) not found under /usr/lib/postgresql/*/bin; "
+                    "install the Debian package postgresql (scripts/install-system-deps.sh)")  # fmt: skip
+    cluster = PostgresCluster(bin_dir)
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster: PostgresCluster) -> str:
+    """A fresh, empty database on the throwaway server (postgresql://… URL, as paths.database_url takes it)."""
+    return postgres_cluster.create_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """paths.database_url for each backend: a SQLite file under tmp_path, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'kiosk.sqlite'}"
+    return str(request.getfixturevalue("postgres_url"))

@@ -1,91 +1,353 @@
-"""A thread-safe SQLite connection with numbered migrations (table `schema_version`)."""
+"""The product's databases: SQLite on one box (the default), PostgreSQL when several kiosks share one store.
+
+Access goes through SQLAlchemy Core rather than raw sqlite3 and psycopg: both dialects get one transaction API,
+one parameter style (`text()` with `:name`), a connection pool for PostgreSQL and URL parsing that can render a
+URL without its password. There is no ORM: each store keeps its SQL in its own module, written once for both
+dialects. Every dialect difference lives in this module:
+
+- write transactions: `BEGIN IMMEDIATE` on SQLite (one writer at a time); on PostgreSQL each write transaction
+  first takes a transaction-scoped advisory lock for its store, which serialises read-then-write sections the
+  same way. Both wait `busy_timeout_s` for a busy database, then raise a `database-busy` error;
+- consistent multi-table reads (`snapshot`): a deferred `BEGIN` on SQLite, `REPEATABLE READ` on PostgreSQL;
+- DDL: migrations are written in SQLite's dialect; `REAL` and `INTEGER PRIMARY KEY AUTOINCREMENT` are rewritten
+  for PostgreSQL (`DOUBLE PRECISION`, an identity column), so a released migration never changes;
+- migrations apply one transaction each; on PostgreSQL under a session advisory lock, so processes starting at
+  once do not both migrate;
+- `advisory_lock` (named, shared or exclusive, across hosts) exists on PostgreSQL only; a SQLite file lives on
+  one host, where BEGIN IMMEDIATE or a file lock serialises processes;
+- connections: SQLite uses one connection (WAL, foreign keys on) behind a thread lock, since it admits one writer
+  anyway; PostgreSQL a pool whose connections are checked before use (a restarted server is reconnected).
+"""
 
 from __future__ import annotations
 
-import sqlite3
+import hashlib
+import re
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from core.errors import AdminError
+from sqlalchemy import Connection, Engine, TextClause, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.pool import StaticPool
+
+from core.errors import AdminError, KioskError
 from panel.store.migrations import MIGRATIONS
 
+Dialect = Literal["sqlite", "postgresql"]
+Row = dict[str, Any]
+SETTING = "paths.database_url (environment: KIOSK_PATHS__DATABASE_URL)"
+_URL_FORMS = "sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+_POSTGRES_SCHEMES = {"postgresql", "postgres", "postgresql+psycopg"}
+_CONNECT_TIMEOUT_S = 10
 
-def sqlite_path(url: str) -> str:
-    """`sqlite:///relative/x.sqlite`, `sqlite:////abs/x.sqlite` or `sqlite:///:memory:` → a sqlite3 path."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix):
-        raise AdminError(
-            "database-url",
-            f"unsupported database URL {url!r}: use sqlite:///PATH (set paths.database_url or KIOSK_PATHS__DATABASE_URL)",
-        )
-    return url[len(prefix):] or ":memory:"
+
+@dataclass(frozen=True)
+class DatabaseUrl:
+    url: URL
+    dialect: Dialect
+
+    @property
+    def redacted(self) -> str:
+        """The database as it may appear in a message or a log: a SQLite path, or a URL without its password."""
+        if self.dialect == "sqlite":
+            return self.sqlite_path
+        return self.url.set(drivername=self.dialect).render_as_string(hide_password=True)
+
+    @property
+    def sqlite_path(self) -> str:
+        return self.url.database or ":memory:"
+
+
+def parse_database_url(raw: str, error: type[KioskError] = AdminError) -> DatabaseUrl:
+    """`sqlite:///relative.sqlite`, `sqlite:////abs.sqlite`, `sqlite:///:memory:` or `postgresql://…` (psycopg)."""
+    scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
+    if scheme == "sqlite" and raw.startswith("sqlite:///"):
+        return DatabaseUrl(make_url("sqlite:///" + raw[len("sqlite:///"):]), "sqlite")
+    if scheme in _POSTGRES_SCHEMES:
+        try:
+            url = make_url("postgresql+psycopg://" + raw.split("://", 1)[1])
+        except ArgumentError:
+            url = None
+        if url is not None and url.database:
+            return DatabaseUrl(url, "postgresql")
+    shown = f"a {scheme}:// URL" if scheme else "not a URL"  # the value itself may hold a password
+    raise error("database-url", f"{SETTING} is {shown}; use {_URL_FORMS}")
+
+
+def database_dialect(raw: str, error: type[KioskError] = AdminError) -> Dialect:
+    return parse_database_url(raw, error).dialect
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for PostgreSQL's advisory-lock functions."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+@lru_cache(maxsize=512)
+def _sql(statement: str) -> TextClause:
+    return text(statement)
+
+
+_POSTGRES_DDL = (
+    (re.compile(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),  # PostgreSQL's REAL is single precision: Unix times would round
+)
+
+
+def postgres_ddl(statement: str) -> str:
+    for pattern, replacement in _POSTGRES_DDL:
+        statement = pattern.sub(replacement, statement)
+    return statement
+
+
+class Tx:
+    """One transaction's connection: named-parameter SQL in, dict rows out."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        """Run one statement; return the number of changed rows."""
+        return int(self.conn.execute(_sql(sql), dict(params or {})).rowcount)
+
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if rows:
+            self.conn.execute(_sql(sql), [dict(r) for r in rows])
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return [dict(r) for r in self.conn.execute(_sql(sql), dict(params or {})).mappings()]
+
+    def row(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        found = self.conn.execute(_sql(sql), dict(params or {})).mappings().first()
+        return dict(found) if found is not None else None
 
 
 class Database:
-    """One connection shared by the kiosk's event loop and the panel's worker threads, behind a lock."""
+    """A store's database, safe to use from the event loop and worker threads at once.
 
-    def __init__(self, url: str) -> None:
-        path = sqlite_path(url)
+    `schema` (PostgreSQL only) keeps a store's tables apart from others' in one shared database; `name` keys the
+    store's advisory locks; errors are raised as `error` (the calling stage's type) with a code, and name
+    `setting`, what configures this database.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        migrations: Sequence[Sequence[str]] = MIGRATIONS,
+        schema: str | None = None,
+        name: str = "kiosk-store",
+        error: type[KioskError] = AdminError,
+        busy_timeout_s: float = 10.0,
+        setting: str = SETTING,
+    ) -> None:
+        self.url = url
+        self.target = parse_database_url(url, error)
+        self.dialect: Dialect = self.target.dialect
+        self.schema = schema if self.dialect == "postgresql" else None
+        self._migrations = migrations
+        self._error = error
+        self._setting = setting
+        self._busy_timeout_s = busy_timeout_s
+        self._lock_name = f"{name}:{self.schema or 'public'}"
+        self._thread_lock: AbstractContextManager[Any] = threading.RLock() if self.dialect == "sqlite" else nullcontext()
+        self._engine = self._sqlite_engine() if self.dialect == "sqlite" else self._postgres_engine()
+        try:
+            with self._engine.connect():
+                pass
+        except DBAPIError as exc:
+            self._engine.dispose()
+            on_file = self.dialect == "sqlite"
+            code, what = ("database-open", "cannot open") if on_file else ("database-unreachable", "cannot reach")
+            reason = self._reason(exc)
+            raise error(code, f"{what} the database {self.target.redacted}: {reason}; check {setting}") from None
+
+    # ------------------------------------------------------------ engines
+
+    def _sqlite_engine(self) -> Engine:
+        path = self.target.sqlite_path
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10.0)
-        except sqlite3.Error as exc:
-            raise AdminError("database-open", f"cannot open database {path}: {exc}") from None
-        self._conn.row_factory = sqlite3.Row
-        self._lock = threading.RLock()
-        with self._lock:
+        engine = create_engine(
+            self.target.url,
+            poolclass=StaticPool,
+            connect_args={"check_same_thread": False, "timeout": self._busy_timeout_s},
+        )
+
+        @event.listens_for(engine, "connect")
+        def _configure(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # this module emits BEGIN itself (below)
             if path != ":memory:":
-                self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-        self.url = url
+                dbapi_conn.execute("PRAGMA journal_mode=WAL")
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql(f"BEGIN {conn.get_execution_options().get('sqlite_begin', '')}")
+
+        return engine
+
+    def _postgres_engine(self) -> Engine:
+        connect_args: dict[str, Any] = {"connect_timeout": _CONNECT_TIMEOUT_S}
+        if self.schema:
+            connect_args["options"] = f"-c search_path={self.schema}"
+        try:
+            return create_engine(
+                self.target.url, pool_pre_ping=True, pool_size=10, max_overflow=20, connect_args=connect_args
+            )
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise self._error("database-url", f"{SETTING}: {exc}") from None
+
+    # ------------------------------------------------------------ errors
+
+    def _reason(self, exc: DBAPIError) -> str:
+        """The driver's first line, without the password should a driver ever echo it."""
+        lines = str(exc.orig).strip().splitlines() if exc.orig is not None else []
+        reason = lines[0] if lines else type(exc).__name__
+        password = self.target.url.password
+        return reason.replace(str(password), "***") if password else reason
+
+    def _translated(self, exc: DBAPIError) -> KioskError | None:
+        """A stage error for a busy or lost database; None for anything else (a bug to see as it is)."""
+        sqlstate = getattr(exc.orig, "sqlstate", None)
+        if sqlstate == "55P03" or (self.dialect == "sqlite" and "database is locked" in str(exc.orig)):
+            return self._error(
+                "database-busy",
+                f"the database {self.target.redacted} stayed busy for {self._busy_timeout_s:.0f} s; try again",
+            )
+        if exc.connection_invalidated or (sqlstate or "").startswith("08"):
+            return self._error(
+                "database-unreachable",
+                f"lost the database {self.target.redacted}: {self._reason(exc)}; check {self._setting} and the server",
+            )
+        return None
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
+    def _connection(self, **options: Any) -> Iterator[Connection]:
+        with self._thread_lock:
             try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+                with self._engine.connect() as conn:
+                    if options:
+                        conn.execution_options(**options)
+                    yield conn
+            except DBAPIError as exc:
+                translated = self._translated(exc)
+                if translated is None:
+                    raise
+                raise translated from None
 
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+    # ------------------------------------------------------------ transactions and queries
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        """A write transaction: one writer of this store at a time, across processes and hosts."""
+        options = {"sqlite_begin": "IMMEDIATE"} if self.dialect == "sqlite" else {}
+        with self._connection(**options) as conn, conn.begin():
+            if self.dialect == "postgresql":
+                timeout = f"{int(self._busy_timeout_s * 1000)}ms"
+                conn.execute(_sql("SELECT set_config('lock_timeout', :t, true)"), {"t": timeout})
+                conn.execute(_sql("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key(self._lock_name)})
+            yield Tx(conn)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Tx]:
+        """Reads that see one consistent state of the database."""
+        options = {"isolation_level": "REPEATABLE READ"} if self.dialect == "postgresql" else {}
+        with self._connection(**options) as conn, conn.begin():
+            yield Tx(conn)
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         """Run one statement in its own transaction; return the number of changed rows."""
-        with self.transaction() as conn:
-            return conn.execute(sql, params).rowcount
+        with self.transaction() as tx:
+            return tx.execute(sql, params)
 
-    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchall()
+    def query(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        with self._connection() as conn, conn.begin():
+            return Tx(conn).rows(sql, params)
 
-    def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Row | None:
-        with self._lock:
-            return self._conn.execute(sql, params).fetchone()
+    def query_one(self, sql: str, params: Mapping[str, Any] | None = None) -> Row | None:
+        with self._connection() as conn, conn.begin():
+            return Tx(conn).row(sql, params)
+
+    # ------------------------------------------------------------ locks
+
+    @contextmanager
+    def advisory_lock(self, name: str, *, timeout_s: float, shared: bool = False) -> Iterator[bool]:
+        """Hold a named lock across processes and hosts (PostgreSQL), on a connection of its own.
+
+        Yields True once held; False when it waited `timeout_s` in vain. On SQLite it yields True at once: a
+        SQLite file lives on one host, where its callers serialise processes themselves.
+        """
+        if self.dialect == "sqlite":
+            yield True
+            return
+        suffix = "_shared" if shared else ""
+        key = advisory_key(name)
+        with self._connection(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(_sql("SELECT set_config('lock_timeout', :t, false)"), {"t": f"{max(1, int(timeout_s * 1000))}ms"})
+            try:
+                conn.execute(_sql(f"SELECT pg_advisory_lock{suffix}(:key)"), {"key": key})
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "55P03":
+                    raise
+                conn.execute(_sql("SELECT set_config('lock_timeout', '0', false)"))
+                yield False
+                return
+            conn.execute(_sql("SELECT set_config('lock_timeout', '0', false)"))
+            try:
+                yield True
+            finally:
+                try:
+                    conn.execute(_sql(f"SELECT pg_advisory_unlock{suffix}(:key)"), {"key": key})
+                except DBAPIError:
+                    conn.invalidate()  # closing the session releases the lock on the server
+
+    # ------------------------------------------------------------ migrations
+
+    def _ensure_version_table(self) -> None:
+        with self._connection() as conn, conn.begin():
+            if self.schema:
+                conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            conn.exec_driver_sql("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+
+    @contextmanager
+    def _migrating(self) -> Iterator[None]:
+        with self.advisory_lock(f"migrate:{self._lock_name}", timeout_s=max(60.0, self._busy_timeout_s)) as held:
+            if not held:
+                raise self._error(
+                    "database-busy", f"another process kept migrating {self.target.redacted} for over a minute; try again"
+                )
+            self._ensure_version_table()
+            yield
+
+    def _current_version(self, tx: Tx) -> int:
+        row = tx.row("SELECT MAX(version) AS version FROM schema_version")
+        return int(row["version"] or 0) if row else 0
 
     def schema_version(self) -> int:
-        with self._lock:
-            self._conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = self._conn.execute("SELECT MAX(version) FROM schema_version").fetchone()
-        return int(row[0] or 0)
+        with self._migrating(), self.snapshot() as tx:
+            return self._current_version(tx)
 
     def migrate(self) -> int:
         """Apply every migration newer than the stored version, each in its own transaction."""
-        current = self.schema_version()
-        for version, statements in enumerate(MIGRATIONS, start=1):
-            if version <= current:
-                continue
-            with self.transaction() as conn:
-                for statement in statements:
-                    conn.execute(statement)
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
-            current = version
-        return current
+        with self._migrating():
+            current = 0
+            for version, statements in enumerate(self._migrations, start=1):
+                with self.transaction() as tx:
+                    current = self._current_version(tx)  # read under the write lock: another process may have run it
+                    if version <= current:
+                        continue
+                    for statement in statements:
+                        tx.conn.exec_driver_sql(postgres_ddl(statement) if self.dialect == "postgresql" else statement)
+                    tx.execute("INSERT INTO schema_version (version) VALUES (:version)", {"version": version})
+                    current = version
+            return current
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._engine.dispose()

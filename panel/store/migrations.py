@@ -1,4 +1,7 @@
-"""Numbered schema migrations: append a new list of statements, never edit a released one."""
+"""Numbered schema migrations: append a new list of statements, never edit a released one.
+
+Written in SQLite's dialect; `panel.store.database` rewrites the few type names PostgreSQL spells differently.
+"""
 
 from __future__ import annotations
 

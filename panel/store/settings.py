@@ -80,15 +80,17 @@ class SettingsStore:
             if current.get(key, getattr(getattr(base, section), name)) != value:
                 changed[key] = value
         now = time.time()
-        with self._db.transaction() as conn:
-            for key, value in changed.items():
-                conn.execute(
-                    "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (?, ?, ?, ?) "
-                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
-                    "updated_by = excluded.updated_by",
-                    (key, json.dumps(value, ensure_ascii=False), now, actor),
-                )
+        with self._db.transaction() as tx:
+            tx.execute_many(
+                "INSERT INTO settings (key, value, updated_at, updated_by) VALUES (:key, :value, :at, :actor) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at, "
+                "updated_by = excluded.updated_by",
+                [
+                    {"key": key, "value": json.dumps(value, ensure_ascii=False), "at": now, "actor": actor}
+                    for key, value in changed.items()
+                ],
+            )
         return changed
 
     def reset(self, key: str) -> bool:
-        return bool(self._db.execute("DELETE FROM settings WHERE key = ?", (key,)))
+        return bool(self._db.execute("DELETE FROM settings WHERE key = :key", {"key": key}))

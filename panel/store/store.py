@@ -27,7 +27,7 @@ class Store:
 
     @classmethod
     def open(cls, config: KioskConfig) -> Store:
-        """Open (creating if needed) the database at config.paths.database and apply pending migrations."""
+        """Open (creating if needed) the database at config.paths.database (SQLite or PostgreSQL) and migrate it."""
         db = Database(config.paths.database)
         db.migrate()
         return cls(db, retention_days=config.admin.retention_days)
@@ -65,19 +65,23 @@ class Store:
 
     def audit(self, actor: str, action: str, target: str = "", detail: str = "") -> None:
         self.db.execute(
-            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-            (time.time(), actor, action, target, detail),
+            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (:at, :actor, :action, :target, :detail)",
+            {"at": time.time(), "actor": actor, "action": action, "target": target, "detail": detail},
         )
 
     def audit_log(self, limit: int = 500) -> list[dict[str, Any]]:
-        rows = self.db.query("SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT ?", (limit,))
-        return [dict(row) for row in rows]
+        return self.db.query(
+            "SELECT at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT :limit", {"limit": limit}
+        )
 
     def session_secret(self) -> bytes:
         """A per-installation secret for signing session cookies, created on first use."""
         row = self.db.query_one("SELECT value FROM meta WHERE key = 'session_secret'")
         if row is None:
-            self.db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('session_secret', ?)", (secrets.token_hex(32),))
+            self.db.execute(
+                "INSERT INTO meta (key, value) VALUES ('session_secret', :value) ON CONFLICT (key) DO NOTHING",
+                {"value": secrets.token_hex(32)},
+            )
             row = self.db.query_one("SELECT value FROM meta WHERE key = 'session_secret'")
         assert row is not None
         return bytes.fromhex(row["value"])

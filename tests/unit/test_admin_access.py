@@ -171,7 +171,7 @@ def test_wrong_password_fails_then_name_locks_even_for_right_password(client: Te
     recent = [(e["actor"], e["action"]) for e in store.audit_log(limit=4)]
     assert recent[:2] == [("clerk", "login-locked"), ("clerk", "login-locked")] and ("clerk", "login-failed") in recent
     assert client.get("/admin/kb/", follow_redirects=False).status_code == 401
-    store.db.execute("UPDATE login_failures SET locked_until = ? WHERE username = 'clerk'", (time.time() - 1,))
+    store.db.execute("UPDATE login_failures SET locked_until = :t WHERE username = 'clerk'", {"t": time.time() - 1})
     assert login(client, "clerk") == 303  # the lock ran out
 
 
@@ -191,7 +191,7 @@ def test_failed_logins_are_slowed(client: TestClient, config: KioskConfig) -> No
 def test_session_expires_after_ttl(client: TestClient, store: Store) -> None:
     assert login(client, "boss") == 303
     assert client.get("/admin/ops/").status_code == 200
-    store.db.execute("UPDATE sessions SET expires_at = ?", (time.time() - 1,))
+    store.db.execute("UPDATE sessions SET expires_at = :t", {"t": time.time() - 1})
     response = client.get("/admin/ops/", follow_redirects=False, headers={"accept": "text/html"})
     assert response.status_code == 303 and "/admin/login" in response.headers["location"]
 

@@ -1,9 +1,10 @@
 """Parallel login attempts cannot get past the lockout: the lock is checked before the password, and every
-failure is counted exactly once."""
+failure is counted exactly once, on SQLite and on PostgreSQL (there also across two stores, as two kiosks)."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -19,22 +20,31 @@ PASSWORD = "correct horse 42"
 MAX_FAILURES = 5
 
 
+def open_store(tmp_path: Path, database_url: str) -> Store:
+    config = admin_config(tmp_path)
+    config.paths.database_url = database_url
+    return Store.open(config)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store = Store.open(admin_config(tmp_path))
+def store(tmp_path: Path, database_url: str) -> Iterator[Store]:
+    store = open_store(tmp_path, database_url)
     store.accounts.create_user("clerk", PASSWORD, "staff")
-    return store
+    yield store
+    store.close()
 
 
-def attempt_all_at_once(store: Store, passwords: list[str]) -> list[LoginOutcome]:
+def attempt_all_at_once(stores: Store | list[Store], passwords: list[str]) -> list[LoginOutcome]:
+    """Every password tried at once, the i-th through stores[i % len(stores)]."""
+    stores = stores if isinstance(stores, list) else [stores]
     barrier = threading.Barrier(len(passwords))
 
-    def attempt(password: str) -> LoginOutcome:
+    def attempt(i: int) -> LoginOutcome:
         barrier.wait()
-        return store.accounts.verify_login("clerk", password, MAX_FAILURES, 60)
+        return stores[i % len(stores)].accounts.verify_login("clerk", passwords[i], MAX_FAILURES, 60)
 
     with ThreadPoolExecutor(len(passwords)) as pool:
-        return list(pool.map(attempt, passwords))
+        return list(pool.map(attempt, range(len(passwords))))
 
 
 def stored_failures(store: Store) -> int:
@@ -63,8 +73,22 @@ def test_right_password_among_parallel_guesses_only_wins_before_the_lock(store: 
     assert sum(o.ok for o in outcomes) <= 1
 
 
-def test_parallel_logins_over_http_get_no_session_after_the_lock(tmp_path: Path) -> None:
+def test_parallel_wrong_passwords_through_two_kiosks_sharing_postgres_are_counted_once(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    kiosks = [open_store(tmp_path, postgres_url), open_store(tmp_path, postgres_url)]
+    kiosks[0].accounts.create_user("clerk", PASSWORD, "staff")
+    outcomes = attempt_all_at_once(kiosks, [f"wrong-{i}" for i in range(16)])
+    # The name is locked across both processes' stores: no more than MAX_FAILURES passwords were ever checked.
+    assert sum(o.checked for o in outcomes) == MAX_FAILURES
+    assert sorted(o.failures for o in outcomes if o.checked) == list(range(1, MAX_FAILURES + 1))
+    assert stored_failures(kiosks[1]) == MAX_FAILURES
+    assert not kiosks[1].accounts.verify_login("clerk", PASSWORD, MAX_FAILURES, 60).ok
+
+
+def test_parallel_logins_over_http_get_no_session_after_the_lock(tmp_path: Path, database_url: str) -> None:
     config = admin_config(tmp_path)
+    config.paths.database_url = database_url
     config.admin.max_failed_logins = 3
     store = Store.open(config)
     store.accounts.create_user("clerk", PASSWORD, "staff")

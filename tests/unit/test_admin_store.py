@@ -1,12 +1,16 @@
-"""The admin store: migrations, turns, feedback, runtime-settings overlay, retention purge, accounts."""
+"""The admin store on SQLite and PostgreSQL: migrations, turns, feedback, runtime-settings overlay, retention
+purge, accounts."""
 
 from __future__ import annotations
 
+import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from core.config import KioskConfig
 from core.errors import AdminError
 from core.models import AnswerMode, Citation, TurnRecord
 from panel.store import Store
@@ -15,9 +19,17 @@ from panel.store.migrations import MIGRATIONS
 from tests.unit.admin_fakes import admin_config
 
 
+def store_config(tmp_path: Path, database_url: str) -> KioskConfig:
+    config = admin_config(tmp_path)
+    config.paths.database_url = database_url
+    return config
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store.open(admin_config(tmp_path))
+def store(tmp_path: Path, database_url: str) -> Iterator[Store]:
+    store = Store.open(store_config(tmp_path, database_url))
+    yield store
+    store.close()
 
 
 def turn(turn_id: str, question: str = "居住证怎么办", refused: bool = False, age_days: float = 0.0, **kw: object) -> TurnRecord:
@@ -29,13 +41,13 @@ def turn(turn_id: str, question: str = "居住证怎么办", refused: bool = Fal
     )  # fmt: skip
 
 
-def test_migrations_create_schema_once_and_reopen_keeps_data(tmp_path: Path) -> None:
-    config = admin_config(tmp_path)
+def test_migrations_create_schema_once_and_reopen_keeps_data(tmp_path: Path, database_url: str) -> None:
+    config = store_config(tmp_path, database_url)
     first = Store.open(config)
     assert first.db.schema_version() == len(MIGRATIONS)
     first.record_turn(turn("t1"))
     first.close()
-    assert (tmp_path / "kiosk.sqlite").exists()
+    assert (tmp_path / "kiosk.sqlite").exists() == database_url.startswith("sqlite")
     again = Store.open(config)
     assert again.db.schema_version() == len(MIGRATIONS)
     assert again.db.migrate() == len(MIGRATIONS)  # nothing left to apply
@@ -47,9 +59,22 @@ def test_database_url_is_configurable_and_validated(tmp_path: Path) -> None:
     config.paths.database_url = f"sqlite:///{tmp_path / 'elsewhere' / 'panel.db'}"
     Store.open(config).close()
     assert (tmp_path / "elsewhere" / "panel.db").exists()
+    for url in ("mysql://kiosk:s3cret@db/kiosk", "kiosk.sqlite", "postgresql://kiosk:s3cret@db", "sqlite://x.db"):
+        with pytest.raises(AdminError) as info:
+            Database(url)
+        assert info.value.code == "database-url", url
+        assert "KIOSK_PATHS__DATABASE_URL" in info.value.message and "s3cret" not in str(info.value)
+
+
+def test_unreachable_postgres_names_the_setting_and_hides_the_password() -> None:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     with pytest.raises(AdminError) as info:
-        Database("postgresql://db/kiosk")
-    assert info.value.code == "database-url"
+        Database(f"postgresql://kiosk:s3cret-pw@127.0.0.1:{port}/kiosk")
+    assert info.value.code == "database-unreachable"
+    assert "paths.database_url" in info.value.message and f"127.0.0.1:{port}" in info.value.message
+    assert "s3cret-pw" not in str(info.value)
 
 
 def test_record_turn_masks_personal_data_and_keeps_fields(store: Store) -> None:
@@ -117,7 +142,7 @@ def test_purge_old_removes_only_turns_past_retention(store: Store) -> None:
     store.record_turn(turn("new", age_days=1))
     assert store.purge_old(30) == 1
     assert [t["turn_id"] for t in store.turn_log.turns()] == ["new"]
-    assert store.db.query_one("SELECT COUNT(*) FROM feedback")[0] == 0
+    assert store.db.query_one("SELECT COUNT(*) AS n FROM feedback")["n"] == 0
     with pytest.raises(AdminError):
         store.purge_old(0)
 

@@ -1,5 +1,6 @@
 """The knowledge base under concurrency: opening it while another process ingests, and searching from threads
-while another process changes it (fake embedder, real on-disk Chroma + SQLite)."""
+while another process changes it (fake embedder, real on-disk Chroma; the registry in SQLite, and for the lease
+tests also in PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import textwrap
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from core.models import IngestStatus
 from knowledge_base import KnowledgeBase, open_knowledge_base
@@ -31,6 +34,14 @@ def _docs(tmp_path: Path, count: int, folder: str = "docs", start: int = 0) -> l
         path.write_text(_statute(n), encoding="utf-8")
         paths.append(path)
     return paths
+
+
+@pytest.fixture
+def registry_backend(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The registry in <kb>/registry.sqlite, or on PostgreSQL (subprocesses inherit the setting)."""
+    if database_url.startswith("postgresql"):
+        monkeypatch.setenv("KIOSK_PATHS__DATABASE_URL", database_url)
+    return database_url
 
 
 def _kb(tmp_path: Path) -> KnowledgeBase:
@@ -80,7 +91,9 @@ def _assert_every_committed_chunk_has_its_vector(kb: KnowledgeBase) -> None:
     assert committed <= found, f"{len(committed - found)} committed passages missing from the vector index"
 
 
-def test_opening_the_kb_while_another_process_ingests_sweeps_nothing_it_will_commit(tmp_path: Path) -> None:
+def test_opening_the_kb_while_another_process_ingests_sweeps_nothing_it_will_commit(
+    tmp_path: Path, registry_backend: str
+) -> None:
     _kb(tmp_path).close()
     docs = _docs(tmp_path, 6)
     proc = _writer(tmp_path, docs)
@@ -109,7 +122,7 @@ def test_reingest_restores_a_document_whose_vectors_are_gone(tmp_path: Path) -> 
     assert kb.ingest([path])[0].status == IngestStatus.UNCHANGED
 
 
-def test_a_live_lease_keeps_pending_vectors_and_a_dead_one_does_not(tmp_path: Path) -> None:
+def test_a_live_lease_keeps_pending_vectors_and_a_dead_one_does_not(tmp_path: Path, registry_backend: str) -> None:
     kb = _kb(tmp_path)
     lease = kb.registry.open_lease(60)
     kb.registry.add_pending(lease, ["doc-x:g1:0"])

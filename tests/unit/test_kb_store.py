@@ -1,4 +1,5 @@
-"""KnowledgeBase behaviour with a deterministic fake embedder and a real on-disk Chroma + SQLite."""
+"""KnowledgeBase behaviour with a deterministic fake embedder and a real on-disk Chroma, with the registry in
+SQLite and in PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,12 +13,21 @@ import pytest
 from core.errors import KnowledgeBaseError
 from core.models import DocumentStatus, IngestStatus
 from knowledge_base import KnowledgeBase, open_knowledge_base
+from knowledge_base.locks import AdvisoryWriterLock, FileWriterLock
 from tests.conftest import REPO, make_config
 from tests.fakes import HashEmbedder
 
 RULE_V1 = "# 示例救助办法\n\n本办法自2018年1月1日起施行。\n\n第一条 低收入困难家庭可以申请救助。\n\n第二条 申请应当向街道提出。\n"
 RULE_V2 = "# 示例救助办法\n\n本办法自2024年1月1日起施行。\n\n第一条 最低生活保障边缘家庭可以申请救助。\n\n第二条 申请应当向街道提出。\n"
 PASSPORT = "# 护照办理须知\n\n第一条 申请护照应当提交身份证和户口簿。\n\n第二条 护照有效期为十年。\n"
+
+
+@pytest.fixture(autouse=True)
+def registry_backend(database_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs twice: the registry in <kb>/registry.sqlite, then on PostgreSQL (subprocesses inherit it)."""
+    if database_url.startswith("postgresql"):
+        monkeypatch.setenv("KIOSK_PATHS__DATABASE_URL", database_url)
+    return database_url
 
 
 def _kb(tmp_path: Path) -> KnowledgeBase:
@@ -158,3 +168,11 @@ def test_kill_mid_ingest_leaves_the_previous_state(tmp_path: Path) -> None:
     assert reopened.vectors.count() == 2
     assert all(h.source == "护照.md" for h in reopened.search("低收入困难家庭 救助", k=5))
     assert reopened.ingest([new_doc])[0].status == IngestStatus.ADDED
+
+
+def test_registry_and_writer_lock_follow_the_database_url(tmp_path: Path, registry_backend: str) -> None:
+    kb = _kb(tmp_path)
+    on_postgres = registry_backend.startswith("postgresql")
+    assert kb.registry.shared == on_postgres
+    assert (tmp_path / "kb" / "registry.sqlite").exists() != on_postgres
+    assert isinstance(kb.writer_lock, AdvisoryWriterLock if on_postgres else FileWriterLock)
