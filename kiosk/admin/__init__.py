@@ -36,6 +36,8 @@ def mount_admin(app: FastAPI, services: PanelServices) -> None:
     if not base.startswith("/") or base.count("/") != 1:
         raise AdminError("admin-path", f"admin.path must be one path segment such as /admin, not {config.path!r}")
     store = services.store
+    if store is None:
+        raise AdminError("no-store", "the panel needs its database (paths.database_url); the health report says why it did not open")
     store.purge_old(store.retention_days())
     ttl_s = config.session_ttl_min * 60
     options = {"ledger": UploadLedger(ttl_s=max(ttl_s, 3600)), "max_upload_bytes": int(config.max_upload_mb * 1024 * 1024),

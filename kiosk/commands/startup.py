@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from kiosk.models import EngineHealth
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +46,31 @@ def check_edge(synthesizer: Any, timeout_s: float) -> str | None:
     return "reachable" if reason is None else f"not reachable ({reason})"
 
 
-def startup_report(health: list[dict[str, Any]], size: KbSize | None, edge: str | None, retry_after_s: float) -> list[str]:
-    """Plain lines, one per engine, then the knowledge base and the online voice."""
-    lines = ["start-up report:"]
+def engine_lines(health: Sequence[EngineHealth]) -> list[str]:
+    """One plain line per engine: name, status, model, device, last error."""
+    lines = []
     for row in health:
-        name = ENGINE_NAMES.get(row["engine"], row["engine"])
-        parts = [f"  {name:<19}", f"{row.get('status') or '':<10}", row.get("model") or "-"]
-        if row.get("device") and str(row["device"]) not in str(row.get("model") or ""):
-            parts.append(f"on {row['device']}")
-        if row.get("last_error"):
-            parts.append(f"error: {row['last_error']}")
+        name = ENGINE_NAMES.get(row.engine, row.engine)
+        parts = [f"  {name:<19}", f"{row.status.value:<10}", row.model or "-"]
+        if row.device and row.device not in (row.model or ""):
+            parts.append(f"on {row.device}")
+        if row.last_error:
+            parts.append(f"error: {row.last_error}")
         lines.append(" ".join(parts).rstrip())
+    return lines
+
+
+def kb_line(size: KbSize | None) -> str:
     if size is None:
-        lines.append("  knowledge base: not readable (see its error above)")
-    else:
-        retired = size.documents - size.active
-        extra = f" ({retired} retired or superseded)" if retired else ""
-        lines.append(f"  knowledge base: {size.active} documents in force{extra}, {size.passages} passages")
+        return "  knowledge base: not readable (see its error above)"
+    retired = size.documents - size.active
+    extra = f" ({retired} retired or superseded)" if retired else ""
+    return f"  knowledge base: {size.active} documents in force{extra}, {size.passages} passages"
+
+
+def startup_report(health: Sequence[EngineHealth], size: KbSize | None, edge: str | None, retry_after_s: float) -> list[str]:
+    """Plain lines, one per engine, then the knowledge base and the online voice."""
+    lines = ["start-up report:", *engine_lines(health), kb_line(size)]
     if edge is None:
         lines.append("  edge-tts: not configured (offline voices only)")
     elif edge == "reachable":
@@ -69,3 +80,4 @@ def startup_report(health: list[dict[str, Any]], size: KbSize | None, edge: str 
             f"  edge-tts: configured, {edge}; the next voice speaks, edge-tts is retried quietly every {retry_after_s:g} s"
         )
     return lines
+

@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.commands.startup import KbSize, check_edge, startup_report
 from kiosk.errors import TextToSpeechError
-from kiosk.models import SpeechAudio
+from kiosk.models import EngineHealth, EngineStatus, SpeechAudio
 from speech.synthesis import CircuitBreaker, FallbackSynthesizer
 
 
@@ -27,9 +27,9 @@ class Voice:
 
 def test_report_names_each_engine_model_device_and_the_kb_size() -> None:
     health = [
-        {"engine": "kb", "status": "ready", "model": "multilingual-e5-small-q4", "device": "cpu", "last_error": None},
-        {"engine": "answerer", "status": "ready", "model": "llama.cpp:qwen2.5-1.5b", "device": "CPU · 2 线程", "last_error": None},
-        {"engine": "synthesizer", "status": "ready", "model": "edge+offline", "device": None, "last_error": None},
+        EngineHealth("kb", EngineStatus.READY, model="multilingual-e5-small-q4", device="cpu"),
+        EngineHealth("answerer", EngineStatus.READY, model="llama.cpp:qwen2.5-1.5b", device="CPU · 2 线程"),
+        EngineHealth("synthesizer", EngineStatus.READY, model="edge+offline"),
     ]  # fmt: skip
     lines = startup_report(health, KbSize(documents=12, active=11, passages=345), "not reachable (edge-unreachable)", 300)
     text = "\n".join(lines)
