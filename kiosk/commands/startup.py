@@ -1,4 +1,5 @@
-"""`kiosk serve`'s start-up report: each engine with its model and device, the knowledge base's size, the voices."""
+"""Start-up reports: `kiosk serve` (each engine with its model and device, the knowledge base's size, the voices)
+and `kiosk admin serve` (the panel's engines, accounts, security settings and the state it shares with kiosks)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+from kiosk.config import KioskConfig
 from kiosk.models import EngineHealth
 
 log = logging.getLogger(__name__)
@@ -81,3 +84,42 @@ def startup_report(health: Sequence[EngineHealth], size: KbSize | None, edge: st
         )
     return lines
 
+
+def redact_url(url: str) -> str:
+    """A database URL fit for a terminal or a log: any password replaced by ***."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def shared_state_lines(config: KioskConfig) -> list[str]:
+    """Where the state that kiosks and the panel share lives, and how soon a change reaches a running kiosk."""
+    if config.chroma.mode == "http":
+        vectors = f"Chroma server {config.chroma.host}:{config.chroma.port}"
+    else:
+        vectors = f"{config.paths.kb / 'chroma'} (this host only; kiosks on other hosts need chroma.mode: http)"
+    return [
+        f"  storage: registry in {config.paths.kb}, vectors in {vectors}",
+        f"  database: {redact_url(config.paths.database)}",
+        f"  running kiosks follow knowledge-base and settings changes within {config.kb.refresh_interval_s:g} s",
+    ]
+
+
+def panel_report(config: KioskConfig, health: Sequence[EngineHealth], size: KbSize | None, accounts: Sequence[dict[str, Any]]) -> list[str]:
+    """`kiosk admin serve`'s start-up report: its engines, the accounts, the security settings, the shared state."""
+    admin = config.admin
+    active = [u for u in accounts if not u.get("disabled")]
+    admins = sum(1 for u in active if u.get("role") == "admin")
+    lines = ["start-up report (panel):", *engine_lines([h for h in health if h.engine in ("kb", "store")]), kb_line(size)]
+    line = f"  accounts: {admins} admin, {len(active) - admins} staff"
+    if not admins:
+        line += "; no one can open the admin pages yet: kiosk admin create-user NAME --role admin"
+    lines.append(line)
+    cookie = "always Secure (admin.cookie_secure)" if admin.cookie_secure else "Secure when the request came over HTTPS"
+    lines.append(f"  sessions: {admin.session_ttl_min:g} min idle timeout, cookie HttpOnly, SameSite=Strict, {cookie}")
+    lines.append(f"  logins: {admin.max_failed_logins} failures lock a name for {admin.lockout_s:g} s")
+    origins = ", ".join(admin.trusted_origins) or "none"
+    lines.append(f"  requests: other origins refused (trusted: {origins}); uploads up to {admin.max_upload_mb:g} MB per request")
+    return lines + shared_state_lines(config)

@@ -54,3 +54,26 @@ def test_edge_is_checked_once_at_start_and_then_retried_without_warnings(caplog:
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == [], [r.getMessage() for r in warnings]
     assert check_edge(FallbackSynthesizer([(offline, None)]), timeout_s=1) is None  # not configured
+
+
+def test_panel_report_names_accounts_security_and_the_shared_state() -> None:
+    from kiosk.commands.startup import panel_report
+    from kiosk.config import KioskConfig
+
+    config = KioskConfig()
+    config.chroma.mode, config.chroma.host = "http", "10.0.0.5"
+    config.paths.database_url = "postgresql://kiosk:s3cret@10.0.0.6/kiosk"
+    config.admin.trusted_origins = ["https://hall.example"]
+    health = [EngineHealth("kb", EngineStatus.READY, model="e5"), EngineHealth("transcriber", EngineStatus.NOT_LOADED),
+              EngineHealth("store", EngineStatus.READY)]  # fmt: skip
+    lines = panel_report(config, health, KbSize(3, 3, 40), [{"role": "staff", "disabled": False}])
+    text = "\n".join(lines)
+    assert "speech recognition" not in text  # the panel loads no speech engines
+    assert "accounts: 0 admin, 1 staff; no one can open the admin pages yet: kiosk admin create-user" in text
+    assert "Secure when the request came over HTTPS" in text and "trusted: https://hall.example" in text
+    assert "Chroma server 10.0.0.5:8000" in text and "within 2 s" in text
+    assert "s3cret" not in text and "postgresql://kiosk:***@10.0.0.6/kiosk" in text
+    config.admin.cookie_secure = True
+    admins = [{"role": "admin", "disabled": False}, {"role": "admin", "disabled": True}]
+    text = "\n".join(panel_report(config, health, None, admins))
+    assert "accounts: 1 admin, 0 staff" in text and "no one" not in text and "always Secure" in text
