@@ -35,7 +35,7 @@ async def screen(services: Services, questions: list[str], out: list[dict]) -> N
     for question in questions:
         pipeline = services.pipeline()
         events = []
-        turn = pipeline.start(TurnRequest(text=question), on_event=events.append)
+        turn = pipeline.start(TurnRequest(text=question, session_id="bench-concurrency"), on_event=events.append)
         await turn.wait()
         timings = stage_timings(events)
         end = next((e for e in events if e.type is PipelineEventType.ANSWER_END), None)

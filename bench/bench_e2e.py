@@ -36,6 +36,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_QUESTIONS = REPO.parent / "shared" / "eval" / "dev_questions.jsonl"
 LEAD_S, TAIL_S = 0.6, 1.5
+SESSION = "bench-e2e"  # names its turns in the turn log, apart from citizens'
 SPEECH_LEVEL = 0.02  # |sample| above this counts as speech when locating the true start and end
 
 
@@ -184,7 +185,7 @@ async def measure(
     print("warming up the engines…", flush=True)
     t0 = time.monotonic()
     services.warm_up()
-    warm = await run_turn(services, TurnRequest(text="居住证有效期多久"))
+    warm = await run_turn(services, TurnRequest(text="居住证有效期多久", session_id=SESSION))
     print(f"  warm-up {time.monotonic() - t0:.1f} s (first turn mode {warm.get('mode')})", flush=True)
 
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +208,7 @@ async def measure(
             if mode == "early" and early_lead_s is not None and start_early is not None:
                 start_early(clip)
                 await asyncio.sleep(early_lead_s)  # the rest of the page's end-of-speech wait
-            result = await run_turn(services, TurnRequest(audio=clip))
+            result = await run_turn(services, TurnRequest(audio=clip, session_id=SESSION))
             record = {"id": row["id"], "group": group, "question": row["question"], **result, "decode": mode,
                       "vad_s": vad["end_s"] - end_s, "onset_delay_s": (vad["onset_s"] or float("nan")) - start_s}  # fmt: skip
             for key in ("asr_s", "retrieve_s", "first_token_s", "first_audio_s"):
@@ -222,7 +223,7 @@ async def measure(
 
     cancels = []
     for row in barge_in_rows:
-        result = await run_turn(services, TurnRequest(text=row["question"]), cancel_at_first_audio=True)
+        result = await run_turn(services, TurnRequest(text=row["question"], session_id=SESSION), cancel_at_first_audio=True)
         if result.get("cancelled"):
             cancels.append(result["cancel_s"])
     return records, cancels

@@ -80,6 +80,9 @@ class KnowledgeBaseConfig(_Section):
     max_office_xml_mb: float = Field(25.0, gt=0)  # XML inside one DOCX/XLSX, checked before parsing
     max_upload_mb: float = Field(200.0, gt=0)  # bytes of one panel upload request
     ingest_lease_s: float = Field(900.0, gt=0)  # a stalled ingest's unsaved vectors are swept after this long
+    # A running kiosk checks the knowledge base's version (and the panel's runtime settings) at most this often and
+    # reloads what changed, so another process's edits are answered from within about this long; 0 = every read.
+    refresh_interval_s: float = Field(2.0, ge=0)
 
 
 class RetrievalConfig(_Section):
@@ -185,6 +188,11 @@ class KioskUiConfig(_Section):
 
 class AdminConfig(_Section):
     path: str = "/admin"
+    # One box: the kiosk serves the panel under `path`. A city deployment runs the panel as its own process
+    # (`kiosk admin serve` on host:port) beside N kiosks, which then set mount_in_kiosk: false.
+    mount_in_kiosk: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(7861, ge=1, le=65535)
     session_ttl_min: float = Field(30.0, gt=0)
     max_failed_logins: int = Field(5, ge=1)
     lockout_s: float = Field(300.0, ge=0)

@@ -294,3 +294,24 @@ class TurnRecord:
     citations: tuple[Citation, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     created_at: float = field(default_factory=time.time)
+
+
+# ---------------------------------------------------------------- engine health (start-up report, panel)
+
+
+class EngineStatus(str, enum.Enum):
+    READY = "ready"
+    NOT_LOADED = "not-loaded"
+    ERROR = "error"
+    OFF = "off"  # deliberately absent (no store in a test, the panel not mounted)
+
+
+@dataclass(frozen=True)
+class EngineHealth:
+    """One engine of a running process: what it is, where it runs, and why it failed last if it did."""
+
+    engine: str  # kb | answerer | transcriber | synthesizer | store
+    status: EngineStatus
+    model: str | None = None
+    device: str | None = None
+    last_error: str | None = None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from typing import Protocol, runtime_checkable
 
-from core.models import ChatMessage, ChatOptions, Hit, SpeechAudio, Transcript
+from core.models import AnswerEvent, ChatMessage, ChatOptions, Hit, SpeechAudio, Transcript
 
 
 @runtime_checkable
@@ -41,6 +41,21 @@ class Transcriber(Protocol):
     name: str
 
     def transcribe(self, audio: object, sample_rate: int = 16000) -> Transcript: ...
+
+
+@runtime_checkable
+class VocabularyTranscriber(Transcriber, Protocol):
+    """A transcriber steered by domain terms, which can be replaced while it runs (after a knowledge-base change)."""
+
+    def set_vocabulary(self, domain_terms: Iterable[str]) -> None: ...
+
+
+@runtime_checkable
+class Answerer(Protocol):
+    """Yields AnswerRetrieved (when retrieval ran), AnswerSpoken pieces, then exactly one AnswerDone.
+    answering.Answerer is the kiosk's; the pipeline and the panel need only this."""
+
+    def stream(self, question: str, history: Sequence[ChatMessage] = ()) -> AsyncIterator[AnswerEvent]: ...
 
 
 @runtime_checkable

@@ -1,8 +1,9 @@
 """One conversational turn: audio or text in → transcript → streamed answer → sentence-by-sentence speech.
 
 The pipeline only composes a Transcriber, an Answerer and a Synthesizer and reports what happens as typed
-`PipelineEvent`s, so the kiosk page, the logs and the benchmarks read the same stream. Each turn runs as one
-asyncio task; `Turn.cancel()` (barge-in) cancels transcription, answer generation and synthesis in flight.
+`PipelineEvent`s, so the kiosk page, the logs and the benchmarks read the same stream. Observers given to the
+pipeline see every turn's events whoever started it (the turn log is one: kiosk/recording.py). Each turn runs as
+one asyncio task; `Turn.cancel()` (barge-in) cancels transcription, answer generation and synthesis in flight.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from core.errors import AnswerError, KioskError, PipelineError, SpeechToTextErro
 from core.models import (
     Answer,
     AnswerDone,
-    AnswerEvent,
     AnswerMode,
     AnswerRetrieved,
     AnswerSpoken,
@@ -31,26 +31,22 @@ from core.models import (
     Transcript,
 )
 from core.privacy import mask_personal_data
-from core.protocols import Synthesizer, Transcriber
+from core.protocols import Answerer, Synthesizer, Transcriber
 from core.sentences import SentenceSplitter
 from core.workers import run_in
 
 log = logging.getLogger(__name__)
 
 
-class Answerer(Protocol):
-    """Yields AnswerRetrieved (when retrieval ran), AnswerSpoken pieces, then exactly one AnswerDone."""
-
-    def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]: ...
-
-
 @dataclass(frozen=True)
 class TurnRequest:
-    """What the citizen gave: typed text, or mono float32 audio at `sample_rate` after end of speech."""
+    """What the citizen gave: typed text, or mono float32 audio at `sample_rate` after end of speech.
+    `session_id` names the conversation (a kiosk screen, the command line) in the turn log."""
 
     text: str | None = None
     audio: Any = None  # numpy.ndarray
     sample_rate: int = 16000
+    session_id: str = ""
 
     def __post_init__(self) -> None:
         if (self.text is None) == (self.audio is None):
@@ -69,18 +65,38 @@ class FallbackTexts:
         return cls(config.not_heard_reply, config.no_answer_reply.format(window=config.window_guidance))
 
 
+class TurnObserver(Protocol):
+    """Sees every event of every turn, in order, on the event loop: it must be quick. What it raises is logged
+    and never reaches the turn."""
+
+    def observe(self, request: TurnRequest, event: PipelineEvent) -> None: ...
+
+
 class Turn:
     """A running turn. Iterate it for events (ending with RUN_END); `cancel()` is the barge-in."""
 
-    def __init__(self, turn_id: str, on_event: Callable[[PipelineEvent], None] | None) -> None:
+    def __init__(
+        self,
+        turn_id: str,
+        request: TurnRequest,
+        on_event: Callable[[PipelineEvent], None] | None,
+        observers: Sequence[TurnObserver] = (),
+    ) -> None:
         self.turn_id = turn_id
+        self.request = request
         self._events: asyncio.Queue[PipelineEvent] = asyncio.Queue()
         self._on_event = on_event
+        self._observers = observers
         self._task: asyncio.Task[None] | None = None
 
     def emit(self, type_: PipelineEventType, **payload: Any) -> PipelineEvent:
         event = PipelineEvent(type=type_, turn_id=self.turn_id, **payload)
         self._events.put_nowait(event)
+        for observer in self._observers:
+            try:
+                observer.observe(self.request, event)
+            except Exception:
+                log.exception("turn observer %s failed on %s", type(observer).__name__, event.type.value)
         if self._on_event is not None:
             self._on_event(event)
         return event
@@ -116,11 +132,13 @@ class TurnPipeline:
         answerer: Answerer,
         synthesizer: Synthesizer | None,
         fallback: FallbackTexts | None = None,
+        observers: Sequence[TurnObserver] = (),
     ) -> None:
         self.transcriber = transcriber
         self.answerer = answerer
         self.synthesizer = synthesizer
         self.fallback = fallback or FallbackTexts.from_config(AnsweringConfig())
+        self.observers = tuple(observers)
 
     def start(
         self,
@@ -129,7 +147,7 @@ class TurnPipeline:
         on_event: Callable[[PipelineEvent], None] | None = None,
     ) -> Turn:
         """Start the turn as its own task (needs a running event loop) and return it at once."""
-        turn = Turn(uuid.uuid4().hex[:12], on_event)
+        turn = Turn(uuid.uuid4().hex[:12], request, on_event, self.observers)
         turn._task = asyncio.get_running_loop().create_task(self._run(turn, request, list(history)))
         return turn
 

@@ -1,24 +1,78 @@
-"""The engines one kiosk process uses, built lazily from config and kept for the life of the process.
+"""The engines one kiosk (or panel) process uses, built lazily from config and kept for the life of the process.
 
-Tests inject fakes through the constructor; anything not injected is built on first use.
+Tests inject fakes through the constructor; anything not injected is built on first use. What another process may
+change while this one runs is followed here: the panel's runtime settings (the engines they configure are rebuilt)
+and the knowledge base's document titles (the recogniser's vocabulary), each checked at most every
+kb.refresh_interval_s. Every turn of a pipeline built here is recorded through one observer (kiosk/recording.py).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import threading
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Generic, Literal, TypeVar
 
 from core.config import KioskConfig
 from core.errors import KioskError
-from core.models import TurnRecord
-from kiosk.pipeline import Answerer, FallbackTexts, TurnPipeline
-from core.protocols import Synthesizer, Transcriber
+from core.freshness import Snapshot, VersionGate
+from core.models import EngineHealth, EngineStatus, TurnRecord
+from kiosk.pipeline import FallbackTexts, TurnPipeline
+from core.protocols import Answerer, Synthesizer, Transcriber, VocabularyTranscriber
+from kiosk.recording import TurnRecorder
+
+if TYPE_CHECKING:
+    from panel.store import Store
+    from knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
-_UNSET: Any = object()
+T = TypeVar("T")
+RuntimeSettings = dict[str, object]
+
+
+class Default(enum.Enum):
+    """`store=Default.OPEN`: open the configured store on first use (`store=None`: run without one)."""
+
+    OPEN = "open"
+
+
+def _reason(exc: Exception) -> str:
+    return exc.message if isinstance(exc, KioskError) else f"{type(exc).__name__}: {exc}"
+
+
+class Lazy(Generic[T]):
+    """One engine: injected, or built on first use and kept; remembers why its last build failed."""
+
+    def __init__(self, build: Callable[[], T], injected: T | None = None) -> None:
+        self._build = build
+        self._value = injected
+        self.injected = injected is not None
+        self.error: str | None = None
+        self._lock = threading.RLock()
+
+    def get(self) -> T:
+        with self._lock:
+            if self._value is None:
+                try:
+                    self._value = self._build()
+                    self.error = None
+                except Exception as exc:
+                    self.error = _reason(exc)
+                    raise
+            return self._value
+
+    def peek(self) -> T | None:
+        """The engine if it was built or injected, without building it."""
+        return self._value
+
+    def reset(self) -> None:
+        """Build again on next use (injected engines stay)."""
+        with self._lock:
+            if not self.injected:
+                self._value = None
 
 
 class Services:
@@ -26,120 +80,113 @@ class Services:
         self,
         config: KioskConfig,
         *,
-        kb: Any = _UNSET,
+        kb: KnowledgeBase | None = None,
         answerer: Answerer | None = None,
         transcriber: Transcriber | None = None,
         synthesizer: Synthesizer | None = None,
         elderly_synthesizer: Synthesizer | None = None,
-        store: Any = _UNSET,
+        store: Store | None | Literal[Default.OPEN] = Default.OPEN,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         self._engine_config = config  # config with the admin's runtime settings, as the engines were built
-        self._fingerprints: dict[str, str] = {}
-        self._built: dict[str, Any] = {}
-        self._errors: dict[str, str] = {}
         self._lock = threading.RLock()
-        injected = {
-            "kb": kb,
-            "answerer": answerer,
-            "transcriber": transcriber,
-            "synthesizer": synthesizer,
-            "elderly_synthesizer": elderly_synthesizer,
-            "store": store,
-        }
-        self._built.update({k: v for k, v in injected.items() if v is not None and v is not _UNSET})
-        self._injected = set(self._built)
-        if store is None:
-            self._built["store"] = None  # explicitly no store (tests)
+        self._kb = Lazy(self._build_kb, kb)
+        self._answerer: Lazy[Answerer] = Lazy(self._build_answerer, answerer)
+        self._transcriber: Lazy[Transcriber] = Lazy(self._build_transcriber, transcriber)
+        self._synthesizer: Lazy[Synthesizer] = Lazy(lambda: self._build_synthesizer(None), synthesizer)
+        self._elderly_synthesizer: Lazy[Synthesizer] = Lazy(
+            lambda: self._build_synthesizer(self._engine_config.tts.elderly_speed), elderly_synthesizer
+        )
+        self._store_wanted = store is not None
+        self._store_failed = False
+        self._store: Lazy[Store] = Lazy(self._open_store, None if isinstance(store, Default) else store)
+        self._pipelines: dict[str, TurnPipeline] = {}
+        self._fingerprints = _fingerprints(config)
+        self._vocabulary_version: int | None = None
+        interval_s = config.kb.refresh_interval_s
+        gate = VersionGate(self._read_settings, interval_s, clock)
+        self._settings = Snapshot(gate, self._apply_settings, "runtime settings", clock)
+        self.recorder = TurnRecorder(self.record_turn)
 
     # ------------------------------------------------------------ engines
 
     @property
-    def kb(self) -> Any:
-        def build() -> Any:
-            from knowledge_base import open_knowledge_base
-
-            return open_knowledge_base(self._engine_config)
-
-        return self._get("kb", build)
+    def kb(self) -> KnowledgeBase:
+        return self._kb.get()
 
     @property
     def answerer(self) -> Answerer:
-        def build() -> Answerer:
-            from answering import build_answerer
-
-            return build_answerer(self._engine_config, self.kb)
-
-        return self._get("answerer", build)
+        return self._answerer.get()
 
     @property
     def transcriber(self) -> Transcriber:
-        def build() -> Transcriber:
-            from speech import build_transcriber
-            from speech.vocabulary import terms_from_titles
-
-            return build_transcriber(self._engine_config, terms_from_titles(self._document_titles()))
-
-        return self._get("transcriber", build)
+        return self._transcriber.get()
 
     @property
     def synthesizer(self) -> Synthesizer:
-        def build() -> Synthesizer:
-            from speech import build_synthesizer
-
-            return build_synthesizer(self._engine_config)
-
-        return self._get("synthesizer", build)
+        return self._synthesizer.get()
 
     @property
     def elderly_synthesizer(self) -> Synthesizer:
         """The same voice, slower (config.tts.elderly_speed)."""
-
-        def build() -> Synthesizer:
-            from speech import build_synthesizer
-
-            config = self._engine_config
-            return build_synthesizer(config, speed=config.tts.elderly_speed)
-
-        return self._get("elderly_synthesizer", build)
+        return self._elderly_synthesizer.get()
 
     @property
-    def store(self) -> Any:
-        """The admin store (turn log, feedback, runtime settings), or None when it cannot be opened."""
-        if "store" not in self._built:
-            try:
-                from panel.store import Store
-
-                self._built["store"] = Store.open(self.config)
-            except Exception as exc:  # the kiosk must answer citizens even without its log
-                log.warning("store unavailable: %s", exc)
-                self._errors["store"] = str(exc)
-                self._built["store"] = None
-        return self._built["store"]
-
-    def _get(self, name: str, build: Callable[[], Any]) -> Any:
-        with self._lock:
-            if name not in self._built:
-                try:
-                    self._built[name] = build()
-                    self._errors.pop(name, None)
-                except Exception as exc:
-                    self._errors[name] = exc.message if isinstance(exc, KioskError) else f"{type(exc).__name__}: {exc}"
-                    raise
-            return self._built[name]
-
-    def _document_titles(self) -> list[str]:
-        """Titles for the recogniser's vocabulary; none when the knowledge base cannot say (ASR still works)."""
+    def store(self) -> Store | None:
+        """The admin store (turn log, feedback, runtime settings), or None when there is none or it cannot open."""
+        if not self._store_wanted or self._store_failed:
+            return None
         try:
-            return [doc.title for doc in self.kb.list_documents()]
+            return self._store.get()
+        except Exception as exc:  # the kiosk must answer citizens even without its log; tried once
+            log.warning("store unavailable: %s", exc)
+            self._store_failed = True
+            return None
+
+    def _build_kb(self) -> KnowledgeBase:
+        from knowledge_base import open_knowledge_base
+
+        return open_knowledge_base(self._engine_config)
+
+    def _build_answerer(self) -> Answerer:
+        from answering import build_answerer
+
+        return build_answerer(self._engine_config, self.kb)
+
+    def _build_transcriber(self) -> Transcriber:
+        from speech import build_transcriber
+
+        return build_transcriber(self._engine_config, self._vocabulary())
+
+    def _build_synthesizer(self, speed: float | None) -> Synthesizer:
+        from speech import build_synthesizer
+
+        return build_synthesizer(self._engine_config, speed=speed) if speed else build_synthesizer(self._engine_config)
+
+    def _open_store(self) -> Store:
+        from panel.store import Store
+
+        return Store.open(self.config)
+
+    def _vocabulary(self) -> list[str]:
+        """Terms from the titles in force, for the recogniser; none when the knowledge base cannot say (ASR still works)."""
+        from speech.vocabulary import terms_from_titles
+
+        try:
+            kb = self.kb
+            version = kb.current_version()
+            terms = terms_from_titles(kb.active_titles())
         except Exception as exc:
             log.warning("no document titles for the speech vocabulary: %s", exc)
             return []
+        self._vocabulary_version = version
+        return terms
 
-    def _optional(self, name: str) -> Any:
+    def _optional(self, engine: Lazy[T], name: str) -> T | None:
         """The engine, or None when it cannot be built (the pipeline then degrades around it)."""
         try:
-            return getattr(self, name)
+            return engine.get()
         except Exception as exc:
             log.warning("%s unavailable: %s", name, exc)
             return None
@@ -147,47 +194,84 @@ class Services:
     # ------------------------------------------------------------ composition
 
     def pipeline(self, elderly: bool = False) -> TurnPipeline:
-        """The turn pipeline, rebuilt when the admin changed answering, LLM or voice settings since the last turn."""
+        """The kiosk's turn pipeline, rebuilt when the admin changed answering, LLM or voice settings; the
+        recogniser's vocabulary follows the knowledge base."""
         self._follow_runtime_settings()
-        key = "pipeline-elderly" if elderly else "pipeline"
+        self._follow_knowledge_base()
+        key = "elderly" if elderly else "normal"
         with self._lock:
-            if key not in self._built:
-                synthesizer = self._optional("elderly_synthesizer" if elderly else "synthesizer")
-                fallback = FallbackTexts.from_config(self._engine_config.answering)
-                self._built[key] = TurnPipeline(self._optional("transcriber"), self.answerer, synthesizer, fallback)
-            return self._built[key]
+            if key not in self._pipelines:
+                synthesizer = self._optional(self._elderly_synthesizer if elderly else self._synthesizer, "synthesizer")
+                transcriber = self._optional(self._transcriber, "transcriber")
+                self._pipelines[key] = self._compose(transcriber, synthesizer)
+            return self._pipelines[key]
+
+    def text_pipeline(self) -> TurnPipeline:
+        """Typed questions in, text answers out (no recogniser, no voice): `kiosk ask` and benchmarks."""
+        self._follow_runtime_settings()
+        with self._lock:
+            if "text" not in self._pipelines:
+                self._pipelines["text"] = self._compose(None, None)
+            return self._pipelines["text"]
+
+    def _compose(self, transcriber: Transcriber | None, synthesizer: Synthesizer | None) -> TurnPipeline:
+        fallback = FallbackTexts.from_config(self._engine_config.answering)
+        return TurnPipeline(transcriber, self.answerer, synthesizer, fallback, observers=[self.recorder])
 
     def _follow_runtime_settings(self) -> None:
         effective = self.effective_config()
-        groups = {("answerer",): ("answering", "llm"), ("synthesizer", "elderly_synthesizer"): ("tts",)}
+        if effective is self._engine_config:
+            return
+        engines = {"answerer": self._answerer, "voice": self._synthesizer}
         with self._lock:
             self._engine_config = effective
-            for names, sections in groups.items():
-                fingerprint = "|".join(getattr(effective, s).model_dump_json() for s in sections)
-                previous = self._fingerprints.get(names[0])
-                self._fingerprints[names[0]] = fingerprint
-                if previous is None or previous == fingerprint:
-                    continue
-                log.info("runtime settings changed: rebuilding %s", ", ".join(names))
-                for name in (*names, "pipeline", "pipeline-elderly"):
-                    if name not in self._injected:
-                        self._built.pop(name, None)
+            fingerprints = _fingerprints(effective)
+            changed = [name for name in engines if fingerprints[name] != self._fingerprints[name]]
+            self._fingerprints = fingerprints
+            for name in changed:
+                engines[name].reset()
+                if name == "voice":
+                    self._elderly_synthesizer.reset()
+            if changed:
+                log.info("runtime settings changed: rebuilding %s", ", ".join(changed))
+            self._pipelines.clear()  # fallback texts come from the answering settings too
+
+    def _follow_knowledge_base(self) -> None:
+        """Give the recogniser the titles in force once the knowledge base's version moved (from any process)."""
+        transcriber, kb = self._transcriber.peek(), self._kb.peek()
+        if kb is None or not isinstance(transcriber, VocabularyTranscriber):
+            return
+        try:
+            if kb.current_version() == self._vocabulary_version:
+                return
+        except Exception as exc:
+            log.warning("knowledge-base version unreadable, vocabulary kept: %s", exc)
+            return
+        transcriber.set_vocabulary(self._vocabulary())
 
     def warm_up(self) -> None:
         """Build every engine now so the first citizen does not wait for model loading."""
-        for name in ("kb", "answerer", "transcriber", "synthesizer"):
-            self._optional(name)
+        self._follow_runtime_settings()
+        for engine, name in ((self._kb, "kb"), (self._answerer, "answerer"), (self._transcriber, "transcriber"),
+                             (self._synthesizer, "synthesizer")):  # fmt: skip
+            self._optional(engine, name)
 
     def effective_config(self) -> KioskConfig:
-        """The config with the admin panel's runtime settings applied (greeting, hot topics, …)."""
-        store = self.store
-        if store is None:
-            return self.config
+        """The config with the admin panel's runtime settings applied (greeting, hot topics, …), as last checked."""
         try:
-            return store.effective_config(self.config)
+            return self._settings.get()
         except Exception as exc:
             log.warning("runtime settings unavailable: %s", exc)
             return self.config
+
+    def _read_settings(self) -> RuntimeSettings:
+        store = self.store
+        return {} if store is None else dict(store.runtime_settings())
+
+    def _apply_settings(self, settings: RuntimeSettings) -> KioskConfig:
+        from panel.store.settings import apply_settings
+
+        return apply_settings(self.config, settings) if settings else self.config
 
     # ------------------------------------------------------------ records
 
@@ -209,31 +293,35 @@ class Services:
 
     # ------------------------------------------------------------ health
 
-    def health(self) -> list[dict[str, Any]]:
-        """One row per engine: engine, model, device/provider, status (ready|not-loaded|error), last_error."""
+    def health(self) -> list[EngineHealth]:
+        """One row per engine: what it is, where it runs, ready / not loaded / error / off."""
+        slots: list[tuple[str, object, str | None]] = [
+            ("kb", self._kb.peek(), self._kb.error),
+            ("answerer", self._answerer.peek(), self._answerer.error),
+            ("transcriber", self._transcriber.peek(), self._transcriber.error),
+            ("synthesizer", self._synthesizer.peek(), self._synthesizer.error),
+            ("store", self._store.peek(), self._store.error),
+        ]
         rows = []
-        for name in ("kb", "answerer", "transcriber", "synthesizer", "store"):
-            engine = self._built.get(name)
-            if name in self._errors:
-                status = "error"
-            elif engine is None:
-                status = "not-loaded" if name != "store" or "store" not in self._built else "off"
+        for name, built, error in slots:
+            if error is not None:
+                status = EngineStatus.ERROR
+            elif name == "store" and not self._store_wanted:
+                status = EngineStatus.OFF
             else:
-                status = "ready"
-            described = getattr(engine, "chat_model", engine)  # the answerer's model is its LLM's
-            rows.append(
-                {
-                    "engine": name,
-                    "model": _describe(described, ("model_name", "name", "model")),
-                    "device": _describe(described, ("device", "provider", "providers")),
-                    "status": status,
-                    "last_error": self._errors.get(name),
-                }
-            )
+                status = EngineStatus.NOT_LOADED if built is None else EngineStatus.READY
+            described = getattr(built, "chat_model", built)  # the answerer's model is its LLM's
+            rows.append(EngineHealth(name, status, _describe(described, ("model_name", "name", "model")),
+                                     _describe(described, ("device", "provider", "providers")), error))  # fmt: skip
         return rows
 
 
-def _describe(engine: Any, attributes: tuple[str, ...]) -> str | None:
+def _fingerprints(config: KioskConfig) -> dict[str, str]:
+    """What each rebuildable engine was configured with: the answerer by answering + llm, the voices by tts."""
+    return {"answerer": config.answering.model_dump_json() + config.llm.model_dump_json(), "voice": config.tts.model_dump_json()}
+
+
+def _describe(engine: object, attributes: tuple[str, ...]) -> str | None:
     for attribute in attributes:
         value = getattr(engine, attribute, None)
         if value is not None and not callable(value):

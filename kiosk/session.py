@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -35,13 +36,13 @@ class KioskSession:
         history_turns: int,
         idle_reset_s: float,
         clock: Callable[[], float] = time.monotonic,
-        on_turn_end: Callable[[KioskSession, Exchange], None] | None = None,
+        session_id: str = "",
     ) -> None:
         self._pipeline_for = pipeline_for
         self._history_turns = history_turns
         self.idle_reset_s = idle_reset_s
         self._clock = clock
-        self._on_turn_end = on_turn_end
+        self.session_id = session_id  # names this screen's turns in the turn log
         self.elderly = False
         self.history: list[ChatMessage] = []
         self.exchanges: list[Exchange] = []
@@ -83,6 +84,7 @@ class KioskSession:
         if previous is not None:
             await previous.wait()
         self.touch()
+        request = dataclasses.replace(request, session_id=self.session_id)
         turn = self._pipeline_for(self.elderly).start(request, self.history)
         self.current = turn
         exchange = Exchange(turn_id=turn.turn_id, question=request.text or "")
@@ -115,8 +117,6 @@ class KioskSession:
             exchange.errors.append(event.error)
         elif kind is PipelineEventType.CANCELLED:
             exchange.cancelled = True
-        elif kind is PipelineEventType.RUN_END and self._on_turn_end is not None:
-            self._on_turn_end(self, exchange)
 
     def _remember(self, question: str, answer: str) -> None:
         self.history += [ChatMessage("user", question), ChatMessage("assistant", answer)]

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from core.freshness import Snapshot, VersionGate
 from core.models import FaqEntry, FaqMatch
 from knowledge_base.registry import Registry
 
@@ -26,33 +27,32 @@ def faq_similarity(cosine: float, question: str, faq_question: str) -> float:
 
 
 class FaqIndex:
-    def __init__(self, registry: Registry, embed_query: Callable[[str], list[float]]) -> None:
+    def __init__(
+        self, registry: Registry, embed_query: Callable[[str], list[float]], gate: VersionGate[int] | None = None
+    ) -> None:
         self._registry = registry
         self._embed_query = embed_query
-        self._version = -1
-        self._entries: list[FaqEntry] = []
-        self._vectors = np.zeros((0, 1), dtype=np.float32)
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, np.ndarray] = {}  # question → vector, kept across reloads (only new questions embed)
+        self._index = Snapshot(gate or VersionGate(lambda: registry.version, 0.0), self._load, "FAQ index")
 
-    def _refresh(self) -> None:
-        version = self._registry.version
-        if version == self._version:
-            return
-        self._entries = self._registry.faq()
+    def _load(self, version: int) -> tuple[list[FaqEntry], np.ndarray]:
+        entries = self._registry.faq()
         vectors = []
-        for entry in self._entries:
+        for entry in entries:
             if entry.question not in self._cache:
                 self._cache[entry.question] = np.asarray(self._embed_query(entry.question), dtype=np.float32)
             vectors.append(self._cache[entry.question])
-        self._vectors = np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
-        self._version = version
+        current = {e.question for e in entries}
+        for gone in [q for q in self._cache if q not in current]:
+            del self._cache[gone]
+        return entries, (np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32))
 
     def match(self, question: str, threshold: float) -> FaqMatch | None:
-        self._refresh()
-        if not self._entries or not question.strip():
+        entries, vectors = self._index.get()
+        if not entries or not question.strip():
             return None
         q = np.asarray(self._embed_query(question), dtype=np.float32)
-        cosines = self._vectors @ q
-        scored = [faq_similarity(float(c), question, e.question) for c, e in zip(cosines, self._entries)]
+        cosines = vectors @ q
+        scored = [faq_similarity(float(c), question, e.question) for c, e in zip(cosines, entries)]
         best = int(np.argmax(scored))
-        return FaqMatch(self._entries[best], scored[best]) if scored[best] >= threshold else None
+        return FaqMatch(entries[best], scored[best]) if scored[best] >= threshold else None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
+from core.freshness import VersionGate
 from core.protocols import Embedder
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from knowledge_base.archives import UnpackLimits
@@ -42,8 +43,10 @@ class KnowledgeBase:
             )
         self.writer_lock = self.registry.writer_lock(self.directory)
         self.vectors = PassageVectors(config.chroma, self.directory, self.embedder, self.writer_lock)
-        self.retriever = HybridRetriever(self.registry, self.vectors, self.embedder.embed_query, config.retrieval)
-        self.faq_index = FaqIndex(self.registry, self.embedder.embed_query)
+        # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
+        self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
+        self.retriever = HybridRetriever(self.registry, self.vectors, self.embedder.embed_query, config.retrieval, self.gate)
+        self.faq_index = FaqIndex(self.registry, self.embedder.embed_query, self.gate)
         self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)
         if config.chroma.mode == "persistent":
             self.reconcile()
@@ -92,18 +95,34 @@ class KnowledgeBase:
 
     @property
     def version(self) -> int:
+        """The registry's version now (one read); bumped by every committed change, from any process."""
         return self.registry.version
+
+    def current_version(self) -> int:
+        """The version as this process last checked it, read again at most every kb.refresh_interval_s."""
+        return self.gate.current()
 
     def refresh(self) -> None:
         self.retriever.refresh(force=True)
 
+    def _changed(self) -> None:
+        """This process changed the knowledge base: its own next read sees it without waiting for the interval."""
+        self.gate.expire()
+
     # ------------------------------------------------------------ documents
 
     def ingest(self, paths: Sequence[Path | str], progress: ProgressCallback | None = None) -> list[IngestResult]:
-        return self._ingestor.ingest([Path(p) for p in paths], progress)
+        try:
+            return self._ingestor.ingest([Path(p) for p in paths], progress)
+        finally:
+            self._changed()
 
     def list_documents(self) -> list[DocumentInfo]:
         return self.registry.documents()
+
+    def active_titles(self) -> list[str]:
+        """Titles of the documents in force (the recogniser's vocabulary comes from them)."""
+        return [d.title for d in self.registry.documents() if d.status == DocumentStatus.ACTIVE]
 
     def get_document(self, ref: str) -> DocumentInfo:
         found = self.registry.find_documents(ref)
@@ -127,11 +146,13 @@ class KnowledgeBase:
             for older in sorted(revived, key=lambda d: d.effective_date or "")[-1:]:
                 self.registry.set_status(older.doc_id, DocumentStatus.ACTIVE)
             self.vectors.delete(chunk_ids)
+        self._changed()
         return doc
 
     def set_status(self, ref: str, status: DocumentStatus) -> DocumentInfo:
         doc = self.get_document(ref)
         self.registry.set_status(doc.doc_id, status, doc.superseded_by if status == DocumentStatus.SUPERSEDED else None)
+        self._changed()
         return self.get_document(doc.doc_id)
 
     def supersede(self, newer_ref: str, older_ref: str) -> DocumentInfo:
@@ -139,6 +160,7 @@ class KnowledgeBase:
         if newer.doc_id == older.doc_id:
             raise KnowledgeBaseError("supersede-self", "a document cannot supersede itself")
         self.registry.set_status(older.doc_id, DocumentStatus.SUPERSEDED, newer.doc_id)
+        self._changed()
         return self.get_document(older.doc_id)
 
     # ------------------------------------------------------------ retrieval
@@ -169,6 +191,7 @@ class KnowledgeBase:
             raise KnowledgeBaseError("faq-empty", "an FAQ entry needs both a question and an answer")
         entry = FaqEntry("faq-" + hashlib.sha1(question.encode()).hexdigest()[:10], question, answer, source)
         self.registry.upsert_faq([entry])
+        self._changed()
         return entry
 
     def update_faq(self, faq_id: str, question: str, answer: str) -> FaqEntry:
@@ -177,11 +200,13 @@ class KnowledgeBase:
             raise KnowledgeBaseError("faq-not-found", f"no FAQ entry '{faq_id}'")
         entry = FaqEntry(faq_id, question.strip(), answer.strip(), current.source)
         self.registry.upsert_faq([entry])
+        self._changed()
         return entry
 
     def delete_faq(self, faq_id: str) -> None:
         if not self.registry.delete_faq(faq_id):
             raise KnowledgeBaseError("faq-not-found", f"no FAQ entry '{faq_id}'")
+        self._changed()
 
     def import_faq(self, path: Path | str) -> int:
         entries = load_faq(Path(path), self.config.kb.max_file_mb, UnpackLimits.from_config(self.config.kb))
@@ -189,6 +214,7 @@ class KnowledgeBase:
         self.registry.upsert_faq(
             [FaqEntry("faq-" + hashlib.sha1(e.question.encode()).hexdigest()[:10], e.question, e.answer, e.source) for e in entries]
         )
+        self._changed()
         return len(entries)
 
     def close(self) -> None:

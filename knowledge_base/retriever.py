@@ -6,10 +6,10 @@ A recognised question is first read with the knowledge base's own words where it
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 
 from core.config import RetrievalConfig
+from core.freshness import SourceBusy, Snapshot, VersionGate
 from core.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.query_expansion import expand_query
@@ -53,46 +53,38 @@ class HybridRetriever:
         vectors: PassageVectors,
         embed_query: Callable[[str], list[float]],
         config: RetrievalConfig,
+        gate: VersionGate[int] | None = None,
     ) -> None:
         self._registry = registry
         self._vectors = vectors
         self._embed_query = embed_query
         self._config = config
-        self._loaded_version = -1
-        # Swapped as one tuple, so a search in flight keeps the active set and indexes it started with.
-        self._index: tuple[dict[str, dict], LexicalIndex, TermStats] = ({}, LexicalIndex([], []), TermStats([]))
-        self._refresh_lock = threading.Lock()
+        # The active set, BM25 and term statistics are one snapshot: a search keeps the tuple it started with.
+        self._index = Snapshot(gate or VersionGate(lambda: registry.version, 0.0), self._load, "retrieval index")
+
+    def _load(self, version: int) -> tuple[dict[str, dict], LexicalIndex, TermStats]:
+        # After the first load the vector index is reloaded too (see PassageVectors.reopen), never under a search.
+        if self._index.version is not None and not self._vectors.reopen():
+            raise SourceBusy("a writer holds the vector index")
+        rows = self._registry.active_chunks()
+        texts = [f"{r['title']} {r['text']}" for r in rows]
+        return {r["chunk_id"]: r for r in rows}, LexicalIndex([r["chunk_id"] for r in rows], texts), TermStats(texts)
 
     def refresh(self, force: bool = False) -> None:
-        """Reload the active set and indexes when the registry changed (also by another process).
+        """Reload the active set and indexes when the registry changed (also by another process); `force`: now."""
+        if force:
+            self._index.rebuild()
+        else:
+            self._index.get()
 
-        One thread reloads while the others keep searching the previous view; the vector index is reloaded
-        safely (see PassageVectors.reopen), never under a search in flight.
-        """
-        if self._registry.version == self._loaded_version and not force:
-            return
-        first = self._loaded_version == -1
-        # The first load must finish before anyone searches; later, threads that find a reload under way go on
-        # with the view they have instead of queueing behind it.
-        if not self._refresh_lock.acquire(blocking=first or force):
-            return
-        try:
-            version = self._registry.version
-            if version == self._loaded_version and not force:
-                return
-            if self._loaded_version != -1 and not self._vectors.reopen():
-                return  # a writer is busy: keep the current view, try again on the next search
-            rows = self._registry.active_chunks()
-            texts = [f"{r['title']} {r['text']}" for r in rows]
-            self._index = ({r["chunk_id"]: r for r in rows}, LexicalIndex([r["chunk_id"] for r in rows], texts), TermStats(texts))
-            self._loaded_version = version
-        finally:
-            self._refresh_lock.release()
+    @property
+    def version(self) -> int | None:
+        """The registry version the current view was loaded at (None before the first search)."""
+        return self._index.version
 
     @property
     def terms(self) -> TermStats:
-        self.refresh()
-        return self._index[2]
+        return self._index.get()[2]
 
     def understand(self, question: str) -> tuple[str, list[Correction]]:
         """The question with homophones of the knowledge base's words replaced by those words."""
@@ -107,9 +99,10 @@ class HybridRetriever:
 
     def candidates(self, query: str) -> tuple[str, list[tuple[Candidate, dict]]]:
         """The understood query and every candidate passage that either signal proposes, with its row."""
-        self.refresh()
-        active, lexical, _ = self._index
-        query, _ = self.understand(query.strip())
+        active, lexical, terms = self._index.get()
+        query = query.strip()
+        if self._config.sound_correction:
+            query, _ = terms.correct(query, boundaries=word_boundaries)
         if not query or not active:
             return query, []
         expanded = expand_query(query) if self._config.expand_queries else query

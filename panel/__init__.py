@@ -1,6 +1,9 @@
-"""Staff and admin web panel, mounted under config.admin.path of the kiosk's FastAPI app, behind login."""
+"""Staff and admin web panel under config.admin.path, behind login: mounted in the kiosk's app on a single box, or
+served by its own process (`build_panel_app`, `kiosk admin serve`) beside any number of kiosks."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 
@@ -11,7 +14,10 @@ from panel.ui_common import PANEL_CSS
 from core.errors import AdminError
 from core.theme import kiosk_theme
 
-__all__ = ["mount_admin"]
+if TYPE_CHECKING:
+    from kiosk.services import Services
+
+__all__ = ["build_panel_app", "mount_admin"]
 
 
 def _username(request: Request) -> str | None:
@@ -36,6 +42,8 @@ def mount_admin(app: FastAPI, services: PanelServices) -> None:
     if not base.startswith("/") or base.count("/") != 1:
         raise AdminError("admin-path", f"admin.path must be one path segment such as /admin, not {config.path!r}")
     store = services.store
+    if store is None:
+        raise AdminError("no-store", "the panel needs its database (paths.database_url); the health report says why it did not open")
     store.purge_old(store.retention_days())
     ttl_s = config.session_ttl_min * 60
     options = {"ledger": UploadLedger(ttl_s=max(ttl_s, 3600)), "max_upload_bytes": int(config.max_upload_mb * 1024 * 1024),
@@ -49,3 +57,22 @@ def mount_admin(app: FastAPI, services: PanelServices) -> None:
               "theme": kiosk_theme(), "allowed_paths": []}  # fmt: skip
     gr.mount_gradio_app(app, build_kb_blocks(services), path=f"{base}/kb", **common)
     gr.mount_gradio_app(app, build_ops_blocks(services), path=f"{base}/ops", **common)
+
+
+def build_panel_app(services: Services) -> FastAPI:
+    """The panel as its own web app: the same guard, login, Origin checks and upload limits as when mounted in the
+    kiosk, plus `/health`; "/" leads to the panel."""
+    from fastapi.responses import RedirectResponse
+
+    from kiosk.health import health_router
+
+    app = FastAPI(title="kiosk admin", docs_url=None, redoc_url=None, openapi_url=None)
+    app.include_router(health_router(services, "panel"))
+    base = services.config.admin.path.rstrip("/")
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse(f"{base}/", status_code=307)
+
+    mount_admin(app, services)
+    return app

@@ -1,17 +1,28 @@
-"""What the panel needs from the running kiosk (kiosk.services.Services satisfies this)."""
+"""What the panel needs from its process (kiosk.services.Services satisfies this, mounted or standalone)."""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from core.config import KioskConfig
+from core.models import EngineHealth
+from core.protocols import Answerer
 from panel.store import Store
+
+if TYPE_CHECKING:
+    from knowledge_base import KnowledgeBase
 
 
 class PanelServices(Protocol):
-    kb: Any  # knowledge_base.KnowledgeBase: search, ingest, documents, FAQ
-    answerer: Any  # `await answerer.answer(question) -> Answer`
-    store: Store
     config: KioskConfig
 
-    def health(self) -> list[dict[str, Any]]: ...
+    @property
+    def kb(self) -> KnowledgeBase: ...  # search, ingest, documents, FAQ
+
+    @property
+    def answerer(self) -> Answerer: ...  # the answer the kiosk would give, for the hit test
+
+    @property
+    def store(self) -> Store | None: ...
+
+    def health(self) -> list[EngineHealth]: ...

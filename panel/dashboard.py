@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import AdminError
+from core.models import EngineHealth
 
 # a "没帮助" answer is its own outcome: it was answered, but not well
 OUTCOME_LABELS = {"answered": "已回答", "unhelpful": "没帮助", "refused": "未找到", "degraded": "降级"}
@@ -158,11 +160,11 @@ HEALTH_STATUS_LABELS = {"ready": "正常", "not-loaded": "未加载", "error": "
 HEALTH_COLUMNS = ["引擎", "状态", "模型", "设备", "最近错误"]
 
 
-def health_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+def health_table(rows: Sequence[EngineHealth]) -> pd.DataFrame:
     """The health report with Chinese headers and states."""
     table = [
-        [ENGINE_LABELS.get(r["engine"], r["engine"]), HEALTH_STATUS_LABELS.get(r.get("status") or "", r.get("status")),
-         r.get("model") or "—", r.get("device") or "—", r.get("last_error") or ""]
+        [ENGINE_LABELS.get(r.engine, r.engine), HEALTH_STATUS_LABELS.get(r.status.value, r.status.value),
+         r.model or "—", r.device or "—", r.last_error or ""]
         for r in rows
     ]  # fmt: skip
     return pd.DataFrame(table, columns=HEALTH_COLUMNS)

@@ -20,6 +20,7 @@ FAQ_COLUMNS = ["id", "问题", "答案", "来源"]
 def build_faq_tab(services: PanelServices, base: str) -> tuple[Any, list[Any]]:
     """Build the tab inside the current Blocks; return (refresh function, its outputs) for other tabs to chain."""
     store = services.store
+    assert store is not None  # mount_admin refuses to mount without one
     with gr.Tab("FAQ", id="faq"):
         faq_table = gr.Dataframe(label="FAQ 列表", interactive=False, wrap=True, elem_id="faq-table")
         faq_select = gr.Dropdown(

@@ -20,6 +20,7 @@ from panel.ui_common import actor, header, user_errors
 from panel.unanswered import QuestionGroup, group_unanswered
 from core.errors import AdminError
 from core.models import Answer, AnswerDone, DocumentStatus
+from core.protocols import Answerer
 from core.text_lines import split_list_items
 from knowledge_base.archives import UnpackLimits, Unpacked, unpack_uploads
 
@@ -45,10 +46,8 @@ def _unpack_uploads(files: list[str], upload_dir: Path, limits: UnpackLimits | N
     return unpack_uploads(files, upload_dir, limits)  # streaming limits; rejected members never reach the disk
 
 
-async def kiosk_answer(answerer: Any, question: str) -> Answer:
-    """The answer the kiosk would give: `answer()` when the answerer has it, else the end of its stream."""
-    if hasattr(answerer, "answer"):
-        return await answerer.answer(question)
+async def kiosk_answer(answerer: Answerer, question: str) -> Answer:
+    """The answer the kiosk would give: the end of its answer stream."""
     final: Answer | None = None
     async for event in answerer.stream(question, ()):
         if isinstance(event, AnswerDone):
@@ -61,6 +60,7 @@ async def kiosk_answer(answerer: Any, question: str) -> Answer:
 def build_kb_blocks(services: PanelServices) -> gr.Blocks:
     base = services.config.admin.path.rstrip("/")
     store = services.store
+    assert store is not None  # mount_admin refuses to mount without one
     upload_dir = services.config.paths.data_dir / "uploads"
 
     with gr.Blocks(title="知识库管理", fill_width=True) as blocks:

@@ -42,6 +42,7 @@ def _pairs(frame: pd.DataFrame) -> list[tuple[str, float]]:
 def build_ops_blocks(services: PanelServices) -> gr.Blocks:
     base = services.config.admin.path.rstrip("/")
     store = services.store
+    assert store is not None  # mount_admin refuses to mount without one
 
     with gr.Blocks(title="运营管理", fill_width=True) as blocks:
         header("运营管理", base, (f"{base}/kb/", "知识库管理"))

@@ -39,6 +39,7 @@ def build_router(services: PanelServices, guard: AdminGuard) -> APIRouter:
     config = services.config.admin
     base = config.path.rstrip("/")
     store = services.store
+    assert store is not None  # mount_admin refuses to mount without one
     router = APIRouter(prefix=base)
 
     def login_page(error: str = "", next_path: str = "", status: int = 200) -> HTMLResponse:

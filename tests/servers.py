@@ -5,8 +5,9 @@ from __future__ import annotations
 import socket
 import subprocess
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,9 +21,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(command: Sequence[str], ready_url: str, what: str, timeout_s: float = 60.0) -> Iterator[None]:
-    """Start `command`, wait until `ready_url` answers 2xx, and stop the process afterwards."""
-    proc = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def running_server(
+    command: Sequence[str], ready_url: str, what: str, timeout_s: float = 60.0, log_path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[None]:
+    """Start `command`, wait until `ready_url` answers 2xx, and stop the process afterwards.
+    `log_path` keeps its stdout and stderr; `env` replaces its environment."""
+    output = log_path.open("wb") if log_path is not None else subprocess.DEVNULL
+    proc = subprocess.Popen(list(command), stdout=output, stderr=subprocess.STDOUT, env=env)
     try:
         deadline = time.monotonic() + timeout_s
         while True:
@@ -37,3 +43,5 @@ def running_server(command: Sequence[str], ready_url: str, what: str, timeout_s:
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+        if log_path is not None:
+            output.close()  # type: ignore[union-attr]

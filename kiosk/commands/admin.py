@@ -1,9 +1,10 @@
-"""`kiosk admin …`: accounts, retention purge, and a standalone panel server for development."""
+"""`kiosk admin …`: accounts, retention purge, and the panel served as its own process (`kiosk admin serve`)."""
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 
 from kiosk.commands import config_from_args
@@ -62,17 +63,30 @@ def _purge(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    """The panel beside N kiosk processes (which set admin.mount_in_kiosk: false) on config.admin.host:port."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import uvicorn
-    from fastapi import FastAPI
 
-    from panel import mount_admin
+    from panel import build_panel_app
+    from kiosk.commands.startup import kb_size, panel_report
     from kiosk.services import Services
 
     config = config_from_args(args)
-    app = FastAPI(title="kiosk admin")
-    mount_admin(app, Services(config))
-    print(f"admin panel: http://{args.host or config.kiosk.host}:{args.port}{config.admin.path}/")
-    uvicorn.run(app, host=args.host or config.kiosk.host, port=args.port, log_level="warning")
+    host, port = args.host or config.admin.host, args.port or config.admin.port
+    services = Services(config)
+    store = services.store
+    if store is None:
+        raise AdminError("no-store", f"the panel cannot open its database {config.paths.database}; see the warning above")
+    try:
+        size = kb_size(services.kb)
+    except Exception:  # the report says the knowledge base is unreadable; staff can still log in and see why
+        size = None
+    app = build_panel_app(services)
+    for line in panel_report(config, services.health(), size, store.accounts.list_users()):
+        print(line, flush=True)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"admin panel ready: http://{shown}:{port}{config.admin.path.rstrip('/')}/ (health: /health)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 
@@ -98,7 +112,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     purge.add_argument("--days", type=int, help="override the retention period (days)")
     purge.set_defaults(func=_purge)
 
-    serve = sub.add_parser("serve", help="serve only the panel (development; `kiosk serve` mounts it with the kiosk)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int, default=7861)
+    serve = sub.add_parser("serve", help="serve the panel as its own process on config admin.host:port")
+    serve.add_argument("--host", help="listen address (default: config admin.host)")
+    serve.add_argument("--port", type=int, help="port (default: config admin.port)")
     serve.set_defaults(func=_serve)

@@ -1,4 +1,8 @@
-"""`kiosk ask`: answer one question (streamed text, or --json), or a batch from --jsonl on stdin."""
+"""`kiosk ask`: answer one question (streamed text, or --json), or a batch from --jsonl on stdin.
+
+Questions go through the same turn pipeline as the kiosk page (without recogniser and voice), so each is recorded
+in the turn log like a kiosk turn, masked, under the session "cli" (`--no-record` for scripts and benchmarks).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,12 @@ import sys
 from typing import Any
 
 from kiosk.commands import config_from_args
-from core.models import Answer, AnswerDone, AnswerSpoken, ChatMessage
+from core.config import KioskConfig
+from core.models import Answer, ChatMessage, PipelineEventType
+from kiosk.pipeline import TurnPipeline, TurnRequest
+from kiosk.services import Default, Services
+
+SESSION_ID = "cli"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -18,7 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object instead of streaming text")
     p.add_argument("--jsonl", action="store_true", help='read {"id","question","history"?} lines from stdin')
     p.add_argument("--history", action="append", default=[], help="a previous question of this conversation")
+    p.add_argument("--no-record", action="store_true", help="do not record the questions in the panel's turn log")
     p.set_defaults(func=run)
+
+
+def build_services(config: KioskConfig, record: bool) -> Services:
+    return Services(config, store=Default.OPEN if record else None)
 
 
 def parse_history(value: Any) -> list[ChatMessage]:
@@ -44,14 +58,26 @@ def _print_json(obj: dict[str, Any]) -> None:
     print(json.dumps(obj, ensure_ascii=False), flush=True)
 
 
-async def _ask_one(answerer: Any, question: str, history: list[ChatMessage], as_json: bool) -> Answer:
+async def _ask(pipeline: TurnPipeline, question: str, history: list[ChatMessage], echo: bool) -> Answer:
+    """One turn; with `echo` the answer is printed as it streams."""
     final: Answer | None = None
-    async for event in answerer.stream(question, history):
-        if isinstance(event, AnswerDone):
-            final = event.answer
-        elif isinstance(event, AnswerSpoken) and not as_json:
+    streamed = False
+    async for event in pipeline.start(TurnRequest(text=question, session_id=SESSION_ID), history):
+        if event.type is PipelineEventType.ANSWER_PARTIAL and echo and event.text:
             print(event.text, end="", flush=True)
-    assert final is not None
+            streamed = True
+        elif event.type is PipelineEventType.ANSWER_END:
+            final = event.answer
+        elif event.type is PipelineEventType.ERROR and event.error is not None:
+            print(f"warning: {event.error.get('code')}: {event.error.get('message')}", file=sys.stderr)
+    assert final is not None  # the pipeline ends every turn with an answer, a fallback at worst
+    if echo and not streamed:
+        print(final.spoken, end="", flush=True)
+    return final
+
+
+async def _ask_one(pipeline: TurnPipeline, question: str, history: list[ChatMessage], as_json: bool) -> Answer:
+    final = await _ask(pipeline, question, history, echo=not as_json)
     if as_json:
         _print_json(final.to_dict())
     else:
@@ -63,7 +89,7 @@ async def _ask_one(answerer: Any, question: str, history: list[ChatMessage], as_
     return final
 
 
-async def _ask_batch(answerer: Any) -> int:
+async def _ask_batch(pipeline: TurnPipeline) -> int:
     failures = 0
     for number, line in enumerate(sys.stdin, start=1):
         if not line.strip():
@@ -78,20 +104,21 @@ async def _ask_batch(answerer: Any) -> int:
             failures += 1
             _print_json({"id": item_id if item_id is not None else number, "error": f"bad input line {number}: {exc}"})
             continue
-        answer = await answerer.answer(question, history)
+        answer = await _ask(pipeline, question, history, echo=False)
         _print_json({"id": item_id, **answer.to_dict()})
     return 1 if failures else 0
 
 
 async def _run(args: argparse.Namespace) -> int:
-    from answering import build_answerer
-
-    answerer = build_answerer(config_from_args(args))
-    await answerer.warm_up()
+    services = build_services(config_from_args(args), record=not args.no_record)
+    pipeline = services.text_pipeline()
+    warm_up = getattr(pipeline.answerer, "warm_up", None)
+    if callable(warm_up):
+        await warm_up()
     if args.jsonl:
-        return await _ask_batch(answerer)
+        return await _ask_batch(pipeline)
     history = [ChatMessage("user", q) for q in args.history]
-    await _ask_one(answerer, args.question, history, args.json)
+    await _ask_one(pipeline, args.question, history, args.json)
     return 0
 
 

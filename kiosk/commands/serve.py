@@ -1,4 +1,4 @@
-"""`kiosk serve`: the kiosk page (and the admin panel) on config.kiosk.host:port."""
+"""`kiosk serve`: the kiosk page (and the admin panel unless admin.mount_in_kiosk is false) on config.kiosk.host:port."""
 
 from __future__ import annotations
 
@@ -7,10 +7,13 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.commands import config_from_args
 from core.config import KioskConfig
+
+if TYPE_CHECKING:
+    from knowledge_base import KnowledgeBase
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         print("loading speech and answer models…", flush=True)
         services.warm_up()
     app = build_app(services)
-    from kiosk.commands.startup import check_edge, kb_size, startup_report
+    from kiosk.commands.startup import check_edge, kb_size, shared_state_lines, startup_report
 
     edge = None
     if args.no_warm_up:
@@ -57,12 +60,19 @@ def run(args: argparse.Namespace) -> int:
         size = None
     for line in startup_report(services.health(), size, edge, config.tts.edge_retry_after_s):
         print(line, flush=True)
-    print(f"kiosk ready: http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/", flush=True)
+    shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
+    if config.admin.mount_in_kiosk:
+        print(f"  panel: {shown}{config.admin.path.rstrip('/')}/", flush=True)
+    else:
+        print("  panel: not served here (admin.mount_in_kiosk: false); run it with `kiosk admin serve`", flush=True)
+        for line in shared_state_lines(config):
+            print(line, flush=True)
+    print(f"kiosk ready: {shown}/ (health: /health)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
     return 0
 
 
-def ingest_seed_paths(config: KioskConfig, kb: Any) -> None:
+def ingest_seed_paths(config: KioskConfig, kb: KnowledgeBase) -> None:
     """Ingest the configured seed documents that the knowledge base does not hold yet, with progress."""
     from knowledge_base.ingest import expand_paths
 

@@ -1,4 +1,5 @@
-"""The kiosk web app: the Gradio page at "/", its media routes, and the admin panel when installed."""
+"""The kiosk web app: the Gradio page at "/", its media routes, `/health`, and the admin panel unless
+admin.mount_in_kiosk is false (a city deployment runs it as its own process: `kiosk admin serve`)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from importlib.resources import files
 import numpy as np
 from fastapi import FastAPI
 
+from kiosk.health import health_router
 from kiosk.services import Services
 from core.theme import kiosk_theme
 
@@ -36,7 +38,9 @@ def build_app(services: Services) -> FastAPI:
     app = FastAPI(title="kiosk", docs_url=None, redoc_url=None, openapi_url=None)
     media = MediaStore(services.config.asr.max_audio_s, _early_decoder(services))
     app.include_router(media.router())
-    _mount_admin(app, services)
+    app.include_router(health_router(services, "kiosk"))
+    if services.config.admin.mount_in_kiosk:
+        _mount_admin(app, services)
     page = KioskPage(services, media)
     css, js = page_assets()
     app.state.kiosk_page = page

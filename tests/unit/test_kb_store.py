@@ -127,11 +127,16 @@ def test_faq_crud_and_match(tmp_path: Path) -> None:
     assert kb.match_faq("大厅几点开门") is None
 
 
-def test_another_process_writing_is_seen_without_restart(tmp_path: Path) -> None:
-    reader = _kb(tmp_path)
+def test_another_process_writing_is_seen_once_the_refresh_interval_passed(tmp_path: Path) -> None:
+    reader = open_knowledge_base(make_config(tmp_path, kb={"refresh_interval_s": 600.0}), embedder=HashEmbedder())
     assert reader.search("护照", k=1) == []
     writer = _kb(tmp_path)
     writer.ingest([_file(tmp_path, "护照.md", PASSPORT)])
+    assert writer.search("护照 身份证", k=1)[0].source == "护照.md"  # the writer's own change: at once
+    reads = reader.gate.reads
+    assert reader.search("护照 身份证", k=1) == []  # checked less than the interval ago: the view it had
+    assert reader.gate.reads == reads  # and no version read was paid for it
+    reader.gate.interval_s = 0.0  # the interval has passed
     assert reader.search("护照 身份证", k=1)[0].source == "护照.md"
 
 

@@ -21,19 +21,20 @@ class RecordingStore:
     def record_feedback(self, turn_id: str, helpful: bool) -> None:
         self.feedback.append((turn_id, helpful))
 
-    def effective_config(self, base: KioskConfig) -> KioskConfig:
-        return base
+    def runtime_settings(self) -> dict[str, object]:
+        return {}
 
 
 async def test_each_answered_turn_is_recorded_masked_with_timings_and_feedback() -> None:
     store = RecordingStore()
-    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), synthesizer=FakeSynthesizer(), store=store)
+    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), synthesizer=FakeSynthesizer(), store=store)  # type: ignore[arg-type]
     page = KioskPage(services, MediaStore(30))
     session = page.session_for(None)
     async for _exchange, _event in session.ask(TurnRequest(text="我的电话13812345678，办居住证要带什么")):
         pass
     assert len(store.turns) == 1
     record = store.turns[0]
+    assert record.session_id == "default"  # the screen's session, named by the page
     assert "13812345678" not in record.question and "138" in record.question
     assert record.citations and record.citations[0].article == "第九条"
     assert {"first_audio_s", "total_s"} <= set(record.timings)
@@ -42,3 +43,14 @@ async def test_each_answered_turn_is_recorded_masked_with_timings_and_feedback()
     page.feedback(True, None)  # type: ignore[arg-type]  # changing one's mind: the last choice wins
     assert store.feedback == [(record.turn_id, False), (record.turn_id, True)]
     assert session.latest_answered().feedback == "up"  # type: ignore[union-attr]
+
+
+async def test_the_page_leaves_recording_to_the_pipeline() -> None:
+    store = RecordingStore()
+    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), synthesizer=FakeSynthesizer(), store=store)  # type: ignore[arg-type]
+    services.recorder.observe = lambda request, event: None  # type: ignore[method-assign]  # silence the one recorder
+    page = KioskPage(services, MediaStore(30))
+    session = page.session_for(None)
+    async for _exchange, _event in session.ask(TurnRequest(text="办居住证要带什么")):
+        pass
+    assert session.latest_answered() is not None and store.turns == []

@@ -1,21 +1,83 @@
 from __future__ import annotations
 
+import inspect
+import typing
+from collections.abc import Iterable
+
 import pytest
 
 from core.config import KioskConfig
+from core.models import EngineStatus, TurnRecord
 from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer, FakeTranscriber
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class FakeStore:
+    """The store as Services uses it: runtime settings in, turns and feedback out."""
+
+    def __init__(self) -> None:
+        self.settings: dict[str, object] = {}
+        self.settings_reads = 0
+        self.turns: list[TurnRecord] = []
+
+    def runtime_settings(self) -> dict[str, object]:
+        self.settings_reads += 1
+        return dict(self.settings)
+
+    def record_turn(self, turn: TurnRecord) -> str:
+        self.turns.append(turn)
+        return turn.turn_id
+
+    def record_feedback(self, turn_id: str, helpful: bool) -> None:
+        pass
+
+
+class VocabularyTranscriber(FakeTranscriber):
+    def __init__(self) -> None:
+        super().__init__()
+        self.vocabularies: list[list[str]] = []
+
+    def set_vocabulary(self, domain_terms: Iterable[str]) -> None:
+        self.vocabularies.append(list(domain_terms))
+
+
+class VersionedKb:
+    """What Services reads from the knowledge base: its (throttled) version and the titles in force."""
+
+    def __init__(self) -> None:
+        self.version = 1
+        self.titles = ["居住证暂行条例"]
+
+    def current_version(self) -> int:
+        return self.version
+
+    def active_titles(self) -> list[str]:
+        return list(self.titles)
+
+
+def config(interval_s: float = 0.0) -> KioskConfig:
+    cfg = KioskConfig()
+    cfg.kb.refresh_interval_s = interval_s
+    return cfg
+
+
 def test_injected_engines_are_used_and_reported_ready() -> None:
     answerer, synth = FakeAnswerer(), FakeSynthesizer()
-    services = Services(KioskConfig(), kb=object(), answerer=answerer, transcriber=FakeTranscriber(), synthesizer=synth, store=None)
+    services = Services(KioskConfig(), kb=object(), answerer=answerer, transcriber=FakeTranscriber(), synthesizer=synth, store=None)  # type: ignore[arg-type]
     assert services.answerer is answerer and services.synthesizer is synth
-    rows = {row["engine"]: row for row in services.health()}
+    rows = {row.engine: row for row in services.health()}
     assert set(rows) == {"kb", "answerer", "transcriber", "synthesizer", "store"}
-    assert rows["answerer"]["status"] == "ready" and rows["store"]["status"] == "off"
+    assert rows["answerer"].status is EngineStatus.READY and rows["store"].status is EngineStatus.OFF
     assert services.pipeline() is services.pipeline()  # built once per process
 
 
@@ -25,11 +87,13 @@ def test_health_names_the_answerers_llm_and_its_device(tmp_path) -> None:  # typ
     from answering.openai_model import OpenAICompatibleChatModel
 
     local = Answerer(object(), LlamaCppChatModel(tmp_path / "qwen2.5-1.5b" / "model.gguf", n_threads=2), KioskConfig())  # type: ignore[arg-type]
-    row = next(r for r in Services(KioskConfig(), kb=object(), answerer=local, store=None).health() if r["engine"] == "answerer")
-    assert row["model"] == "llama.cpp:qwen2.5-1.5b" and row["device"] == "CPU · 2 线程"
+    row = next(r for r in Services(KioskConfig(), answerer=local, store=None).health() if r.engine == "answerer")
+    assert row.model == "llama.cpp:qwen2.5-1.5b" and row.device == "CPU · 2 线程"
     remote = Answerer(object(), OpenAICompatibleChatModel("http://10.0.0.2:8000/v1", "qwen2.5-7b"), KioskConfig())  # type: ignore[arg-type]
-    row = next(r for r in Services(KioskConfig(), kb=object(), answerer=remote, store=None).health() if r["engine"] == "answerer")
-    assert row["model"] == "openai:qwen2.5-7b" and "10.0.0.2:8000" in row["device"]
+    row = next(r for r in Services(KioskConfig(), answerer=remote, store=None).health() if r.engine == "answerer")
+    assert row.model == "openai:qwen2.5-7b" and row.device is not None and "10.0.0.2:8000" in row.device
+    kb_row = next(r for r in Services(KioskConfig(), answerer=remote, store=None).health() if r.engine == "kb")
+    assert kb_row.status is EngineStatus.NOT_LOADED  # reporting health builds nothing
 
 
 async def test_a_voice_that_cannot_start_leaves_a_subtitles_only_pipeline(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -39,27 +103,34 @@ async def test_a_voice_that_cannot_start_leaves_a_subtitles_only_pipeline(monkey
         raise RuntimeError("no voice installed")
 
     monkeypatch.setattr(speech, "build_synthesizer", broken)
-    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(), store=None)
+    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(), store=None)  # type: ignore[arg-type]
     events = [e async for e in services.pipeline().start(TurnRequest(text="问"))]
     assert [e.text for e in events if e.type is E.TTS_AUDIO] == ["您需要带本人身份证和照片。", "还要居住证明。"]
-    row = next(r for r in services.health() if r["engine"] == "synthesizer")
-    assert row["status"] == "error" and "no voice installed" in row["last_error"]
+    row = next(r for r in services.health() if r.engine == "synthesizer")
+    assert row.status is EngineStatus.ERROR and row.last_error is not None and "no voice installed" in row.last_error
 
 
 def test_no_store_means_turns_and_feedback_are_dropped_quietly() -> None:
-    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), store=None)
+    services = Services(KioskConfig(), answerer=FakeAnswerer(), store=None)
     services.record_feedback("t1", True)  # must not raise
     assert services.effective_config() is services.config
 
 
-class FakeSettingsStore:
-    def __init__(self) -> None:
-        self.settings: dict[str, object] = {}
+def test_a_store_that_cannot_open_is_tried_once_and_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    from panel.store import Store
 
-    def effective_config(self, base: KioskConfig) -> KioskConfig:
-        from panel.store.settings import apply_settings
+    opened: list[int] = []
 
-        return apply_settings(base, self.settings)
+    def fail(_config: KioskConfig) -> Store:
+        opened.append(1)
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Store, "open", staticmethod(fail))
+    services = Services(config(), answerer=FakeAnswerer())
+    assert services.store is None and services.store is None and opened == [1]
+    assert services.effective_config() is services.config
+    row = next(r for r in services.health() if r.engine == "store")
+    assert row.status is EngineStatus.ERROR and "disk full" in (row.last_error or "")
 
 
 def test_admin_settings_change_rebuilds_the_voice_without_restart(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,11 +143,69 @@ def test_admin_settings_change_rebuilds_the_voice_without_restart(monkeypatch: p
         return FakeSynthesizer()
 
     monkeypatch.setattr(speech, "build_synthesizer", build_synthesizer)
-    store = FakeSettingsStore()
-    services = Services(KioskConfig(), kb=object(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(), store=store)
+    store = FakeStore()
+    services = Services(config(), kb=object(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(), store=store)  # type: ignore[arg-type]
     first = services.pipeline()
     assert services.pipeline() is first and built == [1.0]
     store.settings["tts.speed"] = 1.2
     second = services.pipeline()
     assert second is not first and built == [1.0, 1.2]
     assert second.answerer is first.answerer  # injected engines are never rebuilt
+    store.settings["kiosk.greeting"] = "欢迎"
+    assert services.effective_config().kiosk.greeting == "欢迎" and built == [1.0, 1.2]  # the voice is kept
+
+
+def test_runtime_settings_are_read_at_most_once_per_refresh_interval() -> None:
+    store, clock = FakeStore(), Clock()
+    services = Services(config(interval_s=2.0), answerer=FakeAnswerer(), store=store, clock=clock)  # type: ignore[arg-type]
+    for _ in range(5):
+        services.pipeline()
+        services.effective_config()
+    assert store.settings_reads == 1
+    store.settings["kiosk.greeting"] = "另一个大厅欢迎您"  # saved by the panel, in another process
+    clock.now += 1.0
+    assert services.effective_config().kiosk.greeting == KioskConfig().kiosk.greeting
+    clock.now += 1.0
+    assert services.effective_config().kiosk.greeting == "另一个大厅欢迎您" and store.settings_reads == 2
+
+
+def test_the_recognisers_vocabulary_follows_the_knowledge_base() -> None:
+    kb, transcriber = VersionedKb(), VocabularyTranscriber()
+    services = Services(config(), kb=kb, answerer=FakeAnswerer(), transcriber=transcriber, store=None)  # type: ignore[arg-type]
+    services.pipeline()
+    assert transcriber.vocabularies == [["居住证"]]
+    services.pipeline()
+    assert len(transcriber.vocabularies) == 1  # same version: nothing redone
+    kb.titles.append("住房公积金管理条例")
+    kb.version = 2  # another process ingested a document
+    services.pipeline()
+    assert transcriber.vocabularies[-1] == ["居住证", "住房公积金管理"]
+
+
+async def test_every_pipeline_records_its_turns_through_one_observer() -> None:
+    store = FakeStore()
+    services = Services(config(), kb=object(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(),  # type: ignore[arg-type]
+                        synthesizer=FakeSynthesizer(), store=store)  # type: ignore[arg-type]  # fmt: skip
+    [e async for e in services.pipeline().start(TurnRequest(text="我的身份证110101199003071234丢了", session_id="screen-2"))]
+    [e async for e in services.text_pipeline().start(TurnRequest(text="办居住证要带什么", session_id="cli"))]
+    assert [t.session_id for t in store.turns] == ["screen-2", "cli"]
+    assert "110101199003071234" not in store.turns[0].question and store.turns[0].question.startswith("我的身份证110")
+    assert services.recorder.turns_in_flight == 0
+
+
+def test_the_public_surface_is_typed_without_any() -> None:
+    from panel.store import Store
+    from knowledge_base import KnowledgeBase
+
+    names = {"KnowledgeBase": KnowledgeBase, "Store": Store}
+    for name, member in inspect.getmembers(Services):
+        if name.startswith("_") and name != "__init__":
+            continue
+        function = member.fget if isinstance(member, property) else member
+        if not callable(function):
+            continue
+        hints = typing.get_type_hints(function, localns=names)
+        assert hints or name == "__init__", name
+        for hint in hints.values():
+            assert "Any" not in repr(hint), (name, hint)
+    assert typing.get_type_hints(Services.kb.fget, localns=names)["return"] is KnowledgeBase

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
+from core.models import PipelineEvent
 from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnPipeline, TurnRequest
 from kiosk.session import Exchange, KioskSession
@@ -72,11 +73,17 @@ async def test_new_question_barges_in_on_the_turn_in_flight() -> None:
     assert [m.content for m in session.history if m.role == "user"] == ["第二个问题"]
 
 
-async def test_turn_end_callback_receives_the_exchange() -> None:
-    ended: list[Exchange] = []
-    session = make_session(FakeAnswerer(), Clock(), on_turn_end=lambda _s, ex: ended.append(ex))
+async def test_the_session_names_its_turns_for_the_pipelines_observers() -> None:
+    seen: list[tuple[str, str]] = []
+
+    class Observer:
+        def observe(self, request: TurnRequest, event: PipelineEvent) -> None:
+            seen.append((request.session_id, event.turn_id))
+
+    pipeline = TurnPipeline(None, FakeAnswerer(), None, observers=[Observer()])
+    session = KioskSession(lambda _elderly: pipeline, history_turns=2, idle_reset_s=90, session_id="screen-1")
     exchange = await ask(session, "问题")
-    assert ended == [exchange] and exchange.answer is not None and exchange.answer.citations
+    assert seen and set(seen) == {("screen-1", exchange.turn_id)}
 
 
 async def test_elderly_mode_uses_its_own_pipeline_and_is_cleared_on_reset() -> None:

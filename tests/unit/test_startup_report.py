@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.commands.startup import KbSize, check_edge, startup_report
 from core.errors import TextToSpeechError
-from core.models import SpeechAudio
+from core.models import EngineHealth, EngineStatus, SpeechAudio
 from speech.synthesis import CircuitBreaker, FallbackSynthesizer
 
 
@@ -27,9 +27,9 @@ class Voice:
 
 def test_report_names_each_engine_model_device_and_the_kb_size() -> None:
     health = [
-        {"engine": "kb", "status": "ready", "model": "multilingual-e5-small-q4", "device": "cpu", "last_error": None},
-        {"engine": "answerer", "status": "ready", "model": "llama.cpp:qwen2.5-1.5b", "device": "CPU · 2 线程", "last_error": None},
-        {"engine": "synthesizer", "status": "ready", "model": "edge+offline", "device": None, "last_error": None},
+        EngineHealth("kb", EngineStatus.READY, model="multilingual-e5-small-q4", device="cpu"),
+        EngineHealth("answerer", EngineStatus.READY, model="llama.cpp:qwen2.5-1.5b", device="CPU · 2 线程"),
+        EngineHealth("synthesizer", EngineStatus.READY, model="edge+offline"),
     ]  # fmt: skip
     lines = startup_report(health, KbSize(documents=12, active=11, passages=345), "not reachable (edge-unreachable)", 300)
     text = "\n".join(lines)
@@ -54,3 +54,26 @@ def test_edge_is_checked_once_at_start_and_then_retried_without_warnings(caplog:
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings == [], [r.getMessage() for r in warnings]
     assert check_edge(FallbackSynthesizer([(offline, None)]), timeout_s=1) is None  # not configured
+
+
+def test_panel_report_names_accounts_security_and_the_shared_state() -> None:
+    from kiosk.commands.startup import panel_report
+    from core.config import KioskConfig
+
+    config = KioskConfig()
+    config.chroma.mode, config.chroma.host = "http", "10.0.0.5"
+    config.paths.database_url = "postgresql://kiosk:s3cret@10.0.0.6/kiosk"
+    config.admin.trusted_origins = ["https://hall.example"]
+    health = [EngineHealth("kb", EngineStatus.READY, model="e5"), EngineHealth("transcriber", EngineStatus.NOT_LOADED),
+              EngineHealth("store", EngineStatus.READY)]  # fmt: skip
+    lines = panel_report(config, health, KbSize(3, 3, 40), [{"role": "staff", "disabled": False}])
+    text = "\n".join(lines)
+    assert "speech recognition" not in text  # the panel loads no speech engines
+    assert "accounts: 0 admin, 1 staff; no one can open the admin pages yet: kiosk admin create-user" in text
+    assert "Secure when the request came over HTTPS" in text and "trusted: https://hall.example" in text
+    assert "Chroma server 10.0.0.5:8000" in text and "within 2 s" in text
+    assert "s3cret" not in text and "postgresql://kiosk:***@10.0.0.6/kiosk" in text
+    config.admin.cookie_secure = True
+    admins = [{"role": "admin", "disabled": False}, {"role": "admin", "disabled": True}]
+    text = "\n".join(panel_report(config, health, None, admins))
+    assert "accounts: 1 admin, 0 staff" in text and "no one" not in text and "always Secure" in text

@@ -1,0 +1,53 @@
+"""`GET /health` for load balancers and process supervisors, on the kiosk and on the standalone panel.
+
+It says whether this process can do its job (200) or not (503), its role, the knowledge-base version it answers
+from and each engine's state. No error text: the endpoint needs no login, so it names states, never paths or hosts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from kiosk.services import Services
+
+log = logging.getLogger(__name__)
+
+Role = Literal["kiosk", "panel"]
+
+
+def health_report(services: Services, role: Role) -> tuple[int, dict[str, object]]:
+    """(HTTP status, body). A kiosk needs its knowledge base; the panel also needs its store (logins, audit)."""
+    problems = []
+    kb_version: int | None = None
+    try:
+        kb_version = services.kb.current_version()
+    except Exception as exc:
+        log.warning("health: knowledge base unreadable: %s", exc)
+        problems.append("kb")
+    if role == "panel" and services.store is None:
+        problems.append("store")
+    engines = {row.engine: row.status.value for row in services.health()}
+    body: dict[str, object] = {
+        "status": "unavailable" if problems else "ok",
+        "role": role,
+        "kb_version": kb_version,
+        "engines": engines,
+    }
+    if problems:
+        body["unavailable"] = problems
+    return (503 if problems else 200), body
+
+
+def health_router(services: Services, role: Role) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/health", include_in_schema=False)
+    def health() -> JSONResponse:  # sync: FastAPI runs it on a worker thread (it may read the database)
+        status, body = health_report(services, role)
+        return JSONResponse(body, status_code=status, headers={"cache-control": "no-store"})
+
+    return router

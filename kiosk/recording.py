@@ -1,0 +1,71 @@
+"""The turn log's one entry point: a pipeline observer that turns each finished turn into a masked TurnRecord.
+
+Whoever runs a turn through a TurnPipeline built by kiosk.services (the kiosk page, `kiosk ask`, a benchmark)
+gets it recorded the same way: the question as asked or heard, the answer, its citations and stage timings,
+with ID-card and phone numbers masked before the record leaves this module. A cancelled turn (barge-in) or one
+without a question or an answer is not recorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+from core.models import PipelineEvent, PipelineEventType, TurnRecord
+from kiosk.pipeline import TurnRequest, stage_timings
+from core.privacy import mask_personal_data
+
+log = logging.getLogger(__name__)
+
+UNNAMED_SESSION = "-"
+
+
+def turn_record(request: TurnRequest, events: Sequence[PipelineEvent]) -> TurnRecord | None:
+    """The record of one finished turn, or None when there is nothing to record."""
+    if not events or any(e.type is PipelineEventType.CANCELLED for e in events):
+        return None
+    question = request.text
+    answer = None
+    for event in events:
+        if event.type is PipelineEventType.ASR_END and event.transcript is not None:
+            question = event.transcript.text
+        elif event.type is PipelineEventType.ANSWER_END and event.answer is not None:
+            answer = event.answer
+    if answer is None or not (question or "").strip():
+        return None
+    return TurnRecord(
+        turn_id=events[0].turn_id,
+        session_id=request.session_id or UNNAMED_SESSION,
+        question=mask_personal_data((question or "").strip()),
+        answer=mask_personal_data(answer.answer),
+        mode=answer.mode,
+        refused=answer.refused,
+        citations=tuple(answer.citations),
+        timings={k: round(v, 3) for k, v in stage_timings(events).items()},
+    )
+
+
+class TurnRecorder:
+    """Implements kiosk.pipeline.TurnObserver: collects each turn's events and records the turn at RUN_END."""
+
+    def __init__(self, record: Callable[[TurnRecord], None]) -> None:
+        self._record = record
+        self._turns: dict[str, list[PipelineEvent]] = {}
+
+    def observe(self, request: TurnRequest, event: PipelineEvent) -> None:
+        if event.type is PipelineEventType.RUN_START:
+            self._turns[event.turn_id] = []
+        events = self._turns.get(event.turn_id)
+        if events is None:
+            return  # started before this recorder existed
+        events.append(event)
+        if event.type is not PipelineEventType.RUN_END:
+            return
+        del self._turns[event.turn_id]
+        record = turn_record(request, events)
+        if record is not None:
+            self._record(record)
+
+    @property
+    def turns_in_flight(self) -> int:
+        return len(self._turns)
