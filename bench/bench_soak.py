@@ -36,7 +36,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.soak_clients import (  # noqa: E402
-    Screen, Staff, StaffOp, Turn, consistency, page_event_ids, sleep_until, unavailable_intervals, wrong_source,
+    Screen, Staff, StaffOp, Turn, consistency, page_event_ids, sleep_until, sqlite_doc_id, unavailable_intervals,
+    wrong_source,
 )  # fmt: skip
 
 SHARED = Path(os.environ.get("KIOSK_SHARED_DIR") or next(
@@ -228,7 +229,7 @@ async def soak(args: argparse.Namespace, config: Path, base: str, kiosk_pid: int
     screens = [Screen(base, i, fn_index, trigger) for i in range(args.screens)]
     warm = await screens[0].ask(f"{pool[0]} #warm")
     rss_before = rss_mb(kiosk_pid)
-    staff = Staff(base, STAFF, PASSWORD, work / "data" / "kb" / "registry.sqlite")
+    staff = Staff(base, STAFF, PASSWORD, sqlite_doc_id(work / "data" / "kb" / "registry.sqlite"))
     await staff.login()
     probe_status = await staff.probe_foreign_file(REPO / "README.md")
     turns: list[Turn] = []

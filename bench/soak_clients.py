@@ -10,6 +10,7 @@ import random
 import re
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,13 +131,25 @@ async def page_event_ids(base_url: str) -> tuple[int, int]:
     raise RuntimeError("the kiosk page has no event on its send button")
 
 
+def sqlite_doc_id(registry: Path) -> Callable[[str], str | None]:
+    """Look documents up by source in a single box's registry file, read-only."""
+
+    def lookup(source: str) -> str | None:
+        with sqlite3.connect(f"file:{registry}?mode=ro", uri=True, timeout=10) as db:
+            row = db.execute("SELECT doc_id FROM documents WHERE source = ?", (source,)).fetchone()
+        return row[0] if row else None
+
+    return lookup
+
+
 class Staff:
     """A staff member using the panel's Gradio API, with the browser's Origin header."""
 
-    def __init__(self, base_url: str, user: str, password: str, registry: Path) -> None:
+    def __init__(self, base_url: str, user: str, password: str, doc_id: Callable[[str], str | None]) -> None:
+        """`doc_id(source)`: the document's id in the registry the panel writes (see `sqlite_doc_id`)."""
         self.client = httpx.AsyncClient(base_url=base_url, timeout=httpx.Timeout(600, connect=10),
                                         headers={"origin": base_url.rstrip("/")})  # fmt: skip
-        self.user, self.password, self.registry = user, password, registry
+        self.user, self.password, self.doc_id = user, password, doc_id
 
     async def login(self) -> None:
         response = await self.client.post("/admin/login", data={"username": self.user, "password": self.password})
@@ -167,18 +180,13 @@ class Staff:
         data = [[{"path": str(path), "orig_name": path.name, "meta": {"_type": "gradio.FileData"}}]]
         return (await self.client.post("/admin/kb/gradio_api/call/ingest", json={"data": data})).status_code
 
-    def doc_id(self, source: str) -> str | None:
-        with sqlite3.connect(f"file:{self.registry}?mode=ro", uri=True, timeout=10) as db:
-            row = db.execute("SELECT doc_id FROM documents WHERE source = ?", (source,)).fetchone()
-        return row[0] if row else None
-
     async def run(self, op: str, path: Path, revision: int = 0) -> StaffOp:
         record = StaffOp(op, path.name, time.time())
         try:
             if op == "ingest":
                 record.ok, record.detail = await self._call("ingest", [[await self._upload(path)]])
             else:
-                doc = self.doc_id(path.name)
+                doc = await asyncio.to_thread(self.doc_id, path.name)
                 if doc is None:
                     record.detail = "not in the registry"
                 elif op == "replace":

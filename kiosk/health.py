@@ -1,7 +1,7 @@
 """`GET /health` for load balancers and process supervisors, on the kiosk and on the standalone panel.
 
 It says whether this process can do its job (200) or not (503), its role, the knowledge-base version it answers
-from and each engine's state. No error text: the endpoint needs no login, so it names states, never paths or hosts.
+from, each engine's state and the chat model's name. No error text: the endpoint needs no login, so it names states, never paths or hosts.
 """
 
 from __future__ import annotations
@@ -30,12 +30,15 @@ def health_report(services: Services, role: Role) -> tuple[int, dict[str, object
         problems.append("kb")
     if role == "panel" and services.store is None:
         problems.append("store")
-    engines = {row.engine: row.status.value for row in services.health()}
+    rows = services.health()
+    engines = {row.engine: row.status.value for row in rows}
     body: dict[str, object] = {
         "status": "unavailable" if problems else "ok",
         "role": role,
         "kb_version": kb_version,
         "engines": engines,
+        # the chat model's name (backend:model, e.g. openai:qwen-0.5b) once built; never its URL
+        "llm": next((row.model for row in rows if row.engine == "answerer" and row.status.value == "ready"), None),
     }
     if problems:
         body["unavailable"] = problems

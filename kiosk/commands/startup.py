@@ -100,8 +100,10 @@ def shared_state_lines(config: KioskConfig) -> list[str]:
         vectors = f"Chroma server {config.chroma.host}:{config.chroma.port}"
     else:
         vectors = f"{config.paths.kb / 'chroma'} (this host only; kiosks on other hosts need chroma.mode: http)"
+    shared_registry = config.paths.database.startswith("postgresql")
+    registry = "schema kb of the database below" if shared_registry else str(config.paths.kb / "registry.sqlite")
     return [
-        f"  storage: registry in {config.paths.kb}, vectors in {vectors}",
+        f"  storage: registry in {registry}, vectors in {vectors}",
         f"  database: {redact_url(config.paths.database)}",
         f"  running kiosks follow knowledge-base and settings changes within {config.kb.refresh_interval_s:g} s",
     ]

@@ -32,8 +32,18 @@ def test_a_kiosk_is_healthy_with_its_knowledge_base_even_without_a_turn_log() ->
     response = client(services, "kiosk").get("/health")
     assert response.status_code == 200 and response.headers["cache-control"] == "no-store"
     body = response.json()
-    assert body == {"status": "ok", "role": "kiosk", "kb_version": 7, "engines": body["engines"]}
+    assert body == {"status": "ok", "role": "kiosk", "kb_version": 7, "engines": body["engines"], "llm": "fake-answerer"}
     assert body["engines"]["answerer"] == "ready" and body["engines"]["store"] == "off"
+
+
+def test_health_names_the_chat_model_only_once_it_is_built_and_never_its_server() -> None:
+    config = KioskConfig()
+    config.llm.backend, config.llm.base_url, config.llm.model_name = "openai", "http://10.1.2.3:8000/v1", "qwen-7b"
+    services = Services(config, kb=Kb(), store=None)  # type: ignore[arg-type]
+    assert client(services, "kiosk").get("/health").json()["llm"] is None  # health does not build the answerer
+    services.answerer  # built as on the first question: the OpenAI-compatible backend opens no connection yet
+    response = client(services, "kiosk").get("/health")
+    assert response.json()["llm"] == "openai:qwen-7b" and "10.1.2.3" not in response.text
 
 
 def test_the_panel_without_its_store_and_a_kiosk_without_its_kb_are_unavailable_and_say_no_more() -> None:
