@@ -16,8 +16,8 @@ from typing import Protocol
 
 from answering.faithfulness import missing_figure
 from core.models import Hit
-from knowledge_base.question import QuestionTerms, is_noun, states_kind
 from knowledge_base.query_expansion import statute_terms
+from knowledge_base.question import QuestionTerms, is_noun, states_kind
 from knowledge_base.relevance import LinearModel, coverage, present, scaled_cosine
 
 SIGNALS = (

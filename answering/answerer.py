@@ -21,10 +21,20 @@ from answering.quote import QuoteStrategy
 from answering.reply import Draft, Question, Wording
 from core.config import KioskConfig
 from core.errors import KioskError
-from core.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerRetrieved, ChatMessage, Citation, FaqMatch, Hit
+from core.models import (
+    Answer,
+    AnswerDone,
+    AnswerEvent,
+    AnswerMode,
+    AnswerRetrieved,
+    ChatMessage,
+    Citation,
+    FaqMatch,
+    Hit,
+)
 from core.privacy import mask_personal_data
-from core.workers import run_in
 from core.protocols import ChatModel
+from core.workers import run_in
 from knowledge_base.question import analyse
 
 logger = logging.getLogger(__name__)

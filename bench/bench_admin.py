@@ -23,9 +23,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from panel import dashboard  # noqa: E402
 from core.config import KioskConfig  # noqa: E402
 from core.models import AnswerMode, Citation, TurnRecord  # noqa: E402
+from panel import dashboard  # noqa: E402
 from panel.store import Store  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -109,8 +109,8 @@ def bench_ingest(runs: int) -> dict:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from panel import mount_admin
     from kiosk.services import Services
+    from panel import mount_admin
 
     seconds, chunks = [], 0
     for _ in range(runs):

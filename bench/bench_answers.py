@@ -54,8 +54,8 @@ def select(questions: list[dict[str, Any]], args: argparse.Namespace, done: set[
 async def run(args: argparse.Namespace, todo: list[dict[str, Any]]) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from answering import build_answerer
-    from kiosk.commands.ask import parse_history
     from core.config import load_config
+    from kiosk.commands.ask import parse_history
 
     config = load_config(kb_dir=args.kb)
     config.llm.backend = "embedded"

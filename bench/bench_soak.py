@@ -36,7 +36,15 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from bench.soak_clients import (  # noqa: E402
-    Screen, Staff, StaffOp, Turn, consistency, page_event_ids, sleep_until, sqlite_doc_id, unavailable_intervals,
+    Screen,
+    Staff,
+    StaffOp,
+    Turn,
+    consistency,
+    page_event_ids,
+    sleep_until,
+    sqlite_doc_id,
+    unavailable_intervals,
     wrong_source,
 )  # fmt: skip
 

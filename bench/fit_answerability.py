@@ -20,11 +20,19 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.calibration import REPO, answerable, calibration_questions, dev_questions, fit_arguments, fit_logistic, percent  # noqa: E402
 from answering import answerability  # noqa: E402
 from answering.answerer import Answerer  # noqa: E402
 from answering.guardrails import Scope, classify, strip_injection  # noqa: E402
 from answering.prompt import retrieval_query  # noqa: E402
+from bench.calibration import (  # noqa: E402
+    REPO,
+    answerable,
+    calibration_questions,
+    dev_questions,
+    fit_arguments,
+    fit_logistic,
+    percent,
+)
 from core.config import load_config  # noqa: E402
 from core.models import ChatMessage  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402

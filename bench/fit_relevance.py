@@ -24,8 +24,8 @@ from bench.calibration import (  # noqa: E402
     REPO,
     answerable,
     calibration_questions,
-    fit_arguments,
     dev_questions,
+    fit_arguments,
     fit_logistic,
     gold_pairs,
     query_of,
@@ -33,8 +33,8 @@ from bench.calibration import (  # noqa: E402
 from core.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
-from knowledge_base.retriever import rank as rank_candidates  # noqa: E402
 from knowledge_base.relevance import FEATURES, LinearModel, features, fitted_model  # noqa: E402
+from knowledge_base.retriever import rank as rank_candidates  # noqa: E402
 
 WEIGHTS = REPO / "knowledge_base" / "relevance_weights.json"
 

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Callable, Sequence
 
 from core.models import PipelineEvent, PipelineEventType, TurnRecord
-from kiosk.pipeline import TurnRequest, stage_timings
 from core.privacy import mask_personal_data
+from kiosk.pipeline import TurnRequest, stage_timings
 
 log = logging.getLogger(__name__)
 

@@ -19,13 +19,13 @@ from core.config import KioskConfig
 from core.errors import KioskError
 from core.freshness import Snapshot, VersionGate
 from core.models import EngineHealth, EngineStatus, TurnRecord
-from kiosk.pipeline import FallbackTexts, TurnPipeline
 from core.protocols import Answerer, Synthesizer, Transcriber, VocabularyTranscriber
+from kiosk.pipeline import FallbackTexts, TurnPipeline
 from kiosk.recording import TurnRecorder
 
 if TYPE_CHECKING:
-    from panel.store import Store
     from knowledge_base import KnowledgeBase
+    from panel.store import Store
 
 log = logging.getLogger(__name__)
 

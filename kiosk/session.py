@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from core.models import Answer, ChatMessage, PipelineEvent, PipelineEventType, Transcript
 from kiosk.pipeline import Turn, TurnPipeline, TurnRequest
 
-
 MAX_EXCHANGES = 20  # what one screen keeps; the page shows fewer
 
 

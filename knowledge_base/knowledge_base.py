@@ -10,8 +10,8 @@ from pathlib import Path
 from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
 from core.freshness import VersionGate
-from core.protocols import Embedder
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
+from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
 from knowledge_base.embeddings import build_embedder
 from knowledge_base.faq import FaqIndex

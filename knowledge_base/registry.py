@@ -31,8 +31,8 @@ from sqlalchemy.exc import DBAPIError
 from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry
-from panel.store.database import SETTING, Database, Row, Tx, database_dialect
 from knowledge_base.locks import AdvisoryWriterLock, FileWriterLock, WriterLock
+from panel.store.database import SETTING, Database, Row, Tx, database_dialect
 
 REGISTRY_SCHEMA = "kb"  # on a shared PostgreSQL database
 _FILE_SETTING = "the knowledge-base directory, paths.kb_dir (environment: KIOSK_PATHS__KB_DIR)"

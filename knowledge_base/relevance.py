@@ -15,8 +15,8 @@ from functools import lru_cache
 from importlib import resources
 
 from knowledge_base.lexical import LexicalIndex
-from knowledge_base.question import QuestionTerms, states_kind
 from knowledge_base.query_expansion import statute_terms
+from knowledge_base.question import QuestionTerms, states_kind
 
 # e5 cosine similarities sit in a narrow band; these bounds spread it over [0, 1].
 _COS_FLOOR = 0.75

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from core.config import RetrievalConfig
-from core.freshness import SourceBusy, Snapshot, VersionGate
+from core.freshness import Snapshot, SourceBusy, VersionGate
 from core.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.query_expansion import expand_query
@@ -18,7 +18,6 @@ from knowledge_base.registry import Registry
 from knowledge_base.relevance import Candidate, LinearModel, features, fitted_model
 from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
-
 
 _DOC_VOTES = 10  # top candidates per signal that vote for their document
 

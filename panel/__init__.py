@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 
+from core.errors import AdminError
+from core.theme import kiosk_theme
 from panel.access import AdminGuard, current_user
 from panel.context import PanelServices
 from panel.request_checks import UploadLedger
 from panel.ui_common import PANEL_CSS
-from core.errors import AdminError
-from core.theme import kiosk_theme
 
 if TYPE_CHECKING:
     from kiosk.services import Services

@@ -10,9 +10,9 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from core.errors import AdminError
 from panel.context import PanelServices
 from panel.ui_common import actor, user_errors
-from core.errors import AdminError
 
 FAQ_COLUMNS = ["id", "问题", "答案", "来源"]
 

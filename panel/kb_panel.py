@@ -11,6 +11,11 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from core.errors import AdminError
+from core.models import Answer, AnswerDone, DocumentStatus
+from core.protocols import Answerer
+from core.text_lines import split_list_items
+from knowledge_base.archives import Unpacked, UnpackLimits, unpack_uploads
 from panel import kb_views
 from panel.context import PanelServices
 from panel.dashboard import mode_label
@@ -18,11 +23,6 @@ from panel.exports import format_time
 from panel.faq_page import build_faq_tab
 from panel.ui_common import actor, header, user_errors
 from panel.unanswered import QuestionGroup, group_unanswered
-from core.errors import AdminError
-from core.models import Answer, AnswerDone, DocumentStatus
-from core.protocols import Answerer
-from core.text_lines import split_list_items
-from knowledge_base.archives import UnpackLimits, Unpacked, unpack_uploads
 
 DOC_COLUMNS = ["编号", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
 STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}

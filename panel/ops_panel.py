@@ -9,12 +9,12 @@ import gradio as gr
 import httpx
 import pandas as pd
 
+from core.errors import AdminError
+from core.privacy import mask_personal_data
 from panel import charts, dashboard
 from panel.context import PanelServices
 from panel.exports import format_time
 from panel.ui_common import actor, header, user_errors
-from core.errors import AdminError
-from core.privacy import mask_personal_data
 
 
 def test_llm_connection(base_url: str, timeout_s: float = 3.0, api_key: str | None = None) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-
 _EPS = 1e-9  # chunk durations add up with float error (10 × 0.1 < 1.0)
 
 

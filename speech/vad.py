@@ -10,7 +10,7 @@ import numpy as np
 from faster_whisper.vad import SileroVADModel, VadOptions, get_speech_timestamps, get_vad_model
 
 from speech.audio import TARGET_RATE
-from speech.segmenter import SegmentEvent, SegmentEventType, SegmenterSettings, UtteranceSegmenter
+from speech.segmenter import SegmenterSettings, SegmentEvent, SegmentEventType, UtteranceSegmenter
 
 WINDOW_SAMPLES = 512  # Silero's window at 16 kHz (32 ms)
 CONTEXT_SAMPLES = WINDOW_SAMPLES * 24  # ~0.8 s of history re-scored with each chunk (the model state resets per call)

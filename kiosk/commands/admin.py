@@ -7,8 +7,8 @@ import getpass
 import os
 import sys
 
-from kiosk.commands import config_from_args
 from core.errors import AdminError
+from kiosk.commands import config_from_args
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -67,9 +67,9 @@ def _serve(args: argparse.Namespace) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import uvicorn
 
-    from panel import build_panel_app
     from kiosk.commands.startup import kb_size, panel_report
     from kiosk.services import Services
+    from panel import build_panel_app
 
     config = config_from_args(args)
     host, port = args.host or config.admin.host, args.port or config.admin.port

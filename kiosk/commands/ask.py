@@ -12,9 +12,9 @@ import json
 import sys
 from typing import Any
 
-from kiosk.commands import config_from_args
 from core.config import KioskConfig
 from core.models import Answer, ChatMessage, PipelineEventType
+from kiosk.commands import config_from_args
 from kiosk.pipeline import TurnPipeline, TurnRequest
 from kiosk.services import Default, Services
 

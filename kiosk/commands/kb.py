@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 from answering.prompt import retrieval_query
-from kiosk.commands import config_from_args
-from kiosk.commands.ask import parse_history
-from kiosk.commands.progress import IngestProgressReporter
 from core.errors import KioskError
 from core.models import IngestStatus
 from core.safe_text import printable
+from kiosk.commands import config_from_args
+from kiosk.commands.ask import parse_history
+from kiosk.commands.progress import IngestProgressReporter
 from knowledge_base import KnowledgeBase, open_knowledge_base
 
 

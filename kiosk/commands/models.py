@@ -8,8 +8,8 @@ import sys
 
 from tqdm import tqdm
 
-from kiosk.commands import config_from_args
 from core.provisioning import bytes_to_assemble, ensure_model, keys_needed, model_reports
+from kiosk.commands import config_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:

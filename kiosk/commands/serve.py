@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.commands import config_from_args
 from core.config import KioskConfig
+from kiosk.commands import config_from_args
 
 if TYPE_CHECKING:
     from knowledge_base import KnowledgeBase

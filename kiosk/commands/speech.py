@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.commands import config_from_args
 from core.errors import KioskError
 from core.safe_text import printable
+from kiosk.commands import config_from_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:

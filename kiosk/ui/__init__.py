@@ -11,9 +11,9 @@ from importlib.resources import files
 import numpy as np
 from fastapi import FastAPI
 
+from core.theme import kiosk_theme
 from kiosk.health import health_router
 from kiosk.services import Services
-from core.theme import kiosk_theme
 
 log = logging.getLogger(__name__)
 

@@ -10,8 +10,8 @@ from html import escape
 
 from avatar import mouth_shape
 from core.models import Citation, PipelineEvent, PipelineEventType
-from kiosk.session import Exchange
 from core.text_lines import ARTICLE, ITEM, split_list_items
+from kiosk.session import Exchange
 
 _ERROR_NOTES = {
     "asr": "没有听清，请再说一遍或打字",

@@ -12,7 +12,19 @@ from collections.abc import AsyncIterator, Sequence
 
 import numpy as np
 
-from core.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
+from core.models import (
+    Answer,
+    AnswerDone,
+    AnswerEvent,
+    AnswerMode,
+    AnswerSpoken,
+    AnswerTimings,
+    ChatMessage,
+    Citation,
+    SpeechAudio,
+    TimingMark,
+    Transcript,
+)
 
 ANSWER = "办理居住证需要提交本人居民身份证、本人相片。还需要居住地住址、就业、就读等证明材料。"
 CITATION = Citation("居住证暂行条例(2015-11-26).md", "居住证暂行条例", "第九条")

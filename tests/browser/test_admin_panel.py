@@ -17,8 +17,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from panel import mount_admin
 from core.models import AnswerMode, ChatMessage, ChatOptions, Citation, EngineHealth, EngineStatus, TurnRecord
+from panel import mount_admin
 from panel.store import Store
 from tests.conftest import EMBEDDING_CACHE_DIR, make_config
 from tests.servers import free_port

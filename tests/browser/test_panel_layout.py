@@ -15,8 +15,8 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from panel import mount_admin
 from core.models import AnswerMode, Citation, EngineHealth, EngineStatus, TurnRecord
+from panel import mount_admin
 from panel.store import Store
 from tests.browser.layout import TEXT_BOXES_JS, overlapping_pairs
 from tests.servers import free_port

@@ -13,7 +13,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-
 from answering import Answerer, LlamaCppChatModel, OpenAICompatibleChatModel
 from core.config import KioskConfig
 from core.models import AnswerMode, ChatMessage, ChatOptions

@@ -11,11 +11,12 @@ import socket
 
 import numpy as np
 import pytest
-from tests.conftest import REPO, make_config
 
-from core.models import AnswerMode, PipelineEventType as E
+from core.models import AnswerMode
+from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
+from tests.conftest import REPO, make_config
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,19 @@ from collections.abc import AsyncIterator, Sequence
 import numpy as np
 
 from core.errors import ChatModelError, SpeechToTextError, TextToSpeechError
-from core.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation, SpeechAudio, TimingMark, Transcript
+from core.models import (
+    Answer,
+    AnswerDone,
+    AnswerEvent,
+    AnswerMode,
+    AnswerRetrieved,
+    AnswerSpoken,
+    ChatMessage,
+    Citation,
+    SpeechAudio,
+    TimingMark,
+    Transcript,
+)
 
 
 class FakeTranscriber:

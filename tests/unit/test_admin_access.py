@@ -11,10 +11,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
 
-from panel import mount_admin
-from panel.access import COOKIE_NAME, AccessPolicy, sign_token, unsign_token
 from core.config import KioskConfig
 from core.errors import AdminError
+from panel import mount_admin
+from panel.access import COOKIE_NAME, AccessPolicy, sign_token, unsign_token
 from panel.store import Store
 from tests.unit.admin_fakes import FakeServices, admin_config
 

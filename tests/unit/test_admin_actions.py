@@ -13,8 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from panel import mount_admin
 from core.models import AnswerMode, TurnRecord
+from panel import mount_admin
 from panel.store import Store
 from tests.unit.admin_fakes import FakeKnowledgeBase, FakeServices, admin_config
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from core.errors import AdminError
+from core.models import EngineHealth, EngineStatus, FaqEntry
 from panel import dashboard
 from panel.exports import faq_csv, faq_xlsx, turns_csv
 from panel.ops_panel import test_llm_connection as check_llm_connection
 from panel.unanswered import char_bigrams, group_unanswered, jaccard
-from core.errors import AdminError
-from core.models import EngineHealth, EngineStatus, FaqEntry
 
 
 def row(turn_id: str, question: str = "问题", mode: str = "llm", refused: bool = False, helpful: bool | None = None,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from panel.kb_views import hits_html, ingest_line, ingest_report, passage_html
 from core.models import Hit, IngestResult, IngestStatus
+from panel.kb_views import hits_html, ingest_line, ingest_report, passage_html
 
 
 def test_upload_message_is_chinese_and_says_each_fact_once() -> None:

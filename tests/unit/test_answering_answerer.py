@@ -4,12 +4,20 @@ import asyncio
 import logging
 
 import pytest
-from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12, FakeKnowledgeBase, ScriptedChatModel, faq_match, hit
 
 from answering import Answerer
 from core.config import KioskConfig
 from core.errors import ChatModelError
 from core.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
+from tests.unit.answering_fakes import (
+    ID_CARD_5,
+    RESIDENCE_9,
+    RESIDENCE_12,
+    FakeKnowledgeBase,
+    ScriptedChatModel,
+    faq_match,
+    hit,
+)
 
 GOOD_ANSWER = ["需要带本人身份证、", "相片和居住地住址证明。", "依据《居住证暂行条例》第九条。"]
 

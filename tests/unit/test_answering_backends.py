@@ -11,8 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from answering import LlamaCppChatModel, OpenAICompatibleChatModel, build_chat_model
-from answering import llama_cpp_model
+from answering import LlamaCppChatModel, OpenAICompatibleChatModel, build_chat_model, llama_cpp_model
 from core.config import KioskConfig
 from core.errors import ChatModelError
 from core.models import ChatMessage, ChatOptions

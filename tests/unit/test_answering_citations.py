@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12
-
 from answering.citations import (
     article_number,
     citation_phrase,
@@ -9,6 +7,7 @@ from answering.citations import (
     parse_citations,
 )
 from core.models import Citation
+from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, RESIDENCE_12
 
 
 def test_article_numbers_in_chinese_and_arabic_numerals() -> None:

@@ -4,14 +4,14 @@ import io
 import json
 
 import pytest
-from tests.unit.answering_fakes import RESIDENCE_9, FakeKnowledgeBase, ScriptedChatModel
 
 from answering import Answerer
-from kiosk.cli import main
-from kiosk.commands import ask
 from core.config import KioskConfig
 from core.models import ChatMessage, TurnRecord
+from kiosk.cli import main
+from kiosk.commands import ask
 from kiosk.services import Services
+from tests.unit.answering_fakes import RESIDENCE_9, FakeKnowledgeBase, ScriptedChatModel
 
 
 def test_history_accepts_a_string_or_messages() -> None:

@@ -3,7 +3,6 @@ from __future__ import annotations
 from answering.guardrails import Scope, classify, strip_injection
 from answering.prompt import build_messages, clip_passage, is_followup, prefix_messages, retrieval_query
 from core.models import ChatMessage, Hit
-
 from tests.unit.answering_fakes import RESIDENCE_9
 
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from core.freshness import SourceBusy, Snapshot, VersionGate
+from core.freshness import Snapshot, SourceBusy, VersionGate
 
 
 class Clock:

@@ -5,9 +5,24 @@ import json
 import numpy as np
 
 from avatar import MOUTH_SHAPES, mouth_shape
-from core.models import Answer, AnswerMode, Citation, PipelineEvent, PipelineEventType, SpeechAudio, TimingMark, Transcript
+from core.models import (
+    Answer,
+    AnswerMode,
+    Citation,
+    PipelineEvent,
+    PipelineEventType,
+    SpeechAudio,
+    TimingMark,
+    Transcript,
+)
 from kiosk.session import Exchange
-from kiosk.ui.render import SpeechTrack, render_answer_body, render_conversation, split_list_items, strip_citation_phrases
+from kiosk.ui.render import (
+    SpeechTrack,
+    render_answer_body,
+    render_conversation,
+    split_list_items,
+    strip_citation_phrases,
+)
 
 
 def test_every_voice_viseme_maps_to_a_drawn_mouth_shape() -> None:

@@ -7,9 +7,10 @@ import pytest
 
 from core.config import AnsweringConfig
 from core.errors import PipelineError
-from core.models import AnswerMode, PipelineEvent, PipelineEventType as E
-from kiosk.pipeline import FallbackTexts, TurnPipeline, TurnRequest
+from core.models import AnswerMode, PipelineEvent
+from core.models import PipelineEventType as E
 from core.sentences import SentenceSplitter
+from kiosk.pipeline import FallbackTexts, TurnPipeline, TurnRequest
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer, FakeTranscriber
 
 

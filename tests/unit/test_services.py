@@ -194,8 +194,8 @@ async def test_every_pipeline_records_its_turns_through_one_observer() -> None:
 
 
 def test_the_public_surface_is_typed_without_any() -> None:
-    from panel.store import Store
     from knowledge_base import KnowledgeBase
+    from panel.store import Store
 
     names = {"KnowledgeBase": KnowledgeBase, "Store": Store}
     for name, member in inspect.getmembers(Services):

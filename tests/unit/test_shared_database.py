@@ -12,12 +12,12 @@ import pytest
 
 from core.errors import KnowledgeBaseError
 from core.models import DocumentInfo, DocumentStatus
-from panel.store import Store
-from panel.store.database import Database
-from panel.store.migrations import MIGRATIONS
 from knowledge_base import open_knowledge_base
 from knowledge_base.locks import AdvisoryWriterLock
 from knowledge_base.registry import NewChunk, Registry
+from panel.store import Store
+from panel.store.database import Database
+from panel.store.migrations import MIGRATIONS
 from tests.conftest import make_config
 from tests.fakes import HashEmbedder
 from tests.unit.admin_fakes import admin_config

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from speech.segmenter import SegmentEventType, SegmenterSettings, SegmenterState, UtteranceSegmenter
+from speech.segmenter import SegmenterSettings, SegmenterState, SegmentEventType, UtteranceSegmenter
 
 CHUNK = 0.1
 

@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from kiosk.commands.startup import KbSize, check_edge, startup_report
 from core.errors import TextToSpeechError
 from core.models import EngineHealth, EngineStatus, SpeechAudio
+from kiosk.commands.startup import KbSize, check_edge, startup_report
 from speech.synthesis import CircuitBreaker, FallbackSynthesizer
 
 
@@ -57,8 +57,8 @@ def test_edge_is_checked_once_at_start_and_then_retried_without_warnings(caplog:
 
 
 def test_panel_report_names_accounts_security_and_the_shared_state() -> None:
-    from kiosk.commands.startup import panel_report
     from core.config import KioskConfig
+    from kiosk.commands.startup import panel_report
 
     config = KioskConfig()
     config.chroma.mode, config.chroma.host = "http", "10.0.0.5"
