@@ -110,7 +110,7 @@ def bench_ingest(runs: int) -> dict:
     from fastapi.testclient import TestClient
 
     from kiosk.services import Services
-    from panel import mount_admin
+    from panel.app import mount_admin
 
     seconds, chunks = [], 0
     for _ in range(runs):

@@ -69,7 +69,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from kiosk.commands.startup import kb_size, panel_report
     from kiosk.services import Services
-    from panel import build_panel_app
+    from panel.app import build_panel_app
 
     config = config_from_args(args)
     host, port = args.host or config.admin.host, args.port or config.admin.port

@@ -66,7 +66,7 @@ def _early_decoder(services: Services) -> Callable[[np.ndarray], object] | None:
 
 def _mount_admin(app: FastAPI, services: Services) -> None:
     try:
-        from panel import mount_admin
+        from panel.app import mount_admin
     except ImportError as exc:
         log.info("admin panel not installed: %s", exc)
         return

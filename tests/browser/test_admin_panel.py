@@ -18,7 +18,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from core.models import AnswerMode, ChatMessage, ChatOptions, Citation, EngineHealth, EngineStatus, TurnRecord
-from panel import mount_admin
+from panel.app import mount_admin
 from panel.store import Store
 from tests.conftest import EMBEDDING_CACHE_DIR, make_config
 from tests.servers import free_port

@@ -16,7 +16,7 @@ import uvicorn
 from fastapi import FastAPI
 
 from core.models import AnswerMode, Citation, EngineHealth, EngineStatus, TurnRecord
-from panel import mount_admin
+from panel.app import mount_admin
 from panel.store import Store
 from tests.browser.layout import TEXT_BOXES_JS, overlapping_pairs
 from tests.servers import free_port

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from core.models import AnswerMode, TurnRecord
-from panel import mount_admin
+from panel.app import mount_admin
 from panel.store import Store
 from tests.unit.admin_fakes import FakeKnowledgeBase, FakeServices, admin_config
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from panel import mount_admin
+from panel.app import mount_admin
 from panel.store import LoginOutcome, Store
 from tests.unit.admin_fakes import FakeServices, admin_config
 

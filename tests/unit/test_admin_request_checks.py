@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from core.config import KioskConfig
-from panel import mount_admin
+from panel.app import mount_admin
 from panel.request_checks import UploadLedger, file_paths, origin_refusal
 from panel.store import Store
 from tests.unit.admin_fakes import FakeKnowledgeBase, FakeServices, admin_config
