@@ -1,7 +1,10 @@
 """The product's one sentence splitter: for speech, subtitles, quoting and the number check alike.
 
 A sentence ends at 。！？； (and closing quotes after them). Streamed text is released sentence by sentence;
-a sentence longer than `max_chars` is released at its last comma before the limit, so speech can start.
+a sentence longer than `max_chars` is released at its last comma before the limit, so speech can start. With
+`first_max_chars`, the first piece of an answer is released at a comma past that length already: the voice
+synthesises a sentence whole before it plays, so a short first clip starts the answer sooner, and the rest is
+ready before it ends.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ SENTENCE_ENDS = "。！？；!?;"
 CLOSING_MARKS = "”’」』）)"
 SOFT_BREAKS = "，、：,:"
 MAX_SENTENCE_CHARS = 60
+FIRST_PIECE_CHARS = 12  # the spoken answer's first clip ends at the first comma after at least this many characters
 _MIN_SOFT_BREAK_AT = 12  # a soft break earlier than this would leave a uselessly short clip
 
 
@@ -22,8 +26,10 @@ def speakable(text: str) -> bool:
 class SentenceSplitter:
     """Cuts streamed text into sentences: at 。！？； or, failing that, near `max_chars`."""
 
-    def __init__(self, max_chars: int = MAX_SENTENCE_CHARS) -> None:
+    def __init__(self, max_chars: int = MAX_SENTENCE_CHARS, first_max_chars: int | None = None) -> None:
         self._max_chars = max_chars
+        self._first_max_chars = first_max_chars
+        self._released = False
         self._buffer = ""
 
     def feed(self, piece: str) -> list[str]:
@@ -32,6 +38,7 @@ class SentenceSplitter:
         while (cut := self._next_cut()) is not None:
             sentences.append(self._buffer[:cut])
             self._buffer = self._buffer[cut:]
+            self._released = self._released or speakable(sentences[-1])
         return [s.strip() for s in sentences if speakable(s)]
 
     def flush(self) -> list[str]:
@@ -44,6 +51,10 @@ class SentenceSplitter:
 
     def _next_cut(self) -> int | None:
         text = self._buffer
+        if not self._released and self._first_max_chars is not None:
+            first = self._first_cut(text, self._first_max_chars)
+            if first is not None:
+                return first
         for i, ch in enumerate(text[: self._max_chars]):
             if ch in SENTENCE_ENDS or ch == "\n":
                 end = i + 1
@@ -54,6 +65,13 @@ class SentenceSplitter:
             return None
         soft = max(text.rfind(ch, 0, self._max_chars) for ch in SOFT_BREAKS)
         return soft + 1 if soft >= _MIN_SOFT_BREAK_AT else self._max_chars
+
+
+    @staticmethod
+    def _first_cut(text: str, limit: int) -> int | None:
+        """Just past the first comma (not a list's 、) at or after `limit` characters, inside the first sentence."""
+        end = next((i for i, ch in enumerate(text) if ch in SENTENCE_ENDS or ch == "\n"), len(text))
+        return next((i + 1 for i in range(max(limit, _MIN_SOFT_BREAK_AT), end) if text[i] in "，,：:"), None)
 
 
 def split_sentences(text: str, max_chars: int = 10_000) -> list[str]:

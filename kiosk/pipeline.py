@@ -32,7 +32,7 @@ from core.models import (
 )
 from core.privacy import mask_personal_data
 from core.protocols import Answerer, Synthesizer, Transcriber
-from core.sentences import SentenceSplitter
+from core.sentences import FIRST_PIECE_CHARS, SentenceSplitter
 from core.workers import run_in
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ class TurnPipeline:
         self, turn: Turn, question: str, history: list[ChatMessage], sentences: asyncio.Queue[str | None]
     ) -> None:
         turn.emit(PipelineEventType.ANSWER_START, text=question)
-        splitter = SentenceSplitter()
+        splitter = SentenceSplitter(first_max_chars=FIRST_PIECE_CHARS)
         final: Answer | None = None
         streamed = ""
         try:
