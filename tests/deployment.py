@@ -98,7 +98,7 @@ class Process:
 
 
 def clean_env() -> dict[str, str]:
-    """This environment without any KIOSK_* variable, offline, with the worktree's code importable."""
+    """This environment without any KIOSK_* variable, offline, with this checkout's code importable."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("KIOSK_")}
     env.update({"PYTHONPATH": str(REPO), "HF_HUB_OFFLINE": "1", "ANONYMIZED_TELEMETRY": "False",
                 "GRADIO_ANALYTICS_ENABLED": "False"})  # fmt: skip
