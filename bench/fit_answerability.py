@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +35,7 @@ from bench.calibration import (  # noqa: E402
     percent,
 )
 from core.config import load_config  # noqa: E402
-from core.models import ChatMessage  # noqa: E402
+from core.models import ChatMessage, Hit  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
 from knowledge_base.relevance import LinearModel  # noqa: E402
@@ -47,18 +48,24 @@ def history_of(q: dict) -> list[ChatMessage]:
     return [ChatMessage("user", q["history"]), ChatMessage("assistant", "")] if q.get("history") else []
 
 
-def signal_rows(kb, questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
-    xs, ys = [], []
+def retrieved(kb, questions: Iterable[dict]) -> Iterator[tuple[dict, str, list[Hit], dict[str, float]]]:  # noqa: ANN001
+    """Each question the answerer would retrieve for, with its query, hits and answerability signals.
+
+    Questions refused by the scope check before retrieval, or with no passage at all, leave nothing to learn."""
     for q in questions:
         cleaned, _ = strip_injection(q["question"])
         if classify(cleaned) is not Scope.IN_SCOPE:
-            continue  # refused by the scope check before retrieval; nothing to learn here
+            continue
         understood, _ = kb.understand(cleaned)
         query = retrieval_query(understood, history_of(q), 3)
         hits = kb.search(query, 5)
-        if not hits:
-            continue
-        found = answerability.signals(analyse(query), hits, kb.terms)
+        if hits:
+            yield q, query, hits, answerability.signals(analyse(query), hits, kb.terms)
+
+
+def signal_rows(kb, questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
+    xs, ys = [], []
+    for q, _query, _hits, found in retrieved(kb, questions):
         xs.append([found[name] for name in answerability.SIGNALS])
         ys.append(1.0 if answerable(q) else 0.0)
     return np.array(xs), np.array(ys)

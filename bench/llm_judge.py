@@ -25,13 +25,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering import answerability  # noqa: E402
-from answering.guardrails import Scope, classify, strip_injection  # noqa: E402
-from answering.prompt import retrieval_query  # noqa: E402
 from bench.calibration import REPO, answerable, calibration_questions, dev_questions, fit_logistic, split_of  # noqa: E402
-from bench.fit_answerability import history_of  # noqa: E402
+from bench.fit_answerability import retrieved  # noqa: E402
 from core.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
-from knowledge_base.question import analyse  # noqa: E402
 
 CACHE = REPO / "var" / "bench" / "llm_judge.jsonl"
 SYSTEM = "你是政务服务大厅的审核员。判断给出的法规条文是否直接回答了市民的问题：条文必须讲到问题问的那件事和问的那一点（材料、期限、费用、地点、条件等）。只回答“能”或“不能”。"
@@ -86,17 +83,10 @@ def main() -> None:
         cache = {r["key"]: r["p_yes"] for r in map(json.loads, CACHE.read_text(encoding="utf-8").splitlines())}
     judge: Judge | None = None
     rows = []
-    questions = [(q, split_of(q["id"])) for q in calibration_questions()] + [(q, "dev") for q in dev_questions()]
+    questions = calibration_questions() + [{**q, "split": "dev"} for q in dev_questions()]
     seconds = []
-    for i, (q, split) in enumerate(questions):
-        cleaned, _ = strip_injection(q["question"])
-        if classify(cleaned) is not Scope.IN_SCOPE:
-            continue
-        understood, _ = kb.understand(cleaned)
-        query = retrieval_query(understood, history_of(q), 3)
-        hits = kb.search(query, 5)
-        if not hits:
-            continue
+    for i, (q, query, hits, found) in enumerate(retrieved(kb, questions)):
+        split = q.get("split") or split_of(q["id"])
         top = hits[0]
         key = key_of(args.model.name + args.model.parent.name, query, top.chunk_id)
         if key not in cache:
@@ -109,7 +99,6 @@ def main() -> None:
                 out.write(json.dumps({"key": key, "p_yes": cache[key]}) + "\n")
             if len(seconds) % 20 == 0:
                 print(f"{i + 1}/{len(questions)} judged, median {np.median(seconds):.2f} s", flush=True)
-        found = answerability.signals(analyse(query), hits, kb.terms)
         rows.append((split, answerable(q), found, cache[key]))
     if seconds:
         print(f"judgement time: median {np.median(seconds):.2f} s, p95 {np.percentile(seconds, 95):.2f} s over {len(seconds)}")
