@@ -1,9 +1,10 @@
-"""Helpers for tests that start a real server process on 127.0.0.1."""
+"""Helpers for tests that start a real server on 127.0.0.1: another process, or an app in a thread of this one."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -11,6 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+import uvicorn
+from fastapi import FastAPI
 
 
 def free_port() -> int:
@@ -45,3 +48,21 @@ def running_server(
         proc.wait(timeout=20)
         if log_path is not None:
             output.close()  # type: ignore[union-attr]
+
+
+@contextmanager
+def app_in_thread(app: FastAPI, what: str, timeout_s: float = 60.0) -> Iterator[str]:
+    """Serve `app` with uvicorn in a daemon thread on a free loopback port; yield its base URL, then stop it."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    while not server.started:
+        assert time.monotonic() < deadline, f"{what} did not start"
+        time.sleep(0.1)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -6,7 +6,6 @@ The chat model is a stub that is never needed: the questions checked here are an
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -14,14 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from core.models import AnswerMode, ChatMessage, ChatOptions, Citation, EngineHealth, EngineStatus, TurnRecord
 from panel.app import mount_admin
 from panel.store import Store
 from tests.conftest import EMBEDDING_CACHE_DIR, make_config
-from tests.servers import free_port
+from tests.servers import app_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -73,18 +71,9 @@ def panel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         store.record_feedback(f"a{i}", i % 3 != 0)
     app = FastAPI()
     mount_admin(app, PanelServices(config, store, kb, answerer))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline, "panel server did not start"
-        time.sleep(0.1)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    yield {"url": f"http://127.0.0.1:{port}", "store": store, "kb": kb, "answerer": answerer}
-    server.should_exit = True
-    thread.join(10)
+    with app_in_thread(app, "panel server") as url:
+        yield {"url": url, "store": store, "kb": kb, "answerer": answerer}
     kb.close()
 
 

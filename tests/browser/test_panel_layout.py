@@ -5,21 +5,19 @@ Chart labels are measured in the DOM: no two tick, value or legend labels of a c
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from core.models import AnswerMode, Citation, EngineHealth, EngineStatus, TurnRecord
 from panel.app import mount_admin
 from panel.store import Store
 from tests.browser.layout import TEXT_BOXES_JS, overlapping_pairs
-from tests.servers import free_port
+from tests.servers import app_in_thread
 from tests.unit.admin_fakes import FakeServices, admin_config
 
 pytestmark = pytest.mark.browser
@@ -65,21 +63,12 @@ def panel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     services = HealthyServices(config, store)
     app = FastAPI()
     mount_admin(app, services)
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        assert time.monotonic() < deadline, "panel server did not start"
-        time.sleep(0.1)
     SHOTS.mkdir(parents=True, exist_ok=True)
     upload = tmp / GUIDE
     upload.write_text("# 办事指南\n\n## 二、申请材料\n\n1.本人身份证；2.近期相片；3.居住证明。\n\n## 五、收费标准\n\n不收费。\n",
                       encoding="utf-8")  # fmt: skip
-    yield {"url": f"http://127.0.0.1:{port}", "turns": n, "upload": upload, "services": services}
-    server.should_exit = True
-    thread.join(10)
+    with app_in_thread(app, "panel server") as url:
+        yield {"url": url, "turns": n, "upload": upload, "services": services}
 
 
 @pytest.fixture(scope="module")
