@@ -5,7 +5,7 @@
 The voice synthesises a clip whole before it plays, so the first clip's synthesis time is what the citizen waits
 for after the answer is ready. For each spoken answer in --answers (as written by bench/bench_answers.py; refusals
 left out) the first clip is cut the old way (`SentenceSplitter()`: the first sentence, up to 60 characters) and
-the new way (`first_max_chars=FIRST_PIECE_CHARS`: the first comma after 12 characters), and both are synthesised
+the new way (`first_cut_after=FIRST_PIECE_CHARS`: the first comma after 12 characters), and both are synthesised
 by the offline voice --runs times, alternating; medians per answer, then p50/p95 over answers. Also reported: how
 often the second clip is not ready when the first one finishes playing (a gap the citizen would hear).
 """
@@ -28,8 +28,8 @@ from core.sentences import FIRST_PIECE_CHARS, SentenceSplitter  # noqa: E402
 from speech import build_synthesizer  # noqa: E402
 
 
-def pieces(text: str, first_max_chars: int | None) -> list[str]:
-    splitter = SentenceSplitter(first_max_chars=first_max_chars)
+def pieces(text: str, first_cut_after: int | None) -> list[str]:
+    splitter = SentenceSplitter(first_cut_after=first_cut_after)
     return splitter.feed(text) + splitter.flush()
 
 

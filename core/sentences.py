@@ -2,7 +2,7 @@
 
 A sentence ends at 。！？； (and closing quotes after them). Streamed text is released sentence by sentence;
 a sentence longer than `max_chars` is released at its last comma before the limit, so speech can start. With
-`first_max_chars`, the first piece of an answer is released at a comma past that length already: the voice
+`first_cut_after`, the first piece of an answer is released at its first comma past that many characters: the voice
 synthesises a sentence whole before it plays, so a short first clip starts the answer sooner, and the rest is
 ready before it ends.
 """
@@ -26,9 +26,9 @@ def speakable(text: str) -> bool:
 class SentenceSplitter:
     """Cuts streamed text into sentences: at 。！？； or, failing that, near `max_chars`."""
 
-    def __init__(self, max_chars: int = MAX_SENTENCE_CHARS, first_max_chars: int | None = None) -> None:
+    def __init__(self, max_chars: int = MAX_SENTENCE_CHARS, first_cut_after: int | None = None) -> None:
         self._max_chars = max_chars
-        self._first_max_chars = first_max_chars
+        self._first_cut_after = first_cut_after
         self._released = False
         self._buffer = ""
 
@@ -51,8 +51,8 @@ class SentenceSplitter:
 
     def _next_cut(self) -> int | None:
         text = self._buffer
-        if not self._released and self._first_max_chars is not None:
-            first = self._first_cut(text, self._first_max_chars)
+        if not self._released and self._first_cut_after is not None:
+            first = self._first_cut(text, self._first_cut_after)
             if first is not None:
                 return first
         for i, ch in enumerate(text[: self._max_chars]):
@@ -65,7 +65,6 @@ class SentenceSplitter:
             return None
         soft = max(text.rfind(ch, 0, self._max_chars) for ch in SOFT_BREAKS)
         return soft + 1 if soft >= _MIN_SOFT_BREAK_AT else self._max_chars
-
 
     @staticmethod
     def _first_cut(text: str, limit: int) -> int | None:

@@ -194,7 +194,7 @@ class TurnPipeline:
         self, turn: Turn, question: str, history: list[ChatMessage], sentences: asyncio.Queue[str | None]
     ) -> None:
         turn.emit(PipelineEventType.ANSWER_START, text=question)
-        splitter = SentenceSplitter(first_max_chars=FIRST_PIECE_CHARS)
+        splitter = SentenceSplitter(first_cut_after=FIRST_PIECE_CHARS)
         final: Answer | None = None
         streamed = ""
         try:

@@ -59,7 +59,7 @@ def test_splitter_drops_punctuation_only_fragments() -> None:
 
 def test_first_piece_of_an_answer_ends_at_its_first_comma_past_the_minimum() -> None:
     text = "居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内，到居住地公安派出所办理签注手续。再问一句，好吗。"
-    splitter = SentenceSplitter(first_max_chars=12)
+    splitter = SentenceSplitter(first_cut_after=12)
     assert splitter.feed(text) == [
         "居住证持有人在居住地连续居住的，",
         "应当在居住每满1年之日前1个月内，到居住地公安派出所办理签注手续。",
@@ -68,14 +68,14 @@ def test_first_piece_of_an_answer_ends_at_its_first_comma_past_the_minimum() -> 
 
 
 def test_first_piece_rule_keeps_lists_and_short_sentences_whole() -> None:
-    splitter = SentenceSplitter(first_max_chars=12)
+    splitter = SentenceSplitter(first_cut_after=12)
     assert splitter.feed("需要提交本人居民身份证、本人相片、住址证明。") == ["需要提交本人居民身份证、本人相片、住址证明。"]
-    short = SentenceSplitter(first_max_chars=12)
+    short = SentenceSplitter(first_cut_after=12)
     assert short.feed("免费，不收费用。") == ["免费，不收费用。"]  # its only comma comes before 12 characters
 
 
 def test_first_piece_rule_waits_for_the_comma_while_text_streams() -> None:
-    splitter = SentenceSplitter(first_max_chars=12)
+    splitter = SentenceSplitter(first_cut_after=12)
     out = []
     for ch in "居住证持有人在居住地连续居住的，应当签注。":
         out += splitter.feed(ch)
