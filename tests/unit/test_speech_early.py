@@ -97,3 +97,31 @@ def test_early_upload_is_stored_and_handed_to_the_early_decoder() -> None:
     assert done.wait(5) and seen == [8000]
     samples = store.take_utterance(response.json()["id"])  # the page submits the early id when quiet lasted
     assert samples is not None and len(samples) == 8000
+
+
+def test_a_failed_early_decode_is_done_again_on_the_final_clip() -> None:
+    class FailsOnce(SlowTranscriber):
+        def transcribe(self, audio: object, sample_rate: int = 16000) -> Transcript:
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("decoder crashed")
+            return Transcript(text="heard again", duration_s=1.0, asr_s=0.0)
+
+    inner = FailsOnce(0.0)
+    asr = EarlyTranscriber(inner)
+    audio = clip()
+    asr.start(audio)
+    assert asr.transcribe(audio).text == "heard again"
+    assert inner.calls == 2
+
+
+def test_a_malformed_early_upload_is_refused_before_anything_is_decoded() -> None:
+    seen: list[int] = []
+    store = MediaStore(max_utterance_s=1.0, early_decode=lambda samples: seen.append(len(samples)))
+    app = FastAPI()
+    app.include_router(store.router())
+    client = TestClient(app)
+    assert client.post("/kiosk-media/utterance?early=1", content=b"\x00\x01\x02").status_code == 400
+    assert client.post("/kiosk-media/utterance?early=1", content=b"\x00\x00" * 16001).status_code == 413
+    time.sleep(0.2)
+    assert seen == []
