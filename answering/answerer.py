@@ -1,4 +1,4 @@
-"""Grounded answering: scope → FAQ → hall → retrieve → answerability check → one strategy (quote or generate).
+"""Grounded answering: scope → FAQ → hall → retrieve → referral → answerability check → one strategy.
 
 The stream is typed: `AnswerRetrieved` when retrieval ends, `AnswerSpoken` pieces as they exist, and exactly one
 `AnswerDone`. A question the knowledge base does not answer gets the hall's refusal, never an unrelated rule.
@@ -18,6 +18,7 @@ from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, classify, strip_injection
 from answering.prompt import prefix_messages, question_focus, retrieval_query
 from answering.quote import QuoteStrategy
+from answering.referrals import ReferralBook
 from answering.reply import Draft, Question, Wording
 from core.config import KioskConfig
 from core.errors import KioskError
@@ -63,6 +64,7 @@ class Answerer:
         self.chat_model = chat_model
         self.config = config
         self.wording = Wording(config.answering)
+        self.referrals = ReferralBook.load(config.answering.referrals_file)
         self.quote = QuoteStrategy(config.answering)
         self.generate = GenerateStrategy(chat_model, config, self.quote)
 
@@ -124,6 +126,13 @@ class Answerer:
         yield AnswerRetrieved(tuple(hits), understood)
 
         terms = analyse(query)
+        referral = self.referrals.refer(understood, hits[0] if hits else None, terms.subject)
+        if referral is not None:
+            logger.info("referred to %s (names %s): %s", referral.referral.where, referral.term, mask_personal_data(understood))
+            yield draft.say(self.wording.referral(referral.referral.topic, referral.referral.where))
+            yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
+            return
+
         verdict = assess(terms, hits, self.kb.terms)
         draft.answerability = verdict.score
         if not hits or verdict.score < cfg.answerable_threshold:

@@ -67,6 +67,9 @@ class Wording:
     def guidance(self) -> str:
         return self.config.guidance_sentence.format(window=self.config.window_guidance)
 
+    def referral(self, topic: str, where: str) -> str:
+        return self.config.referral_reply.format(topic=topic, where=where)
+
     def missing_figure(self, kind: str) -> str:
         return self.config.missing_figure_reply.format(kind=kind, window=self.config.window_guidance)
 

@@ -119,6 +119,9 @@ class AnsweringConfig(_Section):
     # Below this answerability score (answering/answerability.py, fitted on bench/data) the kiosk refuses
     # instead of quoting; the threshold table is in bench/RESULTS.md.
     answerable_threshold: float = Field(0.45, ge=0.0, le=1.0)
+    # Other departments' services (驾驶证, 医保报销比例, 水电燃气, …) and where to send citizens for them
+    # (answering/referrals.py); None: the list shipped in answering/referrals.yaml. An empty file turns it off.
+    referrals_file: Path | None = None
     spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
     screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
     # the next article is shown too when its relevance is less than this below the top one; 0 = never
@@ -137,6 +140,8 @@ class AnsweringConfig(_Section):
     hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
+    # {topic} → the referral's topic, {where} → the department that handles it
+    referral_reply: str = "这个问题属于{topic}方面的业务，政务服务知识库里没有相关规定。请到{where}咨询，或拨打12345政务服务热线。"
     degraded_lead: str = "系统繁忙，先为您摘录相关规定："
     interrupted_lead: str = "……抱歉，回答中断了。"
     busy_notice: str = "现在咨询的人比较多，请您稍等。"

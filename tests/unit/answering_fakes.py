@@ -10,7 +10,8 @@ from core.models import ChatMessage, ChatOptions, FaqEntry, FaqMatch, Hit
 from knowledge_base.terms import Correction
 
 
-def hit(title: str, article: str, text: str, score: float = 0.8) -> Hit:
+def hit(title: str, article: str, text: str, score: float = 0.8, cosine: float = 0.88) -> Hit:
+    """A passage as retrieval returns it; `cosine` is the embedding similarity of a close passage."""
     return Hit(
         text=text,
         score=score,
@@ -19,6 +20,7 @@ def hit(title: str, article: str, text: str, score: float = 0.8) -> Hit:
         article=article,
         doc_id=title,
         effective_date="2015-11-26",
+        vector_score=cosine,
     )
 
 

@@ -331,7 +331,7 @@ async def test_quote_style_shows_both_articles_when_relevance_cannot_tell_them_a
 async def test_an_unanswerable_question_is_refused_without_quoting_any_article() -> None:
     unrelated = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": 0.05})
     answerer, _ = quote(FakeKnowledgeBase([unrelated]), answerable_threshold=0.5)
-    _, answer = await collect(answerer, "驾驶证快到期了去哪换")
+    _, answer = await collect(answerer, "护照快到期了去哪换")  # (驾驶证 would be referred before the gate)
     assert answer.refused and answer.mode is AnswerMode.REFUSAL
     assert answer.citations == [] and "居住证" not in answer.answer and "12345" in answer.spoken
     assert answer.answerability is not None and answer.answerability < 0.5

@@ -1,0 +1,102 @@
+"""Questions about other departments' services: say where to go instead of quoting an unrelated rule.
+
+The statutes share words with every department (a 居住证 article lists 驾驶证 among the services its holders may
+use), so a question about a driving licence finds some passage that looks close. The referral book names the
+services the hall's knowledge base does not cover and the department that handles each. A question naming one
+of them is referred there, unless the best passage names that service too: then the knowledge base does speak to
+it and the answerability check decides as usual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from core.errors import ConfigError
+from core.models import Hit
+
+_PACKAGED = "referrals.yaml"
+# A question word this specific (0 = 的, 1 = unseen in general Chinese) that the best passage's title names makes
+# the question the knowledge base's own; 登记 (0.21) or 保险 (0.21) in a title are too general to count.
+_TITLE_WORD_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class Referral:
+    topic: str  # 机动车、驾驶证和交通违法
+    where: str  # 公安交通管理部门（车管所）或“交管12123”
+    terms: tuple[str, ...]
+
+    def named_in(self, text: str) -> str | None:
+        """The longest of this topic's terms that the text names, if any."""
+        found = [t for t in self.terms if t in text]
+        return max(found, key=len) if found else None
+
+
+@dataclass(frozen=True)
+class ReferralMatch:
+    referral: Referral
+    term: str  # the word of the question that named the topic
+
+
+class ReferralBook:
+    def __init__(self, referrals: Sequence[Referral]) -> None:
+        self.referrals = tuple(referrals)
+
+    def refer(self, question: str, best: Hit | None, subject: Sequence[tuple[str, float]] = ()) -> ReferralMatch | None:
+        """The department to send this question to, or None when the knowledge base speaks to it.
+
+        None when the question names no topic, when the best passage names the topic too, or when the best
+        passage's document is about one of the question's own subject words (`subject`, weighted as in
+        knowledge_base.question): 下班路上骑电动车被撞了算工伤吗 is a 工伤保险条例 question that mentions a vehicle."""
+        named = [(r, term) for r in self.referrals if (term := r.named_in(question))]
+        if not named:
+            return None
+        if best is not None:
+            if any(r.named_in(f"{best.title} {best.text}") for r, _ in named):
+                return None
+            terms = {t for r, _ in named for t in r.terms}
+            if any(w in best.title for w, weight in subject if weight >= _TITLE_WORD_WEIGHT and w not in terms):
+                return None
+        referral, term = max(named, key=lambda pair: len(pair[1]))
+        return ReferralMatch(referral, term)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ReferralBook:
+        """The book in `path`, or the one shipped with the kiosk. A malformed file names itself and the entry."""
+        where = str(path) if path is not None else f"answering/{_PACKAGED}"
+        try:
+            text = path.read_text(encoding="utf-8") if path is not None else resources.files("answering").joinpath(_PACKAGED).read_text(encoding="utf-8")
+            entries = yaml.safe_load(text)
+        except OSError as exc:
+            raise ConfigError("referrals-unreadable", f"cannot read the referral list {where}: {exc.strerror or exc}") from None
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError("referrals-malformed", f"the referral list {where} is not valid YAML: {exc}") from None
+        if entries is None:
+            return cls(())
+        if not isinstance(entries, list):
+            raise ConfigError("referrals-malformed", f"the referral list {where} must be a list of topics")
+        return cls([_entry(where, i, e) for i, e in enumerate(entries, start=1)])
+
+
+def _entry(where: str, number: int, entry: object) -> Referral:
+    def fail(problem: str) -> ConfigError:
+        return ConfigError("referrals-malformed", f"the referral list {where}, topic {number}: {problem}")
+
+    if not isinstance(entry, dict):
+        raise fail("each topic needs topic, where and terms")
+    topic, place, terms = entry.get("topic"), entry.get("where"), entry.get("terms")
+    if not isinstance(topic, str) or not topic.strip():
+        raise fail("`topic` must be a non-empty text")
+    if not isinstance(place, str) or not place.strip():
+        raise fail(f"`where` must say where to go for {topic}")
+    if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and len(t.strip()) >= 2 for t in terms):
+        raise fail(f"`terms` of {topic} must be a list of words of at least two characters")
+    return Referral(topic.strip(), place.strip(), tuple(dict.fromkeys(t.strip() for t in terms)))
+
+
+__all__ = ["Referral", "ReferralBook", "ReferralMatch"]

@@ -1,0 +1,128 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from answering import Answerer
+from answering.referrals import Referral, ReferralBook
+from core.config import KioskConfig
+from core.errors import ConfigError
+from core.models import AnswerMode
+from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, FakeKnowledgeBase, ScriptedChatModel, hit
+
+TRAFFIC = Referral("机动车和驾驶证", "车管所", ("驾驶证", "驾照", "交通事故", "电动车"))
+UTILITIES = Referral("水电燃气", "供电营业厅", ("电费", "停电"))
+BOOK = ReferralBook([TRAFFIC, UTILITIES])
+RESIDENCE_13 = hit("居住证暂行条例", "第十三条", "第十三条 居住证持有人在居住地享受下列便利：……申领机动车驾驶证……")
+INJURY_14 = hit("工伤保险条例", "第十四条", "第十四条 职工有下列情形之一的，应当认定为工伤：……在上下班途中，受到非本人主要责任的交通事故……")
+INJURY_16 = hit("工伤保险条例", "第十六条", "第十六条 职工因下列情形之一导致本人在工作中伤亡的，不得认定为工伤……")
+
+
+def test_a_named_service_the_best_passage_does_not_name_is_referred() -> None:
+    match = BOOK.refer("机动车驾驶证的有效期是多长", ID_CARD_5)
+    assert match is not None and match.referral is TRAFFIC and match.term == "驾驶证"
+    assert BOOK.refer("我家停电了找谁", RESIDENCE_9).referral is UTILITIES  # type: ignore[union-attr]
+
+
+def test_no_referral_without_a_named_service() -> None:
+    assert BOOK.refer("办居住证要带什么材料", RESIDENCE_9) is None
+    assert ReferralBook([]).refer("驾驶证到期了", ID_CARD_5) is None
+
+
+def test_the_knowledge_base_speaks_when_the_best_passage_names_the_service() -> None:
+    assert BOOK.refer("有居住证能在这边申领驾驶证吗", RESIDENCE_13) is None
+    # any of the topic's terms counts: the passage says 交通事故, the citizen said 电动车
+    assert BOOK.refer("骑电动车下班路上被撞了算工伤吗", INJURY_14) is None
+
+
+def test_a_question_about_the_best_documents_own_subject_is_not_referred() -> None:
+    question = "骑电动车下班路上被撞了算工伤吗"
+    assert BOOK.refer(question, INJURY_16) is not None  # no subject words given: the vehicle decides
+    assert BOOK.refer(question, INJURY_16, [("工伤", 0.35), ("电动车", 0.9)]) is None  # 工伤保险条例 is about 工伤
+    # a word as general as 登记 in a title does not make the question the document's own
+    assert BOOK.refer("驾照丢了去哪登记", hit("户口登记条例", "第八条", "……"), [("登记", 0.21)]) is not None
+
+
+def test_the_longest_named_term_picks_the_topic() -> None:
+    book = ReferralBook([Referral("电", "供电", ("电费",)), Referral("车", "车管所", ("电动车上牌",))])
+    assert book.refer("电动车上牌和电费", RESIDENCE_9).referral.where == "车管所"  # type: ignore[union-attr]
+
+
+def test_the_shipped_book_loads_and_names_the_headline_cases() -> None:
+    book = ReferralBook.load()
+    assert len(book.referrals) >= 10
+    assert all(r.topic and r.where and r.terms for r in book.referrals)
+    assert book.refer("机动车驾驶证的有效期是多长", ID_CARD_5) is not None
+    assert book.refer("京牌小客车车主去世后亲属如何继承车辆", hit("退役军人保障法", "第六十条", "……军人公墓……")) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "says"),
+    [
+        ("- topic: 车\n  where: 车管所\n  terms: [驾照\n", "referrals-malformed", "not valid YAML"),
+        ("topic: 车", "referrals-malformed", "must be a list"),
+        ("- 驾照", "referrals-malformed", "topic 1"),
+        ("- topic: 车\n  terms: [驾照]", "referrals-malformed", "`where`"),
+        ("- topic: 车\n  where: 车管所\n  terms: [驾]", "referrals-malformed", "at least two characters"),
+        ("- topic: 车\n  where: 车管所\n  terms: []", "referrals-malformed", "`terms`"),
+    ],
+)
+def test_a_malformed_list_names_the_file_and_the_problem(tmp_path: Path, text: str, code: str, says: str) -> None:
+    path = tmp_path / "referrals.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        ReferralBook.load(path)
+    assert caught.value.code == code and says in caught.value.message and str(path) in caught.value.message
+
+
+def test_an_empty_or_missing_list(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.yaml"
+    empty.write_text("# no referrals in this hall\n", encoding="utf-8")
+    assert ReferralBook.load(empty).referrals == ()
+    with pytest.raises(ConfigError) as caught:
+        ReferralBook.load(tmp_path / "absent.yaml")
+    assert caught.value.code == "referrals-unreadable"
+
+
+def _answerer(tmp_path: Path, hits: list, **answering: object) -> tuple[Answerer, ScriptedChatModel]:
+    path = tmp_path / "referrals.yaml"
+    path.write_text("- topic: 机动车和驾驶证\n  where: 车管所\n  terms: [驾驶证, 驾照]\n", encoding="utf-8")
+    config = KioskConfig()
+    config.answering.referrals_file = path
+    config.answering.answerable_threshold = 0.0
+    for key, value in answering.items():
+        setattr(config.answering, key, value)
+    model = ScriptedChatModel(["不该被调用。"])
+    return Answerer(FakeKnowledgeBase(hits), model, config), model
+
+
+@pytest.mark.parametrize("style", ["quote", "generate"])
+async def test_the_answerer_refers_instead_of_quoting_an_unrelated_rule(tmp_path: Path, style: str) -> None:
+    answerer, model = _answerer(tmp_path, [ID_CARD_5], style=style)
+    answer = await answerer.answer("驾驶证的有效期是多长")
+    assert answer.refused and answer.mode is AnswerMode.REFUSAL and answer.citations == []
+    assert "机动车和驾驶证" in answer.spoken and "车管所" in answer.spoken and "12345" in answer.spoken
+    assert "二十年" not in answer.answer and "居民身份证法" not in answer.answer
+    assert answer.hits == [ID_CARD_5]  # kept on the record for the panel's unanswered queue
+    assert model.calls == []
+
+
+async def test_the_referral_wording_comes_from_config(tmp_path: Path) -> None:
+    answerer, _ = _answerer(tmp_path, [ID_CARD_5], style="quote", referral_reply="请去{where}（{topic}）。")
+    assert (await answerer.answer("驾照到期了怎么换")).spoken == "请去车管所（机动车和驾驶证）。"
+
+
+async def test_a_question_the_knowledge_base_speaks_to_is_answered(tmp_path: Path) -> None:
+    answerer, _ = _answerer(tmp_path, [RESIDENCE_13], style="quote")
+    answer = await answerer.answer("有居住证能在这边申领驾驶证吗")
+    assert not answer.refused and answer.citations and answer.citations[0].article == "第十三条"
+
+
+def test_a_malformed_configured_list_stops_the_answerer_with_its_name(tmp_path: Path) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("{", encoding="utf-8")
+    config = KioskConfig()
+    config.answering.referrals_file = path
+    with pytest.raises(ConfigError, match="bad.yaml"):
+        Answerer(FakeKnowledgeBase([]), ScriptedChatModel([]), config)
