@@ -1,6 +1,6 @@
 """Fit the answerability check on the fit half of bench/data; report refusal and false refusal per threshold.
 
-    .venv/bin/python bench/fit_answerability.py --kb var/kb [--write] [--json var/bench/answerability.json]
+    .venv/bin/python bench/fit_answerability.py --kb var/kb [--write | --shipped] [--json var/bench/answerability.json]
 
 Each fit-half question (answerable or not) is retrieved as the answerer retrieves it and labelled answerable or
 not; a logistic regression over the signals of answering/answerability.py is fitted. Then the real
@@ -25,6 +25,7 @@ from answering import answerability  # noqa: E402
 from answering.answerer import Answerer  # noqa: E402
 from answering.guardrails import Scope, classify, strip_injection  # noqa: E402
 from answering.prompt import retrieval_query  # noqa: E402
+from answering.referrals import ReferralBook  # noqa: E402
 from bench.calibration import (  # noqa: E402
     REPO,
     answerable,
@@ -41,7 +42,7 @@ from knowledge_base.question import analyse  # noqa: E402
 from knowledge_base.relevance import LinearModel  # noqa: E402
 
 WEIGHTS = REPO / "answering" / "answerability_weights.json"
-THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8)
+THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
 
 
 def history_of(q: dict) -> list[ChatMessage]:
@@ -51,7 +52,9 @@ def history_of(q: dict) -> list[ChatMessage]:
 def retrieved(kb, questions: Iterable[dict]) -> Iterator[tuple[dict, str, list[Hit], dict[str, float]]]:  # noqa: ANN001
     """Each question the answerer would retrieve for, with its query, hits and answerability signals.
 
-    Questions refused by the scope check before retrieval, or with no passage at all, leave nothing to learn."""
+    Questions refused by the scope check before retrieval, referred to another department after it, or with no
+    passage at all never reach the answerability check, so they leave nothing to learn."""
+    referrals = ReferralBook.load()
     for q in questions:
         cleaned, _ = strip_injection(q["question"])
         if classify(cleaned) is not Scope.IN_SCOPE:
@@ -59,8 +62,11 @@ def retrieved(kb, questions: Iterable[dict]) -> Iterator[tuple[dict, str, list[H
         understood, _ = kb.understand(cleaned)
         query = retrieval_query(understood, history_of(q), 3)
         hits = kb.search(query, 5)
-        if hits:
-            yield q, query, hits, answerability.signals(analyse(query), hits, kb.terms)
+        if not hits:
+            continue
+        terms = analyse(query)
+        if referrals.refer(understood, hits[0], terms.subject) is None:
+            yield q, query, hits, answerability.signals(terms, hits, kb.terms)
 
 
 def signal_rows(kb, questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
@@ -101,16 +107,20 @@ def refusal_table(results: list[tuple[dict, object]], thresholds: tuple[float, .
 
 def main() -> None:
     parser = fit_arguments(__doc__)
+    parser.add_argument("--shipped", action="store_true", help="evaluate the shipped weights instead of refitting")
     args = parser.parse_args()
     config = load_config(kb_dir=args.kb)
     config.answering.style = "quote"
     kb = open_knowledge_base(config)
 
-    x, y = signal_rows(kb, calibration_questions("fit"))
-    w = fit_logistic(x, y, l2=args.l2)
-    model = LinearModel({name: round(float(v), 4) for name, v in zip(answerability.SIGNALS, w)})
-    print(f"fitted on {len(y)} questions ({int(y.sum())} answerable): {model.weights}")
-    if args.write:
+    if args.shipped:
+        model = answerability.fitted_model()
+    else:
+        x, y = signal_rows(kb, calibration_questions("fit"))
+        w = fit_logistic(x, y, l2=args.l2)
+        model = LinearModel({name: round(float(v), 4) for name, v in zip(answerability.SIGNALS, w)})
+        print(f"fitted on {len(y)} questions ({int(y.sum())} answerable): {model.weights}")
+    if args.write and not args.shipped:
         WEIGHTS.write_text(model.to_json() + "\n", encoding="utf-8")
         print(f"wrote {WEIGHTS}")
     answerability.fitted_model.cache_clear()
