@@ -35,6 +35,11 @@ def calibration_questions(split: str | None = None) -> list[dict]:
     return [q for q in questions if split is None or split_of(q["id"]) == split]
 
 
+def fresh_questions() -> list[dict]:
+    """bench/data/fresh.jsonl: questions written after the models and rules were fitted, for reporting only."""
+    return read_jsonl(DATA / "fresh.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

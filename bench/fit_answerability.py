@@ -5,7 +5,8 @@
 Each fit-half question (answerable or not) is retrieved as the answerer retrieves it and labelled answerable or
 not; a logistic regression over the signals of answering/answerability.py is fitted. Then the real
 `Answerer` (quote style: no model on the way) answers every question of the held-out half and of the dev set, and
-the share of unanswerable questions refused and of answerable questions refused is reported per threshold.
+the share of unanswerable questions refused and of answerable questions refused is reported per threshold, also
+on bench/data/fresh.jsonl, a set written after fitting that nothing is fitted or chosen on.
 `--write` stores the weights in answering/answerability_weights.json.
 """
 
@@ -33,6 +34,7 @@ from bench.calibration import (  # noqa: E402
     dev_questions,
     fit_arguments,
     fit_logistic,
+    fresh_questions,
     percent,
 )
 from core.config import load_config  # noqa: E402
@@ -132,7 +134,8 @@ def main() -> None:
     # Every threshold is evaluated on the same answers: run once with threshold 0 and apply t to the scores.
     config.answering.answerable_threshold = 0.0
     answerer = Answerer(kb, _NoModel(), config)
-    for name, questions in (("fit", calibration_questions("fit")), ("heldout", calibration_questions("heldout")), ("dev", dev_questions())):
+    splits = {"fit": calibration_questions("fit"), "heldout": calibration_questions("heldout"), "dev": dev_questions(), "fresh": fresh_questions()}
+    for name, questions in splits.items():
         results = asyncio.run(answer_all(answerer, questions))
         table = refusal_table(results, THRESHOLDS)
         report[name] = table

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import statistics
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any

@@ -139,6 +139,35 @@ async def test_refuses_what_the_corpus_does_not_cover(real_answerer: Answerer, q
     assert "第" not in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "where"),
+    [
+        ("机动车驾驶证的有效期是多长？", "车管所"),  # the top passage is the ID card's validity (身份证法第五条)
+        ("京牌小客车车主去世后亲属如何继承车辆？", "车管所"),
+        ("家里停电了 电费在哪交", "供电"),
+    ],
+)
+async def test_other_departments_services_are_referred_there(real_answerer: Answerer, question: str, where: str) -> None:
+    answer = await real_answerer.answer(question)
+    assert answer.refused and answer.mode is AnswerMode.REFUSAL and answer.citations == []
+    assert where in answer.spoken and "12345" in answer.spoken and "第" not in answer.answer
+    assert answer.hits  # what retrieval found stays on the record for the panel
+
+
+@pytest.mark.parametrize(
+    ("question", "article"),
+    [
+        ("有居住证的人能在居住地申领机动车驾驶证吗", "第十三条"),  # the statute names 驾驶证: answered, not referred
+        ("下班路上出了交通事故 算不算工伤", "第十四条"),
+    ],
+)
+async def test_a_service_the_statutes_name_is_answered_not_referred(real_answerer: Answerer, question: str, article: str) -> None:
+    config = KioskConfig()
+    config.answering.style = "quote"
+    answer = await Answerer(real_answerer.kb, real_answerer.chat_model, config).answer(question)
+    assert not answer.refused and article in [c.article for c in answer.citations]
+
+
 async def test_model_server_down_degrades_to_a_quoted_passage(corpus_kb) -> None:  # type: ignore[no-untyped-def]
     dead = OpenAICompatibleChatModel(f"http://127.0.0.1:{free_port()}/v1", "none", connect_timeout_s=1)
     config = KioskConfig()
