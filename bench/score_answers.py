@@ -26,7 +26,16 @@ _FUNCTION_WORDS = {
     "应当", "可以", "或者", "以及", "并且", "其中", "之日", "之日起", "有关", "相关", "规定", "办理", "申请",
     "本人", "需要", "进行", "按照", "依照", "个人", "单位", "人员", "部门", "机关", "情况", "的话",
 }
-_HOTLINE = "12345"
+
+
+def _service_numbers() -> frozenset[str]:
+    """12345 and the hotlines the kiosk's referrals name (交管12123, 95598, …): the hall's wording, not facts."""
+    from answering.referrals import ReferralBook
+
+    return frozenset({"12345"} | {n for r in ReferralBook.load().referrals for n in _NUMBER.findall(r.where)})
+
+
+_SERVICE_NUMBERS = _service_numbers()
 _CITED_ARTICLE = re.compile(r"第\d+条")
 jieba.setLogLevel(60)
 
@@ -68,11 +77,11 @@ def _bigrams(text: str) -> set[str]:
 
 
 def invented_numbers(answer: str, question: str = "") -> list[str]:
-    """Numbers an answer states beyond the hotline, those echoed from the question (周六 → 6) and article
+    """Numbers an answer states beyond the service hotlines, those echoed from the question (周六 → 6) and article
     numbers of its citations (依据《…》第二十一条 names a source, it states no fact)."""
     echoed = set(_NUMBER.findall(normalise(question)))
     stated = _CITED_ARTICLE.sub("", normalise(answer))
-    return [n for n in _NUMBER.findall(stated) if n != _HOTLINE and n not in echoed]
+    return [n for n in _NUMBER.findall(stated) if n not in _SERVICE_NUMBERS and n not in echoed]
 
 
 def _article_no(article: str | None) -> int | None:

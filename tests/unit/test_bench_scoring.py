@@ -20,3 +20,6 @@ def test_citations_hotline_and_echoed_numbers_are_not_invented() -> None:
     assert invented_numbers(refusal, "在北京换身份证工本费是多少钱") == []
     assert invented_numbers("周六照常办公，下午5点关门。", "大厅周六上不上班") == ["5"]
     assert invented_numbers("工本费是20元，依据第二十一条。") == ["20"]
+    # the hotlines a referral names are the hall's wording, not facts
+    assert invented_numbers("请到公安交通管理部门（车管所）或“交管12123”咨询，或拨打12345政务服务热线。", "驾照到期") == []
+    assert invented_numbers("请拨打12124咨询。") == ["12124"]
