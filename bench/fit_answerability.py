@@ -139,7 +139,7 @@ def main() -> None:
         results = asyncio.run(answer_all(answerer, questions))
         table = refusal_table(results, THRESHOLDS)
         report[name] = table
-        print(f"{name}: " + "  ".join(f"t={t} refuse {r['refusal']:.2f} false {r['false_refusal']:.2f}" for t, r in table.items()))
+        print(f"{name}: " + "  ".join(f"t={t} refuse {r['refusal']:.3f} false {r['false_refusal']:.3f}" for t, r in table.items()))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -118,7 +118,7 @@ class AnsweringConfig(_Section):
     style: Literal["generate", "quote"] = "quote"
     # Below this answerability score (answering/answerability.py, fitted on bench/data) the kiosk refuses
     # instead of quoting; the threshold table is in bench/RESULTS.md.
-    answerable_threshold: float = Field(0.6, ge=0.0, le=1.0)
+    answerable_threshold: float = Field(0.55, ge=0.0, le=1.0)
     # Other departments' services (驾驶证, 医保报销比例, 水电燃气, …) and where to send citizens for them
     # (answering/referrals.py); None: the list shipped in answering/referrals.yaml. An empty file turns it off.
     referrals_file: Path | None = None
