@@ -64,7 +64,7 @@ class Answerer:
         self.chat_model = chat_model
         self.config = config
         self.wording = Wording(config.answering)
-        self.referrals = ReferralBook.load(config.answering.referrals_file)
+        self.referrals = ReferralBook.for_config(config.answering)
         self.quote = QuoteStrategy(config.answering)
         self.generate = GenerateStrategy(chat_model, config, self.quote)
 

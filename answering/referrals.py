@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from core.config import AnsweringConfig
 from core.errors import ConfigError
 from core.models import Hit
 
@@ -66,21 +67,42 @@ class ReferralBook:
         return ReferralMatch(referral, term)
 
     @classmethod
+    def for_config(cls, config: AnsweringConfig) -> ReferralBook:
+        """The panel's list if one is set, else the deployment's file, else the list shipped with the kiosk."""
+        if config.referrals_yaml is not None:
+            return cls.parse(config.referrals_yaml, "set in the admin panel")
+        return cls.load(config.referrals_file)
+
+    @classmethod
     def load(cls, path: Path | None = None) -> ReferralBook:
         """The book in `path`, or the one shipped with the kiosk. A malformed file names itself and the entry."""
-        where = str(path) if path is not None else f"answering/{_PACKAGED}"
+        return cls.parse(file_text(path), str(path) if path is not None else f"answering/{_PACKAGED}")
+
+    @classmethod
+    def parse(cls, text: str, where: str) -> ReferralBook:
+        """The book a YAML text describes; `where` names the text in errors (a file, the panel)."""
         try:
-            text = path.read_text(encoding="utf-8") if path is not None else resources.files("answering").joinpath(_PACKAGED).read_text(encoding="utf-8")
             entries = yaml.safe_load(text)
-        except OSError as exc:
-            raise ConfigError("referrals-unreadable", f"cannot read the referral list {where}: {exc.strerror or exc}") from None
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        except yaml.YAMLError as exc:
             raise ConfigError("referrals-malformed", f"the referral list {where} is not valid YAML: {exc}") from None
         if entries is None:
             return cls(())
         if not isinstance(entries, list):
             raise ConfigError("referrals-malformed", f"the referral list {where} must be a list of topics")
         return cls([_entry(where, i, e) for i, e in enumerate(entries, start=1)])
+
+
+def file_text(path: Path | None = None) -> str:
+    """The text of the referral list in `path`, or of the one shipped with the kiosk."""
+    where = str(path) if path is not None else f"answering/{_PACKAGED}"
+    try:
+        if path is None:
+            return resources.files("answering").joinpath(_PACKAGED).read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError("referrals-unreadable", f"cannot read the referral list {where}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError("referrals-malformed", f"the referral list {where} is not UTF-8 text: {exc}") from None
 
 
 def _entry(where: str, number: int, entry: object) -> Referral:
@@ -99,4 +121,4 @@ def _entry(where: str, number: int, entry: object) -> Referral:
     return Referral(topic.strip(), place.strip(), tuple(dict.fromkeys(t.strip() for t in terms)))
 
 
-__all__ = ["Referral", "ReferralBook", "ReferralMatch"]
+__all__ = ["Referral", "ReferralBook", "ReferralMatch", "file_text"]

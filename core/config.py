@@ -122,6 +122,8 @@ class AnsweringConfig(_Section):
     # Other departments' services (驾驶证, 医保报销比例, 水电燃气, …) and where to send citizens for them
     # (answering/referrals.py); None: the list shipped in answering/referrals.yaml. An empty file turns it off.
     referrals_file: Path | None = None
+    # The same list as YAML text, set in the admin panel; when set it replaces referrals_file on every kiosk.
+    referrals_yaml: str | None = None
     spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
     screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
     # the next article is shown too when its relevance is less than this below the top one; 0 = never

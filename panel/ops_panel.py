@@ -9,6 +9,7 @@ import gradio as gr
 import httpx
 import pandas as pd
 
+from answering.referrals import file_text as referral_file_text
 from core.errors import AdminError
 from core.privacy import mask_personal_data
 from panel import charts, dashboard
@@ -82,6 +83,11 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                 handoff = gr.Textbox(label="转人工提示", lines=2)
                 refusal = gr.Textbox(label="拒答话术（可用 {topic} 与 {window}）", lines=2)
                 window = gr.Textbox(label="窗口指引")
+                referral_reply = gr.Textbox(label="转办话术（可用 {topic} 与 {where}）", lines=2, elem_id="cfg-referral-reply")
+                referrals = gr.Textbox(
+                    label="转办指引：知识库不涵盖的其他部门业务（YAML，每项 topic 业务、where 去处、terms 关键词）",
+                    lines=12, max_lines=40, elem_id="cfg-referrals",
+                )  # fmt: skip
                 with gr.Row():
                     voice = gr.Textbox(label="音色")
                     speed = gr.Slider(0.5, 2.0, step=0.05, label="语速")
@@ -194,14 +200,22 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
 
         # ------------------------------------------------------------ configuration
 
-        config_fields = [greeting, hot_topics, handoff, refusal, window, voice, speed, backend, base_url, model_name, style]
+        config_fields = [greeting, hot_topics, handoff, refusal, window, referral_reply, referrals, voice, speed, backend,
+                         base_url, model_name, style]  # fmt: skip
 
+        def deployment_referrals() -> str:
+            """The referral list the deployment's file (or the shipped one) gives, before any panel edit."""
+            return referral_file_text(services.config.answering.referrals_file)
+
+        @user_errors
         def load_config_fields() -> tuple[Any, ...]:
             cfg = store.effective_config(services.config)
             return (
                 cfg.kiosk.greeting, "\n".join(cfg.kiosk.hot_topics), cfg.kiosk.handoff_text,
-                cfg.answering.refusal_template, cfg.answering.window_guidance, cfg.tts.edge_voice, cfg.tts.speed,
-                cfg.llm.backend, cfg.llm.base_url, cfg.llm.model_name, cfg.answering.style,
+                cfg.answering.refusal_template, cfg.answering.window_guidance, cfg.answering.referral_reply,
+                cfg.answering.referrals_yaml if cfg.answering.referrals_yaml is not None else deployment_referrals(),
+                cfg.tts.edge_voice, cfg.tts.speed, cfg.llm.backend, cfg.llm.base_url, cfg.llm.model_name,
+                cfg.answering.style,
             )  # fmt: skip
 
         @user_errors
@@ -209,10 +223,14 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             *values, request = values_and_request
             user = actor(request)
             keys = ["kiosk.greeting", "kiosk.hot_topics", "kiosk.handoff_text", "answering.refusal_template",
-                    "answering.window_guidance", "tts.edge_voice", "tts.speed", "llm.backend", "llm.base_url",
-                    "llm.model_name", "answering.style"]  # fmt: skip
+                    "answering.window_guidance", "answering.referral_reply", "answering.referrals_yaml",
+                    "tts.edge_voice", "tts.speed", "llm.backend", "llm.base_url", "llm.model_name",
+                    "answering.style"]  # fmt: skip
             changes = dict(zip(keys, values, strict=True))
             changes["kiosk.hot_topics"] = [line.strip() for line in str(changes["kiosk.hot_topics"]).splitlines() if line.strip()]
+            # the deployment's own list, unedited, is not stored: a later change to its file still takes effect
+            if str(changes["answering.referrals_yaml"]).strip() == deployment_referrals().strip():
+                changes["answering.referrals_yaml"] = None
             changed = store.settings.update(services.config, changes, user)
             for key, value in changed.items():
                 store.audit(user, "config-changed", key, str(value)[:200])
@@ -224,11 +242,11 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
 
         blocks.load(load_config_fields, None, config_fields)
 
-        def save_handler(greeting_v: str, topics_v: str, handoff_v: str, refusal_v: str, window_v: str, voice_v: str,
-                         speed_v: float, backend_v: str, url_v: str, model_v: str, style_v: str,
-                         request: gr.Request) -> str:  # fmt: skip
-            return save(greeting_v, topics_v, handoff_v, refusal_v, window_v, voice_v, speed_v, backend_v, url_v,
-                        model_v, style_v, request)  # fmt: skip
+        def save_handler(greeting_v: str, topics_v: str, handoff_v: str, refusal_v: str, window_v: str,
+                         referral_reply_v: str, referrals_v: str, voice_v: str, speed_v: float, backend_v: str,
+                         url_v: str, model_v: str, style_v: str, request: gr.Request) -> str:  # fmt: skip
+            return save(greeting_v, topics_v, handoff_v, refusal_v, window_v, referral_reply_v, referrals_v, voice_v,
+                        speed_v, backend_v, url_v, model_v, style_v, request)  # fmt: skip
 
         save_config.click(save_handler, config_fields, [config_status], api_name="save_config")
         test_button.click(test_connection, [base_url], [config_status])

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.config import KioskConfig
-from core.errors import AdminError
+from core.errors import AdminError, ConfigError
 from panel.store.database import Database
 
 # "section.field" → what the configuration page calls it.
@@ -19,6 +19,8 @@ SETTING_LABELS: dict[str, str] = {
     "kiosk.handoff_text": "转人工提示",
     "answering.refusal_template": "拒答话术",
     "answering.window_guidance": "窗口指引",
+    "answering.referral_reply": "转办话术",
+    "answering.referrals_yaml": "转办指引",
     "answering.style": "回答方式",
     "tts.edge_voice": "音色",
     "tts.speed": "语速",
@@ -56,6 +58,24 @@ def check_refusal_template(template: str) -> None:
         ) from None
 
 
+def check_referral_reply(template: str) -> None:
+    try:
+        template.format(topic="示例", where="车管所")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise AdminError("bad-setting", f"转办话术只能使用占位符 {{topic}} 和 {{where}}: {exc}") from None
+
+
+def check_referrals(text: str | None) -> None:
+    from answering.referrals import ReferralBook
+
+    if text is None:
+        return
+    try:
+        ReferralBook.parse(text, "转办指引")
+    except ConfigError as exc:
+        raise AdminError("bad-setting", exc.message) from None
+
+
 class SettingsStore:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -70,13 +90,17 @@ class SettingsStore:
             raise AdminError("bad-setting", f"unknown setting(s): {', '.join(unknown)}")
         if "answering.refusal_template" in changes:
             check_refusal_template(str(changes["answering.refusal_template"]))
+        if "answering.referral_reply" in changes:
+            check_referral_reply(str(changes["answering.referral_reply"]))
+        if "answering.referrals_yaml" in changes:
+            check_referrals(changes["answering.referrals_yaml"])
         current = self.all()
         effective = apply_settings(base, {**current, **changes})  # raises on invalid values
         changed: dict[str, Any] = {}
         for key in changes:
             section, name = key.split(".", 1)
             value = getattr(getattr(effective, section), name)
-            value = str(value) if not isinstance(value, (str, int, float, bool, list)) else value
+            value = str(value) if value is not None and not isinstance(value, (str, int, float, bool, list)) else value
             if current.get(key, getattr(getattr(base, section), name)) != value:
                 changed[key] = value
         now = time.time()

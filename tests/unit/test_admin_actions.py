@@ -13,6 +13,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from answering.referrals import ReferralBook
+from answering.referrals import file_text as referral_file_text
 from core.models import AnswerMode, TurnRecord
 from panel.app import mount_admin
 from panel.store import Store
@@ -130,10 +132,12 @@ def test_queue_to_faq_resolves_grouped_turns_and_hit_test_shows_faq_answer(env: 
 def test_config_change_reaches_effective_config_and_audit(env: dict[str, Any]) -> None:
     client, store, config = as_user(env["client"], "boss"), env["store"], env["config"]
     values = ["欢迎来到示范大厅", "社保卡\n公积金", config.kiosk.handoff_text, config.answering.refusal_template,
-              "2号窗口", "zh-CN-YunxiNeural", 1.1, "openai", "http://10.1.2.3:8000/v1", "qwen", "generate"]  # fmt: skip
+              "2号窗口", config.answering.referral_reply, referral_file_text(), "zh-CN-YunxiNeural", 1.1, "openai",
+              "http://10.1.2.3:8000/v1", "qwen", "generate"]  # fmt: skip
     event, (status,) = call(client, "ops", "save_config", values)
     assert event == "complete" and "已保存" in status
     effective = store.effective_config(config)
+    assert effective.answering.referrals_yaml is None  # the shipped list, unedited, is not copied into the store
     assert effective.kiosk.greeting == "欢迎来到示范大厅" and effective.kiosk.hot_topics == ["社保卡", "公积金"]
     assert effective.answering.window_guidance == "2号窗口" and effective.llm.base_url == "http://10.1.2.3:8000/v1"
     assert effective.tts.speed == 1.1 and effective.tts.edge_voice == "zh-CN-YunxiNeural"
@@ -143,6 +147,37 @@ def test_config_change_reaches_effective_config_and_audit(env: dict[str, Any]) -
     bad[3] = "没有找到{subject}"
     assert call(client, "ops", "save_config", bad)[0] == "error"
     assert store.effective_config(config).answering.refusal_template == config.answering.refusal_template
+
+
+def test_referral_list_edited_in_the_panel_reaches_the_answerer(env: dict[str, Any]) -> None:
+    client, store, config = as_user(env["client"], "boss"), env["store"], env["config"]
+    edited = "- topic: 人才补贴\n  where: 区人才服务中心\n  terms: [人才补贴, 安家补贴]\n"
+    values = [config.kiosk.greeting, "\n".join(config.kiosk.hot_topics), config.kiosk.handoff_text,
+              config.answering.refusal_template, config.answering.window_guidance, "请到{where}办理{topic}。", edited,
+              config.tts.edge_voice, config.tts.speed, config.llm.backend, config.llm.base_url, config.llm.model_name,
+              config.answering.style]  # fmt: skip
+    event, (status,) = call(client, "ops", "save_config", values)
+    assert event == "complete" and "已保存" in status
+    effective = store.effective_config(config).answering
+    assert effective.referrals_yaml == edited and effective.referral_reply == "请到{where}办理{topic}。"
+    book = ReferralBook.for_config(effective)
+    assert [r.topic for r in book.referrals] == ["人才补贴"]
+    assert book.refer("博士来工作安家补贴有多少", None) is not None
+    assert ("boss", "config-changed") in actions(store)
+
+    for bad_list in ("- topic: 人才补贴\n  terms: [人才补贴]", "- topic: [", "topic: 人才补贴"):
+        broken = list(values)
+        broken[6] = bad_list
+        event, message = call(client, "ops", "save_config", broken)
+        assert event == "error" and "转办指引" in json.dumps(message, ensure_ascii=False), bad_list
+    broken = list(values)
+    broken[5] = "请到{place}"  # not a placeholder the reply knows
+    assert call(client, "ops", "save_config", broken)[0] == "error"
+    assert store.effective_config(config).answering.referrals_yaml == edited  # nothing bad was stored
+
+    values[6] = referral_file_text()  # back to the shipped list: the panel's copy is dropped
+    assert call(client, "ops", "save_config", values)[0] == "complete"
+    assert store.effective_config(config).answering.referrals_yaml is None
 
 
 def test_accounts_and_purge_are_admin_actions(env: dict[str, Any]) -> None:

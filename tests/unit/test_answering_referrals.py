@@ -126,3 +126,19 @@ def test_a_malformed_configured_list_stops_the_answerer_with_its_name(tmp_path: 
     config.answering.referrals_file = path
     with pytest.raises(ConfigError, match="bad.yaml"):
         Answerer(FakeKnowledgeBase([]), ScriptedChatModel([]), config)
+
+
+def test_the_panels_list_replaces_the_deployments_file(tmp_path: Path) -> None:
+    config = KioskConfig().answering
+    assert [r.topic for r in ReferralBook.for_config(config).referrals] == [r.topic for r in ReferralBook.load().referrals]
+    path = tmp_path / "hall.yaml"
+    path.write_text("- topic: 车\n  where: 车管所\n  terms: [驾照]\n", encoding="utf-8")
+    config.referrals_file = path
+    assert [r.where for r in ReferralBook.for_config(config).referrals] == ["车管所"]
+    config.referrals_yaml = "- topic: 人才补贴\n  where: 人才服务中心\n  terms: [安家补贴]\n"
+    assert [r.where for r in ReferralBook.for_config(config).referrals] == ["人才服务中心"]
+    config.referrals_yaml = ""  # an empty list set in the panel turns referral off
+    assert ReferralBook.for_config(config).referrals == ()
+    config.referrals_yaml = "- topic: [\n"
+    with pytest.raises(ConfigError, match="admin panel"):
+        ReferralBook.for_config(config)
