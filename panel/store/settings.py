@@ -73,7 +73,7 @@ def check_referrals(text: str | None) -> None:
     try:
         ReferralBook.parse(text, "转办指引")
     except ConfigError as exc:
-        raise AdminError("bad-setting", exc.message) from None
+        raise AdminError("bad-setting", f"转办指引格式有误，未保存（{exc.message}）") from None
 
 
 class SettingsStore:
