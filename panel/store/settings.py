@@ -58,6 +58,9 @@ def check_refusal_template(template: str) -> None:
         ) from None
 
 
+_REFERRALS_MAX_CHARS = 100_000  # the shipped list is about 2,000
+
+
 def check_referral_reply(template: str) -> None:
     try:
         template.format(topic="示例", where="车管所")
@@ -70,6 +73,8 @@ def check_referrals(text: str | None) -> None:
 
     if text is None:
         return
+    if len(text) > _REFERRALS_MAX_CHARS:
+        raise AdminError("bad-setting", f"转办指引过长（{len(text)} 字符，上限 {_REFERRALS_MAX_CHARS}），未保存")
     try:
         ReferralBook.parse(text, "转办指引")
     except ConfigError as exc:

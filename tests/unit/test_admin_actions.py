@@ -165,11 +165,12 @@ def test_referral_list_edited_in_the_panel_reaches_the_answerer(env: dict[str, A
     assert book.refer("博士来工作安家补贴有多少", None) is not None
     assert ("boss", "config-changed") in actions(store)
 
-    for bad_list in ("- topic: 人才补贴\n  terms: [人才补贴]", "- topic: [", "topic: 人才补贴"):
+    too_long = "- topic: 人才补贴\n  where: 区人才服务中心\n  terms: [" + ", ".join(f"词{i:05d}" for i in range(20_000)) + "]\n"
+    for bad_list in ("- topic: 人才补贴\n  terms: [人才补贴]", "- topic: [", "topic: 人才补贴", too_long):
         broken = list(values)
         broken[6] = bad_list
         event, message = call(client, "ops", "save_config", broken)
-        assert event == "error" and "转办指引" in json.dumps(message, ensure_ascii=False), bad_list
+        assert event == "error" and "转办指引" in json.dumps(message, ensure_ascii=False), bad_list[:40]
     broken = list(values)
     broken[5] = "请到{place}"  # not a placeholder the reply knows
     assert call(client, "ops", "save_config", broken)[0] == "error"
