@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -82,6 +83,15 @@ def is_hallucination(text: str, prompt: str) -> bool:
     return len(bare) >= 4 and bare in _PUNCT.sub("", prompt)
 
 
+def keep_segment(segment: Any, prompt: str) -> bool:
+    """False for a faster-whisper segment that was most likely decoded from noise, not speech."""
+    if segment.no_speech_prob > 0.6 and segment.avg_logprob < -0.8:
+        return False  # the model itself thinks nothing was said
+    if segment.compression_ratio > 2.4 or segment.avg_logprob < -1.2:
+        return False  # repetitive or very unsure: typical of decoding noise
+    return not is_hallucination(segment.text, prompt)
+
+
 class FasterWhisperTranscriber:
     """`core.protocols.Transcriber` on faster-whisper; thread-safe (one decode at a time per model)."""
 
@@ -151,14 +161,6 @@ class FasterWhisperTranscriber:
             # faster-whisper's own speech padding/merging; splitting at short pauses made the decoder loop
             vad_parameters={"threshold": self.config.vad_threshold, "min_silence_duration_ms": 2000, "speech_pad_ms": 400},
         )
-        kept: list[str] = []
-        for seg in segments:
-            if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
-                continue  # the model itself thinks nothing was said
-            if seg.compression_ratio > 2.4 or seg.avg_logprob < -1.2:
-                continue  # repetitive or very unsure: typical of decoding noise
-            if is_hallucination(seg.text, prompt):
-                continue
-            kept.append(seg.text.strip())
+        kept = [seg.text.strip() for seg in segments if keep_segment(seg, prompt)]
         text = to_simplified("".join(kept))
         return normalize_numbers_for_retrieval(text)
