@@ -162,6 +162,11 @@ class AsrConfig(_Section):
     min_speech_s: float = Field(0.15, ge=0)  # less detected speech than this → "nothing heard"
     # Start decoding when the page hears the first ~0.2 s of quiet, not after its whole end-of-speech wait.
     early_decode: bool = True
+    # Seconds of audio Whisper's encoder sees per decode: at least this many, and the utterance's length + 1 s
+    # when that is longer (an utterance is never split). 30: Whisper's full window, every utterance padded to 30 s,
+    # so a 2 s question costs the encoder as much as a 28 s one. Windows sized to the utterance alone made the
+    # decoder repeat or loop on short questions (bench/RESULTS.md).
+    window_s: int = Field(30, ge=1, le=30)
 
 
 class TtsConfig(_Section):
