@@ -164,9 +164,10 @@ class AsrConfig(_Section):
     early_decode: bool = True
     # Seconds of audio Whisper's encoder sees per decode: at least this many, and the utterance's length + 1 s
     # when that is longer (an utterance is never split). 30: Whisper's full window, every utterance padded to 30 s,
-    # so a 2 s question costs the encoder as much as a 28 s one. Windows sized to the utterance alone made the
-    # decoder repeat or loop on short questions (bench/RESULTS.md).
-    window_s: int = Field(30, ge=1, le=30)
+    # so a 2 s question costs the encoder as much as a 28 s one. 20 decoded Whisper base's real clips in 0.57× the
+    # time at the same CER; 15 misheard a short command, 10 and windows sized to the utterance alone lost accuracy
+    # (bench/RESULTS.md). Measured on Whisper base only: set 30 for another model until it is measured.
+    window_s: int = Field(20, ge=1, le=30)
 
 
 class TtsConfig(_Section):

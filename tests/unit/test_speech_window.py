@@ -68,6 +68,12 @@ def test_the_window_reaches_transcribe_and_the_encoder(
     assert call["beam_size"] == 5 and call["vad_filter"] is True  # the other settings are unchanged
 
 
+def test_the_default_window_is_20_seconds(make_transcriber) -> None:
+    transcriber = make_transcriber()
+    transcriber.transcribe(tone(3.0))
+    assert transcriber._model.calls[0]["chunk_length"] == 20 and transcriber._model.calls[0]["encoder_frames"] == 2000
+
+
 def test_each_utterance_gets_its_own_window(make_transcriber) -> None:
     transcriber = make_transcriber(window_s=10)
     transcriber.transcribe(tone(12.4))
