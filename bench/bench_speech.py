@@ -1,20 +1,26 @@
-"""Speech benchmarks: ASR CER/RTF/latency on ../shared/speech, offline-voice round trip over the dev questions,
-first-audio latency, and how long an unreachable edge-tts delays the fallback voice.
+"""Speech benchmarks: ASR CER/RTF/latency on ../shared/speech, the encoder's window (`asr.window_s`),
+offline-voice round trip over the dev questions, first-audio latency, and how long an unreachable edge-tts delays
+the fallback voice.
 
 Run (timings are only meaningful when nothing else runs):
     flock /tmp/kiosk-bench.lock .venv/bin/python bench/bench_speech.py asr tts edge --json var/bench/speech.json
+    flock /tmp/kiosk-bench.lock .venv/bin/python bench/bench_speech.py window --runs 3 --json var/bench/window.json
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import csv
 import json
+import math
 import os
+import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -23,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.config import KioskConfig, load_config  # noqa: E402
 from speech import build_transcriber, load_audio  # noqa: E402
+from speech import transcriber as transcriber_module  # noqa: E402
 from speech.metrics import character_errors  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -86,6 +93,141 @@ def bench_asr(config: KioskConfig, runs: int, only_default: bool = False) -> dic
             "engine": transcriber.name,
         }
         print(label, json.dumps(results["variants"][label], ensure_ascii=False), flush=True)
+    return results
+
+
+# Encoder windows compared by `window`: label → (asr.window_s, how many seconds the encoder's window has for an
+# utterance of so many seconds when not the product's rule `window_for`, whether the encoder gets only the window's
+# frames (False: faster-whisper's own padding to 3000 frames, i.e. its `chunk_length` alone).
+def _utterance(window_s: int, audio_s: float) -> int:
+    return min(30, math.ceil(audio_s) + 1)
+
+
+WINDOWS: dict[str, tuple[int, Callable[[int, float], int] | None, bool]] = {
+    "30 (Whisper's full window)": (30, None, True),
+    "chunk_length 20, padded to 30 s": (20, None, False),
+    "chunk_length 15, padded to 30 s": (15, None, False),
+    "chunk_length 10, padded to 30 s": (10, None, False),
+    "chunk_length utterance + 1 s, padded to 30 s": (1, _utterance, False),
+    "window 20": (20, None, True),
+    "window 15": (15, None, True),
+    "window 10 (longer utterances: their length + 1 s)": (10, None, True),
+    "window 10, split when longer": (10, lambda window_s, audio_s: 10, True),
+    "window utterance + 1 s": (1, _utterance, True),
+}
+SYNTHETIC_WINDOWS = [
+    "30 (Whisper's full window)",
+    "window 20",
+    "window 15",
+    "window 10 (longer utterances: their length + 1 s)",
+    "window utterance + 1 s",
+]
+
+
+@contextlib.contextmanager
+def encoder_window(  # type: ignore[no-untyped-def]
+    transcriber, window_s: int, rule: Callable[[int, float], int] | None, trimmed: bool
+):
+    """Decode with this window; `rule` and `trimmed=False` reproduce windows the product does not offer."""
+    saved = transcriber.config.window_s, transcriber_module.window_for, transcriber_module.trim_frames
+    transcriber.config.window_s = window_s
+    if rule is not None:
+        transcriber_module.window_for = rule
+    if not trimmed:
+        transcriber_module.trim_frames = lambda features, frames: features
+    try:
+        yield
+    finally:
+        transcriber.config.window_s, transcriber_module.window_for, transcriber_module.trim_frames = saved
+
+
+def bench_window(config: KioskConfig, runs: int, synthetic: int) -> dict:
+    """Each clip decoded under every window, interleaved in a shuffled order per clip and run.
+
+    Per window: the median decode time of each clip over `runs`, CER pooled over all runs, empty outputs, decodes
+    that looped (decoded again without the domain terms) and decodes where the transcriber dropped a segment as
+    noise (a hallucination it caught). With `synthetic` N, the first N dev questions in the offline voice are
+    decoded once under each of SYNTHETIC_WINDOWS as well.
+    """
+    cfg = config.model_copy(deep=True)
+    cfg.asr.early_decode = False
+    transcriber = build_transcriber(cfg)
+    model = transcriber._model
+    decode = model.transcribe
+    seen: dict = {"calls": 0, "dropped": 0}
+
+    def counting_transcribe(*args, **kwargs):  # type: ignore[no-untyped-def]
+        segments, info = decode(*args, **kwargs)
+        segments = list(segments)
+        seen["calls"] += 1
+        seen["dropped"] += sum(not transcriber_module.keep_segment(s, kwargs["initial_prompt"]) for s in segments)
+        return segments, info
+
+    model.transcribe = counting_transcribe
+
+    def one(audio, reference: str, window: tuple) -> dict:  # type: ignore[no-untyped-def]
+        seen.update(calls=0, dropped=0)
+        with encoder_window(transcriber, *window):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            text = transcriber.transcribe(audio).text
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        errors, length = character_errors(reference, text)
+        return {"s": wall, "cpu_s": cpu, "errors": errors, "chars": length, "text": text,
+                "looped": seen["calls"] > 1, "dropped": seen["dropped"] > 0}
+
+    def summary(per_clip: dict[str, list[dict]]) -> dict:
+        decodes = [d for ds in per_clip.values() for d in ds]
+        medians = {name: statistics.median(d["s"] for d in ds) for name, ds in per_clip.items()}
+        return {
+            "cer": round(sum(d["errors"] for d in decodes) / sum(d["chars"] for d in decodes), 4),
+            "median_s_per_clip": {name: round(m, 2) for name, m in medians.items()},
+            "median_s": round(statistics.median(medians.values()), 2),
+            "sum_of_medians_s": round(sum(medians.values()), 2),
+            "cpu_s_p50": round(statistics.median(d["cpu_s"] for d in decodes), 2),
+            "empty": sum(not d["text"] for d in decodes),
+            "looped": sum(d["looped"] for d in decodes),
+            "dropped_noise": sum(d["dropped"] for d in decodes),
+            "decodes": len(decodes),
+            "texts": sorted({d["text"] for d in decodes}),
+        }
+
+    data = [(path.name, ref, load_audio(path)) for path, ref in clips()]
+    results: dict = {"clips": {name: round(len(audio) / 16000, 2) for name, _, audio in data}, "runs": runs}
+    decoded: dict[str, dict[str, list[dict]]] = {label: {} for label in WINDOWS}
+    for run in range(runs):
+        for name, ref, audio in data:
+            order = list(WINDOWS)
+            random.Random(f"{run}{name}").shuffle(order)
+            for label in order:
+                decoded[label].setdefault(name, []).append(one(audio, ref, WINDOWS[label]))
+                d = decoded[label][name][-1]
+                print(run, name, label, f"{d['s']:.2f}s", d["errors"], d["text"], flush=True)
+    results["windows"] = {label: summary(per_clip) for label, per_clip in decoded.items()}
+    for label, figures in results["windows"].items():
+        print(label, json.dumps({k: v for k, v in figures.items() if k != "texts"}, ensure_ascii=False), flush=True)
+    if synthetic:
+        from speech.audio import to_mono_16k
+        from speech.provision_voice import offline_voice_dir
+        from speech.synthesis.offline import OfflineSynthesizer
+
+        voice = OfflineSynthesizer(offline_voice_dir(config), threads=config.tts.offline_threads)
+        lines = (SHARED / "eval" / "dev_questions.jsonl").read_text(encoding="utf-8").splitlines()[:synthetic]
+        pair = {k: WINDOWS[k] for k in SYNTHETIC_WINDOWS}
+        spoken: dict[str, dict[str, list[dict]]] = {label: {} for label in pair}
+        for i, line in enumerate(lines):
+            question = json.loads(line)["question"]
+            audio = voice.synthesize_blocking(question)
+            samples = to_mono_16k(audio.samples, audio.sample_rate)
+            for label in random.Random(i).sample(list(pair), len(pair)):
+                spoken[label][str(i)] = [one(samples, question, pair[label])]
+                d = spoken[label][str(i)][0]
+                print("synthetic", i, label, f"{d['s']:.2f}s", d["errors"], question, d["text"], flush=True)
+        results["synthetic"] = {"questions": len(lines)}
+        for label, per_question in spoken.items():
+            figures = summary(per_question)
+            figures.pop("median_s_per_clip"), figures.pop("texts")
+            results["synthetic"][label] = figures
+            print("synthetic", label, json.dumps(figures, ensure_ascii=False), flush=True)
     return results
 
 
@@ -200,22 +342,27 @@ def bench_edge_failure(config: KioskConfig, runs: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("parts", nargs="+", choices=["asr", "tts", "edge"])
+    parser.add_argument("parts", nargs="+", choices=["asr", "window", "tts", "edge"])
     parser.add_argument("--runs", type=int, default=3, help="repeats for latency figures")
     parser.add_argument("--limit", type=int, default=80, help="dev questions for the TTS round trip")
     parser.add_argument("--offset", type=int, default=0, help="first dev question for the TTS round trip")
     parser.add_argument("--only-default", action="store_true", help="ASR: the configured decoding only")
+    parser.add_argument("--synthetic", type=int, default=0, help="window: also N dev questions in the offline voice")
     parser.add_argument("--json", type=Path, help="write all figures here")
     args = parser.parse_args()
     config = load_config()
     report: dict = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "threads": config.asr.cpu_threads}
+    report["load_average_at_start"] = [round(x, 2) for x in os.getloadavg()]
     if "asr" in args.parts:
         report["asr"] = bench_asr(config, args.runs, args.only_default)
+    if "window" in args.parts:
+        report["window"] = bench_window(config, args.runs, args.synthetic)
     if "tts" in args.parts:
         report["tts"] = bench_tts(config, args.limit, args.offset, args.runs)
     if "edge" in args.parts:
         report["edge_failure"] = bench_edge_failure(config, args.runs)
         print("edge", report["edge_failure"], flush=True)
+    report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=2))

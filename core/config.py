@@ -169,6 +169,12 @@ class AsrConfig(_Section):
     min_speech_s: float = Field(0.15, ge=0)  # less detected speech than this → "nothing heard"
     # Start decoding when the page hears the first ~0.2 s of quiet, not after its whole end-of-speech wait.
     early_decode: bool = True
+    # Seconds of audio Whisper's encoder sees per decode: at least this many, and the utterance's length + 1 s
+    # when that is longer (an utterance is never split). 30: Whisper's full window, every utterance padded to 30 s,
+    # so a 2 s question costs the encoder as much as a 28 s one. 20 decoded Whisper base's real clips in 0.57× the
+    # time at the same CER; 15 misheard a short command, 10 and windows sized to the utterance alone lost accuracy
+    # (bench/RESULTS.md). Measured on Whisper base only: set 30 for another model until it is measured.
+    window_s: int = Field(20, ge=1, le=30)
 
 
 class TtsConfig(_Section):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import re
 import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +33,8 @@ _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _DEGENERATE = re.compile(r"(.{1,3}?)\1{3,}")  # the same 1-3 characters four or more times in a row
 _SMALL_NUMBER = re.compile(r"(?<![\d.:：\-])[1-9]\d{0,2}(?![\d.:：%\-])")
 _ARTICLE_NUMBER = re.compile(r"第\s*(\d{1,4})\s*([条章款项节编])")
+FULL_WINDOW_S = 30  # Whisper's window: the encoder was trained on 3000 mel frames (10 ms each)
+FRAMES_PER_S = 100
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,44 @@ def normalize_numbers_for_retrieval(text: str) -> str:
     return _SMALL_NUMBER.sub(lambda m: cn2an.an2cn(m.group(0)), text)
 
 
+def window_for(window_s: int, audio_s: float) -> int:
+    """Seconds of mel frames the encoder sees for `audio_s` of audio under `asr.window_s`.
+
+    An utterance always fits in one window (its length + 1 s, at most 30): a window shorter than the utterance
+    would split it, and the decoder looped on the second piece (bench/RESULTS.md).
+    """
+    if window_s >= FULL_WINDOW_S:
+        return FULL_WINDOW_S
+    return min(FULL_WINDOW_S, max(window_s, math.ceil(audio_s) + 1))
+
+
+def trim_frames(features: np.ndarray, frames: int | None) -> np.ndarray:
+    """The first `frames` mel frames (the last axis); all of them when `frames` is None or covers them."""
+    if frames is None or features.shape[-1] <= frames:
+        return features
+    return features[..., :frames]
+
+
+@functools.lru_cache(maxsize=1)
+def _windowed_model_class() -> type:
+    from faster_whisper import WhisperModel
+
+    class WindowedWhisperModel(WhisperModel):  # type: ignore[misc]
+        """A WhisperModel whose encoder sees only the decoding window, not 30 s of padding.
+
+        faster-whisper 1.2.1 pads every segment to 3000 mel frames before `encode` (`pad_or_trim`), whatever
+        `chunk_length` says, so a shorter `chunk_length` alone saves nothing. CTranslate2 4.8.5's encoder accepts
+        fewer frames and its cost follows them; `encoder_frames` cuts the padding back to the window.
+        """
+
+        encoder_frames: int | None = None
+
+        def encode(self, features: np.ndarray):  # type: ignore[no-untyped-def]
+            return super().encode(trim_frames(features, self.encoder_frames))
+
+    return WindowedWhisperModel
+
+
 def is_hallucination(text: str, prompt: str) -> bool:
     bare = _PUNCT.sub("", text)
     if not bare:
@@ -82,12 +124,19 @@ def is_hallucination(text: str, prompt: str) -> bool:
     return len(bare) >= 4 and bare in _PUNCT.sub("", prompt)
 
 
+def keep_segment(segment: Any, prompt: str) -> bool:
+    """False for a faster-whisper segment that was most likely decoded from noise, not speech."""
+    if segment.no_speech_prob > 0.6 and segment.avg_logprob < -0.8:
+        return False  # the model itself thinks nothing was said
+    if segment.compression_ratio > 2.4 or segment.avg_logprob < -1.2:
+        return False  # repetitive or very unsure: typical of decoding noise
+    return not is_hallucination(segment.text, prompt)
+
+
 class FasterWhisperTranscriber:
     """`core.protocols.Transcriber` on faster-whisper; thread-safe (one decode at a time per model)."""
 
     def __init__(self, config: AsrConfig, model_dir: Path, domain_terms: Iterable[str] = ()) -> None:
-        from faster_whisper import WhisperModel
-
         if not (model_dir / "model.bin").exists() or not (model_dir / "tokenizer.json").exists():
             raise SpeechToTextError(
                 "model-missing",
@@ -99,7 +148,7 @@ class FasterWhisperTranscriber:
         self.name = f"faster-whisper:{model_dir.name} ({self.choice.device}/{self.choice.compute_type})"
         self.device = f"{self.choice.device}/{self.choice.compute_type}"
         try:
-            self._model = WhisperModel(
+            self._model = _windowed_model_class()(
                 str(model_dir),
                 device=self.choice.device,
                 compute_type=self.choice.compute_type,
@@ -126,20 +175,23 @@ class FasterWhisperTranscriber:
         seconds = duration_s(samples)
         if is_silent(samples) or vad.speech_seconds(samples, self.config.vad_threshold) < self.config.min_speech_s:
             return Transcript("", seconds, time.perf_counter() - started, self.config.language, nothing_heard=True)
+        window = window_for(self.config.window_s, seconds)
         with self._lock:
-            text = self._decode(samples)
+            # the encoder's input is per model, so it is set under the decode lock
+            self._model.encoder_frames = None if window == FULL_WINDOW_S else window * FRAMES_PER_S
+            text = self._decode(samples, window)
         asr_s = time.perf_counter() - started
         log.debug("transcribed %.1f s in %.2f s: %s", seconds, asr_s, mask_personal_data(text))
         return Transcript(text, seconds, asr_s, self.config.language, nothing_heard=not text)
 
-    def _decode(self, samples: np.ndarray) -> str:
-        text = self._decode_with(samples, self.prompt, self.hotwords)
+    def _decode(self, samples: np.ndarray, window: int) -> str:
+        text = self._decode_with(samples, window, self.prompt, self.hotwords)
         if _DEGENERATE.search(text) and (self.prompt != self.config.initial_prompt or self.hotwords):
             # a looping decoder ("严严严严…"): the domain vocabulary misled it here, so decode again without it
-            text = self._decode_with(samples, self.config.initial_prompt, None)
+            text = self._decode_with(samples, window, self.config.initial_prompt, None)
         return text
 
-    def _decode_with(self, samples: np.ndarray, prompt: str, hotwords: str | None) -> str:
+    def _decode_with(self, samples: np.ndarray, window: int, prompt: str, hotwords: str | None) -> str:
         segments, _info = self._model.transcribe(
             samples,
             language=self.config.language,
@@ -148,17 +200,11 @@ class FasterWhisperTranscriber:
             hotwords=hotwords,
             condition_on_previous_text=False,
             vad_filter=True,
+            # always given: faster-whisper's feature extractor keeps the last chunk_length it was handed
+            chunk_length=window,
             # faster-whisper's own speech padding/merging; splitting at short pauses made the decoder loop
             vad_parameters={"threshold": self.config.vad_threshold, "min_silence_duration_ms": 2000, "speech_pad_ms": 400},
         )
-        kept: list[str] = []
-        for seg in segments:
-            if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
-                continue  # the model itself thinks nothing was said
-            if seg.compression_ratio > 2.4 or seg.avg_logprob < -1.2:
-                continue  # repetitive or very unsure: typical of decoding noise
-            if is_hallucination(seg.text, prompt):
-                continue
-            kept.append(seg.text.strip())
+        kept = [seg.text.strip() for seg in segments if keep_segment(seg, prompt)]
         text = to_simplified("".join(kept))
         return normalize_numbers_for_retrieval(text)
