@@ -76,6 +76,12 @@ class Answerer:
             await asyncio.to_thread(warm_up, prefix_messages())
             logger.info("chat model %s warmed up in %.1f s", self.chat_model.name, time.monotonic() - started)
 
+    def fixed_replies(self) -> list[str]:
+        """Replies whose words do not depend on the question (scope, the hall, each referral), for the voice to
+        prepare ahead."""
+        replies = [self.wording.scope(), self.wording.hall()]
+        return replies + [self.wording.referral(r.topic, r.where) for r in self.referrals.referrals]
+
     def refusal_text(self, question: str) -> str:
         return self.wording.refusal(topic_of(mask_personal_data(question)))
 

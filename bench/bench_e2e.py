@@ -185,6 +185,7 @@ async def measure(
     print("warming up the engines…", flush=True)
     t0 = time.monotonic()
     services.warm_up()
+    services.speech_prepared.wait(120)  # as a kiosk that has been up a minute: FAQ and fixed replies' first clips ready
     warm = await run_turn(services, TurnRequest(text="居住证有效期多久", session_id=SESSION))
     print(f"  warm-up {time.monotonic() - t0:.1f} s (first turn mode {warm.get('mode')})", flush=True)
 

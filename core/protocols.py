@@ -51,6 +51,14 @@ class VocabularyTranscriber(Transcriber, Protocol):
 
 
 @runtime_checkable
+class HasFixedReplies(Protocol):
+    """An answerer whose replies to some questions are fixed texts (scope, the hall, referrals), which the voice
+    can synthesise ahead of any question."""
+
+    def fixed_replies(self) -> list[str]: ...
+
+
+@runtime_checkable
 class Answerer(Protocol):
     """Yields AnswerRetrieved (when retrieval ran), AnswerSpoken pieces, then exactly one AnswerDone.
     answering.Answerer is the kiosk's; the pipeline and the panel need only this."""

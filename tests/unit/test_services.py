@@ -3,12 +3,14 @@ from __future__ import annotations
 import inspect
 import typing
 from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
 from core.config import KioskConfig
-from core.models import EngineStatus, TurnRecord
+from core.models import EngineStatus, FaqEntry, TurnRecord
 from core.models import PipelineEventType as E
+from core.sentences import spoken_pieces
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer, FakeTranscriber
@@ -209,3 +211,36 @@ def test_the_public_surface_is_typed_without_any() -> None:
         for hint in hints.values():
             assert "Any" not in repr(hint), (name, hint)
     assert typing.get_type_hints(Services.kb.fget, localns=names)["return"] is KnowledgeBase
+
+
+class FaqKb(VersionedKb):
+    def list_faq(self) -> list[FaqEntry]:
+        return [FaqEntry("f1", "大厅几点上班", "工作日上午九点到下午五点，周六上午九点到十二点，法定节假日休息。")]
+
+
+def test_warm_up_prepares_the_first_clip_of_faq_answers_and_fixed_replies(tmp_path: Path) -> None:
+    from answering import Answerer
+    from tests.unit.answering_fakes import FakeKnowledgeBase, ScriptedChatModel
+
+    config = KioskConfig()
+    referrals = tmp_path / "referrals.yaml"
+    referrals.write_text("- topic: 机动车和驾驶证\n  where: 车管所\n  terms: [驾照]\n", encoding="utf-8")
+    config.answering.referrals_file = referrals
+    voice = FakeSynthesizer()
+    answerer = Answerer(FakeKnowledgeBase([]), ScriptedChatModel([]), config)
+    services = Services(config, kb=FaqKb(), answerer=answerer, transcriber=FakeTranscriber(), synthesizer=voice, store=None)  # type: ignore[arg-type]
+    services.warm_up()
+    assert services.speech_prepared.wait(10)
+    faq_first = spoken_pieces("工作日上午九点到下午五点，周六上午九点到十二点，法定节假日休息。")[0]
+    assert faq_first != "工作日上午九点到下午五点，周六上午九点到十二点，法定节假日休息。"  # only the short first clip
+    referral = config.answering.referral_reply.format(topic="机动车和驾驶证", where="车管所")
+    assert faq_first in voice.spoken and spoken_pieces(referral)[0] in voice.spoken
+    assert spoken_pieces(answerer.wording.scope())[0] in voice.spoken
+    assert len(voice.spoken) == len(set(voice.spoken))  # each text once
+
+
+def test_a_failing_voice_does_not_stop_warm_up() -> None:
+    services = Services(KioskConfig(), kb=FaqKb(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(),  # type: ignore[arg-type]
+                        synthesizer=FakeSynthesizer(fail=True), store=None)  # fmt: skip
+    services.warm_up()
+    assert services.speech_prepared.wait(10)
