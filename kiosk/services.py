@@ -111,6 +111,8 @@ class Services:
         self._settings = Snapshot(gate, self._apply_settings, "runtime settings", clock)
         self.recorder = TurnRecorder(self.record_turn)
         self.speech_prepared = threading.Event()  # set once warm_up's first clips are synthesised (or failed)
+        self._preparing = threading.Lock()
+        self._speech_version: int | None = None  # the knowledge-base version whose FAQ clips were prepared
 
     # ------------------------------------------------------------ engines
 
@@ -201,6 +203,7 @@ class Services:
         recogniser's vocabulary follows the knowledge base."""
         self._follow_runtime_settings()
         self._follow_knowledge_base()
+        self._follow_faq_speech()
         key = "elderly" if elderly else "normal"
         with self._lock:
             if key not in self._pipelines:
@@ -235,6 +238,7 @@ class Services:
                 engines[name].reset()
                 if name == "voice":
                     self._elderly_synthesizer.reset()
+                    self._speech_version = None  # a new voice has none of the prepared clips
             if changed:
                 log.info("runtime settings changed: rebuilding %s", ", ".join(changed))
             self._pipelines.clear()  # fallback texts come from the answering settings too
@@ -261,7 +265,26 @@ class Services:
             self._optional(engine, name)
         threading.Thread(target=self._prepare_speech, name="prepare-speech", daemon=True).start()
 
+    def _follow_faq_speech(self) -> None:
+        """After warm-up, a knowledge-base change (a clerk's new FAQ entry) prepares the new first clips too."""
+        kb = self._kb.peek()
+        if kb is None or not self.speech_prepared.is_set() or self._preparing.locked():
+            return
+        try:
+            if kb.current_version() == self._speech_version:
+                return
+        except Exception:
+            return  # the vocabulary check above already says why
+        threading.Thread(target=self._prepare_speech, name="prepare-speech", daemon=True).start()
+
     def _prepare_speech(self) -> None:
+        if not self._preparing.acquire(blocking=False):
+            return
+        try:
+            kb = self._kb.peek()
+            self._speech_version = kb.current_version() if kb is not None else None
+        except Exception:
+            self._speech_version = None
         try:
             synthesizer, kb, answerer = self._synthesizer.peek(), self._kb.peek(), self._answerer.peek()
             if synthesizer is None:
@@ -275,6 +298,7 @@ class Services:
         except Exception as exc:  # a voice or store problem shows in health; preparing is only a head start
             log.warning("could not prepare FAQ and reply speech: %s", exc)
         finally:
+            self._preparing.release()
             self.speech_prepared.set()
 
     def effective_config(self) -> KioskConfig:

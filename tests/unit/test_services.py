@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import inspect
+import time
 import typing
 from collections.abc import Iterable
 from pathlib import Path
@@ -214,8 +215,12 @@ def test_the_public_surface_is_typed_without_any() -> None:
 
 
 class FaqKb(VersionedKb):
+    def __init__(self) -> None:
+        super().__init__()
+        self.faq = [FaqEntry("f1", "大厅几点上班", "工作日上午九点到下午五点，周六上午九点到十二点，法定节假日休息。")]
+
     def list_faq(self) -> list[FaqEntry]:
-        return [FaqEntry("f1", "大厅几点上班", "工作日上午九点到下午五点，周六上午九点到十二点，法定节假日休息。")]
+        return list(self.faq)
 
 
 def test_warm_up_prepares_the_first_clip_of_faq_answers_and_fixed_replies(tmp_path: Path) -> None:
@@ -244,3 +249,19 @@ def test_a_failing_voice_does_not_stop_warm_up() -> None:
                         synthesizer=FakeSynthesizer(fail=True), store=None)  # fmt: skip
     services.warm_up()
     assert services.speech_prepared.wait(10)
+
+
+def test_a_faq_entry_added_after_warm_up_is_prepared_after_the_next_change() -> None:
+    voice, kb = FakeSynthesizer(), FaqKb()
+    services = Services(KioskConfig(), kb=kb, answerer=FakeAnswerer(), transcriber=FakeTranscriber(),  # type: ignore[arg-type]
+                        synthesizer=voice, store=None)  # fmt: skip
+    services.warm_up()
+    assert services.speech_prepared.wait(10)
+    kb.faq.append(FaqEntry("f2", "护照怎么办", "请携带本人居民身份证，到户籍所在地出入境窗口申请。"))
+    kb.version += 1
+    services.pipeline()  # a turn starts: the knowledge base moved, so the new entry's first clip is prepared
+    wanted = spoken_pieces("请携带本人居民身份证，到户籍所在地出入境窗口申请。")[0]
+    deadline = time.monotonic() + 10
+    while wanted not in voice.spoken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert wanted in voice.spoken
