@@ -9,6 +9,7 @@ it and the answerability check decides as usual.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -20,6 +21,7 @@ from core.config import AnsweringConfig
 from core.errors import ConfigError
 from core.models import Hit
 
+log = logging.getLogger(__name__)
 _PACKAGED = "referrals.yaml"
 # A question word this specific (0 = 的, 1 = unseen in general Chinese) that the best passage's title names makes
 # the question the knowledge base's own; 登记 (0.21) or 保险 (0.21) in a title are too general to count.
@@ -68,9 +70,15 @@ class ReferralBook:
 
     @classmethod
     def for_config(cls, config: AnsweringConfig) -> ReferralBook:
-        """The panel's list if one is set, else the deployment's file, else the list shipped with the kiosk."""
+        """The panel's list if one is set, else the deployment's file, else the list shipped with the kiosk.
+
+        The panel refuses a list that does not parse, so a bad one in the store was put there some other way: the
+        kiosk keeps answering with the deployment's list rather than stop."""
         if config.referrals_yaml is not None:
-            return cls.parse(config.referrals_yaml, "set in the admin panel")
+            try:
+                return cls.parse(config.referrals_yaml, "set in the admin panel")
+            except ConfigError as exc:
+                log.error("%s; using the deployment's referral list instead", exc.message)
         return cls.load(config.referrals_file)
 
     @classmethod
