@@ -60,7 +60,8 @@ class ReferralBook:
         if not named:
             return None
         if best is not None:
-            if any(r.named_in(f"{best.title} {best.text}") for r, _ in named):
+            passage = f"{best.title} {best.text}"
+            if any(r.named_in(passage) for r, _ in named):
                 return None
             terms = {t for r, _ in named for t in r.terms}
             if any(w in best.title for w, weight in subject if weight >= _TITLE_WORD_WEIGHT and w not in terms):
@@ -84,7 +85,7 @@ class ReferralBook:
     @classmethod
     def load(cls, path: Path | None = None) -> ReferralBook:
         """The book in `path`, or the one shipped with the kiosk. A malformed file names itself and the entry."""
-        return cls.parse(file_text(path), str(path) if path is not None else f"answering/{_PACKAGED}")
+        return cls.parse(file_text(path), _name(path))
 
     @classmethod
     def parse(cls, text: str, where: str) -> ReferralBook:
@@ -102,7 +103,7 @@ class ReferralBook:
 
 def file_text(path: Path | None = None) -> str:
     """The text of the referral list in `path`, or of the one shipped with the kiosk."""
-    where = str(path) if path is not None else f"answering/{_PACKAGED}"
+    where = _name(path)
     try:
         if path is None:
             return resources.files("answering").joinpath(_PACKAGED).read_text(encoding="utf-8")
@@ -111,6 +112,10 @@ def file_text(path: Path | None = None) -> str:
         raise ConfigError("referrals-unreadable", f"cannot read the referral list {where}: {exc.strerror or exc}") from None
     except UnicodeDecodeError as exc:
         raise ConfigError("referrals-malformed", f"the referral list {where} is not UTF-8 text: {exc}") from None
+
+
+def _name(path: Path | None) -> str:
+    return str(path) if path is not None else f"answering/{_PACKAGED}"
 
 
 def _entry(where: str, number: int, entry: object) -> Referral:

@@ -280,13 +280,12 @@ class Services:
     def _prepare_speech(self) -> None:
         if not self._preparing.acquire(blocking=False):
             return
+        synthesizer, kb, answerer = self._synthesizer.peek(), self._kb.peek(), self._answerer.peek()
         try:
-            kb = self._kb.peek()
             self._speech_version = kb.current_version() if kb is not None else None
         except Exception:
             self._speech_version = None
         try:
-            synthesizer, kb, answerer = self._synthesizer.peek(), self._kb.peek(), self._answerer.peek()
             if synthesizer is None:
                 return
             texts = answerer.fixed_replies() if isinstance(answerer, HasFixedReplies) else []

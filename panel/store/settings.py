@@ -49,23 +49,16 @@ def apply_settings(base: KioskConfig, settings: dict[str, Any]) -> KioskConfig:
     return base.model_copy(update=updates, deep=True)
 
 
-def check_refusal_template(template: str) -> None:
+def check_template(label: str, template: str, **example: str) -> None:
+    """The citizen-facing wording uses only the placeholders its setting fills in (`example`: name → a sample)."""
     try:
-        template.format(topic="示例", window="综合咨询窗口")
+        template.format(**example)
     except (KeyError, IndexError, ValueError) as exc:
-        raise AdminError(
-            "bad-setting", f"拒答话术只能使用占位符 {{topic}} 和 {{window}}: {exc}"
-        ) from None
+        allowed = " 和 ".join(f"{{{name}}}" for name in example)
+        raise AdminError("bad-setting", f"{label}只能使用占位符 {allowed}: {exc}") from None
 
 
 _REFERRALS_MAX_CHARS = 100_000  # the shipped list is about 2,000
-
-
-def check_referral_reply(template: str) -> None:
-    try:
-        template.format(topic="示例", where="车管所")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise AdminError("bad-setting", f"转办话术只能使用占位符 {{topic}} 和 {{where}}: {exc}") from None
 
 
 def check_referrals(text: str | None) -> None:
@@ -94,9 +87,9 @@ class SettingsStore:
         if unknown:
             raise AdminError("bad-setting", f"unknown setting(s): {', '.join(unknown)}")
         if "answering.refusal_template" in changes:
-            check_refusal_template(str(changes["answering.refusal_template"]))
+            check_template("拒答话术", str(changes["answering.refusal_template"]), topic="示例", window="综合咨询窗口")
         if "answering.referral_reply" in changes:
-            check_referral_reply(str(changes["answering.referral_reply"]))
+            check_template("转办话术", str(changes["answering.referral_reply"]), topic="示例", where="车管所")
         if "answering.referrals_yaml" in changes:
             check_referrals(changes["answering.referrals_yaml"])
         current = self.all()
