@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import inspect
 import time
 import typing
@@ -265,3 +266,32 @@ def test_a_faq_entry_added_after_warm_up_is_prepared_after_the_next_change() -> 
     while wanted not in voice.spoken and time.monotonic() < deadline:
         time.sleep(0.05)
     assert wanted in voice.spoken
+
+
+async def test_screens_keep_answering_while_the_panel_changes_the_referral_list() -> None:
+    from tests.unit.answering_fakes import ID_CARD_5, FakeKnowledgeBase
+
+    store, cfg = FakeStore(), config()
+    cfg.llm.backend = "openai"  # never called: the quote style answers without a model
+    services = Services(cfg, kb=FakeKnowledgeBase([ID_CARD_5]), transcriber=FakeTranscriber(),  # type: ignore[arg-type]
+                        synthesizer=FakeSynthesizer(), store=store)  # fmt: skip
+    talent = "- topic: 人才补贴\n  where: 区人才服务中心\n  terms: [安家补贴]\n"
+
+    async def screen(n: int) -> list[str]:
+        said = []
+        for i in range(5):
+            turn = services.pipeline().start(TurnRequest(text="博士来这边工作 安家补贴能给多少", session_id=f"screen-{n}"))
+            events = [e async for e in turn]
+            assert not [e for e in events if e.type is E.ERROR], [e.error for e in events if e.type is E.ERROR]
+            answers = [e.answer for e in events if e.type is E.ANSWER_END]
+            assert len(answers) == 1 and answers[0] is not None
+            said.append(answers[0].spoken)
+            if n == 0 and i == 1:
+                store.settings["answering.referrals_yaml"] = talent  # a clerk saves a new list mid-session
+            await asyncio.sleep(0)
+        return said
+
+    screens = await asyncio.gather(*(screen(n) for n in range(8)))
+    assert all("区人才服务中心" not in said[0] for said in screens)  # before the change: not a referral topic
+    assert all("区人才服务中心" in said[-1] for said in screens)  # after it, every screen refers
+    assert len(store.turns) == 40
