@@ -45,7 +45,7 @@ CONVERTER_REQUIREMENTS = (
     "transformers==4.57.6",
     "sentence-transformers==5.1.2",
     "onnx==1.19.1",
-    "onnxscript==0.5.6",
+    "onnxscript==0.7.2",
     "onnxruntime==1.32.0",
     "numpy==2.2.6",
 )
