@@ -4,27 +4,28 @@ Signals: the relevance model's probability for the top passage and its margin ov
 question's subject the top passage and its title cover (身份证 ≠ 驾驶证); whether the question names things the
 knowledge base never mentions (产假天数, 港澳通行证); whether the passage states the kind of fact asked for; whether
 an asked-for figure (an amount, a rate, opening hours) is missing. A logistic model fitted on the fit half of
-bench/data (bench/fit_answerability.py) combines them; `answering.answerable_threshold` is the one cut-off.
+bench/data (bench/fit_answerability.py) combines them; the model and its threshold belong to the embedder's
+ranking profile (knowledge_base/profiles.py), and `answering.answerable_threshold`, when set, overrides the cut-off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Protocol
 
 from answering.faithfulness import missing_figure
+from core.config import AnsweringConfig
 from core.models import Hit
+from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import QuestionTerms, is_noun, states_kind
-from knowledge_base.relevance import LinearModel, coverage, present, scaled_cosine
+from knowledge_base.relevance import coverage, present
 
 SIGNALS = (
     "bias", "top", "margin", "cover", "title_cover", "unknown", "kb_cover", "kind", "missing", "cosine",
     "unknown_noun", "rare_missing",
 )
-_WEIGHTS_FILE = "answerability_weights.json"
 
 
 class Vocabulary(Protocol):
@@ -56,7 +57,7 @@ class Answerability:
         return "low relevance"
 
 
-def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> dict[str, float]:
+def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, profile: Profile) -> dict[str, float]:
     top = hits[0]
     second = hits[1].score if len(hits) > 1 else 0.0
     passage = f"{top.title} {top.text}"
@@ -80,26 +81,22 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -
         "kb_cover": 1.0 - (sum(weights[w] for w in unknown) / total if total else 0.0),
         "kind": 1.0 if states_kind(terms.asks, top.text) else 0.0,
         "missing": 1.0 if missing_figure(terms.text, top.text) else 0.0,
-        "cosine": scaled_cosine(top.vector_score),
+        "cosine": profile.scaled_cosine(top.vector_score),
         "unknown_noun": max((weights[w] for w in unknown if is_noun(w)), default=0.0),
         "rare_missing": rare_missing,
     }
 
 
-# Before fitting (and if the fitted file is missing): the relevance of the top passage alone.
-_PRIOR = LinearModel({"bias": -2.0, "top": 4.0, "unknown": -2.0, "missing": -3.0})
+def threshold(config: AnsweringConfig, profile: Profile) -> float:
+    """The answerability score below which the kiosk refuses: the configured one, else the profile's fitted one."""
+    return profile.threshold if config.answerable_threshold is None else config.answerable_threshold
 
 
-@lru_cache(maxsize=1)
-def fitted_model() -> LinearModel:
-    return LinearModel.packaged("answering", _WEIGHTS_FILE, _PRIOR)
-
-
-def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary) -> Answerability:
+def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, profile: Profile) -> Answerability:
     if not hits:
         return Answerability(0.0, {})
-    found = signals(terms, hits, vocabulary)
-    return Answerability(round(fitted_model().probability(found), 4), found)
+    found = signals(terms, hits, vocabulary, profile)
+    return Answerability(round(profile.answerability.probability(found), 4), found)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "signals"]
+__all__ = ["Answerability", "SIGNALS", "assess", "signals", "threshold"]

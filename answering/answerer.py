@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
-from answering.answerability import Vocabulary, assess
+from answering.answerability import Vocabulary, assess, threshold
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, classify, strip_injection
 from answering.prompt import prefix_messages, question_focus, retrieval_query
@@ -36,6 +36,7 @@ from core.models import (
 from core.privacy import mask_personal_data
 from core.protocols import ChatModel
 from core.workers import run_in
+from knowledge_base.profiles import profile_for
 from knowledge_base.question import analyse
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,12 @@ class Answerer:
         self.referrals = ReferralBook.for_config(config.answering)
         self.quote = QuoteStrategy(config.answering)
         self.generate = GenerateStrategy(chat_model, config, self.quote)
+        self.profile = profile_for(config)
+
+    @property
+    def threshold(self) -> float:
+        """The answerability score below which the kiosk refuses: the config's, else the ranking profile's."""
+        return threshold(self.config.answering, self.profile)
 
     async def warm_up(self) -> None:
         """Load the model and cache the fixed system prompt (generate style), so no citizen waits for it."""
@@ -139,9 +146,9 @@ class Answerer:
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
 
-        verdict = assess(terms, hits, self.kb.terms)
+        verdict = assess(terms, hits, self.kb.terms, self.profile)
         draft.answerability = verdict.score
-        if not hits or verdict.score < cfg.answerable_threshold:
+        if not hits or verdict.score < self.threshold:
             logger.info("not answerable (%s): %s", verdict.reason(), mask_personal_data(understood))
             async for event in self._refuse(understood, hits, draft):
                 yield event

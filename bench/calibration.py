@@ -10,9 +10,12 @@ import argparse
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+
+from knowledge_base.profiles import Profile, load_profile, packaged_path
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
@@ -83,6 +86,24 @@ def fit_arguments(doc: str | None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", default="var/kb")
     parser.add_argument("--l2", type=float, default=1.0)
-    parser.add_argument("--write", action="store_true", help="store the fitted weights as the product's")
+    parser.add_argument("--write", action="store_true", help="store the fitted weights in the ranking profile")
+    parser.add_argument(
+        "--profile", default=None,
+        help="ranking profile to fit: a packaged name (e5-small, embeddinggemma) or a .json path; default: the one the "
+        "configured embedding engine uses",
+    )  # fmt: skip
     parser.add_argument("--json", type=Path)
     return parser
+
+
+def profile_file(name: str) -> Path:
+    """Where --write stores a profile: a .json path as given, else the packaged file of that name."""
+    return Path(name) if name.endswith(".json") else packaged_path(name)
+
+
+def starting_profile(name: str) -> Profile:
+    """The profile as stored, or for a new one e5-small's weights under the new name (to be refitted)."""
+    path = profile_file(name)
+    if path.exists():
+        return Profile.from_json(path.stem, path.read_text(encoding="utf-8"))
+    return replace(load_profile("e5-small"), name=path.stem)

@@ -1,13 +1,14 @@
 """Fit the answerability check on the fit half of bench/data; report refusal and false refusal per threshold.
 
-    .venv/bin/python bench/fit_answerability.py --kb var/kb [--write | --shipped] [--json var/bench/answerability.json]
+    .venv/bin/python bench/fit_answerability.py --kb var/kb [--profile NAME] [--write | --shipped] [--json FILE]
 
 Each fit-half question (answerable or not) is retrieved as the answerer retrieves it and labelled answerable or
 not; a logistic regression over the signals of answering/answerability.py is fitted. Then the real
 `Answerer` (quote style: no model on the way) answers every question of the held-out half and of the dev set, and
 the share of unanswerable questions refused and of answerable questions refused is reported per threshold, also
-on bench/data/fresh.jsonl, a set written after fitting that nothing is fitted or chosen on.
-`--write` stores the weights in answering/answerability_weights.json.
+on bench/data/fresh.jsonl, a set written after fitting that nothing is fitted or chosen on. The threshold is the
+highest tabled one whose false refusal on the fit half stays at or under 0.10. `--write` stores the weights and that
+threshold in the ranking profile (knowledge_base/profiles/<name>.json).
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from answering.guardrails import Scope, classify, strip_injection  # noqa: E402
 from answering.prompt import retrieval_query  # noqa: E402
 from answering.referrals import ReferralBook  # noqa: E402
 from bench.calibration import (  # noqa: E402
-    REPO,
     answerable,
     calibration_questions,
     dev_questions,
@@ -36,15 +36,17 @@ from bench.calibration import (  # noqa: E402
     fit_logistic,
     fresh_questions,
     percent,
+    profile_file,
+    starting_profile,
 )
 from core.config import load_config  # noqa: E402
 from core.models import ChatMessage, Hit  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
+from knowledge_base.profiles import LinearModel, load_profile, profile_name  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
-from knowledge_base.relevance import LinearModel  # noqa: E402
 
-WEIGHTS = REPO / "answering" / "answerability_weights.json"
 THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
+MAX_FALSE_REFUSAL = 0.10  # on the fit half: the rule that picks the threshold
 
 
 def history_of(q: dict) -> list[ChatMessage]:
@@ -68,7 +70,7 @@ def retrieved(kb, questions: Iterable[dict]) -> Iterator[tuple[dict, str, list[H
             continue
         terms = analyse(query)
         if referrals.refer(understood, hits[0], terms.subject) is None:
-            yield q, query, hits, answerability.signals(terms, hits, kb.terms)
+            yield q, query, hits, answerability.signals(terms, hits, kb.terms, kb.retriever.profile)
 
 
 def signal_rows(kb, questions: list[dict]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
@@ -107,39 +109,48 @@ def refusal_table(results: list[tuple[dict, object]], thresholds: tuple[float, .
     return table
 
 
+def chosen_threshold(fit_table: dict[str, dict]) -> float:
+    """The highest tabled threshold whose fit-half false refusal is at most MAX_FALSE_REFUSAL."""
+    allowed = [float(t) for t, row in fit_table.items() if row["false_refusal"] <= MAX_FALSE_REFUSAL]
+    return max(allowed, default=min(THRESHOLDS))
+
+
 def main() -> None:
     parser = fit_arguments(__doc__)
     parser.add_argument("--shipped", action="store_true", help="evaluate the shipped weights instead of refitting")
     args = parser.parse_args()
     config = load_config(kb_dir=args.kb)
     config.answering.style = "quote"
+    name = args.profile or profile_name(config)
+    config.retrieval.profile = name
     kb = open_knowledge_base(config)
+    profile = starting_profile(name)
 
-    if args.shipped:
-        model = answerability.fitted_model()
-    else:
+    if not args.shipped:
         x, y = signal_rows(kb, calibration_questions("fit"))
         w = fit_logistic(x, y, l2=args.l2)
-        model = LinearModel({name: round(float(v), 4) for name, v in zip(answerability.SIGNALS, w)})
-        print(f"fitted on {len(y)} questions ({int(y.sum())} answerable): {model.weights}")
-    if args.write and not args.shipped:
-        WEIGHTS.write_text(model.to_json() + "\n", encoding="utf-8")
-        print(f"wrote {WEIGHTS}")
-    answerability.fitted_model.cache_clear()
-    if not args.write:  # evaluate the fitted model without storing it
-        answerability.fitted_model.__wrapped__ = lambda: model  # type: ignore[attr-defined]
-        answerability.fitted_model = lambda: model  # type: ignore[assignment]
+        model = LinearModel({s: round(float(v), 4) for s, v in zip(answerability.SIGNALS, w)})
+        profile = profile.with_answerability(model, profile.threshold)
+        print(f"fitted {profile.name} on {len(y)} questions ({int(y.sum())} answerable): {model.weights}")
 
-    report: dict = {"weights": model.weights}
+    report: dict = {"profile": profile.name, "weights": profile.answerability.weights}
     # Every threshold is evaluated on the same answers: run once with threshold 0 and apply t to the scores.
     config.answering.answerable_threshold = 0.0
     answerer = Answerer(kb, _NoModel(), config)
+    answerer.profile = profile
     splits = {"fit": calibration_questions("fit"), "heldout": calibration_questions("heldout"), "dev": dev_questions(), "fresh": fresh_questions()}
-    for name, questions in splits.items():
+    for split, questions in splits.items():
         results = asyncio.run(answer_all(answerer, questions))
         table = refusal_table(results, THRESHOLDS)
-        report[name] = table
-        print(f"{name}: " + "  ".join(f"t={t} refuse {r['refusal']:.3f} false {r['false_refusal']:.3f}" for t, r in table.items()))
+        report[split] = table
+        print(f"{split}: " + "  ".join(f"t={t} refuse {r['refusal']:.3f} false {r['false_refusal']:.3f}" for t, r in table.items()))
+    threshold = profile.threshold if args.shipped else chosen_threshold(report["fit"])
+    report["threshold"] = threshold
+    print(f"threshold {threshold:.2f} (stored {profile.threshold:.2f})")
+    if args.write and not args.shipped:
+        profile_file(name).write_text(profile.with_answerability(profile.answerability, threshold).to_json() + "\n", encoding="utf-8")
+        load_profile.cache_clear()
+        print(f"wrote {profile_file(name)}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -1,11 +1,13 @@
 """Fit the relevance model (knowledge_base/relevance.py) on the fit half of bench/data; report on held-out and dev.
 
-    .venv/bin/python bench/fit_relevance.py --kb var/kb [--write]
+    .venv/bin/python bench/fit_relevance.py --kb var/kb [--profile NAME] [--cosine-band auto] [--write]
 
 For every answerable question of the fit half, every candidate passage is labelled by whether it is a gold
 (file, article); a logistic regression over the candidate's signals is fitted. Recall@1/3/5 and MRR are reported
 for the held-out half and the dev set, for the relevance order beside the plain RRF and vector orders, all in the
-same run. `--write` stores the weights in knowledge_base/relevance_weights.json.
+same run. `--write` stores the weights in the ranking profile (knowledge_base/profiles/<name>.json), which keeps its
+answerability part until bench/fit_answerability.py refits it. `--cosine-band auto` sets the band that spreads this
+embedder's cosines over [0, 1] from the fit candidates (a new embedder needs it; e5-small keeps 0.75–0.95).
 """
 
 from __future__ import annotations
@@ -21,22 +23,22 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.calibration import (  # noqa: E402
-    REPO,
     answerable,
     calibration_questions,
     dev_questions,
     fit_arguments,
     fit_logistic,
     gold_pairs,
+    profile_file,
     query_of,
+    starting_profile,
 )
 from core.config import load_config  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
+from knowledge_base.profiles import LinearModel, Profile, load_profile, profile_name  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
-from knowledge_base.relevance import FEATURES, LinearModel, features, fitted_model  # noqa: E402
+from knowledge_base.relevance import FEATURES, features  # noqa: E402
 from knowledge_base.retriever import rank as rank_candidates  # noqa: E402
-
-WEIGHTS = REPO / "knowledge_base" / "relevance_weights.json"
 
 
 def gather(kb, questions: list[dict]) -> list[tuple[dict, str, list]]:  # noqa: ANN001
@@ -44,22 +46,28 @@ def gather(kb, questions: list[dict]) -> list[tuple[dict, str, list]]:  # noqa: 
     return [(q, *kb.retriever.candidates(query_of(q))) for q in questions]
 
 
-def training_rows(gathered: list[tuple[dict, str, list]]) -> tuple[np.ndarray, np.ndarray]:
+def cosine_band(gathered: list[tuple[dict, str, list]]) -> tuple[float, float]:
+    """From the 10th percentile of all candidates' cosines to the 99th: most of the spread, few clipped."""
+    cosines = [c.cosine for _, _, candidates in gathered for c, _ in candidates if c.cosine is not None]
+    return round(float(np.percentile(cosines, 10)), 3), round(float(np.percentile(cosines, 99)), 3)
+
+
+def training_rows(gathered: list[tuple[dict, str, list]], profile: Profile) -> tuple[np.ndarray, np.ndarray]:
     xs, ys = [], []
     for q, understood, candidates in gathered:
         terms = analyse(understood)
         gold = gold_pairs(q)
         for candidate, row in candidates:
-            f = features(terms, candidate, row)
+            f = features(terms, candidate, row, profile)
             xs.append([f[name] for name in FEATURES])
             ys.append(1.0 if (row["source"], row["article"]) in gold else 0.0)
     return np.array(xs), np.array(ys)
 
 
-def rank_table(model: LinearModel, gathered: list[tuple[dict, str, list]], fusion: str) -> dict:
+def rank_table(profile: Profile, gathered: list[tuple[dict, str, list]], fusion: str) -> dict:
     ranks: dict[str, list[int | None]] = defaultdict(list)
     for q, understood, candidates in gathered:
-        rows = [row for _, row, _ in rank_candidates(candidates, understood, fusion, model)[:5]]
+        rows = [row for _, row, _ in rank_candidates(candidates, understood, fusion, profile)[:5]]
         gold = gold_pairs(q)
         rank = next((i for i, r in enumerate(rows, start=1) if (r["source"], r["article"]) in gold), None)
         ranks[q["type"]].append(rank)
@@ -95,23 +103,34 @@ def main() -> None:
     parser = fit_arguments(__doc__)
     parser.add_argument("--latency", action="store_true", help="also time kb.search over the dev questions")
     parser.add_argument("--latency-only", action="store_true", help="only time kb.search (rerank vs RRF)")
+    parser.add_argument("--cosine-band", default=None, help="auto, or LOW,HIGH (default: the profile's own)")
     args = parser.parse_args()
-    kb = open_knowledge_base(load_config(kb_dir=args.kb))
+    config = load_config(kb_dir=args.kb)
+    name = args.profile or profile_name(config)
+    config.retrieval.profile = name
+    kb = open_knowledge_base(config)
 
     if args.latency_only:
         print(json.dumps(latency(kb, [q for q in dev_questions() if answerable(q)]), ensure_ascii=False))
         return
     fit = gather(kb, [q for q in calibration_questions("fit") if answerable(q)])
-    x, y = training_rows(fit)
+    profile = starting_profile(name)
+    if args.cosine_band == "auto":
+        profile = profile.with_relevance(profile.relevance, cosine_band(fit))
+    elif args.cosine_band:
+        low, high = (float(v) for v in args.cosine_band.split(","))
+        profile = profile.with_relevance(profile.relevance, (low, high))
+    x, y = training_rows(fit, profile)
     w = fit_logistic(x, y, l2=args.l2)
-    model = LinearModel({name: round(float(v), 4) for name, v in zip(FEATURES, w)})
-    print(f"fitted on {len(fit)} questions, {len(y)} candidates ({int(y.sum())} gold): {model.weights}")
+    profile = profile.with_relevance(LinearModel({f: round(float(v), 4) for f, v in zip(FEATURES, w)}))
+    print(f"fitted {profile.name} (cosine band {profile.cosine_band}) on {len(fit)} questions, {len(y)} candidates "
+          f"({int(y.sum())} gold): {profile.relevance.weights}")  # fmt: skip
     if args.write:
-        WEIGHTS.write_text(model.to_json() + "\n", encoding="utf-8")
-        fitted_model.cache_clear()
-        print(f"wrote {WEIGHTS}")
+        profile_file(name).write_text(profile.to_json() + "\n", encoding="utf-8")
+        load_profile.cache_clear()
+        print(f"wrote {profile_file(name)}")
 
-    report: dict = {"weights": model.weights}
+    report: dict = {"profile": profile.name, "cosine_band": profile.cosine_band, "weights": profile.relevance.weights}
     sets = {
         "fit": fit,
         "heldout": gather(kb, [q for q in calibration_questions("heldout") if answerable(q)]),
@@ -119,7 +138,7 @@ def main() -> None:
     }
     for set_name, gathered in sets.items():
         for fusion in ("rerank", "rrf", "vector"):
-            table = rank_table(model, gathered, fusion)
+            table = rank_table(profile, gathered, fusion)
             report[f"{set_name}/{fusion}"] = table
             a = table["ALL"]
             print(f"{set_name:8s} {fusion:7s} n={a['n']:3d} R@1 {a['recall@1']:.3f} R@3 {a['recall@3']:.3f} R@5 {a['recall@5']:.3f} MRR {a['mrr']:.3f}")

@@ -93,6 +93,9 @@ class RetrievalConfig(_Section):
     fusion: Literal["rerank", "rrf", "vector", "lexical"] = "rerank"
     expand_queries: bool = True  # add statute wording for common service intents (要带啥 → 提交 材料)
     sound_correction: bool = True  # read homophones of the knowledge base's words as those words (居住正 → 居住证)
+    # weights fitted for the embedder (knowledge_base/profiles.py): a packaged name (e5-small, embeddinggemma) or a
+    # .json file fitted with bench/fit_relevance.py and bench/fit_answerability.py; None = the embedding engine's own
+    profile: str | None = None
 
 
 class LlmConfig(_Section):
@@ -117,8 +120,9 @@ class AnsweringConfig(_Section):
     # sentences of its own (for 7B+ models on a GPU box), each number checked against the passages.
     style: Literal["generate", "quote"] = "quote"
     # Below this answerability score (answering/answerability.py, fitted on bench/data) the kiosk refuses
-    # instead of quoting; the threshold table is in bench/RESULTS.md.
-    answerable_threshold: float = Field(0.55, ge=0.0, le=1.0)
+    # instead of quoting; None = the threshold fitted with the ranking profile (retrieval.profile). The threshold
+    # tables are in bench/RESULTS.md.
+    answerable_threshold: float | None = Field(None, ge=0.0, le=1.0)
     # Other departments' services (驾驶证, 医保报销比例, 水电燃气, …) and where to send citizens for them
     # (answering/referrals.py); None: the list shipped in answering/referrals.yaml. An empty file turns it off.
     referrals_file: Path | None = None

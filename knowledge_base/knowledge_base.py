@@ -17,6 +17,7 @@ from knowledge_base.embeddings import build_embedder
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
+from knowledge_base.profiles import profile_for
 from knowledge_base.registry import Registry, registry_url
 from knowledge_base.retriever import HybridRetriever
 from knowledge_base.terms import Correction, TermStats
@@ -45,7 +46,9 @@ class KnowledgeBase:
         self.vectors = PassageVectors(config.chroma, self.directory, self.embedder, self.writer_lock)
         # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
-        self.retriever = HybridRetriever(self.registry, self.vectors, self.embedder.embed_query, config.retrieval, self.gate)
+        self.retriever = HybridRetriever(
+            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile_for(config), self.gate
+        )
         self.faq_index = FaqIndex(self.registry, self.embedder.embed_query, self.gate)
         self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)
         if config.chroma.mode == "persistent":

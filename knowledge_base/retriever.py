@@ -12,10 +12,11 @@ from core.config import RetrievalConfig
 from core.freshness import Snapshot, SourceBusy, VersionGate
 from core.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
+from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import expand_query
 from knowledge_base.question import analyse, word_boundaries
 from knowledge_base.registry import Registry
-from knowledge_base.relevance import Candidate, LinearModel, features, fitted_model
+from knowledge_base.relevance import Candidate, features
 from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
 
@@ -23,12 +24,13 @@ _DOC_VOTES = 10  # top candidates per signal that vote for their document
 
 
 def rank(
-    gathered: list[tuple[Candidate, dict]], understood: str, fusion: str, model: LinearModel
+    gathered: list[tuple[Candidate, dict]], understood: str, fusion: str, profile: Profile
 ) -> list[tuple[Candidate, dict, float]]:
     """Candidates with their relevance, in the order a fusion mode gives them: "rerank" by the relevance model,
     "rrf" by reciprocal-rank fusion, "vector"/"lexical" by one signal alone (the other signal's own finds left out)."""
     terms = analyse(understood)
-    scored = {c.chunk_id: (c, row, model.probability(features(terms, c, row))) for c, row in gathered}
+    model = profile.relevance
+    scored = {c.chunk_id: (c, row, model.probability(features(terms, c, row, profile))) for c, row in gathered}
     by_vector = [c.chunk_id for c, _ in sorted((g for g in gathered if g[0].vector_rank is not None), key=lambda g: g[0].vector_rank)]
     by_lexical = [c.chunk_id for c, _ in sorted((g for g in gathered if g[0].lexical_rank is not None), key=lambda g: g[0].lexical_rank)]
     if fusion == "vector":
@@ -52,9 +54,11 @@ class HybridRetriever:
         vectors: PassageVectors,
         embed_query: Callable[[str], list[float]],
         config: RetrievalConfig,
+        profile: Profile,
         gate: VersionGate[int] | None = None,
     ) -> None:
         self._registry = registry
+        self.profile = profile
         self._vectors = vectors
         self._embed_query = embed_query
         self._config = config
@@ -93,7 +97,7 @@ class HybridRetriever:
 
     def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
         understood, gathered = self.candidates(query)
-        ranked = rank(gathered, understood, fusion or self._config.fusion, fitted_model())
+        ranked = rank(gathered, understood, fusion or self._config.fusion, self.profile)
         return [self._hit(*scored) for scored in ranked[: k or self._config.k]]
 
     def candidates(self, query: str) -> tuple[str, list[tuple[Candidate, dict]]]:

@@ -11,11 +11,13 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from answering.answerability import threshold
 from core.errors import AdminError
 from core.models import Answer, AnswerDone, DocumentStatus
 from core.protocols import Answerer
 from core.text_lines import split_list_items
 from knowledge_base.archives import Unpacked, UnpackLimits, unpack_uploads
+from knowledge_base.profiles import profile_for
 from panel import kb_views
 from panel.context import PanelServices
 from panel.dashboard import mode_label
@@ -207,7 +209,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             table = kb_views.hits_html(hits)
             answer = await kiosk_answer(services.answerer, text)
             cited = "；".join(c.label() for c in answer.citations) or "无"
-            gate = services.config.answering.answerable_threshold
+            gate = threshold(services.config.answering, profile_for(services.config))
             score = "—" if answer.answerability is None else f"{answer.answerability:.2f}"
             screen = answer.answer[len(answer.spoken) :].strip()
             quoted = "\n>\n".join(f"> {line}" for line in split_list_items(screen))

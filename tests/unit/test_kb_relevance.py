@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from answering import answerability
 from core.models import Hit
+from knowledge_base.profiles import LinearModel, Profile, load_profile
 from knowledge_base.question import analyse, asks_kind, states_kind
-from knowledge_base.relevance import Candidate, LinearModel, coverage, features, fitted_model
+from knowledge_base.relevance import Candidate, coverage, features
 from knowledge_base.terms import TermStats
 
 PASSAGES = [
@@ -53,24 +54,30 @@ def test_rarity_and_presence_in_the_knowledge_base() -> None:
 
 
 def test_relevance_probability_rises_with_each_signal() -> None:
-    model = fitted_model()
+    profile = load_profile("e5-small")
+    model = profile.relevance
     terms = analyse("办居住证要带什么材料")
     row = {"text": PASSAGES[0], "title": "居住证暂行条例", "chapter": None, "article": "第九条"}
-    strong = features(terms, Candidate("a", 0.93, 12.0, 0, 0), row)
-    weak = features(terms, Candidate("a", 0.80, 1.0, 20, 25), row)
+    strong = features(terms, Candidate("a", 0.93, 12.0, 0, 0), row, profile)
+    weak = features(terms, Candidate("a", 0.80, 1.0, 20, 25), row, profile)
     assert 0.0 <= model.probability(weak) < model.probability(strong) <= 1.0
     other = {**row, "text": "第三条 国家实行残疾人就业制度。", "title": "残疾人就业条例"}
-    assert features(terms, Candidate("b", 0.93, 12.0, 0, 0), other)["cover"] < strong["cover"]
+    assert features(terms, Candidate("b", 0.93, 12.0, 0, 0), other, profile)["cover"] < strong["cover"]
 
 
-def test_linear_model_round_trips_through_json() -> None:
+def test_profile_round_trips_through_json_and_scales_cosine_by_its_band() -> None:
     model = LinearModel({"bias": -1.0, "top": 2.5})
-    assert LinearModel.from_json(model.to_json()) == model
     assert abs(model.probability({"bias": 1.0, "top": 0.4}) - 0.5) < 1e-9
+    profile = Profile("p", (0.3, 0.7), LinearModel({"bias": 1.0}), model, 0.4)
+    assert Profile.from_json("p", profile.to_json()) == profile
+    assert abs(profile.scaled_cosine(0.5) - 0.5) < 1e-9 and profile.scaled_cosine(0.9) == 1.0 and profile.scaled_cosine(None) == 0.0
 
 
 def _hit(text: str, score: float) -> Hit:
     return Hit(text=text, score=score, source="居住证暂行条例.md", title="居住证暂行条例", article="第十二条", doc_id="d", effective_date=None)
+
+
+PROFILE = load_profile("e5-small")
 
 
 class _Vocabulary(TermStats):
@@ -80,9 +87,9 @@ class _Vocabulary(TermStats):
 
 def test_answerability_falls_when_the_subject_is_not_in_the_knowledge_base() -> None:
     top = _hit(PASSAGES[1], 0.6)
-    covered = answerability.assess(analyse("居住证多久能拿到"), [top], _Vocabulary())
-    foreign = answerability.assess(analyse("港澳通行证多久能拿到"), [top], _Vocabulary())
+    covered = answerability.assess(analyse("居住证多久能拿到"), [top], _Vocabulary(), PROFILE)
+    foreign = answerability.assess(analyse("港澳通行证多久能拿到"), [top], _Vocabulary(), PROFILE)
     assert foreign.signals["unknown"] > covered.signals["unknown"]
     assert foreign.score < covered.score
-    missing = answerability.assess(analyse("居住证工本费是多少钱"), [top], _Vocabulary())
+    missing = answerability.assess(analyse("居住证工本费是多少钱"), [top], _Vocabulary(), PROFILE)
     assert missing.signals["missing"] == 1.0 and missing.score < covered.score
