@@ -9,7 +9,9 @@ import numpy as np
 
 from core.freshness import Snapshot, VersionGate
 from core.models import FaqEntry, FaqMatch
+from knowledge_base.question import QuestionTerms, analyse
 from knowledge_base.registry import Registry
+from knowledge_base.relevance import coverage, present
 
 _NOISE = re.compile(r"[\s\W_]+")
 
@@ -26,6 +28,17 @@ def faq_similarity(cosine: float, question: str, faq_question: str) -> float:
     return round(0.6 * cosine + 0.4 * min(1.0, overlap * 2.0), 4)
 
 
+def same_subject(asked: QuestionTerms, entry: QuestionTerms) -> bool:
+    """The entry is about what the citizen asks: its question names the citizen's most specific subject word and
+    most of the rest (by weight), and the two ask the same kind of fact when both ask one. Embeddings alone rate
+    离婚登记/结婚登记 and 办身份证/办居住证 as the same question (e5: 0.97)."""
+    if asked.subject and not present(asked.subject[0][0], entry.text):
+        return False
+    if coverage(asked, entry.text) < 0.5:
+        return False
+    return asked.asks == entry.asks or "其他" in (asked.asks, entry.asks)
+
+
 class FaqIndex:
     def __init__(
         self, registry: Registry, embed_query: Callable[[str], list[float]], gate: VersionGate[int] | None = None
@@ -33,26 +46,34 @@ class FaqIndex:
         self._registry = registry
         self._embed_query = embed_query
         self._cache: dict[str, np.ndarray] = {}  # question → vector, kept across reloads (only new questions embed)
+        self._terms: dict[str, QuestionTerms] = {}
         self._index = Snapshot(gate or VersionGate(lambda: registry.version, 0.0), self._load, "FAQ index")
 
-    def _load(self, version: int) -> tuple[list[FaqEntry], np.ndarray]:
+    def _load(self, version: int) -> tuple[list[FaqEntry], np.ndarray, list[QuestionTerms]]:
         entries = self._registry.faq()
         vectors = []
         for entry in entries:
             if entry.question not in self._cache:
                 self._cache[entry.question] = np.asarray(self._embed_query(entry.question), dtype=np.float32)
+                self._terms[entry.question] = analyse(entry.question)
             vectors.append(self._cache[entry.question])
         current = {e.question for e in entries}
         for gone in [q for q in self._cache if q not in current]:
-            del self._cache[gone]
-        return entries, (np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32))
+            del self._cache[gone], self._terms[gone]
+        matrix = np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
+        return entries, matrix, [self._terms[e.question] for e in entries]
 
     def match(self, question: str, threshold: float) -> FaqMatch | None:
-        entries, vectors = self._index.get()
+        entries, vectors, entry_terms = self._index.get()
         if not entries or not question.strip():
             return None
-        q = np.asarray(self._embed_query(question), dtype=np.float32)
-        cosines = vectors @ q
-        scored = [faq_similarity(float(c), question, e.question) for c, e in zip(cosines, entries)]
-        best = int(np.argmax(scored))
-        return FaqMatch(entries[best], scored[best]) if scored[best] >= threshold else None
+        asked = analyse(question)
+        kept = [i for i, terms in enumerate(entry_terms) if same_subject(asked, terms)]
+        if not kept:  # no entry is about this subject: the question is not embedded at all
+            return None
+        cosines = vectors[kept] @ np.asarray(self._embed_query(question), dtype=np.float32)
+        score, entry = max(
+            ((faq_similarity(float(c), question, entries[i].question), entries[i]) for c, i in zip(cosines, kept)),
+            key=lambda pair: pair[0],
+        )
+        return FaqMatch(entry, score) if score >= threshold else None

@@ -127,6 +127,34 @@ def test_faq_crud_and_match(tmp_path: Path) -> None:
     assert kb.match_faq("大厅几点开门") is None
 
 
+class _SameVector:
+    """Rates every pair of questions identical: only the subject check can keep entries apart."""
+
+    model_name = "same"
+    dimension = 4
+
+    def embed_query(self, text: str) -> list[float]:
+        return [0.5, 0.5, 0.5, 0.5]
+
+    def embed_passages(self, texts, progress=None):  # noqa: ANN001, ANN201
+        import numpy as np
+
+        return np.full((len(texts), 4), 0.5, dtype=np.float32)
+
+
+def test_faq_entry_about_another_subject_is_never_matched(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    config.answering.faq_threshold = 0.0
+    kb = open_knowledge_base(config, embedder=_SameVector())
+    marriage = kb.add_faq("结婚登记要带什么", "双方的户口簿和身份证。")
+    residence = kb.add_faq("办居住证需要什么材料", "身份证、相片和居住证明。")
+    assert kb.match_faq("离婚登记要带什么") is None
+    assert kb.match_faq("办身份证需要什么材料") is None
+    assert kb.match_faq("居住证多久能办好") is None  # same subject, another kind of fact
+    assert kb.match_faq("办理居住证要带哪些材料").entry.id == residence.id
+    assert kb.match_faq("请问结婚登记要带哪些东西").entry.id == marriage.id
+
+
 def test_another_process_writing_is_seen_once_the_refresh_interval_passed(tmp_path: Path) -> None:
     reader = open_knowledge_base(make_config(tmp_path, kb={"refresh_interval_s": 600.0}), embedder=HashEmbedder())
     assert reader.search("护照", k=1) == []
