@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge_base.profiles import Profile, load_profile, packaged_path
+from core.config import KioskConfig, load_config
+from knowledge_base import KnowledgeBase, open_knowledge_base
+from knowledge_base.profiles import Profile, load_profile, packaged_path, profile_name
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
@@ -107,3 +109,15 @@ def starting_profile(name: str) -> Profile:
     if path.exists():
         return Profile.from_json(path.stem, path.read_text(encoding="utf-8"))
     return replace(load_profile("e5-small"), name=path.stem)
+
+
+def open_for_fitting(kb_dir: str, name: str | None) -> tuple[KioskConfig, KnowledgeBase, Profile, Path]:
+    """The configured knowledge base, searching with the profile being fitted (`name`, else the engine's own; it
+    need not exist yet), and the file --write stores that profile in."""
+    config = load_config(kb_dir=kb_dir)
+    path = profile_file(name or profile_name(config))
+    profile = starting_profile(str(path))
+    config.retrieval.profile = str(path) if path.exists() else "e5-small"  # a stand-in the engines can load
+    kb = open_knowledge_base(config)
+    kb.retriever.profile = profile
+    return config, kb, profile, path

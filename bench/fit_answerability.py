@@ -35,14 +35,11 @@ from bench.calibration import (  # noqa: E402
     fit_arguments,
     fit_logistic,
     fresh_questions,
+    open_for_fitting,
     percent,
-    profile_file,
-    starting_profile,
 )
-from core.config import load_config  # noqa: E402
 from core.models import ChatMessage, Hit  # noqa: E402
-from knowledge_base import open_knowledge_base  # noqa: E402
-from knowledge_base.profiles import LinearModel, load_profile, profile_name  # noqa: E402
+from knowledge_base.profiles import LinearModel, load_profile  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
 
 THRESHOLDS = (0.2, 0.3, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8)
@@ -119,12 +116,8 @@ def main() -> None:
     parser = fit_arguments(__doc__)
     parser.add_argument("--shipped", action="store_true", help="evaluate the shipped weights instead of refitting")
     args = parser.parse_args()
-    config = load_config(kb_dir=args.kb)
+    config, kb, profile, path = open_for_fitting(args.kb, args.profile)
     config.answering.style = "quote"
-    name = args.profile or profile_name(config)
-    config.retrieval.profile = name
-    kb = open_knowledge_base(config)
-    profile = starting_profile(name)
 
     if not args.shipped:
         x, y = signal_rows(kb, calibration_questions("fit"))
@@ -148,9 +141,9 @@ def main() -> None:
     report["threshold"] = threshold
     print(f"threshold {threshold:.2f} (stored {profile.threshold:.2f})")
     if args.write and not args.shipped:
-        profile_file(name).write_text(profile.with_answerability(profile.answerability, threshold).to_json() + "\n", encoding="utf-8")
+        path.write_text(profile.with_answerability(profile.answerability, threshold).to_json() + "\n", encoding="utf-8")
         load_profile.cache_clear()
-        print(f"wrote {profile_file(name)}")
+        print(f"wrote {path}")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

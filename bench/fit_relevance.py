@@ -7,7 +7,8 @@ For every answerable question of the fit half, every candidate passage is labell
 for the held-out half and the dev set, for the relevance order beside the plain RRF and vector orders, all in the
 same run. `--write` stores the weights in the ranking profile (knowledge_base/profiles/<name>.json), which keeps its
 answerability part until bench/fit_answerability.py refits it. `--cosine-band auto` sets the band that spreads this
-embedder's cosines over [0, 1] from the fit candidates (a new embedder needs it; e5-small keeps 0.75–0.95).
+embedder's cosines over [0, 1] from the fit candidates (a new embedder needs it; e5-small keeps 0.75–0.95);
+`--expand-queries on|off` whether queries get statute wording added (compare both on the fit half).
 """
 
 from __future__ import annotations
@@ -29,13 +30,10 @@ from bench.calibration import (  # noqa: E402
     fit_arguments,
     fit_logistic,
     gold_pairs,
-    profile_file,
+    open_for_fitting,
     query_of,
-    starting_profile,
 )
-from core.config import load_config  # noqa: E402
-from knowledge_base import open_knowledge_base  # noqa: E402
-from knowledge_base.profiles import LinearModel, Profile, load_profile, profile_name  # noqa: E402
+from knowledge_base.profiles import LinearModel, Profile, load_profile  # noqa: E402
 from knowledge_base.question import analyse  # noqa: E402
 from knowledge_base.relevance import FEATURES, features  # noqa: E402
 from knowledge_base.retriever import rank as rank_candidates  # noqa: E402
@@ -104,17 +102,17 @@ def main() -> None:
     parser.add_argument("--latency", action="store_true", help="also time kb.search over the dev questions")
     parser.add_argument("--latency-only", action="store_true", help="only time kb.search (rerank vs RRF)")
     parser.add_argument("--cosine-band", default=None, help="auto, or LOW,HIGH (default: the profile's own)")
+    parser.add_argument("--expand-queries", choices=("on", "off"), default=None, help="default: the profile's own")
     args = parser.parse_args()
-    config = load_config(kb_dir=args.kb)
-    name = args.profile or profile_name(config)
-    config.retrieval.profile = name
-    kb = open_knowledge_base(config)
+    _config, kb, profile, path = open_for_fitting(args.kb, args.profile)
+    if args.expand_queries:
+        profile = profile.with_relevance(profile.relevance, expand_queries=args.expand_queries == "on")
+        kb.retriever.profile = profile
 
     if args.latency_only:
         print(json.dumps(latency(kb, [q for q in dev_questions() if answerable(q)]), ensure_ascii=False))
         return
     fit = gather(kb, [q for q in calibration_questions("fit") if answerable(q)])
-    profile = starting_profile(name)
     if args.cosine_band == "auto":
         profile = profile.with_relevance(profile.relevance, cosine_band(fit))
     elif args.cosine_band:
@@ -123,14 +121,18 @@ def main() -> None:
     x, y = training_rows(fit, profile)
     w = fit_logistic(x, y, l2=args.l2)
     profile = profile.with_relevance(LinearModel({f: round(float(v), 4) for f, v in zip(FEATURES, w)}))
-    print(f"fitted {profile.name} (cosine band {profile.cosine_band}) on {len(fit)} questions, {len(y)} candidates "
+    kb.retriever.profile = profile
+    print(f"fitted {profile.name} (cosine band {profile.cosine_band}, expansion {profile.expand_queries}) on {len(fit)} questions, {len(y)} candidates "
           f"({int(y.sum())} gold): {profile.relevance.weights}")  # fmt: skip
     if args.write:
-        profile_file(name).write_text(profile.to_json() + "\n", encoding="utf-8")
+        path.write_text(profile.to_json() + "\n", encoding="utf-8")
         load_profile.cache_clear()
-        print(f"wrote {profile_file(name)}")
+        print(f"wrote {path}")
 
-    report: dict = {"profile": profile.name, "cosine_band": profile.cosine_band, "weights": profile.relevance.weights}
+    report: dict = {
+        "profile": profile.name, "cosine_band": profile.cosine_band, "expand_queries": profile.expand_queries,
+        "weights": profile.relevance.weights,
+    }  # fmt: skip
     sets = {
         "fit": fit,
         "heldout": gather(kb, [q for q in calibration_questions("heldout") if answerable(q)]),

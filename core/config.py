@@ -91,7 +91,9 @@ class RetrievalConfig(_Section):
     # rerank: candidates of both signals ordered by the fitted relevance model (knowledge_base/relevance.py);
     # rrf/vector/lexical: the plain fused or single-signal order (for comparisons)
     fusion: Literal["rerank", "rrf", "vector", "lexical"] = "rerank"
-    expand_queries: bool = True  # add statute wording for common service intents (要带啥 → 提交 材料)
+    # add statute wording for common service intents (要带啥 → 提交 材料); None = as the ranking profile was fitted
+    # (e5-small finds more with it, EmbeddingGemma fewer)
+    expand_queries: bool | None = None
     sound_correction: bool = True  # read homophones of the knowledge base's words as those words (居住正 → 居住证)
     # weights fitted for the embedder (knowledge_base/profiles.py): a packaged name (e5-small, embeddinggemma) or a
     # .json file fitted with bench/fit_relevance.py and bench/fit_answerability.py; None = the embedding engine's own

@@ -47,6 +47,7 @@ class Profile:
     relevance: LinearModel
     answerability: LinearModel
     threshold: float  # the answerability score below which the kiosk refuses, unless the config sets one
+    expand_queries: bool = True  # whether the query gets statute wording added (chosen on the fit half)
 
     def scaled_cosine(self, cosine: float | None) -> float:
         """A cosine similarity spread over [0, 1] from the band this embedder puts passages in."""
@@ -55,8 +56,13 @@ class Profile:
         floor, ceil = self.cosine_band
         return min(1.0, max(0.0, (cosine - floor) / (ceil - floor)))
 
-    def with_relevance(self, model: LinearModel, cosine_band: tuple[float, float] | None = None) -> Profile:
-        return replace(self, relevance=model, cosine_band=cosine_band or self.cosine_band)
+    def with_relevance(
+        self, model: LinearModel, cosine_band: tuple[float, float] | None = None, expand_queries: bool | None = None
+    ) -> Profile:
+        return replace(
+            self, relevance=model, cosine_band=cosine_band or self.cosine_band,
+            expand_queries=self.expand_queries if expand_queries is None else expand_queries,
+        )  # fmt: skip
 
     def with_answerability(self, model: LinearModel, threshold: float) -> Profile:
         return replace(self, answerability=model, threshold=threshold)
@@ -68,6 +74,7 @@ class Profile:
                 "relevance": self.relevance.weights,
                 "answerability": self.answerability.weights,
                 "threshold": self.threshold,
+                "expand_queries": self.expand_queries,
             },
             ensure_ascii=False,
             indent=1,
@@ -85,6 +92,7 @@ class Profile:
             relevance=LinearModel({k: float(v) for k, v in data["relevance"].items()}),
             answerability=LinearModel({k: float(v) for k, v in data["answerability"].items()}),
             threshold=float(data["threshold"]),
+            expand_queries=bool(data.get("expand_queries", True)),
         )
 
 

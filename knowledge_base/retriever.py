@@ -108,7 +108,8 @@ class HybridRetriever:
             query, _ = terms.correct(query, boundaries=word_boundaries)
         if not query or not active:
             return query, []
-        expanded = expand_query(query) if self._config.expand_queries else query
+        expand = self.profile.expand_queries if self._config.expand_queries is None else self._config.expand_queries
+        expanded = expand_query(query) if expand else query
         n = self._config.candidates
         # Over-fetch: vectors of superseded or retired documents are filtered out here.
         vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(expanded), n * 2) if cid in active][:n]

@@ -68,7 +68,7 @@ def test_relevance_probability_rises_with_each_signal() -> None:
 def test_profile_round_trips_through_json_and_scales_cosine_by_its_band() -> None:
     model = LinearModel({"bias": -1.0, "top": 2.5})
     assert abs(model.probability({"bias": 1.0, "top": 0.4}) - 0.5) < 1e-9
-    profile = Profile("p", (0.3, 0.7), LinearModel({"bias": 1.0}), model, 0.4)
+    profile = Profile("p", (0.3, 0.7), LinearModel({"bias": 1.0}), model, 0.4, expand_queries=False)
     assert Profile.from_json("p", profile.to_json()) == profile
     assert abs(profile.scaled_cosine(0.5) - 0.5) < 1e-9 and profile.scaled_cosine(0.9) == 1.0 and profile.scaled_cosine(None) == 0.0
 
