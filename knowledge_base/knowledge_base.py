@@ -44,6 +44,7 @@ class KnowledgeBase:
             )
         self.writer_lock = self.registry.writer_lock(self.directory)
         self.vectors = PassageVectors(config.chroma, self.directory, self.embedder, self.writer_lock)
+        self._check_dimension(config)
         # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
         self.retriever = HybridRetriever(
@@ -53,6 +54,18 @@ class KnowledgeBase:
         self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)
         if config.chroma.mode == "persistent":
             self.reconcile()
+
+    def _check_dimension(self, config: KioskConfig) -> None:
+        """Vectors of another embedder cannot be searched with this one's queries: say so at start, not per query."""
+        expected, stored = getattr(self.embedder, "dimension", None), self.vectors.stored_dimension()
+        if expected and stored and stored != expected:  # an embedding server's dimension is 0 until it answers
+            raise KnowledgeBaseError(
+                "embedder-changed",
+                f"the passages in {self.directory} were embedded as {stored}-dimensional vectors, but the configured "
+                f"embedder ({config.embedding.engine}: {self.model_name}) makes {expected}-dimensional ones; ingest "
+                "the documents into a new knowledge-base directory (kiosk --kb NEW_DIR kb ingest …), or configure "
+                "the embedding engine they were embedded with",
+            )
 
     # ------------------------------------------------------------ consistency
 

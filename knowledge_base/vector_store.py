@@ -151,6 +151,12 @@ class PassageVectors:
     def count(self) -> int:
         return len(self.all_ids())
 
+    def stored_dimension(self) -> int | None:
+        """Length of the vectors already stored (None when there are none)."""
+        got = self._call(lambda s: s.get(limit=1, include=["embeddings"]))
+        vectors = got.get("embeddings")
+        return None if vectors is None or len(vectors) == 0 else len(vectors[0])
+
     def search(self, query_vector: list[float], k: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) of the k nearest passages; one retry on a fresh client."""
         try:

@@ -155,6 +155,17 @@ def test_faq_entry_about_another_subject_is_never_matched(tmp_path: Path) -> Non
     assert kb.match_faq("请问结婚登记要带哪些东西").entry.id == marriage.id
 
 
+def test_opening_with_an_embedder_of_another_dimension_is_refused_with_the_way_out(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    _file(tmp_path, "护照.md", PASSPORT)
+    kb.ingest([tmp_path / "docs"])
+    kb.close()
+    with pytest.raises(KnowledgeBaseError) as raised:
+        open_knowledge_base(make_config(tmp_path), embedder=_SameVector())
+    assert raised.value.code == "embedder-changed" and "new knowledge-base directory" in raised.value.message
+    open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder()).close()  # the one it was built with
+
+
 def test_another_process_writing_is_seen_once_the_refresh_interval_passed(tmp_path: Path) -> None:
     reader = open_knowledge_base(make_config(tmp_path, kb={"refresh_interval_s": 600.0}), embedder=HashEmbedder())
     assert reader.search("护照", k=1) == []
