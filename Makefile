@@ -14,7 +14,11 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=O
 # `python -m llama_cpp.server` (the OpenAI-compatible backend's integration test) needs these, pinned.
 LLAMA_SERVER_DEPS := sse-starlette==3.7.0 starlette-context==0.3.6 diskcache==5.6.3
 
-.PHONY: install run test models system-deps clean
+# EmbeddingGemma-300M, converted once to ONNX (about 5 min on a quiet 2-core box): `embedding.engine: onnx` runs
+# it, and the tests of that engine need it.
+GEMMA := var/models/embeddinggemma-onnx/manifest.json
+
+.PHONY: install run test models gemma system-deps clean
 
 install: $(STAMP)
 
@@ -31,10 +35,15 @@ $(STAMP): pyproject.toml Makefile scripts/install-system-deps.sh
 models: install
 	$(BIN)/kiosk models
 
+gemma: $(GEMMA)
+
+$(GEMMA): | $(STAMP)
+	$(BIN)/python -m knowledge_base.provision_gemma
+
 run: install
 	$(BIN)/kiosk serve
 
-test: install
+test: install $(GEMMA)
 	$(BIN)/python -m pytest -ra --durations=15 tests/unit tests/integration tests/browser
 
 clean:

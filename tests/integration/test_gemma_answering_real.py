@@ -1,0 +1,76 @@
+"""The answerer on EmbeddingGemma (embedding.engine: onnx) with its own ranking profile, on real statutes.
+
+Runs when the converted model is present (`python -m knowledge_base.provision_gemma`; `make test` provisions it).
+A few statutes keep the ingest short on a CPU box (about a minute for 110 passages).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from answering.answerer import Answerer
+from core.models import Answer
+from tests.conftest import REPO, make_config
+
+pytestmark = pytest.mark.integration
+
+FOLDER = Path(os.environ.get("KIOSK_GEMMA_ONNX_DIR", REPO / "var" / "models" / "embeddinggemma-onnx"))
+STATUTES = ("居住证暂行条例", "居民身份证法", "失业保险条例", "护照法")
+
+
+class _NoModel:
+    """The quote style calls no chat model."""
+
+    name = "none"
+
+    async def stream(self, messages, options):  # noqa: ANN001, ANN201
+        raise AssertionError("the quote style calls no model")
+        yield ""
+
+
+@pytest.fixture(scope="module")
+def gemma_answerer(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path):
+    if not (FOLDER / "model.onnx").exists():
+        pytest.skip(f"{FOLDER} has no converted model: run `python -m knowledge_base.provision_gemma`")
+    from knowledge_base import open_knowledge_base
+
+    config = make_config(tmp_path_factory.mktemp("gemma-kb"), embedding={"engine": "onnx", "model_path": FOLDER})
+    config.answering.style = "quote"
+    kb = open_knowledge_base(config)
+    files = [next((shared_dir / "corpus" / "statutes").glob(f"{name}*.md")) for name in STATUTES]
+    assert all(r.status.value == "added" for r in kb.ingest(files))
+    answerer = Answerer(kb, _NoModel(), config)
+    yield answerer
+    kb.close()
+
+
+def _ask(answerer, question: str) -> Answer:  # noqa: ANN001
+    return asyncio.run(answerer.answer(question))
+
+
+def test_gemma_uses_its_own_profile(gemma_answerer) -> None:  # noqa: ANN001
+    assert gemma_answerer.profile.name == "embeddinggemma"
+    assert gemma_answerer.profile.expand_queries is False and gemma_answerer.threshold == gemma_answerer.profile.threshold
+
+
+def test_materials_question_is_answered_from_the_article_that_lists_them(gemma_answerer) -> None:  # noqa: ANN001
+    answer = _ask(gemma_answerer, "办居住证要带什么材料")
+    assert not answer.refused
+    assert [c.label() for c in answer.citations][:1] == ["《居住证暂行条例》第九条"]
+    assert "居民身份证" in answer.spoken
+
+
+def test_colloquial_question_finds_its_rule(gemma_answerer) -> None:  # noqa: ANN001
+    answer = _ask(gemma_answerer, "身份证丢了要去哪里补办")
+    assert not answer.refused
+    assert [c.label() for c in answer.citations][:1] == ["《居民身份证法》第十一条"]  # 丢失的，应当申请补领
+
+
+def test_other_departments_question_is_referred_not_quoted(gemma_answerer) -> None:  # noqa: ANN001
+    answer = _ask(gemma_answerer, "机动车驾驶证的有效期是多长？")
+    assert answer.refused and not answer.citations
+    assert "车管所" in answer.spoken
