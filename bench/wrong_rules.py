@@ -1,0 +1,55 @@
+"""How often the kiosk quotes a wrong rule: per answerable question, answered from the gold article, answered from
+another one, or refused; per unanswerable question, refused or answered. Quote style, the configured engine and
+its ranking profile.
+
+    .venv/bin/python bench/wrong_rules.py --kb var/kb
+    KIOSK_EMBEDDING__ENGINE=onnx .venv/bin/python bench/wrong_rules.py --kb var/kb-gemma
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from answering.answerer import Answerer  # noqa: E402
+from bench.calibration import answerable, calibration_questions, dev_questions, fresh_questions, gold_pairs  # noqa: E402
+from bench.fit_answerability import _NoModel, history_of  # noqa: E402
+from core.config import load_config  # noqa: E402
+from core.models import Answer  # noqa: E402
+from knowledge_base import open_knowledge_base  # noqa: E402
+
+
+def outcome(q: dict, answer: Answer) -> str:
+    if not answerable(q):
+        return "unanswerable_refused" if answer.refused else "unanswerable_answered"
+    if answer.refused:
+        return "refused"
+    first = answer.citations[0] if answer.citations else None
+    return "right_article" if first and (first.source, first.article) in gold_pairs(q) else "wrong_article"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--kb", default="var/kb")
+    args = parser.parse_args()
+    config = load_config(kb_dir=args.kb)
+    config.answering.style = "quote"
+    answerer = Answerer(open_knowledge_base(config), _NoModel(), config)
+    print(f"profile {answerer.profile.name}, threshold {answerer.threshold}")
+    sets = {"heldout": calibration_questions("heldout"), "dev": dev_questions(), "fresh": fresh_questions()}
+    for name, questions in sets.items():
+        counts: dict[str, int] = {}
+        for q in questions:
+            kind = outcome(q, asyncio.run(answerer.answer(q["question"], history_of(q))))
+            counts[kind] = counts.get(kind, 0) + 1
+        wrong = counts.get("wrong_article", 0) + counts.get("unanswerable_answered", 0)
+        print(name, json.dumps({**counts, "wrong_rules": wrong, "questions": len(questions)}))
+
+
+if __name__ == "__main__":
+    main()
