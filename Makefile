@@ -14,8 +14,8 @@ LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=O
 # `python -m llama_cpp.server` (the OpenAI-compatible backend's integration test) needs these, pinned.
 LLAMA_SERVER_DEPS := sse-starlette==3.7.0 starlette-context==0.3.6 diskcache==5.6.3
 
-# EmbeddingGemma-300M, converted once to ONNX (about 5 min on a quiet 2-core box): `embedding.engine: onnx` runs
-# it, and the tests of that engine need it.
+# EmbeddingGemma-300M, converted once to ONNX (about 5 min on a quiet 2-core box): kiosk.yaml's `embedding.engine:
+# onnx` runs it, and the tests of that engine need it.
 GEMMA := var/models/embeddinggemma-onnx/manifest.json
 
 .PHONY: install run test models gemma system-deps clean
@@ -40,7 +40,7 @@ gemma: $(GEMMA)
 $(GEMMA): | $(STAMP)
 	$(BIN)/python -m knowledge_base.provision_gemma
 
-run: install
+run: install $(GEMMA)
 	$(BIN)/kiosk serve
 
 test: install $(GEMMA)

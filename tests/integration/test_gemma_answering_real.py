@@ -74,3 +74,15 @@ def test_other_departments_question_is_referred_not_quoted(gemma_answerer) -> No
     answer = _ask(gemma_answerer, "机动车驾驶证的有效期是多长？")
     assert answer.refused and not answer.citations
     assert "车管所" in answer.spoken
+
+
+def test_faq_is_matched_with_e5_small_so_a_misheard_question_still_finds_its_entry(gemma_answerer) -> None:  # noqa: ANN001
+    kb = gemma_answerer.kb
+    entry = kb.add_faq("孩子刚满十六周岁 得在多长时间里去办身份证", "满十六周岁之日起三个月内申领。")
+    try:
+        # as Whisper heard it; EmbeddingGemma rates this pair 0.82 (FAQ score 0.895, under the 0.9 threshold)
+        match = kb.match_faq("孩子刚满十六周,得在多长时间里去半身份证。")
+        assert match is not None and match.entry.id == entry.id
+        assert kb.match_faq("孩子刚满十六周岁 去哪里办护照") is None
+    finally:
+        kb.delete_faq(entry.id)
