@@ -17,7 +17,7 @@ import numpy as np
 
 from core.config import KioskConfig, load_config
 from knowledge_base import KnowledgeBase, open_knowledge_base
-from knowledge_base.profiles import Profile, load_profile, packaged_path, profile_name
+from knowledge_base.profiles import Profile, load_profile, profile_name, profile_path
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
@@ -98,16 +98,10 @@ def fit_arguments(doc: str | None) -> argparse.ArgumentParser:
     return parser
 
 
-def profile_file(name: str) -> Path:
-    """Where --write stores a profile: a .json path as given, else the packaged file of that name."""
-    return Path(name) if name.endswith(".json") else packaged_path(name)
-
-
-def starting_profile(name: str) -> Profile:
-    """The profile as stored, or for a new one e5-small's weights under the new name (to be refitted)."""
-    path = profile_file(name)
+def starting_profile(path: Path) -> Profile:
+    """The profile stored in `path`, or for a new one e5-small's weights under its name (to be refitted)."""
     if path.exists():
-        return Profile.from_json(path.stem, path.read_text(encoding="utf-8"))
+        return load_profile(str(path))
     return replace(load_profile("e5-small"), name=path.stem)
 
 
@@ -115,8 +109,8 @@ def open_for_fitting(kb_dir: str, name: str | None) -> tuple[KioskConfig, Knowle
     """The configured knowledge base, searching with the profile being fitted (`name`, else the engine's own; it
     need not exist yet), and the file --write stores that profile in."""
     config = load_config(kb_dir=kb_dir)
-    path = profile_file(name or profile_name(config))
-    profile = starting_profile(str(path))
+    path = profile_path(name or profile_name(config))
+    profile = starting_profile(path)
     config.retrieval.profile = str(path) if path.exists() else "e5-small"  # a stand-in the engines can load
     kb = open_knowledge_base(config)
     kb.retriever.profile = profile

@@ -96,8 +96,11 @@ class Profile:
         )
 
 
-def packaged_path(name: str) -> Path:
-    """Where a packaged profile lives in the source tree (the fit scripts write there)."""
+def profile_path(name: str) -> Path:
+    """A profile's file: a name ending in .json is a path, any other the packaged profile of that name (in the
+    source tree, where the fit scripts write)."""
+    if name.endswith(".json"):
+        return Path(name)
     return Path(str(resources.files(_PACKAGE).joinpath(_FOLDER, f"{name}.json")))
 
 
@@ -108,7 +111,7 @@ def profile_name(config: KioskConfig) -> str:
 @lru_cache(maxsize=8)
 def load_profile(name: str) -> Profile:
     """A packaged profile by name, or a profile file by path (a name ending in .json)."""
-    path = Path(name) if name.endswith(".json") else packaged_path(name)
+    path = profile_path(name)
     try:
         return Profile.from_json(path.stem, path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -120,10 +123,16 @@ def load_profile(name: str) -> Profile:
         raise KnowledgeBaseError("profile-invalid", f"ranking profile {path} is not valid: {exc}") from None
 
 
+@lru_cache(maxsize=8)
+def _warn_borrowed_profile(model_name: str) -> None:
+    """Once per process and server model, however many engines and panel pages look the profile up."""
+    logger.warning(
+        "embedding server %s has no ranking profile of its own; ranking with e5-small's weights until one is "
+        "fitted (bench/fit_relevance.py --profile FILE.json, then retrieval.profile)", model_name,
+    )  # fmt: skip
+
+
 def profile_for(config: KioskConfig) -> Profile:
     if config.retrieval.profile is None and config.embedding.engine == "openai":
-        logger.warning(
-            "embedding server %s has no ranking profile of its own; ranking with e5-small's weights until one is "
-            "fitted (bench/fit_relevance.py --profile FILE.json, then retrieval.profile)", config.embedding.model_name,
-        )  # fmt: skip
+        _warn_borrowed_profile(config.embedding.model_name)
     return load_profile(profile_name(config))

@@ -93,3 +93,15 @@ def test_answerability_falls_when_the_subject_is_not_in_the_knowledge_base() -> 
     assert foreign.score < covered.score
     missing = answerability.assess(analyse("居住证工本费是多少钱"), [top], _Vocabulary(), PROFILE)
     assert missing.signals["missing"] == 1.0 and missing.score < covered.score
+
+
+def test_an_embedding_server_without_a_profile_borrows_e5s_and_says_so_once(caplog) -> None:  # noqa: ANN001
+    from core.config import KioskConfig
+    from knowledge_base.profiles import profile_for
+
+    config = KioskConfig()
+    config.embedding.engine = "openai"
+    config.embedding.model_name = "bge-m3-test-warning"
+    with caplog.at_level("WARNING", logger="knowledge_base.profiles"):
+        assert profile_for(config).name == profile_for(config).name == "e5-small"
+    assert sum("bge-m3-test-warning" in r.getMessage() for r in caplog.records) == 1
