@@ -45,23 +45,22 @@ class FaqIndex:
     ) -> None:
         self._registry = registry
         self._embed_query = embed_query
-        self._cache: dict[str, np.ndarray] = {}  # question → vector, kept across reloads (only new questions embed)
-        self._terms: dict[str, QuestionTerms] = {}
+        # question → (vector, its reading), kept across reloads: only new questions are embedded and read
+        self._cache: dict[str, tuple[np.ndarray, QuestionTerms]] = {}
         self._index = Snapshot(gate or VersionGate(lambda: registry.version, 0.0), self._load, "FAQ index")
 
     def _load(self, version: int) -> tuple[list[FaqEntry], np.ndarray, list[QuestionTerms]]:
         entries = self._registry.faq()
-        vectors = []
         for entry in entries:
             if entry.question not in self._cache:
-                self._cache[entry.question] = np.asarray(self._embed_query(entry.question), dtype=np.float32)
-                self._terms[entry.question] = analyse(entry.question)
-            vectors.append(self._cache[entry.question])
+                vector = np.asarray(self._embed_query(entry.question), dtype=np.float32)
+                self._cache[entry.question] = (vector, analyse(entry.question))
         current = {e.question for e in entries}
         for gone in [q for q in self._cache if q not in current]:
-            del self._cache[gone], self._terms[gone]
-        matrix = np.stack(vectors) if vectors else np.zeros((0, 1), dtype=np.float32)
-        return entries, matrix, [self._terms[e.question] for e in entries]
+            del self._cache[gone]
+        known = [self._cache[e.question] for e in entries]
+        matrix = np.stack([vector for vector, _ in known]) if known else np.zeros((0, 1), dtype=np.float32)
+        return entries, matrix, [terms for _, terms in known]
 
     def match(self, question: str, threshold: float) -> FaqMatch | None:
         entries, vectors, entry_terms = self._index.get()
