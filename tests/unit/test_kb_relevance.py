@@ -105,3 +105,18 @@ def test_an_embedding_server_without_a_profile_borrows_e5s_and_says_so_once(capl
     with caplog.at_level("WARNING", logger="knowledge_base.profiles"):
         assert profile_for(config).name == profile_for(config).name == "e5-small"
     assert sum("bge-m3-test-warning" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_missing_or_malformed_profile_file_is_refused_with_its_name(tmp_path) -> None:  # noqa: ANN001
+    import pytest
+
+    from core.errors import KnowledgeBaseError
+
+    with pytest.raises(KnowledgeBaseError) as missing:
+        load_profile(str(tmp_path / "nowhere.json"))
+    assert missing.value.code == "profile-missing" and "nowhere.json" in missing.value.message
+    for name, text in (("broken.json", "{not json"), ("empty-band.json", load_profile("e5-small").to_json().replace("0.95", "0.7"))):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(KnowledgeBaseError) as invalid:
+            load_profile(str(tmp_path / name))
+        assert invalid.value.code == "profile-invalid" and name in invalid.value.message
