@@ -152,10 +152,11 @@ class PassageVectors:
         return len(self.all_ids())
 
     def stored_dimension(self) -> int | None:
-        """Length of the vectors already stored (None when there are none)."""
-        got = self._call(lambda s: s.get(limit=1, include=["embeddings"]))
-        vectors = got.get("embeddings")
-        return None if vectors is None or len(vectors) == 0 else len(vectors[0])
+        """Length of the vectors stored (None when there are none), from the collection's record: reading a vector
+        instead fails ("Nothing found on disk") while another process is still writing the index files."""
+        # langchain-chroma has no public accessor for its collection; Chroma records the dimension at the first add
+        dimension = self._call(lambda s: s._collection.get_model().dimension)  # noqa: SLF001
+        return dimension if dimension and self.count() else None
 
     def search(self, query_vector: list[float], k: int) -> list[tuple[str, float]]:
         """(chunk_id, cosine similarity) of the k nearest passages; one retry on a fresh client."""
