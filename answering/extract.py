@@ -20,6 +20,8 @@ _LABEL = re.compile(r"^\s*#*\s*第[零〇一二三四五六七八九十百千两
 _ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
+# asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
+_ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 要不 的话 这个 那个 还是 需要 有没 没有 是否 哪些".split())
 
 
 def article_body(hit: Hit) -> str:
@@ -88,7 +90,9 @@ def spoken_fact(hit: Hit, asks: str, focus: str, budget: int = 60) -> str:
     units = _units(article_body(hit))
     if not units:
         return ""
-    wanted = _bigrams(focus)
+    # only the question's words that this article uses: words no sentence has would shrink every sentence's overlap
+    # alike and let the kind cue and the first-sentence bonus outvote the wording
+    wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
     scores = [_score(u, asks, wanted, i == 0) for i, u in enumerate(units)]
     best = max(range(len(units)), key=scores.__getitem__)
     if "\u0000" in units[best]:
@@ -97,7 +101,7 @@ def spoken_fact(hit: Hit, asks: str, focus: str, budget: int = 60) -> str:
         chosen = {best: _trim(units[best], asks, wanted, budget)}
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):
-        if i in chosen or "\u0000" in units[i] or scores[i] < 1.0:
+        if i in chosen or "\u0000" in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt
             continue
         if used + len(units[i]) <= budget:
             chosen[i] = units[i]

@@ -1,0 +1,39 @@
+"""Which of an article's sentences the quote style speaks (answering/extract.py)."""
+
+from __future__ import annotations
+
+from answering.extract import spoken_fact
+from core.models import Hit
+from knowledge_base.question import analyse
+
+
+def article(text: str) -> Hit:
+    return Hit(text=text, score=0.9, source="义务教育法.md", title="义务教育法", article="第十一条", doc_id="d", effective_date=None)
+
+
+def spoken(question: str, text: str) -> str:
+    return spoken_fact(article(text), analyse(question).asks, question, budget=80)
+
+
+def test_the_rule_comes_first_when_the_exception_shares_only_an_asking_word() -> None:
+    text = (
+        "第十一条 凡年满六周岁的儿童，其父母或者其他法定监护人应当送其入学接受并完成义务教育；"
+        "条件不具备的地区的儿童，可以推迟到七周岁。"
+    )
+    said = spoken("孩子几周岁可以上小学", text)
+    assert said.startswith("凡年满六周岁的儿童")  # 可以 alone made the exception outrank the rule
+
+
+def test_a_sentence_sharing_only_the_articles_subject_is_not_added_after_the_answer() -> None:
+    text = "第十二条 居住证由县级人民政府公安机关签发。公安机关应当自受理之日起15日内制作发放居住证。申请人应当按时领取。"
+    said = spoken("居住证交上去多久能拿到", text)
+    assert said == "公安机关应当自受理之日起15日内制作发放居住证。"
+
+
+def test_two_sentences_that_both_state_the_fee_are_both_spoken() -> None:
+    text = (
+        "第二十条 公民申请领取、换领、补领居民身份证，应当缴纳证件工本费。"
+        "城市中领取最低生活保障金的居民初次申请领取居民身份证时，免收工本费。"
+    )
+    said = spoken("领身份证要交钱吗", text)
+    assert "缴纳证件工本费" in said and "免收工本费" in said
