@@ -69,6 +69,9 @@ class ChromaConfig(_Section):
     port: int = Field(8000, ge=1, le=65535)
     ssl: bool = False
     collection: str = "policy_passages"
+    # HNSW search breadth. Chroma's default (100) missed some of the nearest passages, and which ones changed from
+    # one process start to the next, so the same question could get another article after a restart.
+    ef_search: int = Field(500, ge=10)
 
 
 class KnowledgeBaseConfig(_Section):

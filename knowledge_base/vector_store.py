@@ -72,9 +72,23 @@ class PassageVectors:
             collection_name=self._config.collection,
             embedding_function=self._embedder,
             client=_client(self._config, self._kb_dir),
-            collection_configuration={"hnsw": {"space": "cosine"}},
+            collection_configuration={"hnsw": {"space": "cosine", "ef_search": self._config.ef_search}},
         )
+        self._set_search_breadth()
         self._epoch = _Epoch.value
+
+    def _set_search_breadth(self) -> None:
+        """A collection keeps the configuration it was created with; bring an older one to the configured breadth."""
+        collection = self._store._collection  # noqa: SLF001 - langchain-chroma exposes no accessor
+        current = ((collection.configuration or {}).get("hnsw") or {}).get("ef_search")
+        if current is None or current == self._config.ef_search:
+            return
+        try:
+            collection.modify(configuration={"hnsw": {"ef_search": self._config.ef_search}})
+        except Exception as exc:  # noqa: BLE001 - a server that refuses still serves searches at its own breadth
+            log.warning("could not set the vector index's search breadth to %d (%s)", self._config.ef_search, exc)
+            return
+        log.info("vector index search breadth %s -> %d", current, self._config.ef_search)
 
     def _call(self, action: Callable[[Chroma], _T]) -> _T:
         with CHROMA_LOCK.read():
@@ -150,6 +164,11 @@ class PassageVectors:
 
     def count(self) -> int:
         return len(self.all_ids())
+
+    def search_breadth(self) -> int | None:
+        """The HNSW ef_search the collection records."""
+        configuration = self._call(lambda s: s._collection.configuration) or {}  # noqa: SLF001
+        return (configuration.get("hnsw") or {}).get("ef_search")
 
     def stored_dimension(self) -> int | None:
         """Length of the vectors stored (None when there are none), from the collection's record: reading a vector

@@ -166,6 +166,18 @@ def test_opening_with_an_embedder_of_another_dimension_is_refused_with_the_way_o
     open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder()).close()  # the one it was built with
 
 
+def test_the_vector_index_searches_at_the_configured_breadth_also_when_built_with_another(tmp_path: Path) -> None:
+    kb = open_knowledge_base(make_config(tmp_path, chroma={"ef_search": 60}), embedder=HashEmbedder())
+    _file(tmp_path, "护照.md", PASSPORT)
+    kb.ingest([tmp_path / "docs"])
+    assert kb.vectors.search_breadth() == 60
+    kb.close()
+    kb = open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder())  # the default breadth
+    assert kb.vectors.search_breadth() == 500
+    assert kb.search("护照有效期", 1)  # the index still answers after the change
+    kb.close()
+
+
 def test_another_process_writing_is_seen_once_the_refresh_interval_passed(tmp_path: Path) -> None:
     reader = open_knowledge_base(make_config(tmp_path, kb={"refresh_interval_s": 600.0}), embedder=HashEmbedder())
     assert reader.search("护照", k=1) == []
