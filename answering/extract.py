@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from answering.citations import citation_for
 from core.models import Hit
 from core.sentences import clauses
-from knowledge_base.question import states_kind
+from knowledge_base.question import states_figure, states_kind
 
 _LABEL = re.compile(r"^\s*#*\s*第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十]+)?\s*")
 _ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
@@ -50,6 +50,7 @@ def _bigrams(text: str) -> set[str]:
 def _score(unit: str, asks: str, wanted: set[str], first: bool) -> float:
     overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
     cue = 1.5 if asks != "其他" and states_kind(asks, unit) else 0.0
+    cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     is_list = "\u0000" in unit
     return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0)
 

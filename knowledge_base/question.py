@@ -141,6 +141,20 @@ ANSWER_CUES: dict[str, re.Pattern[str]] = {
 }
 
 
+# The figure itself, for the kinds asked as a number: 有效期 names the field, 十年 states it.
+FIGURE_CUES: dict[str, re.Pattern[str]] = {
+    "期限": re.compile(rf"{_NUM}\s*(?:个)?(?:工作日|日|天|月|年|周岁|小时)"),
+    "费用": re.compile(rf"{_NUM}\s*(?:万|千)?元|免费|免收|不收取|不得收取"),
+    "金额": re.compile(rf"{_NUM}\s*(?:万|千)?元|{_NUM}\s*%|百分之"),
+}
+
+
+def states_figure(kind: str, passage: str) -> bool:
+    """Whether the passage states the figure itself for a kind asked as a number (期限, 费用, 金额)."""
+    cue = FIGURE_CUES.get(kind)
+    return bool(cue and cue.search(passage))
+
+
 def states_kind(kind: str, passage: str) -> bool:
     """Whether the passage states the kind of fact asked for (a duration for 期限, an amount or 免费 for 费用, …)."""
     return bool(ANSWER_CUES.get(kind, ANSWER_CUES["其他"]).search(passage))

@@ -37,3 +37,11 @@ def test_two_sentences_that_both_state_the_fee_are_both_spoken() -> None:
     )
     said = spoken("领身份证要交钱吗", text)
     assert "缴纳证件工本费" in said and "免收工本费" in said
+
+
+def test_the_sentence_stating_the_duration_wins_over_one_naming_the_field() -> None:
+    text = (
+        "第七条 普通护照的登记项目包括：护照持有人的姓名、性别、出生日期、出生地，护照的签发日期、有效期、签发地点和签发机关。\n"
+        "普通护照的有效期为：护照持有人未满十六周岁的五年，十六周岁以上的十年。"
+    )
+    assert spoken("护照有效期是几年", text).startswith("普通护照的有效期为")
