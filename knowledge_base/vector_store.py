@@ -54,6 +54,10 @@ def _client(config: ChromaConfig, kb_dir: Path) -> chromadb.ClientAPI:
         raise KnowledgeBaseError("vector-store-unavailable", f"cannot open the Chroma store at {where}: {exc}") from None
 
 
+def _ef_search(collection: chromadb.Collection) -> int | None:
+    return ((collection.configuration or {}).get("hnsw") or {}).get("ef_search")
+
+
 class PassageVectors:
     def __init__(
         self, config: ChromaConfig, kb_dir: Path, embedder: Embeddings, writer_lock: WriterLock | None = None
@@ -80,7 +84,7 @@ class PassageVectors:
     def _set_search_breadth(self) -> None:
         """A collection keeps the configuration it was created with; bring an older one to the configured breadth."""
         collection = self._store._collection  # noqa: SLF001 - langchain-chroma exposes no accessor
-        current = ((collection.configuration or {}).get("hnsw") or {}).get("ef_search")
+        current = _ef_search(collection)
         if current is None or current == self._config.ef_search:
             return
         try:
@@ -167,8 +171,7 @@ class PassageVectors:
 
     def search_breadth(self) -> int | None:
         """The HNSW ef_search the collection records."""
-        configuration = self._call(lambda s: s._collection.configuration) or {}  # noqa: SLF001
-        return (configuration.get("hnsw") or {}).get("ef_search")
+        return self._call(lambda s: _ef_search(s._collection))  # noqa: SLF001
 
     def stored_dimension(self) -> int | None:
         """Length of the vectors stored (None when there are none), from the collection's record: reading a vector
