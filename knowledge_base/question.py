@@ -128,13 +128,15 @@ def analyse(question: str) -> QuestionTerms:
 
 # What a passage that states each kind of fact looks like.
 _NUM = r"[\d零〇一二三四五六七八九十百千两半]+"
+_DURATION = rf"{_NUM}\s*(?:个)?(?:工作日|日|天|月|年|周岁|小时)"  # 15日, 三个月, 十年
+_AMOUNT = rf"{_NUM}\s*(?:万|千)?元"
 ANSWER_CUES: dict[str, re.Pattern[str]] = {
-    "费用": re.compile(rf"{_NUM}\s*(?:万|千)?元|免费|免收|不收取|不得收取|收取|缴纳|工本费|费用"),
+    "费用": re.compile(rf"{_AMOUNT}|免费|免收|不收取|不得收取|收取|缴纳|工本费|费用"),
     "材料": re.compile(r"材料|证明|证件|提交|提供|出具|照片|相片|身份证|户口簿|下列"),
-    "期限": re.compile(rf"{_NUM}\s*(?:个)?(?:工作日|日|天|月|年|周岁|小时)|之日起|届满|期限|有效期|及时|立即"),
+    "期限": re.compile(rf"{_DURATION}|之日起|届满|期限|有效期|及时|立即"),
     "地点": re.compile(r"机关|部门|机构|所在地|办事处|人民政府|窗口|场所|派出所"),
     "对象": re.compile(r"对象|人员|公民|居民|家庭|个人|职工|的，"),
-    "金额": re.compile(rf"{_NUM}\s*(?:万|千)?元|标准|比例|%|百分之|倍|按照"),
+    "金额": re.compile(rf"{_AMOUNT}|标准|比例|%|百分之|倍|按照"),
     "条件": re.compile(r"条件|符合|具备|应当|可以|不得|的，|方可|有下列"),
     "流程": re.compile(r"申请|办理|审核|受理|程序|提交|登记|核准|审批|决定"),
     "其他": re.compile(r"."),
@@ -143,9 +145,9 @@ ANSWER_CUES: dict[str, re.Pattern[str]] = {
 
 # The figure itself, for the kinds asked as a number: 有效期 names the field, 十年 states it.
 FIGURE_CUES: dict[str, re.Pattern[str]] = {
-    "期限": re.compile(rf"{_NUM}\s*(?:个)?(?:工作日|日|天|月|年|周岁|小时)"),
-    "费用": re.compile(rf"{_NUM}\s*(?:万|千)?元|免费|免收|不收取|不得收取"),
-    "金额": re.compile(rf"{_NUM}\s*(?:万|千)?元|{_NUM}\s*%|百分之"),
+    "期限": re.compile(_DURATION),
+    "费用": re.compile(rf"{_AMOUNT}|免费|免收|不收取|不得收取"),
+    "金额": re.compile(rf"{_AMOUNT}|{_NUM}\s*%|百分之"),
 }
 
 
