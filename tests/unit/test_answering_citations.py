@@ -72,3 +72,28 @@ def test_missing_figure_kinds() -> None:
     assert missing_figure("大厅下午几点关门", "办公时间为9:00-17:00。") is None
     assert missing_figure("积分落户要多少分", "建立完善积分落户制度。") == "分数"
     assert missing_figure("办居住证要带什么材料", "提交本人居民身份证。") is None
+
+
+def test_amounts_asked_as_what_is_paid_out_and_stated_as_a_share() -> None:
+    from answering.faithfulness import missing_figure
+
+    # 给多少 / 能拿多少 ask for an amount; a rule that leaves the amount to local government does not state one
+    assert missing_figure("一次性经济补助我们这给多少", "补助标准及发放办法由省、自治区、直辖市人民政府规定。") == "金额"
+    assert missing_figure("退休以后每个月能拿多少", "累计缴费满十五年的，按月领取基本养老金。") == "金额"
+    # a share of wages or of a base is the statute's way of stating an amount
+    assert missing_figure("失业保险单位和个人每个月各交多少", "城镇企业事业单位按照本单位工资总额的百分之二缴纳失业保险费。") is None
+    assert missing_figure("丧葬补助金给多少", "丧葬补助金为6个月的统计上年度职工月平均工资。") is None
+    assert missing_figure("护理费给多少", "分别为统筹地区上年度职工月平均工资的50%、40%或者30%。") is None
+    # 给多少天 asks for a time, 几分钟 is not a score
+    assert missing_figure("产假给多少天", "女职工生育享受98天产假。") is None
+    assert missing_figure("居住证积分交一年社保能算几分", "建立完善积分落户制度。") == "分数"
+    assert missing_figure("排队要几分钟", "建立完善积分落户制度。") != "分数"
+
+
+def test_a_question_that_says_money_needs_a_sum_of_money() -> None:
+    from answering.faithfulness import missing_figure
+
+    # 多少钱 / 标准是多少 want yuan; a rule stating a wage share answers 交多少, not 多少钱
+    assert missing_figure("残保金一个人多少钱", "以伤残津贴为基数，缴纳基本医疗保险费，伤残津贴为本人工资的90%。") == "金额"
+    assert missing_figure("一次性伤残就业补助金标准是多少", "具体标准为6个月的本人工资。") == "金额"
+    assert missing_figure("单位和个人各交多少", "按照本人工资的1%缴纳。") is None
