@@ -166,6 +166,17 @@ class PassageVectors:
             out.update({i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"])})
         return out
 
+    def contents(self, ids: Sequence[str]) -> dict[str, tuple[str, dict]]:
+        """chunk_id → (the text that was embedded, its metadata), for embedding it again with another model."""
+        out: dict[str, tuple[str, dict]] = {}
+        for start in range(0, len(ids), _BATCH):
+            batch = list(ids[start : start + _BATCH])
+            got = self._call(lambda s: s.get(ids=batch, include=["documents", "metadatas"]))
+            for i, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
+                if text:
+                    out[i] = (text, dict(meta or {}))
+        return out
+
     def count(self) -> int:
         return len(self.all_ids())
 

@@ -13,8 +13,9 @@ from core.models import IngestStatus
 from core.safe_text import printable
 from kiosk.commands import config_from_args
 from kiosk.commands.ask import parse_history
-from kiosk.commands.progress import IngestProgressReporter
+from kiosk.commands.progress import IngestProgressReporter, PassageProgressReporter
 from knowledge_base import KnowledgeBase, open_knowledge_base
+from knowledge_base.reembed import reembed
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,6 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = kb_sub.add_parser("remove", help="delete a document (doc_id, file name or title) from every index")
     p.add_argument("doc")
     p.set_defaults(func=cmd_remove)
+
+    p = kb_sub.add_parser(
+        "reembed", help="copy the knowledge base into a new directory, every passage embedded by the configured engine"
+    )
+    p.add_argument("target", type=Path, help="new knowledge-base directory (resumed if an earlier run was stopped)")
+    p.set_defaults(func=cmd_reembed)
 
     p = kb_sub.add_parser("search", help="retrieve passages for a question (or --jsonl questions on stdin)")
     p.add_argument("question", nargs="?")
@@ -108,6 +115,21 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def _hits_json(kb: KnowledgeBase, question: str, k: int | None) -> list[dict]:
     fields = ("text", "score", "source", "title", "article", "doc_id", "effective_date")
     return [{f: getattr(h, f) for f in fields} for h in kb.search(question, k)]
+
+
+def cmd_reembed(args: argparse.Namespace) -> int:
+    if getattr(args, "kb_local", None):
+        args.kb = args.kb_local
+    config = config_from_args(args)  # not opened: its vectors may be another engine's
+    progress = PassageProgressReporter("reembed", sys.stderr)
+    result = reembed(config, args.target, progress=progress)
+    progress.close()
+    print(
+        f"✓ {result.passages} passages of {result.documents} documents embedded by {result.model_name} into "
+        f"{result.target} ({result.embedded} in this run, {result.seconds:.0f} s); the knowledge base at "
+        f"{config.paths.kb} is unchanged. Start the kiosk with --kb {result.target} (or set paths.kb) to use it."
+    )
+    return 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:

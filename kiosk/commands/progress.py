@@ -93,3 +93,54 @@ class IngestProgressReporter:
             f"{_clock(self._clock() - self._started)} elapsed{left}",
             file=self.stream, flush=True,
         )  # fmt: skip
+
+
+class PassageProgressReporter:
+    """Progress of one long pass over every passage (`kb reembed`): passages done of all, time left by their rate."""
+
+    def __init__(self, label: str, stream: TextIO | None = None, *, line_every_s: float = 10.0, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._line_every_s = line_every_s
+        self._clock = clock
+        self._started = self._last_line = clock()
+        self._first: int | None = None  # the first report: passages already there (a resumed run)
+        self._bar = None
+        self.done = self.total = 0
+
+    def __call__(self, progress: IngestProgress) -> None:
+        self.done, self.total = progress.chunks_done, progress.chunks_total
+        if self._first is None:
+            self._first = self.done
+        if self.tty:
+            if self._bar is None:
+                from tqdm import tqdm
+
+                self._bar = tqdm(total=self.total, unit="passage", desc=self.label, file=self.stream, dynamic_ncols=True)
+            self._bar.n = self.done  # type: ignore[union-attr]
+            self._bar.refresh()  # type: ignore[union-attr]
+        elif self._clock() - self._last_line >= self._line_every_s:
+            self._line()
+
+    def eta_s(self) -> float | None:
+        made = self.done - (self._first or 0)
+        if made <= 0 or not self.total:
+            return None
+        return (self._clock() - self._started) / made * (self.total - self.done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+        elif self.total:
+            self._line()
+
+    def _line(self) -> None:
+        self._last_line = self._clock()
+        eta = self.eta_s()
+        left = f", about {_clock(eta)} left" if eta is not None and self.done < self.total else ""
+        print(
+            f"{self.label}: {self.done}/{self.total} passages, {_clock(self._clock() - self._started)} elapsed{left}",
+            file=self.stream, flush=True,
+        )  # fmt: skip

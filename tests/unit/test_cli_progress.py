@@ -66,3 +66,18 @@ def test_one_bar_for_the_whole_batch_on_a_terminal() -> None:
     output = stream.getvalue()
     assert output.count("ingest:") >= 1 and "30/30" in output and "90 passages" in output
     assert "f0.md" not in output  # no bar per file
+
+
+def test_a_pass_over_every_passage_reports_time_left_by_passages() -> None:
+    from kiosk.commands.progress import PassageProgressReporter
+
+    stream, clock = io.StringIO(), FakeClock()
+    progress = PassageProgressReporter("reembed", stream, line_every_s=10.0, clock=clock)
+    progress(IngestProgress("kb", 0, 1, 400, 2000))  # resumed: 400 were there
+    for batch in range(1, 51):  # then batches of 32 passages, 2 s each
+        clock.now = 2.0 * batch
+        progress(IngestProgress("kb", 0, 1, min(1600, 400 + 32 * batch), 2000))
+    lines = stream.getvalue().splitlines()
+    assert lines[0] == "reembed: 560/2000 passages, 0:10 elapsed, about 1:30 left"  # 16 a second, 1440 to go
+    progress.close()
+    assert stream.getvalue().splitlines()[-1].startswith("reembed: 1600/2000 passages, 1:40 elapsed")
