@@ -97,3 +97,13 @@ def test_a_question_that_says_money_needs_a_sum_of_money() -> None:
     assert missing_figure("残保金一个人多少钱", "以伤残津贴为基数，缴纳基本医疗保险费，伤残津贴为本人工资的90%。") == "金额"
     assert missing_figure("一次性伤残就业补助金标准是多少", "具体标准为6个月的本人工资。") == "金额"
     assert missing_figure("单位和个人各交多少", "按照本人工资的1%缴纳。") is None
+
+
+def test_whether_interest_is_paid_is_not_a_question_after_the_rate() -> None:
+    from answering.faithfulness import missing_figure
+
+    article = "住房公积金自存入职工住房公积金账户之日起按照国家规定的利率计息。"
+    assert missing_figure("那存进去的钱算不算利息", article) is None
+    assert missing_figure("公积金存款利息是多少", article) == "利率"
+    assert missing_figure("公积金贷款利率几个点", article) == "利率"
+    assert missing_figure("公积金贷款利率现在多少", article) == "利率"
