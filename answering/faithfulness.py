@@ -71,10 +71,17 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
-def missing_figure(question: str, passage: str) -> str | None:
-    """The kind of figure ("金额", "利率", …) the question asks for and the passage does not state, else None."""
+def asked_figures(question: str, passage: str) -> dict[str, bool]:
+    """Each kind of figure ("金额", "时长", …) the question asks for, in the order of `_FIGURES`, and whether the
+    passage states it."""
     text = _arabic(passage)
+    asked: dict[str, bool] = {}
     for kind, asks, states in _FIGURES:
-        if asks.search(question) and not states.search(text):
-            return kind
-    return None
+        if asks.search(question):
+            asked[kind] = asked.get(kind, True) and bool(states.search(text))
+    return asked
+
+
+def missing_figure(question: str, passage: str) -> str | None:
+    """The first kind of figure the question asks for and the passage does not state, else None."""
+    return next((kind for kind, stated in asked_figures(question, passage).items() if not stated), None)

@@ -3,7 +3,8 @@
 Retrieval and the answerability check have already chosen the passage. The spoken form is the clause that states
 the fact (answering/extract.py); the screen shows it with the whole article, and the next article too when
 the relevance model cannot tell the two apart. A question after a figure the article does not state (an amount,
-a rate, opening hours) is told that the knowledge base has no such figure; no article is quoted.
+a rate, opening hours) is told that the knowledge base has no such figure; no article is quoted. Asked for two
+figures of which the article states one, the kiosk says that one and names the one the documents lack.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import AsyncIterator
 
 from answering.citations import citation_for
 from answering.extract import screen_text, spoken_fact
-from answering.faithfulness import missing_figure
+from answering.faithfulness import asked_figures
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
@@ -35,11 +36,14 @@ class QuoteStrategy:
     async def reply(self, q: Question, lead: str = "", mode: AnswerMode = AnswerMode.QUOTE) -> AsyncIterator[AnswerSpoken | AnswerDone]:
         quoted = self.quoted(q.hits)
         citations = list(dict.fromkeys(citation_for(h) for h in quoted))
-        if kind := missing_figure(q.text, "".join(h.text for h in quoted)):
+        figures = asked_figures(q.text, "".join(h.text for h in quoted))
+        missing = [kind for kind, stated in figures.items() if not stated]
+        if missing and len(missing) == len(figures):
             # said and shown without the rule: an article that lacks the figure may be about something else
-            yield q.draft.say(self.wording.missing_figure(kind) + self.wording.guidance())
+            yield q.draft.say(self.wording.missing_figure(missing[0]) + self.wording.guidance())
             yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
             return
         fact = spoken_fact(quoted[0], q.terms.asks, q.focus, self.config.spoken_chars)
-        yield q.draft.say(lead + fact)
+        # asked for two figures and the rule states one (多少钱 … 多长时间): that one, and which is not written down
+        yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""))
         yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted))

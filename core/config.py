@@ -155,6 +155,8 @@ class AnsweringConfig(_Section):
     hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
+    # said after the fact when a question asks for two figures and the documents state only one
+    partly_missing_reply: str = "知识库中没有具体的{kind}，请到{window}咨询。"
     # {topic} → the referral's topic, {where} → the department that handles it
     referral_reply: str = "这个问题属于{topic}方面的业务，政务服务知识库里没有相关规定。请到{where}咨询，或拨打12345政务服务热线。"
     degraded_lead: str = "系统繁忙，先为您摘录相关规定："

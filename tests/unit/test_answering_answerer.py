@@ -316,6 +316,21 @@ async def test_quote_style_says_when_the_figure_asked_for_is_not_in_the_knowledg
     assert not stated.refused and "20元" in stated.spoken
 
 
+async def test_quote_style_says_the_figure_it_has_and_names_the_one_it_lacks() -> None:
+    relief = hit(
+        "上海市社会救助条例",
+        "第二十九条",
+        "第二十九条 临时救助以发放救助金为主，每人每月一般不超过本市最低生活保障标准，每次救助时间一般不超过三个月。",
+    )
+    answerer, _ = quote(FakeKnowledgeBase([relief]))
+    _, answer = await collect(answerer, "临时救助一般能给多少钱 能给多长时间")
+    assert not answer.refused and answer.citations[0].article == "第二十九条"
+    assert "三个月" in answer.answer
+    assert answer.spoken.endswith("知识库中没有具体的金额，请到综合咨询窗口咨询。")
+    _, neither = await collect(answerer, "临时救助能给多少钱 几点发")  # no figure asked for is stated: refused
+    assert neither.refused and neither.citations == []
+
+
 async def test_quote_style_shows_both_articles_when_relevance_cannot_tell_them_apart() -> None:
     near_tie = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": RESIDENCE_9.score - 0.01})
     far = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": RESIDENCE_9.score - 0.3})
