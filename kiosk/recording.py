@@ -2,8 +2,9 @@
 
 Whoever runs a turn through a TurnPipeline built by kiosk.services (the kiosk page, `kiosk ask`, a benchmark)
 gets it recorded the same way: the question as asked or heard, the answer, its citations and stage timings,
-with ID-card and phone numbers masked before the record leaves this module. A cancelled turn (barge-in) or one
-without a question or an answer is not recorded.
+with ID-card and phone numbers masked before the record leaves this module. A turn cancelled while its answer
+was being spoken (the citizen asked the next question) is recorded, since the answer was shown; one cancelled
+before its answer was complete, or without a question or an answer, is not.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ UNNAMED_SESSION = "-"
 
 def turn_record(request: TurnRequest, events: Sequence[PipelineEvent]) -> TurnRecord | None:
     """The record of one finished turn, or None when there is nothing to record."""
-    if not events or any(e.type is PipelineEventType.CANCELLED for e in events):
+    if not events:
         return None
     question = request.text
     answer = None

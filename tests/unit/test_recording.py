@@ -48,6 +48,22 @@ async def test_a_cancelled_turn_is_not_recorded() -> None:
     assert types[-2:] == [E.CANCELLED, E.RUN_END] and records == []
 
 
+async def test_a_turn_interrupted_while_its_answer_is_spoken_is_still_recorded() -> None:
+    """The next question cuts the voice off, but the answer was on the screen: a refusal must reach the queue."""
+    records: list[TurnRecord] = []
+    voice = FakeSynthesizer(delay_s=0.3)
+    pipeline = TurnPipeline(None, FakeAnswerer(), voice, observers=[TurnRecorder(records.append)])
+    turn = pipeline.start(TurnRequest(text="办居住证要带什么材料", session_id="screen-2"))
+    types = []
+    async for event in turn:
+        types.append(event.type)
+        if event.type is E.ANSWER_END:
+            turn.cancel()
+    assert E.CANCELLED in types and voice.cancelled >= 1
+    [record] = records
+    assert record.answer == "您需要带本人身份证和照片。还要居住证明。" and record.session_id == "screen-2"
+
+
 async def test_turns_without_a_session_are_recorded_under_a_placeholder() -> None:
     pipeline, records = recorded_pipeline()
     await run(pipeline, TurnRequest(text="问"))
