@@ -263,6 +263,12 @@ class Services:
         for engine, name in ((self._kb, "kb"), (self._answerer, "answerer"), (self._transcriber, "transcriber"),
                              (self._synthesizer, "synthesizer")):  # fmt: skip
             self._optional(engine, name)
+        warm_kb = getattr(self._kb.peek(), "warm_up", None)
+        if callable(warm_kb):
+            try:
+                warm_kb()
+            except Exception as exc:  # the first question then pays for it, and says what failed
+                log.warning("knowledge base not warmed up: %s", exc)
         threading.Thread(target=self._prepare_speech, name="prepare-speech", daemon=True).start()
 
     def _follow_faq_speech(self) -> None:

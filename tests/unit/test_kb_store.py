@@ -232,3 +232,17 @@ def test_registry_and_writer_lock_follow_the_database_url(tmp_path: Path, regist
     assert kb.registry.shared == on_postgres
     assert (tmp_path / "kb" / "registry.sqlite").exists() != on_postgres
     assert isinstance(kb.writer_lock, AdvisoryWriterLock if on_postgres else FileWriterLock)
+
+
+def test_warm_up_loads_the_query_model_and_indexes_before_the_first_citizen(tmp_path: Path) -> None:
+    class Counting(HashEmbedder):
+        queries = 0
+
+        def embed_query(self, text: str) -> list[float]:
+            Counting.queries += 1
+            return super().embed_query(text)
+
+    kb = open_knowledge_base(make_config(tmp_path), embedder=Counting())
+    kb.ingest([_file(tmp_path, "护照.md", PASSPORT)])
+    assert kb.warm_up() >= 0.0 and Counting.queries >= 1
+    assert kb.retriever._index.version is not None  # noqa: SLF001 - built now, not left to the first search

@@ -295,3 +295,21 @@ async def test_screens_keep_answering_while_the_panel_changes_the_referral_list(
     assert all("区人才服务中心" not in said[0] for said in screens)  # before the change: not a referral topic
     assert all("区人才服务中心" in said[-1] for said in screens)  # after it, every screen refers
     assert len(store.turns) == 40
+
+
+def test_warm_up_warms_the_knowledge_base_and_survives_its_failure() -> None:
+    class WarmingKb(FaqKb):
+        warmed = 0
+
+        def warm_up(self) -> float:
+            WarmingKb.warmed += 1
+            if WarmingKb.warmed > 1:
+                raise RuntimeError("vector store gone")
+            return 0.0
+
+    for _ in range(2):  # the second time warming fails: warm-up carries on to the voice
+        services = Services(KioskConfig(), kb=WarmingKb(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(),  # type: ignore[arg-type]
+                            synthesizer=FakeSynthesizer(), store=None)  # fmt: skip
+        services.warm_up()
+        assert services.speech_prepared.wait(10)
+    assert WarmingKb.warmed == 2
