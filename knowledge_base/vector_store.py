@@ -149,33 +149,28 @@ class PassageVectors:
     def all_ids(self) -> list[str]:
         return list(self._call(lambda s: s.get(include=[]))["ids"])
 
-    def existing(self, ids: Sequence[str]) -> set[str]:
-        """Which of `ids` have a vector."""
-        found: set[str] = set()
+    def _get(self, ids: Sequence[str], include: list[str]) -> Iterator[dict]:
+        """Chroma's `get` for `ids`, a batch at a time."""
         for start in range(0, len(ids), _BATCH):
             batch = list(ids[start : start + _BATCH])
-            found.update(self._call(lambda s: s.get(ids=batch, include=[]))["ids"])
-        return found
+            yield self._call(lambda s: s.get(ids=batch, include=include))
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` have a vector."""
+        return {i for got in self._get(ids, []) for i in got["ids"]}
 
     def metadata(self, ids: Sequence[str]) -> dict[str, dict]:
         """chunk_id → the metadata stored with its vector."""
-        out: dict[str, dict] = {}
-        for start in range(0, len(ids), _BATCH):
-            batch = list(ids[start : start + _BATCH])
-            got = self._call(lambda s: s.get(ids=batch, include=["metadatas"]))
-            out.update({i: dict(m or {}) for i, m in zip(got["ids"], got["metadatas"])})
-        return out
+        return {i: dict(m or {}) for got in self._get(ids, ["metadatas"]) for i, m in zip(got["ids"], got["metadatas"])}
 
     def contents(self, ids: Sequence[str]) -> dict[str, tuple[str, dict]]:
         """chunk_id → (the text that was embedded, its metadata), for embedding it again with another model."""
-        out: dict[str, tuple[str, dict]] = {}
-        for start in range(0, len(ids), _BATCH):
-            batch = list(ids[start : start + _BATCH])
-            got = self._call(lambda s: s.get(ids=batch, include=["documents", "metadatas"]))
-            for i, text, meta in zip(got["ids"], got["documents"], got["metadatas"]):
-                if text:
-                    out[i] = (text, dict(meta or {}))
-        return out
+        return {
+            i: (text, dict(meta or {}))
+            for got in self._get(ids, ["documents", "metadatas"])
+            for i, text, meta in zip(got["ids"], got["documents"], got["metadatas"])
+            if text
+        }
 
     def count(self) -> int:
         return len(self.all_ids())
