@@ -26,12 +26,10 @@ from core.protocols import Embedder
 from knowledge_base.embeddings import deployment_embedder
 from knowledge_base.ingest import IngestProgress
 from knowledge_base.locks import FileWriterLock
-from knowledge_base.registry import Registry, registry_url
+from knowledge_base.registry import REGISTRY_FILE, Registry, registry_is_shared
 from knowledge_base.vector_store import PassageVectors
 
 log = logging.getLogger(__name__)
-
-REGISTRY_FILE = "registry.sqlite"
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class ReembedResult:
 
 
 def _check_where(config: KioskConfig, source: Path, target: Path) -> None:
-    if config.chroma.mode != "persistent" or registry_url(config).startswith("postgresql"):
+    if config.chroma.mode != "persistent" or registry_is_shared(config):
         raise KnowledgeBaseError(
             "reembed-shared-store",
             "re-embedding copies a knowledge base kept on this host's disk; with a shared registry or Chroma server, "

@@ -89,12 +89,16 @@ _MIGRATIONS: list[list[str]] = [
 ]
 
 
+REGISTRY_FILE = "registry.sqlite"  # in the knowledge-base directory, unless the registry is on PostgreSQL
+
+
+def registry_is_shared(config: KioskConfig) -> bool:
+    return database_dialect(config.paths.database, KnowledgeBaseError) == "postgresql"
+
+
 def registry_url(config: KioskConfig) -> str:
     """The shared database when `paths.database_url` is PostgreSQL, else `<kb>/registry.sqlite`."""
-    url = config.paths.database
-    if database_dialect(url, KnowledgeBaseError) == "postgresql":
-        return url
-    return f"sqlite:///{config.paths.kb / 'registry.sqlite'}"
+    return config.paths.database if registry_is_shared(config) else f"sqlite:///{config.paths.kb / REGISTRY_FILE}"
 
 
 def _pid_alive(pid: int) -> bool:

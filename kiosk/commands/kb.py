@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from answering.prompt import retrieval_query
+from core.config import KioskConfig
 from core.errors import KioskError
 from core.models import IngestStatus
 from core.safe_text import printable
@@ -58,10 +59,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_search)
 
 
-def _open(args: argparse.Namespace) -> KnowledgeBase:
+def _config(args: argparse.Namespace) -> KioskConfig:
     if getattr(args, "kb_local", None):
         args.kb = args.kb_local
-    return open_knowledge_base(config_from_args(args))
+    return config_from_args(args)
+
+
+def _open(args: argparse.Namespace) -> KnowledgeBase:
+    return open_knowledge_base(_config(args))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -118,9 +123,7 @@ def _hits_json(kb: KnowledgeBase, question: str, k: int | None) -> list[dict]:
 
 
 def cmd_reembed(args: argparse.Namespace) -> int:
-    if getattr(args, "kb_local", None):
-        args.kb = args.kb_local
-    config = config_from_args(args)  # not opened: its vectors may be another engine's
+    config = _config(args)  # not opened: its vectors may be another engine's
     progress = PassageProgressReporter("reembed", sys.stderr)
     result = reembed(config, args.target, progress=progress)
     progress.close()
