@@ -107,3 +107,10 @@ def test_whether_interest_is_paid_is_not_a_question_after_the_rate() -> None:
     assert missing_figure("公积金存款利息是多少", article) == "利率"
     assert missing_figure("公积金贷款利率几个点", article) == "利率"
     assert missing_figure("公积金贷款利率现在多少", article) == "利率"
+
+
+def test_a_duration_in_minutes_is_a_stated_duration() -> None:
+    from answering.faithfulness import missing_figure
+
+    assert missing_figure("自助签注一次要多久", "自助签注每次办理时间约为五分钟。") is None
+    assert missing_figure("自助签注一次要多久", "本大厅提供居住证签注自助服务。") == "时长"
