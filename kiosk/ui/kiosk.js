@@ -58,12 +58,17 @@ page.onSpeech = function (value) {
   if (!track.turn) return;
   screenDirty = true;
   touch();
+  if (stoppedTurns.has(track.turn)) return; // ended on this screen: a clip arriving late says nothing
+  if (track.cancelled) { // cut off on the server (a newer question, barge-in): nothing more of it is said
+    stoppedTurns.add(track.turn);
+    if (track.turn === speechTurn) page.stopPlayback(false);
+    return;
+  }
   if (track.turn !== speechTurn) {
     if (speechTurn) page.stopPlayback(false);
     speechTurn = track.turn;
     nextSeq = 0;
   }
-  if (stoppedTurns.has(track.turn)) return;
   for (const clip of track.clips || []) {
     if (clip.seq >= nextSeq) {
       nextSeq = clip.seq + 1;
@@ -142,13 +147,22 @@ page.stopPlayback = function (record = true, t0 = performance.now()) {
   return wasPlaying;
 };
 
+// A new question or a barge-in ends every turn on screen, including one whose first clip is still on its way:
+// that clip arriving late must not speak the old answer over the new question.
+function endShownTurns() {
+  document.querySelectorAll("#conversation .exchange[data-turn]").forEach((ex) => stoppedTurns.add(ex.dataset.turn));
+  setSubtitle("");
+}
+
 page.bargeIn = function (t0 = performance.now()) {
   touch();
+  endShownTurns();
   if (page.stopPlayback(true, t0)) $("#barge-in")?.click();
 };
 
 page.beforeAsk = function (text) {
   touch();
+  endShownTurns();
   page.stopPlayback(true);
   screenDirty = true;
   ensureAudio();

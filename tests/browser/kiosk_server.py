@@ -35,13 +35,16 @@ LONG_ANSWER = (
     "居住地住址证明包括房屋租赁合同、房屋产权证明文件、购房合同或者房屋出租人、用人单位、就读学校出具的住宿证明等，"
     "就业证明包括工商营业执照、劳动合同、用人单位出具的劳动关系证明或者其他能够证明有合法稳定就业的材料等。"
 )
+# asked with 慢: an answer whose voice takes VOICE_DELAY_S to arrive (a busy box), so a test can ask again meanwhile
+SLOW_ANSWER = "这个回答的声音要等一会儿才到。"
+VOICE_DELAY_S = 3.0
 
 
 class ScriptedAnswerer:
     """Streams a fixed answer with a citation; the question is echoed so tests can see what was heard."""
 
     async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
-        text = LONG_ANSWER if "条文" in question else ANSWER
+        text = LONG_ANSWER if "条文" in question else SLOW_ANSWER if "慢" in question else ANSWER
         for piece in (text[:9], text[9:20], text[20:]):
             await asyncio.sleep(0.05)
             yield AnswerSpoken(piece)
@@ -54,6 +57,8 @@ class ToneSynthesizer:
     name = "tone"
 
     async def synthesize(self, text: str) -> SpeechAudio:
+        if text in SLOW_ANSWER:
+            await asyncio.sleep(VOICE_DELAY_S)
         rate = 16000
         step = 0.22
         t = np.arange(int(rate * step * len(text))) / rate

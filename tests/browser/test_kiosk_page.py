@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.conftest import IDLE_RESET_S, OUTPUT, SPOKEN_QUESTION
-from tests.browser.kiosk_server import ANSWER
+from tests.browser.kiosk_server import ANSWER, SLOW_ANSWER, VOICE_DELAY_S
 
 pytestmark = pytest.mark.browser
 
@@ -98,6 +98,34 @@ def test_tapping_the_avatar_stops_playback(open_kiosk) -> None:  # type: ignore[
     page.wait_for_timeout(1500)
     assert stats(page, "playing") is False, "playback resumed after the barge-in"
     assert stats(page, "bargeIns")[0] < 300
+
+
+def test_a_new_question_silences_the_answer_before_it(open_kiosk) -> None:  # type: ignore[no-untyped-def]
+    """On a busy box an answer's text shows before its voice; asking again meanwhile must not let that voice
+    arrive late and speak the old answer over the new question."""
+    open_page, _requests = open_kiosk
+    page = open_page()
+    page.fill("#question-box textarea", "声音慢一点的问题")
+    page.press("#question-box textarea", "Enter")
+    page.wait_for_selector(".exchange .citation", timeout=20_000)
+    first_turn = page.get_attribute(".exchange", "data-turn")
+    assert stats(page, "clipsPlayed") == 0  # its text is on screen, its voice not yet
+    page.fill("#question-box textarea", "办居住证要带什么材料")
+    page.press("#question-box textarea", "Enter")
+    page.wait_for_function("() => document.querySelectorAll('.exchange').length === 2", timeout=10_000)
+    assert page.inner_text("#subtitle") == "", "the greeting or an old subtitle stayed up over the new question"
+    page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
+    # the first answer's clip, as a busy network may still deliver it after the citizen asked again
+    late = {"turn": first_turn, "clips": [{"seq": 0, "text": SLOW_ANSWER, "subtitle": SLOW_ANSWER, "url": None, "marks": []}]}
+    page.evaluate("(t) => window.kioskPage.onSpeech(JSON.stringify(t))", late)
+    assert stats(page, "playing") is True, "a late clip of the earlier answer stopped the new one"
+    page.wait_for_timeout(VOICE_DELAY_S * 1000 + 500)  # the server's own late clip, had the turn not been cut off
+    assert SLOW_ANSWER not in stats(page, "subtitles"), "the earlier answer's voice was played after a new question"
+    assert stats(page, "subtitlesOnly") == 0
+    # the server says the turn being spoken was cut off (a barge-in elsewhere): its voice stops
+    second_turn = page.get_attribute(".exchange:last-child", "data-turn")
+    page.evaluate("(t) => window.kioskPage.onSpeech(JSON.stringify({turn: t, clips: [], cancelled: true}))", second_turn)
+    assert stats(page, "playing") is False
 
 
 def test_idle_reset_clears_the_screen(open_kiosk) -> None:  # type: ignore[no-untyped-def]
