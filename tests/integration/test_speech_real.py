@@ -6,6 +6,7 @@ import asyncio
 import csv
 import json
 import math
+import threading
 import time
 import wave
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.workers import run_in
 from kiosk.cli import main as kiosk_main
 from speech import build_synthesizer, build_transcriber, load_audio
 from speech import transcriber as transcriber_module
@@ -212,3 +214,44 @@ def test_the_offline_voice_reuses_a_clip_it_already_said(config) -> None:  # typ
     voice.synthesize_blocking("请到综合窗口咨询。")  # the cache holds two: the first text is evicted
     assert voice.synthesize_blocking(text) is not first
     assert len(to_wav_bytes(first.samples, first.sample_rate)) > 44  # a read-only clip still reaches the page
+
+
+def test_a_prepared_clip_does_not_wait_for_other_screens_synthesis(config) -> None:  # type: ignore[no-untyped-def]
+    voice = OfflineSynthesizer(offline_voice_dir(config), cache_clips=4)
+    prepared = voice.synthesize_blocking("请到综合窗口咨询。")
+    busy = threading.Event()
+
+    async def scenario() -> float:
+        blocker = asyncio.ensure_future(run_in("tts", busy.wait, 10))  # another screen's long sentence
+        await asyncio.sleep(0.05)
+        started = time.perf_counter()
+        audio = await voice.synthesize("请到综合窗口咨询。")
+        waited = time.perf_counter() - started
+        assert audio is prepared
+        busy.set()
+        await blocker
+        return waited
+
+    assert asyncio.run(scenario()) < 0.5
+
+
+def test_a_cancelled_sentence_frees_the_voice_after_its_current_clause(config) -> None:  # type: ignore[no-untyped-def]
+    voice = OfflineSynthesizer(offline_voice_dir(config))
+    clause = "申领居住证应当向居住地公安派出所提交本人居民身份证，"
+    started = time.perf_counter()
+    voice.synthesize_blocking(clause)
+    clause_s = time.perf_counter() - started
+    sentence = clause * 6  # six clauses
+
+    async def scenario() -> float:
+        turn = asyncio.ensure_future(voice.synthesize(sentence))
+        await asyncio.sleep(clause_s / 2)  # inside its first clause
+        turn.cancel()
+        cancelled = time.perf_counter()
+        await run_in("tts", lambda: None)  # the next screen's job starts when the voice is free
+        with pytest.raises(asyncio.CancelledError):
+            await turn
+        return time.perf_counter() - cancelled
+
+    freed_s = asyncio.run(scenario())
+    assert freed_s < 2.5 * clause_s, f"the voice was busy {freed_s:.2f} s after the cancel; one clause takes {clause_s:.2f} s"
