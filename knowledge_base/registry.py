@@ -177,6 +177,19 @@ class Registry:
         """Bumped by every committed change, by any process or host: readers reload their indexes when it moves."""
         return int(self._rows("SELECT value FROM meta WHERE key = 'version'")[0]["value"])
 
+    def embedder(self) -> str | None:
+        """The embedding model the passage vectors were made with, as recorded (None before the first record)."""
+        rows = self._rows("SELECT value FROM meta WHERE key = 'embedder'")
+        return rows[0]["value"] if rows else None
+
+    def record_embedder(self, identity: str) -> None:
+        with self._transaction(bump_version=False) as tx:
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('embedder', :identity) "
+                "ON CONFLICT (key) DO UPDATE SET value = :identity",
+                {"identity": identity},
+            )
+
     @staticmethod
     def _doc(row: Row) -> DocumentInfo:
         return DocumentInfo(

@@ -62,7 +62,12 @@ def test_documents_statuses_and_faq_come_along_and_the_new_engine_searches(tmp_p
     with pytest.raises(KnowledgeBaseError) as raised:
         _open(tmp_path, target, HashEmbedder())
     assert raised.value.code == "embedder-changed"
-    _open(tmp_path, tmp_path / "kb", HashEmbedder()).close()  # the source opens as before, with its own engine
+    new = _open(tmp_path, target, NewEngine())
+    assert new.registry.embedder() == "hash-bigrams-64"  # the copy names the engine that embedded it
+    new.close()
+    source = _open(tmp_path, tmp_path / "kb", HashEmbedder())  # the source opens as before, with its own engine
+    assert source.registry.embedder() == "hash-bigrams"
+    source.close()
 
 
 def test_a_stopped_run_resumes_and_embeds_only_what_is_missing(tmp_path: Path) -> None:

@@ -166,6 +166,47 @@ def test_opening_with_an_embedder_of_another_dimension_is_refused_with_the_way_o
     open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder()).close()  # the one it was built with
 
 
+class _ReversedBigrams(HashEmbedder):
+    """Another model of the same dimension: its vectors fit the index but mean something else."""
+
+    model_name = "hash-bigrams-reversed"
+
+    def _vector(self, text: str) -> list[float]:
+        return super()._vector(text[::-1])
+
+
+def test_another_model_of_the_same_dimension_is_refused_by_the_recorded_name(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    _file(tmp_path, "护照.md", PASSPORT)
+    kb.ingest([tmp_path / "docs"])
+    assert kb.registry.embedder() == "hash-bigrams"
+    kb.close()
+    with pytest.raises(KnowledgeBaseError) as raised:
+        open_knowledge_base(make_config(tmp_path), embedder=_ReversedBigrams())
+    assert raised.value.code == "embedder-changed"
+    assert "hash-bigrams" in raised.value.message and "kb reembed" in raised.value.message
+    open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder()).close()
+
+
+def test_a_knowledge_base_from_before_the_record_or_without_passages_takes_the_configured_model(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    _file(tmp_path, "护照.md", PASSPORT)
+    kb.ingest([tmp_path / "docs"])
+    with kb.registry._transaction(bump_version=False) as tx:  # noqa: SLF001 - as a knowledge base built before the record
+        tx.execute("DELETE FROM meta WHERE key = 'embedder'")
+    kb.close()
+    reopened = open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder())
+    assert reopened.registry.embedder() == "hash-bigrams"
+    reopened.close()
+    empty = tmp_path / "empty"
+    config = make_config(tmp_path)
+    config.paths.kb_dir = empty
+    open_knowledge_base(config, embedder=HashEmbedder()).close()
+    switched = open_knowledge_base(config, embedder=_ReversedBigrams())  # nothing embedded yet: nothing to mismatch
+    assert switched.registry.embedder() == "hash-bigrams-reversed"
+    switched.close()
+
+
 def test_the_vector_index_searches_at_the_configured_breadth_also_when_built_with_another(tmp_path: Path) -> None:
     kb = open_knowledge_base(make_config(tmp_path, chroma={"ef_search": 60}), embedder=HashEmbedder())
     _file(tmp_path, "护照.md", PASSPORT)
