@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from answering.answerability import Vocabulary, assess, threshold
+from answering.faithfulness import FIGURE_KINDS
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, classify, strip_injection
 from answering.prompt import prefix_messages, question_focus, retrieval_query
@@ -84,9 +85,10 @@ class Answerer:
             logger.info("chat model %s warmed up in %.1f s", self.chat_model.name, time.monotonic() - started)
 
     def fixed_replies(self) -> list[str]:
-        """Replies whose words do not depend on the question (scope, the hall, each referral), for the voice to
-        prepare ahead."""
+        """Replies whose words do not depend on the question (scope, the hall, each referral, each figure the
+        documents may lack), for the voice to prepare ahead."""
         replies = [self.wording.scope(), self.wording.hall()]
+        replies += [self.wording.missing_figure(kind) + self.wording.guidance() for kind in FIGURE_KINDS]
         return replies + [self.wording.referral(r.topic, r.where) for r in self.referrals.referrals]
 
     def refusal_text(self, question: str) -> str:

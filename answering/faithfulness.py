@@ -74,6 +74,9 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 )
 
 
+FIGURE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for kind, _, _ in _FIGURES))
+
+
 def asked_figures(question: str, passage: str) -> dict[str, bool]:
     """Each kind of figure ("金额", "时长", …) the question asks for, in the order of `_FIGURES`, and whether the
     passage states it."""

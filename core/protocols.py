@@ -51,6 +51,13 @@ class VocabularyTranscriber(Transcriber, Protocol):
 
 
 @runtime_checkable
+class KeepsClips(Protocol):
+    """A voice that can synthesise clips ahead (fixed replies, FAQ answers) and keep them for the day."""
+
+    async def keep(self, texts: Sequence[str], speed: float | None = None) -> None: ...
+
+
+@runtime_checkable
 class HasFixedReplies(Protocol):
     """An answerer whose replies to some questions are fixed texts (scope, the hall, referrals), which the voice
     can synthesise ahead of any question."""

@@ -20,7 +20,7 @@ from core.config import KioskConfig
 from core.errors import KioskError
 from core.freshness import Snapshot, VersionGate
 from core.models import EngineHealth, EngineStatus, TurnRecord
-from core.protocols import Answerer, HasFixedReplies, Synthesizer, Transcriber, VocabularyTranscriber
+from core.protocols import Answerer, HasFixedReplies, KeepsClips, Synthesizer, Transcriber, VocabularyTranscriber
 from core.sentences import spoken_pieces
 from kiosk.pipeline import FallbackTexts, TurnPipeline
 from kiosk.recording import TurnRecorder
@@ -380,5 +380,8 @@ def _describe(engine: object, attributes: tuple[str, ...]) -> str | None:
 
 
 async def _synthesize_all(synthesizer: Synthesizer, texts: list[str]) -> None:
+    if isinstance(synthesizer, KeepsClips):  # kept out of the clip cache's eviction
+        await synthesizer.keep(texts)
+        return
     for text in texts:
         await synthesizer.synthesize(text)

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from core.errors import TextToSpeechError
 from core.models import SpeechAudio
+from core.protocols import KeepsClips
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,12 @@ class FallbackSynthesizer:
                 breaker.record_success()
             return audio
         raise TextToSpeechError("all-engines-failed", "no voice could speak this sentence: " + "; ".join(failures))
+
+    async def keep(self, texts: Sequence[str], speed: float | None = None) -> None:
+        """Prepared clips, kept by every voice that keeps clips (the offline one), at the speed turns ask for."""
+        for engine, _ in self.engines:
+            if isinstance(engine, KeepsClips):
+                await engine.keep(texts, speed or self.speed)
 
     async def check_online_voices(self, text: str = "您好") -> dict[str, str | None]:
         """Try each voice behind a circuit breaker (edge-tts) once, e.g. at start-up: name → None if it spoke, else

@@ -13,7 +13,7 @@ import importlib.util
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -102,6 +102,7 @@ class OfflineSynthesizer:
         self._cache: OrderedDict[tuple[str, float], SpeechAudio] = OrderedDict()
         self._cache_clips = cache_clips
         self._cache_lock = threading.Lock()
+        self._kept: dict[tuple[str, float], SpeechAudio] = {}  # prepared clips, out of the LRU's reach
         self.synthesize_clause("您好。")  # warm-up: the first run pays for pypinyin's dictionaries and ONNX set-up
 
     def synthesize_clause(self, text: str, speed: float | None = None) -> SpeechAudio:
@@ -150,11 +151,22 @@ class OfflineSynthesizer:
         return audio
 
     def cached(self, text: str, speed: float | None = None) -> SpeechAudio | None:
+        key = (text, speed or self.speed)
         with self._cache_lock:
-            audio = self._cache.get((text, speed or self.speed))
-            if audio is not None:
-                self._cache.move_to_end((text, speed or self.speed))
+            audio = self._kept.get(key) or self._cache.get(key)
+            if key in self._cache:
+                self._cache.move_to_end(key)
             return audio
+
+    async def keep(self, texts: Sequence[str], speed: float | None = None) -> None:
+        """Synthesise these texts (the first clips of fixed replies and FAQ answers) and keep them whatever else is
+        said: a busy day's hundreds of answers would otherwise push them out of the cache. Replaces the previous
+        set; at most `cache_clips` of them, none when the cache is off."""
+        kept: dict[tuple[str, float], SpeechAudio] = {}
+        for text in list(dict.fromkeys(texts))[: self._cache_clips]:
+            kept[(text, speed or self.speed)] = await self.synthesize(text, speed)
+        with self._cache_lock:
+            self._kept = kept
 
     async def synthesize(self, text: str, speed: float | None = None) -> SpeechAudio:
         # a prepared clip (a fixed reply, an FAQ answer) does not queue behind other screens' synthesis

@@ -255,3 +255,17 @@ def test_a_cancelled_sentence_frees_the_voice_after_its_current_clause(config) -
 
     freed_s = asyncio.run(scenario())
     assert freed_s < 2.5 * clause_s, f"the voice was busy {freed_s:.2f} s after the cancel; one clause takes {clause_s:.2f} s"
+
+
+def test_prepared_clips_stay_however_many_answers_are_said_after_them(config) -> None:  # type: ignore[no-untyped-def]
+    voice = OfflineSynthesizer(offline_voice_dir(config), cache_clips=2)
+    asyncio.run(voice.keep(["请到综合窗口咨询。"]))
+    kept = voice.cached("请到综合窗口咨询。")
+    assert kept is not None
+    for answer in ("居住证有效期一年。", "工本费二十元。", "十五日内发放。"):  # more answers than the cache holds
+        voice.synthesize_blocking(answer)
+    assert voice.cached("请到综合窗口咨询。") is kept and voice.cached("居住证有效期一年。") is None
+    chain = build_synthesizer(config)  # the deployment's fallback chain keeps them in its offline voice
+    asyncio.run(chain.keep(["请拨打12345政务服务热线。"]))
+    offline = next(engine for engine, _ in chain.engines if engine.name == "offline")
+    assert offline.cached("请拨打12345政务服务热线。", chain.speed) is not None

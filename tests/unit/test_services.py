@@ -242,6 +242,8 @@ def test_warm_up_prepares_the_first_clip_of_faq_answers_and_fixed_replies(tmp_pa
     referral = config.answering.referral_reply.format(topic="机动车和驾驶证", where="车管所")
     assert faq_first in voice.spoken and spoken_pieces(referral)[0] in voice.spoken
     assert spoken_pieces(answerer.wording.scope())[0] in voice.spoken
+    no_amount = answerer.wording.missing_figure("金额") + answerer.wording.guidance()  # said as the quote style says it
+    assert spoken_pieces(no_amount)[0] in voice.spoken
     assert len(voice.spoken) == len(set(voice.spoken))  # each text once
 
 
