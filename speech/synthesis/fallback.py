@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
@@ -23,7 +24,7 @@ class SpeedSynthesizer(Protocol):
 
 @dataclass
 class CircuitBreaker:
-    """Open (skip the engine) for `retry_after_s` after a failure; then one call may try again."""
+    """Open (skip the engine) for `retry_after_s` after a failure; then one retry, off any turn, may close it."""
 
     retry_after_s: float
     clock: Callable[[], float] = time.monotonic
@@ -52,30 +53,47 @@ class FallbackSynthesizer:
         self.engines = list(engines)
         self.speed = speed
         self.name = "+".join(engine.name for engine, _ in self.engines)
+        self._retries: dict[str, asyncio.Task[None]] = {}  # engine name → its retry; held so it is not collected
 
     async def synthesize(self, text: str, speed: float | None = None) -> SpeechAudio:
         failures: list[str] = []
         for engine, breaker in self.engines:
-            if breaker is not None and breaker.is_open:
+            if breaker is not None and breaker.last_error:
+                if not breaker.is_open:
+                    self._retry_in_background(engine, breaker)
                 failures.append(f"{engine.name}: skipped ({breaker.last_error})")
                 continue
             try:
                 audio = await engine.synthesize(text, speed or self.speed)
             except TextToSpeechError as exc:
                 failures.append(f"{engine.name}: {exc.code}")
-                # warn when a voice stops working, not at every quiet retry of a voice known to be down
-                already_down = breaker is not None and bool(breaker.last_error)
-                log.log(logging.DEBUG if already_down else logging.WARNING,
-                        "TTS engine %s failed (%s); trying the next one", engine.name, exc.code)  # fmt: skip
+                log.warning("TTS engine %s failed (%s); trying the next one", engine.name, exc.code)
                 if breaker is not None:
                     breaker.record_failure(exc.code)
                 continue
             if breaker is not None:
-                if breaker.last_error:
-                    log.info("TTS engine %s works again", engine.name)
                 breaker.record_success()
             return audio
         raise TextToSpeechError("all-engines-failed", "no voice could speak this sentence: " + "; ".join(failures))
+
+    def _retry_in_background(self, engine: SpeedSynthesizer, breaker: CircuitBreaker) -> None:
+        """Try a voice that failed again off the citizen's turn: where a firewall drops the packets, an inline retry
+        made one turn in every `retry_after_s` wait the whole timeout before the next voice spoke."""
+        running = self._retries.get(engine.name)
+        if running is not None and not running.done():  # one retry at a time
+            return
+
+        async def retry() -> None:
+            try:
+                await engine.synthesize("您好", self.speed)
+            except TextToSpeechError as exc:
+                log.debug("TTS engine %s still fails (%s)", engine.name, exc.code)
+                breaker.record_failure(exc.code)
+            else:
+                log.info("TTS engine %s works again", engine.name)
+                breaker.record_success()
+
+        self._retries[engine.name] = asyncio.get_running_loop().create_task(retry())
 
     async def keep(self, texts: Sequence[str], speed: float | None = None) -> None:
         """Prepared clips, kept by every voice that keeps clips (the offline one), at the speed turns ask for."""

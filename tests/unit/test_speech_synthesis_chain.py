@@ -58,9 +58,27 @@ async def test_breaker_skips_a_failed_engine_then_retries_after_the_wait() -> No
     assert breaker.is_open and breaker.last_error == "fake-down"
     clock.now += 301
     edge.fail = False
-    audio = await chain.synthesize("三")
-    assert audio.engine == "edge" and len(edge.calls) == 2
-    assert not breaker.is_open
+    assert (await chain.synthesize("三")).engine == "offline"  # the retry runs beside the turn, not in it
+    await asyncio.sleep(0.01)
+    assert len(edge.calls) == 2 and not breaker.last_error  # it worked: the breaker is closed
+    audio = await chain.synthesize("四")
+    assert audio.engine == "edge" and edge.calls[-1][0] == "四"
+
+
+async def test_a_voice_that_stays_down_never_makes_a_turn_wait_for_its_retry() -> None:
+    clock = FakeClock()
+    breaker = CircuitBreaker(300, clock=clock)
+    edge, offline = FakeVoice("edge", fail=True, delay_s=0.5), FakeVoice("offline")  # a firewall that drops packets
+    chain = FallbackSynthesizer([(edge, breaker), (offline, None)])
+    await chain.synthesize("一")
+    clock.now += 301
+    started = time.perf_counter()
+    assert (await chain.synthesize("二")).engine == "offline"
+    assert (await chain.synthesize("三")).engine == "offline"  # one retry at a time
+    assert time.perf_counter() - started < 0.2
+    assert len(edge.calls) == 2
+    await asyncio.sleep(0.6)
+    assert breaker.is_open and breaker.last_error == "fake-down"  # failed again: skipped another 300 s
 
 
 async def test_every_engine_failing_raises_one_error_naming_each() -> None:
