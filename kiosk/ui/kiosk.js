@@ -130,10 +130,11 @@ function finishClip() {
   playNext();
 }
 
-// Stops the voice now; `t0` (performance.now() at speech onset or tap) measures barge-in latency.
+// Stops the voice now; `t0` (performance.now() at speech onset or tap) measures barge-in latency. A barge-in
+// (record) ends the turn only if it was speaking; the other callers end it outright.
 page.stopPlayback = function (record = true, t0 = performance.now()) {
   const wasPlaying = Boolean(current) || queue.length > 0;
-  if (speechTurn) stoppedTurns.add(speechTurn);
+  if (speechTurn && (wasPlaying || !record)) stoppedTurns.add(speechTurn);
   queue.length = 0;
   if (current) {
     if (current.source) { try { current.source.stop(); } catch (e) {} }
@@ -147,17 +148,20 @@ page.stopPlayback = function (record = true, t0 = performance.now()) {
   return wasPlaying;
 };
 
-// A new question or a barge-in ends every turn on screen, including one whose first clip is still on its way:
-// that clip arriving late must not speak the old answer over the new question.
+// A new question, or speaking over the voice, ends every turn on screen, including one whose first clip is still
+// on its way: that clip arriving late must not speak the old answer over the new question.
 function endShownTurns() {
   document.querySelectorAll("#conversation .exchange[data-turn]").forEach((ex) => stoppedTurns.add(ex.dataset.turn));
   setSubtitle("");
 }
 
+// Speech onset or a tap on the face: stops the voice. A cough before an answer's voice arrives does not mute it;
+// the question that follows does (submitUtterance).
 page.bargeIn = function (t0 = performance.now()) {
   touch();
+  if (!page.stopPlayback(true, t0)) return;
   endShownTurns();
-  if (page.stopPlayback(true, t0)) $("#barge-in")?.click();
+  $("#barge-in")?.click();
 };
 
 page.beforeAsk = function (text) {
@@ -312,6 +316,7 @@ async function submitUtterance(frames, earlyId = null) {
     stats.utterances += 1;
     if (reused) stats.earlyReused += 1;
     screenDirty = true;
+    endShownTurns();
     $("#voice-submit")?.click();
   } catch (e) {
     setMicState("off", "录音上传失败，请打字提问");
@@ -330,6 +335,7 @@ async function pttDown(event) {
   touch();
   ensureAudio();
   page.bargeIn(t0);
+  endShownTurns(); // pressing to talk is asking again
   if (!(await ensureMic())) return;
   if (mic.ctx.state === "suspended") mic.ctx.resume();
   mic.frames = [];

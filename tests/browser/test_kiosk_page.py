@@ -128,6 +128,18 @@ def test_a_new_question_silences_the_answer_before_it(open_kiosk) -> None:  # ty
     assert stats(page, "playing") is False
 
 
+def test_a_sound_before_the_answers_voice_arrives_does_not_mute_it(open_kiosk) -> None:  # type: ignore[no-untyped-def]
+    """A cough (a speech onset that never becomes a question) while the voice is on its way stops nothing."""
+    open_page, _requests = open_kiosk
+    page = open_page()
+    page.fill("#question-box textarea", "声音慢一点的问题")
+    page.press("#question-box textarea", "Enter")
+    page.wait_for_selector(".exchange .citation", timeout=20_000)
+    page.evaluate("() => window.kioskPage.bargeIn()")  # what hands-free speech onset calls
+    page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=(VOICE_DELAY_S + 5) * 1000)
+    assert SLOW_ANSWER in stats(page, "subtitles")
+
+
 def test_idle_reset_clears_the_screen(open_kiosk) -> None:  # type: ignore[no-untyped-def]
     open_page, _requests = open_kiosk
     page = open_page(viewport={"width": 1920, "height": 1080})
