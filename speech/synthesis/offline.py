@@ -126,7 +126,9 @@ class OfflineSynthesizer:
             wave = self._vocoder.run(None, {"mels": mel})[0].reshape(-1)
         return SpeechAudio(wave.astype(np.float32), SAMPLE_RATE, text, self.name, _marks(phones, durations[0]))
 
-    def synthesize_blocking(self, text: str, speed: float | None = None, stop: threading.Event | None = None) -> SpeechAudio:
+    def synthesize_blocking(
+        self, text: str, speed: float | None = None, stop: threading.Event | None = None
+    ) -> SpeechAudio:
         """Text → audio, clause by clause; when `stop` is set (the turn was cancelled) it ends after the clause it is
         on, and the unfinished audio is neither returned to anyone waiting nor cached."""
         key = (text, speed or self.speed)
@@ -153,8 +155,10 @@ class OfflineSynthesizer:
     def cached(self, text: str, speed: float | None = None) -> SpeechAudio | None:
         key = (text, speed or self.speed)
         with self._cache_lock:
-            audio = self._kept.get(key) or self._cache.get(key)
-            if key in self._cache:
+            if key in self._kept:
+                return self._kept[key]
+            audio = self._cache.get(key)
+            if audio is not None:
                 self._cache.move_to_end(key)
             return audio
 
