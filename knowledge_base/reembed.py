@@ -31,6 +31,8 @@ from knowledge_base.vector_store import PassageVectors
 
 log = logging.getLogger(__name__)
 
+_RUN_FILE = "reembed-run.txt"  # the model of a run not yet finished
+
 
 @dataclass(frozen=True)
 class ReembedResult:
@@ -58,6 +60,21 @@ def _check_where(config: KioskConfig, source: Path, target: Path) -> None:
             "reembed-target-not-empty",
             f"{target} already holds a knowledge base; choose a new directory (the source stays as it is)",
         )
+
+
+def _check_resumable(target: Path, vectors: PassageVectors, embedder: Embedder) -> None:
+    """Vectors left in `target` by a stopped run are kept only when the same model made them; the model is noted
+    in `_RUN_FILE` until the registry (which records it for good) is written."""
+    identity, run_file = embedder_identity(embedder), target / _RUN_FILE
+    dimension = vectors.stored_dimension()
+    earlier = run_file.read_text(encoding="utf-8").strip() if run_file.exists() else None
+    if dimension and (dimension != getattr(embedder, "dimension", dimension) or earlier not in (None, identity)):
+        made_by = earlier or f"{dimension}-dimensional vectors"
+        raise KnowledgeBaseError(
+            "reembed-target-not-empty",
+            f"{target} holds vectors of another embedder ({made_by}); remove it or choose another directory",
+        )
+    run_file.write_text(identity + "\n", encoding="utf-8")
 
 
 def _copy_registry(source: Path, target: Path, embedder: str) -> None:
@@ -99,12 +116,7 @@ def reembed(
             if lost:
                 log.warning("%d passages without stored text in %s stay without a vector: %s", len(lost), source, lost[:5])
             vectors = PassageVectors(config.chroma, target, embedder)
-            dimension = vectors.stored_dimension()
-            if dimension and dimension != getattr(embedder, "dimension", dimension):
-                raise KnowledgeBaseError(
-                    "reembed-target-not-empty",
-                    f"{target} holds {dimension}-dimensional vectors of another embedder; remove it or choose another",
-                )
+            _check_resumable(target, vectors, embedder)
             wanted = [i for i in ids if i in stored]
             strays = sorted(set(vectors.all_ids()) - set(wanted))
             if strays:
@@ -119,6 +131,7 @@ def reembed(
                 if progress:
                     progress(IngestProgress(str(source), 0, 1, done_before + start + len(part), len(wanted)))
             _copy_registry(source, target, embedder_identity(embedder))
+            (target / _RUN_FILE).unlink(missing_ok=True)
     finally:
         registry.close()
     return ReembedResult(

@@ -38,6 +38,12 @@ def _source(tmp_path: Path) -> KnowledgeBase:
     return kb
 
 
+def _stop_after_two(p: IngestProgress) -> None:
+    """A run killed after embedding two passages."""
+    if p.chunks_done >= 2:
+        raise KeyboardInterrupt
+
+
 def _open(tmp_path: Path, kb_dir: Path, embedder: object) -> KnowledgeBase:
     config = make_config(tmp_path)
     config.paths.kb_dir = kb_dir
@@ -73,19 +79,29 @@ def test_documents_statuses_and_faq_come_along_and_the_new_engine_searches(tmp_p
 def test_a_stopped_run_resumes_and_embeds_only_what_is_missing(tmp_path: Path) -> None:
     _source(tmp_path).close()
     target = tmp_path / "kb-new"
-
-    def stop_after_two(p: IngestProgress) -> None:
-        if p.chunks_done >= 2:
-            raise KeyboardInterrupt
-
     with pytest.raises(KeyboardInterrupt):
-        reembed(make_config(tmp_path), target, embedder=NewEngine(), progress=stop_after_two, batch=1)
+        reembed(make_config(tmp_path), target, embedder=NewEngine(), progress=_stop_after_two, batch=1)
     assert not (target / "registry.sqlite").exists()  # not a knowledge base yet: nothing can open it half-done
     result = reembed(make_config(tmp_path), target, embedder=NewEngine(), batch=1)
     assert (result.passages, result.embedded) == (5, 3)
     new = _open(tmp_path, target, NewEngine())
     assert sorted(new.vectors.all_ids()) == sorted(new.registry.all_chunk_ids())
     new.close()
+
+
+def test_a_stopped_run_of_another_model_is_not_resumed_into(tmp_path: Path) -> None:
+    class SameSizeOtherModel(NewEngine):
+        model_name = "hash-bigrams-64-other"
+
+    _source(tmp_path).close()
+    target = tmp_path / "kb-new"
+    with pytest.raises(KeyboardInterrupt):
+        reembed(make_config(tmp_path), target, embedder=NewEngine(), progress=_stop_after_two, batch=1)
+    with pytest.raises(KnowledgeBaseError) as raised:  # same dimension, another model: its vectors would mix in
+        reembed(make_config(tmp_path), target, embedder=SameSizeOtherModel())
+    assert raised.value.code == "reembed-target-not-empty" and "hash-bigrams-64" in raised.value.message
+    reembed(make_config(tmp_path), target, embedder=NewEngine())  # the model that started it finishes it
+    assert not (target / "reembed-run.txt").exists()
 
 
 def test_staff_cannot_change_the_source_while_it_is_copied(tmp_path: Path) -> None:
