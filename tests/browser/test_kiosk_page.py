@@ -18,13 +18,18 @@ def stats(page, key: str):  # type: ignore[no-untyped-def]
     return page.evaluate(f"() => window.kioskStats.{key}")
 
 
+def ask(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Type a question and send it, as a citizen does."""
+    page.fill("#question-box textarea", question)
+    page.press("#question-box textarea", "Enter")
+
+
 def test_typed_question_gets_an_answer_with_citation(open_kiosk) -> None:  # type: ignore[no-untyped-def]
     open_page, _requests = open_kiosk
     page = open_page()
     assert page.inner_text("#subtitle").startswith("您好")  # the greeting before anyone asks
     page.screenshot(path=str(OUTPUT / "kiosk-portrait-idle.png"))
-    page.fill("#question-box textarea", "办居住证要带什么材料")
-    page.press("#question-box textarea", "Enter")
+    ask(page, "办居住证要带什么材料")
     page.wait_for_selector(".citation", timeout=20_000)
     assert "办居住证要带什么材料" in page.inner_text(".bubble.citizen")
     assert ANSWER in page.inner_text(".bubble.assistant")
@@ -89,8 +94,7 @@ def test_speaking_over_the_answer_stops_playback(open_kiosk, spoken_question_wav
 def test_tapping_the_avatar_stops_playback(open_kiosk) -> None:  # type: ignore[no-untyped-def]
     open_page, _requests = open_kiosk
     page = open_page()
-    page.fill("#question-box textarea", "身份证丢了怎么补办")
-    page.press("#question-box textarea", "Enter")
+    ask(page, "身份证丢了怎么补办")
     page.wait_for_function("() => window.kioskStats.playing === true", timeout=20_000)
     page.click("#avatar-stage")
     assert stats(page, "playing") is False
@@ -105,13 +109,11 @@ def test_a_new_question_silences_the_answer_before_it(open_kiosk) -> None:  # ty
     arrive late and speak the old answer over the new question."""
     open_page, _requests = open_kiosk
     page = open_page()
-    page.fill("#question-box textarea", "声音慢一点的问题")
-    page.press("#question-box textarea", "Enter")
+    ask(page, "声音慢一点的问题")
     page.wait_for_selector(".exchange .citation", timeout=20_000)
     first_turn = page.get_attribute(".exchange", "data-turn")
     assert stats(page, "clipsPlayed") == 0  # its text is on screen, its voice not yet
-    page.fill("#question-box textarea", "办居住证要带什么材料")
-    page.press("#question-box textarea", "Enter")
+    ask(page, "办居住证要带什么材料")
     page.wait_for_function("() => document.querySelectorAll('.exchange').length === 2", timeout=10_000)
     assert page.inner_text("#subtitle") == "", "the greeting or an old subtitle stayed up over the new question"
     page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=10_000)
@@ -132,8 +134,7 @@ def test_a_sound_before_the_answers_voice_arrives_does_not_mute_it(open_kiosk) -
     """A cough (a speech onset that never becomes a question) while the voice is on its way stops nothing."""
     open_page, _requests = open_kiosk
     page = open_page()
-    page.fill("#question-box textarea", "声音慢一点的问题")
-    page.press("#question-box textarea", "Enter")
+    ask(page, "声音慢一点的问题")
     page.wait_for_selector(".exchange .citation", timeout=20_000)
     page.evaluate("() => window.kioskPage.bargeIn()")  # what hands-free speech onset calls
     page.wait_for_function("() => window.kioskStats.clipsPlayed >= 1", timeout=(VOICE_DELAY_S + 5) * 1000)
