@@ -203,14 +203,17 @@ class Services:
         recogniser's vocabulary follows the knowledge base."""
         self._follow_runtime_settings()
         self._follow_knowledge_base()
-        self._follow_faq_speech()
         key = "elderly" if elderly else "normal"
         with self._lock:
             if key not in self._pipelines:
                 synthesizer = self._optional(self._elderly_synthesizer if elderly else self._synthesizer, "synthesizer")
                 transcriber = self._optional(self._transcriber, "transcriber")
                 self._pipelines[key] = self._compose(transcriber, synthesizer)
-            return self._pipelines[key]
+                if elderly:  # the slower voice, built at the first elderly turn, has none of the prepared clips yet
+                    self._speech_version = None
+            pipeline = self._pipelines[key]
+        self._follow_faq_speech()
+        return pipeline
 
     def text_pipeline(self) -> TurnPipeline:
         """Typed questions in, text answers out (no recogniser, no voice): `kiosk ask` and benchmarks."""
@@ -286,19 +289,22 @@ class Services:
     def _prepare_speech(self) -> None:
         if not self._preparing.acquire(blocking=False):
             return
-        synthesizer, kb, answerer = self._synthesizer.peek(), self._kb.peek(), self._answerer.peek()
+        elderly = self._elderly_synthesizer.peek() if "elderly" in self._pipelines else None  # once a citizen used it
+        voices = [v for v in (self._synthesizer.peek(), elderly) if v is not None]
+        kb, answerer = self._kb.peek(), self._answerer.peek()
         try:
             self._speech_version = kb.current_version() if kb is not None else None
         except Exception:
             self._speech_version = None
         try:
-            if synthesizer is None:
+            if not voices:
                 return
             texts = answerer.fixed_replies() if isinstance(answerer, HasFixedReplies) else []
             texts += [entry.answer for entry in kb.list_faq()] if kb is not None else []
             firsts = list(dict.fromkeys(pieces[0] for text in texts if (pieces := spoken_pieces(text))))
             started = time.monotonic()
-            asyncio.run(_synthesize_all(synthesizer, firsts))
+            for voice in voices:
+                asyncio.run(_synthesize_all(voice, firsts))
             log.info("first clips of %d FAQ answers and fixed replies ready in %.1f s", len(firsts), time.monotonic() - started)
         except Exception as exc:  # a voice or store problem shows in health; preparing is only a head start
             log.warning("could not prepare FAQ and reply speech: %s", exc)

@@ -247,6 +247,26 @@ def test_warm_up_prepares_the_first_clip_of_faq_answers_and_fixed_replies(tmp_pa
     assert len(voice.spoken) == len(set(voice.spoken))  # each text once
 
 
+def test_the_elderly_voice_gets_the_prepared_clips_once_a_citizen_uses_it() -> None:
+    from answering import Answerer
+    from tests.unit.answering_fakes import FakeKnowledgeBase, ScriptedChatModel
+
+    config = KioskConfig()
+    voice, slow_voice = FakeSynthesizer(), FakeSynthesizer()
+    answerer = Answerer(FakeKnowledgeBase([]), ScriptedChatModel([]), config)
+    services = Services(config, kb=FaqKb(), answerer=answerer, transcriber=FakeTranscriber(), synthesizer=voice,  # type: ignore[arg-type]
+                        elderly_synthesizer=slow_voice, store=None)  # fmt: skip
+    services.warm_up()
+    assert services.speech_prepared.wait(10)
+    scope_first = spoken_pieces(answerer.wording.scope())[0]
+    assert scope_first in voice.spoken and slow_voice.spoken == []  # not built for a mode nobody used yet
+    services.pipeline(elderly=True)
+    deadline = time.monotonic() + 10
+    while scope_first not in slow_voice.spoken and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert scope_first in slow_voice.spoken
+
+
 def test_a_failing_voice_does_not_stop_warm_up() -> None:
     services = Services(KioskConfig(), kb=FaqKb(), answerer=FakeAnswerer(), transcriber=FakeTranscriber(),  # type: ignore[arg-type]
                         synthesizer=FakeSynthesizer(fail=True), store=None)  # fmt: skip
