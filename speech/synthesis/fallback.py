@@ -84,16 +84,23 @@ class FallbackSynthesizer:
             return
 
         async def retry() -> None:
-            try:
-                await engine.synthesize("您好", self.speed)
-            except TextToSpeechError as exc:
-                log.debug("TTS engine %s still fails (%s)", engine.name, exc.code)
-                breaker.record_failure(exc.code)
-            else:
+            failure = await self._try_voice(engine, breaker, "您好")
+            if failure is None:
                 log.info("TTS engine %s works again", engine.name)
-                breaker.record_success()
+            else:
+                log.debug("TTS engine %s still fails (%s)", engine.name, failure)
 
         self._retries[engine.name] = asyncio.get_running_loop().create_task(retry())
+
+    async def _try_voice(self, engine: SpeedSynthesizer, breaker: CircuitBreaker, text: str) -> str | None:
+        """One attempt outside any turn, its outcome kept by the breaker: None if the voice spoke, else why not."""
+        try:
+            await engine.synthesize(text, self.speed)
+        except TextToSpeechError as exc:
+            breaker.record_failure(exc.code)
+            return exc.code
+        breaker.record_success()
+        return None
 
     async def keep(self, texts: Sequence[str], speed: float | None = None) -> None:
         """Prepared clips, kept by every voice that keeps clips (the offline one), at the speed turns ask for."""
@@ -104,19 +111,11 @@ class FallbackSynthesizer:
     async def check_online_voices(self, text: str = "您好") -> dict[str, str | None]:
         """Try each voice behind a circuit breaker (edge-tts) once, e.g. at start-up: name → None if it spoke, else
         why not. A voice that fails stays skipped until its breaker lets one quiet retry through."""
-        verdicts: dict[str, str | None] = {}
-        for engine, breaker in self.engines:
-            if breaker is None:
-                continue
-            try:
-                await engine.synthesize(text, self.speed)
-            except TextToSpeechError as exc:
-                breaker.record_failure(exc.code)
-                verdicts[engine.name] = exc.code
-            else:
-                breaker.record_success()
-                verdicts[engine.name] = None
-        return verdicts
+        return {
+            engine.name: await self._try_voice(engine, breaker, text)
+            for engine, breaker in self.engines
+            if breaker is not None
+        }
 
     async def stream(self, text: str, speed: float | None = None) -> AsyncIterator[SpeechAudio]:
         """Clause by clause, each through the fallback chain, so the first clause plays early."""
