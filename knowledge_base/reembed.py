@@ -23,7 +23,7 @@ from pathlib import Path
 from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
 from core.protocols import Embedder
-from knowledge_base.embeddings import deployment_embedder, embedder_identity
+from knowledge_base.embeddings import deployment_embedder, embedder_identity, made_by_another
 from knowledge_base.ingest import IngestProgress
 from knowledge_base.locks import FileWriterLock
 from knowledge_base.registry import REGISTRY_FILE, Registry, registry_is_shared
@@ -65,16 +65,15 @@ def _check_where(config: KioskConfig, source: Path, target: Path) -> None:
 def _check_resumable(target: Path, vectors: PassageVectors, embedder: Embedder) -> None:
     """Vectors left in `target` by a stopped run are kept only when the same model made them; the model is noted
     in `_RUN_FILE` until the registry (which records it for good) is written."""
-    identity, run_file = embedder_identity(embedder), target / _RUN_FILE
-    dimension = vectors.stored_dimension()
+    run_file = target / _RUN_FILE
     earlier = run_file.read_text(encoding="utf-8").strip() if run_file.exists() else None
-    if dimension and (dimension != getattr(embedder, "dimension", dimension) or earlier not in (None, identity)):
-        made_by = earlier or f"{dimension}-dimensional vectors"
+    made_by = made_by_another(embedder, vectors.stored_dimension(), earlier)
+    if made_by is not None:
         raise KnowledgeBaseError(
             "reembed-target-not-empty",
             f"{target} holds vectors of another embedder ({made_by}); remove it or choose another directory",
         )
-    run_file.write_text(identity + "\n", encoding="utf-8")
+    run_file.write_text(embedder_identity(embedder) + "\n", encoding="utf-8")
 
 
 def _copy_registry(source: Path, target: Path, embedder: str) -> None:
