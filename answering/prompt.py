@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from answering.citations import clip_passage, normalise_title
 from answering.guardrails import strip_injection
 from core.models import ChatMessage, Hit
+from knowledge_base.question import followup_query
 
 REFUSAL_SENTENCE = "知识库中没有找到相关规定。"
 
@@ -75,7 +76,7 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
     """A follow-up is searched together with the previous question, which names the topic it refers to."""
     previous = previous_questions(history, turns)
     if previous and is_followup(question, history):
-        return f"{previous[-1]} {question}"
+        return followup_query(previous[-1], question)
     return question
 
 

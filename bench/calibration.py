@@ -18,6 +18,7 @@ import numpy as np
 from core.config import KioskConfig, load_config
 from knowledge_base import KnowledgeBase, open_knowledge_base
 from knowledge_base.profiles import Profile, load_profile, profile_name, profile_path
+from knowledge_base.question import followup_query
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
@@ -55,7 +56,7 @@ def answerable(q: dict) -> bool:
 
 def query_of(q: dict) -> str:
     """Follow-ups are searched together with the previous question, as the answering stage does."""
-    return f"{q['history']} {q['question']}" if q.get("history") else q["question"]
+    return followup_query(q["history"], q["question"]) if q.get("history") else q["question"]
 
 
 def gold_pairs(q: dict) -> set[tuple[str, str]]:

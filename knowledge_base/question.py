@@ -23,8 +23,9 @@ _jieba_lock = threading.Lock()
 # kind of fact → how a question asks for it
 _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("费用", re.compile(r"多少钱|几块钱|多少元|收费|收钱|收不收|要钱|花钱|交钱|交多少|费用|工本费|免费|贵不贵|价格|补贴多少|给多少钱")),
-    ("材料", re.compile(r"材料|带什么|带啥|带哪些|准备什么|准备啥|准备哪些|什么证件|啥证件|哪些证件|什么手续|要什么东西|啥东西|哪些东西|提交什么|提供什么|需要什么|要啥")),
-    ("期限", re.compile(r"多久|多长时间|多长期限|几天|多少天|几个月|多少个月|几年|多少年|期限|有效期|什么时候|啥时候|何时|截止|之前|以内|来得及|过期|到期|逾期|时限")),
+    # 材料 handed in already (材料交上去了, 几天能办下来) is not a question about which materials
+    ("材料", re.compile(r"材料(?!(?:都|已经)?(?:交上|交了|递上|交到))|带什么|带啥|带哪些|准备什么|准备啥|准备哪些|什么证件|啥证件|哪些证件|什么手续|要什么东西|啥东西|哪些东西|提交什么|提供什么|需要什么|要啥")),
+    ("期限", re.compile(r"多久|多长时间|多长期限|几天|多少天|几个月|多少个月|几年|多少年|期限|有效期|什么时候|啥时候|何时|哪天|哪一天|截止|之前|以内|来得及|过期|到期|逾期|时限")),
     ("地点", re.compile(r"去哪|到哪|在哪|哪里|哪儿|哪个部门|哪个单位|哪个机关|找谁|找哪|向谁|什么地方|什么部门|哪个窗口|归谁管|谁管")),
     ("对象", re.compile(r"谁可以|谁能|哪些人|什么人|什么样的人|对象|范围|哪些情况|什么情况")),
     ("金额", re.compile(r"领多少|拿多少|发多少|给多少|能领|标准是|多少钱一个月|补多少|赔多少|报销多少|比例")),
@@ -40,6 +41,8 @@ _FILLER = frozenset(
     我们 你们 他们 自己 家里 这儿 那儿 这里 那里 办理 办个 去办 申请 需要 问题 东西 事情 规定 政策 手续 一样 一定 具体
     了解 以及 还要 得去 能办 要求 必须""".split()
 )
+# Between the previous question and a follow-up in a search query.
+FOLLOWUP_SEPARATOR = "\n"
 _CJK_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 
 
@@ -99,9 +102,12 @@ class QuestionTerms:
 
 
 def asks_kind(question: str) -> str:
-    for kind, pattern in _ASKS:
-        if pattern.search(question):
-            return kind
+    """The kind of fact asked. A follow-up is searched on the line after the question it refers to
+    (`FOLLOWUP_SEPARATOR`): its own kind wins (工伤认定要交哪些材料 / 那交上去多久能出结果 asks a duration)."""
+    for line in reversed(question.split(FOLLOWUP_SEPARATOR)):
+        for kind, pattern in _ASKS:
+            if pattern.search(line):
+                return kind
     return "其他"
 
 
@@ -124,6 +130,14 @@ def analyse(question: str) -> QuestionTerms:
                 subject[word] = max(subject.get(word, 0.0), weight)
     ordered = tuple(sorted(subject.items(), key=lambda kv: -kv[1]))
     return QuestionTerms(question, asks_kind(question), ordered)
+
+
+def followup_query(previous: str, question: str) -> str:
+    """A follow-up's search query: the question it refers to without its ask (工伤认定要交哪些材料 → 工伤认定要交哪些),
+    which names the topic, then the follow-up, which says what is asked. The earlier ask would pull its own answer
+    back to the top."""
+    topic = " ".join(_cue_free(previous).split()) or previous
+    return f"{topic}{FOLLOWUP_SEPARATOR}{question}"
 
 
 # What a passage that states each kind of fact looks like.

@@ -21,6 +21,10 @@ def test_the_kind_of_fact_asked_for() -> None:
     assert asks_kind("多久能拿到") == "期限"
     assert asks_kind("补办收钱吗") == "费用"
     assert asks_kind("去哪儿办") == "地点"
+    assert asks_kind("申请的材料交上去了 几天能办下来") == "期限"  # materials handed in are not what is asked
+    assert asks_kind("工伤认定要交哪些材料\n那交上去多久能出结果") == "期限"  # a follow-up's own ask wins
+    assert asks_kind("护照有效期是几年\n那在哪个窗口") == "地点"
+    assert asks_kind("护照有效期是几年\n那护照呢") == "期限"  # no ask of its own: the earlier one stands
     assert states_kind("期限", "自受理之日起15日内制作发放") and not states_kind("期限", "由公安机关签发")
     assert states_kind("费用", "首次申领免收工本费") and not states_kind("费用", "应当提交身份证")
 
