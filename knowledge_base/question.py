@@ -158,8 +158,9 @@ ANSWER_CUES: dict[str, re.Pattern[str]] = {
 
 
 # The figure itself, for the kinds asked as a number: 有效期 names the field, 十年 states it.
+# An age (16周岁) bounds who may apply; it is not the period asked for by 多久.
 FIGURE_CUES: dict[str, re.Pattern[str]] = {
-    "期限": re.compile(_DURATION),
+    "期限": re.compile(rf"{_NUM}\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)"),
     "费用": re.compile(rf"{_AMOUNT}|免费|免收|不收取|不得收取"),
     "金额": re.compile(rf"{_AMOUNT}|{_NUM}\s*%|百分之"),
 }

@@ -45,3 +45,12 @@ def test_the_sentence_stating_the_duration_wins_over_one_naming_the_field() -> N
         "普通护照的有效期为：护照持有人未满十六周岁的五年，十六周岁以上的十年。"
     )
     assert spoken("护照有效期是几年", text).startswith("普通护照的有效期为")
+
+
+def test_an_age_is_not_the_period_asked_for() -> None:
+    text = (
+        "第九条 未满16周岁的未成年人和行动不便的老年人、残疾人等，可以由其监护人、近亲属代为申领居住证。\n"
+        "对符合居住证办理条件的，公安机关应当自受理之日起15日内制作发放居住证；"
+    )
+    said = spoken("办居住证 那交上去以后多久能拿到证", text)
+    assert said.startswith("对符合居住证办理条件的") and "16周岁" not in said  # both sentences named 居住证 and a number
