@@ -16,7 +16,7 @@ from typing import Protocol
 from answering.answerability import Vocabulary, assess, threshold
 from answering.faithfulness import FIGURE_KINDS
 from answering.generate import GenerateStrategy
-from answering.guardrails import Scope, classify, strip_injection
+from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
 from answering.prompt import prefix_messages, question_focus, retrieval_query
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
@@ -87,7 +87,7 @@ class Answerer:
     def fixed_replies(self) -> list[str]:
         """Replies whose words do not depend on the question (scope, the hall, each referral, each figure the
         documents may lack), for the voice to prepare ahead."""
-        replies = [self.wording.scope(), self.wording.hall()]
+        replies = [self.wording.scope(), self.wording.hall(), *map(self.wording.small_talk, SmallTalk)]
         replies += [self.wording.missing_figure(kind) + self.wording.guidance() for kind in FIGURE_KINDS]
         return replies + [self.wording.referral(r.topic, r.where) for r in self.referrals.referrals]
 
@@ -114,6 +114,11 @@ class Answerer:
         if injected:
             logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
         scope = classify(cleaned)
+        courtesy = small_talk(cleaned) if scope is Scope.SMALL_TALK else None
+        if courtesy is not None:
+            yield draft.say(self.wording.small_talk(courtesy))
+            yield draft.finish(AnswerMode.SMALL_TALK, [], [], refused=False)
+            return
         if scope not in (Scope.IN_SCOPE, Scope.HALL):
             yield draft.say(self.wording.scope())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)

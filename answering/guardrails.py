@@ -39,6 +39,14 @@ class Scope(str, enum.Enum):
     OFF_TOPIC = "off-topic"
     SENSITIVE = "sensitive"
     EMPTY = "empty"
+    SMALL_TALK = "small-talk"  # the whole utterance is a greeting, thanks or goodbye
+
+
+class SmallTalk(str, enum.Enum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    GOODBYE = "goodbye"
+    OK = "ok"  # 好的 / 知道了: the citizen has what they came for
 
 
 def strip_injection(text: str) -> tuple[str, bool]:
@@ -58,10 +66,36 @@ def strip_injection(text: str) -> tuple[str, bool]:
     return cleaned.strip(), found
 
 
+# An utterance made only of courtesies: answered as such, never searched (nor read as a follow-up of the last question).
+_COURTESY_WORDS = (
+    r"你好|您好|你们好|大家好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|谢谢|谢啦|多谢|感谢|辛苦了|麻烦你了|再见|拜拜|bye|"
+    r"好的|好吧|行|可以了|知道了|明白了|懂了|清楚了|没事了|没有了|没了|没问题了|就这些|嗯|哦|噢|好"
+)
+_SMALL_TALK = re.compile(rf"(?:(?:{_COURTESY_WORDS})(?:你|您|你们|啦|啊|呀|呢|吧|哈|了|嘛|哟)*[\s,，.。!！~～、]*)+", re.IGNORECASE)
+_COURTESIES = (
+    (SmallTalk.GOODBYE, re.compile(r"再见|拜拜|bye", re.IGNORECASE)),
+    (SmallTalk.THANKS, re.compile(r"谢|感谢|辛苦|麻烦你")),
+    (SmallTalk.GREETING, re.compile(r"你好|您好|你们好|大家好|嗨|哈喽|hello|hi|在吗|在不在|有人吗", re.IGNORECASE)),
+)
+
+
+def small_talk(question: str) -> SmallTalk | None:
+    """Which courtesy an utterance is, when it is nothing else (你好 / 谢谢你 / 好的再见); None for a question,
+    also one that opens with a greeting (你好，居住证怎么办)."""
+    if not _SMALL_TALK.fullmatch(question.strip()):
+        return None
+    for kind, pattern in _COURTESIES:
+        if pattern.search(question):
+            return kind
+    return SmallTalk.OK
+
+
 def classify(question: str) -> Scope:
     text = question.strip()
     if not re.search(r"[\w\u4e00-\u9fff]", text):
         return Scope.EMPTY
+    if small_talk(text) is not None:
+        return Scope.SMALL_TALK
     if _SENSITIVE.search(text):
         return Scope.SENSITIVE
     if _OFF_TOPIC.search(text):

@@ -6,6 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from answering.guardrails import SmallTalk
 from core.config import AnsweringConfig
 from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, Hit
 from knowledge_base.question import QuestionTerms
@@ -63,6 +64,15 @@ class Wording:
 
     def hall(self) -> str:
         return self.config.hall_reply.format(window=self.config.window_guidance)
+
+    def small_talk(self, kind: SmallTalk) -> str:
+        replies = {
+            SmallTalk.GREETING: self.config.greeting_reply,
+            SmallTalk.THANKS: self.config.thanks_reply,
+            SmallTalk.GOODBYE: self.config.goodbye_reply,
+            SmallTalk.OK: self.config.ok_reply,
+        }
+        return replies[kind]
 
     def guidance(self) -> str:
         return self.config.guidance_sentence.format(window=self.config.window_guidance)

@@ -154,6 +154,11 @@ class AnsweringConfig(_Section):
     scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
     hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
+    # replies to an utterance that is only a courtesy (你好 / 谢谢 / 再见 / 好的); never searched
+    greeting_reply: str = "您好！请问您想办理什么业务？可以直接说，也可以打字问我。"
+    thanks_reply: str = "不客气。还有别的问题，可以继续问我。"
+    goodbye_reply: str = "再见，祝您办事顺利！"
+    ok_reply: str = "好的。还有别的问题，可以继续问我。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
     # said after the fact when a question asks for two figures and the documents state only one
     partly_missing_reply: str = "知识库中没有具体的{kind}，请到{window}咨询。"

@@ -58,6 +58,7 @@ class AnswerMode(str, enum.Enum):
     LLM = "llm"  # the chat model's words
     REFUSAL = "refusal"
     DEGRADED = "degraded"
+    SMALL_TALK = "small-talk"  # 你好 / 谢谢 / 再见: a courtesy answered as such
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
-from core.models import Answer, ChatMessage, PipelineEvent, PipelineEventType, Transcript
+from core.models import Answer, AnswerMode, ChatMessage, PipelineEvent, PipelineEventType, Transcript
 from kiosk.pipeline import Turn, TurnPipeline, TurnRequest
 
 MAX_EXCHANGES = 20  # what one screen keeps; the page shows fewer
@@ -110,7 +110,8 @@ class KioskSession:
         elif kind is PipelineEventType.ANSWER_END and event.answer is not None:
             exchange.answer = event.answer
             exchange.answer_text = event.answer.answer
-            if exchange.question:
+            # a courtesy (你好, 谢谢) is no topic: the next short question still follows up the last real one
+            if exchange.question and event.answer.mode is not AnswerMode.SMALL_TALK:
                 self._remember(exchange.question, event.answer.answer)
         elif kind is PipelineEventType.ERROR and event.error is not None:
             exchange.errors.append(event.error)
@@ -123,4 +124,8 @@ class KioskSession:
         self.history = self.history[-keep:] if keep else []
 
     def latest_answered(self) -> Exchange | None:
-        return next((e for e in reversed(self.exchanges) if e.answer is not None), None)
+        """The last exchange with an answer to rate (谢谢 after an answer leaves that answer the one rated)."""
+        return next(
+            (e for e in reversed(self.exchanges) if e.answer is not None and e.answer.mode is not AnswerMode.SMALL_TALK),
+            None,
+        )

@@ -15,7 +15,9 @@ from core.models import EngineHealth
 
 # a "没帮助" answer is its own outcome: it was answered, but not well
 OUTCOME_LABELS = {"answered": "已回答", "unhelpful": "没帮助", "refused": "未找到", "degraded": "降级"}
-MODE_LABELS = {"llm": "已回答", "faq": "FAQ", "refusal": "未找到", "degraded": "降级"}
+MODE_LABELS = {
+    "quote": "已回答", "llm": "已回答", "faq": "FAQ", "refusal": "未找到", "degraded": "降级", "small-talk": "寒暄",
+}  # fmt: skip
 STAGE_LABELS = {
     "asr_s": "语音识别", "retrieve_s": "检索", "first_token_s": "模型首字", "first_text_s": "首句文字",
     "first_audio_s": "首句语音", "answer_s": "回答完成", "total_s": "整轮",
@@ -25,7 +27,7 @@ NO_TOPIC = "（未命中知识库）"
 
 
 def mode_label(mode: str, refused: bool = False) -> str:
-    """How the panel names an answer's mode: 已回答 / FAQ / 未找到 / 降级."""
+    """How the panel names an answer's mode: 已回答 / FAQ / 未找到 / 降级 / 寒暄."""
     if refused and mode not in ("refusal", "degraded"):
         return "未找到"
     return MODE_LABELS.get(mode, mode)

@@ -126,7 +126,8 @@ def test_llm_connection_check_lists_models_of_a_compatible_server() -> None:
 
 
 def test_panel_labels_are_chinese() -> None:
-    assert [dashboard.mode_label(m) for m in ("llm", "faq", "refusal", "degraded")] == ["已回答", "FAQ", "未找到", "降级"]
+    modes = ("quote", "llm", "faq", "refusal", "degraded", "small-talk")
+    assert [dashboard.mode_label(m) for m in modes] == ["已回答", "已回答", "FAQ", "未找到", "降级", "寒暄"]
     assert dashboard.mode_label("llm", refused=True) == "未找到"
     table = dashboard.health_table([EngineHealth("answerer", EngineStatus.READY, model="llama.cpp:qwen", device="cpu")])  # fmt: skip
     assert list(table.columns) == ["引擎", "状态", "模型", "设备", "最近错误"]

@@ -200,6 +200,16 @@ async def test_followup_uses_history_for_retrieval_and_prompt() -> None:
     assert answer.citations[0].article == "第十二条"
 
 
+async def test_a_courtesy_is_answered_as_such_and_never_searched_or_taken_as_a_followup() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    history = [ChatMessage("user", "营业执照丢了怎么补"), ChatMessage("assistant", "……")]
+    for said, reply in (("你好", "您好"), ("谢谢你", "不客气"), ("好的，再见", "再见")):
+        _, answer = await collect(make(kb, ScriptedChatModel()), said, history)
+        assert answer.mode is AnswerMode.SMALL_TALK and not answer.refused and answer.spoken.startswith(reply)
+        assert answer.citations == []
+    assert kb.queries == []
+
+
 async def test_personal_data_is_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="answering")
     question = "我身份证号110101199003071234，手机13812345678，居住证要带什么材料"

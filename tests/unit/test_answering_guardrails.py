@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from answering.guardrails import Scope, classify, strip_injection
+from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
 from answering.prompt import build_messages, clip_passage, is_followup, prefix_messages, retrieval_query
 from core.models import ChatMessage, Hit
 from tests.unit.answering_fakes import RESIDENCE_9
@@ -23,6 +23,16 @@ def test_scope_classification() -> None:
     assert classify("？？") is Scope.EMPTY
     assert classify("医疗保障基金怎么监管") is Scope.IN_SCOPE
     assert classify("失业保险金怎么领") is Scope.IN_SCOPE
+
+
+def test_an_utterance_that_is_only_a_courtesy_is_small_talk() -> None:
+    assert small_talk("你好") is SmallTalk.GREETING and small_talk("您好！") is SmallTalk.GREETING
+    assert small_talk("谢谢你们啦~") is SmallTalk.THANKS and small_talk("好的谢谢") is SmallTalk.THANKS
+    assert small_talk("谢谢，再见") is SmallTalk.GOODBYE and small_talk("好的知道了") is SmallTalk.OK
+    assert classify("谢谢你") is Scope.SMALL_TALK
+    # a question that opens with a courtesy, or short follow-ups, are questions
+    for question in ("你好，办居住证要带什么材料", "可以吗", "行不行", "好不好办", "我知道了 那低保呢"):
+        assert small_talk(question) is None and classify(question) is Scope.IN_SCOPE, question
 
 
 def test_followups_are_searched_with_the_previous_question() -> None:

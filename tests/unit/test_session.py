@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator, Sequence
 
-from core.models import PipelineEvent
+from core.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpoken, ChatMessage, PipelineEvent
 from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnPipeline, TurnRequest
 from kiosk.session import Exchange, KioskSession
@@ -37,6 +38,33 @@ async def test_history_is_bounded_to_the_configured_turns() -> None:
         await ask(session, question)
     assert [m.content for m in session.history if m.role == "user"] == ["二", "三"]
     assert [m.content for m in answerer.seen_history[-1] if m.role == "user"] == ["一", "二"]
+
+
+class CourtesyAnswerer(FakeAnswerer):
+    """Answers 谢谢 as small talk, anything else as FakeAnswerer does."""
+
+    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
+        if question != "谢谢":
+            async for event in super().stream(question, history):
+                yield event
+            return
+        self.seen_history.append(list(history))
+        yield AnswerSpoken("不客气。")
+        yield AnswerDone(Answer(answer="不客气。", citations=[], refused=False, mode=AnswerMode.SMALL_TALK))
+
+
+async def test_a_courtesy_is_neither_history_nor_the_answer_a_citizen_rates() -> None:
+    answerer = CourtesyAnswerer(pieces=("答。",))
+    session = make_session(answerer, Clock())
+    await ask(session, "营业执照丢了怎么补")
+    await ask(session, "谢谢")
+    await ask(session, "那要多久")
+    assert [m.content for m in answerer.seen_history[-1] if m.role == "user"] == ["营业执照丢了怎么补"]
+    rated = session.latest_answered()
+    assert rated is not None and rated.question == "那要多久"
+    await ask(session, "谢谢")
+    rated = session.latest_answered()
+    assert rated is not None and rated.question == "那要多久"  # 谢谢 after an answer: the answer is what is rated
 
 
 async def test_idle_reset_clears_history_and_screen() -> None:
