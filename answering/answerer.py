@@ -36,6 +36,7 @@ from core.models import (
 )
 from core.privacy import mask_personal_data
 from core.protocols import ChatModel
+from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
 from knowledge_base.question import analyse
@@ -85,9 +86,12 @@ class Answerer:
             logger.info("chat model %s warmed up in %.1f s", self.chat_model.name, time.monotonic() - started)
 
     def fixed_replies(self) -> list[str]:
-        """Replies whose words do not depend on the question (scope, the hall, each referral, each figure the
-        documents may lack), for the voice to prepare ahead."""
+        """Replies whose words do not depend on the question (scope, the hall, courtesies, each referral, each figure
+        the documents may lack, the refusal's opening), for the voice to prepare ahead: only first clips are."""
         replies = [self.wording.scope(), self.wording.hall(), *map(self.wording.small_talk, SmallTalk)]
+        refusal = self.wording.refusal("{topic}")  # the gate's refusal, when its opening does not name the question
+        if "{topic}" not in (spoken_pieces(refusal) or ["{topic}"])[0]:
+            replies.append(refusal)
         replies += [self.wording.missing_figure(kind) + self.wording.guidance() for kind in FIGURE_KINDS]
         return replies + [self.wording.referral(r.topic, r.where) for r in self.referrals.referrals]
 

@@ -150,7 +150,8 @@ class AnsweringConfig(_Section):
     max_concurrent_model_turns: int = Field(1, ge=1)
     # Citizen-facing wording ({window} → window_guidance, {topic} → the question, {kind} → 金额/利率/…)
     window_guidance: str = "综合咨询窗口"
-    refusal_template: str = "抱歉，知识库中没有找到关于“{topic}”的规定。建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
+    # a first sentence without {topic} is the same for every refusal, so its clip is prepared and speaks at once
+    refusal_template: str = "抱歉，知识库里没有找到相关规定。关于“{topic}”，建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
     hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"

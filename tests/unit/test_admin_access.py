@@ -13,8 +13,8 @@ from starlette.routing import Mount
 
 from core.config import KioskConfig
 from core.errors import AdminError
-from panel.app import mount_admin
 from panel.access import COOKIE_NAME, AccessPolicy, sign_token, unsign_token
+from panel.app import mount_admin
 from panel.store import Store
 from tests.unit.admin_fakes import FakeServices, admin_config
 

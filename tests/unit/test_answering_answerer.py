@@ -95,7 +95,7 @@ async def test_below_the_gate_refuses_without_calling_the_model() -> None:
     answerer = make(FakeKnowledgeBase([weak]), model, window_guidance="3号窗口", answerable_threshold=0.9)
     _, answer = await collect(answerer, "积分落户要多少分")
     assert answer.mode is AnswerMode.REFUSAL and answer.refused
-    assert answer.answer == "抱歉，知识库中没有找到关于“积分落户要多少分”的规定。建议您到3号窗口咨询工作人员，或拨打12345政务服务热线。"
+    assert answer.answer == "抱歉，知识库里没有找到相关规定。关于“积分落户要多少分”，建议您到3号窗口咨询工作人员，或拨打12345政务服务热线。"
     assert answer.citations == []
     assert model.calls == []
 
@@ -104,6 +104,10 @@ async def test_refusal_wording_is_configurable() -> None:
     answerer = make(FakeKnowledgeBase([]), ScriptedChatModel(), refusal_template="暂无“{topic}”信息，请到{window}。")
     _, answer = await collect(answerer, "港澳通行证多少钱？")
     assert answer.answer == "暂无“港澳通行证多少钱”信息，请到综合咨询窗口。"
+    # its opening names the question, so no clip of it can be prepared; the default's opening can
+    assert not any("暂无" in reply for reply in answerer.fixed_replies())
+    default = make(FakeKnowledgeBase([]), ScriptedChatModel())
+    assert any(reply.startswith("抱歉，知识库里没有找到相关规定。") for reply in default.fixed_replies())
 
 
 async def test_model_refusal_is_recognised_and_replaced_by_the_hall_wording() -> None:

@@ -244,6 +244,7 @@ def test_warm_up_prepares_the_first_clip_of_faq_answers_and_fixed_replies(tmp_pa
     assert spoken_pieces(answerer.wording.scope())[0] in voice.spoken
     no_amount = answerer.wording.missing_figure("金额") + answerer.wording.guidance()  # said as the quote style says it
     assert spoken_pieces(no_amount)[0] in voice.spoken
+    assert "抱歉，知识库里没有找到相关规定。" in voice.spoken  # every gate refusal opens with it
     assert len(voice.spoken) == len(set(voice.spoken))  # each text once
 
 
