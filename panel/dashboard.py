@@ -51,6 +51,11 @@ def parse_day_range(start: str, end: str, default_days: int = 7) -> tuple[float,
     return begin.timestamp(), finish.timestamp()
 
 
+def questions_only(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The turns that asked something: a courtesy (你好, 谢谢) is no question and no answer to count."""
+    return [t for t in turns if t["mode"] != "small-talk"]
+
+
 def outcome(turn: dict[str, Any]) -> str:
     if turn["mode"] == "degraded":
         return "degraded"

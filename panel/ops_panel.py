@@ -132,13 +132,15 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
         @user_errors
         def load_dashboard(start_day: str, end_day: str, granularity: str) -> tuple[Any, ...]:
             begin, finish = dashboard.parse_day_range(start_day or "", end_day or "")
-            turns = store.turn_log.turns(begin, finish)
+            logged = store.turn_log.turns(begin, finish)
+            turns = dashboard.questions_only(logged)
             facts = dashboard.summary(turns)
             ratio = "—" if facts["helpful_ratio"] is None else f"{facts['helpful_ratio']:.0%}"
             text = (
                 f"**{format_time(begin)[:10]} 至 {format_time(finish - 1)[:10]}**：共 {facts['questions']} 个问题，"
                 f"已回答 {facts['answered']}，没帮助 {facts['unhelpful']}，未找到 {facts['refused']}，"
                 f"降级 {facts['degraded']}，好评率 {ratio}"
+                + (f"（另有寒暄 {len(logged) - len(turns)} 次，未计入）" if len(logged) > len(turns) else "")
             )
             query = urlencode({"start": format_time(begin)[:10], "end": format_time(finish - 1)[:10]})
             link = f'<a href="{base}/files/admin/turns.csv?{query}" download id="dash-export">导出所选时段 CSV</a>'

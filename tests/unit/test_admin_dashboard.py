@@ -52,6 +52,14 @@ def test_outcomes_feedback_and_topics() -> None:
     assert dashboard.summary(turns)["helpful_ratio"] == 0.5
 
 
+def test_courtesies_are_not_counted_as_questions() -> None:
+    turns = [row("a"), row("b", question="谢谢", mode="small-talk", title=None), row("c", mode="refusal", refused=True)]
+    asked = dashboard.questions_only(turns)
+    assert [t["turn_id"] for t in asked] == ["a", "c"]
+    facts = dashboard.summary(asked)
+    assert facts["questions"] == 2 and facts["answered"] == 1 and facts["refused"] == 1
+
+
 def test_questions_per_hour_and_latency_percentiles() -> None:
     base = datetime(2026, 11, 22, 9, 10).timestamp()
     turns = [row(str(i), at=base + i * 600, timings={"total_s": float(i + 1), "asr_s": 0.5}) for i in range(10)]
