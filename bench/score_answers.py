@@ -138,7 +138,9 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
                 mode_t[key].append(r["timings"][key])
         if q["type"] == "unanswerable":
             unanswerable += 1
-            ok = r["refused"] and not invented_numbers(r["answer"], q["question"])
+            # a courtesy answered as one (谢谢你啊 → 不客气) quotes no rule either
+            declined = r["refused"] or r.get("mode") == "small-talk"
+            ok = declined and not invented_numbers(r["answer"], q["question"])
             refused_ok += ok
             per_type.setdefault("unanswerable", [0, 0])
             per_type["unanswerable"][0] += ok

@@ -23,3 +23,12 @@ def test_citations_hotline_and_echoed_numbers_are_not_invented() -> None:
     # the hotlines a referral names are the hall's wording, not facts
     assert invented_numbers("请到公安交通管理部门（车管所）或“交管12123”咨询，或拨打12345政务服务热线。", "驾照到期") == []
     assert invented_numbers("请拨打12124咨询。") == ["12124"]
+
+
+def test_a_courtesy_answered_as_one_counts_as_declining_an_unanswerable_question() -> None:
+    from score_answers import score
+
+    q = {"id": "u1", "question": "谢谢你啊 辛苦了", "type": "unanswerable", "keypoints": [], "gold": []}
+    reply = {"answer": "不客气。", "spoken": "不客气。", "citations": [], "timings": {}}
+    assert score([q], {"u1": {**reply, "refused": False, "mode": "small-talk"}})["refusal_rate"] == 1.0
+    assert score([q], {"u1": {**reply, "refused": False, "mode": "quote"}})["refusal_rate"] == 0.0
