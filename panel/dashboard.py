@@ -51,6 +51,12 @@ def parse_day_range(start: str, end: str, default_days: int = 7) -> tuple[float,
     return begin.timestamp(), finish.timestamp()
 
 
+def answer_brief(answer: str, chars: int = 80) -> str:
+    """What the citizen heard, to fit a table row: the screen text puts the article(s) below a blank line."""
+    said = answer.split("\n\n", 1)[0].strip()
+    return said if len(said) <= chars else said[:chars] + "…"
+
+
 def questions_only(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The turns that asked something: a courtesy (你好, 谢谢) is no question and no answer to count."""
     return [t for t in turns if t["mode"] != "small-talk"]

@@ -70,6 +70,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                     log_end = gr.Textbox(label="结束日期", elem_id="log-end")
                     refresh_log = gr.Button("查询", elem_id="log-refresh")
                 log_table = gr.Dataframe(label="对话记录（身份证号、手机号已脱敏）", interactive=False, wrap=True,
+                                         column_widths=["13%", "17%", "38%", "8%", "5%", "7%", "12%"],
                                          elem_id="log-table")  # fmt: skip
                 with gr.Row():
                     retention = gr.Number(label="保留天数", precision=0, minimum=1)
@@ -168,13 +169,14 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
         def load_log(start_day: str, end_day: str) -> tuple[pd.DataFrame, int]:
             begin, finish = dashboard.parse_day_range(start_day or "", end_day or "")
             rows = [
-                [format_time(t["created_at"]), mask_personal_data(t["question"]), mask_personal_data(t["answer"]),
+                [format_time(t["created_at"]), mask_personal_data(t["question"]),
+                 dashboard.answer_brief(mask_personal_data(t["answer"])),  # masked whole, then cut: no half number left
                  dashboard.mode_label(t["mode"], t["refused"]), "是" if t["refused"] else "",
                  {True: "有帮助", False: "没帮助", None: ""}[t["helpful"]],
                  "；".join(c.get("title", "") for c in t["citations"])]
                 for t in store.turn_log.turns(begin, finish, limit=2000)
             ]  # fmt: skip
-            columns = ["时间", "问题", "回答", "结果", "拒答", "评价", "引用"]
+            columns = ["时间", "问题", "回答（所说的话）", "结果", "拒答", "评价", "引用"]
             return pd.DataFrame(rows, columns=columns), store.retention_days()
 
         @user_errors

@@ -50,7 +50,7 @@ def panel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     for hour in range(30):  # questions over more than a day, many topics, every outcome
         for k in range(1 + hour % 4):
             title = TOPICS[(hour + k) % len(TOPICS)]
-            mode, refused = [(AnswerMode.LLM, False), (AnswerMode.FAQ, False), (AnswerMode.REFUSAL, True),
+            mode, refused = [(AnswerMode.QUOTE, False), (AnswerMode.FAQ, False), (AnswerMode.REFUSAL, True),
                              (AnswerMode.DEGRADED, False)][n % 4]  # fmt: skip
             store.record_turn(TurnRecord(f"t{n}", "s", f"问题{n}", "答复。", mode, refused,
                                          (Citation("x.md", title, "第九条"),) if not refused else (),
@@ -125,7 +125,7 @@ def test_dashboard_charts_are_readable_chinese_and_never_overlap(panel: dict[str
     page.get_by_role("tab", name="对话记录").click()
     page.wait_for_selector("#log-table:has-text('问题0')", timeout=30_000)
     log_text = page.inner_text("#log-table")
-    assert "已回答" in log_text and "未找到" in log_text and "refusal" not in log_text and "llm" not in log_text
+    assert "已回答" in log_text and "未找到" in log_text and "refusal" not in log_text and "quote" not in log_text
     page.screenshot(path=str(SHOTS / "log-1440.png"), full_page=True)
     page.context.close()
 

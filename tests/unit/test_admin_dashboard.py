@@ -52,6 +52,12 @@ def test_outcomes_feedback_and_topics() -> None:
     assert dashboard.summary(turns)["helpful_ratio"] == 0.5
 
 
+def test_the_log_shows_what_was_said_not_the_whole_article() -> None:
+    screen = "公安机关应当自受理之日起15日内制作发放居住证。\n\n《居住证暂行条例》第九条\n申领居住证，应当……"
+    assert dashboard.answer_brief(screen) == "公安机关应当自受理之日起15日内制作发放居住证。"
+    assert dashboard.answer_brief("长" * 100) == "长" * 80 + "…"
+
+
 def test_courtesies_are_not_counted_as_questions() -> None:
     turns = [row("a"), row("b", question="谢谢", mode="small-talk", title=None), row("c", mode="refusal", refused=True)]
     asked = dashboard.questions_only(turns)
