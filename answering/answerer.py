@@ -34,7 +34,7 @@ from core.models import (
     FaqMatch,
     Hit,
 )
-from core.privacy import mask_personal_data
+from core.privacy import drop_personal_data, mask_personal_data
 from core.protocols import ChatModel
 from core.sentences import spoken_pieces
 from core.workers import run_in
@@ -117,8 +117,11 @@ class Answerer:
         cleaned, injected = strip_injection(question)
         if injected:
             logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
+        # ID-card and phone numbers are neither searched nor sent to a model or a shared server
+        cleaned = drop_personal_data(cleaned)
+        history = [ChatMessage(m.role, drop_personal_data(m.content)) if m.role == "user" else m for m in history]
         scope = classify(cleaned)
-        courtesy = small_talk(cleaned) if scope is Scope.SMALL_TALK else None
+        courtesy = _courtesy(cleaned, scope, injected)
         if courtesy is not None:
             yield draft.say(self.wording.small_talk(courtesy))
             yield draft.finish(AnswerMode.SMALL_TALK, [], [], refused=False)
@@ -216,6 +219,14 @@ class Answerer:
             answer.timings,
             masked_question,
         )
+
+
+def _courtesy(text: str, scope: Scope, injected: bool) -> SmallTalk | None:
+    """How to meet an utterance that asks nothing: a courtesy as itself, no words at all (😊, ？？, a number alone)
+    as a greeting. Nothing left once planted instructions are dropped is out of scope, as before."""
+    if scope is Scope.SMALL_TALK:
+        return small_talk(text)
+    return SmallTalk.GREETING if scope is Scope.EMPTY and not injected else None
 
 
 def build_answerer(config: KioskConfig, kb: KnowledgeSource | None = None, chat_model: ChatModel | None = None) -> Answerer:

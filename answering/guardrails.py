@@ -30,6 +30,8 @@ _HALL = re.compile(
     r"大厅.{0,8}(几点|开门|关门|上班|下班|停车|几楼|在哪|厕所|复印|wifi|WiFi)|几楼|哪层|几号窗口|窗口(在|是|几)|哪个窗口|取号|叫号|排号|放号|号还有|停车|厕所|洗手间|卫生间|复印|打印|wifi|WiFi|无线网"
     r"|几点(上班|下班|开门|关门|开始|结束)|(上不上|周六|周日|周末|中午|午休|节假日|过年).{0,6}(班|开门|休息|办公|放假)"
     r"|地址在哪|地址是|网址|公众号|小程序|APP|App|app|哪个软件|电话是|电话多少|热线是"
+    # which services this hall handles (你们这能办护照吗): the hall's own list, not a statute
+    r"|你们(?:这里|这儿|这边|这|大厅)?(?:能|可以|能不能|可不可以|给)(?:办|受理)|(?:这个|本|你们)大厅(?:能|可以)?(?:办|受理)"
 )
 
 
@@ -69,7 +71,7 @@ def strip_injection(text: str) -> tuple[str, bool]:
 # An utterance made only of courtesies: answered as such, never searched (nor read as a follow-up of the last question).
 _COURTESY_WORDS = (
     r"你好|您好|你们好|大家好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|谢谢|谢啦|多谢|感谢|辛苦了|麻烦你了|再见|拜拜|bye|"
-    r"好的|好吧|行|可以了|知道了|明白了|懂了|清楚了|没事了|没有了|没了|没问题了|就这些|嗯|哦|噢|好"
+    r"好的|好吧|好嘞|行|可以了|知道了|明白了|懂了|清楚了|没事了|没有了|没了|没问题了|就这些|嗯|哦|噢|好|ok|okay"
 )
 _SMALL_TALK = re.compile(rf"(?:(?:{_COURTESY_WORDS})(?:你|您|你们|啦|啊|呀|呢|吧|哈|了|嘛|哟)*[\s,，.。!！~～、]*)+", re.IGNORECASE)
 _COURTESIES = (

@@ -207,11 +207,17 @@ async def test_followup_uses_history_for_retrieval_and_prompt() -> None:
 async def test_a_courtesy_is_answered_as_such_and_never_searched_or_taken_as_a_followup() -> None:
     kb = FakeKnowledgeBase([RESIDENCE_12])
     history = [ChatMessage("user", "营业执照丢了怎么补"), ChatMessage("assistant", "……")]
-    for said, reply in (("你好", "您好"), ("谢谢你", "不客气"), ("好的，再见", "再见")):
+    for said, reply in (("你好", "您好"), ("谢谢你", "不客气"), ("好的，再见", "再见"), ("ok", "好的"), ("😊", "您好")):
         _, answer = await collect(make(kb, ScriptedChatModel()), said, history)
         assert answer.mode is AnswerMode.SMALL_TALK and not answer.refused and answer.spoken.startswith(reply)
         assert answer.citations == []
     assert kb.queries == []
+
+
+async def test_asking_which_services_this_hall_handles_gets_the_hall_reply() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    _, answer = await collect(make(kb, ScriptedChatModel()), "你们这能办护照吗")
+    assert answer.refused and answer.citations == [] and "大厅" in answer.spoken and kb.queries == []
 
 
 async def test_personal_data_is_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
@@ -221,6 +227,15 @@ async def test_personal_data_is_masked_in_logs(caplog: pytest.LogCaptureFixture)
     assert caplog.records, "the turn should be logged"
     assert "110101199003071234" not in caplog.text and "13812345678" not in caplog.text
     assert "110101199003071234" not in answer.answer and "13812345678" not in answer.answer
+
+
+async def test_personal_numbers_are_neither_searched_nor_sent_to_the_model() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    model = ScriptedChatModel(["自受理之日起15日内发放。依据《居住证暂行条例》第十二条。"])
+    history = [ChatMessage("user", "我手机13812345678 办居住证要带什么材料"), ChatMessage("assistant", "……")]
+    await collect(make(kb, model), "那我身份证号110101199003071234 交上去以后多久能拿到", history)
+    sent = " ".join(kb.queries) + " ".join(m.content for call in model.calls for m in call)
+    assert kb.queries and "13812345678" not in sent and "110101199003071234" not in sent and "拿到" in sent
 
 
 async def test_answer_convenience_returns_the_final_answer() -> None:

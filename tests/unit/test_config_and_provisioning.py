@@ -8,7 +8,7 @@ import pytest
 from core import provisioning
 from core.config import load_config
 from core.errors import ConfigError, ModelProvisioningError
-from core.privacy import mask_personal_data
+from core.privacy import drop_personal_data, mask_personal_data
 
 
 def test_yaml_then_environment_overrides(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,6 +50,8 @@ def test_masking_id_cards_and_phones() -> None:
     assert "110101199003071234" not in masked and "13812345678" not in masked and "62345678" not in masked
     assert masked.startswith("我的身份证110") and "138********" in masked
     assert mask_personal_data("办居住证要带什么材料") == "办居住证要带什么材料"
+    assert drop_personal_data(text) == "我的身份证，手机，座机"
+    assert drop_personal_data("我身份证号是110101199003071234 丢了怎么办") == "我身份证号是 丢了怎么办"
 
 
 @pytest.fixture()
