@@ -11,13 +11,20 @@ _MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
 
 
+# "my phone is" before a phone number is contact detail, not the question (身份证号 before an ID stays: 身份证丢了)
+_PHONE_LABEL = r"(?:我的?|本人)?(?:手机号?码?|电话号?码?|座机号?码?|联系电话|联系方式)(?:是|为|[:：])?\s*"
+
+
 def drop_personal_data(text: str) -> str:
     """The text without ID-card and phone numbers: what is searched and sent to any model or shared server. The
     numbers say nothing about which rule applies (a long digit run only pulls retrieval astray)."""
-    for pattern in (_ID_CARD, _MOBILE, _LANDLINE):
-        text = pattern.sub(" ", text)
+    text = _ID_CARD.sub(" ", text)
+    for phone in (_MOBILE, _LANDLINE):
+        text = re.sub(_PHONE_LABEL + phone.pattern, " ", text)  # the number with its label, or alone
+        text = phone.sub(" ", text)
     text = re.sub(r"\s+(?=[，,。；;、？?！!])", "", text)  # no gap left before punctuation
-    return re.sub(r"\s{2,}", " ", text).strip()
+    text = re.sub(r"([，,；;、])(?:\s*[，,；;、])+", r"\1", text)  # nor a run of commas where numbers were
+    return re.sub(r"\s{2,}", " ", text).strip(" ，,；;、")
 
 
 def mask_personal_data(text: str) -> str:
