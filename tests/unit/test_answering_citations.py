@@ -80,6 +80,7 @@ def test_amounts_asked_as_what_is_paid_out_and_stated_as_a_share() -> None:
     # 给多少 / 能拿多少 ask for an amount; a rule that leaves the amount to local government does not state one
     assert missing_figure("一次性经济补助我们这给多少", "补助标准及发放办法由省、自治区、直辖市人民政府规定。") == "金额"
     assert missing_figure("退休以后每个月能拿多少", "累计缴费满十五年的，按月领取基本养老金。") == "金额"
+    assert missing_figure("公积金一次能取多少", "经住房公积金管理委员会批准，可以将住房公积金用于购买国债。") == "金额"
     # a share of wages or of a base is the statute's way of stating an amount
     assert missing_figure("失业保险单位和个人每个月各交多少", "城镇企业事业单位按照本单位工资总额的百分之二缴纳失业保险费。") is None
     assert missing_figure("丧葬补助金给多少", "丧葬补助金为6个月的统计上年度职工月平均工资。") is None
