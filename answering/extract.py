@@ -20,6 +20,9 @@ _LABEL = re.compile(r"^\s*#*\s*第[零〇一二三四五六七八九十百千两
 _ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
+_ITEM_MATCH = 2  # character bigrams a list item must share with the question to be said on its own
+_NEAR_BEST = 0.6  # …and at least this share of the best item's
+_ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什么|有啥|什么情况")  # the whole list is the answer
 # asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
 _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 要不 的话 这个 那个 还是 需要 有没 没有 是否 哪些".split())
 
@@ -55,10 +58,21 @@ def _score(unit: str, asks: str, wanted: set[str], first: bool) -> float:
     return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0)
 
 
-def _speakable_list(unit: str, budget: int) -> str:
+def _speakable_list(unit: str, budget: int, asks: str, wanted: set[str], focus: str) -> str:
+    """The list as one sentence. Over budget, and asked about one case (下班路上被撞了 算工伤不, 十级伤残拿几个月), the
+    opening with the items that match the question; a list of materials, a list asked for as such (家属能领哪些钱),
+    or one no item of which the question names, is said whole."""
     opening, *items = unit.split("\u0000")
     items = [_ITEM.sub("", i).strip().rstrip("；;。") for i in items]
     text = opening + "；".join(items) + "。"
+    if len(text) > budget and asks != "材料" and not _ENUMERATION.search(focus):
+        # words the opening or most items share (公司, 法人 in a list of who may not be one) pick out no item
+        shared = _bigrams(opening) | {b for b in wanted if sum(b in i for i in items) * 2 > len(items)}
+        overlap = [len(_bigrams(item) & (wanted - shared)) for item in items]
+        best = max(overlap, default=0)
+        if best >= _ITEM_MATCH:
+            matching = [item for item, n in zip(items, overlap, strict=True) if n >= max(_ITEM_MATCH, best * _NEAR_BEST)]
+            text = opening + "；".join(matching) + "。"
     if len(text) > budget:  # drop parenthetical asides before giving up on the whole list
         text = _PAREN.sub("", text)
     return text
@@ -97,7 +111,7 @@ def spoken_fact(hit: Hit, asks: str, focus: str, budget: int = 60) -> str:
     scores = [_score(u, asks, wanted, i == 0) for i, u in enumerate(units)]
     best = max(range(len(units)), key=scores.__getitem__)
     if "\u0000" in units[best]:
-        chosen = {best: _speakable_list(units[best], budget)}
+        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus)}
     else:
         chosen = {best: _trim(units[best], asks, wanted, budget)}
     used = len(chosen[best])

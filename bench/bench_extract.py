@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering.extract import spoken_fact  # noqa: E402
 from bench.calibration import answerable, calibration_questions, dev_questions, query_of, split_of  # noqa: E402
-from bench.score_answers import keypoint_present  # noqa: E402
+from bench.score_answers import keypoint_present, percentile  # noqa: E402
 from core.config import load_config  # noqa: E402
 from core.models import Hit  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
@@ -51,7 +51,7 @@ def main() -> None:
         sets[split_of(q["id"])].append(q)
     sets["dev"] = dev_questions()
     for name, questions in sets.items():
-        direct, every = [], []
+        direct, every, lengths = [], [], []
         for q in questions:
             if not answerable(q) or not q.get("keypoints"):
                 continue
@@ -62,12 +62,14 @@ def main() -> None:
             fact = spoken_fact(hit, analyse(focus).asks, focus, config.answering.spoken_chars)
             found = keypoint_present(q["keypoints"][0], fact)
             every.append(found)
+            lengths.append(len(fact))
             if q["type"] == "direct":
                 direct.append(found)
             if args.show == name and not found:
                 print(f"  {q['id']} [{q['type']}] {q['question']} | {q['keypoints'][0]} | {fact}")
         print(f"{name}: first keypoint in the spoken fact from the gold article: direct {sum(direct)}/{len(direct)} "
-              f"= {sum(direct) / max(1, len(direct)):.3f}; all answerable {sum(every)}/{len(every)} = {sum(every) / max(1, len(every)):.3f}")
+              f"= {sum(direct) / max(1, len(direct)):.3f}; all answerable {sum(every)}/{len(every)} = {sum(every) / max(1, len(every)):.3f}; "
+              f"spoken characters p50 {percentile(lengths, 0.5)}, p90 {percentile(lengths, 0.9)}, max {max(lengths, default=0)}")
 
 
 if __name__ == "__main__":

@@ -54,3 +54,20 @@ def test_an_age_is_not_the_period_asked_for() -> None:
     )
     said = spoken("办居住证 那交上去以后多久能拿到证", text)
     assert said.startswith("对符合居住证办理条件的") and "16周岁" not in said  # both sentences named 居住证 and a number
+
+
+FIVE_CASES = (
+    "第十五条 人民警察依法执行职务，遇有下列情形之一的，经出示执法证件，可以查验居民身份证：\n"
+    "（一）对有违法犯罪嫌疑的人员，需要查明身份的；\n"
+    "（二）依法实施现场管制时，需要查明有关人员身份的；\n"
+    "（三）发生严重危害社会治安突发事件时，需要查明现场有关人员身份的；\n"
+    "（四）在火车站、长途汽车站、港口、码头、机场或者在重大活动期间设区的市级人民政府规定的场所，需要查明有关人员身份的；\n"
+    "（五）法律规定需要查明身份的其他情形。"
+)
+
+
+def test_a_long_list_asked_about_one_case_says_that_case() -> None:
+    said = spoken("在火车站警察拦住我要看身份证 他们有权查吗", FIVE_CASES)
+    assert said.startswith("人民警察依法执行职务") and "火车站" in said and "现场管制" not in said
+    # asked for the list as such, it is said whole
+    assert "现场管制" in spoken("警察在哪些情况下可以查验身份证", FIVE_CASES)
