@@ -59,7 +59,7 @@ def _score(unit: str, asks: str, wanted: set[str], first: bool) -> float:
 
 
 def _speakable_list(unit: str, budget: int, asks: str, wanted: set[str], focus: str) -> str:
-    """The list as one sentence. Over budget, and asked about one case (下班路上被撞了 算工伤不, 十级伤残拿几个月), the
+    """The list as one sentence. Over budget, and asked about one case (在火车站警察要看身份证 他们有权查吗), the
     opening with the items that match the question; a list of materials, a list asked for as such (家属能领哪些钱),
     or one no item of which the question names, is said whole."""
     opening, *items = unit.split("\u0000")
