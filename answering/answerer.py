@@ -117,8 +117,9 @@ class Answerer:
         cleaned, injected = strip_injection(question)
         if injected:
             logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
-        # ID-card and phone numbers are neither searched nor sent to a model or a shared server
-        cleaned = drop_personal_data(cleaned)
+        # ID-card and phone numbers are neither searched nor sent to a model or a shared server; line breaks are
+        # spaces (a search query puts a follow-up on a line of its own)
+        cleaned = " ".join(drop_personal_data(cleaned).split())
         history = [ChatMessage(m.role, drop_personal_data(m.content)) if m.role == "user" else m for m in history]
         scope = classify(cleaned)
         courtesy = _courtesy(cleaned, scope, injected)

@@ -214,6 +214,12 @@ async def test_a_courtesy_is_answered_as_such_and_never_searched_or_taken_as_a_f
     assert kb.queries == []
 
 
+async def test_line_breaks_in_a_question_do_not_read_as_a_followup() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    await collect(make(kb, ScriptedChatModel(["……"])), "办居住证\n要带什么\n材料")
+    assert kb.queries == ["办居住证 要带什么 材料"]
+
+
 async def test_asking_which_services_this_hall_handles_gets_the_hall_reply() -> None:
     kb = FakeKnowledgeBase([RESIDENCE_12])
     _, answer = await collect(make(kb, ScriptedChatModel()), "你们这能办护照吗")
