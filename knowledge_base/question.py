@@ -133,10 +133,10 @@ def analyse(question: str) -> QuestionTerms:
 
 
 def followup_query(previous: str, question: str) -> str:
-    """A follow-up's search query: the question it refers to without its ask (工伤认定要交哪些材料 → 工伤认定要交哪些),
-    which names the topic, then the follow-up, which says what is asked. The earlier ask would pull its own answer
-    back to the top."""
-    topic = " ".join(_cue_free(previous).split()) or previous
+    """A follow-up's search query: the subject words of the question it refers to (工伤认定要交哪些材料 → 工伤 认定),
+    which name the topic, then the follow-up, which says what is asked. The earlier question's own ask (要交哪些材料)
+    would pull its answer back to the top."""
+    topic = " ".join(analyse(previous).subject_words) or previous
     return f"{topic}{FOLLOWUP_SEPARATOR}{question}"
 
 

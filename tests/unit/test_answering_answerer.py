@@ -199,7 +199,7 @@ async def test_followup_uses_history_for_retrieval_and_prompt() -> None:
     kb = FakeKnowledgeBase([RESIDENCE_12])
     history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "身份证和相片。")]
     _, answer = await collect(make(kb, model), "那交上去以后多久能拿到证", history)
-    assert kb.queries == ["办居住证要\n那交上去以后多久能拿到证"]
+    assert kb.queries == ["居住证\n那交上去以后多久能拿到证"]
     assert "【上一个问题】办居住证要带什么材料" in model.calls[0][-1].content
     assert answer.citations[0].article == "第十二条"
 

@@ -37,8 +37,8 @@ def test_an_utterance_that_is_only_a_courtesy_is_small_talk() -> None:
 
 def test_followups_are_searched_with_the_previous_question() -> None:
     history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
-    # the previous question names the topic; its own ask (带什么材料) is left out so it does not outweigh the follow-up's
-    assert retrieval_query("那交上去以后多久能拿到证", history, 3) == "办居住证要\n那交上去以后多久能拿到证"
+    # the previous question's subject words name the topic; its own ask (带什么材料) would outweigh the follow-up's
+    assert retrieval_query("那交上去以后多久能拿到证", history, 3) == "居住证\n那交上去以后多久能拿到证"
     assert retrieval_query("失业保险金最长能领多久", history, 3) == "失业保险金最长能领多久"
     assert retrieval_query("那要多久", history, 0) == "那要多久"
     assert not is_followup("那要多久", [])
