@@ -119,6 +119,11 @@ def load_jsonl(path: Path) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+def declined(result: dict[str, Any]) -> bool:
+    """An unanswerable question met without a rule: refused, or a courtesy answered as one (谢谢你啊 → 不客气)."""
+    return bool(result["refused"]) or result.get("mode") == "small-talk"
+
+
 def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]]) -> dict[str, Any]:
     keypoints_total = keypoints_found = 0
     answerable = correct = correct_bigrams = false_refusals = unanswerable = refused_ok = 0
@@ -138,9 +143,7 @@ def score(questions: Iterable[dict[str, Any]], results: dict[str, dict[str, Any]
                 mode_t[key].append(r["timings"][key])
         if q["type"] == "unanswerable":
             unanswerable += 1
-            # a courtesy answered as one (谢谢你啊 → 不客气) quotes no rule either
-            declined = r["refused"] or r.get("mode") == "small-talk"
-            ok = declined and not invented_numbers(r["answer"], q["question"])
+            ok = declined(r) and not invented_numbers(r["answer"], q["question"])
             refused_ok += ok
             per_type.setdefault("unanswerable", [0, 0])
             per_type["unanswerable"][0] += ok

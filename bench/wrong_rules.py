@@ -19,15 +19,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from answering.answerer import Answerer  # noqa: E402
 from bench.calibration import answerable, calibration_questions, dev_questions, fresh_questions, gold_pairs  # noqa: E402
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
+from bench.score_answers import declined  # noqa: E402
 from core.config import load_config  # noqa: E402
-from core.models import Answer, AnswerMode  # noqa: E402
+from core.models import Answer  # noqa: E402
 from knowledge_base import open_knowledge_base  # noqa: E402
 
 
 def outcome(q: dict, answer: Answer) -> str:
-    if not answerable(q):  # a courtesy answered as one (谢谢你啊 → 不客气) quotes no rule either
-        declined = answer.refused or answer.mode is AnswerMode.SMALL_TALK
-        return "unanswerable_refused" if declined else "unanswerable_answered"
+    if not answerable(q):
+        return "unanswerable_refused" if declined(answer.to_dict()) else "unanswerable_answered"
     if answer.refused:
         return "refused"
     first = answer.citations[0] if answer.citations else None
