@@ -25,6 +25,10 @@ _NEAR_BEST = 0.6  # …and at least this share of the best item's
 _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什么|有啥|什么情况")  # the whole list is the answer
 # asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
 _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 要不 的话 这个 那个 还是 需要 有没 没有 是否 哪些".split())
+# a sentence that opens with the exception to a rule (需要延长…的, 因特殊情况不能按期…的) does not state the rule a
+# plain question asks for; one that states the rule and then its exception (60日内…，必要时…可以延长30日) does
+_EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
+_EXCEPTION_PENALTY = 2.0
 
 
 def article_body(hit: Hit) -> str:
@@ -50,12 +54,14 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _score(unit: str, asks: str, wanted: set[str], first: bool) -> float:
+def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool = False) -> float:
     overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
     cue = 1.5 if asks != "其他" and states_kind(asks, unit) else 0.0
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     is_list = "\u0000" in unit
-    return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0)
+    opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
+    exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
+    return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0) - exception
 
 
 def _speakable_list(unit: str, budget: int, asks: str, wanted: set[str], focus: str) -> str:
@@ -78,7 +84,7 @@ def _speakable_list(unit: str, budget: int, asks: str, wanted: set[str], focus: 
     return text
 
 
-def _trim(sentence: str, asks: str, wanted: set[str], budget: int) -> str:
+def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
     if len(sentence) <= budget or len(parts) <= 1:
@@ -90,7 +96,7 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int) -> str:
             if len(run) + len(parts[end]) > budget and run:
                 break
             run += parts[end]
-            score = _score(run, asks, wanted, start == 0) + 0.01 * len(run) / budget
+            score = _score(run, asks, wanted, start == 0, exception_asked) + 0.01 * len(run) / budget
             if score > best_score:
                 best, best_score = run, score
     return best
@@ -108,12 +114,13 @@ def spoken_fact(hit: Hit, asks: str, focus: str, budget: int = 60) -> str:
     # only the question's words that this article uses: words no sentence has would shrink every sentence's overlap
     # alike and let the kind cue and the first-sentence bonus outvote the wording
     wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
-    scores = [_score(u, asks, wanted, i == 0) for i, u in enumerate(units)]
+    exception_asked = bool(_EXCEPTION.search(focus))
+    scores = [_score(u, asks, wanted, i == 0, exception_asked) for i, u in enumerate(units)]
     best = max(range(len(units)), key=scores.__getitem__)
     if "\u0000" in units[best]:
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus)}
     else:
-        chosen = {best: _trim(units[best], asks, wanted, budget)}
+        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked)}
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):
         if i in chosen or "\u0000" in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt

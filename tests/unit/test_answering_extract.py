@@ -71,3 +71,25 @@ def test_a_long_list_asked_about_one_case_says_that_case() -> None:
     assert said.startswith("人民警察依法执行职务") and "火车站" in said and "现场管制" not in said
     # asked for the list as such, it is said whole
     assert "现场管制" in spoken("警察在哪些情况下可以查验身份证", FIVE_CASES)
+
+
+PASSPORT_DAYS = (
+    "第六条 公民申请普通护照，应当提交本人的居民身份证、户口簿、近期免冠照片以及申请事由的相关材料。\n"
+    "公安机关出入境管理机构应当自收到申请材料之日起十五日内签发普通护照；对不符合规定不予签发的，应当书面说明理由。\n"
+    "在偏远地区或者交通不便的地区或者因特殊情况，不能按期签发护照的，经护照签发机关负责人批准，签发时间可以延长至三十日。"
+)
+
+
+def test_the_rule_is_said_before_its_exception() -> None:
+    said = spoken("办护照需要多长时间", PASSPORT_DAYS)
+    assert said.startswith("公安机关出入境管理机构应当自收到申请材料之日起十五日内") and "三十日" not in said
+    # asked about the exception itself, it is the answer
+    assert "延长至三十日" in spoken("护照因特殊情况不能按期签发最长能延长到多久", PASSPORT_DAYS)
+
+
+def test_a_rule_followed_by_its_exception_in_one_sentence_is_still_the_rule() -> None:
+    text = (
+        "第二十五条 劳动能力鉴定委员会应当自收到劳动能力鉴定申请之日起60日内作出劳动能力鉴定结论，"
+        "必要时，作出劳动能力鉴定结论的期限可以延长30日。劳动能力鉴定结论应当及时送达申请鉴定的单位和个人。"
+    )
+    assert "60日内作出劳动能力鉴定结论" in spoken("劳动能力鉴定多久能出结论", text)
