@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
 from answering.answerability import Vocabulary, assess, threshold
+from answering.audience import addressed
 from answering.faithfulness import FIGURE_KINDS
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
@@ -161,15 +162,19 @@ class Answerer:
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
 
-        verdict = assess(terms, hits, self.kb.terms, self.profile)
+        candidates = addressed(hits, query, cfg.audiences)
+        if hits and (not candidates or candidates[0] is not hits[0]):
+            logger.info("top passage is written for a group the question does not name (%s): %s",
+                        hits[0].title, mask_personal_data(understood))
+        verdict = assess(terms, candidates, self.kb.terms, self.profile)
         draft.answerability = verdict.score
-        if not hits or verdict.score < self.threshold:
+        if not candidates or verdict.score < self.threshold:
             logger.info("not answerable (%s): %s", verdict.reason(), mask_personal_data(understood))
             async for event in self._refuse(understood, hits, draft):
                 yield event
             return
 
-        turn = Question(understood, question_focus(understood, history, cfg.history_turns), terms, history, hits, draft)
+        turn = Question(understood, question_focus(understood, history, cfg.history_turns), terms, history, candidates, draft)
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):
             yield event

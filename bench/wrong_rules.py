@@ -3,7 +3,10 @@ another one, or refused; per unanswerable question, refused or answered. Quote s
 its ranking profile.
 
     .venv/bin/python bench/wrong_rules.py --kb var/kb
-    KIOSK_EMBEDDING__ENGINE=onnx .venv/bin/python bench/wrong_rules.py --kb var/kb-gemma
+    KIOSK_EMBEDDING__ENGINE=onnx .venv/bin/python bench/wrong_rules.py --kb var/kb-gemma [--sets fit,heldout] [--out F]
+
+--out writes one line per question (set, id, outcome, first citation, answerability) to compare two runs question by
+question; the fit half is the one to read when designing a change.
 """
 
 from __future__ import annotations
@@ -37,19 +40,30 @@ def outcome(q: dict, answer: Answer) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", default="var/kb")
+    parser.add_argument("--sets", default="heldout,dev,fresh", help="comma-separated: fit, heldout, dev, fresh")
+    parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
     config = load_config(kb_dir=args.kb)
     config.answering.style = "quote"
     answerer = Answerer(open_knowledge_base(config), _NoModel(), config)
     print(f"profile {answerer.profile.name}, threshold {answerer.threshold}")
-    sets = {"heldout": calibration_questions("heldout"), "dev": dev_questions(), "fresh": fresh_questions()}
-    for name, questions in sets.items():
+    every = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
+             "dev": dev_questions, "fresh": fresh_questions}
+    rows: list[dict] = []
+    for name in args.sets.split(","):
         counts: dict[str, int] = {}
-        for q in questions:
-            kind = outcome(q, asyncio.run(answerer.answer(q["question"], history_of(q))))
+        for q in every[name]():
+            answer = asyncio.run(answerer.answer(q["question"], history_of(q)))
+            kind = outcome(q, answer)
             counts[kind] = counts.get(kind, 0) + 1
+            first = answer.citations[0] if answer.citations else None
+            rows.append({"set": name, "id": q["id"], "question": q["question"], "outcome": kind,
+                         "cited": f"{first.title} {first.article}" if first else None,
+                         "answerability": answer.answerability})
         wrong = counts.get("wrong_article", 0) + counts.get("unanswerable_answered", 0)
-        print(name, json.dumps({**counts, "wrong_rules": wrong, "questions": len(questions)}))
+        print(name, json.dumps({**counts, "wrong_rules": wrong, "questions": sum(counts.values())}))
+    if args.out:
+        args.out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
 if __name__ == "__main__":

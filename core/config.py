@@ -137,6 +137,15 @@ class AnsweringConfig(_Section):
     referrals_file: Path | None = None
     # The same list as YAML text, set in the admin panel; when set it replaces referrals_file on every kiosk.
     referrals_yaml: str | None = None
+    # Documents written for one group of people: a document whose title names the group (key) is not quoted to a
+    # question that names none of the group's words (answering/audience.py). 退休年龄是多少 is not about a
+    # 军士's 退休安置. Words match as written, single characters included (军 in 军官, 参军, 军属).
+    audiences: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "退役军人": ["军", "兵", "部队", "退伍", "复员", "转业", "入伍", "服役", "烈士", "立功", "士官", "优抚"],
+            "残疾人": ["残", "盲", "聋", "哑", "智力障碍", "肢体", "轮椅", "精神病", "自闭"],
+        }
+    )
     spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
     screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
     # the next article is shown too when its relevance is less than this below the top one; 0 = never
