@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from answering.citations import clip_passage, normalise_title
 from answering.guardrails import strip_injection
 from core.models import ChatMessage, Hit
-from knowledge_base.question import followup_query
+from knowledge_base.question import application_query, followup_query
 
 REFUSAL_SENTENCE = "知识库中没有找到相关规定。"
 
@@ -73,11 +73,13 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
 
 
 def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -> str:
-    """A follow-up is searched together with the previous question, which names the topic it refers to."""
+    """A follow-up is searched together with the previous question, which names the topic it refers to; a bare
+    "<thing>怎么办" as a question about applying for it."""
+    asked = application_query(question) or question
     previous = previous_questions(history, turns)
     if previous and is_followup(question, history):
-        return followup_query(previous[-1], question)
-    return question
+        return followup_query(previous[-1], asked)
+    return asked
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:

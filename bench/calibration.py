@@ -46,6 +46,11 @@ def fresh_questions() -> list[dict]:
     return read_jsonl(DATA / "fresh.jsonl")
 
 
+def how_to_questions() -> list[dict]:
+    """bench/data/how_to.jsonl: bare "<thing>怎么办" questions, written after the application query, for reporting."""
+    return read_jsonl(DATA / "how_to.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

@@ -20,7 +20,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering.answerer import Answerer  # noqa: E402
-from bench.calibration import answerable, calibration_questions, dev_questions, fresh_questions, gold_pairs  # noqa: E402
+from bench.calibration import (  # noqa: E402
+    answerable,
+    calibration_questions,
+    dev_questions,
+    fresh_questions,
+    gold_pairs,
+    how_to_questions,
+)
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
 from bench.score_answers import declined  # noqa: E402
 from core.config import load_config  # noqa: E402
@@ -40,7 +47,7 @@ def outcome(q: dict, answer: Answer) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", default="var/kb")
-    parser.add_argument("--sets", default="heldout,dev,fresh", help="comma-separated: fit, heldout, dev, fresh")
+    parser.add_argument("--sets", default="heldout,dev,fresh", help="comma-separated: fit, heldout, dev, fresh, howto")
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
     config = load_config(kb_dir=args.kb)
@@ -48,7 +55,7 @@ def main() -> None:
     answerer = Answerer(open_knowledge_base(config), _NoModel(), config)
     print(f"profile {answerer.profile.name}, threshold {answerer.threshold}")
     every = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
-             "dev": dev_questions, "fresh": fresh_questions}
+             "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}

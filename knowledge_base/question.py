@@ -132,6 +132,23 @@ def analyse(question: str) -> QuestionTerms:
     return QuestionTerms(question, asks_kind(question), ordered)
 
 
+# "<a certificate or service>怎么办" asks how to get it (居住证怎么办, 护照咋办); "<something that happened>怎么办" asks
+# what to do about it (身份证丢了怎么办) and is searched as said.
+_HOW_TO_DO = re.compile(r"^(?:请问|你好|您好|想问一下|想问下|问一下)?[，,\s]*(?P<thing>[\u4e00-\u9fff]{1,8}?)"
+                        r"(?:要|该|应该)?(?:怎么办|咋办|怎么弄|咋弄|怎么整|咋整)(?:啊|呀|呢)?[？?。！!\s]*$")
+
+
+def application_query(question: str) -> str | None:
+    """The search query for a bare "<thing>怎么办", or None: 居住证怎么办 → 怎么申请办理居住证. Searched as said, such a
+    question finds whichever article shares the most words with 办 (居住证's 签注 article, the passport article on
+    扣押 for 办理案件) rather than the one on applying."""
+    match = _HOW_TO_DO.match(question.strip())
+    if not match:
+        return None
+    thing = match.group("thing")
+    return f"怎么申请办理{thing}" if all(is_noun(w) for w in words(thing)) else None
+
+
 def followup_query(previous: str, question: str) -> str:
     """A follow-up's search query: the subject words of the question it refers to (工伤认定要交哪些材料 → 工伤 认定),
     which name the topic, then the follow-up, which says what is asked. The earlier question's own ask (要交哪些材料)
