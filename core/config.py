@@ -101,6 +101,9 @@ class RetrievalConfig(_Section):
     # add statute wording for common service intents (要带啥 → 提交 材料); None = as the ranking profile was fitted
     # (e5-small finds more with it, EmbeddingGemma fewer)
     expand_queries: bool | None = None
+    # the first hits that may be reordered by their closest paragraph (knowledge_base/paragraphs.py), when the
+    # ranking profile has a paragraph margin; 0 = off
+    paragraph_rerank: int = Field(5, ge=0)
     sound_correction: bool = True  # read homophones of the knowledge base's words as those words (居住正 → 居住证)
     # weights fitted for the embedder (knowledge_base/profiles.py): a packaged name (e5-small, embeddinggemma) or a
     # .json file fitted with bench/fit_relevance.py and bench/fit_answerability.py; None = the embedding engine's own

@@ -273,6 +273,16 @@ class Services:
             except Exception as exc:  # the first question then pays for it, and says what failed
                 log.warning("knowledge base not warmed up: %s", exc)
         threading.Thread(target=self._prepare_speech, name="prepare-speech", daemon=True).start()
+        if callable(getattr(self._kb.peek(), "prepare_paragraphs", None)):
+            threading.Thread(target=self._prepare_paragraphs, name="prepare-paragraphs", daemon=True).start()
+
+    def _prepare_paragraphs(self) -> None:
+        """Paragraph vectors a knowledge base from before they were searched lacks; meanwhile a search embeds the
+        few it needs itself (slower, the same answer)."""
+        try:
+            self._kb.peek().prepare_paragraphs()
+        except Exception as exc:  # noqa: BLE001 - searches embed what they need
+            log.warning("paragraph vectors not prepared: %s", exc)
 
     def _follow_faq_speech(self) -> None:
         """After warm-up, a knowledge-base change (a clerk's new FAQ entry) prepares the new first clips too."""

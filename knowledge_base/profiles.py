@@ -48,6 +48,9 @@ class Profile:
     answerability: LinearModel
     threshold: float  # the answerability score below which the kiosk refuses, unless the config sets one
     expand_queries: bool = True  # whether the query gets statute wording added (chosen on the fit half)
+    # how much closer a passage's best paragraph must be than its rival's whole text to put it first
+    # (knowledge_base/paragraphs.py); None: paragraphs are not used with this embedder
+    paragraph_margin: float | None = None
 
     def scaled_cosine(self, cosine: float | None) -> float:
         """A cosine similarity spread over [0, 1] from the band this embedder puts passages in."""
@@ -75,6 +78,7 @@ class Profile:
                 "answerability": self.answerability.weights,
                 "threshold": self.threshold,
                 "expand_queries": self.expand_queries,
+                "paragraph_margin": self.paragraph_margin,
             },
             ensure_ascii=False,
             indent=1,
@@ -93,6 +97,7 @@ class Profile:
             answerability=LinearModel({k: float(v) for k, v in data["answerability"].items()}),
             threshold=float(data["threshold"]),
             expand_queries=bool(data.get("expand_queries", True)),
+            paragraph_margin=None if data.get("paragraph_margin") is None else float(data["paragraph_margin"]),
         )
 
 

@@ -12,6 +12,7 @@ from core.config import RetrievalConfig
 from core.freshness import Snapshot, SourceBusy, VersionGate
 from core.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
+from knowledge_base.paragraphs import closest_first
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import expand_query
 from knowledge_base.question import analyse, word_boundaries
@@ -56,11 +57,13 @@ class HybridRetriever:
         config: RetrievalConfig,
         profile: Profile,
         gate: VersionGate[int] | None = None,
+        embed_passages: Callable[[list[str]], list[list[float]]] | None = None,
     ) -> None:
         self._registry = registry
         self.profile = profile
         self._vectors = vectors
         self._embed_query = embed_query
+        self._embed_passages = embed_passages
         self._config = config
         # The active set, BM25 and term statistics are one snapshot: a search keeps the tuple it started with.
         self._index = Snapshot(gate or VersionGate(lambda: registry.version, 0.0), self._load, "retrieval index")
@@ -96,23 +99,34 @@ class HybridRetriever:
         return self.terms.correct(question, boundaries=word_boundaries)
 
     def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
-        understood, gathered = self.candidates(query)
-        ranked = rank(gathered, understood, fusion or self._config.fusion, self.profile)
-        return [self._hit(*scored) for scored in ranked[: k or self._config.k]]
+        understood, gathered, query_vector = self._gather(query)
+        fusion = fusion or self._config.fusion
+        ranked = rank(gathered, understood, fusion, self.profile)
+        hits = [self._hit(*scored) for scored in ranked[: max(k or self._config.k, self._config.paragraph_rerank)]]
+        margin, top = self.profile.paragraph_margin, self._config.paragraph_rerank
+        if fusion == "rerank" and margin is not None and top > 1 and query_vector is not None and self._embed_passages:
+            hits = closest_first(hits, query_vector, self._embed_passages, top, margin)
+        return hits[: k or self._config.k]
 
     def candidates(self, query: str) -> tuple[str, list[tuple[Candidate, dict]]]:
         """The understood query and every candidate passage that either signal proposes, with its row."""
+        understood, gathered, _ = self._gather(query)
+        return understood, gathered
+
+    def _gather(self, query: str) -> tuple[str, list[tuple[Candidate, dict]], list[float] | None]:
+        """candidates(), and the query's vector."""
         active, lexical, terms = self._index.get()
         query = query.strip()
         if self._config.sound_correction:
             query, _ = terms.correct(query, boundaries=word_boundaries)
         if not query or not active:
-            return query, []
+            return query, [], None
         expand = self.profile.expand_queries if self._config.expand_queries is None else self._config.expand_queries
         expanded = expand_query(query) if expand else query
         n = self._config.candidates
+        query_vector = self._embed_query(expanded)
         # Over-fetch: vectors of superseded or retired documents are filtered out here.
-        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(self._embed_query(expanded), n * 2) if cid in active][:n]
+        vector_hits = [(cid, cos) for cid, cos in self._vectors.search(query_vector, n * 2) if cid in active][:n]
         lexical_hits = lexical.search(expanded, n)
         cosines, bm25 = dict(vector_hits), dict(lexical_hits)
         vector_rank = {cid: i for i, (cid, _) in enumerate(vector_hits)}
@@ -130,7 +144,7 @@ class HybridRetriever:
                 active[cid],
             )
             for cid in ids
-        ]
+        ], query_vector
 
     @staticmethod
     def _hit(c: Candidate, row: dict, probability: float) -> Hit:
