@@ -90,8 +90,10 @@ class Ingestor:
         embedder: Embeddings,
         config: KnowledgeBaseConfig,
         import_faq: Callable[[Path], int],
+        embed_paragraphs: bool = False,
     ) -> None:
         self._registry = registry
+        self._embed_paragraphs = embed_paragraphs  # the ranking profile searches by paragraph too
         self._vectors = vectors
         self._embedder = embedder
         self._config = config
@@ -193,6 +195,7 @@ class Ingestor:
             progress(IngestProgress(source, n, total, 0, len(chunks)))
         if isinstance(self._embedder, CachedEmbedder):
             self._embedder.embed_passages(embed_texts, on_embedded)  # fills the cache batch by batch, with progress
+        if isinstance(self._embedder, CachedEmbedder) and self._embed_paragraphs:
             # the paragraphs of long passages, which a search looks up to put the closest first
             paragraphs = [t for c in chunks for t in paragraph_texts(document.title, c.article, c.text)]
             self._embedder.embed_passages(paragraphs, lambda _: self._renew())

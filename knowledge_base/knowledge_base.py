@@ -52,7 +52,9 @@ class KnowledgeBase:
             getattr(self.embedder, "embed_documents", None),  # None: a query-only embedder; paragraphs are skipped
         )
         self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
-        self._ingestor = Ingestor(self.registry, self.vectors, self.embedder, config.kb, self.import_faq)
+        self._ingestor = Ingestor(
+            self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self._searches_paragraphs()
+        )
         if config.chroma.mode == "persistent":
             self.reconcile()
 
@@ -207,11 +209,14 @@ class KnowledgeBase:
         log.info("knowledge base warmed up in %.1f s", seconds)
         return seconds
 
+    def _searches_paragraphs(self) -> bool:
+        return self.retriever.profile.paragraph_margin is not None and self.config.retrieval.paragraph_rerank >= 2
+
     def prepare_paragraphs(self, batch: int = 64) -> int:
         """Embed the paragraphs of long passages that the embedding cache lacks — a knowledge base ingested before
         paragraphs were searched, or by another box of a city deployment — so that searches only look them up
         (knowledge_base/paragraphs.py). Returns how many paragraphs there are; those already cached cost a lookup."""
-        if self.retriever.profile.paragraph_margin is None or self.config.retrieval.paragraph_rerank < 2:
+        if not self._searches_paragraphs():
             return 0
         texts = [t for r in self.registry.active_chunks() for t in paragraph_texts(r["title"], r["article"], r["text"])]
         started = time.monotonic()
