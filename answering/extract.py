@@ -29,6 +29,7 @@ _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 �
 # plain question asks for; one that states the rule and then its exception (60日内…，必要时…可以延长30日) does
 _EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
 _EXCEPTION_PENALTY = 2.0
+_START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 
 
 def article_body(hit: Hit) -> str:
@@ -56,7 +57,8 @@ def _bigrams(text: str) -> set[str]:
 
 def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool = False) -> float:
     overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
-    cue = 1.5 if asks != "其他" and states_kind(asks, unit) else 0.0
+    # 自办理失业登记之日起计算 says when a period starts, not how to do something
+    cue = 1.5 if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     is_list = "\u0000" in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))

@@ -93,3 +93,12 @@ def test_a_rule_followed_by_its_exception_in_one_sentence_is_still_the_rule() ->
         "必要时，作出劳动能力鉴定结论的期限可以延长30日。劳动能力鉴定结论应当及时送达申请鉴定的单位和个人。"
     )
     assert "60日内作出劳动能力鉴定结论" in spoken("劳动能力鉴定多久能出结论", text)
+
+
+def test_when_a_period_starts_is_not_how_to_claim() -> None:
+    text = (
+        "第十六条 城镇企业事业单位职工失业后，应当持本单位为其出具的终止或者解除劳动关系的证明，及时到指定的社会保险经办机构办理失业登记。"
+        "失业保险金自办理失业登记之日起计算。\n失业保险金由社会保险经办机构按月发放。"
+    )
+    said = spoken("失业保险金怎么领", text)
+    assert said.startswith("城镇企业事业单位职工失业后") and "办理失业登记。" in said  # 办理 in 自办理…之日起 no longer counts
