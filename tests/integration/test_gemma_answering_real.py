@@ -90,6 +90,7 @@ def test_faq_is_matched_with_e5_small_so_a_misheard_question_still_finds_its_ent
 
 def test_a_long_article_is_found_by_its_paragraph_looked_up_not_embedded(gemma_answerer) -> None:  # noqa: ANN001
     kb = gemma_answerer.kb
+    assert kb.paragraphs  # EmbeddingGemma's profile has a paragraph margin, and the embedding cache is on
     inner = kb.embedder.inner
     embedded: list[str] = []
     original = inner.embed_passages
