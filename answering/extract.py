@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from answering.citations import citation_for
 from core.models import Hit
 from core.sentences import clauses
+from core.text_lines import ARTICLE_LABEL
 from knowledge_base.question import states_figure, states_kind
 
-_LABEL = re.compile(r"^\s*#*\s*第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十]+)?\s*")
 _ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
@@ -34,7 +34,7 @@ _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 
 def article_body(hit: Hit) -> str:
     """The passage without its article label (the citation names it)."""
-    return _LABEL.sub("", hit.text.strip())
+    return ARTICLE_LABEL.sub("", hit.text.strip())
 
 
 def _units(body: str) -> list[str]:
@@ -55,7 +55,7 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool = False) -> float:
+def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool) -> float:
     overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
     # 自办理失业登记之日起计算 says when a period starts, not how to do something
     cue = 1.5 if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0

@@ -13,6 +13,8 @@ ITEM_START = re.compile(
 
 
 ITEM = re.compile(r"(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d))")
+# the label a passage of a statute opens with (第九条, 第十条之一), which its citation names
+ARTICLE_LABEL = re.compile(r"^\s*#*\s*第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十]+)?\s*")
 
 
 def split_list_items(text: str) -> list[str]:

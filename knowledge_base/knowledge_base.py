@@ -53,17 +53,13 @@ class KnowledgeBase:
         self._check_embedder(config)
         # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
-        profile = profile_for(config)
         # paragraph vectors live in the embedding cache: with `embedding.cache` off they would be embedded again on
         # every search, so they are not used
-        self.paragraphs = (
-            isinstance(self.embedder, CachedEmbedder) and profile.paragraph_margin is not None
-            and config.retrieval.paragraph_rerank >= 2
-        )  # fmt: skip
         self.retriever = HybridRetriever(
-            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile, self.gate,
-            self.embedder.embed_documents if self.paragraphs else None,
+            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile_for(config), self.gate,
+            self.embedder.embed_documents if isinstance(self.embedder, CachedEmbedder) else None,
         )
+        self.paragraphs = self.retriever.uses_paragraphs
         self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
         self._ingestor = Ingestor(
             self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self.paragraphs

@@ -13,16 +13,13 @@ this changes is which of the close candidates takes it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from core.models import Hit
-
-_LABEL = re.compile(r"^\s*#*\s*第[零〇一二三四五六七八九十百千两\d]+条(?:之[一二三四五六七八九十]+)?\s*")
-_ITEM = re.compile(r"^[(（][一二三四五六七八九十]+[)）]|^[一二三四五六七八九十]+、|^\d+[.、]")
+from core.text_lines import ARTICLE_LABEL, ITEM
 
 
 def _paragraphs(body: str) -> list[str]:
@@ -31,7 +28,7 @@ def _paragraphs(body: str) -> list[str]:
     for line in (ln.strip() for ln in body.splitlines()):
         if not line:
             continue
-        if paragraphs and _ITEM.match(line):
+        if paragraphs and ITEM.match(line):
             paragraphs[-1] += line
         else:
             paragraphs.append(line)
@@ -41,7 +38,7 @@ def _paragraphs(body: str) -> list[str]:
 def paragraph_texts(title: str, article: str | None, text: str) -> list[str]:
     """The texts embedded for a passage's paragraphs (none for a passage of one paragraph), each with its
     document and article, as a passage is embedded with its context."""
-    paragraphs = _paragraphs(_LABEL.sub("", text.strip()))
+    paragraphs = _paragraphs(ARTICLE_LABEL.sub("", text.strip()))
     if len(paragraphs) < 2:
         return []
     label = f"{article} " if article else ""

@@ -102,11 +102,21 @@ class HybridRetriever:
         understood, gathered, query_vector = self._gather(query)
         fusion = fusion or self._config.fusion
         ranked = rank(gathered, understood, fusion, self.profile)
-        hits = [self._hit(*scored) for scored in ranked[: max(k or self._config.k, self._config.paragraph_rerank)]]
-        margin, top = self.profile.paragraph_margin, self._config.paragraph_rerank
-        if fusion == "rerank" and margin is not None and top > 1 and query_vector is not None and self._embed_passages:
-            hits = closest_first(hits, query_vector, self._embed_passages, top, margin)
-        return hits[: k or self._config.k]
+        k = k or self._config.k
+        margin, top, embed = self.profile.paragraph_margin, self._config.paragraph_rerank, self._embed_passages
+        if fusion != "rerank" or query_vector is None or margin is None or top < 2 or embed is None:
+            return [self._hit(*scored) for scored in ranked[:k]]
+        hits = [self._hit(*scored) for scored in ranked[: max(k, top)]]
+        return closest_first(hits, query_vector, embed, top, margin)[:k]
+
+    @property
+    def uses_paragraphs(self) -> bool:
+        """Whether searches reorder their first hits by paragraph (knowledge_base/paragraphs.py): the profile has a
+        margin, more than one hit may move, and there is a passage embedder to look paragraph vectors up with."""
+        return (
+            self.profile.paragraph_margin is not None and self._config.paragraph_rerank > 1
+            and self._embed_passages is not None
+        )  # fmt: skip
 
     def candidates(self, query: str) -> tuple[str, list[tuple[Candidate, dict]]]:
         """The understood query and every candidate passage that either signal proposes, with its row."""
