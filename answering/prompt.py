@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from answering.citations import clip_passage, normalise_title
 from answering.guardrails import strip_injection
 from core.models import ChatMessage, Hit
-from knowledge_base.question import application_query, followup_query
+from knowledge_base.query_expansion import statute_terms
+from knowledge_base.question import analyse, application_query, followup_query, is_noun
 
 REFUSAL_SENTENCE = "知识库中没有找到相关规定。"
 
@@ -48,6 +49,8 @@ def prefix_messages() -> list[ChatMessage]:
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
 _FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要是|另外)|它|这个|那个|这种|该证|上述|刚才")
 _FOLLOWUP_MAX_CHARS = 6
+# How specific a word must be to name a topic (低保 0.79, 护照 0.69) rather than a person or place (孩子 0.45, 老人 0.53)
+_TOPIC_WEIGHT = 0.6
 
 
 def format_passage(index: int, hit: Hit, max_chars: int, question: str = "") -> str:
@@ -66,10 +69,27 @@ def previous_questions(history: Sequence[ChatMessage], turns: int) -> list[str]:
 
 
 def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
-    if not any(m.role == "user" for m in history):
+    previous = previous_questions(history, 1)
+    if not previous:
         return False
     text = question.strip()
-    return bool(_FOLLOWUP.search(text)) or len(text) <= _FOLLOWUP_MAX_CHARS
+    if _FOLLOWUP.search(text):
+        return True
+    return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
+
+
+def names_new_topic(question: str, previous: str) -> bool:
+    """A short question that names both a topic of its own and what it wants to know of it (低保怎么申请, 户口怎么迁)
+    is a new question; one that names only a person, an action or a yes/no (孩子能办吗, 怎么补交, 能不能代办) or
+    only the kind of fact (要多久) leans on the previous one. A topic is a specific noun or a name the statutes
+    spell out (低保 → 最低生活保障), which jieba tags as a verb."""
+    terms = analyse(question)
+    if terms.asks in ("其他", "条件"):
+        return False
+    return any(
+        weight >= _TOPIC_WEIGHT and (is_noun(word) or statute_terms(word)) and word not in previous
+        for word, weight in terms.subject
+    )
 
 
 def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -> str:

@@ -51,6 +51,12 @@ def how_to_questions() -> list[dict]:
     return read_jsonl(DATA / "how_to.jsonl")
 
 
+def followup_chains(part: str) -> list[dict]:
+    """bench/data/followup_chains.jsonl: a short question, then a shorter follow-up (低保怎么申请 → 要多久). Part
+    "design" was read while writing the follow-up search; part "check" was written after it, for reporting only."""
+    return [q for q in read_jsonl(DATA / "followup_chains.jsonl") if q["part"] == part]
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

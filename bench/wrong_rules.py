@@ -24,6 +24,7 @@ from bench.calibration import (  # noqa: E402
     answerable,
     calibration_questions,
     dev_questions,
+    followup_chains,
     fresh_questions,
     gold_pairs,
     how_to_questions,
@@ -47,7 +48,9 @@ def outcome(q: dict, answer: Answer) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", default="var/kb")
-    parser.add_argument("--sets", default="heldout,dev,fresh", help="comma-separated: fit, heldout, dev, fresh, howto")
+    parser.add_argument(
+        "--sets", default="heldout,dev,fresh", help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check",
+    )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
     config = load_config(kb_dir=args.kb)
@@ -55,7 +58,8 @@ def main() -> None:
     answerer = Answerer(open_knowledge_base(config), _NoModel(), config)
     print(f"profile {answerer.profile.name}, threshold {answerer.threshold}")
     every = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
-             "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions}
+             "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
+             "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check")}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}

@@ -43,6 +43,8 @@ _FILLER = frozenset(
 )
 # Between the previous question and a follow-up in a search query.
 FOLLOWUP_SEPARATOR = "\n"
+# An earlier question this short is searched whole with its follow-up, not cut down to its subject words.
+_SHORT_PREVIOUS_CHARS = 8
 _CJK_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 
 
@@ -152,8 +154,13 @@ def application_query(question: str) -> str | None:
 def followup_query(previous: str, question: str) -> str:
     """A follow-up's search query: the subject words of the question it refers to (工伤认定要交哪些材料 → 工伤 认定),
     which name the topic, then the follow-up, which says what is asked. The earlier question's own ask (要交哪些材料)
-    would pull its answer back to the top."""
-    topic = " ".join(analyse(previous).subject_words) or previous
+    would pull its answer back to the top. A short earlier question is kept whole: 低保怎么申请 is little more than
+    its topic and the service (申请) a following 要多久 is about; 低保 alone lets 要多久 find any period."""
+    previous = previous.strip()
+    if len(previous) <= _SHORT_PREVIOUS_CHARS:
+        topic = application_query(previous) or previous
+    else:
+        topic = " ".join(analyse(previous).subject_words) or previous
     return f"{topic}{FOLLOWUP_SEPARATOR}{question}"
 
 

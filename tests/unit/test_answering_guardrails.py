@@ -3,6 +3,7 @@ from __future__ import annotations
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
 from answering.prompt import build_messages, clip_passage, is_followup, prefix_messages, retrieval_query
 from core.models import ChatMessage, Hit
+from knowledge_base.question import application_query
 from tests.unit.answering_fakes import RESIDENCE_9
 
 
@@ -51,7 +52,30 @@ def test_a_bare_thing_followed_by_how_to_is_searched_as_applying_for_it() -> Non
     for question in ("身份证丢了怎么办", "身份证过期了怎么办", "我该咋办", "那怎么办", "户口迁移怎么办"):
         assert retrieval_query(question, [], 3) == question, question
     history = [ChatMessage("user", "护照怎么办"), ChatMessage("assistant", "……")]
-    assert retrieval_query("居住证怎么办", history, 3) == "护照\n怎么申请办理居住证"
+    assert retrieval_query("居住证怎么办", history, 3) == "怎么申请办理居住证"
+
+
+def test_a_short_question_with_a_topic_of_its_own_is_not_a_followup() -> None:
+    history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
+    for question in ("低保怎么申请", "户口怎么迁", "社保怎么交", "残疾证怎么办"):
+        assert not is_followup(question, history), question
+        assert retrieval_query(question, history, 3) == (application_query(question) or question), question
+    # a person, an action, a yes/no or only the kind of fact asked lean on the previous question
+    for question in ("孩子能办吗", "怎么补交", "能不能代办", "要多久", "居住证呢", "在哪办"):
+        assert is_followup(question, history), question
+    # the previous question's own topic, asked again briefly, is still that conversation
+    assert is_followup("居住证要多久", history)
+
+
+def test_a_followup_of_a_short_question_is_searched_with_all_of_it() -> None:
+    # 低保 alone would let 要多久 find any period in the statutes; the short question names the service too
+    history = [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……")]
+    assert retrieval_query("要多久", history, 3) == "低保怎么申请\n要多久"
+    history = [ChatMessage("user", "护照怎么办"), ChatMessage("assistant", "……")]
+    assert retrieval_query("要多久", history, 3) == "怎么申请办理护照\n要多久"
+    # a longer one is cut down to its subject words, so its own ask does not pull its answer back
+    history = [ChatMessage("user", "工伤认定要交哪些材料"), ChatMessage("assistant", "……")]
+    assert retrieval_query("要多久", history, 3) == "工伤 认定\n要多久"
 
 
 def test_planted_instructions_in_documents_do_not_reach_the_prompt() -> None:
