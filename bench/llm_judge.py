@@ -9,6 +9,9 @@ in var/bench/llm_judge.jsonl by (model, question, passage), so the script can be
 
 Then the answerability model is fitted on the fit half with and without the judgement as a signal, and refusal /
 false refusal on the held-out half are reported at the threshold that keeps fit-half false refusal at or under 0.10.
+Last, how well each score alone separates answerable from unanswerable (ROC AUC), over all questions and over the
+grey band where the model without the judge is unsure (its score in [0.3, 0.8]): the judge pays only if it
+separates there.
 """
 
 from __future__ import annotations
@@ -64,6 +67,17 @@ class Judge:
         logits = np.ctypeslib.as_array(self.llama._ctx.get_logits(), shape=(self.llama.n_vocab(),))
         yes, no = float(logits[self.yes]), float(logits[self.no])
         return 1.0 / (1.0 + np.exp(no - yes))
+
+
+GREY_BAND = (0.3, 0.8)
+
+
+def roc_auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Probability that a random answerable question scores above a random unanswerable one (ties count half)."""
+    pos, neg = scores[labels], scores[~labels]
+    if not len(pos) or not len(neg):
+        return float("nan")
+    return float((pos[:, None] > neg[None, :]).mean() + 0.5 * (pos[:, None] == neg[None, :]).mean())
 
 
 def key_of(model: str, question: str, chunk_id: str) -> str:
@@ -126,6 +140,20 @@ def main() -> None:
             )
         if with_judge:
             print("judge weight", round(float(w[-1]), 3))
+        else:
+            base_weights = w
+
+    for split in ("fit", "heldout", "dev"):
+        xs, ys = matrix(split, False)
+        base = 1 / (1 + np.exp(-(xs @ base_weights)))
+        judged = np.array([p for s, _, _, p in rows if s == split])
+        labels = ys == 1
+        grey = (base >= GREY_BAND[0]) & (base <= GREY_BAND[1])
+        print(
+            f"{split}: AUC without judge {roc_auc(base, labels):.3f}, judge alone {roc_auc(judged, labels):.3f}; "
+            f"grey band {GREY_BAND} ({int(grey.sum())} questions): without judge {roc_auc(base[grey], labels[grey]):.3f}, "
+            f"judge alone {roc_auc(judged[grey], labels[grey]):.3f}"
+        )
 
 
 if __name__ == "__main__":
