@@ -18,7 +18,7 @@ from answering.audience import addressed
 from answering.faithfulness import FIGURE_KINDS
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.prompt import prefix_messages, question_focus, retrieval_query
+from answering.prompt import is_followup, prefix_messages, previous_questions, question_focus, retrieval_query
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
 from answering.reply import Draft, Question, Wording
@@ -54,6 +54,10 @@ class KnowledgeSource(Protocol):
 
     @property
     def terms(self) -> Vocabulary: ...
+
+
+# How much of the earlier question a follow-up's refusal names before the follow-up itself.
+_FOLLOWUP_TOPIC_CHARS = 12
 
 
 def topic_of(question: str, max_chars: int = 24) -> str:
@@ -96,8 +100,14 @@ class Answerer:
         replies += [self.wording.missing_figure(kind) + self.wording.guidance() for kind in FIGURE_KINDS]
         return replies + [self.wording.referral(r.topic, r.where) for r in self.referrals.referrals]
 
-    def refusal_text(self, question: str) -> str:
-        return self.wording.refusal(topic_of(mask_personal_data(question)))
+    def refusal_text(self, question: str, history: Sequence[ChatMessage] = ()) -> str:
+        """The refusal, naming what was asked: a follow-up together with the question it refers to (关于“低保怎么申请，
+        要多久”), since 要多久 alone tells the citizen nothing about what the knowledge base lacks."""
+        topic = topic_of(mask_personal_data(question))
+        previous = previous_questions(history, self.config.answering.history_turns)
+        if previous and is_followup(question, history):
+            topic = f"{topic_of(mask_personal_data(previous[-1]), _FOLLOWUP_TOPIC_CHARS)}，{topic}"
+        return self.wording.refusal(topic)
 
     async def answer(self, question: str, history: Sequence[ChatMessage] = ()) -> Answer:
         async for event in self.stream(question, history):
@@ -170,7 +180,7 @@ class Answerer:
         draft.answerability = verdict.score
         if not candidates or verdict.score < self.threshold:
             logger.info("not answerable (%s): %s", verdict.reason(), mask_personal_data(understood))
-            async for event in self._refuse(understood, hits, draft):
+            async for event in self._refuse(understood, history, hits, draft):
                 yield event
             return
 
@@ -179,9 +189,11 @@ class Answerer:
         async for event in strategy.reply(turn):
             yield event
 
-    async def _refuse(self, question: str, hits: list[Hit], draft: Draft) -> AsyncIterator[AnswerEvent]:
+    async def _refuse(
+        self, question: str, history: Sequence[ChatMessage], hits: list[Hit], draft: Draft
+    ) -> AsyncIterator[AnswerEvent]:
         """The hall's refusal; no article is quoted or shown (the hits stay on the record for the panel)."""
-        yield draft.say(self.refusal_text(question))
+        yield draft.say(self.refusal_text(question, history))
         yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
 
     async def _understand(self, question: str) -> str:

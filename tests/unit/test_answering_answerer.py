@@ -100,6 +100,21 @@ async def test_below_the_gate_refuses_without_calling_the_model() -> None:
     assert model.calls == []
 
 
+async def test_a_refused_followup_names_the_question_it_follows() -> None:
+    weak = RESIDENCE_9.__class__(**{**RESIDENCE_9.to_dict(), "score": 0.2})
+    answerer = make(FakeKnowledgeBase([weak]), ScriptedChatModel(), answerable_threshold=0.9)
+    history = [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……")]
+    _, answer = await collect(answerer, "要多久", history)
+    assert answer.refused and "关于“低保怎么申请，要多久”" in answer.answer
+    # a long earlier question is cut short, the follow-up kept whole; numbers masked in both
+    history = [ChatMessage("user", "我手机13812345678 城里申请低保要交什么材料 是交给街道吗"), ChatMessage("assistant", "……")]
+    _, answer = await collect(answerer, "那他们会上门调查吗", history)
+    assert "，那他们会上门调查吗”" in answer.answer and "13812345678" not in answer.answer
+    # a new question is named alone
+    _, answer = await collect(answerer, "积分落户要多少分", history)
+    assert "关于“积分落户要多少分”" in answer.answer
+
+
 async def test_refusal_wording_is_configurable() -> None:
     answerer = make(FakeKnowledgeBase([]), ScriptedChatModel(), refusal_template="暂无“{topic}”信息，请到{window}。")
     _, answer = await collect(answerer, "港澳通行证多少钱？")
