@@ -41,6 +41,7 @@ from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
 from knowledge_base.question import analyse
+from knowledge_base.renames import Rename
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class KnowledgeSource(Protocol):
     def match_faq(self, question: str) -> FaqMatch | None: ...
 
     def understand(self, question: str) -> tuple[str, list]: ...
+
+    def renames(self) -> list[Rename]: ...
 
     @property
     def terms(self) -> Vocabulary: ...
@@ -155,6 +158,11 @@ class Answerer:
             return
 
         understood = await self._understand(cleaned)
+        renames = await self._renames()
+        # a name an older version used (低收入困难家庭) is searched as the current one and the change is said
+        asked_by_old_name = [r for r in renames if r.old in understood and r.new not in understood]
+        for rename in asked_by_old_name:
+            understood = understood.replace(rename.old, rename.new)
         draft.understood = understood if understood != cleaned else None
         query = retrieval_query(understood, history, cfg.history_turns)
         hits = await self._retrieve(query, draft)
@@ -184,7 +192,10 @@ class Answerer:
                 yield event
             return
 
-        turn = Question(understood, question_focus(understood, history, cfg.history_turns), terms, history, candidates, draft)
+        turn = Question(
+            understood, question_focus(understood, history, cfg.history_turns), terms, history, candidates, draft,
+            asked_by_old_name, renames,
+        )
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):
             yield event
@@ -205,6 +216,13 @@ class Answerer:
         for c in corrections:
             logger.info("read %s as %s", c.heard, c.meant)
         return understood
+
+    async def _renames(self) -> list[Rename]:
+        try:
+            return await run_in("kb", self.kb.renames)
+        except KioskError as exc:
+            logger.warning("could not compare document versions, searching as asked: %s", exc)
+            return []
 
     async def _match_faq(self, question: str) -> FaqMatch | None:
         try:

@@ -46,4 +46,10 @@ class QuoteStrategy:
         fact = spoken_fact(quoted[0], q.terms.asks, q.focus, self.config.spoken_chars)
         # asked for two figures and the rule states one (多少钱 … 多长时间): that one, and which is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""))
-        yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted))
+        # asked by a name the current version dropped: said, since the citizen will meet the new one at the window
+        for rename in q.asked_by_old_name:
+            yield q.draft.say(self.wording.renamed(rename))
+        # a quoted article that uses a new name: the old one under it, for a citizen who knows only that
+        shown = [r for r in q.renames if r not in q.asked_by_old_name and any(r.new in h.text for h in quoted)]
+        notes = "".join("\n\n" + self.wording.renamed(r) for r in shown)
+        yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted) + notes)

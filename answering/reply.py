@@ -10,6 +10,7 @@ from answering.guardrails import SmallTalk
 from core.config import AnsweringConfig
 from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, Hit
 from knowledge_base.question import QuestionTerms
+from knowledge_base.renames import Rename
 
 
 @dataclass
@@ -86,6 +87,11 @@ class Wording:
     def partly_missing(self, kinds: list[str]) -> str:
         return self.config.partly_missing_reply.format(kind="和".join(kinds), window=self.config.window_guidance)
 
+    def renamed(self, rename: Rename) -> str:
+        return self.config.rename_note.format(
+            old=rename.old, new=rename.new, old_year=rename.old_year(), new_year=rename.new_year()
+        )
+
 
 @dataclass
 class Question:
@@ -97,3 +103,5 @@ class Question:
     history: Sequence[ChatMessage]
     hits: list[Hit]
     draft: Draft
+    asked_by_old_name: Sequence[Rename] = ()  # renamed terms the citizen used (already replaced in `text`)
+    renames: Sequence[Rename] = ()  # every renamed term the knowledge base knows of

@@ -175,6 +175,9 @@ class AnsweringConfig(_Section):
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
     # said after the fact when a question asks for two figures and the documents state only one
     partly_missing_reply: str = "知识库中没有具体的{kind}，请到{window}咨询。"
+    # a term the current version of a document renamed: said when the question uses the old name, shown when the
+    # quoted article uses the new one; {old_year} → 2018年, {new_year} → 2024年
+    rename_note: str = "“{old}”是{old_year}版本的叫法，现行的{new_year}版本称“{new}”。"
     # {topic} → the referral's topic, {where} → the department that handles it
     referral_reply: str = "这个问题属于{topic}方面的业务，政务服务知识库里没有相关规定。请到{where}咨询，或拨打12345政务服务热线。"
     degraded_lead: str = "系统繁忙，先为您摘录相关规定："

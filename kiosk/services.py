@@ -274,15 +274,21 @@ class Services:
                 log.warning("knowledge base not warmed up: %s", exc)
         threading.Thread(target=self._prepare_speech, name="prepare-speech", daemon=True).start()
         if callable(getattr(self._kb.peek(), "prepare_paragraphs", None)):
-            threading.Thread(target=self._prepare_paragraphs, name="prepare-paragraphs", daemon=True).start()
+            threading.Thread(target=self._prepare_kb, name="prepare-kb", daemon=True).start()
 
-    def _prepare_paragraphs(self) -> None:
-        """Paragraph vectors a knowledge base from before they were searched lacks; meanwhile a search embeds the
-        few it needs itself (slower, the same answer)."""
+    def _prepare_kb(self) -> None:
+        """Paragraph vectors a knowledge base from before they were searched lacks, and the terms newer versions
+        renamed; meanwhile a turn computes what it needs itself (slower, the same answer)."""
+        kb = self._kb.peek()
         try:
-            self._kb.peek().prepare_paragraphs()
+            kb.prepare_paragraphs()
         except Exception as exc:  # noqa: BLE001 - searches embed what they need
             log.warning("paragraph vectors not prepared: %s", exc)
+        try:
+            renames = kb.renames()
+            log.info("renamed terms between document versions: %d", len(renames))
+        except Exception as exc:  # noqa: BLE001 - the first turn compares the versions itself
+            log.warning("document versions not compared: %s", exc)
 
     def _follow_faq_speech(self) -> None:
         """After warm-up, a knowledge-base change (a clerk's new FAQ entry) prepares the new first clips too."""

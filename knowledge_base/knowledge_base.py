@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +28,7 @@ from knowledge_base.loaders import load_faq
 from knowledge_base.paragraphs import paragraph_texts
 from knowledge_base.profiles import profile_for
 from knowledge_base.registry import Registry, registry_url
+from knowledge_base.renames import Rename, renamed_terms
 from knowledge_base.retriever import HybridRetriever
 from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
@@ -60,6 +62,8 @@ class KnowledgeBase:
             self.embedder.embed_documents if isinstance(self.embedder, CachedEmbedder) else None,
         )
         self.paragraphs = self.retriever.uses_paragraphs
+        self._renames: dict[tuple[str, str], list[Rename]] = {}  # (older sha256, newer sha256) → its renamed terms
+        self._renames_lock = threading.Lock()
         self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
         self._ingestor = Ingestor(
             self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self.paragraphs
@@ -230,6 +234,24 @@ class KnowledgeBase:
             self.embedder.embed_documents(texts[start : start + batch])
         log.info("paragraph vectors ready: %d paragraphs in %.1f s", len(texts), time.monotonic() - started)
         return len(texts)
+
+    def renames(self) -> list[Rename]:
+        """Terms that a document in force renamed from the version it superseded (knowledge_base/renames.py);
+        each pair of versions is compared once per content and remembered."""
+        docs = {d.doc_id: d for d in self.registry.documents()}
+        found: list[Rename] = []
+        for older in docs.values():
+            newer = docs.get(older.superseded_by or "")
+            if newer is None or newer.status != DocumentStatus.ACTIVE:
+                continue
+            key = (older.sha256, newer.sha256)
+            with self._renames_lock:
+                if key not in self._renames:
+                    terms = renamed_terms([c.text for c in self.registry.chunks(older.doc_id)],
+                                          [c.text for c in self.registry.chunks(newer.doc_id)])  # fmt: skip
+                    self._renames[key] = [Rename(a, b, newer.title, older.version, newer.version) for a, b in terms]
+                found += self._renames[key]
+        return found
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         return self.retriever.search(query, k)

@@ -172,6 +172,15 @@ async def test_a_service_the_statutes_name_is_answered_not_referred(real_answere
     assert not answer.refused and article in [c.article for c in answer.citations]
 
 
+async def test_a_name_the_2018_version_used_is_searched_as_the_2024_one(real_answerer: Answerer) -> None:
+    config = KioskConfig()
+    config.answering.style = "quote"
+    answer = await Answerer(real_answerer.kb, real_answerer.chat_model, config).answer("上海的低收入困难家庭有特殊困难 能申请专项救助吗")
+    assert answer.understood == "上海的最低生活保障边缘家庭有特殊困难 能申请专项救助吗"
+    assert not answer.refused and answer.citations[0].title == "上海市社会救助条例"
+    assert "“低收入困难家庭”是2018年版本的叫法，现行的2024年版本称“最低生活保障边缘家庭”。" in answer.spoken
+
+
 async def test_model_server_down_degrades_to_a_quoted_passage(corpus_kb) -> None:  # type: ignore[no-untyped-def]
     dead = OpenAICompatibleChatModel(f"http://127.0.0.1:{free_port()}/v1", "none", connect_timeout_s=1)
     config = KioskConfig()

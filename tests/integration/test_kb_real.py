@@ -78,3 +78,10 @@ def test_cli_search_json_contract(corpus_kb) -> None:
     assert rows[0]["hits"][0]["source"] == "护照法(2006-04-29).md"
     # a follow-up is searched together with the question it refers to, as `kiosk ask` does
     assert any("居住证" in h["title"] for h in rows[2]["hits"]) and rows[2]["hits"] != rows[3]["hits"]
+
+
+def test_terms_the_2024_shanghai_regulation_renamed_are_found(corpus_kb) -> None:
+    renames = {(r.old, r.new): r for r in corpus_kb.renames()}
+    assert set(renames) == {("低收入困难家庭", "最低生活保障边缘家庭"), ("支出型贫困家庭", "刚性支出困难家庭")}
+    rename = renames[("低收入困难家庭", "最低生活保障边缘家庭")]
+    assert rename.title == "上海市社会救助条例" and (rename.old_version, rename.new_version) == ("2018-11-22", "2024-12-31")

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 
 from core.errors import ChatModelError, KnowledgeBaseError
 from core.models import ChatMessage, ChatOptions, FaqEntry, FaqMatch, Hit
+from knowledge_base.renames import Rename
 from knowledge_base.terms import Correction
 
 
@@ -49,12 +50,17 @@ class FakeKnowledgeBase:
         faq: FaqMatch | None = None,
         fail: bool = False,
         heard_as: dict[str, str] | None = None,
+        renames: Sequence[Rename] = (),
     ) -> None:
         self.hits = list(hits)
         self.faq = faq
         self.fail = fail
         self.heard_as = heard_as or {}
+        self._renames = list(renames)
         self.queries: list[str] = []
+
+    def renames(self) -> list[Rename]:
+        return self._renames
 
     def understand(self, question: str) -> tuple[str, list[Correction]]:
         corrections = [Correction(a, b) for a, b in self.heard_as.items() if a in question]

@@ -7,8 +7,9 @@ import pytest
 
 from answering import Answerer
 from core.config import KioskConfig
-from core.errors import ChatModelError
+from core.errors import ChatModelError, KnowledgeBaseError
 from core.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
+from knowledge_base.renames import Rename
 from tests.unit.answering_fakes import (
     ID_CARD_5,
     RESIDENCE_9,
@@ -413,3 +414,40 @@ async def test_a_misheard_question_is_searched_and_reported_as_understood() -> N
     done = events[-1]
     assert isinstance(done, AnswerDone) and done.answer.understood == "半居住证要带什么材料"
     assert done.answer.to_dict()["spoken"] == done.answer.spoken
+
+
+SHANGHAI_17 = hit("上海市社会救助条例", "第十七条", "第十七条 最低生活保障边缘家庭有医疗、教育、住房、就业等特殊困难的，按照有关规定，给予相应专项救助。")
+EDGE_FAMILY = Rename("低收入困难家庭", "最低生活保障边缘家庭", "上海市社会救助条例", "2018-11-22", "2024-12-31")
+SPENDING_FAMILY = Rename("支出型贫困家庭", "刚性支出困难家庭", "上海市社会救助条例", "2018-11-22", "2024-12-31")
+
+
+async def test_a_name_an_older_version_used_is_searched_as_the_current_one_and_the_change_said() -> None:
+    kb = FakeKnowledgeBase([SHANGHAI_17], renames=[EDGE_FAMILY, SPENDING_FAMILY])
+    answerer, _ = quote(kb)
+    _, answer = await collect(answerer, "上海的低收入困难家庭 能申请哪些救助")
+    assert kb.queries == ["上海的最低生活保障边缘家庭 能申请哪些救助"]
+    assert answer.understood == "上海的最低生活保障边缘家庭 能申请哪些救助"
+    assert answer.spoken.endswith("“低收入困难家庭”是2018年版本的叫法，现行的2024年版本称“最低生活保障边缘家庭”。")
+    assert "支出型贫困家庭" not in answer.answer  # a rename neither asked about nor in the quoted article
+
+
+async def test_a_quoted_article_that_uses_a_new_name_shows_the_old_one_on_screen_only() -> None:
+    kb = FakeKnowledgeBase([SHANGHAI_17], renames=[EDGE_FAMILY])
+    answerer, _ = quote(kb)
+    _, answer = await collect(answerer, "上海低保边缘户看病有专项救助吗")
+    assert kb.queries == ["上海低保边缘户看病有专项救助吗"] and answer.understood is None
+    assert "2018年版本" not in answer.spoken
+    assert answer.answer.endswith("\n\n“低收入困难家庭”是2018年版本的叫法，现行的2024年版本称“最低生活保障边缘家庭”。")
+
+
+async def test_versions_that_cannot_be_compared_leave_the_question_as_asked(caplog: pytest.LogCaptureFixture) -> None:
+    class Failing(FakeKnowledgeBase):
+        def renames(self) -> list[Rename]:
+            raise KnowledgeBaseError("kb-unavailable", "registry locked")
+
+    kb = Failing([SHANGHAI_17])
+    answerer, _ = quote(kb)
+    with caplog.at_level(logging.WARNING):
+        _, answer = await collect(answerer, "上海的低收入困难家庭 能申请哪些救助")
+    assert kb.queries == ["上海的低收入困难家庭 能申请哪些救助"] and not answer.refused
+    assert "could not compare document versions" in caplog.text
