@@ -19,6 +19,8 @@ from knowledge_base.question import states_figure, states_kind
 
 _ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
+# a clause that only sets up the next one: a time or condition (…之后, …时, …以前) or an opening 对/为/按照 phrase
+_DANGLING = re.compile(r"(?:后|之后|以后|时|之时|以前|之前|期间)[，,：:]?$|^(?:对|为|按照|依照|根据)[^，,]*[，,]$")
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
 _ITEM_MATCH = 2  # character bigrams a list item must share with the question to be said on its own
 _NEAR_BEST = 0.6  # …and at least this share of the best item's
@@ -98,6 +100,8 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
             if len(run) + len(parts[end]) > budget and run:
                 break
             run += parts[end]
+            if end < len(parts) - 1 and _DANGLING.search(parts[end]):
+                continue  # 按照…扣除…支出后， leads into the main clause; said alone it means nothing
             score = _score(run, asks, wanted, start == 0, exception_asked) + 0.01 * len(run) / budget
             if score > best_score:
                 best, best_score = run, score

@@ -102,3 +102,14 @@ def test_when_a_period_starts_is_not_how_to_claim() -> None:
     )
     said = spoken("失业保险金怎么领", text)
     assert said.startswith("城镇企业事业单位职工失业后") and "办理失业登记。" in said  # 办理 in 自办理…之日起 no longer counts
+
+
+def test_a_trimmed_sentence_does_not_stop_on_a_clause_that_leads_into_the_next() -> None:
+    text = (
+        "第十八条 对具有本条例第十二条第一项规定情形的刚性支出困难家庭，按照其家庭可支配收入扣除医疗、教育费用等必需支出后，"
+        "在本市共同生活的家庭成员月人均可支配收入与本市最低生活保障标准的差额，按月发放生活救助金；"
+        "医疗、教育费用等必需支出超过其家庭可支配收入的，按照本市最低生活保障标准，按月发放生活救助金。"
+    )
+    said = spoken("刚性支出困难家庭的生活救助金是怎么算的", text)
+    assert not said.endswith(("支出后。", "家庭。")), said  # …扣除…支出后 alone means nothing
+    assert "按月发放生活救助金" in said
