@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -37,6 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("doc")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_show)
+
+    p = kb_sub.add_parser(
+        "renames", help="terms the version in force renamed from the one it superseded (said to citizens who use them)"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_renames)
 
     p = kb_sub.add_parser("remove", help="delete a document (doc_id, file name or title) from every index")
     p.add_argument("doc")
@@ -108,6 +115,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{printable(doc.title)}  [{doc.status.value}]  {printable(doc.source)}  effective {doc.effective_date or '-'}  version {doc.version}")
     for c in chunks:
         print(f"  {c.article or '-':<8} {printable(c.text[:90])}")
+    return 0
+
+
+def cmd_renames(args: argparse.Namespace) -> int:
+    renames = _open(args).renames()
+    if args.json:
+        print(json.dumps([dataclasses.asdict(r) for r in renames], ensure_ascii=False, indent=2))
+        return 0
+    for r in renames:
+        print(f"{printable(r.title)}  {r.old_version or '-'} → {r.new_version or '-'}  {printable(r.old)} → {printable(r.new)}")
+    print(f"{len(renames)} renamed term(s)", file=sys.stderr)
     return 0
 
 

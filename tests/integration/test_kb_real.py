@@ -85,3 +85,10 @@ def test_terms_the_2024_shanghai_regulation_renamed_are_found(corpus_kb) -> None
     assert set(renames) == {("低收入困难家庭", "最低生活保障边缘家庭"), ("支出型贫困家庭", "刚性支出困难家庭")}
     rename = renames[("低收入困难家庭", "最低生活保障边缘家庭")]
     assert rename.title == "上海市社会救助条例" and (rename.old_version, rename.new_version) == ("2018-11-22", "2024-12-31")
+    env = {**os.environ, "KIOSK_PATHS__DATA_DIR": str(corpus_kb.config.paths.data_dir)}
+    out = subprocess.run(
+        [sys.executable, "-m", "kiosk.cli", "--kb", str(corpus_kb.directory), "kb", "renames", "--json"],
+        capture_output=True, text=True, env=env, timeout=300, check=True,
+    )  # fmt: skip
+    listed = {(r["old"], r["new"]) for r in json.loads(out.stdout)}
+    assert listed == set(renames)
