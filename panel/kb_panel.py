@@ -12,7 +12,7 @@ import gradio as gr
 import pandas as pd
 
 from answering.answerability import threshold
-from core.errors import AdminError
+from core.errors import AdminError, KioskError
 from core.models import Answer, AnswerDone, DocumentStatus
 from core.protocols import Answerer
 from core.text_lines import split_list_items
@@ -76,6 +76,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                         ingest_button = gr.Button("上传并入库", variant="primary", elem_id="ingest-button")
                         ingest_status = gr.Markdown(elem_id="ingest-status")
                 documents = gr.Dataframe(label="文档列表", interactive=False, wrap=True, elem_id="documents-table")
+                renames_view = gr.Markdown(elem_id="doc-renames")
                 refresh_docs = gr.Button("刷新列表")
                 with gr.Row():
                     selected_doc = gr.Dropdown(label="选择文档", choices=[], elem_id="doc-select", allow_custom_value=True)
@@ -111,9 +112,13 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
 
         # ------------------------------------------------------------ documents
 
-        def refresh_documents() -> tuple[pd.DataFrame, Any, Any]:
+        def refresh_documents() -> tuple[pd.DataFrame, Any, Any, str]:
             choices = _doc_choices(services.kb)
-            return _documents_table(services.kb), gr.update(choices=choices), gr.update(choices=choices)
+            try:
+                renames = kb_views.renames_text(services.kb.renames())
+            except KioskError as exc:
+                renames = f"新旧版本暂时无法比对：{exc.message}"
+            return _documents_table(services.kb), gr.update(choices=choices), gr.update(choices=choices), renames
 
         @user_errors
         def ingest(files: list[str] | None, request: gr.Request, progress: gr.Progress = gr.Progress()) -> str:
@@ -182,20 +187,21 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
             store.audit(user, "document-replaced", old.source, f"{old.doc_id} {result.status.value} chunks={result.chunks}")
             return f"已替换：{old.title}（{kb_views.ingest_line(result).split('：', 1)[1]}）"
 
+        doc_outputs = [documents, selected_doc, older_doc, renames_view]
         ingest_button.click(ingest, [uploads], [ingest_status], api_name="ingest").then(
-            refresh_documents, None, [documents, selected_doc, older_doc]
+            refresh_documents, None, doc_outputs
         )
         for event in (refresh_docs.click, blocks.load):
-            event(refresh_documents, None, [documents, selected_doc, older_doc])
+            event(refresh_documents, None, doc_outputs)
         blocks.load(faq_refresh[0], None, faq_refresh[1])
         selected_doc.change(show_chunks, [selected_doc], [chunks])
         for button, action in ((retire_button, "retire"), (activate_button, "activate"),
                                (delete_button, "delete"), (supersede_button, "supersede")):  # fmt: skip
             button.click(doc_action(action), [selected_doc, older_doc], [doc_action_status], api_name=f"{action}_document").then(
-                refresh_documents, None, [documents, selected_doc, older_doc]
+                refresh_documents, None, doc_outputs
             )
         replace_button.click(replace, [selected_doc, replacement], [doc_action_status], api_name="replace_document").then(
-            refresh_documents, None, [documents, selected_doc, older_doc]
+            refresh_documents, None, doc_outputs
         )
 
         # ------------------------------------------------------------ hit test

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.models import Hit, IngestResult, IngestStatus
 from core.text_lines import split_list_items, strip_heading
+from knowledge_base.renames import Rename
 
 _FAILURES = {
     "empty": "文件里没有可读的文字",
@@ -73,3 +74,13 @@ def hits_html(hits: Sequence[Hit]) -> str:
             f'<td class="passage">{passage_html(h.text, h.article)}</td></tr>'
         )
     return f'<table class="hit-table"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def renames_text(renames: Sequence[Rename]) -> str:
+    """The names the version in force changed, under the document list: staff see what the kiosk will say."""
+    if not renames:
+        return ""
+    lines = ["**新旧版本改名**（市民用旧称提问时，按现行名称检索，并告诉市民名称已改）："]
+    lines += [f"- 《{r.title}》{r.old_version or '旧版'} → {r.new_version or '现行版'}：“{r.old}” 现称 “{r.new}”" for r in renames]
+    return "\n".join(lines)
+

@@ -216,3 +216,19 @@ def test_retire_document_and_download_faq(panel: dict[str, Any], browser: Any) -
     csv_text = page.context.request.get(panel["url"] + "/admin/files/faq.csv").text()
     assert UNANSWERED in csv_text  # the FAQ made from the queue is in the export
     page.context.close()
+
+
+def test_staff_see_the_names_a_new_version_changed(panel: dict[str, Any], browser: Any, shared_dir: Path) -> None:
+    page = sign_in(browser, panel["url"], "clerk", "/admin/kb/")
+    page.wait_for_selector("#upload-files")
+    versions = shared_dir / "corpus" / "statutes-superseded"
+    page.set_input_files("#upload-files input[type=file]", [
+        str(versions / "上海市社会救助条例(2018-11-22).md"), str(versions / "上海市社会救助条例(2024-12-31).md"),
+    ])  # fmt: skip
+    page.click("#ingest-button")
+    page.wait_for_selector("#ingest-status:has-text('入库结果')", timeout=240_000)
+    page.wait_for_selector("#doc-renames:has-text('低收入困难家庭')", timeout=60_000)
+    text = page.locator("#doc-renames").inner_text()
+    assert "“低收入困难家庭” 现称 “最低生活保障边缘家庭”" in text and "“支出型贫困家庭” 现称 “刚性支出困难家庭”" in text
+    page.screenshot(path=str(SHOTS / "document-renames.png"), full_page=True)
+    page.context.close()

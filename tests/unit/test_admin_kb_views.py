@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from core.models import Hit, IngestResult, IngestStatus
-from panel.kb_views import hits_html, ingest_line, ingest_report, passage_html
+from knowledge_base.renames import Rename
+from panel.kb_views import hits_html, ingest_line, ingest_report, passage_html, renames_text
 
 
 def test_upload_message_is_chinese_and_says_each_fact_once() -> None:
@@ -25,3 +26,10 @@ def test_hit_passages_show_their_heading_once_and_items_on_lines() -> None:
     assert lines == 3
     table = hits_html([Hit("第九条 申领居住证……", 0.8, "a.md", "居住证暂行条例", "第九条", "d", "2016-01-01")])
     assert "<th>条款/章节</th>" in table and table.count("第九条") == 1
+
+
+def test_renamed_terms_are_listed_for_staff_and_nothing_when_there_are_none() -> None:
+    rename = Rename("低收入困难家庭", "最低生活保障边缘家庭", "上海市社会救助条例", "2018-11-22", "2024-12-31")
+    text = renames_text([rename])
+    assert "《上海市社会救助条例》2018-11-22 → 2024-12-31：“低收入困难家庭” 现称 “最低生活保障边缘家庭”" in text
+    assert renames_text([]) == ""
