@@ -218,6 +218,8 @@ class Answerer:
         return understood
 
     async def _renames(self) -> list[Rename]:
+        if not self.config.answering.renamed_terms:
+            return []
         try:
             return await run_in("kb", self.kb.renames)
         except KioskError as exc:

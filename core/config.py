@@ -175,6 +175,9 @@ class AnsweringConfig(_Section):
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
     # said after the fact when a question asks for two figures and the documents state only one
     partly_missing_reply: str = "知识库中没有具体的{kind}，请到{window}咨询。"
+    # search a name an older version of a document used as the name in force, and say the name changed
+    # (knowledge_base/renames.py; `kiosk kb renames` lists them); off when a hall's documents make a wrong pair
+    renamed_terms: bool = True
     # a term the current version of a document renamed: said when the question uses the old name, shown when the
     # quoted article uses the new one; {old_year} → 2018年, {new_year} → 2024年
     rename_note: str = "“{old}”是{old_year}版本的叫法，现行的{new_year}版本称“{new}”。"

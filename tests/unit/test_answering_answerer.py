@@ -451,3 +451,11 @@ async def test_versions_that_cannot_be_compared_leave_the_question_as_asked(capl
         _, answer = await collect(answerer, "上海的低收入困难家庭 能申请哪些救助")
     assert kb.queries == ["上海的低收入困难家庭 能申请哪些救助"] and not answer.refused
     assert "could not compare document versions" in caplog.text
+
+
+async def test_renamed_terms_can_be_switched_off() -> None:
+    kb = FakeKnowledgeBase([SHANGHAI_17], renames=[EDGE_FAMILY])
+    answerer, _ = quote(kb, renamed_terms=False)
+    _, answer = await collect(answerer, "上海的低收入困难家庭 能申请哪些救助")
+    assert kb.queries == ["上海的低收入困难家庭 能申请哪些救助"] and "2018年版本" not in answer.answer
+
