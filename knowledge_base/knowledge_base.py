@@ -12,7 +12,7 @@ from pathlib import Path
 from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
 from core.freshness import VersionGate
-from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult
+from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult, IngestStatus
 from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
 from knowledge_base.embeddings import (
@@ -158,9 +158,15 @@ class KnowledgeBase:
 
     def ingest(self, paths: Sequence[Path | str], progress: ProgressCallback | None = None) -> list[IngestResult]:
         try:
-            return self._ingestor.ingest([Path(p) for p in paths], progress)
+            results = self._ingestor.ingest([Path(p) for p in paths], progress)
         finally:
             self._changed()
+        if any(r.status in (IngestStatus.ADDED, IngestStatus.REPLACED) for r in results):
+            try:
+                self.renames()  # a new version is compared with the old one now, not during a citizen's turn
+            except Exception as exc:  # noqa: BLE001 - the documents are in; a turn compares the versions itself
+                log.warning("document versions not compared after ingest: %s", exc)
+        return results
 
     def list_documents(self) -> list[DocumentInfo]:
         return self.registry.documents()
