@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -25,6 +26,8 @@ from panel.exports import format_time
 from panel.faq_page import build_faq_tab
 from panel.ui_common import actor, header, user_errors
 from panel.unanswered import QuestionGroup, group_unanswered
+
+log = logging.getLogger(__name__)
 
 DOC_COLUMNS = ["编号", "标题", "状态", "切片数", "生效日期", "版本", "文件", "被取代于", "入库时间"]
 STATUS_LABELS = {"active": "有效", "superseded": "已被取代", "retired": "已停用"}
@@ -118,6 +121,9 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 renames = kb_views.renames_text(services.kb.renames())
             except KioskError as exc:
                 renames = f"新旧版本暂时无法比对：{exc.message}"
+            except Exception:  # noqa: BLE001 - the document list must show even when the comparison fails
+                log.exception("document versions not compared for the panel")
+                renames = "新旧版本暂时无法比对，详见日志"
             return _documents_table(services.kb), gr.update(choices=choices), gr.update(choices=choices), renames
 
         @user_errors

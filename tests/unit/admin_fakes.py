@@ -76,6 +76,9 @@ class FakeKnowledgeBase:
         self.docs[older] = replace(self.docs[older], status=DocumentStatus.SUPERSEDED, superseded_by=newer)
         return self.docs[older]
 
+    def renames(self) -> list:
+        return []
+
     def search(self, query: str, k: int | None = 5) -> list[Hit]:
         hits = [
             Hit(text, 0.9 if any(ch in text for ch in query) else 0.1, d.source, d.title, "第一条", d.doc_id, None)
