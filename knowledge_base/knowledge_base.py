@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from core.config import KioskConfig
 from core.errors import KnowledgeBaseError
-from core.freshness import VersionGate
+from core.freshness import Snapshot, VersionGate
 from core.models import ChunkInfo, DocumentInfo, DocumentStatus, FaqEntry, FaqMatch, Hit, IngestResult, IngestStatus
 from core.protocols import Embedder
 from knowledge_base.archives import UnpackLimits
@@ -62,8 +61,10 @@ class KnowledgeBase:
             self.embedder.embed_documents if isinstance(self.embedder, CachedEmbedder) else None,
         )
         self.paragraphs = self.retriever.uses_paragraphs
-        self._renames: dict[tuple[str, str], list[Rename]] = {}  # (older sha256, newer sha256) → its renamed terms
-        self._renames_lock = threading.Lock()
+        # renamed terms follow the knowledge base's version like the other views; each pair of versions is compared
+        # once per content: (older sha256, newer sha256) → its renamed terms
+        self._renamed = Snapshot(self.gate, self._find_renames, "renamed terms")
+        self._renames_by_pair: dict[tuple[str, str], list[Rename]] = {}
         self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
         self._ingestor = Ingestor(
             self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self.paragraphs
@@ -242,8 +243,11 @@ class KnowledgeBase:
         return len(texts)
 
     def renames(self) -> list[Rename]:
-        """Terms that a document in force renamed from the version it superseded (knowledge_base/renames.py);
-        each pair of versions is compared once per content and remembered."""
+        """Terms that a document in force renamed from the version it superseded (knowledge_base/renames.py), as
+        of the knowledge base's current version."""
+        return list(self._renamed.get())
+
+    def _find_renames(self, _version: int) -> list[Rename]:
         docs = {d.doc_id: d for d in self.registry.documents()}
         found: list[Rename] = []
         for older in docs.values():
@@ -251,12 +255,11 @@ class KnowledgeBase:
             if newer is None or newer.status != DocumentStatus.ACTIVE:
                 continue
             key = (older.sha256, newer.sha256)
-            with self._renames_lock:
-                if key not in self._renames:
-                    terms = renamed_terms([c.text for c in self.registry.chunks(older.doc_id)],
-                                          [c.text for c in self.registry.chunks(newer.doc_id)])  # fmt: skip
-                    self._renames[key] = [Rename(a, b, newer.title, older.version, newer.version) for a, b in terms]
-                found += self._renames[key]
+            if key not in self._renames_by_pair:  # the snapshot builds in one thread at a time
+                terms = renamed_terms([c.text for c in self.registry.chunks(older.doc_id)],
+                                      [c.text for c in self.registry.chunks(newer.doc_id)])  # fmt: skip
+                self._renames_by_pair[key] = [Rename(a, b, newer.title, older.version, newer.version) for a, b in terms]
+            found += self._renames_by_pair[key]
         return found
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:

@@ -34,10 +34,14 @@ class Rename:
 
     def old_year(self) -> str:
         """How the older version is named aloud: 2018年 (a date read digit by digit is hard to follow)."""
-        return f"{self.old_version[:4]}年" if self.old_version else "旧"
+        return _year(self.old_version, "旧")
 
     def new_year(self) -> str:
-        return f"{self.new_version[:4]}年" if self.new_version else ""
+        return _year(self.new_version, "")
+
+
+def _year(version: str | None, unknown: str) -> str:
+    return f"{version[:4]}年" if version else unknown
 
 
 def _changes(old: list[str], new: list[str]) -> list[tuple[int, int, int, int]]:
