@@ -96,14 +96,19 @@ def renamed_terms(older: Sequence[str], newer: Sequence[str]) -> list[tuple[str,
             if term:
                 counts[term] += 1
     old_all, new_all = "".join(older), "".join(newer)
-    found: list[tuple[str, str]] = []
-    for (before, after), count in counts.most_common():
-        if count < _MIN_COUNT or before in new_all or after in old_all:
+    # shortest first: 低收入困难家庭成员 is decided by 低收入困难家庭 — covered when that is a rename, and not a
+    # rename of its own when the newer version still says 低收入困难家庭
+    decided: list[str] = []
+    kept: set[tuple[str, str]] = set()
+    for before, after in sorted(counts, key=lambda term: len(term[0])):
+        if any(shorter in before for shorter in decided):
             continue
-        if any(kept_before in before for kept_before, _ in found):  # 低收入困难家庭成员 is covered by 低收入困难家庭
-            continue
-        found.append((before, after))
-    return found
+        if before in new_all or after in old_all:
+            decided.append(before)
+        elif counts[(before, after)] >= _MIN_COUNT:
+            decided.append(before)
+            kept.add((before, after))
+    return [term for term, _ in counts.most_common() if term in kept]
 
 
 __all__ = ["Rename", "renamed_terms"]

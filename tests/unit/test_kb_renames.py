@@ -31,6 +31,10 @@ def test_a_change_made_once_or_a_changed_figure_is_an_edit_not_a_rename() -> Non
 def test_a_term_still_used_by_the_newer_version_is_not_renamed() -> None:
     newer = [*NEWER, "第三十条 原低收入困难家庭的认定继续有效。"]
     assert renamed_terms(OLDER, newer) == []
+    # nor is a longer phrase built on it (低收入困难家庭成员 → 最低生活保障边缘家庭成员)
+    older = [*OLDER, "第二十一条 低收入困难家庭成员就业的，给予就业救助。", "第二十二条 低收入困难家庭成员患病的，给予医疗救助。"]
+    newer = [*newer, "第二十一条 最低生活保障边缘家庭成员就业的，给予就业救助。", "第二十二条 最低生活保障边缘家庭成员患病的，给予医疗救助。"]
+    assert renamed_terms(older, newer) == []
 
 
 def test_unrelated_or_missing_versions_give_nothing() -> None:
