@@ -22,7 +22,7 @@ from knowledge_base.embeddings import (
     made_by_another,
 )
 from knowledge_base.faq import FaqIndex
-from knowledge_base.ingest import Ingestor, ProgressCallback
+from knowledge_base.ingest import Ingestor, IngestProgress, ProgressCallback
 from knowledge_base.loaders import load_faq
 from knowledge_base.paragraphs import paragraph_texts
 from knowledge_base.profiles import profile_for
@@ -229,16 +229,19 @@ class KnowledgeBase:
         log.info("knowledge base warmed up in %.1f s", seconds)
         return seconds
 
-    def prepare_paragraphs(self, batch: int = 64) -> int:
+    def prepare_paragraphs(self, batch: int = 64, progress: ProgressCallback | None = None) -> int:
         """Embed the paragraphs of long passages that the embedding cache lacks — a knowledge base ingested before
-        paragraphs were searched, or by another box of a city deployment — so that searches only look them up
-        (knowledge_base/paragraphs.py). Returns how many paragraphs there are; those already cached cost a lookup."""
+        paragraphs were searched, re-embedded by `kb reembed`, or ingested by another box of a city deployment — so
+        that searches only look them up (knowledge_base/paragraphs.py). Returns how many paragraphs there are; those
+        already cached cost a lookup. `progress` hears paragraphs done of all after each batch."""
         if not self.paragraphs:
             return 0
         texts = [t for r in self.registry.active_chunks() for t in paragraph_texts(r["title"], r["article"], r["text"])]
         started = time.monotonic()
         for start in range(0, len(texts), batch):
             self.embedder.embed_documents(texts[start : start + batch])
+            if progress:
+                progress(IngestProgress("paragraphs", 0, 1, min(start + batch, len(texts)), len(texts)))
         log.info("paragraph vectors ready: %d paragraphs in %.1f s", len(texts), time.monotonic() - started)
         return len(texts)
 

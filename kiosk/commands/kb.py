@@ -145,12 +145,30 @@ def cmd_reembed(args: argparse.Namespace) -> int:
     progress = PassageProgressReporter("reembed", sys.stderr)
     result = reembed(config, args.target, progress=progress)
     progress.close()
+    paragraphs = _prepare_paragraphs(config, result.target)
     print(
         f"✓ {result.passages} passages of {result.documents} documents embedded by {result.model_name} into "
-        f"{result.target} ({result.embedded} in this run, {result.seconds:.0f} s); the knowledge base at "
+        f"{result.target} ({result.embedded} in this run, {result.seconds:.0f} s{paragraphs}); the knowledge base at "
         f"{config.paths.kb} is unchanged. Start the kiosk with --kb {result.target} (or set paths.kb) to use it."
     )
     return 0
+
+
+def _prepare_paragraphs(config: KioskConfig, target: Path) -> str:
+    """Embed the new directory's paragraph vectors now, where no citizen waits; a kiosk started on it would
+    otherwise embed them in the background while its first searches miss them. Returns a note for the summary."""
+    copy = config.model_copy(deep=True)
+    copy.paths.kb_dir = target
+    kb = open_knowledge_base(copy)
+    try:
+        if not kb.paragraphs:
+            return ""
+        progress = PassageProgressReporter("paragraphs", sys.stderr, noun="paragraphs")
+        count = kb.prepare_paragraphs(progress=progress)
+        progress.close()
+        return f", {count} paragraphs of long articles ready"
+    finally:
+        kb.close()
 
 
 def cmd_search(args: argparse.Namespace) -> int:

