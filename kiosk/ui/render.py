@@ -10,6 +10,7 @@ from html import escape
 
 from avatar import mouth_shape
 from core.models import Citation, PipelineEvent, PipelineEventType
+from core.privacy import mask_personal_data
 from core.text_lines import ARTICLE, ITEM, split_list_items
 from kiosk.session import Exchange
 
@@ -38,16 +39,19 @@ def render_conversation(exchanges: Sequence[Exchange]) -> str:
 
 
 def _render_question(ex: Exchange) -> str:
-    if ex.question and ex.transcript is not None:
+    # the screen faces the hall: an ID-card or phone number the citizen said or typed is shown masked, as it is
+    # logged (it plays no part in the answer; answering drops it before search)
+    question = mask_personal_data(ex.question) if ex.question else ex.question
+    if question and ex.transcript is not None:
         # a spoken question: show what was understood, with a one-tap way to correct it by typing
-        text = escape(ex.question)
+        text = escape(question)
         return (
             f'<div class="bubble citizen heard"><span class="heard-label">您问的是：</span>'
             f'<span class="heard-text">{text}</span>'
             f'<button type="button" class="retype" data-text="{text}" aria-label="改一改，重新输入这个问题">改一改</button></div>'
         )
-    if ex.question:
-        return f'<div class="bubble citizen">{escape(ex.question)}</div>'
+    if question:
+        return f'<div class="bubble citizen">{escape(question)}</div>'
     if any(err.get("stage") == "asr" for err in ex.errors):
         return '<div class="bubble citizen"><span class="pending">（没有听清）</span></div>'
     pending = "…" if ex.cancelled else "正在听…"

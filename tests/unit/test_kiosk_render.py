@@ -107,3 +107,14 @@ def test_subtitles_follow_sentences_not_commas() -> None:
         track.add(PipelineEvent(PipelineEventType.TTS_AUDIO, "t1", text=text, audio=None), None)
     subtitles = [c["subtitle"] for c in json.loads(track.to_json())["clips"]]
     assert subtitles == ["居住地住址证明包括房屋租赁合同，", "居住地住址证明包括房屋租赁合同，就业证明包括劳动合同。", "请带好材料。"]
+
+
+def test_id_card_and_phone_numbers_are_masked_on_the_screen() -> None:
+    """The screen faces the hall: a number the citizen typed or said is shown as it is logged, masked."""
+    typed = Exchange("t1", question="我的身份证号是110101199003071234 能查社保吗")
+    said = Exchange("t2", question="电话13912345678 失业金怎么领", transcript=Transcript("电话13912345678 失业金怎么领", 2.0, 0.5))
+    html = render_conversation([typed, said])
+    assert "110101199003071234" not in html and "110***************" in html
+    assert "13912345678" not in html and "139********" in html
+    assert 'data-text="电话139******** 失业金怎么领"' in html  # retyping starts from the masked text too
+    assert "能查社保吗" in html and "失业金怎么领" in html
