@@ -159,16 +159,20 @@ def _prepare_paragraphs(config: KioskConfig, target: Path) -> str:
     otherwise embed them in the background while its first searches miss them. Returns a note for the summary."""
     copy = config.model_copy(deep=True)
     copy.paths.kb_dir = target
-    kb = open_knowledge_base(copy)
     try:
-        if not kb.paragraphs:
-            return ""
-        progress = PassageProgressReporter("paragraphs", sys.stderr, noun="paragraphs")
-        count = kb.prepare_paragraphs(progress=progress)
-        progress.close()
-        return f", {count} paragraphs of long articles ready"
-    finally:
-        kb.close()
+        kb = open_knowledge_base(copy)
+        try:
+            if not kb.paragraphs:
+                return ""
+            progress = PassageProgressReporter("paragraphs", sys.stderr, noun="paragraphs")
+            count = kb.prepare_paragraphs(progress=progress)
+            progress.close()
+        finally:
+            kb.close()
+    except KioskError as exc:  # the copy itself is complete; only its paragraph vectors wait for the kiosk's start
+        print(f"paragraph vectors not prepared ({exc.code}: {exc.message}); the kiosk prepares them when it starts", file=sys.stderr)
+        return ", paragraph vectors left to the kiosk's start"
+    return f", {count} paragraphs of long articles ready"
 
 
 def cmd_search(args: argparse.Namespace) -> int:

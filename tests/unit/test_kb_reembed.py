@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -161,15 +162,9 @@ LONG = (
 )
 
 
-def test_the_command_also_embeds_the_new_directorys_paragraphs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """With a profile that searches paragraphs, `kb reembed` leaves their vectors in the embedding cache, so a kiosk
-    started on the new directory finds every one there instead of embedding them while citizens ask."""
-    import json
-
-    from kiosk.cli import main
-
+def _paragraph_profile_and_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A knowledge base with one long article, and the CLI's environment: e5-small with a profile that searches
+    paragraphs."""
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "户口.md").write_text(LONG, encoding="utf-8")
@@ -183,6 +178,16 @@ def test_the_command_also_embeds_the_new_directorys_paragraphs(
     monkeypatch.setenv("KIOSK_RETRIEVAL__PROFILE", str(tmp_path / "paragraphs.json"))
     monkeypatch.setenv("KIOSK_PATHS__DATA_DIR", str(tmp_path))
     monkeypatch.setenv("KIOSK_PATHS__MODEL_CACHE_DIR", str(REPO / "var" / "models"))
+
+
+def test_the_command_also_embeds_the_new_directorys_paragraphs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With a profile that searches paragraphs, `kb reembed` leaves their vectors in the embedding cache, so a kiosk
+    started on the new directory finds every one there instead of embedding them while citizens ask."""
+    from kiosk.cli import main
+
+    _paragraph_profile_and_source(tmp_path, monkeypatch)
     assert main(["--kb", str(tmp_path / "kb"), "kb", "reembed", str(tmp_path / "kb-new")]) == 0
     captured = capsys.readouterr()
     assert "2 passages of 1 documents embedded by" in captured.out
@@ -202,3 +207,21 @@ def test_the_command_also_embeds_the_new_directorys_paragraphs(
     finally:
         reopened.close()
     assert embedded == []  # all three were in the cache already
+
+
+def test_a_failed_paragraph_step_leaves_a_complete_copy_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.cli import main
+
+    _paragraph_profile_and_source(tmp_path, monkeypatch)
+
+    def fail(self: KnowledgeBase, batch: int = 64, progress: object = None) -> int:
+        raise KnowledgeBaseError("embedder-load", "could not load the model")
+
+    monkeypatch.setattr(KnowledgeBase, "prepare_paragraphs", fail)
+    assert main(["--kb", str(tmp_path / "kb"), "kb", "reembed", str(tmp_path / "kb-new")]) == 0
+    captured = capsys.readouterr()
+    assert "2 passages of 1 documents embedded by" in captured.out and "left to the kiosk's start" in captured.out
+    assert "embedder-load" in captured.err
+    assert (tmp_path / "kb-new" / "registry.sqlite").is_file()
