@@ -11,6 +11,13 @@ _MOBILE = re.compile(r"(?<!\d)(?:\+?86[-\s]?)?(1[3-9]\d)[-\s]?(\d{4})[-\s]?(\d{4
 _LANDLINE = re.compile(r"(?<!\d)(0\d{2,3})-(\d{7,8})(?!\d)")
 
 
+# Any other long number, digits grouped or not (an ID read out 6-8-4, a bank card's 4-4-4-4): eleven digits or more
+# in a citizen's question are an identifier, never a fee or a date.
+_LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){10,}(?:[ -]?[Xx])?(?![0-9A-Za-z])")
+# The same read out in Chinese digits, as speech recognition may write it (一三九…, 幺三九…)
+_CN_NUMBER = re.compile(r"[零〇一二三四五六七八九幺两](?:[ -]?[零〇一二三四五六七八九幺两]){10,}")
+_NUMBERS = (_MOBILE, _LANDLINE, _LONG_NUMBER, _CN_NUMBER)
+
 # "my phone is" before a phone number is contact detail, not the question (身份证号 before an ID stays: 身份证丢了)
 _PHONE_LABEL = r"(?:我的?|本人)?(?:手机号?码?|电话号?码?|座机号?码?|联系电话|联系方式)(?:是|为|[:：])?\s*"
 
@@ -19,9 +26,9 @@ def drop_personal_data(text: str) -> str:
     """The text without ID-card and phone numbers: what is searched and sent to any model or shared server. The
     numbers say nothing about which rule applies (a long digit run only pulls retrieval astray)."""
     text = _ID_CARD.sub(" ", text)
-    for phone in (_MOBILE, _LANDLINE):
-        text = re.sub(_PHONE_LABEL + phone.pattern, " ", text)  # the number with its label, or alone
-        text = phone.sub(" ", text)
+    for number in _NUMBERS:
+        text = re.sub(_PHONE_LABEL + number.pattern, " ", text)  # the number with its label, or alone
+        text = number.sub(" ", text)
     text = re.sub(r"\s+(?=[，,。；;、？?！!])", "", text)  # no gap left before punctuation
     text = re.sub(r"([，,；;、])(?:\s*[，,；;、])+", r"\1", text)  # nor a run of commas where numbers were
     return re.sub(r"\s{2,}", " ", text).strip(" ，,；;、")
@@ -32,4 +39,6 @@ def mask_personal_data(text: str) -> str:
     text = _ID_CARD.sub(lambda m: m.group(1)[:3] + "*" * (len(m.group(0)) - 3), text)
     text = _MOBILE.sub(lambda m: m.group(1) + "*" * 8, text)
     text = _LANDLINE.sub(lambda m: m.group(1) + "-" + "*" * len(m.group(2)), text)
+    for number in (_LONG_NUMBER, _CN_NUMBER):  # the first three characters stay, as for an ID card
+        text = number.sub(lambda m: m.group(0)[:3] + re.sub(r"[^ -]", "*", m.group(0)[3:]), text)
     return text

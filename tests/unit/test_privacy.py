@@ -1,0 +1,32 @@
+"""Numbers as citizens say them, and as speech recognition writes them, are masked before logging and dropped
+before search (core/privacy.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.privacy import drop_personal_data, mask_personal_data
+
+
+@pytest.mark.parametrize(
+    ("said", "masked", "searched"),
+    [
+        ("我的身份证号是110101 19900307 1234", "我的身份证号是110*** ******** ****", "我的身份证号是"),
+        ("身份证110101-19900307-1234 丢了怎么办", "身份证110***-********-**** 丢了怎么办", "身份证 丢了怎么办"),
+        ("我的身份证号是一一零一零一一九九零零三零七一二三四", "我的身份证号是一一零***************", "我的身份证号是"),
+        ("电话是幺三九幺二三四五六七八 低保怎么申请", "电话是幺三九******** 低保怎么申请", "低保怎么申请"),
+        ("我的银行卡6222 0212 3456 7890 能领失业金吗", "我的银行卡622* **** **** **** 能领失业金吗", "我的银行卡 能领失业金吗"),
+    ],
+)
+def test_grouped_and_spoken_numbers_are_masked_and_dropped(said: str, masked: str, searched: str) -> None:
+    assert mask_personal_data(said) == masked
+    assert drop_personal_data(said) == searched
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["2024年的低保标准是多少", "失业金能领12个月吗 每月1000元够吗", "第一二三条说的是什么", "打12345能问吗", "一二三四五六七八九十"],
+)
+def test_figures_dates_and_short_numbers_stay(question: str) -> None:
+    assert mask_personal_data(question) == question
+    assert drop_personal_data(question) == question
