@@ -239,6 +239,9 @@ class KioskUiConfig(_Section):
     hot_topics: list[str] = ["办居住证要带什么材料", "身份证丢了怎么补办", "怎么申请低保", "失业保险金怎么领"]
     handoff_text: str = "请到一楼综合咨询窗口取号，由工作人员为您办理；也可拨打12345政务服务热线。"
     idle_reset_s: float = Field(90.0, gt=0)
+    # a typed question is cut to this many characters (a paste of a whole page costs seconds of CPU per turn and
+    # lands in the turn log); the box stops taking more at the same length
+    max_question_chars: int = Field(500, ge=20, le=10_000)
 
 
 class AdminConfig(_Section):

@@ -77,7 +77,7 @@ class KioskPage:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         first = True
-        async for conversation, speech, status in self._run(self.session_for(request), TurnRequest(text=text[:500])):
+        async for conversation, speech, status in self._run(self.session_for(request), TurnRequest(text=text[: self.services.config.kiosk.max_question_chars])):
             yield conversation, speech, status, ("" if first else gr.skip())
             first = False
 
@@ -162,7 +162,8 @@ class KioskPage:
                         ]
                     with gr.Row(elem_id="ask-row"):
                         question = gr.Textbox(
-                            placeholder="在这里输入您的问题…", show_label=False, elem_id="question-box", scale=4, max_lines=3
+                            placeholder="在这里输入您的问题…", show_label=False, elem_id="question-box", scale=4, max_lines=3,
+                            max_length=config.max_question_chars,
                         )
                         send = gr.Button("发送", variant="primary", elem_id="send-button", scale=1)
                     with gr.Row(elem_id="tools-row"):

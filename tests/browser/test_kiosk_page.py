@@ -28,6 +28,7 @@ def test_typed_question_gets_an_answer_with_citation(open_kiosk) -> None:  # typ
     open_page, _requests = open_kiosk
     page = open_page()
     assert page.inner_text("#subtitle").startswith("您好")  # the greeting before anyone asks
+    assert page.get_attribute("#question-box textarea", "maxlength") == "500"  # kiosk.max_question_chars
     page.screenshot(path=str(OUTPUT / "kiosk-portrait-idle.png"))
     ask(page, "办居住证要带什么材料")
     page.wait_for_selector(".citation", timeout=20_000)

@@ -54,3 +54,15 @@ async def test_the_page_leaves_recording_to_the_pipeline() -> None:
     async for _exchange, _event in session.ask(TurnRequest(text="办居住证要带什么")):
         pass
     assert session.latest_answered() is not None and store.turns == []
+
+
+async def test_a_typed_question_is_cut_to_the_configured_length() -> None:
+    """A page pasted into the box is not searched, spoken back or logged whole."""
+    store = RecordingStore()
+    config = KioskConfig()
+    config.kiosk.max_question_chars = 40
+    services = Services(config, kb=object(), answerer=FakeAnswerer(), synthesizer=FakeSynthesizer(), store=store)  # type: ignore[arg-type]
+    page = KioskPage(services, MediaStore(30))
+    async for _update in page.ask_text("办居住证要带什么材料" * 50, None):  # type: ignore[arg-type]
+        pass
+    assert len(store.turns) == 1 and store.turns[0].question == ("办居住证要带什么材料" * 4)[:40]
