@@ -164,7 +164,7 @@ def _prepare_paragraphs(config: KioskConfig, target: Path) -> str:
         try:
             if not kb.paragraphs:
                 return ""
-            progress = PassageProgressReporter("paragraphs", sys.stderr, noun="paragraphs")
+            progress = PassageProgressReporter("paragraphs", sys.stderr, unit="paragraph")
             count = kb.prepare_paragraphs(progress=progress)
             progress.close()
         finally:

@@ -121,13 +121,12 @@ class IngestProgressReporter(_Display):
 
 
 class PassageProgressReporter(_Display):
-    """Progress of one long pass over every passage (`kb reembed`): passages done of all, time left by their rate."""
+    """Progress of one long pass over every passage (`kb reembed`), or over every paragraph of long passages
+    (`unit="paragraph"`): done of all, time left by their rate."""
 
-    unit = "passage"
-
-    def __init__(self, label: str, stream: TextIO | None = None, *, noun: str = "passages", line_every_s: float = 10.0, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, label: str, stream: TextIO | None = None, *, unit: str = "passage", line_every_s: float = 10.0, clock=time.monotonic) -> None:  # type: ignore[no-untyped-def]
         super().__init__(label, stream, line_every_s, clock)
-        self.noun = noun
+        self.unit = unit  # the bar's rate and the line's count name the same thing
         self._first: int | None = None  # the first report: passages already there (a resumed run)
         self.done = self.total = 0
 
@@ -152,4 +151,4 @@ class PassageProgressReporter(_Display):
     def _text(self, elapsed: str) -> str:
         eta = self.eta_s()
         left = f", about {_clock(eta)} left" if eta is not None and self.done < self.total else ""
-        return f"{self.done}/{self.total} {self.noun}, {elapsed} elapsed{left}"
+        return f"{self.done}/{self.total} {self.unit}s, {elapsed} elapsed{left}"
