@@ -77,7 +77,8 @@ class KioskPage:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
         first = True
-        async for conversation, speech, status in self._run(self.session_for(request), TurnRequest(text=text[: self.services.config.kiosk.max_question_chars])):
+        turn_request = TurnRequest(text=text[: self.services.config.kiosk.max_question_chars])
+        async for conversation, speech, status in self._run(self.session_for(request), turn_request):
             yield conversation, speech, status, ("" if first else gr.skip())
             first = False
 
