@@ -18,7 +18,7 @@ from answering.audience import addressed
 from answering.faithfulness import FIGURE_KINDS
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.prompt import is_followup, prefix_messages, previous_questions, question_focus, retrieval_query
+from answering.prompt import prefix_messages, question_focus, referred_question, retrieval_query
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
 from answering.reply import Draft, Question, Wording
@@ -107,9 +107,9 @@ class Answerer:
         """The refusal, naming what was asked: a follow-up together with the question it refers to (关于“低保怎么申请，
         要多久”), since 要多久 alone tells the citizen nothing about what the knowledge base lacks."""
         topic = topic_of(mask_personal_data(question))
-        previous = previous_questions(history, self.config.answering.history_turns)
-        if previous and is_followup(question, history):
-            topic = f"{topic_of(mask_personal_data(previous[-1]), _FOLLOWUP_TOPIC_CHARS)}，{topic}"
+        referred = referred_question(question, history, self.config.answering.history_turns)
+        if referred:
+            topic = f"{topic_of(mask_personal_data(referred), _FOLLOWUP_TOPIC_CHARS)}，{topic}"
         return self.wording.refusal(topic)
 
     async def answer(self, question: str, history: Sequence[ChatMessage] = ()) -> Answer:

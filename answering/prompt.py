@@ -49,6 +49,7 @@ def prefix_messages() -> list[ChatMessage]:
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
 _FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要是|另外)|它|这个|那个|这种|该证|上述|刚才")
 _FOLLOWUP_MAX_CHARS = 6
+_YES_NO = re.compile(r"(能|可以|行)[^，。？?]{0,3}吗$|能不能|可不可以")
 # How specific a word must be to name a topic (低保 0.79, 护照 0.69) rather than a person or place (孩子 0.45, 老人 0.53)
 _TOPIC_WEIGHT = 0.6
 
@@ -79,12 +80,16 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
 
 
 def names_new_topic(question: str, previous: str) -> bool:
-    """A short question that names both a topic of its own and what it wants to know of it (低保怎么申请, 户口怎么迁)
-    is a new question; one that names only a person, an action or a yes/no (孩子能办吗, 怎么补交, 能不能代办) or
-    only the kind of fact (要多久) leans on the previous one. A topic is a specific noun or a name the statutes
-    spell out (低保 → 最低生活保障), which jieba tags as a verb."""
-    terms = analyse(question)
-    if terms.asks in ("其他", "条件"):
+    """A short question that names a topic of its own (低保怎么申请, 户口怎么迁, 退休年龄) is a new question; one that
+    names only a person, an action or the kind of fact (孩子能办吗, 怎么补交, 要多久), asks whether a case qualifies
+    (租房能取吗) or asks the previous question of another thing (居住证呢) leans on the previous one. A topic is a
+    specific noun or a name the statutes spell out (低保 → 最低生活保障), which jieba tags as a verb."""
+    text = question.strip().rstrip("？?。.！! ")
+    if text.endswith("呢"):  # 居住证呢: the previous question, asked of another thing
+        return False
+    terms = analyse(text)
+    # 外地户口能办吗, 租房能取吗: whether a case qualifies for the previous question's service
+    if terms.asks == "条件" or _YES_NO.search(text):
         return False
     return any(
         weight >= _TOPIC_WEIGHT and (is_noun(word) or statute_terms(word)) and word not in previous
@@ -92,29 +97,38 @@ def names_new_topic(question: str, previous: str) -> bool:
     )
 
 
+def referred_question(question: str, history: Sequence[ChatMessage], turns: int) -> str | None:
+    """The earlier question a follow-up refers to, or None when the question stands on its own. A follow-up of a
+    follow-up refers to the question that named the topic (身份证丢了怎么补 → 那要多久能拿到 → 收费吗 asks the fee
+    of replacing an ID card), not to the one before it, which names no topic of its own."""
+    previous = previous_questions(history, turns)
+    if not previous or not is_followup(question, history):
+        return None
+    index = len(previous) - 1
+    while index > 0 and is_followup(previous[index], [ChatMessage("user", previous[index - 1])]):
+        index -= 1
+    return previous[index]
+
+
 def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -> str:
-    """A follow-up is searched together with the previous question, which names the topic it refers to; a bare
+    """A follow-up is searched together with the question it refers to, which names the topic; a bare
     "<thing>怎么办" as a question about applying for it."""
     asked = application_query(question) or question
-    previous = previous_questions(history, turns)
-    if previous and is_followup(question, history):
-        return followup_query(previous[-1], asked)
-    return asked
+    referred = referred_question(question, history, turns)
+    return followup_query(referred, asked) if referred else asked
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:
     """What a passage excerpt should be about: a follow-up together with the question it refers to."""
-    previous = previous_questions(history, turns)
-    return f"{previous[-1]}{question}" if previous and is_followup(question, history) else question
+    referred = referred_question(question, history, turns)
+    return f"{referred}{question}" if referred else question
 
 
 def build_messages(
     question: str, hits: Sequence[Hit], history: Sequence[ChatMessage], *, turns: int, passage_chars: int
 ) -> list[ChatMessage]:
-    context = ""
-    previous = previous_questions(history, turns)
-    if previous and is_followup(question, history):
-        context = f"【上一个问题】{previous[-1]}\n"
+    referred = referred_question(question, history, turns)
+    context = f"【上一个问题】{referred}\n" if referred else ""
     focus = question_focus(question, history, turns)
     passages = "\n".join(format_passage(i, h, passage_chars, focus) for i, h in enumerate(hits, start=1))
     user = f"【资料】{passages}\n{context}【问题】{question}"

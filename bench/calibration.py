@@ -57,6 +57,12 @@ def followup_chains(part: str) -> list[dict]:
     return [q for q in read_jsonl(DATA / "followup_chains.jsonl") if q["part"] == part]
 
 
+def followup_turns() -> list[dict]:
+    """bench/data/followup_turns.jsonl: a follow-up of a follow-up (身份证丢了怎么补 → 那要多久能拿到 → 收费吗), and a
+    short question on another topic after one (身份证丢了怎么补 → 退休年龄); history lists the earlier questions."""
+    return read_jsonl(DATA / "followup_turns.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

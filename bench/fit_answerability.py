@@ -51,7 +51,10 @@ MAX_FALSE_REFUSAL = 0.10  # on the fit half: the rule that picks the threshold
 
 
 def history_of(q: dict) -> list[ChatMessage]:
-    return [ChatMessage("user", q["history"]), ChatMessage("assistant", "")] if q.get("history") else []
+    """A labelled question's earlier questions (one string, or a list of them) as conversation turns."""
+    earlier = q.get("history") or []
+    earlier = [earlier] if isinstance(earlier, str) else earlier
+    return [m for text in earlier for m in (ChatMessage("user", text), ChatMessage("assistant", ""))]
 
 
 def retrieved(kb, questions: Iterable[dict]) -> Iterator[tuple[dict, str, list[Hit], dict[str, float]]]:  # noqa: ANN001

@@ -25,6 +25,7 @@ from bench.calibration import (  # noqa: E402
     calibration_questions,
     dev_questions,
     followup_chains,
+    followup_turns,
     fresh_questions,
     gold_pairs,
     how_to_questions,
@@ -49,7 +50,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", default="var/kb")
     parser.add_argument(
-        "--sets", default="heldout,dev,fresh", help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check",
+        "--sets",
+        default="heldout,dev,fresh",
+        help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
@@ -59,7 +62,8 @@ def main() -> None:
     print(f"profile {answerer.profile.name}, threshold {answerer.threshold}")
     every = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
              "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
-             "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check")}
+             "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
+             "turns": followup_turns}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}

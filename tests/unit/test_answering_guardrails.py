@@ -1,7 +1,14 @@
 from __future__ import annotations
 
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.prompt import build_messages, clip_passage, is_followup, prefix_messages, retrieval_query
+from answering.prompt import (
+    build_messages,
+    clip_passage,
+    is_followup,
+    prefix_messages,
+    referred_question,
+    retrieval_query,
+)
 from core.models import ChatMessage, Hit
 from knowledge_base.question import application_query
 from tests.unit.answering_fakes import RESIDENCE_9
@@ -65,6 +72,33 @@ def test_a_short_question_with_a_topic_of_its_own_is_not_a_followup() -> None:
         assert is_followup(question, history), question
     # the previous question's own topic, asked again briefly, is still that conversation
     assert is_followup("居住证要多久", history)
+
+
+def test_a_short_question_on_an_uncovered_topic_is_not_read_as_a_followup() -> None:
+    # 退休年龄 asked after 身份证丢了怎么补 is searched on its own (and refused), not with the ID card's topic
+    history = [ChatMessage("user", "身份证丢了怎么补"), ChatMessage("assistant", "……")]
+    for question in ("退休年龄", "想问退休年龄", "驾驶证换证", "护照有效期"):
+        assert not is_followup(question, history), question
+        assert retrieval_query(question, history, 3) == question, question
+    # the previous question asked of another thing, or whether a case qualifies, still leans on it
+    for question in ("居住证呢", "护照呢？", "孩子能办吗", "租房能取吗", "能不能代办"):
+        assert is_followup(question, history), question
+
+
+def test_a_followup_of_a_followup_refers_to_the_question_that_named_the_topic() -> None:
+    history = [
+        ChatMessage("user", "身份证丢了怎么补"), ChatMessage("assistant", "……"),
+        ChatMessage("user", "那要多久能拿到"), ChatMessage("assistant", "……"),
+    ]
+    assert referred_question("收费吗", history, 3) == "身份证丢了怎么补"
+    assert retrieval_query("收费吗", history, 3) == "身份证丢了怎么补\n收费吗"
+    assert "【上一个问题】身份证丢了怎么补" in build_messages("收费吗", [], history, turns=3, passage_chars=200)[-1].content
+    # a new topic in between starts a new chain
+    history += [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……")]
+    assert referred_question("要多久", history, 3) == "低保怎么申请"
+    # beyond the turns kept, the earliest kept question is the topic
+    assert referred_question("收费吗", history[:4], 1) == "那要多久能拿到"
+    assert referred_question("低保怎么申请", history[:4], 3) is None
 
 
 def test_a_followup_of_a_short_question_is_searched_with_all_of_it() -> None:
