@@ -18,7 +18,7 @@ from answering.audience import addressed
 from answering.faithfulness import FIGURE_KINDS
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.prompt import prefix_messages, question_focus, referred_question, retrieval_query
+from answering.prompt import named_instead, prefix_messages, question_focus, referred_question, retrieval_query
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
 from answering.reply import Draft, Question, Wording
@@ -41,6 +41,7 @@ from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
 from knowledge_base.question import analyse
+from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
 
 logger = logging.getLogger(__name__)
@@ -188,6 +189,15 @@ class Answerer:
         draft.answerability = verdict.score
         if not candidates or verdict.score < self.threshold:
             logger.info("not answerable (%s): %s", verdict.reason(), mask_personal_data(understood))
+            async for event in self._refuse(understood, history, hits, draft):
+                yield event
+            return
+
+        instead = named_instead(understood, history, cfg.history_turns)
+        passage = f"{candidates[0].title} {candidates[0].text}"
+        if instead and not all(present(word, passage) for word in instead):
+            logger.info("asked of %s, which the top passage does not name: %s", "、".join(instead),
+                        mask_personal_data(understood))
             async for event in self._refuse(understood, history, hits, draft):
                 yield event
             return

@@ -9,7 +9,7 @@ from answering.citations import clip_passage, normalise_title
 from answering.guardrails import strip_injection
 from core.models import ChatMessage, Hit
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import analyse, application_query, followup_query, is_noun
+from knowledge_base.question import QuestionTerms, analyse, application_query, followup_query, is_noun
 
 REFUSAL_SENTENCE = "知识库中没有找到相关规定。"
 
@@ -49,6 +49,7 @@ def prefix_messages() -> list[ChatMessage]:
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
 _FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要是|另外)|它|这个|那个|这种|该证|上述|刚才")
 _FOLLOWUP_MAX_CHARS = 6
+_OF_ANOTHER = re.compile(r"^(?:那么|那个|那)?(?P<thing>.+)呢$")
 _YES_NO = re.compile(r"(能|可以|行)[^，。？?]{0,3}吗$|能不能|可不可以")
 # How specific a word must be to name a topic (低保 0.79, 护照 0.69) rather than a person or place (孩子 0.45, 老人 0.53)
 _TOPIC_WEIGHT = 0.6
@@ -85,16 +86,32 @@ def names_new_topic(question: str, previous: str) -> bool:
     (租房能取吗) or asks the previous question of another thing (居住证呢) leans on the previous one. A topic is a
     specific noun or a name the statutes spell out (低保 → 最低生活保障), which jieba tags as a verb."""
     text = question.strip().rstrip("？?。.！! ")
-    if text.endswith("呢"):  # 居住证呢: the previous question, asked of another thing
+    if _OF_ANOTHER.match(text):  # 居住证呢: the previous question, asked of another thing
         return False
     terms = analyse(text)
     # 外地户口能办吗, 租房能取吗: whether a case qualifies for the previous question's service
     if terms.asks == "条件" or _YES_NO.search(text):
         return False
-    return any(
-        weight >= _TOPIC_WEIGHT and (is_noun(word) or statute_terms(word)) and word not in previous
+    return bool(_topic_words(terms, previous))
+
+
+def _topic_words(terms: QuestionTerms, earlier: str) -> list[str]:
+    return [
+        word
         for word, weight in terms.subject
-    )
+        if weight >= _TOPIC_WEIGHT and (is_noun(word) or statute_terms(word)) and word not in earlier
+    ]
+
+
+def named_instead(question: str, history: Sequence[ChatMessage], turns: int) -> list[str]:
+    """What an "X呢" turn asks the previous question of, when no earlier question named it (港澳通行证呢 after 办护照要
+    什么材料 → 港澳, 通行证); empty for any other turn (孩子户口呢 after 户口迁移怎么办 names 户口 already, 领完了呢 names
+    no thing). Searched under the earlier topic, such a turn finds that topic's article, which says nothing of X."""
+    previous = previous_questions(history, turns)
+    match = _OF_ANOTHER.match(question.strip().rstrip("？?。.！! "))
+    if not previous or not match:
+        return []
+    return _topic_words(analyse(match.group("thing")), "".join(previous))
 
 
 def referred_question(question: str, history: Sequence[ChatMessage], turns: int) -> str | None:

@@ -63,6 +63,12 @@ def followup_turns() -> list[dict]:
     return read_jsonl(DATA / "followup_turns.jsonl")
 
 
+def conversations() -> list[dict]:
+    """bench/data/conversations.jsonl: ten three-question conversations, each question with the earlier ones as its
+    history; written before the kiosk answered them, for reporting only."""
+    return read_jsonl(DATA / "conversations.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

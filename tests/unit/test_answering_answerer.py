@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from answering import Answerer
+from answering.prompt import named_instead
 from core.config import KioskConfig
 from core.errors import ChatModelError, KnowledgeBaseError
 from core.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
@@ -459,3 +460,19 @@ async def test_renamed_terms_can_be_switched_off() -> None:
     _, answer = await collect(answerer, "上海的低收入困难家庭 能申请哪些救助")
     assert kb.queries == ["上海的低收入困难家庭 能申请哪些救助"] and "2018年版本" not in answer.answer
 
+
+
+async def test_asked_of_another_thing_the_passage_does_not_name_is_refused() -> None:
+    passport = hit("护照法", "第六条", "第六条 公民申请普通护照，应当提交本人的居民身份证、户口簿、近期免冠照片。出入境管理机构应当自收到申请材料之日起十五日内签发普通护照。")
+    answerer, _ = quote(FakeKnowledgeBase([passport]))
+    history = [ChatMessage("user", "办护照要什么材料"), ChatMessage("assistant", "……"),
+               ChatMessage("user", "多久能拿到"), ChatMessage("assistant", "……")]
+    _, answer = await collect(answerer, "港澳通行证呢", history)
+    assert answer.refused and answer.citations == [] and "护照法" not in answer.answer
+    assert "办护照要什么材料" in answer.answer  # the refusal names what the turn was about
+    # asked of a thing the passage does name, such a turn is answered
+    answerer, _ = quote(FakeKnowledgeBase([RESIDENCE_9]))
+    history = [ChatMessage("user", "身份证要带什么材料"), ChatMessage("assistant", "……")]
+    assert named_instead("居住证呢", history, 3) == ["居住证"]
+    _, answer = await collect(answerer, "居住证呢", history)
+    assert not answer.refused and answer.citations[0].article == "第九条"
