@@ -122,7 +122,10 @@ def referred_question(question: str, history: Sequence[ChatMessage], turns: int)
     if not previous or not is_followup(question, history):
         return None
     index = len(previous) - 1
-    while index > 0 and is_followup(previous[index], [ChatMessage("user", previous[index - 1])]):
+    while index > 0 and (
+        is_followup(previous[index], [ChatMessage("user", previous[index - 1])])
+        or not _topic_words(analyse(previous[index]), "")  # 一个人每月能领多少: longer, and still no topic
+    ):
         index -= 1
     return previous[index]
 

@@ -93,6 +93,10 @@ def test_a_followup_of_a_followup_refers_to_the_question_that_named_the_topic() 
     assert referred_question("收费吗", history, 3) == "身份证丢了怎么补"
     assert retrieval_query("收费吗", history, 3) == "身份证丢了怎么补\n收费吗"
     assert "【上一个问题】身份证丢了怎么补" in build_messages("收费吗", [], history, turns=3, passage_chars=200)[-1].content
+    # a longer question that names no topic of its own does not end the chain either
+    longer = [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……"),
+              ChatMessage("user", "一个人每月能领多少"), ChatMessage("assistant", "……")]
+    assert referred_question("找谁申请", longer, 3) == "低保怎么申请"
     # a new topic in between starts a new chain
     history += [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……")]
     assert referred_question("要多久", history, 3) == "低保怎么申请"
