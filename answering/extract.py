@@ -68,10 +68,13 @@ def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked:
     return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0) - exception
 
 
-def _speakable_list(unit: str, budget: int, asks: str, wanted: set[str], focus: str) -> str:
+def _speakable_list(
+    unit: str, budget: int, asks: str, wanted: set[str], focus: str, list_budget: int | None, rest_note: str
+) -> str:
     """The list as one sentence. Over budget, and asked about one case (在火车站警察要看身份证 他们有权查吗), the
     opening with the items that match the question; a list of materials, a list asked for as such (家属能领哪些钱),
-    or one no item of which the question names, is said whole."""
+    or one no item of which the question names, is said whole — up to `list_budget` characters, then 等 and
+    `rest_note` (the screen shows every item), since a list of ten conditions read out is a minute and a half."""
     opening, *items = unit.split("\u0000")
     items = [_ITEM.sub("", i).strip().rstrip("；;。") for i in items]
     text = opening + "；".join(items) + "。"
@@ -81,10 +84,19 @@ def _speakable_list(unit: str, budget: int, asks: str, wanted: set[str], focus: 
         overlap = [len(_bigrams(item) & (wanted - shared)) for item in items]
         best = max(overlap, default=0)
         if best >= _ITEM_MATCH:
-            matching = [item for item, n in zip(items, overlap, strict=True) if n >= max(_ITEM_MATCH, best * _NEAR_BEST)]
-            text = opening + "；".join(matching) + "。"
+            items = [item for item, n in zip(items, overlap, strict=True) if n >= max(_ITEM_MATCH, best * _NEAR_BEST)]
+            text = opening + "；".join(items) + "。"
     if len(text) > budget:  # drop parenthetical asides before giving up on the whole list
-        text = _PAREN.sub("", text)
+        opening, items = _PAREN.sub("", opening), [_PAREN.sub("", i) for i in items]
+        text = opening + "；".join(items) + "。"
+    if list_budget is not None and len(text) > list_budget and len(items) > 1:
+        said = items[:1]
+        for item in items[1:]:
+            if len(opening) + len("；".join([*said, item])) + 2 > list_budget:
+                break
+            said.append(item)
+        if len(said) < len(items):
+            text = opening + "；".join(said) + "等。" + rest_note
     return text
 
 
@@ -108,11 +120,14 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
     return best
 
 
-def spoken_fact(hit: Hit, asks: str, focus: str, budget: int = 60) -> str:
+def spoken_fact(
+    hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = ""
+) -> str:
     """The passage's own words that state the fact asked for, at most about `budget` characters.
 
     The best sentence first (trimmed to whole clauses if it is too long); then other sentences that also bear on
-    the question while they fit, in the article's order (首次免收…。换领、补领应当缴纳…).
+    the question while they fit, in the article's order (首次免收…。换领、补领应当缴纳…). A list said whole stops at
+    `list_budget` characters with `rest_note`.
     """
     units = _units(article_body(hit))
     if not units:
@@ -124,7 +139,7 @@ def spoken_fact(hit: Hit, asks: str, focus: str, budget: int = 60) -> str:
     scores = [_score(u, asks, wanted, i == 0, exception_asked) for i, u in enumerate(units)]
     best = max(range(len(units)), key=scores.__getitem__)
     if "\u0000" in units[best]:
-        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus)}
+        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
     else:
         chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked)}
     used = len(chosen[best])

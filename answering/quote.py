@@ -43,7 +43,10 @@ class QuoteStrategy:
             yield q.draft.say(self.wording.missing_figure(missing[0]) + self.wording.guidance())
             yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
             return
-        fact = spoken_fact(quoted[0], q.terms.asks, q.focus, self.config.spoken_chars)
+        fact = spoken_fact(
+            quoted[0], q.terms.asks, q.focus, self.config.spoken_chars,
+            list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
+        )
         # asked for two figures and the rule states one (多少钱 … 多长时间): that one, and which is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""))
         # asked by a name the current version dropped: said, since the citizen will meet the new one at the window

@@ -59,7 +59,10 @@ def main() -> None:
             if hit is None:
                 continue
             focus = query_of(q)
-            fact = spoken_fact(hit, analyse(focus).asks, focus, config.answering.spoken_chars)
+            fact = spoken_fact(
+                hit, analyse(focus).asks, focus, config.answering.spoken_chars,
+                list_budget=config.answering.spoken_list_chars, rest_note=config.answering.list_rest_note,
+            )
             found = keypoint_present(q["keypoints"][0], fact)
             every.append(found)
             lengths.append(len(fact))

@@ -150,6 +150,9 @@ class AnsweringConfig(_Section):
         }
     )
     spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
+    # a list said whole (materials, conditions) stops near this many characters (about 50 s of speech) with
+    # list_rest_note; the screen shows every item
+    spoken_list_chars: int = Field(240, ge=40)
     screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
     # the next article is shown too when its relevance is less than this below the top one; 0 = never
     quote_tie_margin: float = Field(0.1, ge=0.0, le=1.0)
@@ -173,6 +176,7 @@ class AnsweringConfig(_Section):
     goodbye_reply: str = "再见，祝您办事顺利！"
     ok_reply: str = "好的。还有别的问题，可以继续问我。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
+    list_rest_note: str = "其余各项请看屏幕上的条文。"
     # said after the fact when a question asks for two figures and the documents state only one
     partly_missing_reply: str = "知识库中没有具体的{kind}，请到{window}咨询。"
     # search a name an older version of a document used as the name in force, and say the name changed

@@ -113,3 +113,16 @@ def test_a_trimmed_sentence_does_not_stop_on_a_clause_that_leads_into_the_next()
     said = spoken("刚性支出困难家庭的生活救助金是怎么算的", text)
     assert not said.endswith(("支出后。", "家庭。")), said  # …扣除…支出后 alone means nothing
     assert "按月发放生活救助金" in said
+
+
+def test_a_long_list_said_whole_stops_at_the_list_budget_and_points_to_the_screen() -> None:
+    items = "".join(f"\n({n})第{n}种需要提交的证明材料和相关文件的复印件；" for n in "一二三四五六七八")
+    hit = article(f"第十条 申请人应当提交下列材料：{items}")
+    whole = spoken_fact(hit, "材料", "要交哪些材料", budget=80)
+    assert whole.count("复印件") == 8 and len(whole) > 150  # no list budget: every item
+    cut = spoken_fact(hit, "材料", "要交哪些材料", budget=80, list_budget=100, rest_note="其余各项请看屏幕。")
+    assert cut.startswith("申请人应当提交下列材料：第一种") and cut.endswith("等。其余各项请看屏幕。")
+    assert 1 <= cut.count("复印件") < 8 and len(cut) <= 100 + len("其余各项请看屏幕。")
+    # a list that fits is said as it is
+    short = spoken_fact(hit, "材料", "要交哪些材料", budget=80, list_budget=1000, rest_note="其余各项请看屏幕。")
+    assert short == whole
