@@ -10,6 +10,7 @@ ranking profile (knowledge_base/profiles.py), and `answering.answerable_threshol
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -87,6 +88,22 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, p
     }
 
 
+# A certificate, card or licence by name (残疾证, 健康证, 行驶证); two-character words (拍照, 一本) are too loose.
+_DOCUMENT = re.compile(r"^..+(?:证|卡|证书|证件|执照)$")
+
+
+def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[str]:
+    """Certificates the question names that the knowledge base never mentions, under that name or a statute's name
+    for it (户口本 → 户口簿). No article can be about such a document: 残疾证 matched a 残疾人 article on social
+    insurance, since the fitted score leans on closeness and a question of one unknown word has little else."""
+    return [
+        word
+        for word, _ in terms.subject
+        if _DOCUMENT.match(word)
+        and not (vocabulary.occurs(word) or any(map(vocabulary.occurs, statute_terms(word))))
+    ]
+
+
 def threshold(config: AnsweringConfig, profile: Profile) -> float:
     """The answerability score below which the kiosk refuses: the configured one, else the profile's fitted one."""
     return profile.threshold if config.answerable_threshold is None else config.answerable_threshold
@@ -99,4 +116,4 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     return Answerability(round(profile.answerability.probability(found), 4), found)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "signals", "threshold"]
+__all__ = ["Answerability", "SIGNALS", "assess", "signals", "threshold", "uncovered_documents"]

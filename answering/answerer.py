@@ -13,12 +13,13 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
-from answering.answerability import Vocabulary, assess, threshold
+from answering.answerability import Vocabulary, assess, threshold, uncovered_documents
 from answering.audience import addressed
 from answering.faithfulness import FIGURE_KINDS
+from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.prompt import named_instead, prefix_messages, question_focus, referred_question, retrieval_query
+from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
 from answering.reply import Draft, Question, Wording
@@ -139,7 +140,12 @@ class Answerer:
         scope = classify(cleaned)
         courtesy = _courtesy(cleaned, scope, injected)
         if courtesy is not None:
+            said_before = _last_spoken(history) if courtesy is SmallTalk.REPEAT else ""
+            if courtesy is SmallTalk.REPEAT and not said_before:
+                courtesy = SmallTalk.GREETING  # nothing said yet to say again
             yield draft.say(self.wording.small_talk(courtesy))
+            if said_before:
+                yield draft.say(said_before)
             yield draft.finish(AnswerMode.SMALL_TALK, [], [], refused=False)
             return
         if scope not in (Scope.IN_SCOPE, Scope.HALL):
@@ -164,6 +170,9 @@ class Answerer:
         asked_by_old_name = [r for r in renames if r.old in understood and r.new not in understood]
         for rename in asked_by_old_name:
             understood = understood.replace(rename.old, rename.new)
+        another = asked_of_another(understood, history, cfg.history_turns)
+        if another is not None:  # 护照呢 / 不是，我问的是护照: the previous question, of that thing
+            understood = another.question
         draft.understood = understood if understood != cleaned else None
         query = retrieval_query(understood, history, cfg.history_turns)
         hits = await self._retrieve(query, draft)
@@ -187,16 +196,17 @@ class Answerer:
                         hits[0].title, mask_personal_data(understood))
         verdict = assess(terms, candidates, self.kb.terms, self.profile)
         draft.answerability = verdict.score
-        if not candidates or verdict.score < self.threshold:
-            logger.info("not answerable (%s): %s", verdict.reason(), mask_personal_data(understood))
+        uncovered = uncovered_documents(terms, self.kb.terms)
+        if not candidates or verdict.score < self.threshold or uncovered:
+            reason = f"names {'、'.join(uncovered)}, which no document mentions" if uncovered else verdict.reason()
+            logger.info("not answerable (%s): %s", reason, mask_personal_data(understood))
             async for event in self._refuse(understood, history, hits, draft):
                 yield event
             return
 
-        instead = named_instead(understood, history, cfg.history_turns)
         passage = f"{candidates[0].title} {candidates[0].text}"
-        if instead and not all(present(word, passage) for word in instead):
-            logger.info("asked of %s, which the top passage does not name: %s", "、".join(instead),
+        if another is not None and not all(present(word, passage) for word in another.things):
+            logger.info("asked of %s, which the top passage does not name: %s", "、".join(another.things),
                         mask_personal_data(understood))
             async for event in self._refuse(understood, history, hits, draft):
                 yield event
@@ -267,6 +277,12 @@ class Answerer:
             answer.timings,
             masked_question,
         )
+
+
+def _last_spoken(history: Sequence[ChatMessage]) -> str:
+    """What the kiosk said last: an answer's spoken part comes before the article shown under it."""
+    answers = [m.content for m in history if m.role == "assistant" and m.content.strip()]
+    return answers[-1].split("\n\n")[0].strip() if answers else ""
 
 
 def _courtesy(text: str, scope: Scope, injected: bool) -> SmallTalk | None:

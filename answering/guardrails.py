@@ -49,6 +49,8 @@ class SmallTalk(str, enum.Enum):
     THANKS = "thanks"
     GOODBYE = "goodbye"
     OK = "ok"  # 好的 / 知道了: the citizen has what they came for
+    REPEAT = "repeat"  # 再说一遍 / 没听清: the last answer again
+    CLARIFY = "clarify"  # 不对 / 听不懂 / 为什么 / 还有呢: nothing to search; how to ask, and the window
 
 
 def strip_injection(text: str) -> tuple[str, bool]:
@@ -81,10 +83,30 @@ _COURTESIES = (
 )
 
 
+# Asking to hear the last answer again, and replies to it that ask nothing the documents could answer. Searched,
+# 再说一遍 found 居住证暂行条例 第十条 and 你说的不对 a 工伤 article: a rule nobody asked about.
+_REPEAT = (
+    r"再说一遍|再说一次|再说一下|再讲一遍|再讲一次|再念一遍|重复一下|重复一遍|重复一次|再重复一遍|没听清楚?|没听见|没听到|"
+    r"听不清楚?|你说啥|你说什么|你?刚才说的?(?:啥|什么)|说慢一?点|慢一?点说|大声一?点|声音大一?点"
+)
+_CLARIFY = (
+    r"不对|不是这个|不是这样|错了|说错了|你说的?不对|你说错了|答非所问|听不懂|没听懂|看不懂|不明白|没明白|不懂|"
+    r"什么意思|啥意思|太长了|太复杂了|说?简单一?点|说?具体一?点|说?详细一?点|说清楚一?点|为什么|为啥|凭什么|"
+    r"然后呢|还有呢|还有吗|那个呢|这个呢|其他的呢|别的呢|然后"
+)
+_TALK_BACK = re.compile(
+    rf"(?:(?:(?:不好意思|对不起|请|麻烦你?|我|你|您|能不能|能|可以|可不可以|再)[\s,，]*)*(?:{_REPEAT}|{_CLARIFY})"
+    r"(?:一下|一遍|吗|吧|呀|啊|了|呢|嘛|哈|好吗|行吗|可以吗)*[\s,，.。!！?？~～、]*)+"
+)
+
+
 def small_talk(question: str) -> SmallTalk | None:
-    """Which courtesy an utterance is, when it is nothing else (你好 / 谢谢你 / 好的再见); None for a question,
-    also one that opens with a greeting (你好，居住证怎么办)."""
-    if not _SMALL_TALK.fullmatch(question.strip()):
+    """Which courtesy an utterance is, when it is nothing else (你好 / 谢谢你 / 好的再见 / 再说一遍 / 听不懂); None
+    for a question, also one that opens with a greeting (你好，居住证怎么办)."""
+    text = question.strip()
+    if _TALK_BACK.fullmatch(text):
+        return SmallTalk.REPEAT if re.search(_REPEAT, text) else SmallTalk.CLARIFY
+    if not _SMALL_TALK.fullmatch(text):
         return None
     for kind, pattern in _COURTESIES:
         if pattern.search(question):

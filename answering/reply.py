@@ -72,6 +72,8 @@ class Wording:
             SmallTalk.THANKS: self.config.thanks_reply,
             SmallTalk.GOODBYE: self.config.goodbye_reply,
             SmallTalk.OK: self.config.ok_reply,
+            SmallTalk.REPEAT: self.config.repeat_reply,
+            SmallTalk.CLARIFY: self.config.clarify_reply.format(window=self.config.window_guidance),
         }
         return replies[kind]
 

@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering import answerability  # noqa: E402
 from answering.answerer import Answerer  # noqa: E402
+from answering.followups import retrieval_query  # noqa: E402
 from answering.guardrails import Scope, classify, strip_injection  # noqa: E402
-from answering.prompt import retrieval_query  # noqa: E402
 from answering.referrals import ReferralBook  # noqa: E402
 from bench.calibration import (  # noqa: E402
     answerable,

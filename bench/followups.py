@@ -5,7 +5,7 @@
 Each row is a previous question, the next utterance and whether that utterance leans on the previous question
 (要多久, 孩子能办吗) or stands on its own (低保怎么申请). A follow-up is searched together with the previous question's
 topic; a new question taken for one is searched under the wrong topic and usually refused. The rule in
-`answering.prompt.is_followup` is compared with the length-only rule it replaced (every utterance of six characters
+`answering.followups.is_followup` is compared with the length-only rule it replaced (every utterance of six characters
 or fewer, or one opening with a pronoun, was a follow-up), per half of the data (bench/calibration.split_of).
 """
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from answering.prompt import _FOLLOWUP, _FOLLOWUP_MAX_CHARS, is_followup  # noqa: E402
+from answering.followups import _FOLLOWUP, _FOLLOWUP_MAX_CHARS, is_followup  # noqa: E402
 from bench.calibration import DATA, read_jsonl, split_of  # noqa: E402
 from core.models import ChatMessage  # noqa: E402
 

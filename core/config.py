@@ -175,6 +175,10 @@ class AnsweringConfig(_Section):
     thanks_reply: str = "不客气。还有别的问题，可以继续问我。"
     goodbye_reply: str = "再见，祝您办事顺利！"
     ok_reply: str = "好的。还有别的问题，可以继续问我。"
+    # 再说一遍: said before the last answer again (the greeting when there is none yet)
+    repeat_reply: str = "好的，我再说一遍。"
+    # 不对 / 听不懂 / 为什么 / 还有呢: asks nothing the documents could answer
+    clarify_reply: str = "抱歉没能说清楚。屏幕上有条文原文；您也可以换个说法再问，比如要带什么材料、要多久、去哪里办，或到{window}请工作人员帮您。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
     list_rest_note: str = "其余各项请看屏幕上的条文。"
     # said after the fact when a question asks for two figures and the documents state only one

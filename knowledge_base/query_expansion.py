@@ -17,7 +17,8 @@ SERVICE_INTENTS: tuple[tuple[str, str], ...] = (
     (r"提出来|取出来|提取", "提取 职工"),
 )
 # Everyday names of services and people → the statutes' names for them (社保 → 社会保险). Generic hall vocabulary,
-# not tied to particular questions; the statute's own term is added, the citizen's word stays in the query.
+# not tied to particular questions; the statute's own term is added, the citizen's word stays in the query. A
+# certificate is not the people it is for: 残疾证 and 老年证 are not 残疾人 and 老年人, and no statute here issues them.
 EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     (r"社保(?!卡)", "社会保险"),
     (r"社保卡", "社会保障卡"),
@@ -30,6 +31,8 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     (r"养老保险", "基本养老保险"),
     (r"执照", "营业执照"),
     (r"报户口|上户口|落户口", "户口登记 出生登记"),
+    (r"户口本", "户口簿"),
+    (r"暂住证", "居住证"),
     (r"生孩子|生小孩|坐月子", "生育"),
     (r"老板|公司|单位", "用人单位"),
     (r"辞退|开除|炒鱿鱼", "解除劳动关系"),
@@ -37,13 +40,13 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     (r"上学|念书", "入学 义务教育"),
     (r"看病|住院", "医疗费用"),
     (r"过户|房产证|房本", "不动产登记 转移登记"),
-    (r"老人|老年", "老年人"),
+    (r"老人|老年(?!证)", "老年人"),
     (r"当兵|参军", "服现役"),
     (r"退伍|复员", "退役"),
     (r"外地户口|外地人", "非户籍"),
     (r"打工", "务工 就业"),
-    (r"受伤|工伤", "工伤"),
-    (r"残疾人|残疾", "残疾人"),
+    (r"受伤|工伤(?!证)", "工伤"),
+    (r"残疾人(?!证)|残疾(?!人?证)", "残疾人"),
     (r"去世|走了|过世|病故", "死亡"),
     (r"开证明|证明", "证明事项"),
 )

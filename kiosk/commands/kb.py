@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from answering.prompt import retrieval_query
+from answering.followups import retrieval_query
 from core.config import KioskConfig
 from core.errors import KioskError
 from core.models import IngestStatus

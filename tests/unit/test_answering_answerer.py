@@ -6,16 +6,19 @@ import logging
 import pytest
 
 from answering import Answerer
-from answering.prompt import named_instead
+from answering.answerability import uncovered_documents
+from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
 from core.errors import ChatModelError, KnowledgeBaseError
 from core.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
+from knowledge_base.question import analyse
 from knowledge_base.renames import Rename
 from tests.unit.answering_fakes import (
     ID_CARD_5,
     RESIDENCE_9,
     RESIDENCE_12,
     FakeKnowledgeBase,
+    FakeVocabulary,
     ScriptedChatModel,
     faq_match,
     hit,
@@ -229,6 +232,32 @@ async def test_a_courtesy_is_answered_as_such_and_never_searched_or_taken_as_a_f
         assert answer.mode is AnswerMode.SMALL_TALK and not answer.refused and answer.spoken.startswith(reply)
         assert answer.citations == []
     assert kb.queries == []
+
+
+async def test_asked_to_say_it_again_the_kiosk_repeats_its_last_answer_without_searching() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    last = "申领居住证，应当提交本人居民身份证、本人相片。\n\n《居住证暂行条例》第九条\n申领居住证，应当……"
+    history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", last)]
+    for said in ("再说一遍", "没听清", "不好意思 没听清 再说一遍", "你再说一遍好吗？"):
+        pieces, answer = await collect(make(kb, ScriptedChatModel()), said, history)
+        assert answer.mode is AnswerMode.SMALL_TALK and answer.citations == []
+        assert pieces == ["好的，我再说一遍。", "申领居住证，应当提交本人居民身份证、本人相片。"], said  # not the article
+    _, answer = await collect(make(kb, ScriptedChatModel()), "再说一遍", [])
+    assert answer.spoken.startswith("您好")  # nothing said yet: the greeting
+    assert kb.queries == []
+
+
+async def test_replies_that_ask_nothing_get_the_clarify_wording_not_a_rule() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    history = [ChatMessage("user", "工伤认定要交什么材料"), ChatMessage("assistant", "……")]
+    for said in ("你说的不对", "听不懂", "为什么", "还有呢", "那个呢", "能说简单点吗", "对不起，我没听懂"):
+        _, answer = await collect(make(kb, ScriptedChatModel()), said, history)
+        assert answer.mode is AnswerMode.SMALL_TALK and answer.citations == [], said
+        assert answer.spoken.startswith("抱歉没能说清楚") and "综合咨询窗口" in answer.spoken, said
+    assert kb.queries == []
+    # a question that merely starts the same way is searched
+    await collect(make(kb, ScriptedChatModel(["……"])), "为什么要带户口本", history)
+    assert kb.queries
 
 
 async def test_line_breaks_in_a_question_do_not_read_as_a_followup() -> None:
@@ -469,10 +498,23 @@ async def test_asked_of_another_thing_the_passage_does_not_name_is_refused() -> 
                ChatMessage("user", "多久能拿到"), ChatMessage("assistant", "……")]
     _, answer = await collect(answerer, "港澳通行证呢", history)
     assert answer.refused and answer.citations == [] and "护照法" not in answer.answer
-    assert "办护照要什么材料" in answer.answer  # the refusal names what the turn was about
+    assert "港澳通行证，多久能拿到" in answer.answer  # the refusal names what the turn asked, of which thing
     # asked of a thing the passage does name, such a turn is answered
     answerer, _ = quote(FakeKnowledgeBase([RESIDENCE_9]))
     history = [ChatMessage("user", "身份证要带什么材料"), ChatMessage("assistant", "……")]
-    assert named_instead("居住证呢", history, 3) == ["居住证"]
+    assert asked_of_another("居住证呢", history, 3) == AskedOfAnother("居住证要带什么材料", ("居住证",))
     _, answer = await collect(answerer, "居住证呢", history)
     assert not answer.refused and answer.citations[0].article == "第九条"
+
+
+async def test_a_certificate_no_document_mentions_is_refused_whatever_the_score() -> None:
+    disability = hit("残疾人保障法", "第四十七条", "第四十七条 残疾人及其所在单位应当按照国家有关规定参加社会保险。")
+    answerer, _ = quote(FakeKnowledgeBase([disability, RESIDENCE_9]))  # threshold 0: the score alone would answer
+    for question in ("我想办个残疾证", "残疾证怎么办", "健康证在哪办"):
+        _, answer = await collect(answerer, question)
+        assert answer.refused and answer.citations == [], question
+    # a certificate the documents name, or name under the statutes' word for it, is answered as usual
+    _, answer = await collect(answerer, "居住证要带什么材料")
+    assert not answer.refused and answer.citations[0].article == "第九条"
+    assert uncovered_documents(analyse("户口本丢了怎么补"), FakeVocabulary(["户口簿"])) == []
+    assert uncovered_documents(analyse("暂住证怎么办"), FakeVocabulary(["居住证"])) == []

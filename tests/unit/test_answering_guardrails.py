@@ -1,14 +1,8 @@
 from __future__ import annotations
 
+from answering.followups import is_followup, referred_question, retrieval_query
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.prompt import (
-    build_messages,
-    clip_passage,
-    is_followup,
-    prefix_messages,
-    referred_question,
-    retrieval_query,
-)
+from answering.prompt import build_messages, clip_passage, prefix_messages
 from core.models import ChatMessage, Hit
 from knowledge_base.question import application_query
 from tests.unit.answering_fakes import RESIDENCE_9

@@ -1,0 +1,132 @@
+"""Which earlier question a turn leans on: follow-ups (要多久), a follow-up of a follow-up (收费吗), the previous
+question asked of another thing (护照呢), and a correction (不是，我问的是护照).
+
+A follow-up is searched together with the question that named its topic; a turn that names a topic of its own is
+a new question, however short (退休年龄). Read without any model, from jieba's word weights and tags.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.models import ChatMessage
+from knowledge_base.query_expansion import statute_terms
+from knowledge_base.question import QuestionTerms, analyse, application_query, followup_query, is_noun
+
+# Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
+_FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要是|另外)|它|这个|那个|这种|该证|上述|刚才")
+_FOLLOWUP_MAX_CHARS = 6
+_OF_ANOTHER = re.compile(r"^(?:那么|那个|那)?(?P<thing>.+)呢$")
+# 不是，我问的是护照 / 我说的是护照: the previous question was heard about the wrong thing
+_CORRECTION = re.compile(r"^(?:不是|不对)?[，,\s]*我?(?:问的|说的|想问的|要问的|指的)是(?P<thing>.+)$")
+# …and a correction that is a whole question of its own (不是，我问的是护照要多久) is that question
+_WHOLE_QUESTION_CHARS = 8
+_YES_NO = re.compile(r"(能|可以|行)[^，。？?]{0,3}吗$|能不能|可不可以")
+# How specific a word must be to name a topic (低保 0.79, 护照 0.69) rather than a person or place (孩子 0.45, 老人 0.53)
+_TOPIC_WEIGHT = 0.6
+
+
+
+def previous_questions(history: Sequence[ChatMessage], turns: int) -> list[str]:
+    if turns <= 0:
+        return []
+    return [m.content for m in history if m.role == "user"][-turns:]
+
+
+def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
+    previous = previous_questions(history, 1)
+    if not previous:
+        return False
+    text = question.strip()
+    if _FOLLOWUP.search(text):
+        return True
+    return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
+
+
+def names_new_topic(question: str, previous: str) -> bool:
+    """A short question that names a topic of its own (低保怎么申请, 户口怎么迁, 退休年龄) is a new question; one that
+    names only a person, an action or the kind of fact (孩子能办吗, 怎么补交, 要多久), asks whether a case qualifies
+    (租房能取吗) or asks the previous question of another thing (居住证呢) leans on the previous one. A topic is a
+    specific noun or a name the statutes spell out (低保 → 最低生活保障), which jieba tags as a verb."""
+    text = question.strip().rstrip("？?。.！! ")
+    if _OF_ANOTHER.match(text):  # 居住证呢: the previous question, asked of another thing
+        return False
+    terms = analyse(text)
+    # 外地户口能办吗, 租房能取吗: whether a case qualifies for the previous question's service
+    if terms.asks == "条件" or _YES_NO.search(text):
+        return False
+    return bool(_topic_words(terms, previous))
+
+
+def _topic_words(terms: QuestionTerms, earlier: str) -> list[str]:
+    return [
+        word
+        for word, weight in terms.subject
+        if weight >= _TOPIC_WEIGHT and (is_noun(word) or statute_terms(word)) and word not in earlier
+    ]
+
+
+@dataclass(frozen=True)
+class AskedOfAnother:
+    """The previous question asked of another thing, as a question of its own (港澳通行证呢 after 办护照要什么材料 →
+    多久能拿到: 港澳通行证多久能拿到), and the words for that thing, which an answering passage must name."""
+
+    question: str
+    things: tuple[str, ...]
+
+
+def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) -> AskedOfAnother | None:
+    """An "X呢" turn or a correction (不是，我问的是X) that names a thing no earlier question named; None for any
+    other turn (孩子户口呢 after 户口迁移怎么办 names 户口 already, 领完了呢 names no thing). Searched under the
+    earlier topic, such a turn finds that topic's article, which says nothing of X. The earlier question's topic
+    word is replaced by X (办居住证要带什么材料 → 办护照要带什么材料); a follow-up with no topic of its own, or a
+    question with several, gets X in front (多久能拿到 → 港澳通行证 多久能拿到)."""
+    previous = previous_questions(history, turns)
+    text = question.strip().rstrip("？?。.！! ")
+    match = _OF_ANOTHER.match(text) or _CORRECTION.match(text)
+    if not previous or not match:
+        return None
+    thing = match.group("thing").strip("，, ")
+    if match.re is _CORRECTION and (len(thing) > _WHOLE_QUESTION_CHARS or analyse(thing).asks != "其他"):
+        return AskedOfAnother(thing, ())  # 不是，我问的是护照要多久: that question, as said
+    things = _topic_words(analyse(thing), "".join(previous))
+    if not things:
+        return None
+    last = previous[-1]
+    topic = _topic_words(analyse(last), "")
+    if len(topic) == 1:
+        return AskedOfAnother(last.replace(topic[0], thing, 1), tuple(things))
+    # no topic of its own, or several of which any might be the one replaced: X in front, the passage check decides
+    return AskedOfAnother(f"{thing} {last}", tuple(things))
+
+
+def referred_question(question: str, history: Sequence[ChatMessage], turns: int) -> str | None:
+    """The earlier question a follow-up refers to, or None when the question stands on its own. A follow-up of a
+    follow-up refers to the question that named the topic (身份证丢了怎么补 → 那要多久能拿到 → 收费吗 asks the fee
+    of replacing an ID card), not to the one before it, which names no topic of its own."""
+    previous = previous_questions(history, turns)
+    if not previous or not is_followup(question, history):
+        return None
+    index = len(previous) - 1
+    while index > 0 and (
+        is_followup(previous[index], [ChatMessage("user", previous[index - 1])])
+        or not _topic_words(analyse(previous[index]), "")  # 一个人每月能领多少: longer, and still no topic
+    ):
+        index -= 1
+    return previous[index]
+
+
+def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -> str:
+    """A follow-up is searched together with the question it refers to, which names the topic; a bare
+    "<thing>怎么办" as a question about applying for it."""
+    asked = application_query(question) or question
+    referred = referred_question(question, history, turns)
+    return followup_query(referred, asked) if referred else asked
+
+
+def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:
+    """What a passage excerpt should be about: a follow-up together with the question it refers to."""
+    referred = referred_question(question, history, turns)
+    return f"{referred}{question}" if referred else question

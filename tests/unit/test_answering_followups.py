@@ -1,0 +1,36 @@
+"""The previous question asked of another thing (护照呢), and corrections (不是，我问的是护照)."""
+
+from __future__ import annotations
+
+from answering.followups import AskedOfAnother, asked_of_another, is_followup
+from core.models import ChatMessage
+
+
+def asked(*questions: str) -> list[ChatMessage]:
+    return [m for q in questions for m in (ChatMessage("user", q), ChatMessage("assistant", "……"))]
+
+
+def test_another_thing_takes_the_place_of_the_previous_questions_topic() -> None:
+    history = asked("办居住证要带什么材料")
+    expected = AskedOfAnother("办护照要带什么材料", ("护照",))
+    for turn in ("护照呢", "那护照呢？", "不是，我问的是护照", "我说的是护照", "不对 我想问的是护照"):
+        assert asked_of_another(turn, history, 3) == expected, turn
+
+
+def test_a_followup_without_a_topic_gets_the_thing_in_front() -> None:
+    found = asked_of_another("港澳通行证呢", asked("办护照要什么材料", "多久能拿到"), 3)
+    assert found is not None and found.question == "港澳通行证 多久能拿到"
+    assert set(found.things) == {"港澳", "通行证"}
+
+
+def test_a_correction_that_is_a_whole_question_is_that_question() -> None:
+    found = asked_of_another("不是，我问的是护照要多久", asked("办居住证要带什么材料"), 3)
+    assert found == AskedOfAnother("护照要多久", ())
+
+
+def test_turns_that_name_nothing_new_are_left_to_the_followup_rules() -> None:
+    assert asked_of_another("孩子户口呢", asked("户口迁移怎么办"), 3) is None  # 户口 was named already
+    assert asked_of_another("领完了呢", asked("失业金能领多久"), 3) is None  # names no thing
+    assert asked_of_another("护照呢", [], 3) is None  # nothing to ask it of
+    assert asked_of_another("护照要带什么材料", asked("办居住证要带什么材料"), 3) is None
+    assert is_followup("领完了呢", asked("失业金能领多久"))
