@@ -15,7 +15,8 @@ from answering.citations import citation_for
 from core.models import Hit
 from core.sentences import clauses
 from core.text_lines import ARTICLE_LABEL
-from knowledge_base.question import states_figure, states_kind
+from knowledge_base.query_expansion import statute_terms
+from knowledge_base.question import analyse, states_figure, states_kind
 
 _ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
@@ -32,6 +33,8 @@ _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 �
 _EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
 _EXCEPTION_PENALTY = 2.0
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
+_GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
+_GROUP_PENALTY = 2.0
 
 
 def article_body(hit: Hit) -> str:
@@ -55,6 +58,13 @@ def _units(body: str) -> list[str]:
 def _bigrams(text: str) -> set[str]:
     text = re.sub(r"[\W_]", "", text)
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _for_unnamed_group(unit: str, named: list[str]) -> bool:
+    """A sentence that opens by limiting itself to a group (对城市中领取最低生活保障金的居民…，免收工本费) the question
+    does not name: it states an exception, not the rule a plain 收费吗 asks for. 低保户 names that group (最低生活保障)."""
+    match = _GROUP.match(unit)
+    return bool(match) and not any(word in match.group(0) for word in named)
 
 
 def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool) -> float:
@@ -136,7 +146,11 @@ def spoken_fact(
     # alike and let the kind cue and the first-sentence bonus outvote the wording
     wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
     exception_asked = bool(_EXCEPTION.search(focus))
-    scores = [_score(u, asks, wanted, i == 0, exception_asked) for i, u in enumerate(units)]
+    named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
+    scores = [
+        _score(u, asks, wanted, i == 0, exception_asked) - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
+        for i, u in enumerate(units)
+    ]
     best = max(range(len(units)), key=scores.__getitem__)
     if "\u0000" in units[best]:
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}

@@ -126,3 +126,14 @@ def test_a_long_list_said_whole_stops_at_the_list_budget_and_points_to_the_scree
     # a list that fits is said as it is
     short = spoken_fact(hit, "材料", "要交哪些材料", budget=80, list_budget=1000, rest_note="其余各项请看屏幕。")
     assert short == whole
+
+
+def test_a_plain_fee_question_hears_the_rule_before_an_exemption_for_a_group_it_does_not_name() -> None:
+    text = (
+        "第二十一条 公民申请领取、换领、补领居民身份证，应当缴纳证件工本费。\n\n"
+        "对城市中领取最低生活保障金的居民、农村中有特殊生活困难的居民，在其初次申请领取和换领居民身份证时，免收工本费。"
+    )
+    assert spoken("补办身份证收费吗", text).startswith("公民申请领取、换领、补领居民身份证，应当缴纳证件工本费")
+    # a question from that group hears its exemption, also when speech recognition heard 低保户 as 低保护
+    for question in ("我家是低保户 换身份证要交钱吗", "俺家是低保护 换身份证还要交钱不"):
+        assert "免收工本费" in spoken(question, text), question
