@@ -95,7 +95,8 @@ class AnswerTimings:
 class Answer:
     """One reply in two forms: `spoken` is what the avatar says (the fact, in one breath); `answer` is the screen
     text (the spoken text, then the full article(s) with citation). `understood` is the question as the kiosk read
-    it (homophones of the knowledge base's words corrected); `answerability` the score the reply was gated on."""
+    it (homophones of the knowledge base's words corrected, 护照呢 and 不是，我问的是护照 read as the question they ask);
+    `answerability` the score the reply was gated on."""
 
     answer: str
     citations: list[Citation]

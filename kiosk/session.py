@@ -110,9 +110,10 @@ class KioskSession:
         elif kind is PipelineEventType.ANSWER_END and event.answer is not None:
             exchange.answer = event.answer
             exchange.answer_text = event.answer.answer
-            # a courtesy (你好, 谢谢) is no topic: the next short question still follows up the last real one
+            # a courtesy (你好, 谢谢) is no topic: the next short question still follows up the last real one; a
+            # question is remembered as answered (不是，我问的是护照 as 办护照要带什么材料, 半居住正 as 居住证)
             if exchange.question and event.answer.mode is not AnswerMode.SMALL_TALK:
-                self._remember(exchange.question, event.answer.answer)
+                self._remember(event.answer.understood or exchange.question, event.answer.answer)
         elif kind is PipelineEventType.ERROR and event.error is not None:
             exchange.errors.append(event.error)
         elif kind is PipelineEventType.CANCELLED:

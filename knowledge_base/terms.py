@@ -94,24 +94,31 @@ class TermStats:
             out.append(question[pos : match.start()])
             run = match.group(0)
             cuts = boundaries(run) if boundaries else set(range(len(run) + 1))
-            out.append(self._correct_run(run, cuts, corrections))
+            out.append(self._correct_run(run, cuts, corrections, boundaries))
             pos = match.end()
         out.append(question[pos:])
         return "".join(out), corrections
 
-    def _correct_run(self, run: str, cuts: set[int], corrections: list[Correction]) -> str:
+    def _correct_run(
+        self, run: str, cuts: set[int], corrections: list[Correction], boundaries: Callable[[str], set[int]] | None
+    ) -> str:
         chars = list(run)
         i = 0
         while i < len(chars):
             replaced = False
             for n in (4, 3):
-                if i + n > len(chars) or i not in cuts or i + n not in cuts:
+                if i + n > len(chars) or i not in cuts:
                     continue
                 window = "".join(chars[i : i + n])
                 if self.occurs(window):
                     continue
                 found = self._by_sound.get(sound_of(window))
                 if found is None or found[0] == window:
+                    continue
+                # the heard string may end fused with the next character into a two-character word (半居住正要带
+                # is cut 正要): taken when the knowledge base's string, put in place, ends on a word boundary
+                fused = i + n - 1 in cuts and i + n + 1 in cuts
+                if i + n not in cuts and not (fused and self._ends_a_word(chars, i, n, found[0], boundaries)):
                     continue
                 chars[i : i + n] = list(found[0])
                 corrections.append(Correction(window, found[0]))
@@ -121,3 +128,15 @@ class TermStats:
             if not replaced:
                 i += 1
         return "".join(chars)
+
+    @staticmethod
+    def _ends_a_word(
+        chars: list[str], i: int, n: int, meant: str, boundaries: Callable[[str], set[int]] | None
+    ) -> bool:
+        """Whether the knowledge base's string, put in place, ends a word (办居住证要带 is cut 居住证|要)."""
+        if boundaries is None:
+            return False
+        replaced = "".join(chars[:i]) + meant + "".join(chars[i + n :])
+        cuts = boundaries(replaced)
+        # …as the end of a word of two or more characters, not a stray one (部门一个 → 部门依|个 is no reading)
+        return i + n in cuts and i + n - 1 not in cuts

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from avatar import mouth_shape
-from core.models import Citation, PipelineEvent, PipelineEventType
+from core.models import AnswerMode, Citation, PipelineEvent, PipelineEventType
 from core.privacy import mask_personal_data
 from core.text_lines import ARTICLE, ITEM, split_list_items
 from kiosk.session import Exchange
@@ -58,6 +58,17 @@ def _render_question(ex: Exchange) -> str:
     return f'<div class="bubble citizen"><span class="pending">{pending}</span></div>'
 
 
+def _render_understood(ex: Exchange) -> str:
+    """The question as the kiosk answered it, when that differs from what was heard or typed (半居住正 read as 办居住证,
+    不是，我问的是护照 read as 办护照要带什么材料): the citizen sees which question the rule below answers."""
+    answer = ex.answer
+    if answer is None or answer.mode is AnswerMode.SMALL_TALK or not answer.understood:
+        return ""
+    if answer.understood == ex.question:
+        return ""
+    return f'<div class="understood">按“{escape(mask_personal_data(answer.understood))}”回答：</div>'
+
+
 def _render_exchange(ex: Exchange) -> str:
     citations = list(ex.answer.citations) if ex.answer is not None else []
     if ex.answer_text:
@@ -69,7 +80,7 @@ def _render_exchange(ex: Exchange) -> str:
     parts = [
         f'<div class="exchange" data-turn="{escape(ex.turn_id)}">',
         _render_question(ex),
-        f'<div class="bubble assistant">{body}',
+        f'<div class="bubble assistant">{_render_understood(ex)}{body}',
     ]
     if citations:
         labels = "".join(f'<li class="citation" title="{escape(c.source)}">{escape(c.label())}</li>' for c in citations)

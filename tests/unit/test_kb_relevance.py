@@ -5,7 +5,7 @@ from __future__ import annotations
 from answering import answerability
 from core.models import Hit
 from knowledge_base.profiles import LinearModel, Profile, load_profile
-from knowledge_base.question import analyse, asks_kind, states_kind
+from knowledge_base.question import analyse, asks_kind, states_kind, word_boundaries
 from knowledge_base.relevance import Candidate, coverage, features
 from knowledge_base.terms import TermStats
 
@@ -49,6 +49,15 @@ def test_homophones_of_the_knowledge_bases_words_are_read_as_those_words() -> No
     assert fixed.startswith("工伤认定")
     unchanged, corrections = stats.correct("居住证要带什么材料")
     assert unchanged == "居住证要带什么材料" and corrections == []
+
+
+def test_a_homophone_fused_with_the_next_character_is_read_only_into_a_whole_word() -> None:
+    # jieba cuts 半居住正要带 as 居住|正要: the heard string ends inside a word, the knowledge base's 居住证 ends one
+    stats = TermStats([*PASSAGES, "各部门依法办理。", "有关部门依法处理。"] * 2)
+    fixed, corrections = stats.correct("半居住正要带什么材料", word_boundaries)
+    assert "居住证要带" in fixed and [c.meant for c in corrections] == ["居住证"]
+    # 部门一个窗口 is cut 部门|一个: 部门依 would leave 依 a stray character, so 一个 stays
+    assert stats.correct("每个部门一个窗口", word_boundaries) == ("每个部门一个窗口", [])
 
 
 def test_rarity_and_presence_in_the_knowledge_base() -> None:

@@ -118,3 +118,15 @@ def test_id_card_and_phone_numbers_are_masked_on_the_screen() -> None:
     assert "13912345678" not in html and "139********" in html
     assert 'data-text="电话139******** 失业金怎么领"' in html  # retyping starts from the masked text too
     assert "能查社保吗" in html and "失业金怎么领" in html
+
+
+def test_a_question_answered_as_read_differently_says_which_question_the_rule_answers() -> None:
+    answer = Answer("公民申请普通护照，应当提交本人的居民身份证。", [Citation("a.md", "护照法", "第六条")], False,
+                    AnswerMode.QUOTE, understood="办护照要带什么材料")
+    html = render_conversation([Exchange("t1", question="不是，我问的是护照", answer_text=answer.answer, answer=answer)])
+    assert "按“办护照要带什么材料”回答：" in html
+    assert html.index("按“办护照") < html.index("公民申请普通护照")  # read before the answer
+    same = Answer("……", [], False, AnswerMode.QUOTE, understood=None)
+    assert "按“" not in render_conversation([Exchange("t2", question="办护照要带什么材料", answer_text="……", answer=same)])
+    repeat = Answer("好的，我再说一遍。", [], False, AnswerMode.SMALL_TALK, understood="再说一遍吧")
+    assert "按“" not in render_conversation([Exchange("t3", question="再说一遍", answer_text="……", answer=repeat)])

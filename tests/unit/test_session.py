@@ -67,6 +67,26 @@ async def test_a_courtesy_is_neither_history_nor_the_answer_a_citizen_rates() ->
     assert rated is not None and rated.question == "那要多久"  # 谢谢 after an answer: the answer is what is rated
 
 
+class ReadingAnswerer(FakeAnswerer):
+    """Reads 不是，我问的是护照 as 办护照要带什么材料, as the answering stage does."""
+
+    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
+        self.seen_history.append(list(history))
+        understood = "办护照要带什么材料" if question == "不是，我问的是护照" else None
+        yield AnswerSpoken("答。")
+        yield AnswerDone(Answer(answer="答。", citations=[], refused=False, mode=AnswerMode.QUOTE, understood=understood))
+
+
+async def test_a_question_is_remembered_as_it_was_answered() -> None:
+    answerer = ReadingAnswerer()
+    session = make_session(answerer, Clock())
+    await ask(session, "办居住证要带什么材料")
+    exchange = await ask(session, "不是，我问的是护照")
+    await ask(session, "港澳通行证呢")
+    assert exchange.question == "不是，我问的是护照"  # the screen keeps what was said
+    assert [m.content for m in answerer.seen_history[-1] if m.role == "user"] == ["办居住证要带什么材料", "办护照要带什么材料"]
+
+
 async def test_idle_reset_clears_history_and_screen() -> None:
     clock = Clock()
     answerer = FakeAnswerer(pieces=("答。",))
