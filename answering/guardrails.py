@@ -100,6 +100,14 @@ _TALK_BACK = re.compile(
 )
 
 
+_DISAGREE = re.compile(r"不对|错了|答非所问|不是这个|不是这样")
+
+
+def disagrees(question: str) -> bool:
+    """A talk-back that says the last answer was wrong (你说的不对, 答非所问): the screen counts it as 没帮助."""
+    return small_talk(question) is SmallTalk.CLARIFY and bool(_DISAGREE.search(question))
+
+
 def small_talk(question: str) -> SmallTalk | None:
     """Which courtesy an utterance is, when it is nothing else (你好 / 谢谢你 / 好的再见 / 再说一遍 / 听不懂); None
     for a question, also one that opens with a greeting (你好，居住证怎么办)."""

@@ -11,8 +11,9 @@ from typing import Any
 
 import gradio as gr
 
+from answering.guardrails import disagrees
 from avatar import face_html
-from core.models import PipelineEventType
+from core.models import AnswerMode, PipelineEventType
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
 from kiosk.session import KioskSession
@@ -60,7 +61,8 @@ class KioskPage:
     async def _run(self, session: KioskSession, request: TurnRequest) -> AsyncIterator[tuple[str, str, str]]:
         track = SpeechTrack()
         status = ""
-        async for _exchange, event in session.ask(request):
+        exchange = None
+        async for exchange, event in session.ask(request):
             track.turn_id = event.turn_id
             if event.type is PipelineEventType.TTS_AUDIO:
                 track.add(event, self.media.add_clip(event.audio) if event.audio is not None else None)
@@ -70,6 +72,10 @@ class KioskPage:
             if new_status is not None:
                 status = new_status
             yield render_conversation(session.exchanges), track.to_json(), _status_html(status)
+        if exchange is not None and exchange.answer is not None and exchange.answer.mode is AnswerMode.SMALL_TALK:
+            if disagrees(exchange.question):  # 你说的不对: the answer before it, rated as the 没帮助 button would
+                self._rate(session, helpful=False)
+                yield render_conversation(session.exchanges), track.to_json(), _status_html(status)
 
     async def ask_text(self, text: str, request: gr.Request) -> AsyncIterator[tuple[Any, ...]]:
         text = (text or "").strip()
@@ -106,13 +112,16 @@ class KioskPage:
 
     def feedback(self, helpful: bool, request: gr.Request) -> str:
         session = self.session_for(request)
+        self._rate(session, helpful)
+        session.touch()
+        return render_conversation(session.exchanges)
+
+    def _rate(self, session: KioskSession, helpful: bool) -> None:
         exchange = session.latest_answered()
         choice = "up" if helpful else "down"
         if exchange is not None and exchange.feedback != choice:  # the citizen's last choice wins
             exchange.feedback = choice
             self.services.record_feedback(exchange.turn_id, helpful)
-        session.touch()
-        return render_conversation(session.exchanges)
 
     def feedback_up(self, request: gr.Request) -> str:
         return self.feedback(True, request)

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from answering.followups import is_followup, referred_question, retrieval_query
-from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
+from answering.guardrails import Scope, SmallTalk, classify, disagrees, small_talk, strip_injection
 from answering.prompt import build_messages, clip_passage, prefix_messages
 from core.models import ChatMessage, Hit
 from knowledge_base.question import application_query
@@ -136,3 +136,9 @@ def test_a_list_article_keeps_its_items_before_other_sentences() -> None:
     clipped = clip_passage(text, 75, "申请工伤认定都要交哪些材料")
     assert "(二)与用人单位存在劳动关系的证明材料" in clipped and "(三)医疗诊断证明书" in clipped
     assert "事故发生的时间" not in clipped
+
+
+def test_only_a_whole_talk_back_that_says_wrong_is_disagreement() -> None:
+    assert disagrees("你说的不对") and disagrees("答非所问") and disagrees("错了吧")
+    assert not disagrees("听不懂") and not disagrees("再说一遍")
+    assert not disagrees("不对，我问的是护照")  # a correction is a question, answered as one

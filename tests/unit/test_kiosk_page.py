@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import AsyncIterator, Sequence
+
+from answering.guardrails import small_talk
 from core.config import KioskConfig
-from core.models import TurnRecord
+from core.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpoken, ChatMessage, TurnRecord
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
 from kiosk.ui.media import MediaStore
@@ -66,3 +69,31 @@ async def test_a_typed_question_is_cut_to_the_configured_length() -> None:
     async for _update in page.ask_text("办居住证要带什么材料" * 50, None):  # type: ignore[arg-type]
         pass
     assert len(store.turns) == 1 and store.turns[0].question == ("办居住证要带什么材料" * 4)[:40]
+
+
+class TalkBackAnswerer(FakeAnswerer):
+    """Meets 你说的不对 and 听不懂 as the answering stage does, with a courtesy; anything else as FakeAnswerer."""
+
+    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
+        if small_talk(question) is None:
+            async for event in super().stream(question, history):
+                yield event
+            return
+        yield AnswerSpoken("抱歉没能说清楚。")
+        yield AnswerDone(Answer(answer="抱歉没能说清楚。", citations=[], refused=False, mode=AnswerMode.SMALL_TALK))
+
+
+async def test_saying_the_answer_was_wrong_counts_as_not_helpful() -> None:
+    store = RecordingStore()
+    services = Services(KioskConfig(), kb=object(), answerer=TalkBackAnswerer(), synthesizer=FakeSynthesizer(), store=store)  # type: ignore[arg-type]
+    page = KioskPage(services, MediaStore(30))
+    async for _update in page.ask_text("办居住证要带什么材料", None):  # type: ignore[arg-type]
+        pass
+    answered = store.turns[0].turn_id
+    async for _update in page.ask_text("听不懂", None):  # type: ignore[arg-type]
+        pass
+    assert store.feedback == []  # not understood is not wrong
+    async for _update in page.ask_text("你说的不对", None):  # type: ignore[arg-type]
+        pass
+    assert store.feedback == [(answered, False)]
+    assert page.session_for(None).latest_answered().feedback == "down"  # type: ignore[union-attr]
