@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import QuestionTerms, analyse, application_query, followup_query, is_noun
+from knowledge_base.question import (
+    QuestionTerms,
+    analyse,
+    application_query,
+    followup_query,
+    is_noun,
+    is_place_or_people,
+)
 
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
 _FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要是|另外)|它|这个|那个|这种|该证|上述|刚才")
@@ -80,25 +87,37 @@ class AskedOfAnother:
 def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) -> AskedOfAnother | None:
     """An "X呢" turn or a correction (不是，我问的是X) that names a thing no earlier question named; None for any
     other turn (孩子户口呢 after 户口迁移怎么办 names 户口 already, 领完了呢 names no thing). Searched under the
-    earlier topic, such a turn finds that topic's article, which says nothing of X. The earlier question's topic
-    word is replaced by X (办居住证要带什么材料 → 办护照要带什么材料); a follow-up with no topic of its own, or a
-    question with several, gets X in front (多久能拿到 → 港澳通行证 多久能拿到)."""
+    earlier topic, such a turn finds that topic's article, which says nothing of X.
+
+    A thing takes the place of the earlier question's topic (办居住证要带什么材料 → 办护照要带什么材料) and must be named
+    by the answer. Put in front instead: X before a follow-up with no topic of its own, or with several (港澳通行证
+    多久能拿到); a place or a group of people, which narrows the topic rather than replacing it, so the answer must
+    name the earlier topic (外地人 居住证怎么办, 上海的 低保怎么申请); and a correction naming no thing (不是，我问的是
+    离婚 → 离婚 结婚登记要带什么)."""
     previous = previous_questions(history, turns)
     text = question.strip().rstrip("？?。.！! ")
     match = _OF_ANOTHER.match(text) or _CORRECTION.match(text)
     if not previous or not match:
         return None
     thing = match.group("thing").strip("，, ")
-    if match.re is _CORRECTION and (len(thing) > _WHOLE_QUESTION_CHARS or analyse(thing).asks != "其他"):
+    correction = match.re is _CORRECTION
+    if correction and (len(thing) > _WHOLE_QUESTION_CHARS or analyse(thing).asks != "其他"):
         return AskedOfAnother(thing, ())  # 不是，我问的是护照要多久: that question, as said
-    things = _topic_words(analyse(thing), "".join(previous))
-    if not things:
-        return None
     last = previous[-1]
+    earlier = "".join(previous)
+    things = _topic_words(analyse(thing), earlier)
+    narrowing = [w for w in analyse(thing).subject_words if is_place_or_people(w) and w not in earlier]
+    if narrowing:  # 外地人 居住证怎么办: the answer must still be about the earlier topic
+        return AskedOfAnother(f"{thing} {last}", tuple(_topic_words(analyse(last), "")))
+    if not things:
+        return AskedOfAnother(f"{thing} {last}", ()) if correction and analyse(thing).subject else None
     topic = _topic_words(analyse(last), "")
     if len(topic) == 1:
-        return AskedOfAnother(last.replace(topic[0], thing, 1), tuple(things))
-    # no topic of its own, or several of which any might be the one replaced: X in front, the passage check decides
+        start = last.index(topic[0])
+        rest = last[start + len(topic[0]) :]
+        if rest[:1] and thing.endswith(rest[0]):  # 失业|金怎么领 with 养老金: not 养老金金
+            rest = rest[1:]
+        return AskedOfAnother(last[:start] + thing + rest, tuple(things))
     return AskedOfAnother(f"{thing} {last}", tuple(things))
 
 

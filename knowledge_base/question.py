@@ -69,6 +69,16 @@ def is_noun(word: str) -> bool:
     return tag.startswith("n") or tag in ("j", "vn")
 
 
+_PEOPLE = re.compile(r"(?:人|者|员|户|们|孩子|小孩|老人|子女|父母|家属|学生|职工)$")
+_PLACES = frozenset("农村 城市 城镇 城里 乡下 外地 本地 外省 本市 外市".split())
+
+
+def is_place_or_people(word: str) -> bool:
+    """A place (上海, 农村) or a group of people (外地人, 残疾人, 孩子): words that narrow a topic, not name one.
+    jieba's person-name tag is not used: it tags 养老金 as one."""
+    return _word_tags().get(word, "") == "ns" or word in _PLACES or bool(_PEOPLE.search(word))
+
+
 def specificity(word: str) -> float:
     """How specific a word is in general Chinese, in [0, 1]: 的 → 0, 驾驶证 → ~0.8, an unknown word → 1."""
     freq, total = _general_frequencies()

@@ -29,8 +29,25 @@ def test_a_correction_that_is_a_whole_question_is_that_question() -> None:
 
 
 def test_turns_that_name_nothing_new_are_left_to_the_followup_rules() -> None:
-    assert asked_of_another("孩子户口呢", asked("户口迁移怎么办"), 3) is None  # 户口 was named already
+    assert asked_of_another("那户口呢", asked("户口迁移要带什么"), 3) is None  # 户口 was named already
     assert asked_of_another("领完了呢", asked("失业金能领多久"), 3) is None  # names no thing
     assert asked_of_another("护照呢", [], 3) is None  # nothing to ask it of
     assert asked_of_another("护照要带什么材料", asked("办居住证要带什么材料"), 3) is None
     assert is_followup("领完了呢", asked("失业金能领多久"))
+
+
+def test_the_replaced_topic_leaves_no_doubled_character() -> None:
+    found = asked_of_another("那养老金呢", asked("失业金怎么领"), 3)  # jieba reads 失业|金
+    assert found == AskedOfAnother("养老金怎么领", ("养老金",))
+
+
+def test_a_place_or_a_group_narrows_the_earlier_topic_which_the_answer_must_still_name() -> None:
+    found = asked_of_another("孩子户口呢", asked("户口迁移怎么办"), 3)
+    assert found == AskedOfAnother("孩子户口 户口迁移怎么办", ("户口",))
+    assert asked_of_another("外地人呢", asked("居住证怎么办"), 3) == AskedOfAnother("外地人 居住证怎么办", ("居住证",))
+    assert asked_of_another("我问的是上海的", asked("低保怎么申请"), 3) == AskedOfAnother("上海的 低保怎么申请", ("低保",))
+
+
+def test_a_correction_naming_no_thing_is_put_in_front_of_the_earlier_question() -> None:
+    found = asked_of_another("不是，我问的是离婚", asked("结婚登记要带什么"), 3)
+    assert found == AskedOfAnother("离婚 结婚登记要带什么", ())
