@@ -30,6 +30,7 @@ _OF_ANOTHER = re.compile(r"^(?:那么|那个|那)?(?P<thing>.+)呢$")
 _CORRECTION = re.compile(r"^(?:不是|不对)?[，,\s]*我?(?:问的|说的|想问的|要问的|指的)是(?P<thing>.+)$")
 # …and a correction that is a whole question of its own (不是，我问的是护照要多久) is that question
 _WHOLE_QUESTION_CHARS = 8
+_OPENING = re.compile(r"^(?:我想知道|我想问一下|我想问|想问一下|想问|请问|问一下|那么|那)+")
 _YES_NO = re.compile(r"(能|可以|行)[^，。？?]{0,3}吗$|能不能|可不可以")
 # How specific a word must be to name a topic (低保 0.79, 护照 0.69) rather than a person or place (孩子 0.45, 老人 0.53)
 _TOPIC_WEIGHT = 0.6
@@ -99,10 +100,11 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
     match = _OF_ANOTHER.match(text) or _CORRECTION.match(text)
     if not previous or not match:
         return None
-    thing = match.group("thing").strip("，, ")
+    thing = _OPENING.sub("", match.group("thing").strip("，, "))
     correction = match.re is _CORRECTION
-    if correction and (len(thing) > _WHOLE_QUESTION_CHARS or analyse(thing).asks != "其他"):
-        return AskedOfAnother(thing, ())  # 不是，我问的是护照要多久: that question, as said
+    if len(thing) > _WHOLE_QUESTION_CHARS or analyse(thing).asks != "其他":
+        # 不是，我问的是护照要多久: that question, as said; 那办居住证要带什么材料呢: a question of its own
+        return AskedOfAnother(thing, ()) if correction else None
     last = previous[-1]
     earlier = "".join(previous)
     things = _topic_words(analyse(thing), earlier)

@@ -51,3 +51,10 @@ def test_a_place_or_a_group_narrows_the_earlier_topic_which_the_answer_must_stil
 def test_a_correction_naming_no_thing_is_put_in_front_of_the_earlier_question() -> None:
     found = asked_of_another("不是，我问的是离婚", asked("结婚登记要带什么"), 3)
     assert found == AskedOfAnother("离婚 结婚登记要带什么", ())
+
+
+def test_a_whole_question_ending_in_ne_is_its_own_question() -> None:
+    history = asked("身份证丢了怎么补")
+    for turn in ("那办居住证要带什么材料呢", "我想问一下低保怎么申请呢", "那外地户口的人能办居住证吗呢"):
+        assert asked_of_another(turn, history, 3) is None, turn
+    assert asked_of_another("我想知道养老金呢", history, 3) == AskedOfAnother("养老金丢了怎么补", ("养老金",))
