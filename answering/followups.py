@@ -114,8 +114,8 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
     if not things:
         return AskedOfAnother(f"{thing} {last}", ()) if correction and analyse(thing).subject else None
     topic = _topic_words(analyse(last), "")
-    if len(topic) == 1:
-        start = last.index(topic[0])
+    start = last.find(topic[0]) if len(topic) == 1 else -1
+    if start >= 0:
         rest = last[start + len(topic[0]) :]
         if rest[:1] and thing.endswith(rest[0]):  # 失业|金怎么领 with 养老金: not 养老金金
             rest = rest[1:]

@@ -58,3 +58,22 @@ def test_a_whole_question_ending_in_ne_is_its_own_question() -> None:
     for turn in ("那办居住证要带什么材料呢", "我想问一下低保怎么申请呢", "那外地户口的人能办居住证吗呢"):
         assert asked_of_another(turn, history, 3) is None, turn
     assert asked_of_another("我想知道养老金呢", history, 3) == AskedOfAnother("养老金丢了怎么补", ("养老金",))
+
+
+def test_any_utterance_after_any_history_is_read_without_error() -> None:
+    """Careless and hostile turns: pronouns, 呢 and corrections around numbers, emoji, cue words and nothing."""
+    import random
+
+    from answering.followups import referred_question, retrieval_query
+
+    parts = ["那", "呢", "不是，", "我问的是", "我说的是", "护照", "居住证", "失业|金", "外地人", "上海", "要多久",
+             "带什么", "？", "，", " ", "😊", "13812345678", "吗", "怎么办", "的", "A", "\n", "他", "这个", "再说一遍"]
+    rng = random.Random(7)
+    for _ in range(400):
+        question = "".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
+        history = asked(*["".join(rng.choice(parts) for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(0, 4))])
+        found = asked_of_another(question, history, 3)
+        assert found is None or (isinstance(found.question, str) and found.question.strip()), question
+        referred = referred_question(question, history, 3)
+        assert referred is None or referred in [m.content for m in history]
+        assert isinstance(retrieval_query(question, history, 3), str)
