@@ -36,7 +36,6 @@ _YES_NO = re.compile(r"(能|可以|行)[^，。？?]{0,3}吗$|能不能|可不�
 _TOPIC_WEIGHT = 0.6
 
 
-
 def previous_questions(history: Sequence[ChatMessage], turns: int) -> list[str]:
     if turns <= 0:
         return []
