@@ -33,6 +33,7 @@ _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 �
 _EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
 _EXCEPTION_PENALTY = 2.0
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
+_CONNECTIVE = re.compile(r"^\s*(?:并|并且|而且|但|但是|且|或者|同时|否则|也)")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
 _GROUP_PENALTY = 2.0
 
@@ -51,7 +52,11 @@ def _units(body: str) -> list[str]:
         if _ITEM.match(line) and units and (units[-1].endswith(("：", ":")) or "\u0000" in units[-1]):
             units[-1] += "\u0000" + line  # NUL marks an item boundary inside a list unit
             continue
-        units.extend(s for s in re.findall(r"[^。；;！？]+[。；;！？]?", line) if s.strip())
+        for piece in (s for s in re.findall(r"[^。；;！？]+[。；;！？]?", line) if s.strip()):
+            if _CONNECTIVE.match(piece) and units and units[-1].endswith(("；", ";")):
+                units[-1] += piece  # …查询其存款账户；并可以申请…划拨: one statement, not two
+            else:
+                units.append(piece)
     return units
 
 
@@ -117,6 +122,8 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
         return sentence if len(sentence) <= budget * 2 else _PAREN.sub("", sentence)
     best, best_score = parts[0], -1.0
     for start in range(len(parts)):
+        if start and _CONNECTIVE.match(parts[start]):
+            continue  # said first, 并可以申请… or 但是… leans on a clause the citizen never heard
         run = ""
         for end in range(start, len(parts)):
             if len(run) + len(parts[end]) > budget and run:

@@ -137,3 +137,12 @@ def test_a_plain_fee_question_hears_the_rule_before_an_exemption_for_a_group_it_
     # a question from that group hears its exemption, also when speech recognition heard 低保户 as 低保护
     for question in ("我家是低保户 换身份证要交钱吗", "俺家是低保护 换身份证还要交钱不"):
         assert "免收工本费" in spoken(question, text), question
+
+
+def test_a_clause_that_leans_on_the_one_before_is_never_said_first() -> None:
+    text = (
+        "第六十三条 用人单位逾期仍未缴纳或者补足社会保险费的，社会保险费征收机构可以向银行和其他金融机构查询其存款账户；"
+        "并可以申请县级以上有关行政部门作出划拨社会保险费的决定，书面通知其开户银行或者其他金融机构划拨社会保险费。"
+    )
+    said = spoken("公司不给我交社保 能申请划拨社会保险费吗", text)
+    assert not said.startswith("并") and "划拨" in said
