@@ -58,12 +58,17 @@ class Answerability:
         return "low relevance"
 
 
+def _is_known(word: str, vocabulary: Vocabulary) -> bool:
+    """The knowledge base uses the word, or a statute's name for it (户口本 → 户口簿)."""
+    return vocabulary.occurs(word) or any(map(vocabulary.occurs, statute_terms(word)))
+
+
 def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, profile: Profile) -> dict[str, float]:
     top = hits[0]
     second = hits[1].score if len(hits) > 1 else 0.0
     passage = f"{top.title} {top.text}"
     weights = dict(terms.subject)
-    unknown = [w for w in weights if not (vocabulary.occurs(w) or any(map(vocabulary.occurs, statute_terms(w))))]
+    unknown = [w for w in weights if not _is_known(w, vocabulary)]
     total = sum(weights.values())
     known = [w for w in weights if w not in unknown]
     # a word the knowledge base uses rarely (驾驶证 once) that the top passage does not mention: it is about
@@ -99,8 +104,7 @@ def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[st
     return [
         word
         for word, _ in terms.subject
-        if _DOCUMENT.match(word)
-        and not (vocabulary.occurs(word) or any(map(vocabulary.occurs, statute_terms(word))))
+        if _DOCUMENT.match(word) and not _is_known(word, vocabulary)
     ]
 
 

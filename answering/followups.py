@@ -101,18 +101,18 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
         return None
     thing = _OPENING.sub("", match.group("thing").strip("，, "))
     correction = match.re is _CORRECTION
-    if len(thing) > _WHOLE_QUESTION_CHARS or analyse(thing).asks != "其他":
+    thing_terms = analyse(thing)
+    if len(thing) > _WHOLE_QUESTION_CHARS or thing_terms.asks != "其他":
         # 不是，我问的是护照要多久: that question, as said; 那办居住证要带什么材料呢: a question of its own
         return AskedOfAnother(thing, ()) if correction else None
     last = previous[-1]
     earlier = "".join(previous)
-    things = _topic_words(analyse(thing), earlier)
-    narrowing = [w for w in analyse(thing).subject_words if is_place_or_people(w) and w not in earlier]
-    if narrowing:  # 外地人 居住证怎么办: the answer must still be about the earlier topic
-        return AskedOfAnother(f"{thing} {last}", tuple(_topic_words(analyse(last), "")))
-    if not things:
-        return AskedOfAnother(f"{thing} {last}", ()) if correction and analyse(thing).subject else None
+    things = _topic_words(thing_terms, earlier)
     topic = _topic_words(analyse(last), "")
+    if any(is_place_or_people(w) and w not in earlier for w in thing_terms.subject_words):
+        return AskedOfAnother(f"{thing} {last}", tuple(topic))  # 外地人 居住证怎么办: still about the earlier topic
+    if not things:
+        return AskedOfAnother(f"{thing} {last}", ()) if correction and thing_terms.subject else None
     start = last.find(topic[0]) if len(topic) == 1 else -1
     if start >= 0:
         rest = last[start + len(topic[0]) :]
