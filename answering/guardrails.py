@@ -20,7 +20,10 @@ _SENSITIVE = re.compile(
 )
 _OFF_TOPIC = re.compile(
     r"笑话|讲个故事|写(一首)?诗|唱(首)?歌|天气|下雨|下雪|气温|挂号|挂个.{0,14}号|股票|炒股|买基金|彩票号码|比特币|星座|算命|打游戏|菜谱|做饭|写代码|编程|"
-    r"谁(最|更)?(帅|漂亮)|你(是谁|叫什么|几岁|多大)|你喜欢|聊聊天|陪我聊"
+    r"谁(最|更)?(帅|漂亮)|你(是谁|叫什么|几岁|多大)|你喜欢|聊聊天|陪我聊|"
+    # errands a kiosk cannot run (翻译, 作业, 订票) and the day's date or weather
+    r"翻成|翻译成|帮我翻译|数学题|做作业|写作业|订.{0,10}(?:车票|机票|高铁票|火车票|酒店)|理财产品|"
+    r"今天(?:是)?(?:星期|礼拜|周)几|今天(?:是)?几号|今天几月几号|多少度|穿(?:外套|什么衣服)|(?:狗|猫).{0,4}(?:不吃|病了|生病)"
 )
 
 
@@ -28,7 +31,7 @@ _OFF_TOPIC = re.compile(
 # statutes never answer them, staff at the hall's window do.
 _HALL = re.compile(
     r"大厅.{0,8}(几点|开门|关门|上班|下班|停车|几楼|在哪|厕所|复印|wifi|WiFi)|几楼|哪层|几号窗口|窗口(在|是|几)|哪个窗口|取号|叫号|排号|放号|号还有|停车|厕所|洗手间|卫生间|复印|打印|wifi|WiFi|无线网"
-    r"|几点(上班|下班|开门|关门|开始|结束)|(上不上|周六|周日|周末|中午|午休|节假日|过年).{0,6}(班|开门|休息|办公|放假)"
+    r"|几点钟?(上班|下班|下般|开门|关门|开始|结束)|(?:取|拿|排)的号|前面还有(?:多少|几个)人|绿色通道|(上不上|周六|周日|周末|中午|午休|节假日|过年).{0,6}(班|开门|休息|办公|放假)"
     r"|地址在哪|地址是|网址|公众号|小程序|APP|App|app|哪个软件|电话是|电话多少|热线是"
     # which services this hall handles (你们这能办护照吗): the hall's own list, not a statute
     r"|你们(?:这里|这儿|这边|这|大厅)?(?:能|可以|能不能|可不可以|给)(?:办|受理)|(?:这个|本|你们)大厅(?:能|可以)?(?:办|受理)"
@@ -51,6 +54,7 @@ class SmallTalk(str, enum.Enum):
     OK = "ok"  # 好的 / 知道了: the citizen has what they came for
     REPEAT = "repeat"  # 再说一遍 / 没听清: the last answer again
     CLARIFY = "clarify"  # 不对 / 听不懂 / 为什么 / 还有呢: nothing to search; how to ask, and the window
+    ABOUT = "about"  # 你是真人吗 / 你叫什么 / 能听懂四川话吗: what the kiosk is and what it can do
 
 
 def strip_injection(text: str) -> tuple[str, bool]:
@@ -72,15 +76,27 @@ def strip_injection(text: str) -> tuple[str, bool]:
 
 # An utterance made only of courtesies: answered as such, never searched (nor read as a follow-up of the last question).
 _COURTESY_WORDS = (
-    r"你好|您好|你们好|大家好|嗨|哈喽|hello|hi|在吗|在不在|有人吗|谢谢|谢啦|多谢|感谢|辛苦了|麻烦你了|再见|拜拜|bye|"
+    r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗|"
+    r"谢谢|谢啦|多谢|感谢|辛苦了|麻烦你了|再见|拜拜|bye|下回见|下次见|回头见|改天见|我先走了|"
     r"好的|好吧|好嘞|行|可以了|知道了|明白了|懂了|清楚了|没事了|没有了|没了|没问题了|就这些|嗯|哦|噢|好|ok|okay"
 )
 _SMALL_TALK = re.compile(rf"(?:(?:{_COURTESY_WORDS})(?:你|您|你们|啦|啊|呀|呢|吧|哈|了|嘛|哟)*[\s,，.。!！~～、]*)+", re.IGNORECASE)
 _COURTESIES = (
-    (SmallTalk.GOODBYE, re.compile(r"再见|拜拜|bye", re.IGNORECASE)),
+    (SmallTalk.GOODBYE, re.compile(r"再见|拜拜|bye|下回见|下次见|回头见|改天见|先走了", re.IGNORECASE)),
     (SmallTalk.THANKS, re.compile(r"谢|感谢|辛苦|麻烦你")),
-    (SmallTalk.GREETING, re.compile(r"你好|您好|你们好|大家好|嗨|哈喽|hello|hi|在吗|在不在|有人吗", re.IGNORECASE)),
+    (SmallTalk.GREETING, re.compile(r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗", re.IGNORECASE)),
 )
+
+# Questions about the kiosk itself, alone or after a courtesy (你好呀 你叫什么名字): searched, 你是真人还是机器人
+# was told the knowledge base has no rule about it.
+_ABOUT = re.compile(
+    r"你(?:到底)?是(?:谁|什么|真人|机器人|人工智能|AI|电脑)(?:还是(?:真人|机器人|人工智能|AI|电脑))?|你叫(?:什么|啥)(?:名字)?|"
+    r"你(?:今年)?(?:几岁|多大)(?:了)?|你是男的还是女的|"
+    r"你?(?:能|会|可以)(?:不能|不会)?(?:听懂|听得懂|听|说|讲)(?:普通话|四川话|广东话|粤语|上海话|方言|英语|英文|外语|[\u4e00-\u9fff]{1,3}话)|"
+    r"你?(?:能|可以)(?:听懂|听得懂)(?:我(?:说的?话?)?)?",
+    re.IGNORECASE,
+)
+_ABOUT_REST = re.compile(r"[\s,，.。!！?？~～、啊呀吗呢吧不么嘛哈的了]*")
 
 
 # Asking to hear the last answer again, and replies to it that ask nothing the documents could answer. Searched,
@@ -114,6 +130,8 @@ def small_talk(question: str) -> SmallTalk | None:
     text = question.strip()
     if _TALK_BACK.fullmatch(text):
         return SmallTalk.REPEAT if re.search(_REPEAT, text) else SmallTalk.CLARIFY
+    if _ABOUT.search(text) and _ABOUT_REST.fullmatch(_SMALL_TALK.sub("", _ABOUT.sub("", text))):
+        return SmallTalk.ABOUT
     if not _SMALL_TALK.fullmatch(text):
         return None
     for kind, pattern in _COURTESIES:

@@ -74,6 +74,7 @@ class Wording:
             SmallTalk.OK: self.config.ok_reply,
             SmallTalk.REPEAT: self.config.repeat_reply,
             SmallTalk.CLARIFY: self.config.clarify_reply.format(window=self.config.window_guidance),
+            SmallTalk.ABOUT: self.config.about_reply.format(window=self.config.window_guidance),
         }
         return replies[kind]
 

@@ -179,6 +179,8 @@ class AnsweringConfig(_Section):
     repeat_reply: str = "好的，我再说一遍。"
     # 不对 / 听不懂 / 为什么 / 还有呢: asks nothing the documents could answer
     clarify_reply: str = "抱歉没能说清楚。屏幕上有条文原文；您也可以换个说法再问，比如要带什么材料、要多久、去哪里办，或到{window}请工作人员帮您。"
+    # 你是真人吗 / 你叫什么 / 能听懂四川话吗: what the kiosk is, never searched
+    about_reply: str = "我是大厅的数字人导办员，能听普通话、也能看打字，解答办证、社保、救助、登记等政务办事问题，回答都出自大厅的政策文件。复杂的事请到{window}找工作人员。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
     list_rest_note: str = "其余各项请看屏幕上的条文。"
     # said after the fact when a question asks for two figures and the documents state only one
