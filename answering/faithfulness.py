@@ -67,7 +67,9 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("比例", re.compile(r"百分之多少|百分之几|几成|比例是多少|报销多少|报多少|能报几|比例多少"), re.compile(r"\d+(?:\.\d+)?\s*%|百分之")),
     ("额度", re.compile(r"最多能贷|能贷多少|贷多少|额度是多少|额度多少|多少万"), re.compile(r"\d+(?:\.\d+)?\s*万?元")),
     ("时长", re.compile(r"多少天|几天|多长时间|多久"), re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即")),
-    ("日期", re.compile(r"几月份|几号开始|哪天开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),
+    ("日期", re.compile(r"几月份|几号开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),
+    # from when a period runs: 自办理失业登记之日起计算 answers 从哪天开始算 without a calendar date
+    ("日期", re.compile(r"哪天开始|哪天起|从哪天|什么时候开始算|从什么时候(?:开始|起)?算"), re.compile(r"\d+\s*月\s*\d*\s*日?|之日起|之日|次日|当日|起计算|起算")),
     # a bound asked for: 缴存比例最高能到多少 is not answered by 不得低于5%, nor 最少交几年 by 最长为二十四个月
     ("上限", re.compile(r"(?:最高|最多|上限|封顶).{0,6}(?:多少|几|多久|多长)"), re.compile(r"最高|最多|最长|上限|至多|不得?(?:超过|高于|多于)|以内|之内")),
     ("下限", re.compile(r"(?:最低|最少|至少).{0,6}(?:多少|几)"), re.compile(r"最低|最少|至少|不得?(?:低于|少于)|以上")),
@@ -75,6 +77,24 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 
 
 FIGURE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for kind, _, _ in _FIGURES))
+
+# The kinds of fact (knowledge_base.question's `asks`) each figure is an instance of; a bound (最多/最少) is the
+# point of whatever it bounds.
+_FIGURE_ASKS: dict[str, frozenset[str]] = {
+    "金额": frozenset({"费用", "金额"}), "利率": frozenset({"费用", "金额"}), "比例": frozenset({"费用", "金额"}),
+    "额度": frozenset({"费用", "金额"}), "分数": frozenset({"金额"}), "时长": frozenset({"期限"}),
+    "日期": frozenset({"期限"}), "办公时间": frozenset({"期限", "地点"}),
+}
+# 条件 (能不能, 是不是) and 其他 match almost any passage: they are no evidence that the rest of a question is answered.
+_LOOSE_ASKS = frozenset({"条件", "其他"})
+
+
+def asks_beyond(asks: str, missing: list[str]) -> bool:
+    """Whether the question's kind of fact is something other than the missing figures: 要不要交工本费 … 多久能拿到
+    asks about a fee, and a rule that states the fee answers that part though it names no duration."""
+    if asks in _LOOSE_ASKS or any(kind not in _FIGURE_ASKS for kind in missing):
+        return False
+    return all(asks not in _FIGURE_ASKS[kind] for kind in missing)
 
 
 def asked_figures(question: str, passage: str) -> dict[str, bool]:

@@ -13,10 +13,11 @@ from collections.abc import AsyncIterator
 
 from answering.citations import citation_for
 from answering.extract import screen_text, spoken_fact
-from answering.faithfulness import asked_figures
+from answering.faithfulness import asked_figures, asks_beyond
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
+from knowledge_base.question import states_kind
 
 
 class QuoteStrategy:
@@ -36,9 +37,11 @@ class QuoteStrategy:
     async def reply(self, q: Question, lead: str = "", mode: AnswerMode = AnswerMode.QUOTE) -> AsyncIterator[AnswerSpoken | AnswerDone]:
         quoted = self.quoted(q.hits)
         citations = list(dict.fromkeys(citation_for(h) for h in quoted))
-        figures = asked_figures(q.text, "".join(h.text for h in quoted))
+        passage = "".join(h.text for h in quoted)
+        figures = asked_figures(q.text, passage)
         missing = [kind for kind, stated in figures.items() if not stated]
-        if missing and len(missing) == len(figures):
+        answers_the_rest = asks_beyond(q.terms.asks, missing) and states_kind(q.terms.asks, passage)
+        if missing and len(missing) == len(figures) and not answers_the_rest:
             # said and shown without the rule: an article that lacks the figure may be about something else
             yield q.draft.say(self.wording.missing_figure(missing[0]) + self.wording.guidance())
             yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
@@ -47,7 +50,8 @@ class QuoteStrategy:
             quoted[0], q.terms.asks, q.focus, self.config.spoken_chars,
             list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
         )
-        # asked for two figures and the rule states one (多少钱 … 多长时间): that one, and which is not written down
+        # asked for two figures and the rule states one (多少钱 … 多长时间), or for a figure and something else the rule
+        # states (要不要交工本费 … 多久能拿到): what it states, and which figure is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""))
         # asked by a name the current version dropped: said, since the citizen will meet the new one at the window
         for rename in q.asked_by_old_name:

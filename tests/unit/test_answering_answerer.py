@@ -412,6 +412,19 @@ async def test_quote_style_says_the_figure_it_has_and_names_the_one_it_lacks() -
     assert neither.refused and neither.citations == []
 
 
+async def test_quote_style_answers_the_part_it_has_when_a_figure_is_missing() -> None:
+    fee_rule = hit(
+        "居民身份证法", "第二十一条",
+        "第二十一条 公民申请领取、换领、补领居民身份证，应当缴纳证件工本费。对城市中领取最低生活保障金的居民，免收工本费。",
+    )
+    answerer, _ = quote(FakeKnowledgeBase([fee_rule]))
+    _, answer = await collect(answerer, "我们家是低保户 身份证到期换新的 要不要交工本费 多久能拿到")
+    assert not answer.refused and answer.citations[0].article == "第二十一条"
+    assert "免收工本费" in answer.answer and "知识库中没有具体的时长" in answer.spoken
+    _, fee_only = await collect(answerer, "换身份证工本费要交多少钱 多久能拿到")  # the fee asked is the missing figure
+    assert fee_only.refused and fee_only.citations == []
+
+
 async def test_quote_style_shows_both_articles_when_relevance_cannot_tell_them_apart() -> None:
     near_tie = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": RESIDENCE_9.score - 0.01})
     far = RESIDENCE_12.__class__(**{**RESIDENCE_12.to_dict(), "score": RESIDENCE_9.score - 0.3})

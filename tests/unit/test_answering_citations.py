@@ -72,6 +72,18 @@ def test_missing_figure_kinds() -> None:
     assert missing_figure("大厅下午几点关门", "办公时间为9:00-17:00。") is None
     assert missing_figure("积分落户要多少分", "建立完善积分落户制度。") == "分数"
     assert missing_figure("办居住证要带什么材料", "提交本人居民身份证。") is None
+    # from when a period runs is stated by the event it runs from; a calendar day is not
+    assert missing_figure("失业金从哪天开始算", "失业保险金自办理失业登记之日起计算。") is None
+    assert missing_figure("国庆高速免费几号开始", "自办理失业登记之日起计算。") == "日期"
+
+
+def test_a_question_asking_a_figure_and_something_else() -> None:
+    from answering.faithfulness import asks_beyond
+
+    assert asks_beyond("费用", ["时长"])  # 要不要交工本费 … 多久能拿到: the fee part can be answered
+    assert not asks_beyond("费用", ["金额"]) and not asks_beyond("期限", ["时长"])  # the figure is the question
+    assert not asks_beyond("条件", ["金额"])  # 能不能 is stated by almost any rule
+    assert not asks_beyond("材料", ["上限"])
 
 
 def test_amounts_asked_as_what_is_paid_out_and_stated_as_a_share() -> None:
