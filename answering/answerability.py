@@ -108,6 +108,26 @@ def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[st
     ]
 
 
+# Laws every article of which is about one certificate; a question about another certificate is not answered by
+# them (户口本丢了怎么补 matched 居住证暂行条例's article on a lost 居住证, which says nothing of the 户口簿).
+_CERTIFICATE_LAW = re.compile(r"^(?:中华人民共和国)?(居住证|居民身份证|护照)")
+_NAMED_DOCUMENTS = frozenset({"护照", "户口簿", "户口本"})  # certificates whose names _DOCUMENT does not catch
+
+
+def other_certificate(terms: QuestionTerms, top: Hit) -> str | None:
+    """The certificate the top passage's law is about, when the question names certificates and that is none of
+    them, nor does the passage mention any of them; else None."""
+    law = _CERTIFICATE_LAW.match(top.title)
+    asked = [w for w, _ in terms.subject if _DOCUMENT.match(w) or w in _NAMED_DOCUMENTS]
+    if law is None or not asked:
+        return None
+    certificate = law.group(1)
+    passage = f"{top.title} {top.text}"
+    if any(w in certificate or certificate in w or present(w, passage) for w in asked):
+        return None
+    return certificate
+
+
 def threshold(config: AnsweringConfig, profile: Profile) -> float:
     """The answerability score below which the kiosk refuses: the configured one, else the profile's fitted one."""
     return profile.threshold if config.answerable_threshold is None else config.answerable_threshold
@@ -120,4 +140,4 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     return Answerability(round(profile.answerability.probability(found), 4), found)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "signals", "threshold", "uncovered_documents"]
+__all__ = ["Answerability", "SIGNALS", "assess", "other_certificate", "signals", "threshold", "uncovered_documents"]

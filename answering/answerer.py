@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator, Sequence
 from typing import Protocol
 
-from answering.answerability import Vocabulary, assess, threshold, uncovered_documents
+from answering.answerability import Vocabulary, assess, other_certificate, threshold, uncovered_documents
 from answering.audience import addressed
 from answering.faithfulness import FIGURE_KINDS
 from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
@@ -197,8 +197,14 @@ class Answerer:
         verdict = assess(terms, candidates, self.kb.terms, self.profile)
         draft.answerability = verdict.score
         uncovered = uncovered_documents(terms, self.kb.terms)
-        if not candidates or verdict.score < self.threshold or uncovered:
-            reason = f"names {'、'.join(uncovered)}, which no document mentions" if uncovered else verdict.reason()
+        other = other_certificate(terms, candidates[0]) if candidates else None
+        if not candidates or verdict.score < self.threshold or uncovered or other:
+            if uncovered:
+                reason = f"names {'、'.join(uncovered)}, which no document mentions"
+            elif other:
+                reason = f"the top passage's law is about the {other}, not the certificate asked about"
+            else:
+                reason = verdict.reason()
             logger.info("not answerable (%s): %s", reason, mask_personal_data(understood))
             async for event in self._refuse(understood, history, hits, draft):
                 yield event

@@ -69,6 +69,13 @@ def conversations() -> list[dict]:
     return read_jsonl(DATA / "conversations.jsonl")
 
 
+def certificates() -> list[dict]:
+    """bench/data/certificates.jsonl: a lost or wrong certificate, card or licence (户口本丢了怎么补, 营业执照丢了怎么补),
+    labelled from the corpus; written with the rule that a certificate law does not answer for another certificate
+    (`answering.answerability.other_certificate`) and before the kiosk answered them, so a design set."""
+    return read_jsonl(DATA / "certificates.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

@@ -23,6 +23,7 @@ from answering.answerer import Answerer  # noqa: E402
 from bench.calibration import (  # noqa: E402
     answerable,
     calibration_questions,
+    certificates,
     conversations,
     dev_questions,
     followup_chains,
@@ -53,7 +54,7 @@ def main() -> None:
     parser.add_argument(
         "--sets",
         default="heldout,dev,fresh",
-        help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations",
+        help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
@@ -64,7 +65,7 @@ def main() -> None:
     every = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
              "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
              "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
-             "turns": followup_turns, "conversations": conversations}
+             "turns": followup_turns, "conversations": conversations, "certificates": certificates}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}

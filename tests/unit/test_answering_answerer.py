@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from answering import Answerer
-from answering.answerability import uncovered_documents
+from answering.answerability import other_certificate, uncovered_documents
 from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
 from core.errors import ChatModelError, KnowledgeBaseError
@@ -531,3 +531,18 @@ async def test_a_certificate_no_document_mentions_is_refused_whatever_the_score(
     assert not answer.refused and answer.citations[0].article == "第九条"
     assert uncovered_documents(analyse("户口本丢了怎么补"), FakeVocabulary(["户口簿"])) == []
     assert uncovered_documents(analyse("暂住证怎么办"), FakeVocabulary(["居住证"])) == []
+
+
+async def test_an_article_of_one_certificates_law_does_not_answer_for_another_certificate() -> None:
+    lost = hit("居住证暂行条例", "第十一条", "第十一条 居住证损坏难以辨认或者丢失的，居住证持有人应当到居住地公安派出所申请换领、补领。")
+    answerer, _ = quote(FakeKnowledgeBase([lost]))
+    for question in ("户口本丢了怎么补", "港澳通行证丢了怎么补"):
+        _, answer = await collect(answerer, question)
+        assert answer.refused and answer.citations == [], question
+    # the law's own certificate, also by a shorter name, and a certificate the article mentions are answered
+    _, answer = await collect(answerer, "居住证丢了怎么补")
+    assert not answer.refused and answer.citations[0].article == "第十一条"
+    assert other_certificate(analyse("身份证丢了怎么补"), ID_CARD_5) is None
+    assert other_certificate(analyse("办居住证要带户口本吗"), RESIDENCE_9) is None
+    assert other_certificate(analyse("户口本丢了怎么补"), lost) == "居住证"
+    assert other_certificate(analyse("丢了怎么补"), lost) is None  # no certificate named: the follow-up rules decide
