@@ -190,10 +190,10 @@ class Answerer:
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
 
-        candidates = addressed(hits, query, cfg.audiences)
+        candidates = addressed(hits, query, cfg.audiences, cfg.article_audiences, cfg.article_opening_chars)
         if hits and (not candidates or candidates[0] is not hits[0]):
-            logger.info("top passage is written for a group the question does not name (%s): %s",
-                        hits[0].title, mask_personal_data(understood))
+            logger.info("top passage is written for a group the question does not name (%s %s): %s",
+                        hits[0].title, hits[0].article, mask_personal_data(understood))
         verdict = assess(terms, candidates, self.kb.terms, self.profile)
         draft.answerability = verdict.score
         uncovered = uncovered_documents(terms, self.kb.terms)

@@ -1,17 +1,24 @@
-"""Documents written for one group of people are not quoted to a question about someone else.
+"""Documents and articles written for one group of people are not quoted to a question about someone else.
 
 A statute for veterans (退役军人安置条例) or for people with disabilities (残疾人就业条例) uses the everyday words of
 every department — 退休, 安置, 就业, 扶持 — so a question that names no such person can find one of its articles on
 top: 退休年龄是多少 → 中级以上军士…年满55周岁的，作退休安置. Such a passage answers only a question that names the
 group (`answering.audiences`: the group's name as it appears in a document's title → the words that name it in a
 question); for other questions it is left out and the remaining passages are judged as usual.
+
+Inside a document for everyone, an article can open with its group or place (外国人入境后…, 短期出国的公民在国外发生护照
+遗失…): `answering.article_audiences` does the same for the article's first `answering.article_opening_chars`
+characters, so 护照丢了怎么办 is not answered with the rule for a passport lost abroad.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from core.models import Hit
+
+_ARTICLE_NUMBER = re.compile(r"^\s*第[^条\s]{1,8}条\s*")
 
 
 def written_for(hit: Hit, audiences: Mapping[str, Sequence[str]]) -> str | None:
@@ -19,15 +26,33 @@ def written_for(hit: Hit, audiences: Mapping[str, Sequence[str]]) -> str | None:
     return next((group for group in audiences if group in hit.title), None)
 
 
-def addressed(hits: Sequence[Hit], question: str, audiences: Mapping[str, Sequence[str]]) -> list[Hit]:
-    """The hits whose document is for everyone, or for a group the question names."""
-    named = {group for group, words in audiences.items() if group in question or any(w in question for w in words)}
+def opens_for(hit: Hit, audiences: Mapping[str, Sequence[str]], opening_chars: int) -> str | None:
+    """The group or place the article's opening names, if any."""
+    opening = _ARTICLE_NUMBER.sub("", hit.text)[:opening_chars]
+    return next((group for group in audiences if group in opening), None)
+
+
+def _named(question: str, audiences: Mapping[str, Sequence[str]]) -> set[str]:
+    return {group for group, words in audiences.items() if group in question or any(w in question for w in words)}
+
+
+def addressed(
+    hits: Sequence[Hit],
+    question: str,
+    audiences: Mapping[str, Sequence[str]],
+    article_audiences: Mapping[str, Sequence[str]] | None = None,
+    opening_chars: int = 20,
+) -> list[Hit]:
+    """The hits whose document and article are for everyone, or for a group the question names."""
+    named = _named(question, audiences)
+    article_named = _named(question, article_audiences or {})
     kept = []
     for hit in hits:
         group = written_for(hit, audiences)
-        if group is None or group in named:
+        opening = opens_for(hit, article_audiences, opening_chars) if article_audiences else None
+        if (group is None or group in named) and (opening is None or opening in article_named):
             kept.append(hit)
     return kept
 
 
-__all__ = ["addressed", "written_for"]
+__all__ = ["addressed", "opens_for", "written_for"]

@@ -149,6 +149,15 @@ class AnsweringConfig(_Section):
             "残疾人": ["残", "盲", "聋", "哑", "智力障碍", "肢体", "轮椅", "精神病", "自闭"],
         }
     )
+    # the same for an article whose first article_opening_chars characters name a group or place (外国人入境后…,
+    # 短期出国的公民在国外…), in documents for everyone; an empty table turns it off
+    article_audiences: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "外国人": ["外国", "老外", "外籍"],
+            "国外": ["国外", "境外", "出国", "海外", "外国", "在外"],
+        }
+    )
+    article_opening_chars: int = Field(20, ge=1)
     spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
     # a list said whole (materials, conditions) stops near this many characters (about 50 s of speech) with
     # list_rest_note; the screen shows every item

@@ -49,3 +49,23 @@ async def test_the_next_passage_for_everyone_is_judged_instead() -> None:
     assert not answer.refused and [c.article for c in answer.citations] == ["第十六条"]
     answer = await _answerer([SOLDIER_36, PENSION_16]).answer("我当兵二十年了 退下来能作退休安置吗")
     assert [c.article for c in answer.citations][:1] == ["第三十六条"]
+
+
+ARTICLE_AUDIENCES = KioskConfig().answering.article_audiences
+LOST_ABROAD = hit("中华人民共和国护照法", "第二十三条", "第二十三条 短期出国的公民在国外发生护照遗失、被盗或者损毁不能使用等情形，应当向中华人民共和国驻外使馆申请中华人民共和国旅行证。", 0.9)
+REISSUE = hit("中华人民共和国护照法", "第十一条", "第十一条 有下列情形之一的，护照持有人可以按照规定申请换发或者补发护照：（四）护照遗失或者被盗的；", 0.6)
+FOREIGN_30 = hit("中华人民共和国出境入境管理法", "第三十条", "第三十条 外国人所持居留证件需要延长居留期限的，应当在居留证件有效期限届满三十日前提出申请。", 0.8)
+
+
+def test_an_article_that_opens_with_a_group_or_place_answers_only_a_question_that_names_it() -> None:
+    def kept(hits: list, question: str) -> list:
+        return addressed(hits, question, AUDIENCES, ARTICLE_AUDIENCES, 20)
+
+    assert kept([LOST_ABROAD, REISSUE], "护照丢了怎么办") == [REISSUE]
+    assert kept([LOST_ABROAD, REISSUE], "在国外旅游护照被偷了 咋回国") == [LOST_ABROAD, REISSUE]
+    assert kept([FOREIGN_30], "去台湾旅游要办什么证") == []
+    assert kept([FOREIGN_30], "我老公是外国人 他的居留证明年到期 续签要提前多久") == [FOREIGN_30]
+    # a group named further into the article does not count, and an empty table turns it off
+    late = hit("中华人民共和国出境入境管理法", "第九条", "第九条 中国公民出境入境，应当依法申请办理护照或者其他旅行证件。中国公民前往其他国家或者地区，还需要取得前往国签证或者其他入境许可证明，外国人除外。")
+    assert kept([late], "出境要办什么证件") == [late]
+    assert addressed([LOST_ABROAD], "护照丢了怎么办", AUDIENCES, {}, 20) == [LOST_ABROAD]
