@@ -23,6 +23,7 @@ _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
 # a clause that only sets up the next one: a time or condition (…之后, …时, …以前) or an opening 对/为/按照 phrase
 _DANGLING = re.compile(r"(?:后|之后|以后|时|之时|以前|之前|期间)[，,：:]?$|^(?:对|为|按照|依照|根据)[^，,]*[，,]$")
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
+_ONE_FACT_KINDS = ("地点", "期限", "费用", "金额")  # asked for one fact, not for a list
 _ITEM_MATCH = 2  # character bigrams a list item must share with the question to be said on its own
 _NEAR_BEST = 0.6  # …and at least this share of the best item's
 _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什么|有啥|什么情况")  # the whole list is the answer
@@ -101,6 +102,11 @@ def _speakable_list(
         if best >= _ITEM_MATCH:
             items = [item for item, n in zip(items, overlap, strict=True) if n >= max(_ITEM_MATCH, best * _NEAR_BEST)]
             text = opening + "；".join(items) + "。"
+    if len(text) > budget and asks in _ONE_FACT_KINDS and len(items) > 1 and not _ENUMERATION.search(focus):
+        # 找谁申请 of a three-step procedure: the first step that states a place (a period, a fee) is the answer
+        stating = next((item for item in items if states_kind(asks, item)), None)
+        if stating is not None:
+            return opening + stating.rstrip("，,；;") + "等。" + rest_note
     if len(text) > budget:  # drop parenthetical asides before giving up on the whole list
         opening, items = _PAREN.sub("", opening), [_PAREN.sub("", i) for i in items]
         text = opening + "；".join(items) + "。"

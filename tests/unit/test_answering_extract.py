@@ -146,3 +146,20 @@ def test_a_clause_that_leans_on_the_one_before_is_never_said_first() -> None:
     )
     said = spoken("公司不给我交社保 能申请划拨社会保险费吗", text)
     assert not said.startswith("并") and "划拨" in said
+
+
+PROCEDURE = (
+    "第十一条 申请最低生活保障，按照下列程序办理：\n"
+    "(一)由共同生活的家庭成员向户籍所在地的乡镇人民政府、街道办事处提出书面申请；家庭成员申请有困难的，可以委托村民委员会、居民委员会代为提出申请。\n"
+    "(二)乡镇人民政府、街道办事处应当通过入户调查、邻里访问、信函索证、群众评议、信息核查等方式，对申请人的家庭收入状况、财产状况进行调查核实，提出初审意见，在申请人所在村、社区公示后报县级人民政府民政部门审批。\n"
+    "(三)县级人民政府民政部门经审查，对符合条件的申请予以批准，并在申请人所在村、社区公布；对不符合条件的申请不予批准，并书面向申请人说明理由。"
+)
+
+
+def test_where_to_apply_in_a_long_procedure_is_its_first_step_that_names_a_place() -> None:
+    said = spoken_fact(article(PROCEDURE), "地点", "低保去哪申请", budget=80, list_budget=240, rest_note="其余各项请看屏幕。")
+    assert "乡镇人民政府、街道办事处提出书面申请" in said and "入户调查" not in said
+    assert said.endswith("等。其余各项请看屏幕。")
+    # asked for the procedure itself, or for which steps there are, the list is said as before
+    how = spoken_fact(article(PROCEDURE), "流程", "低保怎么申请", budget=80, list_budget=400, rest_note="其余各项请看屏幕。")
+    assert "入户调查" in how
