@@ -43,7 +43,7 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
     assert small_talk("再见啦 下回见") is SmallTalk.GOODBYE and small_talk("早上好") is SmallTalk.GREETING
     for errand in ("帮我把这段话翻成日语", "早上好 今天星期几来着", "帮我订一张明天去北京的高铁票", "今天外面多少度 要不要穿外套"):
         assert classify(errand) is Scope.OFF_TOPIC, errand
-    for hall in ("我取的号是A086 前面还有多少人", "这里有没有给老人坐的绿色通道", "你们这里几点钟下般"):
+    for hall in ("我取的号是A086 前面还有多少人", "这里有没有给老人坐的绿色通道", "你们这里几点钟下般", "查房产信息一般要排多久队"):
         assert classify(hall) is Scope.HALL, hall
     # the same words inside a question about a service leave it a question
     for question in ("你会说英语吗 我想办护照", "外国人办居住证要不要翻译件", "高空作业摔下来算工伤吗", "人走了 丧葬费怎么领"):

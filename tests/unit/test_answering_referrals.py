@@ -55,6 +55,9 @@ def test_the_shipped_book_loads_and_names_the_headline_cases() -> None:
     assert all(r.topic and r.where and r.terms for r in book.referrals)
     assert book.refer("机动车驾驶证的有效期是多长", ID_CARD_5) is not None
     assert book.refer("京牌小客车车主去世后亲属如何继承车辆", hit("退役军人保障法", "第六十条", "……军人公墓……")) is not None
+    # adoption is a civil-affairs registration no statute here covers; 领养老金 is not 领养
+    assert book.refer("我想领养个孩子 去哪办", hit("户口登记条例", "第七条", "……收养人……")) is not None
+    assert book.refer("到退休年龄了申请领养老金", hit("社会保险法", "第十六条", "……")) is None
 
 
 @pytest.mark.parametrize(
