@@ -145,15 +145,23 @@ def analyse(question: str) -> QuestionTerms:
 
 
 # "<a certificate or service>怎么办" asks how to get it (居住证怎么办, 护照咋办); "<something that happened>怎么办" asks
-# what to do about it (身份证丢了怎么办) and is searched as said.
-_HOW_TO_DO = re.compile(r"^(?:请问|你好|您好|想问一下|想问下|问一下)?[，,\s]*(?P<thing>[\u4e00-\u9fff]{1,8}?)"
-                        r"(?:要|该|应该)?(?:怎么办|咋办|怎么弄|咋弄|怎么整|咋整)(?:啊|呀|呢)?[？?。！!\s]*$")
+# what to do about it and is searched as said, except a certificate lost (护照丢了怎么办), which asks how to replace it:
+# searched as said, the passport lost abroad article came first, and 补办 finds the one on replacing it.
+_OPENING = r"^(?:请问|你好|您好|想问一下|想问下|问一下)?[，,\s]*"
+_HOW = r"(?:要|该|应该)?(?:怎么办|咋办|怎么弄|咋弄|怎么整|咋整)(?:啊|呀|呢)?[？?。！!\s]*$"
+_HOW_TO_DO = re.compile(_OPENING + r"(?P<thing>[\u4e00-\u9fff]{1,8}?)" + _HOW)
+_LOST_HOW = re.compile(
+    _OPENING + r"(?P<thing>[\u4e00-\u9fff]{0,8}?(?:证|照|本|簿|卡|证件|证书|证明))(?P<lost>弄丢了|搞丢了|丢失了|遗失了|丢了|掉了|不见了|被偷了|被盗了)[，,\s]*" + _HOW
+)
 
 
 def application_query(question: str) -> str | None:
-    """The search query for a bare "<thing>怎么办", or None: 居住证怎么办 → 怎么申请办理居住证. Searched as said, such a
-    question finds whichever article shares the most words with 办 (居住证's 签注 article, the passport article on
-    扣押 for 办理案件) rather than the one on applying."""
+    """The search query for a bare "<thing>怎么办", or None: 居住证怎么办 → 怎么申请办理居住证, 护照丢了怎么办 → 护照丢了
+    怎么补办. Searched as said, such a question finds whichever article shares the most words with 办 (居住证's 签注
+    article, the passport article on 扣押 for 办理案件) rather than the one on applying."""
+    lost = _LOST_HOW.match(question.strip())
+    if lost:
+        return f"{lost.group('thing')}{lost.group('lost')}怎么补办"
     match = _HOW_TO_DO.match(question.strip())
     if not match:
         return None

@@ -62,9 +62,11 @@ def test_followups_are_searched_with_the_previous_question() -> None:
 def test_a_bare_thing_followed_by_how_to_is_searched_as_applying_for_it() -> None:
     assert retrieval_query("居住证怎么办", [], 3) == "怎么申请办理居住证"
     assert retrieval_query("请问护照咋办？", [], 3) == "怎么申请办理护照"
-    # something that happened to it asks what to do, and is searched as said
-    for question in ("身份证丢了怎么办", "身份证过期了怎么办", "我该咋办", "那怎么办", "户口迁移怎么办"):
+    # something that happened to it asks what to do, and is searched as said; a certificate lost asks to replace it
+    for question in ("身份证过期了怎么办", "我该咋办", "那怎么办", "户口迁移怎么办", "孩子丢了怎么办", "钱包丢了怎么办"):
         assert retrieval_query(question, [], 3) == question, question
+    assert retrieval_query("护照丢了怎么办", [], 3) == "护照丢了怎么补办"
+    assert retrieval_query("请问结婚证弄丢了该怎么办", [], 3) == "结婚证弄丢了怎么补办"
     history = [ChatMessage("user", "护照怎么办"), ChatMessage("assistant", "……")]
     assert retrieval_query("居住证怎么办", history, 3) == "怎么申请办理居住证"
 
