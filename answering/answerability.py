@@ -20,7 +20,7 @@ from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import QuestionTerms, is_noun, states_kind
+from knowledge_base.question import FOLLOWUP_SEPARATOR, QuestionTerms, is_noun, states_kind
 from knowledge_base.relevance import coverage, present
 
 SIGNALS = (
@@ -86,7 +86,9 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, p
         "unknown": max((weights[w] for w in unknown), default=0.0),
         "kb_cover": 1.0 - (sum(weights[w] for w in unknown) / total if total else 0.0),
         "kind": 1.0 if states_kind(terms.asks, top.text) else 0.0,
-        "missing": 1.0 if missing_figure(terms.text, top.text) else 0.0,
+        # the figure asked in this turn: a follow-up is searched under the question it leans on (护照有效期是几年 /
+        # 那它快到期了 去哪儿换新的), whose figure the answer to this turn need not state
+        "missing": 1.0 if missing_figure(terms.text.split(FOLLOWUP_SEPARATOR)[-1], top.text) else 0.0,
         "cosine": profile.scaled_cosine(top.vector_score),
         "unknown_noun": max((weights[w] for w in unknown if is_noun(w)), default=0.0),
         "rare_missing": rare_missing,

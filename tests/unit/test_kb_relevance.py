@@ -106,6 +106,11 @@ def test_answerability_falls_when_the_subject_is_not_in_the_knowledge_base() -> 
     assert foreign.score < covered.score
     missing = answerability.assess(analyse("居住证工本费是多少钱"), [top], _Vocabulary(), PROFILE)
     assert missing.signals["missing"] == 1.0 and missing.score < covered.score
+    # a follow-up is searched under the earlier question; only this turn's figure must be in the passage
+    followup = answerability.assess(analyse("居住证工本费是多少钱\n去哪里办"), [top], _Vocabulary(), PROFILE)
+    assert followup.signals["missing"] == 0.0
+    asked_now = answerability.assess(analyse("居住证去哪里办\n工本费是多少钱"), [top], _Vocabulary(), PROFILE)
+    assert asked_now.signals["missing"] == 1.0
 
 
 def test_an_embedding_server_without_a_profile_borrows_e5s_and_says_so_once(caplog) -> None:  # noqa: ANN001
