@@ -77,6 +77,7 @@ def strip_injection(text: str) -> tuple[str, bool]:
 # An utterance made only of courtesies: answered as such, never searched (nor read as a follow-up of the last question).
 _COURTESY_WORDS = (
     r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗|"
+    r"我想问(?:点|个|一下)?(?:事|问题)?|我(?:想)?咨询(?:一下|点事|个事)?|问个(?:事|问题)|我有个问题|请问一下|请问|"
     r"谢谢|谢啦|多谢|感谢|辛苦了|麻烦你了|再见|拜拜|bye|下回见|下次见|回头见|改天见|我先走了|"
     r"好的|好吧|好嘞|行|可以了|知道了|明白了|懂了|清楚了|没事了|没有了|没了|没问题了|就这些|嗯|哦|噢|好|ok|okay"
 )
@@ -84,7 +85,7 @@ _SMALL_TALK = re.compile(rf"(?:(?:{_COURTESY_WORDS})(?:你|您|你们|啦|啊|�
 _COURTESIES = (
     (SmallTalk.GOODBYE, re.compile(r"再见|拜拜|bye|下回见|下次见|回头见|改天见|先走了", re.IGNORECASE)),
     (SmallTalk.THANKS, re.compile(r"谢|感谢|辛苦|麻烦你")),
-    (SmallTalk.GREETING, re.compile(r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗", re.IGNORECASE)),
+    (SmallTalk.GREETING, re.compile(r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗|问|咨询", re.IGNORECASE)),
 )
 
 # Questions about the kiosk itself, alone or after a courtesy (你好呀 你叫什么名字): searched, 你是真人还是机器人
@@ -93,7 +94,10 @@ _ABOUT = re.compile(
     r"你(?:到底)?是(?:谁|什么|真人|机器人|人工智能|AI|电脑)(?:还是(?:真人|机器人|人工智能|AI|电脑))?|你叫(?:什么|啥)(?:名字)?|"
     r"你(?:今年)?(?:几岁|多大)(?:了)?|你是男的还是女的|"
     r"你?(?:能|会|可以)(?:不能|不会)?(?:听懂|听得懂|听|说|讲)(?:普通话|四川话|广东话|粤语|上海话|方言|英语|英文|外语|[\u4e00-\u9fff]{1,3}话)|"
-    r"你?(?:能|可以)(?:听懂|听得懂)(?:我(?:说的?话?)?)?",
+    r"你?(?:能|可以)(?:听懂|听得懂)(?:我(?:说的?话?)?)?|"
+    # what it can do: 你能干什么 / 你都能回答什么问题 / 我能问你什么
+    r"你(?:都)?(?:能|会|可以)(?:干|做|回答|帮我做|帮我干|帮我)?(?:些|哪些)?(?:什么|啥)(?:问题|事情?|业务)?|你(?:都)?有(?:什么|啥|哪些)功能|"
+    r"你是干(?:什么|啥)的|你是哪个部门的|我(?:能|可以)问(?:你)?(?:些|哪些)?(?:什么|啥)(?:问题)?",
     re.IGNORECASE,
 )
 _ABOUT_REST = re.compile(r"[\s,，.。!！?？~～、啊呀吗呢吧不么嘛哈的了]*")

@@ -38,15 +38,19 @@ def test_an_utterance_that_is_only_a_courtesy_is_small_talk() -> None:
 
 
 def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() -> None:
-    for about in ("你是真人还是机器人啊", "你今年几岁了", "你好呀 你叫什么名字", "你能听懂四川话不", "你能听懂我说话吗"):
+    for about in ("你是真人还是机器人啊", "你今年几岁了", "你好呀 你叫什么名字", "你能听懂四川话不", "你能听懂我说话吗",
+                  "你能干什么", "你都能回答什么问题", "我能问你什么", "你是哪个部门的"):
         assert small_talk(about) is SmallTalk.ABOUT and classify(about) is Scope.SMALL_TALK, about
     assert small_talk("再见啦 下回见") is SmallTalk.GOODBYE and small_talk("早上好") is SmallTalk.GREETING
+    for opening in ("你好 我想问点事", "我想咨询一下", "请问"):  # said before the question itself: greeted, not searched
+        assert small_talk(opening) is SmallTalk.GREETING, opening
     for errand in ("帮我把这段话翻成日语", "早上好 今天星期几来着", "帮我订一张明天去北京的高铁票", "今天外面多少度 要不要穿外套"):
         assert classify(errand) is Scope.OFF_TOPIC, errand
     for hall in ("我取的号是A086 前面还有多少人", "这里有没有给老人坐的绿色通道", "你们这里几点钟下般", "查房产信息一般要排多久队"):
         assert classify(hall) is Scope.HALL, hall
     # the same words inside a question about a service leave it a question
-    for question in ("你会说英语吗 我想办护照", "外国人办居住证要不要翻译件", "高空作业摔下来算工伤吗", "人走了 丧葬费怎么领"):
+    for question in ("你会说英语吗 我想办护照", "外国人办居住证要不要翻译件", "高空作业摔下来算工伤吗", "人走了 丧葬费怎么领",
+                     "请问一下 居住证怎么办", "你能帮我查社保吗", "你能办居住证吗"):
         assert small_talk(question) is None and classify(question) is Scope.IN_SCOPE, question
 
 
