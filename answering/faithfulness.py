@@ -61,7 +61,8 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
     ),
     # 算不算利息 asks whether, not how much: 按国家规定的利率计息 answers it
-    ("利率", re.compile(r"(?:利率|利息).{0,4}(?:多少|几)|多少利息|几个点"), re.compile(r"\d+(?:\.\d+)?\s*%")),
+    # …, and a bare 公积金利率 (the rate named and nothing else asked)
+    ("利率", re.compile(r"(?:利率|利息).{0,4}(?:多少|几)|多少利息|几个点|利率(?:是|呢|啊|呀)?[？?。\s]*$"), re.compile(r"\d+(?:\.\d+)?\s*%")),
     ("办公时间", re.compile(r"几点|上不上班|办公时间"), re.compile(r"\d{1,2}\s*(?:[:：]\d{2}|点|时)")),
     ("分数", re.compile(r"多少分|几分(?![钟之])"), re.compile(r"\d+\s*分(?!之|钟)")),
     ("比例", re.compile(r"百分之多少|百分之几|几成|比例是多少|报销多少|报多少|能报几|比例多少"), re.compile(r"\d+(?:\.\d+)?\s*%|百分之")),

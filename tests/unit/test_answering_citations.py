@@ -69,6 +69,8 @@ def test_missing_figure_kinds() -> None:
     assert missing_figure("办港澳通行证要多少钱", "工本费标准由国务院价格主管部门核定。") == "金额"
     assert missing_figure("办港澳通行证要多少钱", "工本费为二十元。") is None
     assert missing_figure("公积金贷款利率是多少", "贷款利率按国家规定执行。") == "利率"
+    assert missing_figure("公积金利率", "住房公积金的存、贷利率由中国人民银行提出。") == "利率"  # the rate alone, named
+    assert missing_figure("那存进去的钱算不算利息", "按照国家规定的利率计息。") is None  # whether, not how much
     assert missing_figure("大厅下午几点关门", "办公时间为9:00-17:00。") is None
     assert missing_figure("积分落户要多少分", "建立完善积分落户制度。") == "分数"
     assert missing_figure("办居住证要带什么材料", "提交本人居民身份证。") is None
