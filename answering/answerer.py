@@ -41,7 +41,7 @@ from core.protocols import ChatModel
 from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
-from knowledge_base.question import analyse
+from knowledge_base.question import about_applying, analyse, is_application_query
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
 
@@ -191,6 +191,8 @@ class Answerer:
             return
 
         candidates = addressed(hits, query, cfg.audiences, cfg.article_audiences, cfg.article_opening_chars)
+        if is_application_query(query):
+            candidates = [h for h in candidates if about_applying(h.text)]
         if hits and (not candidates or candidates[0] is not hits[0]):
             logger.info("top passage is written for a group the question does not name (%s %s): %s",
                         hits[0].title, hits[0].article, mask_personal_data(understood))

@@ -155,6 +155,22 @@ _LOST_HOW = re.compile(
 )
 
 
+_APPLYING = "怎么申请办理"
+# an article on ending, revoking or punishing (简易注销, 吊销营业执照, 伪造…的罚款) says nothing on how to apply
+_NOT_APPLYING = re.compile(r"注销|吊销|撤销|伪造|变造|罚款|追究")
+
+
+def is_application_query(query: str) -> bool:
+    """A bare "<thing>怎么办" as searched; not a follow-up under one (营业执照怎么办 / 不干了怎么注销)."""
+    return query.startswith(_APPLYING) and FOLLOWUP_SEPARATOR not in query
+
+
+def about_applying(passage: str) -> bool:
+    """Whether a passage can answer an application query: 个体户营业执照怎么办 found the article on simplified
+    deregistration, which names 个体工商户 and 营业执照 and says nothing on getting one."""
+    return not _NOT_APPLYING.search(passage)
+
+
 def application_query(question: str) -> str | None:
     """The search query for a bare "<thing>怎么办", or None: 居住证怎么办 → 怎么申请办理居住证, 护照丢了怎么办 → 护照丢了
     怎么补办. Searched as said, such a question finds whichever article shares the most words with 办 (居住证's 签注
@@ -166,7 +182,7 @@ def application_query(question: str) -> str | None:
     if not match:
         return None
     thing = match.group("thing")
-    return f"怎么申请办理{thing}" if all(is_noun(w) for w in words(thing)) else None
+    return f"{_APPLYING}{thing}" if all(is_noun(w) for w in words(thing)) else None
 
 
 def followup_query(previous: str, question: str) -> str:

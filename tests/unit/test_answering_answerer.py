@@ -533,6 +533,18 @@ async def test_a_certificate_no_document_mentions_is_refused_whatever_the_score(
     assert uncovered_documents(analyse("暂住证怎么办"), FakeVocabulary(["居住证"])) == []
 
 
+async def test_a_bare_how_to_is_not_answered_from_an_article_on_ending_or_punishing() -> None:
+    deregister = hit("市场主体登记管理条例", "第三十三条", "第三十三条 个体工商户可以按照简易程序办理注销登记，并交回营业执照。", 0.9)
+    apply = hit("市场主体登记管理条例", "第二十一条", "第二十一条 申请人申请市场主体设立登记，登记机关依法予以登记的，签发营业执照。", 0.8)
+    answerer, _ = quote(FakeKnowledgeBase([deregister, apply]))
+    _, answer = await collect(answerer, "个体户营业执照怎么办")
+    assert not answer.refused and answer.citations[0].article == "第二十一条"
+    # asked about deregistering, also as a follow-up of the how-to question, the article is the answer
+    history = [ChatMessage("user", "营业执照怎么办"), ChatMessage("assistant", "……")]
+    _, cancel = await collect(answerer, "不干了怎么注销", history)
+    assert not cancel.refused and cancel.citations[0].article == "第三十三条"
+
+
 async def test_an_article_of_one_certificates_law_does_not_answer_for_another_certificate() -> None:
     lost = hit("居住证暂行条例", "第十一条", "第十一条 居住证损坏难以辨认或者丢失的，居住证持有人应当到居住地公安派出所申请换领、补领。")
     answerer, _ = quote(FakeKnowledgeBase([lost]))
