@@ -194,8 +194,8 @@ class Answerer:
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
         if hits and (not candidates or candidates[0] is not hits[0]):
-            logger.info("top passage is written for a group the question does not name (%s %s): %s",
-                        hits[0].title, hits[0].article, mask_personal_data(understood))
+            logger.info("top passage left out (%s %s): written for a group the question does not name, or on ending or "
+                        "punishing for a how-to question: %s", hits[0].title, hits[0].article, mask_personal_data(understood))
         verdict = assess(terms, candidates, self.kb.terms, self.profile)
         draft.answerability = verdict.score
         uncovered = uncovered_documents(terms, self.kb.terms)

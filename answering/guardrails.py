@@ -75,17 +75,19 @@ def strip_injection(text: str) -> tuple[str, bool]:
 
 
 # An utterance made only of courtesies: answered as such, never searched (nor read as a follow-up of the last question).
+_GREETINGS = r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗"
+# said before the question itself (我想咨询一下, 请问): met with the greeting, which asks for the question
+_OPENINGS = r"我想问(?:点|个|一下)?(?:事|问题)?|我(?:想)?咨询(?:一下|点事|个事)?|问个(?:事|问题)|我有个问题|请问一下|请问"
+_GOODBYES = r"再见|拜拜|bye|下回见|下次见|回头见|改天见|我先走了"
 _COURTESY_WORDS = (
-    r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗|"
-    r"我想问(?:点|个|一下)?(?:事|问题)?|我(?:想)?咨询(?:一下|点事|个事)?|问个(?:事|问题)|我有个问题|请问一下|请问|"
-    r"谢谢|谢啦|多谢|感谢|辛苦了|麻烦你了|再见|拜拜|bye|下回见|下次见|回头见|改天见|我先走了|"
+    rf"{_GREETINGS}|{_OPENINGS}|谢谢|谢啦|多谢|感谢|辛苦了|麻烦你了|{_GOODBYES}|"
     r"好的|好吧|好嘞|行|可以了|知道了|明白了|懂了|清楚了|没事了|没有了|没了|没问题了|就这些|嗯|哦|噢|好|ok|okay"
 )
 _SMALL_TALK = re.compile(rf"(?:(?:{_COURTESY_WORDS})(?:你|您|你们|啦|啊|呀|呢|吧|哈|了|嘛|哟)*[\s,，.。!！~～、]*)+", re.IGNORECASE)
 _COURTESIES = (
-    (SmallTalk.GOODBYE, re.compile(r"再见|拜拜|bye|下回见|下次见|回头见|改天见|先走了", re.IGNORECASE)),
+    (SmallTalk.GOODBYE, re.compile(_GOODBYES, re.IGNORECASE)),
     (SmallTalk.THANKS, re.compile(r"谢|感谢|辛苦|麻烦你")),
-    (SmallTalk.GREETING, re.compile(r"你好|您好|你们好|大家好|早上好|上午好|中午好|下午好|晚上好|早安|嗨|哈喽|hello|hi|在吗|在不在|有人吗|问|咨询", re.IGNORECASE)),
+    (SmallTalk.GREETING, re.compile(f"{_GREETINGS}|{_OPENINGS}", re.IGNORECASE)),
 )
 
 # Questions about the kiosk itself, alone or after a courtesy (你好呀 你叫什么名字): searched, 你是真人还是机器人
