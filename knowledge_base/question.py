@@ -156,6 +156,7 @@ _LOST_HOW = re.compile(
 
 
 _APPLYING = "怎么申请办理"
+_CERTIFICATE_NAME = re.compile(r"[\u4e00-\u9fff]+(?:证|证件|证书|证明|执照)")
 # an article on ending, revoking or punishing (简易注销, 吊销营业执照, 伪造…的罚款) says nothing on how to apply
 _NOT_APPLYING = re.compile(r"注销|吊销|撤销|伪造|变造|罚款|追究")
 
@@ -182,7 +183,9 @@ def application_query(question: str) -> str | None:
     if not match:
         return None
     thing = match.group("thing")
-    return f"{_APPLYING}{thing}" if all(is_noun(w) for w in words(thing)) else None
+    # jieba does not tag 不动产 (of 不动产证) a noun; a certificate's name is one whatever its first words are
+    is_thing = _CERTIFICATE_NAME.fullmatch(thing) or all(is_noun(w) for w in words(thing))
+    return f"{_APPLYING}{thing}" if is_thing else None
 
 
 def followup_query(previous: str, question: str) -> str:
