@@ -155,6 +155,8 @@ class AnsweringConfig(_Section):
         default_factory=lambda: {
             "外国人": ["外国", "老外", "外籍"],
             "国外": ["国外", "境外", "出国", "海外", "外国", "在外"],
+            # 香港同胞、澳门同胞、台湾同胞迁入内地定居的… is not the rule for 外地人
+            "香港": ["香港", "港澳", "澳门", "台湾", "台胞", "华侨", "回国"],
         }
     )
     article_opening_chars: int = Field(20, ge=1)

@@ -69,3 +69,11 @@ def test_an_article_that_opens_with_a_group_or_place_answers_only_a_question_tha
     late = hit("中华人民共和国出境入境管理法", "第九条", "第九条 中国公民出境入境，应当依法申请办理护照或者其他旅行证件。中国公民前往其他国家或者地区，还需要取得前往国签证或者其他入境许可证明，外国人除外。")
     assert kept([late], "出境要办什么证件") == [late]
     assert addressed([LOST_ABROAD], "护照丢了怎么办", AUDIENCES, {}, 20) == [LOST_ABROAD]
+
+
+def test_the_rule_for_compatriots_settling_from_hong_kong_macao_or_taiwan_is_not_the_rule_for_everyone() -> None:
+    settling = hit("中华人民共和国居民身份证法", "第九条", "第九条 香港同胞、澳门同胞、台湾同胞迁入内地定居的，华侨回国定居的，以及外国人、无国籍人在中华人民共和国境内定居并被批准加入或者恢复中华人民共和国国籍的，在办理常住户口登记时，应当依照本法规定申请领取居民身份证。")
+    kept = lambda question: addressed([settling], question, AUDIENCES, ARTICLE_AUDIENCES, 20)  # noqa: E731
+    assert kept("外地人能在这里办身份证吗") == []
+    assert kept("台湾同胞来大陆定居 身份证怎么办") == [settling]
+    assert kept("华侨回国定居了 能办身份证吗") == [settling]
