@@ -114,20 +114,33 @@ def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[st
 # them (户口本丢了怎么补 matched 居住证暂行条例's article on a lost 居住证, which says nothing of the 户口簿).
 _CERTIFICATE_LAW = re.compile(r"^(?:中华人民共和国)?(居住证|居民身份证|护照)")
 _NAMED_DOCUMENTS = frozenset({"护照", "户口簿", "户口本"})  # certificates whose names _DOCUMENT does not catch
+# An article on a lost certificate names it in the clause that says so (结婚证、离婚证遗失或者损毁的).
+_LOSS = re.compile(r"遗失|丢失|损毁|损坏|被盗")
+_CLAUSE = re.compile(r"[，。；,;\n]")
+_CERTIFICATE_WORD = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:证书|证|执照|簿|护照)")
+
+
+def lost_certificates(passage: str) -> list[str]:
+    """The certificates a passage says what to do about when lost or damaged: 结婚证、离婚证遗失或者损毁的 → both."""
+    return [w for clause in _CLAUSE.split(passage) if _LOSS.search(clause) for w in _CERTIFICATE_WORD.findall(clause)]
 
 
 def other_certificate(terms: QuestionTerms, top: Hit) -> str | None:
-    """The certificate the top passage's law is about, when the question names certificates and that is none of
-    them, nor does the passage mention any of them; else None."""
+    """The certificate the top passage is about — its law's (居住证暂行条例) or the one it says what to do about when
+    lost — when the question names certificates, that is none of them, and the passage mentions none of them; else
+    None. 出生证明丢了怎么补 is not answered with the article on a lost 结婚证."""
     law = _CERTIFICATE_LAW.match(top.title)
-    asked = [w for w, _ in terms.subject if _DOCUMENT.match(w) or w in _NAMED_DOCUMENTS]
-    if law is None or not asked:
+    lost = lost_certificates(top.text)
+    asked = [w for w, _ in terms.subject if _DOCUMENT.match(w) or w in _NAMED_DOCUMENTS or w.endswith("证明")]
+    if not asked or (law is None and not lost):
         return None
-    certificate = law.group(1)
-    passage = f"{top.title} {top.text}"
-    if any(w in certificate or certificate in w or present(w, passage) for w in asked):
+    certificates = [law.group(1)] if law else lost
+    # a law's article may name the asked certificate anywhere (办居住证要带户口本吗); an article on lost ones, in
+    # the list of those it covers — the 户口簿 it asks to bring does not make it the rule for a lost 户口本
+    named_in = f"{top.title} {top.text}" if law else "、".join(lost)
+    if any(w in c or c in w for w in asked for c in certificates) or any(present(w, named_in) for w in asked):
         return None
-    return certificate
+    return certificates[0]
 
 
 def threshold(config: AnsweringConfig, profile: Profile) -> float:
@@ -142,4 +155,4 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     return Answerability(round(profile.answerability.probability(found), 4), found)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "other_certificate", "signals", "threshold", "uncovered_documents"]
+__all__ = ["Answerability", "SIGNALS", "assess", "lost_certificates", "other_certificate", "signals", "threshold", "uncovered_documents"]

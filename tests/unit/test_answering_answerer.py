@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from answering import Answerer
-from answering.answerability import other_certificate, uncovered_documents
+from answering.answerability import lost_certificates, other_certificate, uncovered_documents
 from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
 from core.errors import ChatModelError, KnowledgeBaseError
@@ -558,3 +558,15 @@ async def test_an_article_of_one_certificates_law_does_not_answer_for_another_ce
     assert other_certificate(analyse("办居住证要带户口本吗"), RESIDENCE_9) is None
     assert other_certificate(analyse("户口本丢了怎么补"), lost) == "居住证"
     assert other_certificate(analyse("丢了怎么补"), lost) is None  # no certificate named: the follow-up rules decide
+
+
+def test_an_article_on_one_lost_certificate_does_not_answer_for_another() -> None:
+    marriage = hit("婚姻登记条例", "第十七条", "第十七条 结婚证、离婚证遗失或者损毁的，当事人可以持户口簿、身份证向原办理婚姻登记的机关申请补领。")
+    assert lost_certificates(marriage.text) == ["结婚证", "离婚证"]
+    assert other_certificate(analyse("孩子的出生证明丢了怎么补"), marriage) == "结婚证"
+    assert other_certificate(analyse("离婚证丢了怎么办"), marriage) is None
+    # the 户口簿 it asks to bring does not make it the rule for a lost 户口本
+    assert other_certificate(analyse("户口本丢了怎么补"), marriage) == "结婚证"
+    # an article that is not on a lost certificate is judged as usual
+    residence = hit("婚姻登记条例", "第五条", "第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：本人的户口簿、身份证。")
+    assert other_certificate(analyse("出生证明怎么开"), residence) is None
