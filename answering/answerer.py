@@ -98,7 +98,7 @@ class Answerer:
     def fixed_replies(self) -> list[str]:
         """Replies whose words do not depend on the question (scope, the hall, courtesies, each referral, each figure
         the documents may lack, the refusal's opening), for the voice to prepare ahead: only first clips are."""
-        replies = [self.wording.scope(), self.wording.hall(), *map(self.wording.small_talk, SmallTalk)]
+        replies = [self.wording.scope(), self.wording.hall(), self.wording.case(), *map(self.wording.small_talk, SmallTalk)]
         refusal = self.wording.refusal("{topic}")  # the gate's refusal, when its opening does not name the question
         if "{topic}" not in (spoken_pieces(refusal) or ["{topic}"])[0]:
             replies.append(refusal)
@@ -148,7 +148,7 @@ class Answerer:
                 yield draft.say(said_before)
             yield draft.finish(AnswerMode.SMALL_TALK, [], [], refused=False)
             return
-        if scope not in (Scope.IN_SCOPE, Scope.HALL):
+        if scope not in (Scope.IN_SCOPE, Scope.HALL, Scope.CASE):
             yield draft.say(self.wording.scope())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
@@ -159,8 +159,8 @@ class Answerer:
             citation = Citation(source=f"faq:{faq.entry.id}", title=f"常见问题：{faq.entry.question}", article=None)
             yield draft.finish(AnswerMode.FAQ, [citation], [], refused=False)
             return
-        if scope is Scope.HALL:  # the hall's own arrangements: staff FAQ entries above, else the window
-            yield draft.say(self.wording.hall())
+        if scope in (Scope.HALL, Scope.CASE):  # the hall's arrangements, one's own case: staff FAQ above, else the window
+            yield draft.say(self.wording.hall() if scope is Scope.HALL else self.wording.case())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
 

@@ -37,10 +37,19 @@ _HALL = re.compile(
     r"|你们(?:这里|这儿|这边|这|大厅)?(?:能|可以|能不能|可不可以|给)(?:办|受理)|(?:这个|本|你们)大厅(?:能|可以)?(?:办|受理)"
 )
 
+# A citizen's own case: how far an application has got, or their own records (我家低保审批到哪一步了, 查一下我的社保
+# 缴了多少年). No statute holds them; the window or 12345 looks them up with the citizen's ID.
+_CASE = re.compile(
+    r"到哪一?步|(?:办理|审批|审核|申请|受理|办件)的?进度|查.{0,8}进度|进度.{0,4}(?:查|怎么样|到哪)|(?:批|办|审)下来了?没"
+    r"|(?:批|办|审)好了没|有结果了?没"
+    r"|查(?:一下|一查|查|下)?(?:我|我家|我们家|我妈|我爸|我自己)的?.{0,8}(?:社保|公积金|医保|养老金|缴费|余额|记录|交了|缴了|还剩|有多少|个税)"
+)
+
 
 class Scope(str, enum.Enum):
     IN_SCOPE = "in-scope"
     HALL = "hall"
+    CASE = "case"  # the citizen's own application or records
     OFF_TOPIC = "off-topic"
     SENSITIVE = "sensitive"
     EMPTY = "empty"
@@ -158,4 +167,6 @@ def classify(question: str) -> Scope:
         return Scope.OFF_TOPIC
     if _HALL.search(text):
         return Scope.HALL
+    if _CASE.search(text):
+        return Scope.CASE
     return Scope.IN_SCOPE

@@ -66,6 +66,9 @@ class Wording:
     def hall(self) -> str:
         return self.config.hall_reply.format(window=self.config.window_guidance)
 
+    def case(self) -> str:
+        return self.config.case_reply.format(window=self.config.window_guidance)
+
     def small_talk(self, kind: SmallTalk) -> str:
         replies = {
             SmallTalk.GREETING: self.config.greeting_reply,

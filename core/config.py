@@ -180,6 +180,7 @@ class AnsweringConfig(_Section):
     refusal_template: str = "抱歉，知识库里没有找到相关规定。关于“{topic}”，建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
     hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
+    case_reply: str = "您本人的办理进度和缴费记录要用身份证查询，知识库里没有。请带上身份证到{window}查询，或拨打12345政务服务热线。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     # replies to an utterance that is only a courtesy (你好 / 谢谢 / 再见 / 好的); never searched
     greeting_reply: str = "您好！请问您想办理什么业务？可以直接说，也可以打字问我。"

@@ -272,6 +272,14 @@ async def test_asking_which_services_this_hall_handles_gets_the_hall_reply() -> 
     assert answer.refused and answer.citations == [] and "大厅" in answer.spoken and kb.queries == []
 
 
+async def test_a_citizens_own_case_gets_the_case_reply_and_is_not_searched() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    answerer = make(kb, ScriptedChatModel())
+    _, answer = await collect(answerer, "我想查查我家低保审批到哪一步了")
+    assert answer.refused and answer.citations == [] and "身份证" in answer.spoken and kb.queries == []
+    assert answerer.wording.case() in answerer.fixed_replies()  # its first clip is prepared like the hall reply's
+
+
 async def test_personal_data_is_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="answering")
     question = "我身份证号110101199003071234，手机13812345678，居住证要带什么材料"

@@ -48,6 +48,10 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
         assert classify(errand) is Scope.OFF_TOPIC, errand
     for hall in ("我取的号是A086 前面还有多少人", "这里有没有给老人坐的绿色通道", "你们这里几点钟下般", "查房产信息一般要排多久队"):
         assert classify(hall) is Scope.HALL, hall
+    for case in ("我想查查我家低保审批到哪一步了", "我想查一下我的社保缴了多少年", "我的居住证办好了没", "护照审批进度怎么查"):
+        assert classify(case) is Scope.CASE, case
+    for question in ("低保审批要多久", "工伤认定结果出来要多久", "社保缴满多少年才能领养老金"):
+        assert classify(question) is Scope.IN_SCOPE, question
     # the same words inside a question about a service leave it a question
     for question in ("你会说英语吗 我想办护照", "外国人办居住证要不要翻译件", "高空作业摔下来算工伤吗", "人走了 丧葬费怎么领",
                      "请问一下 居住证怎么办", "你能帮我查社保吗", "你能办居住证吗"):
