@@ -200,11 +200,14 @@ class Answerer:
         draft.answerability = verdict.score
         uncovered = uncovered_documents(terms, self.kb.terms)
         other = other_certificate(terms, candidates[0]) if candidates else None
-        if not candidates or verdict.score < self.threshold or uncovered or other:
+        far = bool(candidates) and candidates[0].score < cfg.min_relevance
+        if not candidates or verdict.score < self.threshold or uncovered or other or far:
             if uncovered:
                 reason = f"names {'、'.join(uncovered)}, which no document mentions"
             elif other:
                 reason = f"the top passage's law is about the {other}, not the certificate asked about"
+            elif far:
+                reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
             else:
                 reason = verdict.reason()
             logger.info("not answerable (%s): %s", reason, mask_personal_data(understood))

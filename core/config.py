@@ -135,6 +135,9 @@ class AnsweringConfig(_Section):
     # instead of quoting; None = the threshold fitted with the ranking profile (retrieval.profile). The threshold
     # tables are in bench/RESULTS.md.
     answerable_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # a passage the relevance model gives less than this chance of answering is never quoted, whatever the
+    # answerability score: after the closest ones are left out (written for veterans), the fifth may be far off
+    min_relevance: float = Field(0.1, ge=0.0, le=1.0)
     # Other departments' services (驾驶证, 医保报销比例, 水电燃气, …) and where to send citizens for them
     # (answering/referrals.py); None: the list shipped in answering/referrals.yaml. An empty file turns it off.
     referrals_file: Path | None = None

@@ -51,6 +51,16 @@ async def test_the_next_passage_for_everyone_is_judged_instead() -> None:
     assert [c.article for c in answer.citations][:1] == ["第三十六条"]
 
 
+async def test_the_passage_left_after_the_groups_is_not_quoted_when_it_is_far_off() -> None:
+    disabled_veteran = hit("退役军人安置条例", "第七十一条", "第七十一条 服现役期间因战、因公、因病致残被评定残疾等级的残疾退役军人，有劳动能力和就业意愿的，优先享受国家规定的残疾人就业优惠政策。", 0.78)
+    insurance = hit("中华人民共和国残疾人保障法", "第四十七条", "第四十七条 残疾人及其所在单位应当按照国家有关规定参加社会保险。", 0.03)
+    answer = await _answerer([disabled_veteran, insurance]).answer("残疾人可以提前退休吗")
+    assert answer.refused and answer.citations == []
+    # the floor is the configured one: at 0 the same passage would be quoted
+    answer = await _answerer([disabled_veteran, insurance], min_relevance=0.0).answer("残疾人可以提前退休吗")
+    assert [c.article for c in answer.citations] == ["第四十七条"]
+
+
 ARTICLE_AUDIENCES = KioskConfig().answering.article_audiences
 LOST_ABROAD = hit("中华人民共和国护照法", "第二十三条", "第二十三条 短期出国的公民在国外发生护照遗失、被盗或者损毁不能使用等情形，应当向中华人民共和国驻外使馆申请中华人民共和国旅行证。", 0.9)
 REISSUE = hit("中华人民共和国护照法", "第十一条", "第十一条 有下列情形之一的，护照持有人可以按照规定申请换发或者补发护照：（四）护照遗失或者被盗的；", 0.6)
