@@ -20,7 +20,7 @@ from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import FOLLOWUP_SEPARATOR, QuestionTerms, is_noun, states_kind
+from knowledge_base.question import QuestionTerms, is_noun, own_line, states_kind
 from knowledge_base.relevance import coverage, present
 
 SIGNALS = (
@@ -66,7 +66,7 @@ def _is_known(word: str, vocabulary: Vocabulary) -> bool:
 def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, profile: Profile) -> dict[str, float]:
     top = hits[0]
     second = hits[1].score if len(hits) > 1 else 0.0
-    passage = f"{top.title} {top.text}"
+    passage = top.titled_text
     weights = dict(terms.subject)
     unknown = [w for w in weights if not _is_known(w, vocabulary)]
     total = sum(weights.values())
@@ -88,7 +88,7 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, p
         "kind": 1.0 if states_kind(terms.asks, top.text) else 0.0,
         # the figure asked in this turn: a follow-up is searched under the question it leans on (护照有效期是几年 /
         # 那它快到期了 去哪儿换新的), whose figure the answer to this turn need not state
-        "missing": 1.0 if missing_figure(terms.text.split(FOLLOWUP_SEPARATOR)[-1], top.text) else 0.0,
+        "missing": 1.0 if missing_figure(own_line(terms.text), top.text) else 0.0,
         "cosine": profile.scaled_cosine(top.vector_score),
         "unknown_noun": max((weights[w] for w in unknown if is_noun(w)), default=0.0),
         "rare_missing": rare_missing,
@@ -137,7 +137,7 @@ def other_certificate(terms: QuestionTerms, top: Hit) -> str | None:
     certificates = [law.group(1)] if law else lost
     # a law's article may name the asked certificate anywhere (办居住证要带户口本吗); an article on lost ones, in
     # the list of those it covers — the 户口簿 it asks to bring does not make it the rule for a lost 户口本
-    named_in = f"{top.title} {top.text}" if law else "、".join(lost)
+    named_in = top.titled_text if law else "、".join(lost)
     if any(w in c or c in w for w in asked for c in certificates) or any(present(w, named_in) for w in asked):
         return None
     return certificates[0]

@@ -190,7 +190,7 @@ class Answerer:
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
 
-        candidates = addressed(hits, query, cfg.audiences, cfg.article_audiences, cfg.article_opening_chars)
+        candidates = addressed(hits, query, cfg)
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
         if hits and (not candidates or candidates[0] is not hits[0]):
@@ -215,7 +215,7 @@ class Answerer:
                 yield event
             return
 
-        passage = f"{candidates[0].title} {candidates[0].text}"
+        passage = candidates[0].titled_text
         if another is not None and not all(present(word, passage) for word in another.things):
             logger.info("asked of %s, which the top passage does not name: %s", "、".join(another.things),
                         mask_personal_data(understood))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from core.config import AnsweringConfig
 from core.models import Hit
 
 _ARTICLE_NUMBER = re.compile(r"^\s*第[^条\s]{1,8}条\s*")
@@ -36,20 +37,16 @@ def _named(question: str, audiences: Mapping[str, Sequence[str]]) -> set[str]:
     return {group for group, words in audiences.items() if group in question or any(w in question for w in words)}
 
 
-def addressed(
-    hits: Sequence[Hit],
-    question: str,
-    audiences: Mapping[str, Sequence[str]],
-    article_audiences: Mapping[str, Sequence[str]] | None = None,
-    opening_chars: int = 20,
-) -> list[Hit]:
-    """The hits whose document and article are for everyone, or for a group the question names."""
+def addressed(hits: Sequence[Hit], question: str, config: AnsweringConfig) -> list[Hit]:
+    """The hits whose document and article are for everyone, or for a group the question names
+    (`answering.audiences`, `answering.article_audiences`, `answering.article_opening_chars`)."""
+    audiences, article_audiences = config.audiences, config.article_audiences
     named = _named(question, audiences)
-    article_named = _named(question, article_audiences or {})
+    article_named = _named(question, article_audiences)
     kept = []
     for hit in hits:
         group = written_for(hit, audiences)
-        opening = opens_for(hit, article_audiences, opening_chars) if article_audiences else None
+        opening = opens_for(hit, article_audiences, config.article_opening_chars) if article_audiences else None
         if (group is None or group in named) and (opening is None or opening in article_named):
             kept.append(hit)
     return kept

@@ -60,7 +60,7 @@ class ReferralBook:
         if not named:
             return None
         if best is not None:
-            passage = f"{best.title} {best.text}"
+            passage = best.titled_text
             if any(r.named_in(passage) for r, _ in named):
                 return None
             terms = {t for r, _ in named for t in r.terms}

@@ -31,6 +31,11 @@ class Hit:
     vector_score: float | None = None
     lexical_score: float | None = None
 
+    @property
+    def titled_text(self) -> str:
+        """The passage with its document's title: what a question's words are looked for in (社会保险法 names 社保)."""
+        return f"{self.title} {self.text}"
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -113,6 +113,11 @@ class QuestionTerms:
         return [w for w, _ in self.subject]
 
 
+def own_line(query: str) -> str:
+    """A search query's last line: a follow-up's own words, under the question it refers to (`FOLLOWUP_SEPARATOR`)."""
+    return query.split(FOLLOWUP_SEPARATOR)[-1]
+
+
 def asks_kind(question: str) -> str:
     """The kind of fact asked. A follow-up is searched on the line after the question it refers to
     (`FOLLOWUP_SEPARATOR`): its own kind wins (工伤认定要交哪些材料 / 那交上去多久能出结果 asks a duration)."""

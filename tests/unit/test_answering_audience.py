@@ -7,7 +7,9 @@ from answering.audience import addressed, written_for
 from core.config import KioskConfig
 from tests.unit.answering_fakes import FakeKnowledgeBase, ScriptedChatModel, hit
 
-AUDIENCES = KioskConfig().answering.audiences
+ANSWERING = KioskConfig().answering
+AUDIENCES = ANSWERING.audiences
+NO_ARTICLE_GROUPS = ANSWERING.model_copy(update={"article_audiences": {}})
 SOLDIER_36 = hit("退役军人安置条例", "第三十六条", "第三十六条 中级以上军士退出现役，符合下列条件之一的，作退休安置：（一）退出现役时年满55周岁的；", 0.9)
 PENSION_16 = hit("中华人民共和国社会保险法", "第十六条", "第十六条 参加基本养老保险的个人，达到法定退休年龄时累计缴费满十五年的，按月领取基本养老金。", 0.4)
 DISABLED_19 = hit("残疾人就业条例", "第十九条", "第十九条 国家鼓励扶持残疾人自主择业、自主创业。", 0.8)
@@ -21,12 +23,13 @@ def test_a_documents_group_is_read_from_its_title() -> None:
 
 def test_a_group_document_answers_only_a_question_that_names_the_group() -> None:
     hits = [SOLDIER_36, PENSION_16]
-    assert addressed(hits, "退休年龄是多少", AUDIENCES) == [PENSION_16]
-    assert addressed(hits, "我当了十二年兵 退伍后能按退休安置吗", AUDIENCES) == hits
-    assert addressed(hits, "退役军人退休安置的条件", AUDIENCES) == hits  # the group's own name counts
-    assert addressed([DISABLED_19], "我家是低保户 想摆个摊 有没有扶持", AUDIENCES) == []
-    assert addressed([DISABLED_19], "我腿有残疾 想自己开个店 有扶持吗", AUDIENCES) == [DISABLED_19]
-    assert addressed([SOLDIER_36], "退休年龄是多少", {}) == [SOLDIER_36]  # an empty table turns it off
+    assert addressed(hits, "退休年龄是多少", ANSWERING) == [PENSION_16]
+    assert addressed(hits, "我当了十二年兵 退伍后能按退休安置吗", ANSWERING) == hits
+    assert addressed(hits, "退役军人退休安置的条件", ANSWERING) == hits  # the group's own name counts
+    assert addressed([DISABLED_19], "我家是低保户 想摆个摊 有没有扶持", ANSWERING) == []
+    assert addressed([DISABLED_19], "我腿有残疾 想自己开个店 有扶持吗", ANSWERING) == [DISABLED_19]
+    no_groups = ANSWERING.model_copy(update={"audiences": {}})
+    assert addressed([SOLDIER_36], "退休年龄是多少", no_groups) == [SOLDIER_36]  # an empty table turns it off
 
 
 def _answerer(hits: list, **answering: object) -> Answerer:
@@ -61,7 +64,6 @@ async def test_the_passage_left_after_the_groups_is_not_quoted_when_it_is_far_of
     assert [c.article for c in answer.citations] == ["第四十七条"]
 
 
-ARTICLE_AUDIENCES = KioskConfig().answering.article_audiences
 LOST_ABROAD = hit("中华人民共和国护照法", "第二十三条", "第二十三条 短期出国的公民在国外发生护照遗失、被盗或者损毁不能使用等情形，应当向中华人民共和国驻外使馆申请中华人民共和国旅行证。", 0.9)
 REISSUE = hit("中华人民共和国护照法", "第十一条", "第十一条 有下列情形之一的，护照持有人可以按照规定申请换发或者补发护照：（四）护照遗失或者被盗的；", 0.6)
 FOREIGN_30 = hit("中华人民共和国出境入境管理法", "第三十条", "第三十条 外国人所持居留证件需要延长居留期限的，应当在居留证件有效期限届满三十日前提出申请。", 0.8)
@@ -69,7 +71,7 @@ FOREIGN_30 = hit("中华人民共和国出境入境管理法", "第三十条", "
 
 def test_an_article_that_opens_with_a_group_or_place_answers_only_a_question_that_names_it() -> None:
     def kept(hits: list, question: str) -> list:
-        return addressed(hits, question, AUDIENCES, ARTICLE_AUDIENCES, 20)
+        return addressed(hits, question, ANSWERING)
 
     assert kept([LOST_ABROAD, REISSUE], "护照丢了怎么办") == [REISSUE]
     assert kept([LOST_ABROAD, REISSUE], "在国外旅游护照被偷了 咋回国") == [LOST_ABROAD, REISSUE]
@@ -78,12 +80,12 @@ def test_an_article_that_opens_with_a_group_or_place_answers_only_a_question_tha
     # a group named further into the article does not count, and an empty table turns it off
     late = hit("中华人民共和国出境入境管理法", "第九条", "第九条 中国公民出境入境，应当依法申请办理护照或者其他旅行证件。中国公民前往其他国家或者地区，还需要取得前往国签证或者其他入境许可证明，外国人除外。")
     assert kept([late], "出境要办什么证件") == [late]
-    assert addressed([LOST_ABROAD], "护照丢了怎么办", AUDIENCES, {}, 20) == [LOST_ABROAD]
+    assert addressed([LOST_ABROAD], "护照丢了怎么办", NO_ARTICLE_GROUPS) == [LOST_ABROAD]
 
 
 def test_the_rule_for_compatriots_settling_from_hong_kong_macao_or_taiwan_is_not_the_rule_for_everyone() -> None:
     settling = hit("中华人民共和国居民身份证法", "第九条", "第九条 香港同胞、澳门同胞、台湾同胞迁入内地定居的，华侨回国定居的，以及外国人、无国籍人在中华人民共和国境内定居并被批准加入或者恢复中华人民共和国国籍的，在办理常住户口登记时，应当依照本法规定申请领取居民身份证。")
-    kept = lambda question: addressed([settling], question, AUDIENCES, ARTICLE_AUDIENCES, 20)  # noqa: E731
+    kept = lambda question: addressed([settling], question, ANSWERING)  # noqa: E731
     assert kept("外地人能在这里办身份证吗") == []
     assert kept("台湾同胞来大陆定居 身份证怎么办") == [settling]
     assert kept("华侨回国定居了 能办身份证吗") == [settling]
