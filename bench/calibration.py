@@ -76,6 +76,12 @@ def certificates() -> list[dict]:
     return read_jsonl(DATA / "certificates.jsonl")
 
 
+def typed_questions() -> list[dict]:
+    """bench/data/typed.jsonl: questions typed at the screen as a citizen would, labelled from the corpus after the
+    kiosk answered them (several of its rules were written from them), so a design set."""
+    return read_jsonl(DATA / "typed.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

@@ -31,6 +31,7 @@ from bench.calibration import (  # noqa: E402
     fresh_questions,
     gold_pairs,
     how_to_questions,
+    typed_questions,
 )
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
 from bench.score_answers import declined  # noqa: E402
@@ -54,7 +55,8 @@ def main() -> None:
     parser.add_argument(
         "--sets",
         default="heldout,dev,fresh",
-        help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates",
+        help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
+        "typed",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
@@ -65,7 +67,8 @@ def main() -> None:
     every = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
              "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
              "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
-             "turns": followup_turns, "conversations": conversations, "certificates": certificates}
+             "turns": followup_turns, "conversations": conversations, "certificates": certificates,
+             "typed": typed_questions}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}
