@@ -83,6 +83,13 @@ def test_an_article_that_opens_with_a_group_or_place_answers_only_a_question_tha
     assert addressed([LOST_ABROAD], "护照丢了怎么办", NO_ARTICLE_GROUPS) == [LOST_ABROAD]
 
 
+def test_the_embassy_marriage_rule_is_not_quoted_to_someone_from_another_city() -> None:
+    embassy = hit("婚姻登记条例", "第十九条", "第十九条 中华人民共和国驻外使(领)馆可以依照本条例的有关规定，为男女双方均居住于驻在国的中国公民办理婚姻登记。")
+    kept = lambda question: addressed([embassy], question, ANSWERING)  # noqa: E731
+    assert kept("人在外地 能在这边办结婚登记吗") == []  # 在外地 is at home
+    assert kept("我们俩都在国外定居 能在大使馆登记结婚吗") == [embassy]
+
+
 def test_the_rule_for_compatriots_settling_from_hong_kong_macao_or_taiwan_is_not_the_rule_for_everyone() -> None:
     settling = hit("中华人民共和国居民身份证法", "第九条", "第九条 香港同胞、澳门同胞、台湾同胞迁入内地定居的，华侨回国定居的，以及外国人、无国籍人在中华人民共和国境内定居并被批准加入或者恢复中华人民共和国国籍的，在办理常住户口登记时，应当依照本法规定申请领取居民身份证。")
     kept = lambda question: addressed([settling], question, ANSWERING)  # noqa: E731
