@@ -157,6 +157,7 @@ class AnsweringConfig(_Section):
     article_audiences: dict[str, list[str]] = Field(
         default_factory=lambda: {
             "外国人": ["外国", "老外", "外籍"],
+            "外国婴儿": ["外国", "老外", "外籍"],  # 在中国境内出生的外国婴儿… is not the rule for a child born abroad
             "国外": ["国外", "境外", "出国", "海外", "外国", "在外国"],  # not 在外: 人在外地 is at home
             # 中华人民共和国驻外使(领)馆可以…为…居住于驻在国的中国公民办理婚姻登记 is not the rule for 外地
             "驻外": ["国外", "境外", "出国", "海外", "外国", "驻外", "使馆", "领馆"],

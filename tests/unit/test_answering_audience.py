@@ -90,6 +90,12 @@ def test_the_embassy_marriage_rule_is_not_quoted_to_someone_from_another_city() 
     assert kept("我们俩都在国外定居 能在大使馆登记结婚吗") == [embassy]
 
 
+def test_the_rule_for_a_foreign_baby_born_in_china_is_not_the_rule_for_a_child_born_abroad() -> None:
+    baby = hit("中华人民共和国出境入境管理法", "第四十条", "第四十条 在中国境内出生的外国婴儿，其父母或者代理人应当在婴儿出生六十日内，持该婴儿的出生证明到父母停留居留地县级以上地方人民政府公安机关出入境管理机构为其办理停留或者居留登记。")
+    assert addressed([baby], "我在国外出生的孩子怎么上户口", ANSWERING) == []
+    assert addressed([baby], "孩子在国内出生 跟他爸一样是外国籍 要去哪给孩子登记", ANSWERING) == [baby]
+
+
 def test_the_rule_for_compatriots_settling_from_hong_kong_macao_or_taiwan_is_not_the_rule_for_everyone() -> None:
     settling = hit("中华人民共和国居民身份证法", "第九条", "第九条 香港同胞、澳门同胞、台湾同胞迁入内地定居的，华侨回国定居的，以及外国人、无国籍人在中华人民共和国境内定居并被批准加入或者恢复中华人民共和国国籍的，在办理常住户口登记时，应当依照本法规定申请领取居民身份证。")
     kept = lambda question: addressed([settling], question, ANSWERING)  # noqa: E731
