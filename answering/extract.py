@@ -20,8 +20,12 @@ from knowledge_base.question import analyse, states_figure, states_kind
 
 _ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
-# a clause that only sets up the next one: a time or condition (…之后, …时, …以前) or an opening 对/为/按照 phrase
-_DANGLING = re.compile(r"(?:后|之后|以后|时|之时|以前|之前|期间)[，,：:]?$|^(?:对|为|按照|依照|根据)[^，,]*[，,]$")
+# a clause that only sets up the next one: a time or condition (…之后, …时, …以前), a time limit whose action comes
+# next (应当在婴儿出生六十日内，持…办理…登记) or an opening 对/为/按照 phrase
+_DANGLING = re.compile(
+    r"(?:后|之后|以后|时|之时|以前|之前|期间|日内|天内|月内|年内|之内|以内|的|的[\u4e00-\u9fff]{1,6})[，,：:]?$"
+    r"|^(?:对|为|按照|依照|根据)[^，,]*[，,]$"
+)
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
 _ONE_FACT_KINDS = ("地点", "期限", "费用", "金额")  # asked for one fact, not for a list
 _ITEM_MATCH = 2  # character bigrams a list item must share with the question to be said on its own

@@ -115,6 +115,16 @@ def test_a_trimmed_sentence_does_not_stop_on_a_clause_that_leads_into_the_next()
     assert "按月发放生活救助金" in said
 
 
+def test_a_trimmed_sentence_does_not_stop_on_its_subject_or_on_a_time_limit_whose_action_follows() -> None:
+    text = (
+        "第四十条 在中国境内出生的外国婴儿，其父母或者代理人应当在婴儿出生六十日内，持该婴儿的出生证明到父母停留居留地"
+        "县级以上地方人民政府公安机关出入境管理机构为其办理停留或者居留登记。"
+    )
+    said = spoken("外国人在中国生的孩子要登记吗", text)
+    assert not said.endswith(("外国婴儿。", "六十日内。")), said
+    assert "办理停留或者居留登记" in said
+
+
 def test_a_long_list_said_whole_stops_at_the_list_budget_and_points_to_the_screen() -> None:
     items = "".join(f"\n({n})第{n}种需要提交的证明材料和相关文件的复印件；" for n in "一二三四五六七八")
     hit = article(f"第十条 申请人应当提交下列材料：{items}")
