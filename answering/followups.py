@@ -147,6 +147,8 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:
-    """What a passage excerpt should be about: a follow-up together with the question it refers to."""
-    referred = referred_question(question, history, turns)
+    """What a passage excerpt should be about: a follow-up together with the question it refers to. A bare
+    "<thing>怎么办" names its thing and asks how to apply: the earlier question's words (我的居住证办好了没) would
+    only pull the excerpt toward what that one asked."""
+    referred = None if application_query(question) else referred_question(question, history, turns)
     return f"{referred}{question}" if referred else question

@@ -161,7 +161,7 @@ _LOST_HOW = re.compile(
 
 
 _APPLYING = "怎么申请办理"
-_CERTIFICATE_NAME = re.compile(r"[\u4e00-\u9fff]+(?:证|证件|证书|证明|执照)")
+_CERTIFICATE_NAME = re.compile(r"(?!那|这|该|它)[\u4e00-\u9fff]+(?:证|证件|证书|证明|执照)")  # not 那个证: a pronoun
 # an article on ending, revoking or punishing (简易注销, 吊销营业执照, 伪造…的罚款) says nothing on how to apply
 _NOT_APPLYING = re.compile(r"注销|吊销|撤销|伪造|变造|罚款|追究")
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from answering.followups import is_followup, referred_question, retrieval_query
+from answering.followups import is_followup, question_focus, referred_question, retrieval_query
 from answering.guardrails import Scope, SmallTalk, classify, disagrees, small_talk, strip_injection
 from answering.prompt import build_messages, clip_passage, prefix_messages
 from core.models import ChatMessage, Hit
@@ -77,6 +77,15 @@ def test_a_bare_thing_followed_by_how_to_is_searched_as_applying_for_it() -> Non
     assert retrieval_query("请问结婚证弄丢了该怎么办", [], 3) == "结婚证弄丢了怎么补办"
     history = [ChatMessage("user", "护照怎么办"), ChatMessage("assistant", "……")]
     assert retrieval_query("居住证怎么办", history, 3) == "怎么申请办理居住证"
+    # a certificate's name counts as a thing whatever jieba tags its first word; a pronoun before 证 does not
+    assert retrieval_query("不动产证怎么办", [], 3) == "怎么申请办理不动产证"
+    assert retrieval_query("那个证怎么办", [], 3) == "那个证怎么办"
+
+
+def test_the_spoken_excerpt_of_a_bare_how_to_is_chosen_by_its_own_words() -> None:
+    history = [ChatMessage("user", "我的居住证办好了没"), ChatMessage("assistant", "……")]
+    assert question_focus("居住证怎么办", history, 3) == "居住证怎么办"  # not pulled toward 办好 (a period)
+    assert question_focus("那要多久", history, 3) == "我的居住证办好了没那要多久"
 
 
 def test_a_short_question_with_a_topic_of_its_own_is_not_a_followup() -> None:
