@@ -129,10 +129,12 @@ def other_certificate(terms: QuestionTerms, top: Hit) -> str | None:
     """The certificate the top passage is about — its law's (居住证暂行条例) or the one it says what to do about when
     lost — when the question names certificates, that is none of them, and the passage mentions none of them; else
     None. 出生证明丢了怎么补 is not answered with the article on a lost 结婚证."""
+    asked = [w for w, _ in terms.subject if _DOCUMENT.match(w) or w in _NAMED_DOCUMENTS or w.endswith("证明")]
+    if not asked:
+        return None
     law = _CERTIFICATE_LAW.match(top.title)
     lost = lost_certificates(top.text)
-    asked = [w for w, _ in terms.subject if _DOCUMENT.match(w) or w in _NAMED_DOCUMENTS or w.endswith("证明")]
-    if not asked or (law is None and not lost):
+    if law is None and not lost:
         return None
     certificates = [law.group(1)] if law else lost
     # a law's article may name the asked certificate anywhere (办居住证要带户口本吗); an article on lost ones, in

