@@ -82,6 +82,12 @@ def typed_questions() -> list[dict]:
     return read_jsonl(DATA / "typed.jsonl")
 
 
+def keyword_questions() -> list[dict]:
+    """bench/data/keywords.jsonl: a service's name alone or with one more word, typed at the screen as a search term
+    (低保, 居住证 材料, 驾驶证); labelled from the corpus after the kiosk answered several of them, so a design set."""
+    return read_jsonl(DATA / "keywords.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

@@ -31,6 +31,7 @@ from bench.calibration import (  # noqa: E402
     fresh_questions,
     gold_pairs,
     how_to_questions,
+    keyword_questions,
     typed_questions,
 )
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
@@ -56,7 +57,7 @@ def main() -> None:
         "--sets",
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
-        "typed",
+        "typed, keywords",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
@@ -68,7 +69,7 @@ def main() -> None:
              "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
              "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
              "turns": followup_turns, "conversations": conversations, "certificates": certificates,
-             "typed": typed_questions}
+             "typed": typed_questions, "keywords": keyword_questions}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}

@@ -58,10 +58,11 @@ def expand_query(question: str) -> str:
     return f"{question} {' '.join(extra)}" if extra else question
 
 
-def statute_terms(word: str) -> list[str]:
-    """The statutes' names for an everyday word (社保 → 社会保险); empty when it has none."""
+def statute_terms(word: str, whole: bool = False) -> list[str]:
+    """The statutes' names for an everyday word (社保 → 社会保险); empty when it has none. `whole`: only when the
+    word is the everyday name itself (社保, not 社保转移)."""
     terms: list[str] = []
     for pattern, names in _COMPILED[len(SERVICE_INTENTS) :]:
-        if pattern.search(word):
+        if (pattern.fullmatch if whole else pattern.search)(word):
             terms.extend(names.split())
     return terms

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import jieba
 
+from knowledge_base.query_expansion import statute_terms
+
 jieba.setLogLevel(logging.WARNING)
 _jieba_lock = threading.Lock()
 
@@ -40,6 +42,11 @@ _FILLER = frozenset(
     这个 那个 这些 那些 这样 那样 现在 已经 还有 然后 如果 要是 的话 就是 但是 因为 所以 一般 一直 一共 一些 情况 时候
     我们 你们 他们 自己 家里 这儿 那儿 这里 那里 办理 办个 去办 申请 需要 问题 东西 事情 规定 政策 手续 一样 一定 具体
     了解 以及 还要 得去 能办 要求 必须""".split()
+    # everyday time words, degree words and directions (交上去以后, 一下子, 接着领): they narrow nothing a passage says
+    + """以后 以前 之后 当时 最近 平常 平时 每天 每个 每次 每年 每月 去年 今年 明年 上个月 下个月 这个月 上回 下回 上次
+    下次 礼拜 下礼拜 一阵子 段时间 这段 那段 到底 特别 一点 一点儿 一下子 非常 比较 只能 接着 开始 不了 下去 下来 上去
+    进去 过来 过去 回去 起来 出来 交上去 我家 你家 他家 别的 其他 除了 有人 这种 那种 这边 那边 这么 那么 人家 咱们
+    大家 碰上 不好""".split()
 )
 # Between the previous question and a follow-up in a search query.
 FOLLOWUP_SEPARATOR = "\n"
@@ -178,19 +185,40 @@ def about_applying(passage: str) -> bool:
 
 
 def application_query(question: str) -> str | None:
-    """The search query for a bare "<thing>怎么办", or None: 居住证怎么办 → 怎么申请办理居住证, 护照丢了怎么办 → 护照丢了
-    怎么补办. Searched as said, such a question finds whichever article shares the most words with 办 (居住证's 签注
+    """The search query for a bare "<thing>怎么办" or a service's name alone, or None: 居住证怎么办 → 怎么申请办理居住证,
+    低保 → 怎么申请办理低保, 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever article shares the most words with 办 (居住证's 签注
     article, the passport article on 扣押 for 办理案件) rather than the one on applying."""
     lost = _LOST_HOW.match(question.strip())
     if lost:
         return f"{lost.group('thing')}{lost.group('lost')}怎么补办"
     match = _HOW_TO_DO.match(question.strip())
-    if not match:
-        return None
-    thing = match.group("thing")
-    # jieba does not tag 不动产 (of 不动产证) a noun; a certificate's name is one whatever its first words are
-    is_thing = _CERTIFICATE_NAME.fullmatch(thing) or all(is_noun(w) for w in words(thing))
-    return f"{_APPLYING}{thing}" if is_thing else None
+    if match:
+        thing = match.group("thing")
+        # jieba does not tag 不动产 (of 不动产证) a noun; a certificate's name is one whatever its first words are
+        is_thing = (
+            _CERTIFICATE_NAME.fullmatch(thing) or _is_service_name(thing)
+            or all(is_noun(w) or _names_service(w) for w in words(thing))
+        )  # fmt: skip
+        return f"{_APPLYING}{thing}" if is_thing else None
+    bare = _BARE_NAME.match(question.strip())
+    return f"{_APPLYING}{bare.group('thing')}" if bare and _is_service_name(bare.group("thing")) else None
+
+
+# A certificate, benefit or service by its name alone, typed as a search term (营业执照, 失业金, 工伤认定, 低保)
+_SERVICE_NAME = re.compile(r"(?:证|证件|证书|证明|执照|护照|社保卡|保险|保障|救助|补贴|补助|登记|认定|保险金|公积金|失业金)$")
+_BARE_NAME = re.compile(_OPENING + r"(?P<thing>[\u4e00-\u9fff]{2,8})[？?。！!\s]*$")
+# 我要办居住证, 工伤怎么认定, 驾驶证换证: a sentence or an action on a thing, not its name
+_NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那这怎咋啥么哪谁几多能换]|补(?![贴助])")
+
+
+def _is_service_name(text: str) -> bool:
+    return not _NOT_A_NAME.search(text) and bool(_SERVICE_NAME.search(text) or _names_service(text))
+
+
+def _names_service(word: str) -> bool:
+    """An everyday name the statutes spell out as a service (低保 → 最低生活保障, 医保 → 基本医疗保险), though jieba
+    tags some of them verbs; not 走了 → 死亡 or 老人 → 老年人."""
+    return any(_SERVICE_NAME.search(term) for term in statute_terms(word, whole=True))
 
 
 def followup_query(previous: str, question: str) -> str:

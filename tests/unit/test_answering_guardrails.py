@@ -82,6 +82,16 @@ def test_a_bare_thing_followed_by_how_to_is_searched_as_applying_for_it() -> Non
     assert retrieval_query("那个证怎么办", [], 3) == "那个证怎么办"
 
 
+def test_a_service_named_alone_is_searched_as_applying_for_it() -> None:
+    # typed at the screen like a search term; 低保 is tagged a verb by jieba, but the statutes spell it out as a service
+    for typed, query in (("低保", "怎么申请办理低保"), ("营业执照", "怎么申请办理营业执照"), ("工伤认定？", "怎么申请办理工伤认定"),
+                         ("低保怎么办", "怎么申请办理低保"), ("临时救助怎么办", "怎么申请办理临时救助")):
+        assert retrieval_query(typed, [], 3) == query, typed
+    # a sentence, a question word, something that happened, or a topic that is not a service is searched as said
+    for question in ("我要办居住证", "工伤怎么认定", "身份证丢了", "社保转移", "离婚", "老人走了怎么办", "居住证呢", "你好"):
+        assert application_query(question) is None, question
+
+
 def test_the_spoken_excerpt_of_a_bare_how_to_is_chosen_by_its_own_words() -> None:
     history = [ChatMessage("user", "我的居住证办好了没"), ChatMessage("assistant", "……")]
     assert question_focus("居住证怎么办", history, 3) == "居住证怎么办"  # not pulled toward 办好 (a period)

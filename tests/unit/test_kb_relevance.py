@@ -36,6 +36,12 @@ def test_subject_words_are_content_words_weighted_by_specificity() -> None:
     assert dict(terms.subject)["驾驶证"] > 0.5
 
 
+def test_everyday_time_and_degree_words_are_not_subject_words() -> None:
+    terms = analyse("身份证申请交上去以后 多长时间能发下来")
+    assert "身份证" in terms.subject_words
+    assert not {"交上去", "以后", "下来"} & set(terms.subject_words)
+
+
 def test_coverage_counts_statute_names_for_everyday_words() -> None:
     terms = analyse("社保断交了怎么办")
     assert coverage(terms, "基本养老保险 社会保险费") > coverage(terms, "居民身份证有效期")
