@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
 from core.models import Hit
 from core.sentences import clauses
@@ -41,6 +42,7 @@ _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 _CONNECTIVE = re.compile(r"^\s*(?:并|并且|而且|但|但是|且|或者|同时|否则|也)")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
 _GROUP_PENALTY = 2.0
+_BRACKET_WEIGHT = 2.0  # the bracket the citizen's own age or years fall in, over the others (我今年32岁 → 26至45周岁)
 
 
 def article_body(hit: Hit) -> str:
@@ -77,7 +79,9 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
     return bool(match) and not any(word in match.group(0) for word in named)
 
 
-def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool) -> float:
+def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None) -> float:
+    share = fit_share(unit, figure) if figure else None
+    bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
     overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
     # 自办理失业登记之日起计算 says when a period starts, not how to do something
     cue = 1.5 if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0
@@ -85,7 +89,7 @@ def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked:
     is_list = "\u0000" in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
-    return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0) - exception
+    return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0) - exception + bracket
 
 
 def _speakable_list(
@@ -125,10 +129,12 @@ def _speakable_list(
     return text
 
 
-def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool) -> str:
+def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
-    if len(sentence) <= budget or len(parts) <= 1:
+    share = fit_share(sentence, figure) if figure else None
+    mixed = share is not None and 0 < share < 1  # 未满十六周岁的五年，十六周岁以上的十年: say the citizen's bracket
+    if (len(sentence) <= budget and not mixed) or len(parts) <= 1:
         return sentence if len(sentence) <= budget * 2 else _PAREN.sub("", sentence)
     best, best_score = parts[0], -1.0
     for start in range(len(parts)):
@@ -141,7 +147,7 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
             run += parts[end]
             if end < len(parts) - 1 and _DANGLING.search(parts[end]):
                 continue  # 按照…扣除…支出后， leads into the main clause; said alone it means nothing
-            score = _score(run, asks, wanted, start == 0, exception_asked) + 0.01 * len(run) / budget
+            score = _score(run, asks, wanted, start == 0, exception_asked, figure) + 0.01 * len(run) / budget
             if score > best_score:
                 best, best_score = run, score
     return best
@@ -164,15 +170,17 @@ def spoken_fact(
     wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
     exception_asked = bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
+    figure = own_figure(focus)
     scores = [
-        _score(u, asks, wanted, i == 0, exception_asked) - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
+        _score(u, asks, wanted, i == 0, exception_asked, figure)
+        - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         for i, u in enumerate(units)
     ]
     best = max(range(len(units)), key=scores.__getitem__)
     if "\u0000" in units[best]:
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
     else:
-        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked)}
+        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked, figure)}
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):
         if i in chosen or "\u0000" in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt

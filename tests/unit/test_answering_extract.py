@@ -173,3 +173,28 @@ def test_where_to_apply_in_a_long_procedure_is_its_first_step_that_names_a_place
     # asked for the procedure itself, or for which steps there are, the list is said as before
     how = spoken_fact(article(PROCEDURE), "流程", "低保怎么申请", budget=80, list_budget=400, rest_note="其余各项请看屏幕。")
     assert "入户调查" in how
+
+
+_ID_CARD_TERMS = (
+    "第五条 十六周岁以上公民的居民身份证的有效期为十年、二十年、长期。十六周岁至二十五周岁的，发给有效期十年的居民身份证；"
+    "二十六周岁至四十五周岁的，发给有效期二十年的居民身份证；四十六周岁以上的，发给长期有效的居民身份证。\n"
+    "未满十六周岁的公民，自愿申请领取居民身份证的，发给有效期五年的居民身份证。"
+)
+
+
+def test_the_bracket_of_the_citizens_own_age_is_spoken() -> None:
+    assert "二十六周岁至四十五周岁的，发给有效期二十年" in spoken("我今年三十二 换的新身份证能管几年", _ID_CARD_TERMS)
+    said = spoken("孩子才10岁 给他办的身份证有效期是几年", _ID_CARD_TERMS)
+    assert "有效期五年" in said and "二十年" not in said
+    assert "长期有效" in spoken("我今年五十岁了 身份证有效期多久", _ID_CARD_TERMS)
+    # no age stated: the general rule and the first bracket, as before
+    assert spoken("身份证有效期是多久", _ID_CARD_TERMS).startswith("十六周岁以上公民的居民身份证的有效期为十年、二十年、长期")
+
+
+def test_the_bracket_of_the_years_paid_in_is_spoken() -> None:
+    text = (
+        "第十七条 失业人员失业前所在单位和本人按照规定累计缴费时间满1年不足5年的，领取失业保险金的期限最长为12个月；"
+        "累计缴费时间满5年不足10年的，领取失业保险金的期限最长为18个月；累计缴费时间10年以上的，领取失业保险金的期限最长为24个月。"
+    )
+    assert "最长为18个月" in spoken("我交了八年失业保险 失业了能领多久", text)
+    assert "最长为24个月" in spoken("缴费满12年 失业金能领几个月", text)
