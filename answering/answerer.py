@@ -15,6 +15,7 @@ from typing import Protocol
 
 from answering.answerability import Vocabulary, assess, other_certificate, threshold, uncovered_documents
 from answering.audience import addressed
+from answering.disfluency import without_fillers
 from answering.faithfulness import FIGURE_KINDS
 from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
 from answering.generate import GenerateStrategy
@@ -135,7 +136,7 @@ class Answerer:
             logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
         # ID-card and phone numbers are neither searched nor sent to a model or a shared server; line breaks are
         # spaces (a search query puts a follow-up on a line of its own)
-        cleaned = " ".join(drop_personal_data(cleaned).split())
+        cleaned = without_fillers(" ".join(drop_personal_data(cleaned).split()))
         history = [ChatMessage(m.role, drop_personal_data(m.content)) if m.role == "user" else m for m in history]
         scope = classify(cleaned)
         courtesy = _courtesy(cleaned, scope, injected)

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering import answerability  # noqa: E402
 from answering.answerer import Answerer  # noqa: E402
+from answering.disfluency import without_fillers  # noqa: E402
 from answering.followups import retrieval_query  # noqa: E402
 from answering.guardrails import Scope, classify, strip_injection  # noqa: E402
 from answering.referrals import ReferralBook  # noqa: E402
@@ -65,6 +66,7 @@ def retrieved(kb, questions: Iterable[dict]) -> Iterator[tuple[dict, str, list[H
     referrals = ReferralBook.load()
     for q in questions:
         cleaned, _ = strip_injection(q["question"])
+        cleaned = without_fillers(cleaned)
         if classify(cleaned) is not Scope.IN_SCOPE:
             continue
         understood, _ = kb.understand(cleaned)

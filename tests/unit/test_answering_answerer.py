@@ -214,6 +214,12 @@ async def test_injection_in_the_question_does_not_change_the_prompt() -> None:
     assert answer.refused and only_injection.calls == []
 
 
+async def test_hesitations_are_not_searched() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_9])
+    await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "呃 那个 居住证 居住证怎么办啊")
+    assert kb.queries == ["怎么申请办理居住证"]  # a bare how-to once 呃, 那个 and the repeated word are gone
+
+
 async def test_followup_uses_history_for_retrieval_and_prompt() -> None:
     model = ScriptedChatModel(["自受理之日起15日内发放。依据《居住证暂行条例》第十二条。"])
     kb = FakeKnowledgeBase([RESIDENCE_12])
