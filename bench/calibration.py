@@ -82,10 +82,11 @@ def typed_questions() -> list[dict]:
     return read_jsonl(DATA / "typed.jsonl")
 
 
-def keyword_questions() -> list[dict]:
+def keyword_questions(part: str) -> list[dict]:
     """bench/data/keywords.jsonl: a service's name alone or with one more word, typed at the screen as a search term
-    (低保, 居住证 材料, 驾驶证); labelled from the corpus after the kiosk answered several of them, so a design set."""
-    return read_jsonl(DATA / "keywords.jsonl")
+    or said with hesitations (低保, 居住证 材料, 嗯 那个 护照 多久能办好, 驾驶证). Part "design" was labelled after the
+    kiosk answered several of them; part "check" was written and labelled before the kiosk answered it."""
+    return [q for q in read_jsonl(DATA / "keywords.jsonl") if q["part"] == part]
 
 
 def dev_questions() -> list[dict]:

@@ -57,7 +57,7 @@ def main() -> None:
         "--sets",
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
-        "typed, keywords",
+        "typed, keywords, keywords_check",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
@@ -69,7 +69,8 @@ def main() -> None:
              "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
              "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
              "turns": followup_turns, "conversations": conversations, "certificates": certificates,
-             "typed": typed_questions, "keywords": keyword_questions}
+             "typed": typed_questions, "keywords": lambda: keyword_questions("design"),
+             "keywords_check": lambda: keyword_questions("check")}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}
