@@ -99,7 +99,8 @@ class Answerer:
     def fixed_replies(self) -> list[str]:
         """Replies whose words do not depend on the question (scope, the hall, courtesies, each referral, each figure
         the documents may lack, the refusal's opening), for the voice to prepare ahead: only first clips are."""
-        replies = [self.wording.scope(), self.wording.hall(), self.wording.case(), *map(self.wording.small_talk, SmallTalk)]
+        replies = [self.wording.scope(), self.wording.hall(), self.wording.case(), self.wording.other_language(),
+                   *map(self.wording.small_talk, SmallTalk)]
         refusal = self.wording.refusal("{topic}")  # the gate's refusal, when its opening does not name the question
         if "{topic}" not in (spoken_pieces(refusal) or ["{topic}"])[0]:
             replies.append(refusal)
@@ -148,6 +149,11 @@ class Answerer:
             if said_before:
                 yield draft.say(said_before)
             yield draft.finish(AnswerMode.SMALL_TALK, [], [], refused=False)
+            return
+        if scope is Scope.OTHER_LANGUAGE:  # said in Mandarin, and shown in English too
+            yield draft.say(self.wording.other_language())
+            screen = f"{self.wording.other_language()}\n\n{cfg.other_language_screen}"
+            yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True, screen=screen)
             return
         if scope not in (Scope.IN_SCOPE, Scope.HALL, Scope.CASE):
             yield draft.say(self.wording.scope())

@@ -32,7 +32,7 @@ _OFF_TOPIC = re.compile(
 _HALL = re.compile(
     r"大厅.{0,8}(几点|开门|关门|上班|下班|停车|几楼|在哪|厕所|复印|wifi|WiFi)|几楼|哪层|几号窗口|窗口(在|是|几)|哪个窗口|取号|叫号|排号|放号|号还有|停车|厕所|洗手间|卫生间|复印|打印|wifi|WiFi|无线网"
     r"|几点钟?(上班|下班|下般|开门|关门|开始|结束)|(?:取|拿|排)的号|前面还有(?:多少|几个)人|绿色通道|排.{0,2}队|(上不上|周六|周日|周末|中午|午休|节假日|过年).{0,6}(班|开门|休息|办公|放假)"
-    r"|地址在哪|地址是|网址|公众号|小程序|APP|App|app|哪个软件|电话是|电话多少|热线是"
+    r"|地址在哪|地址是|网址|公众号|小程序|(?<![A-Za-z])(?:APP|App|app)(?![A-Za-z])|哪个软件|电话是|电话多少|热线是"
     # which services this hall handles (你们这能办护照吗): the hall's own list, not a statute
     r"|你们(?:这里|这儿|这边|这|大厅)?(?:能|可以|能不能|可不可以|给)(?:办|受理)|(?:这个|本|你们)大厅(?:能|可以)?(?:办|受理)"
 )
@@ -54,6 +54,7 @@ class Scope(str, enum.Enum):
     SENSITIVE = "sensitive"
     EMPTY = "empty"
     SMALL_TALK = "small-talk"  # the whole utterance is a greeting, thanks or goodbye
+    OTHER_LANGUAGE = "other-language"  # written in another script (How do I apply for a residence permit?)
 
 
 class SmallTalk(str, enum.Enum):
@@ -155,12 +156,22 @@ def small_talk(question: str) -> SmallTalk | None:
     return SmallTalk.OK
 
 
+def _other_language(text: str) -> bool:
+    """Mostly Latin letters (not an abbreviation in a Chinese question: 身份证的ID号, APP怎么下载): the subject words,
+    the kind of fact asked and the answerability check all read Chinese, and quoting a Chinese statute to someone who
+    asked in English answers a question nobody can check they asked."""
+    latin = len(re.findall(r"[A-Za-z]", text))
+    return latin >= 6 and latin > 2 * len(re.findall(r"[\u4e00-\u9fff]", text))
+
+
 def classify(question: str) -> Scope:
     text = question.strip()
     if not re.search(r"[\w\u4e00-\u9fff]", text):
         return Scope.EMPTY
     if small_talk(text) is not None:
         return Scope.SMALL_TALK
+    if _other_language(text):
+        return Scope.OTHER_LANGUAGE
     if _SENSITIVE.search(text):
         return Scope.SENSITIVE
     if _OFF_TOPIC.search(text):

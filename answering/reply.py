@@ -69,6 +69,9 @@ class Wording:
     def case(self) -> str:
         return self.config.case_reply.format(window=self.config.window_guidance)
 
+    def other_language(self) -> str:
+        return self.config.other_language_reply.format(window=self.config.window_guidance)
+
     def small_talk(self, kind: SmallTalk) -> str:
         replies = {
             SmallTalk.GREETING: self.config.greeting_reply,

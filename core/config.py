@@ -188,6 +188,12 @@ class AnsweringConfig(_Section):
     hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
     case_reply: str = "您本人的办理进度和缴费记录要用身份证查询，知识库里没有。请带上身份证到{window}查询，或拨打12345政务服务热线。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
+    # a question written in another script (English): spoken in Mandarin, and shown in English under it as well
+    other_language_reply: str = "抱歉，我目前只能听懂和回答中文问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
+    other_language_screen: str = (
+        "This kiosk answers questions in Chinese only. Please ask the staff at the information desk, or call the 12345 "
+        "government service hotline."
+    )
     # replies to an utterance that is only a courtesy (你好 / 谢谢 / 再见 / 好的); never searched
     greeting_reply: str = "您好！请问您想办理什么业务？可以直接说，也可以打字问我。"
     thanks_reply: str = "不客气。还有别的问题，可以继续问我。"

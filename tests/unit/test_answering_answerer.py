@@ -214,6 +214,14 @@ async def test_injection_in_the_question_does_not_change_the_prompt() -> None:
     assert answer.refused and only_injection.calls == []
 
 
+async def test_a_question_in_english_is_told_in_both_languages_to_ask_at_the_window() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_9])
+    pieces, answer = await collect(make(kb, ScriptedChatModel()), "How do I apply for a residence permit?")
+    assert answer.refused and answer.citations == [] and kb.queries == []
+    assert "中文" in "".join(pieces) and "Chinese only" not in "".join(pieces)  # the voice speaks Mandarin
+    assert "Chinese only" in answer.answer and "12345" in answer.answer
+
+
 async def test_hesitations_are_not_searched() -> None:
     kb = FakeKnowledgeBase([RESIDENCE_9])
     await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "呃 那个 居住证 居住证怎么办啊")

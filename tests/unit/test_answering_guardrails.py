@@ -37,6 +37,15 @@ def test_an_utterance_that_is_only_a_courtesy_is_small_talk() -> None:
         assert small_talk(question) is None and classify(question) is Scope.IN_SCOPE, question
 
 
+def test_a_question_in_another_script_is_not_searched_and_an_abbreviation_does_not_make_one() -> None:
+    for question in ("How do I apply for a residence permit?", "passport 怎么办", "What documents do I need"):
+        assert classify(question) is Scope.OTHER_LANGUAGE, question
+    # "app" inside "apply" is not the hall's app; an abbreviation in a Chinese question leaves it Chinese
+    assert classify("APP怎么下载") is Scope.HALL
+    for question in ("身份证的ID号写错了怎么改", "办ETC要带什么", "hello"):
+        assert classify(question) is not Scope.OTHER_LANGUAGE, question
+
+
 def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() -> None:
     for about in ("你是真人还是机器人啊", "你今年几岁了", "你好呀 你叫什么名字", "你能听懂四川话不", "你能听懂我说话吗",
                   "你能干什么", "你都能回答什么问题", "我能问你什么", "你是哪个部门的"):
