@@ -112,7 +112,8 @@ class Answerer:
         要多久”), since 要多久 alone tells the citizen nothing about what the knowledge base lacks."""
         topic = topic_of(mask_personal_data(question))
         referred = referred_question(question, history, self.config.answering.history_turns)
-        if referred:
+        referred = without_fillers(referred) if referred else None
+        if referred and referred not in question:  # 低保 / 低保 标准 names its topic itself
             topic = f"{topic_of(mask_personal_data(referred), _FOLLOWUP_TOPIC_CHARS)}，{topic}"
         return self.wording.refusal(topic)
 

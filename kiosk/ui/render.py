@@ -135,9 +135,13 @@ def _lines_html(text: str) -> str:
 
 
 def render_answer_body(text: str, citations: Sequence[Citation] = (), spoken: str | None = None) -> str:
-    """The answer as the screen shows it: the lead in full, the rest (list items on their own lines) folded."""
+    """The answer as the screen shows it: the lead in full, the rest (list items on their own lines) folded. An
+    answer that cites nothing (a refusal, a referral, the English line under a reply to an English question) has no
+    article text to fold and is shown whole."""
     text = strip_citation_phrases(text, citations)
     spoken = strip_citation_phrases(spoken, citations) if spoken else None
+    if not citations:
+        return f'<div class="answer-text">{_lines_html(text)}</div>'
     if spoken and len(spoken) < len(text) and text.startswith(spoken.rstrip("。")):
         lead, rest = spoken, text[len(spoken) :].lstrip("。 \n")
     elif len(text) > LONG_ANSWER_CHARS:

@@ -226,6 +226,11 @@ async def test_hesitations_are_not_searched() -> None:
     kb = FakeKnowledgeBase([RESIDENCE_9])
     await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "呃 那个 居住证 居住证怎么办啊")
     assert kb.queries == ["怎么申请办理居住证"]  # a bare how-to once 呃, 那个 and the repeated word are gone
+    # a refused follow-up names the earlier question without its hesitations, and not at all when it names the topic
+    answerer = make(kb, ScriptedChatModel())
+    history = [ChatMessage("user", "嗯 那个 居住证"), ChatMessage("assistant", "……")]
+    assert "关于“居住证，那要多久”" in answerer.refusal_text("那要多久", history)
+    assert "关于“居住证，收费吗”" in answerer.refusal_text("居住证 收费吗", history)  # not 居住证，居住证
 
 
 async def test_followup_uses_history_for_retrieval_and_prompt() -> None:

@@ -94,6 +94,13 @@ def test_the_spoken_form_leads_and_the_articles_fold() -> None:
     assert spoken in lead and "第九条" in folded
 
 
+def test_an_answer_that_cites_nothing_is_shown_whole() -> None:
+    spoken = "抱歉，我目前只能听懂和回答中文问题。请到综合咨询窗口咨询工作人员，或拨打12345政务服务热线。"
+    screen = spoken + "\n\nThis kiosk answers questions in Chinese only. Please ask the staff at the information desk."
+    html = render_answer_body(screen, [], spoken=spoken)
+    assert "<details" not in html and "Chinese only" in html
+
+
 def test_a_spoken_question_is_shown_as_understood_with_a_retype_button() -> None:
     heard = Exchange("t1", question="办居住证要带什么材料", transcript=Transcript("办居住证要带什么材料", 2.0, 0.5))
     html = render_conversation([heard])
