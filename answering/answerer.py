@@ -42,7 +42,7 @@ from core.protocols import ChatModel
 from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
-from knowledge_base.question import about_applying, analyse, is_application_query
+from knowledge_base.question import FOLLOWUP_SEPARATOR, about_applying, analyse, is_application_query, names_topic
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
 
@@ -99,7 +99,7 @@ class Answerer:
     def fixed_replies(self) -> list[str]:
         """Replies whose words do not depend on the question (scope, the hall, courtesies, each referral, each figure
         the documents may lack, the refusal's opening), for the voice to prepare ahead: only first clips are."""
-        replies = [self.wording.scope(), self.wording.hall(), self.wording.case(), self.wording.other_language(),
+        replies = [self.wording.scope(), self.wording.hall(), self.wording.case(), self.wording.other_language(), self.wording.topic(),
                    *map(self.wording.small_talk, SmallTalk)]
         refusal = self.wording.refusal("{topic}")  # the gate's refusal, when its opening does not name the question
         if "{topic}" not in (spoken_pieces(refusal) or ["{topic}"])[0]:
@@ -183,6 +183,11 @@ class Answerer:
             understood = another.question
         draft.understood = understood if understood != cleaned else None
         query = retrieval_query(understood, history, cfg.history_turns)
+        if FOLLOWUP_SEPARATOR not in query and not names_topic(analyse(query)):  # 要带什么材料, as the first question
+            logger.info("names no service, asked which: %s", mask_personal_data(understood))
+            yield draft.say(self.wording.topic())
+            yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
+            return
         hits = await self._retrieve(query, draft)
         if hits is None:  # the knowledge base itself failed
             yield draft.say(self.refusal_text(cleaned))

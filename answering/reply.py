@@ -69,6 +69,9 @@ class Wording:
     def case(self) -> str:
         return self.config.case_reply.format(window=self.config.window_guidance)
 
+    def topic(self) -> str:
+        return self.config.topic_reply.format(window=self.config.window_guidance)
+
     def other_language(self) -> str:
         return self.config.other_language_reply.format(window=self.config.window_guidance)
 

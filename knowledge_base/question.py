@@ -120,6 +120,19 @@ class QuestionTerms:
         return [w for w, _ in self.subject]
 
 
+# Aspects every service has (本人到场, 代办, 网上办, 加急): a question naming only these names no service, and no
+# article can be chosen for it (需要本人到场吗 found a business-registration article on identity checks).
+_PROCESS_WORDS = frozenset(
+    """本人 到场 亲自 代办 代理 委托 他人 别人 家人 网上 线上 现场 预约 邮寄 快递 加急 当天 当场 材料 手续 时间 费用 证件
+    窗口 拿到 办好 领取 下来 流程 条件 资格 多长""".split()
+)
+
+
+def names_topic(terms: QuestionTerms) -> bool:
+    """Whether the question names a service, a thing or a situation, not only an aspect every service has."""
+    return any(word not in _PROCESS_WORDS for word in terms.subject_words)
+
+
 def own_line(query: str) -> str:
     """A search query's last line: a follow-up's own words, under the question it refers to (`FOLLOWUP_SEPARATOR`)."""
     return query.split(FOLLOWUP_SEPARATOR)[-1]
@@ -186,8 +199,9 @@ def about_applying(passage: str) -> bool:
 
 def application_query(question: str) -> str | None:
     """The search query for a bare "<thing>怎么办" or a service's name alone, or None: 居住证怎么办 → 怎么申请办理居住证,
-    低保 → 怎么申请办理低保, 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever article shares the most words with 办 (居住证's 签注
-    article, the passport article on 扣押 for 办理案件) rather than the one on applying."""
+    低保 → 怎么申请办理低保, 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever
+    article shares the most words with 办 (居住证's 签注 article, the passport article on 扣押 for 办理案件) rather
+    than the one on applying."""
     lost = _LOST_HOW.match(question.strip())
     if lost:
         return f"{lost.group('thing')}{lost.group('lost')}怎么补办"

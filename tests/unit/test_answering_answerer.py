@@ -222,6 +222,19 @@ async def test_a_question_in_english_is_told_in_both_languages_to_ask_at_the_win
     assert "Chinese only" in answer.answer and "12345" in answer.answer
 
 
+async def test_a_first_question_that_names_no_service_is_asked_which_service() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_9])
+    for question in ("要带什么材料", "需要本人到场吗", "可以代办吗", "怎么办"):
+        _, answer = await collect(make(kb, ScriptedChatModel()), question)
+        assert answer.refused and answer.citations == [] and "哪项业务" in answer.spoken, question
+    assert kb.queries == []
+    # the same words after a question on a service lean on it, and a service named with them is searched
+    history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
+    await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "可以代办吗", history)
+    await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "居住证可以代办吗")
+    assert kb.queries == ["居住证\n可以代办吗", "居住证可以代办吗"]
+
+
 async def test_hesitations_are_not_searched() -> None:
     kb = FakeKnowledgeBase([RESIDENCE_9])
     await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "呃 那个 居住证 居住证怎么办啊")
@@ -419,8 +432,8 @@ async def test_quote_style_says_when_the_figure_asked_for_is_not_in_the_knowledg
     assert answer.spoken.startswith("抱歉，知识库中没有具体的金额。") and "12345" in answer.spoken
     assert "国务院" not in answer.answer and answer.citations == []  # no rule is quoted around the missing figure
     assert answer.hits == [fee_rule]  # kept for the panel's unanswered queue
-    answerer, _ = quote(FakeKnowledgeBase([hit("x", "第一条", "第一条 工本费20元。")]))
-    _, stated = await collect(answerer, "工本费是多少钱")
+    answerer, _ = quote(FakeKnowledgeBase([hit("x", "第一条", "第一条 居民身份证工本费20元。")]))
+    _, stated = await collect(answerer, "身份证工本费是多少钱")
     assert not stated.refused and "20元" in stated.spoken
 
 
