@@ -198,8 +198,8 @@ def about_applying(passage: str) -> bool:
 
 
 def application_query(question: str) -> str | None:
-    """The search query for a bare "<thing>怎么办" or a service's name alone, or None: 居住证怎么办 → 怎么申请办理居住证,
-    低保 → 怎么申请办理低保, 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever
+    """The search query for a bare "<thing>怎么办", a service's name alone or an intent to get it, or None: 居住证怎么办
+    → 怎么申请办理居住证, 低保 and 我想申请低保 → 怎么申请办理最低生活保障, 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever
     article shares the most words with 办 (居住证's 签注 article, the passport article on 扣押 for 办理案件) rather
     than the one on applying."""
     lost = _LOST_HOW.match(question.strip())
@@ -213,9 +213,18 @@ def application_query(question: str) -> str | None:
             _CERTIFICATE_NAME.fullmatch(thing) or _is_service_name(thing)
             or all(is_noun(w) or _names_service(w) for w in words(thing))
         )  # fmt: skip
-        return f"{_APPLYING}{thing}" if is_thing else None
+        return f"{_APPLYING}{_service_term(thing)}" if is_thing else None
+    intent = _INTENT.match(question.strip())
+    if intent:
+        verb = intent.group("verb") or ""
+        # the verb may belong to an everyday name: 想给孩子上户口
+        thing = next((t for t in (intent.group("thing"), verb + intent.group("thing")) if _is_service_name(t)), None)
+        if thing and verb in ("补办", "补") and not thing.startswith("补"):
+            return f"{thing}怎么补办"
+        if thing:
+            return f"{_APPLYING}{_service_term(thing)}"
     bare = _BARE_NAME.match(question.strip())
-    return f"{_APPLYING}{bare.group('thing')}" if bare and _is_service_name(bare.group("thing")) else None
+    return f"{_APPLYING}{_service_term(bare.group('thing'))}" if bare and _is_service_name(bare.group("thing")) else None
 
 
 # A certificate, benefit or service by its name alone, typed as a search term (营业执照, 失业金, 工伤认定, 低保)
@@ -223,6 +232,22 @@ _SERVICE_NAME = re.compile(r"(?:证|证件|证书|证明|执照|护照|社保卡
 _BARE_NAME = re.compile(_OPENING + r"(?P<thing>[\u4e00-\u9fff]{2,8})[？?。！!\s]*$")
 # 我要办居住证, 工伤怎么认定, 驾驶证换证: a sentence or an action on a thing, not its name
 _NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那这怎咋啥么哪谁几多能换]|补(?![贴助])")
+
+
+# 我想申请低保, 想给孩子上户口, 我要补办身份证: an intent stated, asking how to go about it
+_INTENT = re.compile(
+    _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
+    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?(?:个|一个|一张|一本|一下)?"
+    r"(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
+)
+
+
+def _service_term(thing: str) -> str:
+    """The statutes' name for an everyday service (低保 → 最低生活保障, 上户口 → 出生登记), else the thing as said. A
+    certificate keeps its name: 房产证 searched as 不动产登记 found the article on which office registers."""
+    if _CERTIFICATE_NAME.fullmatch(thing):
+        return thing
+    return next((term for term in statute_terms(thing, whole=True) if _SERVICE_NAME.search(term)), thing)
 
 
 def _is_service_name(text: str) -> bool:

@@ -14,7 +14,7 @@ def test_hesitation_sounds_and_filler_words_go() -> None:
 
 def test_a_word_said_twice_is_said_once_and_the_question_keeps_its_shape() -> None:
     assert without_fillers("呃 护照 护照怎么办啊") == "护照怎么办啊"
-    assert application_query(without_fillers("嗯嗯低保")) == "怎么申请办理低保"
+    assert application_query(without_fillers("嗯嗯低保")) == "怎么申请办理最低生活保障"
 
 
 def test_words_of_the_question_stay() -> None:

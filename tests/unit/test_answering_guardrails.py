@@ -93,11 +93,18 @@ def test_a_bare_thing_followed_by_how_to_is_searched_as_applying_for_it() -> Non
 
 def test_a_service_named_alone_is_searched_as_applying_for_it() -> None:
     # typed at the screen like a search term; 低保 is tagged a verb by jieba, but the statutes spell it out as a service
-    for typed, query in (("低保", "怎么申请办理低保"), ("营业执照", "怎么申请办理营业执照"), ("工伤认定？", "怎么申请办理工伤认定"),
-                         ("低保怎么办", "怎么申请办理低保"), ("临时救助怎么办", "怎么申请办理临时救助")):
+    for typed, query in (("低保", "怎么申请办理最低生活保障"), ("营业执照", "怎么申请办理营业执照"),
+                         ("工伤认定？", "怎么申请办理工伤认定"), ("低保怎么办", "怎么申请办理最低生活保障"),
+                         ("临时救助怎么办", "怎么申请办理临时救助"), ("上户口", "怎么申请办理出生登记")):
         assert retrieval_query(typed, [], 3) == query, typed
+    # an intent to get one is asking how: 我想申请低保, 想给孩子上户口; to replace one, how to replace it
+    for said, query in (("我想申请低保", "怎么申请办理最低生活保障"), ("想给孩子上户口", "怎么申请办理出生登记"),
+                        ("我要办个营业执照", "怎么申请办理营业执照"), ("我要补办身份证", "身份证怎么补办")):
+        assert retrieval_query(said, [], 3) == query, said
+    for said in ("我要离婚", "我想问问", "我要投诉", "我要办居住证吗"):
+        assert application_query(said) is None, said
     # a sentence, a question word, something that happened, or a topic that is not a service is searched as said
-    for question in ("我要办居住证", "工伤怎么认定", "身份证丢了", "社保转移", "离婚", "老人走了怎么办", "居住证呢", "你好"):
+    for question in ("工伤怎么认定", "身份证丢了", "社保转移", "离婚", "老人走了怎么办", "居住证呢", "你好"):
         assert application_query(question) is None, question
 
 
