@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-import cn2an
+from answering.faithfulness import arabic_numerals
 
 # the citizen's own figure: an age (32岁, 今年三十二) or years paid in or worked (交了8年, 缴费满6年)
 _AGE = re.compile(r"(?:今年|才|已经|快|刚|满)?(\d{1,3})(?:周岁|岁)(?!以上|以下|以内|之前|之后|前|后|的人|至)|今年(\d{1,3})(?![\d年月号日])")
@@ -29,16 +29,9 @@ class Figure:
     unit: str  # "周岁" (an age) or "年" (years paid in or worked)
 
 
-def _arabic(text: str) -> str:
-    try:
-        return cn2an.transform(text, "cn2an")
-    except (ValueError, KeyError, IndexError):  # cn2an rejects a few odd strings; read them as written
-        return text
-
-
 def own_figure(question: str) -> Figure | None:
     """The age or the years the question states of the citizen, when it states exactly one."""
-    text = _arabic(question)
+    text = arabic_numerals(question)
     ages = {int(a or b) for a, b in _AGE.findall(text)}
     years = {int(y) for y in _YEARS.findall(text)}
     if len(ages) + len(years) != 1:
@@ -48,7 +41,7 @@ def own_figure(question: str) -> Figure | None:
 
 def brackets(text: str) -> list[tuple[float, float, str]]:
     """[low, high) ranges the text states, with their unit (周岁 or 年)."""
-    text = _arabic(text)
+    text = arabic_numerals(text)
     found = [(int(lo), int(hi) + 1, unit) for lo, unit, hi in _RANGE.findall(text)]
     found += [(int(lo), int(hi), unit) for lo, unit, hi in _FROM_TO.findall(text)]
     found += [(int(lo), math.inf, unit) for lo, unit in _AT_LEAST.findall(text)]

@@ -15,7 +15,8 @@ _ARTICLE_REF = re.compile(r"第\s*[零〇一二三四五六七八九十百千两
 _ALWAYS_ALLOWED = {"1", "12345"}
 
 
-def _arabic(text: str) -> str:
+def arabic_numerals(text: str) -> str:
+    """Chinese numerals as digits (三十二 → 32); the text as written where cn2an rejects it."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
@@ -31,7 +32,7 @@ def numbers_in(text: str) -> set[str]:
 
 def quantities_in(text: str) -> set[tuple[str, str]]:
     """(number, unit) pairs: 十五日 → ("15", "日"); 15天 → ("15", "日"); a bare number has unit ""."""
-    text = _arabic(_ARTICLE_REF.sub(" ", text))
+    text = arabic_numerals(_ARTICLE_REF.sub(" ", text))
     return {(m.group(1), _UNIT_SYNONYMS.get(m.group(2) or "", m.group(2) or "")) for m in _QUANTITY.finditer(text)}
 
 
@@ -101,7 +102,7 @@ def asks_beyond(asks: str, missing: list[str]) -> bool:
 def asked_figures(question: str, passage: str) -> dict[str, bool]:
     """Each kind of figure ("金额", "时长", …) the question asks for, in the order of `_FIGURES`, and whether the
     passage states it."""
-    text = _arabic(passage)
+    text = arabic_numerals(passage)
     asked: dict[str, bool] = {}
     for kind, asks, states in _FIGURES:
         if asks.search(question):
