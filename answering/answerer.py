@@ -42,9 +42,10 @@ from core.protocols import ChatModel
 from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
-from knowledge_base.question import FOLLOWUP_SEPARATOR, about_applying, analyse, is_application_query, names_topic
+from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, names_topic
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
+from knowledge_base.search_queries import about_applying, is_application_query
 
 logger = logging.getLogger(__name__)
 

@@ -13,14 +13,8 @@ from dataclasses import dataclass
 
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import (
-    QuestionTerms,
-    analyse,
-    application_query,
-    followup_query,
-    is_noun,
-    is_place_or_people,
-)
+from knowledge_base.question import QuestionTerms, analyse, is_noun, is_place_or_people
+from knowledge_base.search_queries import application_query, followup_query
 
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
 _FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要是|另外)|它|这个|那个|这种|该证|上述|刚才")

@@ -18,7 +18,7 @@ import numpy as np
 from core.config import KioskConfig, load_config
 from knowledge_base import KnowledgeBase, open_knowledge_base
 from knowledge_base.profiles import Profile, load_profile, profile_name, profile_path
-from knowledge_base.question import followup_query
+from knowledge_base.search_queries import followup_query
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"

@@ -17,8 +17,6 @@ from functools import lru_cache
 
 import jieba
 
-from knowledge_base.query_expansion import statute_terms
-
 jieba.setLogLevel(logging.WARNING)
 _jieba_lock = threading.Lock()
 
@@ -50,8 +48,6 @@ _FILLER = frozenset(
 )
 # Between the previous question and a follow-up in a search query.
 FOLLOWUP_SEPARATOR = "\n"
-# An earlier question this short is searched whole with its follow-up, not cut down to its subject words.
-_SHORT_PREVIOUS_CHARS = 8
 _CJK_RUN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]+")
 
 
@@ -167,110 +163,6 @@ def analyse(question: str) -> QuestionTerms:
                 subject[word] = max(subject.get(word, 0.0), weight)
     ordered = tuple(sorted(subject.items(), key=lambda kv: -kv[1]))
     return QuestionTerms(question, asks_kind(question), ordered)
-
-
-# "<a certificate or service>怎么办" asks how to get it (居住证怎么办, 护照咋办); "<something that happened>怎么办" asks
-# what to do about it and is searched as said, except a certificate lost (护照丢了怎么办), which asks how to replace it:
-# searched as said, the passport lost abroad article came first, and 补办 finds the one on replacing it.
-_OPENING = r"^(?:请问|你好|您好|想问一下|想问下|问一下)?[，,\s]*"
-_HOW = r"(?:要|该|应该)?(?:怎么办|咋办|怎么弄|咋弄|怎么整|咋整)(?:啊|呀|呢)?[？?。！!\s]*$"
-_HOW_TO_DO = re.compile(_OPENING + r"(?P<thing>[\u4e00-\u9fff]{1,8}?)" + _HOW)
-_LOST_HOW = re.compile(
-    _OPENING + r"(?P<thing>[\u4e00-\u9fff]{0,8}?(?:证|照|本|簿|卡|证件|证书|证明))(?P<lost>弄丢了|搞丢了|丢失了|遗失了|丢了|掉了|不见了|被偷了|被盗了)[，,\s]*" + _HOW
-)
-
-
-_APPLYING = "怎么申请办理"
-_CERTIFICATE_NAME = re.compile(r"(?!那|这|该|它)[\u4e00-\u9fff]+(?:证|证件|证书|证明|执照)")  # not 那个证: a pronoun
-# an article on ending, revoking or punishing (简易注销, 吊销营业执照, 伪造…的罚款) says nothing on how to apply
-_NOT_APPLYING = re.compile(r"注销|吊销|撤销|伪造|变造|罚款|追究")
-
-
-def is_application_query(query: str) -> bool:
-    """A bare "<thing>怎么办" as searched; not a follow-up under one (营业执照怎么办 / 不干了怎么注销)."""
-    return query.startswith(_APPLYING) and FOLLOWUP_SEPARATOR not in query
-
-
-def about_applying(passage: str) -> bool:
-    """Whether a passage can answer an application query: 个体户营业执照怎么办 found the article on simplified
-    deregistration, which names 个体工商户 and 营业执照 and says nothing on getting one."""
-    return not _NOT_APPLYING.search(passage)
-
-
-def application_query(question: str) -> str | None:
-    """The search query for a bare "<thing>怎么办", a service's name alone or an intent to get it, or None: 居住证怎么办
-    → 怎么申请办理居住证, 低保 and 我想申请低保 → 怎么申请办理最低生活保障, 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever
-    article shares the most words with 办 (居住证's 签注 article, the passport article on 扣押 for 办理案件) rather
-    than the one on applying."""
-    lost = _LOST_HOW.match(question.strip())
-    if lost:
-        return f"{lost.group('thing')}{lost.group('lost')}怎么补办"
-    match = _HOW_TO_DO.match(question.strip())
-    if match:
-        thing = match.group("thing")
-        # jieba does not tag 不动产 (of 不动产证) a noun; a certificate's name is one whatever its first words are
-        is_thing = (
-            _CERTIFICATE_NAME.fullmatch(thing) or _is_service_name(thing)
-            or all(is_noun(w) or _names_service(w) for w in words(thing))
-        )  # fmt: skip
-        return f"{_APPLYING}{_service_term(thing)}" if is_thing else None
-    intent = _INTENT.match(question.strip())
-    if intent:
-        verb = intent.group("verb") or ""
-        # the verb may belong to an everyday name: 想给孩子上户口
-        thing = next((t for t in (intent.group("thing"), verb + intent.group("thing")) if _is_service_name(t)), None)
-        if thing and verb in ("补办", "补") and not thing.startswith("补"):
-            return f"{thing}怎么补办"
-        if thing:
-            return f"{_APPLYING}{_service_term(thing)}"
-    bare = _BARE_NAME.match(question.strip())
-    return f"{_APPLYING}{_service_term(bare.group('thing'))}" if bare and _is_service_name(bare.group("thing")) else None
-
-
-# A certificate, benefit or service by its name alone, typed as a search term (营业执照, 失业金, 工伤认定, 低保)
-_SERVICE_NAME = re.compile(r"(?:证|证件|证书|证明|执照|护照|社保卡|保险|保障|救助|补贴|补助|登记|认定|保险金|公积金|失业金)$")
-_BARE_NAME = re.compile(_OPENING + r"(?P<thing>[\u4e00-\u9fff]{2,8})[？?。！!\s]*$")
-# 我要办居住证, 工伤怎么认定, 驾驶证换证: a sentence or an action on a thing, not its name
-_NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那这怎咋啥么哪谁几多能换]|补(?![贴助])")
-
-
-# 我想申请低保, 想给孩子上户口, 我要补办身份证: an intent stated, asking how to go about it
-_INTENT = re.compile(
-    _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
-    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?(?:个|一个|一张|一本|一下)?"
-    r"(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
-)
-
-
-def _service_term(thing: str) -> str:
-    """The statutes' name for an everyday service (低保 → 最低生活保障, 上户口 → 出生登记), else the thing as said. A
-    certificate keeps its name: 房产证 searched as 不动产登记 found the article on which office registers."""
-    if _CERTIFICATE_NAME.fullmatch(thing):
-        return thing
-    return next((term for term in statute_terms(thing, whole=True) if _SERVICE_NAME.search(term)), thing)
-
-
-def _is_service_name(text: str) -> bool:
-    return not _NOT_A_NAME.search(text) and bool(_SERVICE_NAME.search(text) or _names_service(text))
-
-
-def _names_service(word: str) -> bool:
-    """An everyday name the statutes spell out as a service (低保 → 最低生活保障, 医保 → 基本医疗保险), though jieba
-    tags some of them verbs; not 走了 → 死亡 or 老人 → 老年人."""
-    return any(_SERVICE_NAME.search(term) for term in statute_terms(word, whole=True))
-
-
-def followup_query(previous: str, question: str) -> str:
-    """A follow-up's search query: the subject words of the question it refers to (工伤认定要交哪些材料 → 工伤 认定),
-    which name the topic, then the follow-up, which says what is asked. The earlier question's own ask (要交哪些材料)
-    would pull its answer back to the top. A short earlier question is kept whole: 低保怎么申请 is little more than
-    its topic and the service (申请) a following 要多久 is about; 低保 alone lets 要多久 find any period."""
-    previous = previous.strip()
-    if len(previous) <= _SHORT_PREVIOUS_CHARS:
-        topic = application_query(previous) or previous
-    else:
-        topic = " ".join(analyse(previous).subject_words) or previous
-    return f"{topic}{FOLLOWUP_SEPARATOR}{question}"
 
 
 # What a passage that states each kind of fact looks like.

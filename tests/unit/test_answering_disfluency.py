@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from answering.disfluency import without_fillers
-from knowledge_base.question import application_query
+from knowledge_base.search_queries import application_query
 
 
 def test_hesitation_sounds_and_filler_words_go() -> None:

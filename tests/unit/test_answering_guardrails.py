@@ -4,7 +4,7 @@ from answering.followups import is_followup, question_focus, referred_question, 
 from answering.guardrails import Scope, SmallTalk, classify, disagrees, small_talk, strip_injection
 from answering.prompt import build_messages, clip_passage, prefix_messages
 from core.models import ChatMessage, Hit
-from knowledge_base.question import application_query
+from knowledge_base.search_queries import application_query
 from tests.unit.answering_fakes import RESIDENCE_9
 
 
