@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_noun, words
+from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_noun, is_place_or_people, words
 
 # An earlier question this short is searched whole with its follow-up, not cut down to its subject words.
 _SHORT_PREVIOUS_CHARS = 8
@@ -34,7 +34,7 @@ _NOT_APPLYING = re.compile(r"注销|吊销|撤销|伪造|变造|罚款|追究")
 
 def is_application_query(query: str) -> bool:
     """A bare "<thing>怎么办" as searched; not a follow-up under one (营业执照怎么办 / 不干了怎么注销)."""
-    return query.startswith(_APPLYING) and FOLLOWUP_SEPARATOR not in query
+    return _APPLYING in query and FOLLOWUP_SEPARATOR not in query  # 孩子怎么申请办理身份证: for whom, then the query
 
 
 def about_applying(passage: str) -> bool:
@@ -44,14 +44,16 @@ def about_applying(passage: str) -> bool:
 
 
 def application_query(question: str) -> str | None:
-    """The search query for a bare "<thing>怎么办", a service's name alone or an intent to get it, or None: 居住证怎么办
-    → 怎么申请办理居住证, 低保 and 我想申请低保 → 怎么申请办理最低生活保障, 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever
+    """The search query for a bare "<thing>怎么办", a service's name alone, an intent to get it or how someone gets
+    it, or None: 居住证怎么办 → 怎么申请办理居住证; 低保 and 我想申请低保 → 怎么申请办理最低生活保障; 老人怎么申请低保 →
+    老人怎么申请办理最低生活保障; 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever
     article shares the most words with 办 (居住证's 签注 article, the passport article on 扣押 for 办理案件) rather
     than the one on applying."""
-    lost = _LOST_HOW.match(question.strip())
+    text = question.strip()
+    lost = _LOST_HOW.match(text)
     if lost:
         return f"{lost.group('thing')}{lost.group('lost')}怎么补办"
-    match = _HOW_TO_DO.match(question.strip())
+    match = _HOW_TO_DO.match(text)
     if match:
         thing = match.group("thing")
         # jieba does not tag 不动产 (of 不动产证) a noun; a certificate's name is one whatever its first words are
@@ -60,17 +62,26 @@ def application_query(question: str) -> str | None:
             or all(is_noun(w) or _names_service(w) for w in words(thing))
         )  # fmt: skip
         return f"{_APPLYING}{_service_term(thing)}" if is_thing else None
-    intent = _INTENT.match(question.strip())
+    intent = _INTENT.match(text)
     if intent:
-        verb = intent.group("verb") or ""
-        # the verb may belong to an everyday name: 想给孩子上户口
-        thing = next((t for t in (intent.group("thing"), verb + intent.group("thing")) if _is_service_name(t)), None)
-        if thing and verb in ("补办", "补") and not thing.startswith("补"):
-            return f"{thing}怎么补办"
-        if thing:
-            return f"{_APPLYING}{_service_term(thing)}"
-    bare = _BARE_NAME.match(question.strip())
+        return _getting(intent.group("verb") or "", intent.group("thing"), "")
+    how = _HOW_TO_GET.match(text)
+    if how and (not how.group("who") or how.group("who") in _SELF or is_place_or_people(how.group("who"))):
+        who = "" if how.group("who") in _SELF else how.group("who")
+        return _getting(how.group("verb"), how.group("thing"), who)
+    bare = _BARE_NAME.match(text)
     return f"{_APPLYING}{_service_term(bare.group('thing'))}" if bare and _is_service_name(bare.group("thing")) else None
+
+
+def _getting(verb: str, said: str, who: str) -> str | None:
+    """The query for getting (or, with 补办, replacing) the service named after the verb, for whom it is asked."""
+    # the verb may belong to an everyday name: 想给孩子上户口
+    thing = next((t for t in (said, verb + said) if _is_service_name(t)), None)
+    if thing is None:
+        return None
+    if verb in ("补办", "补") and not thing.startswith("补"):
+        return f"{who}{thing}怎么补办"
+    return f"{who}{_APPLYING}{_service_term(thing)}"
 
 
 # A certificate, benefit or service by its name alone, typed as a search term (营业执照, 失业金, 工伤认定, 低保)
@@ -80,6 +91,14 @@ _BARE_NAME = re.compile(_OPENING + r"(?P<thing>[\u4e00-\u9fff]{2,8})[？?。！!
 _NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那这怎咋啥么哪谁几多能换]|补(?![贴助])")
 
 
+# 怎么办居住证, 孩子怎么办身份证, 老人怎么申请低保: how someone gets a service; the person is kept (a child's ID card
+# is applied for by a guardian), a pronoun is not
+_HOW_TO_GET = re.compile(
+    _OPENING + r"(?P<who>[\u4e00-\u9fff]{0,5}?)(?:要|该|应该|得|可以)?(?:怎么|咋|如何|怎样)(?:才能|能|去)?"
+    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上|报)(?:个|一个|一张|一本|一下)?"
+    r"(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
+)
+_SELF = frozenset({"我", "我们", "俺", "咱", "咱们", "自己"})
 # 我想申请低保, 想给孩子上户口, 我要补办身份证: an intent stated, asking how to go about it
 _INTENT = re.compile(
     _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"

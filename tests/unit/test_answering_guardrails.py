@@ -103,6 +103,12 @@ def test_a_service_named_alone_is_searched_as_applying_for_it() -> None:
         assert retrieval_query(said, [], 3) == query, said
     for said in ("我要离婚", "我想问问", "我要投诉", "我要办居住证吗"):
         assert application_query(said) is None, said
+    # how someone gets one: the person stays (a child's ID card is applied for by a guardian), a pronoun does not
+    for said, query in (("怎么办居住证", "怎么申请办理居住证"), ("孩子怎么办身份证", "孩子怎么申请办理身份证"),
+                        ("老人怎么申请低保", "老人怎么申请办理最低生活保障"), ("我怎么补办身份证", "身份证怎么补办")):
+        assert retrieval_query(said, [], 3) == query, said
+    for said in ("工伤怎么认定", "我该怎么办", "怎么办理", "公司怎么办营业执照", "我想知道怎么办居住证"):
+        assert application_query(said) is None, said
     # a sentence, a question word, something that happened, or a topic that is not a service is searched as said
     for question in ("工伤怎么认定", "身份证丢了", "社保转移", "离婚", "老人走了怎么办", "居住证呢", "你好"):
         assert application_query(question) is None, question
