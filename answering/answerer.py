@@ -100,8 +100,10 @@ class Answerer:
     def fixed_replies(self) -> list[str]:
         """Replies whose words do not depend on the question (scope, the hall, courtesies, each referral, each figure
         the documents may lack, the refusal's opening), for the voice to prepare ahead: only first clips are."""
-        replies = [self.wording.scope(), self.wording.hall(), self.wording.case(), self.wording.other_language(), self.wording.topic(),
-                   *map(self.wording.small_talk, SmallTalk)]
+        replies = [
+            self.wording.scope(), self.wording.hall(), self.wording.case(), self.wording.other_language(),
+            self.wording.topic(), *map(self.wording.small_talk, SmallTalk),
+        ]  # fmt: skip
         refusal = self.wording.refusal("{topic}")  # the gate's refusal, when its opening does not name the question
         if "{topic}" not in (spoken_pieces(refusal) or ["{topic}"])[0]:
             replies.append(refusal)
@@ -184,7 +186,8 @@ class Answerer:
             understood = another.question
         draft.understood = understood if understood != cleaned else None
         query = retrieval_query(understood, history, cfg.history_turns)
-        if FOLLOWUP_SEPARATOR not in query and not names_topic(analyse(query)):  # 要带什么材料, as the first question
+        terms = analyse(query)
+        if FOLLOWUP_SEPARATOR not in query and not names_topic(terms):  # 要带什么材料, as the first question
             logger.info("names no service, asked which: %s", mask_personal_data(understood))
             yield draft.say(self.wording.topic())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
@@ -196,7 +199,6 @@ class Answerer:
             return
         yield AnswerRetrieved(tuple(hits), understood)
 
-        terms = analyse(query)
         referral = self.referrals.refer(understood, hits[0] if hits else None, terms.subject)
         if referral is not None:
             logger.info("referred to %s (names %s): %s", referral.referral.where, referral.term, mask_personal_data(understood))

@@ -89,7 +89,8 @@ def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked:
     is_list = "\u0000" in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
-    return cue + 3.0 * overlap + (0.3 if first else 0.0) + (0.8 if is_list and asks in _LIST_KINDS else 0.0) - exception + bracket
+    listed = 0.8 if is_list and asks in _LIST_KINDS else 0.0
+    return cue + 3.0 * overlap + (0.3 if first else 0.0) + listed - exception + bracket
 
 
 def _speakable_list(

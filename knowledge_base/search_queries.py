@@ -70,7 +70,9 @@ def application_query(question: str) -> str | None:
         who = "" if how.group("who") in _SELF else how.group("who")
         return _getting(how.group("verb"), how.group("thing"), who)
     bare = _BARE_NAME.match(text)
-    return f"{_APPLYING}{_service_term(bare.group('thing'))}" if bare and _is_service_name(bare.group("thing")) else None
+    if bare and _is_service_name(bare.group("thing")):
+        return f"{_APPLYING}{_service_term(bare.group('thing'))}"
+    return None
 
 
 def _getting(verb: str, said: str, who: str) -> str | None:
@@ -93,17 +95,17 @@ _NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那�
 
 # 怎么办居住证, 孩子怎么办身份证, 老人怎么申请低保: how someone gets a service; the person is kept (a child's ID card
 # is applied for by a guardian), a pronoun is not
+# what follows the verb in both forms below: a measure word, the thing, a particle
+_GOT_THING = r"(?:个|一个|一张|一本|一下)?(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
 _HOW_TO_GET = re.compile(
     _OPENING + r"(?P<who>[\u4e00-\u9fff]{0,5}?)(?:要|该|应该|得|可以)?(?:怎么|咋|如何|怎样)(?:才能|能|去)?"
-    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上|报)(?:个|一个|一张|一本|一下)?"
-    r"(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
+    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上|报)" + _GOT_THING
 )
 _SELF = frozenset({"我", "我们", "俺", "咱", "咱们", "自己"})
 # 我想申请低保, 想给孩子上户口, 我要补办身份证: an intent stated, asking how to go about it
 _INTENT = re.compile(
     _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
-    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?(?:个|一个|一张|一本|一下)?"
-    r"(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
+    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?" + _GOT_THING
 )
 
 

@@ -140,11 +140,9 @@ def render_answer_body(text: str, citations: Sequence[Citation] = (), spoken: st
     article text to fold and is shown whole."""
     text = strip_citation_phrases(text, citations)
     spoken = strip_citation_phrases(spoken, citations) if spoken else None
-    if not citations:
-        return f'<div class="answer-text">{_lines_html(text)}</div>'
-    if spoken and len(spoken) < len(text) and text.startswith(spoken.rstrip("。")):
+    if citations and spoken and len(spoken) < len(text) and text.startswith(spoken.rstrip("。")):
         lead, rest = spoken, text[len(spoken) :].lstrip("。 \n")
-    elif len(text) > LONG_ANSWER_CHARS:
+    elif citations and len(text) > LONG_ANSWER_CHARS:
         cut = _lead_length(text)
         if text[cut - 1 : cut] in "：:" and (items := _ITEMS_AFTER.match(text, cut)):
             cut = items.end()  # "…提交下列材料：1.…；2.…。": the items are the substance, not the fine print
