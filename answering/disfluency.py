@@ -31,6 +31,7 @@ def without_fillers(question: str) -> str:
         if stripped == text:
             break
         text = stripped
-    text = _REPEATED.sub(r"\1", text)
+    # not an A-not-A question run on (能不能不收 is 能不 twice, and says something 能不收 does not)
+    text = _REPEATED.sub(lambda m: m.group(0) if re.search("[不没]", m.group(1)) else m.group(1), text)
     text = _PAUSES.sub(lambda m: m.group(0) if m.group(0).strip() else " ", text).strip(" ，,、…~～")
     return text if re.search(r"[\u4e00-\u9fffA-Za-z0-9]", text) else question

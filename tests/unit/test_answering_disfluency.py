@@ -23,3 +23,10 @@ def test_words_of_the_question_stay() -> None:
     # nothing but a hesitation is a courtesy, answered as one: left as it was
     assert without_fillers("嗯") == "嗯"
     assert without_fillers("啊？") == "啊？"
+
+
+def test_an_a_not_a_question_is_not_a_word_said_twice() -> None:
+    # 能不能不收 is 能不 twice, and 能不收 asks something else
+    assert without_fillers("普通小学能不能不收") == "普通小学能不能不收"
+    assert without_fillers("要不要不要交钱") == "要不要不要交钱"
+    assert without_fillers("低保低保 能领多少") == "低保 能领多少"
