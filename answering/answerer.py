@@ -11,15 +11,17 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
-from answering.answerability import Vocabulary, assess, other_certificate, threshold, uncovered_documents
+from answering.answerability import Answerability, Vocabulary, assess, other_certificate, threshold, uncovered_documents
 from answering.audience import addressed
 from answering.disfluency import without_fillers
 from answering.faithfulness import FIGURE_KINDS
 from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
+from answering.parts import PartAnswer, question_parts
 from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
@@ -42,7 +44,7 @@ from core.protocols import ChatModel
 from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
-from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, names_topic
+from knowledge_base.question import FOLLOWUP_SEPARATOR, QuestionTerms, analyse, names_topic
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
 from knowledge_base.search_queries import about_applying, is_application_query
@@ -206,27 +208,14 @@ class Answerer:
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
 
-        candidates = addressed(hits, query, cfg)
-        if is_application_query(query):
-            candidates = [h for h in candidates if about_applying(h.text)]
+        checked = self._check(query, terms, hits)
+        candidates = checked.candidates
         if hits and (not candidates or candidates[0] is not hits[0]):
             logger.info("top passage left out (%s %s): written for a group the question does not name, or on ending or "
                         "punishing for a how-to question: %s", hits[0].title, hits[0].article, mask_personal_data(understood))
-        verdict = assess(terms, candidates, self.kb.terms, self.profile)
-        draft.answerability = verdict.score
-        uncovered = uncovered_documents(terms, self.kb.terms)
-        other = other_certificate(terms, candidates[0]) if candidates else None
-        far = bool(candidates) and candidates[0].score < cfg.min_relevance
-        if not candidates or verdict.score < self.threshold or uncovered or other or far:
-            if uncovered:
-                reason = f"names {'、'.join(uncovered)}, which no document mentions"
-            elif other:
-                reason = f"the top passage's law is about the {other}, not the certificate asked about"
-            elif far:
-                reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
-            else:
-                reason = verdict.reason()
-            logger.info("not answerable (%s): %s", reason, mask_personal_data(understood))
+        draft.answerability = checked.verdict.score
+        if checked.refusal is not None:
+            logger.info("not answerable (%s): %s", checked.refusal, mask_personal_data(understood))
             async for event in self._refuse(understood, history, hits, draft):
                 yield event
             return
@@ -239,13 +228,62 @@ class Answerer:
                 yield event
             return
 
+        # the other parts of a question asking several things are searched once the first fact is on its way
+        alone = FOLLOWUP_SEPARATOR not in query and another is None
+        more = (lambda: self._part_answers(understood, hits)) if alone and cfg.question_parts else None
         turn = Question(
             understood, question_focus(understood, history, cfg.history_turns), terms, history, candidates, draft,
-            asked_by_old_name, renames,
+            asked_by_old_name, renames, more,
         )
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):
             yield event
+
+    def _check(self, query: str, terms: QuestionTerms, hits: list[Hit]) -> Checked:
+        """The passages that may answer, the answerability verdict on the first, and why it is refused (or None)."""
+        cfg = self.config.answering
+        candidates = addressed(hits, query, cfg)
+        if is_application_query(query):
+            candidates = [h for h in candidates if about_applying(h.text)]
+        verdict = assess(terms, candidates, self.kb.terms, self.profile)
+        uncovered = uncovered_documents(terms, self.kb.terms)
+        other = other_certificate(terms, candidates[0]) if candidates else None
+        if not candidates:
+            reason: str | None = "no passage left"
+        elif uncovered:
+            reason = f"names {'、'.join(uncovered)}, which no document mentions"
+        elif other:
+            reason = f"the top passage's law is about the {other}, not the certificate asked about"
+        elif candidates[0].score < cfg.min_relevance:
+            reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
+        elif verdict.score < self.threshold:
+            reason = verdict.reason()
+        else:
+            reason = None
+        return Checked(candidates, verdict, reason)
+
+    async def _part_answers(self, question: str, found: Sequence[Hit]) -> list[PartAnswer]:
+        """Each part of a question that asks several things, searched and checked on its own. A part's article is
+        kept only when the search of the whole question found it too (`found`): a part searched alone loses the
+        rest of what was said, and its best article may be about something else (我能举报吗 after 公司一直拖着不交社保
+        found the article on reporting a pension agency). Parts no article answers are left out."""
+        whole = {(h.source, h.article) for h in found}
+        answers = []
+        for part in question_parts(question)[: self.config.answering.question_parts]:
+            hits = await self._retrieve(part.query)
+            terms = analyse(part.query)
+            if not hits or self.referrals.refer(part.query, hits[0], terms.subject) is not None:
+                continue
+            checked = self._check(part.query, terms, hits)
+            top = checked.candidates[0] if checked.candidates else None
+            if top is not None and (top.source, top.article) not in whole:
+                logger.debug("part's article not among the whole question's: %s", mask_personal_data(part.clause))
+            elif checked.refusal is None and checked.verdict.score >= self.config.answering.part_threshold:
+                answers.append(PartAnswer(part, checked.candidates[0], terms.asks))
+            else:
+                reason = checked.refusal or f"answerability {checked.verdict.score:.2f} under the part threshold"
+                logger.debug("part not answered (%s): %s", reason, mask_personal_data(part.clause))
+        return answers
 
     async def _refuse(
         self, question: str, history: Sequence[ChatMessage], hits: list[Hit], draft: Draft
@@ -283,7 +321,7 @@ class Answerer:
             return match
         return None
 
-    async def _retrieve(self, query: str, draft: Draft) -> list[Hit] | None:
+    async def _retrieve(self, query: str, draft: Draft | None = None) -> list[Hit] | None:
         started = time.monotonic()
         try:
             hits = await run_in("kb", self.kb.search, query, self.config.retrieval.k)
@@ -291,7 +329,8 @@ class Answerer:
             logger.error("retrieval failed: %s", exc)
             return None
         finally:
-            draft.timings.retrieve_s = round(time.monotonic() - started, 3)
+            if draft is not None:
+                draft.timings.retrieve_s = round(time.monotonic() - started, 3)
         return sorted(hits, key=lambda h: h.score, reverse=True)
 
     def _log(self, answer: Answer, masked_question: str) -> None:
@@ -304,6 +343,13 @@ class Answerer:
             answer.timings,
             masked_question,
         )
+
+
+@dataclass(frozen=True)
+class Checked:
+    candidates: list[Hit]  # the hits left once those written for another group (or not on applying) are out
+    verdict: Answerability
+    refusal: str | None  # why the first candidate may not be quoted, or None
 
 
 def _last_spoken(history: Sequence[ChatMessage]) -> str:

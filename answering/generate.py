@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 import time
@@ -69,7 +70,11 @@ class GenerateStrategy:
 
     async def reply(self, q: Question) -> AsyncIterator[AnswerSpoken | AnswerDone]:
         cfg = self.config.answering
-        passages = q.hits[: cfg.max_passages]
+        # the article each other part of the question found goes into the prompt after the top one
+        extra = [a.hit for a in self.quote.other_parts(q.hits[:1], await q.part_answers())]
+        pool = q.hits[:1] + extra + [h for h in q.hits[1:] if h not in extra]
+        passages = pool[: cfg.max_passages + len(extra)]
+        q = dataclasses.replace(q, hits=pool)
         messages = build_messages(q.text, passages, q.history, turns=cfg.history_turns, passage_chars=cfg.passage_chars)
         sources = [h.text for h in passages] + [q.text] + [m.content for m in q.history if m.role == "user"]
         if self._model_turns.locked():

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from answering.citations import citation_for
 from answering.extract import screen_text, spoken_fact
 from answering.faithfulness import asked_figures, asks_beyond
+from answering.parts import PartAnswer, answered_by
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
@@ -36,7 +37,6 @@ class QuoteStrategy:
 
     async def reply(self, q: Question, lead: str = "", mode: AnswerMode = AnswerMode.QUOTE) -> AsyncIterator[AnswerSpoken | AnswerDone]:
         quoted = self.quoted(q.hits)
-        citations = list(dict.fromkeys(citation_for(h) for h in quoted))
         passage = "".join(h.text for h in quoted)
         figures = asked_figures(q.text, passage)
         missing = [kind for kind, stated in figures.items() if not stated]
@@ -56,7 +56,29 @@ class QuoteStrategy:
         # asked by a name the current version dropped: said, since the citizen will meet the new one at the window
         for rename in q.asked_by_old_name:
             yield q.draft.say(self.wording.renamed(rename))
+        # another part of the question (…普通小学能不能不收 上学有没有补助) answered by an article not yet quoted
+        for part in self.other_parts(quoted, await q.part_answers()):
+            yield q.draft.say(self.config.part_lead + spoken_fact(
+                part.hit, part.asks, part.part.focus, self.config.spoken_chars,
+                list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
+            ))  # fmt: skip
+            quoted.append(part.hit)
+        citations = list(dict.fromkeys(citation_for(h) for h in quoted))
         # a quoted article that uses a new name: the old one under it, for a citizen who knows only that
         shown = [r for r in q.renames if r not in q.asked_by_old_name and any(r.new in h.text for h in quoted)]
         notes = "".join("\n\n" + self.wording.renamed(r) for r in shown)
         yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted) + notes)
+
+    @staticmethod
+    def other_parts(quoted: list[Hit], answers: list[PartAnswer]) -> list[PartAnswer]:
+        """The part answers whose article is not quoted already, and whose part the quoted articles do not answer."""
+        seen = {(h.source, h.article) for h in quoted}
+        said = "".join(h.text for h in quoted)
+        kept = []
+        for answer in answers:
+            key = (answer.hit.source, answer.hit.article)
+            if key not in seen and not answered_by(answer.part, said):
+                seen.add(key)
+                said += answer.hit.text
+                kept.append(answer)
+        return kept

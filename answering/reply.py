@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 from answering.guardrails import SmallTalk
+from answering.parts import PartAnswer
 from core.config import AnsweringConfig
 from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, Hit
 from knowledge_base.question import QuestionTerms
@@ -117,3 +118,8 @@ class Question:
     draft: Draft
     asked_by_old_name: Sequence[Rename] = ()  # renamed terms the citizen used (already replaced in `text`)
     renames: Sequence[Rename] = ()  # every renamed term the knowledge base knows of
+    # the other parts of a question that asks several things, searched and checked on their own (answering/parts.py)
+    more: Callable[[], Awaitable[list[PartAnswer]]] | None = None
+
+    async def part_answers(self) -> list[PartAnswer]:
+        return await self.more() if self.more is not None else []

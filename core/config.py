@@ -173,6 +173,12 @@ class AnsweringConfig(_Section):
     screen_articles: int = Field(2, ge=1)  # the most articles shown under one answer
     # the next article is shown too when its relevance is less than this below the top one; 0 = never
     quote_tie_margin: float = Field(0.1, ge=0.0, le=1.0)
+    # an utterance asking two or more things (孩子有点残疾 普通小学能不能不收 上学有没有补助): each part is searched on its
+    # own as well, and the article a part finds is added when it passes the answerability check; 0 = off
+    question_parts: int = Field(3, ge=0)
+    # a part's article is added only at this answerability or above: the citizen already has an answer, and a wrong
+    # extra rule costs more than a missing one (chosen on bench/data/parts.jsonl's design half and the fit half)
+    part_threshold: float = Field(0.75, ge=0.0, le=1.0)
     max_passages: int = Field(2, ge=1)  # generate: passages in the prompt (prompt length drives first-token time)
     passage_chars: int = Field(240, ge=50)  # generate: each passage is cut to this many characters in the prompt
     history_turns: int = Field(3, ge=0)
@@ -209,6 +215,7 @@ class AnsweringConfig(_Section):
     about_reply: str = "我是大厅的数字人导办员，能听普通话、也能看打字，解答办证、社保、救助、登记等政务办事问题，回答都出自大厅的政策文件。复杂的事请到{window}找工作人员。"
     missing_figure_reply: str = "抱歉，知识库中没有具体的{kind}。"
     list_rest_note: str = "其余各项请看屏幕上的条文。"
+    part_lead: str = "另外，"  # before the fact that answers another part of the same question"
     # said after the fact when a question asks for two figures and the documents state only one
     partly_missing_reply: str = "知识库中没有具体的{kind}，请到{window}咨询。"
     # search a name an older version of a document used as the name in force, and say the name changed

@@ -116,3 +116,17 @@ class ScriptedChatModel:
                 raise self.error
         finally:
             self.closed = True
+
+
+class RoutedKnowledgeBase(FakeKnowledgeBase):
+    """A knowledge base whose search answers by how the query starts: the passage of the first route whose words
+    open the query's last line, alone; the default hits otherwise."""
+
+    def __init__(self, hits: Sequence[Hit], routes: dict[str, Hit]) -> None:
+        super().__init__(hits)
+        self.routes = routes
+
+    def search(self, query: str, k: int = 5) -> list[Hit]:
+        self.queries.append(query)
+        routed = next((h for word, h in self.routes.items() if query.split("\n")[-1].startswith(word)), None)
+        return [routed] if routed else self.hits[:k]

@@ -1,0 +1,88 @@
+"""An utterance that asks more than one thing (孩子有点残疾 普通小学能不能不收 上学有没有补助): its separate questions.
+
+Searched whole, such an utterance finds the article on its strongest part, and the rest of what was asked goes
+unanswered. Each asking clause is searched again together with the statements that set the scene (孩子有点残疾,
+我当了五年兵), so each part can find its own article. A clause that names nothing of its own (忘了签会咋样) leans on
+the asking clause before it, as a follow-up leans on the question before it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.models import Hit
+from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_place_or_people, names_topic, states_kind
+from knowledge_base.relevance import coverage
+from knowledge_base.search_queries import followup_query
+
+_CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
+# A clause asks when it holds a question word: 签证快到期了, 公司改了经营范围 and 当兵那几年交的公积金 name a deadline, a
+# scope or a span of years, and ask nothing.
+_QUESTION_WORD = re.compile(
+    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|是否|能否|可否|如何|怎样|([\u4e00-\u9fff])[不没]\1|[不没][？?]?$"
+)
+# The shortest clause that can be a question of its own; 行吗, 对吗 add nothing to search.
+_MIN_CLAUSE_CHARS = 4
+# How much of a part's own subject an article already quoted must name to answer that part too
+_ANSWERED_COVER = 0.5
+
+
+@dataclass(frozen=True)
+class Part:
+    clause: str  # the asking clause, as said
+    query: str  # what is searched for it: the scene, then the clause
+
+    @property
+    def focus(self) -> str:
+        """What the spoken excerpt should be about."""
+        return self.query.replace(FOLLOWUP_SEPARATOR, " ")
+
+
+@dataclass(frozen=True)
+class PartAnswer:
+    """A part of the question, the article it found and the kind of fact it asks."""
+
+    part: Part
+    hit: Hit
+    asks: str
+
+
+def asks(clause: str) -> bool:
+    return bool(_QUESTION_WORD.search(clause))
+
+
+def question_parts(question: str) -> list[Part]:
+    """The separate questions of an utterance that asks two or more, each with its search query; [] when it asks
+    one thing (a question and the statements around it are one question)."""
+    clauses = [c for c in _CLAUSE.split(question) if c]
+    asking = [c for c in clauses if asks(c) and len(c) >= _MIN_CLAUSE_CHARS]
+    if len(asking) < 2:
+        return []
+    named = {c: names_topic(analyse(c)) for c in asking}
+    # 材料没带全的话 before 窗口能不能一次性告诉我缺啥: a clause naming nothing with nothing before it sets the scene
+    leading = next((i for i, c in enumerate(asking) if named[c]), len(asking))
+    scene = " ".join(c for c in clauses if not asks(c) or c in asking[:leading])
+    # 残疾人自己开店… 办营业执照收不收费: the person asking is the scene of every part
+    people = [w for c in asking for w in analyse(c).subject_words if is_place_or_people(w) and w not in scene]
+    scene = " ".join([scene, *dict.fromkeys(people)]).strip()
+    parts: list[Part] = []
+    topic = ""  # the last asking clause that named a topic of its own
+    for clause in asking[leading:]:
+        if named[clause]:
+            topic = clause
+            query = f"{scene} {clause}".strip()
+        else:
+            query = followup_query(f"{scene} {topic}".strip(), clause)
+        parts.append(Part(clause, query))
+    return parts if len(parts) >= 2 else []
+
+
+def answered_by(part: Part, passage: str) -> bool:
+    """Whether the article already quoted answers this part too: it names the part's own subject words and states
+    the kind of fact the part asks (丧葬费能领吗 养老保险那边也能再领一份吗: the article on a death while drawing
+    unemployment benefit says the survivors choose one of the two). A part searched on its own finds the best article
+    other than the quoted one, which is then a neighbour that answers nothing asked."""
+    terms = analyse(part.clause)
+    named = coverage(terms, passage) >= _ANSWERED_COVER if terms.subject else True
+    return named and (terms.asks == "其他" or states_kind(terms.asks, passage))

@@ -1,0 +1,95 @@
+"""An utterance that asks two things: its parts, and the article each part adds to the answer."""
+
+from __future__ import annotations
+
+from answering import Answerer
+from answering.parts import Part, answered_by, question_parts
+from core.config import KioskConfig
+from core.models import Answer, AnswerDone, AnswerSpoken
+from knowledge_base.question import FOLLOWUP_SEPARATOR
+from tests.unit.answering_fakes import RESIDENCE_9, RoutedKnowledgeBase, ScriptedChatModel, hit
+
+SIGN = hit("居住证暂行条例", "第十条", "第十条 居住证由县级人民政府公安机关签发，每年签注1次。居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内签注。", 0.7)
+
+
+def test_one_question_with_its_scene_is_not_split() -> None:
+    assert question_parts("我今年三十二 换的新身份证能管几年") == []
+    assert question_parts("办居住证要带什么材料") == []
+
+
+def test_each_asking_clause_is_a_part_searched_with_the_scene() -> None:
+    parts = question_parts("孩子有点残疾 普通小学能不能不收 上学有没有补助")
+    assert [p.clause for p in parts] == ["普通小学能不能不收", "上学有没有补助"]
+    assert [p.query for p in parts] == ["孩子有点残疾 普通小学能不能不收", "孩子有点残疾 上学有没有补助"]
+
+
+def test_a_clause_naming_nothing_leans_on_the_one_before() -> None:
+    parts = question_parts("居住证是不是每年都得去签注 忘了签会咋样")
+    assert parts[1].clause == "忘了签会咋样"
+    assert FOLLOWUP_SEPARATOR in parts[1].query and "居住证" in parts[1].query.split(FOLLOWUP_SEPARATOR)[0]
+
+
+def test_the_person_asking_is_the_scene_of_every_part() -> None:
+    parts = question_parts("残疾人自己开店有没有税收优惠 办营业执照收不收费")
+    assert "残疾人" in parts[1].query
+
+
+def test_a_part_the_quoted_article_already_answers_needs_no_article_of_its_own() -> None:
+    months = "第十七条 累计缴费时间满1年不足5年的，领取失业保险金的期限最长为12个月。"
+    assert answered_by(Part("最长能领多久", "失业金\n最长能领多久"), months)
+    assert not answered_by(Part("以后每年还得签注吗", "以后每年还得签注吗"), RESIDENCE_9.text)
+    assert not answered_by(Part("要多少钱", "居住证\n要多少钱"), RESIDENCE_9.text)  # no fee stated
+
+
+def answerer(kb: RoutedKnowledgeBase, **answering: object) -> Answerer:
+    config = KioskConfig()
+    config.answering.style = "quote"
+    config.answering.answerable_threshold = 0.0
+    config.answering.part_threshold = 0.0
+    for key, value in answering.items():
+        setattr(config.answering, key, value)
+    return Answerer(kb, ScriptedChatModel(["不该被调用。"]), config)
+
+
+async def collect(a: Answerer, question: str) -> tuple[list[str], Answer]:
+    pieces, done = [], []
+    async for event in a.stream(question):
+        if isinstance(event, AnswerSpoken):
+            pieces.append(event.text)
+        elif isinstance(event, AnswerDone):
+            done.append(event.answer)
+    return pieces, done[0]
+
+
+async def test_a_second_part_adds_its_article_after_the_first_fact() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
+    pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 以后每年还得签注吗")
+    assert [c.article for c in answer.citations] == ["第九条", "第十条"]
+    assert "本人居民身份证" in pieces[0] and pieces[-1].startswith("另外，") and "每年签注1次" in pieces[-1]
+    assert "《居住证暂行条例》第十条" in answer.answer  # shown with its article
+    assert len(kb.queries) == 3  # the whole question, then each part
+
+
+async def test_a_part_whose_article_is_already_quoted_adds_nothing() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {})
+    pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 以后每年还得签注吗")
+    assert [c.article for c in answer.citations] == ["第九条"] and len(pieces) == 1
+
+
+async def test_a_part_under_the_part_threshold_is_left_out() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
+    _, answer = await collect(answerer(kb, part_threshold=1.0), "办居住证要带什么材料 以后每年还得签注吗")
+    assert [c.article for c in answer.citations] == ["第九条"] and "另外" not in answer.spoken
+
+
+async def test_a_part_whose_article_the_whole_question_did_not_find_is_left_out() -> None:
+    elsewhere = hit("社会保险经办条例", "第五十一条", "第五十一条 任何组织和个人有权对违反社会保险法律、法规的行为进行举报、投诉。")
+    kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": elsewhere})
+    _, answer = await collect(answerer(kb), "办居住证要带什么材料 以后每年还得签注吗")
+    assert [c.article for c in answer.citations] == ["第九条"] and "举报" not in answer.answer
+
+
+async def test_parts_are_off_when_set_to_zero() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
+    _, answer = await collect(answerer(kb, question_parts=0), "办居住证要带什么材料 以后每年还得签注吗")
+    assert [c.article for c in answer.citations] == ["第九条"] and len(kb.queries) == 1
