@@ -89,6 +89,14 @@ def keyword_questions(part: str) -> list[dict]:
     return [q for q in read_jsonl(DATA / "keywords.jsonl") if q["part"] == part]
 
 
+def part_questions(part: str) -> list[dict]:
+    """bench/data/parts.jsonl: one utterance asking two things (办居住证要带什么材料 以后每年还得签注吗), gold = the
+    article of each part the knowledge base answers; a part it does not answer (大厅周六上班吗, 驾驶证) has none. Both
+    halves were written and labelled before the kiosk answered them; "design" is read when choosing a rule, "check"
+    only reported."""
+    return [q for q in read_jsonl(DATA / "parts.jsonl") if q["part"] == part]
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 
