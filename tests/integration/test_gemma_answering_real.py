@@ -110,3 +110,10 @@ def test_a_long_article_is_found_by_its_paragraph_looked_up_not_embedded(gemma_a
     assert "不收学费" in answer.spoken
     assert embedded == []  # the ingest embedded the paragraphs; the search only looked them up
     assert prepared > 100  # every paragraph of the five statutes' long articles, found in the cache
+
+
+def test_a_question_that_asks_two_things_gets_the_article_of_each(gemma_answerer) -> None:  # noqa: ANN001
+    answer = _ask(gemma_answerer, "办居住证要带什么材料 以后每年还得签注吗")
+    assert not answer.refused
+    assert {c.article for c in answer.citations if c.title == "居住证暂行条例"} >= {"第九条", "第十条"}
+    assert "另外，" in answer.spoken and "签注" in answer.spoken and "居民身份证" in answer.spoken
