@@ -24,6 +24,8 @@ _QUESTION_WORD = re.compile(
 )
 # The shortest clause that can be a question of its own; 行吗, 对吗 add nothing to search.
 _MIN_CLAUSE_CHARS = 4
+# A spoken question has a few clauses; a pasted page is read no further than this many (each one is analysed).
+_MOST_CLAUSES = 12
 # How much of a part's own subject an article already quoted must name to answer that part too
 _ANSWERED_COVER = 0.5
 
@@ -55,7 +57,7 @@ def asks(clause: str) -> bool:
 def question_parts(question: str) -> list[Part]:
     """The separate questions of an utterance that asks two or more, each with its search query; [] when it asks
     one thing (a question and the statements around it are one question)."""
-    clauses = [c for c in _CLAUSE.split(question) if c]
+    clauses = [c for c in _CLAUSE.split(question) if c][:_MOST_CLAUSES]
     asking = [c for c in clauses if asks(c) and len(c) >= _MIN_CLAUSE_CHARS]
     if len(asking) < 2:
         return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from answering import Answerer
 from answering.parts import Part, answered_by, question_parts
 from core.config import KioskConfig
@@ -32,6 +34,13 @@ def test_a_clause_naming_nothing_leans_on_the_one_before() -> None:
 def test_the_person_asking_is_the_scene_of_every_part() -> None:
     parts = question_parts("残疾人自己开店有没有税收优惠 办营业执照收不收费")
     assert "残疾人" in parts[1].query
+
+
+def test_a_pasted_page_is_read_no_further_than_a_spoken_question() -> None:
+    question_parts("办居住证要带什么材料 以后每年还得签注吗")  # jieba's dictionary loads on first use
+    started = time.perf_counter()
+    parts = question_parts("孩子有点残疾 普通小学能不能不收 上学有没有补助 " * 400)
+    assert len(parts) <= 12 and time.perf_counter() - started < 0.5
 
 
 def test_a_part_the_quoted_article_already_answers_needs_no_article_of_its_own() -> None:
