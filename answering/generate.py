@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from answering.citations import citation_for, citation_phrase, parse_citations
 from answering.extract import screen_text
 from answering.faithfulness import unsupported_numbers
+from answering.parts import PartAnswer
 from answering.prompt import build_messages
 from answering.quote import QuoteStrategy
 from answering.reply import Question, Wording
@@ -58,6 +59,10 @@ def says_nothing(text: str) -> bool:
     return bool(text.strip()) and len(re.sub(r"[\W_]", "", content)) < _MIN_CONTENT_CHARS
 
 
+async def _settled(answers: list[PartAnswer]) -> list[PartAnswer]:
+    return answers
+
+
 class GenerateStrategy:
     name = "generate"
 
@@ -71,10 +76,11 @@ class GenerateStrategy:
     async def reply(self, q: Question) -> AsyncIterator[AnswerSpoken | AnswerDone]:
         cfg = self.config.answering
         # the article each other part of the question found goes into the prompt after the top one
-        extra = [a.hit for a in self.quote.other_parts(q.hits[:1], await q.part_answers())]
+        answers = await q.part_answers()
+        extra = [a.hit for a in self.quote.other_parts(q.hits[:1], answers)]
         pool = q.hits[:1] + extra + [h for h in q.hits[1:] if h not in extra]
         passages = pool[: cfg.max_passages + len(extra)]
-        q = dataclasses.replace(q, hits=pool)
+        q = dataclasses.replace(q, hits=pool, more=lambda: _settled(answers))  # a degraded quote does not search again
         messages = build_messages(q.text, passages, q.history, turns=cfg.history_turns, passage_chars=cfg.passage_chars)
         sources = [h.text for h in passages] + [q.text] + [m.content for m in q.history if m.role == "user"]
         if self._model_turns.locked():

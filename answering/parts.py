@@ -61,12 +61,13 @@ def question_parts(question: str) -> list[Part]:
     asking = [c for c in clauses if asks(c) and len(c) >= _MIN_CLAUSE_CHARS]
     if len(asking) < 2:
         return []
-    named = {c: names_topic(analyse(c)) for c in asking}
+    terms = {c: analyse(c) for c in asking}
+    named = {c: names_topic(t) for c, t in terms.items()}
     # 材料没带全的话 before 窗口能不能一次性告诉我缺啥: a clause naming nothing with nothing before it sets the scene
     leading = next((i for i, c in enumerate(asking) if named[c]), len(asking))
     scene = " ".join(c for c in clauses if not asks(c) or c in asking[:leading])
     # 残疾人自己开店… 办营业执照收不收费: the person asking is the scene of every part
-    people = [w for c in asking for w in analyse(c).subject_words if is_place_or_people(w) and w not in scene]
+    people = [w for c in asking for w in terms[c].subject_words if is_place_or_people(w) and w not in scene]
     scene = " ".join([scene, *dict.fromkeys(people)]).strip()
     parts: list[Part] = []
     topic = ""  # the last asking clause that named a topic of its own

@@ -46,10 +46,7 @@ class QuoteStrategy:
             yield q.draft.say(self.wording.missing_figure(missing[0]) + self.wording.guidance())
             yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
             return
-        fact = spoken_fact(
-            quoted[0], q.terms.asks, q.focus, self.config.spoken_chars,
-            list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
-        )
+        fact = self.fact(quoted[0], q.terms.asks, q.focus)
         # asked for two figures and the rule states one (多少钱 … 多长时间), or for a figure and something else the rule
         # states (要不要交工本费 … 多久能拿到): what it states, and which figure is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""))
@@ -58,16 +55,20 @@ class QuoteStrategy:
             yield q.draft.say(self.wording.renamed(rename))
         # another part of the question (…普通小学能不能不收 上学有没有补助) answered by an article not yet quoted
         for part in self.other_parts(quoted, await q.part_answers()):
-            yield q.draft.say(self.config.part_lead + spoken_fact(
-                part.hit, part.asks, part.part.focus, self.config.spoken_chars,
-                list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
-            ))  # fmt: skip
+            yield q.draft.say(self.config.part_lead + self.fact(part.hit, part.asks, part.part.focus))
             quoted.append(part.hit)
         citations = list(dict.fromkeys(citation_for(h) for h in quoted))
         # a quoted article that uses a new name: the old one under it, for a citizen who knows only that
         shown = [r for r in q.renames if r not in q.asked_by_old_name and any(r.new in h.text for h in quoted)]
         notes = "".join("\n\n" + self.wording.renamed(r) for r in shown)
         yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted) + notes)
+
+    def fact(self, hit: Hit, asks: str, focus: str) -> str:
+        """The clause of the article that states the fact asked, within the configured spoken budgets."""
+        return spoken_fact(
+            hit, asks, focus, self.config.spoken_chars,
+            list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
+        )
 
     @staticmethod
     def other_parts(quoted: list[Hit], answers: list[PartAnswer]) -> list[PartAnswer]:

@@ -51,7 +51,8 @@ def main() -> None:
     rows = []
     for name in args.sets.split(","):
         gold_total = gold_cited = cited_total = wrong = full = refused = 0
-        for q in SETS[name]():
+        questions = SETS[name]()
+        for q in questions:
             answer = asyncio.run(answerer.answer(q["question"]))
             gold = gold_pairs(q)
             cited = [(c.source, c.article) for c in answer.citations]
@@ -64,7 +65,7 @@ def main() -> None:
             rows.append({"set": name, "id": q["id"], "question": q["question"], "refused": answer.refused,
                          "cited": [f"{c.title} {c.article}" for c in answer.citations],
                          "wrong": [f"{s} {a}" for s, a in cited if (s, a) not in gold]})
-        print(name, json.dumps({"questions": len(SETS[name]()), "fully_answered": full, "refused": refused,
+        print(name, json.dumps({"questions": len(questions), "fully_answered": full, "refused": refused,
                                 "gold_articles_cited": f"{gold_cited}/{gold_total}",
                                 "citations": cited_total, "wrong_articles": wrong}, ensure_ascii=False))
     if args.out:

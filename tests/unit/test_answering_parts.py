@@ -7,7 +7,8 @@ import time
 from answering import Answerer
 from answering.parts import Part, answered_by, question_parts
 from core.config import KioskConfig
-from core.models import Answer, AnswerDone, AnswerSpoken
+from core.errors import ChatModelError
+from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken
 from knowledge_base.question import FOLLOWUP_SEPARATOR
 from tests.unit.answering_fakes import RESIDENCE_9, RoutedKnowledgeBase, ScriptedChatModel, hit
 
@@ -50,14 +51,14 @@ def test_a_part_the_quoted_article_already_answers_needs_no_article_of_its_own()
     assert not answered_by(Part("要多少钱", "居住证\n要多少钱"), RESIDENCE_9.text)  # no fee stated
 
 
-def answerer(kb: RoutedKnowledgeBase, **answering: object) -> Answerer:
+def answerer(kb: RoutedKnowledgeBase, model: ScriptedChatModel | None = None, **answering: object) -> Answerer:
     config = KioskConfig()
     config.answering.style = "quote"
     config.answering.answerable_threshold = 0.0
     config.answering.part_threshold = 0.0
     for key, value in answering.items():
         setattr(config.answering, key, value)
-    return Answerer(kb, ScriptedChatModel(["不该被调用。"]), config)
+    return Answerer(kb, model or ScriptedChatModel(["不该被调用。"]), config)
 
 
 async def collect(a: Answerer, question: str) -> tuple[list[str], Answer]:
@@ -102,3 +103,12 @@ async def test_parts_are_off_when_set_to_zero() -> None:
     kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
     _, answer = await collect(answerer(kb, question_parts=0), "办居住证要带什么材料 以后每年还得签注吗")
     assert [c.article for c in answer.citations] == ["第九条"] and len(kb.queries) == 1
+
+
+async def test_a_failing_model_degrades_to_both_parts_without_searching_them_again() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
+    failing = ScriptedChatModel(error=ChatModelError("llm-unreachable", "server down"))
+    _, answer = await collect(answerer(kb, failing, style="generate"), "办居住证要带什么材料 以后每年还得签注吗")
+    assert answer.mode is AnswerMode.DEGRADED
+    assert [c.article for c in answer.citations] == ["第九条", "第十条"] and "每年签注1次" in answer.spoken
+    assert len(kb.queries) == 3  # the whole question and its two parts, once each
