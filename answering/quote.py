@@ -49,13 +49,13 @@ class QuoteStrategy:
         fact = self.fact(quoted[0], q.terms.asks, q.focus)
         # asked for two figures and the rule states one (多少钱 … 多长时间), or for a figure and something else the rule
         # states (要不要交工本费 … 多久能拿到): what it states, and which figure is not written down
-        yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""))
+        yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""), [citation_for(quoted[0])])
         # asked by a name the current version dropped: said, since the citizen will meet the new one at the window
         for rename in q.asked_by_old_name:
             yield q.draft.say(self.wording.renamed(rename))
         # another part of the question (…普通小学能不能不收 上学有没有补助) answered by an article not yet quoted
         for part in self.other_parts(quoted, await q.part_answers()):
-            yield q.draft.say(self.config.part_lead + self.fact(part.hit, part.asks, part.part.focus))
+            yield q.draft.say(self.config.part_lead + self.fact(part.hit, part.asks, part.part.focus), [citation_for(part.hit)])
             quoted.append(part.hit)
         citations = list(dict.fromkeys(citation_for(h) for h in quoted))
         # a quoted article that uses a new name: the old one under it, for a citizen who knows only that

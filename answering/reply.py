@@ -24,11 +24,11 @@ class Draft:
     understood: str | None = None
     answerability: float | None = None
 
-    def say(self, piece: str) -> AnswerSpoken:
+    def say(self, piece: str, cited: Sequence[Citation] = ()) -> AnswerSpoken:
         if self.timings.first_token_s is None:
             self.timings.first_token_s = round(time.monotonic() - self.started, 3)
         self.parts.append(piece)
-        return AnswerSpoken(piece)
+        return AnswerSpoken(piece, tuple(cited))
 
     @property
     def spoken(self) -> str:

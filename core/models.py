@@ -64,6 +64,7 @@ class AnswerMode(str, enum.Enum):
     REFUSAL = "refusal"
     DEGRADED = "degraded"
     SMALL_TALK = "small-talk"  # 你好 / 谢谢 / 再见: a courtesy answered as such
+    INTERRUPTED = "interrupted"  # cut off by the next question: what was said before the barge-in
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,10 @@ class AnswerRetrieved:
 
 @dataclass(frozen=True)
 class AnswerSpoken:
-    """A piece of the spoken answer, streamed as soon as it exists."""
+    """A piece of the spoken answer, streamed as soon as it exists, with the articles it states (a quoted fact)."""
 
     text: str
+    citations: tuple[Citation, ...] = ()
 
 
 @dataclass(frozen=True)

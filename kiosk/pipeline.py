@@ -25,6 +25,7 @@ from core.models import (
     AnswerRetrieved,
     AnswerSpoken,
     ChatMessage,
+    Citation,
     PipelineEvent,
     PipelineEventType,
     SpeechAudio,
@@ -88,6 +89,8 @@ class Turn:
         self._on_event = on_event
         self._observers = observers
         self._task: asyncio.Task[None] | None = None
+        # what a turn cut off mid-answer had already said (with the articles it quoted), for its CANCELLED event
+        self.said: Answer | None = None
 
     def emit(self, type_: PipelineEventType, **payload: Any) -> PipelineEvent:
         event = PipelineEvent(type=type_, turn_id=self.turn_id, **payload)
@@ -163,7 +166,7 @@ class TurnPipeline:
                 else:
                     await self._answer(turn, question, history, sentences)
         except asyncio.CancelledError:
-            turn.emit(PipelineEventType.CANCELLED)
+            turn.emit(PipelineEventType.CANCELLED, answer=turn.said)
             raise
         except Exception as exc:  # a bug, not a stage failure: still end the turn cleanly
             log.exception("turn %s failed", turn.turn_id)
@@ -197,19 +200,30 @@ class TurnPipeline:
         splitter = SentenceSplitter(first_cut_after=FIRST_PIECE_CHARS)
         final: Answer | None = None
         streamed = ""
+        retrieved: AnswerRetrieved | None = None
+        cited: list[Citation] = []
         try:
             async with contextlib.aclosing(self.answerer.stream(question, history)) as events:  # type: ignore[type-var]
                 async for event in events:
                     if isinstance(event, AnswerRetrieved):
+                        retrieved = event
                         turn.emit(PipelineEventType.RETRIEVE_END, hits=event.hits, text=event.understood)
                     elif isinstance(event, AnswerSpoken):
                         streamed += event.text
+                        cited += [c for c in event.citations if c not in cited]
                         turn.emit(PipelineEventType.ANSWER_PARTIAL, text=event.text)
                         for sentence in splitter.feed(event.text):
                             sentences.put_nowait(sentence)
                     elif isinstance(event, AnswerDone):
                         final = event.answer
         except asyncio.CancelledError:
+            if retrieved is not None and streamed and final is None:
+                # cut off between the first fact and the rest (another part's article, a model still writing): the
+                # citizen heard the start of an answer from the knowledge base, and may ask 再说一遍 or a follow-up
+                turn.said = Answer(
+                    answer=streamed, citations=cited, refused=False, mode=AnswerMode.INTERRUPTED,
+                    understood=retrieved.understood if retrieved.understood != question else None,
+                )  # fmt: skip
             raise
         except Exception as exc:
             turn.emit(PipelineEventType.ERROR, error=_error_dict(exc, AnswerError, "answer-failed"))

@@ -3,8 +3,9 @@
 Whoever runs a turn through a TurnPipeline built by kiosk.services (the kiosk page, `kiosk ask`, a benchmark)
 gets it recorded the same way: the question as asked or heard, the answer, its citations and stage timings,
 with ID-card and phone numbers masked before the record leaves this module. A turn cancelled while its answer
-was being spoken (the citizen asked the next question) is recorded, since the answer was shown; one cancelled
-before its answer was complete, or without a question or an answer, is not.
+was being spoken (the citizen asked the next question) is recorded, since the answer was shown; so is one cut
+off after its first fact was said, as what was said (mode "interrupted"). One cancelled before it said anything,
+or without a question or an answer, is not.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ def turn_record(request: TurnRequest, events: Sequence[PipelineEvent]) -> TurnRe
     for event in events:
         if event.type is PipelineEventType.ASR_END and event.transcript is not None:
             question = event.transcript.text
-        elif event.type is PipelineEventType.ANSWER_END and event.answer is not None:
-            answer = event.answer
+        elif event.type in (PipelineEventType.ANSWER_END, PipelineEventType.CANCELLED) and event.answer is not None:
+            answer = event.answer  # a CANCELLED event's answer is what was said before the barge-in
     if answer is None or not (question or "").strip():
         return None
     return TurnRecord(

@@ -6,6 +6,7 @@ import dataclasses
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from core.models import Answer, AnswerMode, ChatMessage, PipelineEvent, PipelineEventType, Transcript
 from kiosk.pipeline import Turn, TurnPipeline, TurnRequest
@@ -84,19 +85,22 @@ class KioskSession:
             await previous.wait()
         self.touch()
         request = dataclasses.replace(request, session_id=self.session_id)
-        turn = self._pipeline_for(self.elderly).start(request, self.history)
+        exchange = Exchange(turn_id="", question=request.text or "")
+        # applied as each event happens, not as the caller reads it: a barge-in awaits the turn it cuts off, and the
+        # next question must find that turn remembered whether or not its events were read
+        turn = self._pipeline_for(self.elderly).start(request, self.history, on_event=partial(self._apply, exchange))
+        exchange.turn_id = turn.turn_id
         self.current = turn
-        exchange = Exchange(turn_id=turn.turn_id, question=request.text or "")
         self.exchanges = [*self.exchanges[-(MAX_EXCHANGES - 1) :], exchange]
         try:
             async for event in turn:
-                self._apply(exchange, event)
                 yield exchange, event
         finally:
             if not turn.done:  # the consumer went away (page closed, request cancelled): stop the work too
                 turn.cancel()
             self.touch()
-            if self.current is turn:
+            # a turn cancelled here is still winding down: it stays current, so the next question waits for it
+            if self.current is turn and turn.done:
                 self.current = None
 
     def _apply(self, exchange: Exchange, event: PipelineEvent) -> None:
@@ -108,16 +112,21 @@ class KioskSession:
         elif kind is PipelineEventType.ANSWER_PARTIAL and event.text:
             exchange.answer_text += event.text
         elif kind is PipelineEventType.ANSWER_END and event.answer is not None:
-            exchange.answer = event.answer
-            exchange.answer_text = event.answer.answer
-            # a courtesy (你好, 谢谢) is no topic: the next short question still follows up the last real one; a
-            # question is remembered as answered (不是，我问的是护照 as 办护照要带什么材料, 半居住正 as 居住证)
-            if exchange.question and event.answer.mode is not AnswerMode.SMALL_TALK:
-                self._remember(event.answer.understood or exchange.question, event.answer.answer)
+            self._answered(exchange, event.answer)
         elif kind is PipelineEventType.ERROR and event.error is not None:
             exchange.errors.append(event.error)
         elif kind is PipelineEventType.CANCELLED:
             exchange.cancelled = True
+            if event.answer is not None:  # cut off after it began to answer: 再说一遍 repeats what was said
+                self._answered(exchange, event.answer)
+
+    def _answered(self, exchange: Exchange, answer: Answer) -> None:
+        exchange.answer = answer
+        exchange.answer_text = answer.answer
+        # a courtesy (你好, 谢谢) is no topic: the next short question still follows up the last real one; a
+        # question is remembered as answered (不是，我问的是护照 as 办护照要带什么材料, 半居住正 as 居住证)
+        if exchange.question and answer.mode is not AnswerMode.SMALL_TALK:
+            self._remember(answer.understood or exchange.question, answer.answer)
 
     def _remember(self, question: str, answer: str) -> None:
         self.history += [ChatMessage("user", question), ChatMessage("assistant", answer)]

@@ -17,6 +17,7 @@ from core.models import EngineHealth
 OUTCOME_LABELS = {"answered": "已回答", "unhelpful": "没帮助", "refused": "未找到", "degraded": "降级"}
 MODE_LABELS = {
     "quote": "已回答", "llm": "已回答", "faq": "FAQ", "refusal": "未找到", "degraded": "降级", "small-talk": "寒暄",
+    "interrupted": "被打断",
 }  # fmt: skip
 STAGE_LABELS = {
     "asr_s": "语音识别", "retrieve_s": "检索", "first_token_s": "模型首字", "first_text_s": "首句文字",
@@ -27,7 +28,7 @@ NO_TOPIC = "（未命中知识库）"
 
 
 def mode_label(mode: str, refused: bool = False) -> str:
-    """How the panel names an answer's mode: 已回答 / FAQ / 未找到 / 降级 / 寒暄."""
+    """How the panel names an answer's mode: 已回答 / FAQ / 未找到 / 降级 / 寒暄 / 被打断."""
     if refused and mode not in ("refusal", "degraded"):
         return "未找到"
     return MODE_LABELS.get(mode, mode)

@@ -46,8 +46,10 @@ class FakeAnswerer:
         pieces: Sequence[str] = ("您需要带", "本人身份证和照片。", "还要居住证明。"),
         piece_delay_s: float = 0.0,
         fail_after: int | None = None,
+        first_cites: Sequence[Citation] = (),
     ) -> None:
         self.pieces = list(pieces)
+        self.first_cites = tuple(first_cites)  # the articles the first piece states, as a quoted fact carries them
         self.piece_delay_s = piece_delay_s
         self.fail_after = fail_after
         self.seen_history: list[list[ChatMessage]] = []
@@ -64,7 +66,7 @@ class FakeAnswerer:
                     raise ChatModelError("llm-down", "fake model is down")
                 if self.piece_delay_s:
                     await asyncio.sleep(self.piece_delay_s)
-                yield AnswerSpoken(piece)
+                yield AnswerSpoken(piece, self.first_cites if i == 0 else ())
             yield AnswerDone(Answer(
                 answer="".join(self.pieces),
                 citations=[Citation("居住证暂行条例.md", "居住证暂行条例", "第九条")],

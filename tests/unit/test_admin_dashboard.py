@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from core.errors import AdminError
-from core.models import EngineHealth, EngineStatus, FaqEntry
+from core.models import AnswerMode, EngineHealth, EngineStatus, FaqEntry
 from panel import dashboard
 from panel.exports import faq_csv, faq_xlsx, turns_csv
 from panel.ops_panel import test_llm_connection as check_llm_connection
@@ -140,8 +140,9 @@ def test_llm_connection_check_lists_models_of_a_compatible_server() -> None:
 
 
 def test_panel_labels_are_chinese() -> None:
-    modes = ("quote", "llm", "faq", "refusal", "degraded", "small-talk")
-    assert [dashboard.mode_label(m) for m in modes] == ["已回答", "已回答", "FAQ", "未找到", "降级", "寒暄"]
+    modes = ("quote", "llm", "faq", "refusal", "degraded", "small-talk", "interrupted")
+    assert [dashboard.mode_label(m) for m in modes] == ["已回答", "已回答", "FAQ", "未找到", "降级", "寒暄", "被打断"]
+    assert all(m.value in dashboard.MODE_LABELS for m in AnswerMode)  # every mode has its Chinese label
     assert dashboard.mode_label("llm", refused=True) == "未找到"
     table = dashboard.health_table([EngineHealth("answerer", EngineStatus.READY, model="llama.cpp:qwen", device="cpu")])  # fmt: skip
     assert list(table.columns) == ["引擎", "状态", "模型", "设备", "最近错误"]

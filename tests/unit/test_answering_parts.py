@@ -80,6 +80,13 @@ async def test_a_second_part_adds_its_article_after_the_first_fact() -> None:
     assert len(kb.queries) == 3  # the whole question, then each part
 
 
+async def test_each_spoken_fact_carries_the_article_it_states() -> None:
+    """What a barge-in leaves said keeps its source: the first fact its article, the part after 另外， its own."""
+    kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
+    spoken = [e for e in [e async for e in answerer(kb).stream("办居住证要带什么材料 以后每年还得签注吗")] if isinstance(e, AnswerSpoken)]
+    assert [[c.article for c in e.citations] for e in spoken] == [["第九条"], ["第十条"]]
+
+
 async def test_a_part_whose_article_is_already_quoted_adds_nothing() -> None:
     kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {})
     pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 以后每年还得签注吗")

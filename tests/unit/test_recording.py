@@ -6,7 +6,7 @@ import asyncio
 
 import numpy as np
 
-from core.models import PipelineEvent, TurnRecord
+from core.models import AnswerMode, Citation, PipelineEvent, TurnRecord
 from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnPipeline, TurnRequest
 from kiosk.recording import TurnRecorder
@@ -62,6 +62,25 @@ async def test_a_turn_interrupted_while_its_answer_is_spoken_is_still_recorded()
     assert E.CANCELLED in types and voice.cancelled >= 1
     [record] = records
     assert record.answer == "您需要带本人身份证和照片。还要居住证明。" and record.session_id == "screen-2"
+
+
+async def test_a_turn_cut_off_after_its_first_fact_is_recorded_as_what_was_said() -> None:
+    """A barge-in while the rest of the answer is still being found: the first fact was said and shown, with its
+    article, so the turn log keeps it (masked), marked as interrupted."""
+    ninth = Citation("居住证暂行条例.md", "居住证暂行条例", "第九条")
+    answerer = FakeAnswerer(pieces=("应当提交身份证。", "另外，每年签注。"), piece_delay_s=0.1, first_cites=[ninth])
+    pipeline, records = recorded_pipeline(answerer=answerer)
+    turn = pipeline.start(TurnRequest(text="我电话13812345678 办居住证要带什么材料 每年还要签注吗"))
+    events = []
+    async for event in turn:
+        events.append(event)
+        if event.type is E.ANSWER_PARTIAL:
+            turn.cancel()
+    cancelled = next(e for e in events if e.type is E.CANCELLED)
+    assert cancelled.answer is not None and cancelled.answer.answer == "应当提交身份证。"
+    [record] = records
+    assert record.mode is AnswerMode.INTERRUPTED and record.citations == (ninth,)
+    assert record.answer == "应当提交身份证。" and "13812345678" not in record.question
 
 
 async def test_turns_without_a_session_are_recorded_under_a_placeholder() -> None:

@@ -3,7 +3,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 
-from core.models import Answer, AnswerDone, AnswerEvent, AnswerMode, AnswerSpoken, ChatMessage, PipelineEvent
+from core.models import (
+    Answer,
+    AnswerDone,
+    AnswerEvent,
+    AnswerMode,
+    AnswerRetrieved,
+    AnswerSpoken,
+    ChatMessage,
+    Citation,
+    PipelineEvent,
+)
 from core.models import PipelineEventType as E
 from kiosk.pipeline import TurnPipeline, TurnRequest
 from kiosk.session import Exchange, KioskSession
@@ -118,6 +128,75 @@ async def test_new_question_barges_in_on_the_turn_in_flight() -> None:
     await asyncio.wait_for(task, 1.0)
     assert first_events[-2:] == [E.CANCELLED, E.RUN_END]
     assert session.exchanges[0].cancelled and second.answer is not None
+    # the first answer was cut off after it began: it is remembered as what was said, before the second
+    assert [m.content for m in session.history if m.role == "user"] == ["第一个问题", "第二个问题"]
+    said = session.exchanges[0].answer
+    assert said is not None and said.mode is AnswerMode.INTERRUPTED
+    assert said.answer.startswith("很长的回答。") and len(said.answer) < len("很长的回答。") * 50
+
+
+class FirstFactThenParts(FakeAnswerer):
+    """Says the first fact with its article, then searches the question's other part slowly, as the quote
+    strategy does for a question that asks two things."""
+
+    def __init__(self, parts_delay_s: float) -> None:
+        super().__init__()
+        self.parts_delay_s = parts_delay_s
+
+    async def stream(self, question: str, history: Sequence[ChatMessage]) -> AsyncIterator[AnswerEvent]:
+        self.seen_history.append(list(history))
+        if question == "再说一遍":
+            said = [m.content for m in history if m.role == "assistant"]
+            reply = "好的。" + (said[-1] if said else "")
+            yield AnswerSpoken(reply)
+            yield AnswerDone(Answer(answer=reply, citations=[], refused=False, mode=AnswerMode.SMALL_TALK))
+            return
+        if "居住证" not in question:
+            yield AnswerSpoken("护照的答。")
+            yield AnswerDone(Answer(answer="护照的答。", citations=[], refused=False, mode=AnswerMode.QUOTE))
+            return
+        yield AnswerRetrieved((), "办居住证要带什么材料，以后每年还得签注吗")
+        yield AnswerSpoken("申领居住证，应当提交本人居民身份证、本人相片。", (NINTH,))
+        await asyncio.sleep(self.parts_delay_s)
+        yield AnswerSpoken("另外，居住证每年签注1次。", (TENTH,))
+        answer = "申领居住证，应当提交本人居民身份证、本人相片。另外，居住证每年签注1次。"
+        yield AnswerDone(Answer(answer=answer, citations=[NINTH, TENTH], refused=False, mode=AnswerMode.QUOTE))
+
+
+NINTH = Citation("居住证暂行条例.md", "居住证暂行条例", "第九条")
+TENTH = Citation("居住证暂行条例.md", "居住证暂行条例", "第十条")
+
+
+async def _cut_off_after_first_event(session: KioskSession, question: str, wanted: E) -> None:
+    """Ask, read events until `wanted`, then stop reading: the page went on to the next question."""
+    async for _exchange, event in session.ask(TurnRequest(text=question)):
+        if event.type is wanted:
+            return
+
+
+async def test_an_answer_cut_off_after_its_first_fact_is_what_再说一遍_repeats() -> None:
+    answerer = FirstFactThenParts(parts_delay_s=5.0)
+    session = make_session(answerer, Clock())
+    await ask(session, "护照怎么办")
+    first = asyncio.create_task(_cut_off_after_first_event(session, "办居住证要带什么材料 以后每年还得签注吗", E.ANSWER_PARTIAL))
+    await asyncio.wait_for(first, 1.0)  # the reader stopped after the first fact; the turn still runs
+    repeat = await asyncio.wait_for(ask(session, "再说一遍"), 1.0)
+    assert repeat.answer_text.startswith("好的。申领居住证")  # not the passport answer before it
+    cut = session.exchanges[1]
+    assert cut.cancelled and cut.answer is not None
+    assert cut.answer.mode is AnswerMode.INTERRUPTED and cut.answer.citations == [NINTH]
+    assert "签注" not in cut.answer.answer  # the part not yet said is not claimed
+    assert cut.answer.understood == "办居住证要带什么材料，以后每年还得签注吗"
+
+
+async def test_a_turn_cut_off_before_it_said_anything_is_not_remembered() -> None:
+    answerer = FakeAnswerer(pieces=("答。",), piece_delay_s=5.0)
+    session = make_session(answerer, Clock())
+    first = asyncio.create_task(_cut_off_after_first_event(session, "第一个问题", E.ANSWER_START))
+    await asyncio.wait_for(first, 1.0)
+    answerer.piece_delay_s = 0.0
+    await asyncio.wait_for(ask(session, "第二个问题"), 1.0)
+    assert session.exchanges[0].cancelled and session.exchanges[0].answer is None
     assert [m.content for m in session.history if m.role == "user"] == ["第二个问题"]
 
 
