@@ -89,10 +89,24 @@ class Turn:
         self._on_event = on_event
         self._observers = observers
         self._task: asyncio.Task[None] | None = None
+        self._ran_to_end = False
         # what a turn cut off mid-answer had already said (with the articles it quoted), for its CANCELLED event
         self.said: Answer | None = None
 
+    def run_as(self, task: asyncio.Task[None]) -> None:
+        self._task = task
+        task.add_done_callback(self._ended)
+
+    def _ended(self, task: asyncio.Task[None]) -> None:
+        # a turn cancelled before its task first ran never reached its own handler: end its events here, so
+        # whoever iterates it is not left waiting for RUN_END
+        if not self._ran_to_end:
+            self.emit(PipelineEventType.CANCELLED)
+            self.emit(PipelineEventType.RUN_END)
+
     def emit(self, type_: PipelineEventType, **payload: Any) -> PipelineEvent:
+        if type_ is PipelineEventType.RUN_END:
+            self._ran_to_end = True
         event = PipelineEvent(type=type_, turn_id=self.turn_id, **payload)
         self._events.put_nowait(event)
         for observer in self._observers:
@@ -151,7 +165,7 @@ class TurnPipeline:
     ) -> Turn:
         """Start the turn as its own task (needs a running event loop) and return it at once."""
         turn = Turn(uuid.uuid4().hex[:12], request, on_event, self.observers)
-        turn._task = asyncio.get_running_loop().create_task(self._run(turn, request, list(history)))
+        turn.run_as(asyncio.get_running_loop().create_task(self._run(turn, request, list(history))))
         return turn
 
     async def _run(self, turn: Turn, request: TurnRequest, history: list[ChatMessage]) -> None:

@@ -79,9 +79,10 @@ class KioskSession:
     async def ask(self, request: TurnRequest) -> AsyncIterator[tuple[Exchange, PipelineEvent]]:
         """Run one turn, cancelling any turn still in flight, and yield its events as they happen."""
         self.reset_if_idle()
-        previous = self.current
-        self.cancel_turn()
-        if previous is not None:
+        # the latest question wins: a third question asked while the second still waits for the first cuts off
+        # whichever of them has started by then
+        while (previous := self.current) is not None and not previous.done:
+            previous.cancel()
             await previous.wait()
         self.touch()
         request = dataclasses.replace(request, session_id=self.session_id)

@@ -162,6 +162,19 @@ async def test_cancel_stops_llm_and_tts_in_flight() -> None:
     assert turn.done
 
 
+async def test_a_turn_cancelled_before_it_ever_ran_still_ends() -> None:
+    """A barge-in on a turn started in the same step of the event loop: its task never runs, yet whoever
+    iterates it must see CANCELLED and RUN_END, not wait forever."""
+    turn = TurnPipeline(None, FakeAnswerer(), None).start(TurnRequest(text="问"))
+    turn.cancel()
+    seen = await asyncio.wait_for(_types_of(turn), 1.0)
+    assert seen == [E.CANCELLED, E.RUN_END] and turn.done
+
+
+async def _types_of(turn) -> list[E]:  # type: ignore[no-untyped-def]
+    return [event.type async for event in turn]
+
+
 async def test_cancel_during_transcription_ends_the_turn() -> None:
     class SlowTranscriber(FakeTranscriber):
         def transcribe(self, audio: object, sample_rate: int = 16000):  # type: ignore[no-untyped-def]

@@ -135,6 +135,17 @@ async def test_new_question_barges_in_on_the_turn_in_flight() -> None:
     assert said.answer.startswith("很长的回答。") and len(said.answer) < len("很长的回答。") * 50
 
 
+async def test_questions_asked_in_quick_succession_leave_one_turn_running() -> None:
+    """Three questions before the first has ended: the last one answers, the others end cancelled."""
+    answerer = FakeAnswerer(pieces=("很长的回答。",) * 20, piece_delay_s=0.02)
+    session = make_session(answerer, Clock())
+    asks = [asyncio.create_task(ask(session, q)) for q in ("一", "二", "三")]
+    done = await asyncio.wait_for(asyncio.gather(*asks), 5.0)
+    assert [e.question for e in done] == ["一", "二", "三"]
+    assert [e.cancelled for e in done] == [True, True, False] and done[2].answer is not None
+    assert session.current is None
+
+
 class FirstFactThenParts(FakeAnswerer):
     """Says the first fact with its article, then searches the question's other part slowly, as the quote
     strategy does for a question that asks two things."""
