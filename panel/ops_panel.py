@@ -10,6 +10,7 @@ import httpx
 import pandas as pd
 
 from answering.referrals import file_text as referral_file_text
+from core.config import small_model_generates
 from core.errors import AdminError
 from core.privacy import mask_personal_data
 from panel import charts, dashboard
@@ -238,7 +239,11 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             changed = store.settings.update(services.config, changes, user)
             for key, value in changed.items():
                 store.audit(user, "config-changed", key, str(value)[:200])
-            return f"已保存 {len(changed)} 项更改，数字人下一轮对话即生效。" if changed else "没有更改。"
+            status = f"已保存 {len(changed)} 项更改，数字人下一轮对话即生效。" if changed else "没有更改。"
+            if small_model_generates(store.effective_config(services.config)):
+                status += ("\n\n**注意**：内置小模型组织回答时，会说出与条文相反的结论（实测：“孩子不能在这里上小学”）。"
+                           "建议选“判断后引用条文原文”，或接入 7B 以上的模型服务。")
+            return status
 
         def test_connection(url: str) -> str:
             cfg = services.config.llm

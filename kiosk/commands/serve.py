@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.config import KioskConfig
+from core.config import KioskConfig, small_model_generates
 from kiosk.commands import config_from_args
 
 if TYPE_CHECKING:
@@ -60,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
         size = None
     for line in startup_report(services.health(), size, edge, config.tts.edge_retry_after_s):
         print(line, flush=True)
+    if small_model_generates(config):
+        print(f"  warning: answering.style is generate with the embedded {config.llm.embedded_model}, which writes "
+              "conclusions its passages contradict; use style quote, or a 7B+ model (llm.backend: openai)", flush=True)
     shown = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"
     if config.admin.mount_in_kiosk:
         print(f"  panel: {shown}{config.admin.path.rstrip('/')}/", flush=True)

@@ -142,7 +142,12 @@ def test_config_change_reaches_effective_config_and_audit(env: dict[str, Any]) -
     assert effective.answering.window_guidance == "2号窗口" and effective.llm.base_url == "http://10.1.2.3:8000/v1"
     assert effective.tts.speed == 1.1 and effective.tts.edge_voice == "zh-CN-YunxiNeural"
     assert effective.answering.style == "generate" and config.answering.style == "quote"
+    assert "注意" not in status  # a model server of the deployment's choosing writes the answers
     assert ("boss", "config-changed") in actions(store)
+    embedded = list(values)
+    embedded[9] = "embedded"
+    event, (status,) = call(client, "ops", "save_config", embedded)
+    assert event == "complete" and "已保存" in status and "内置小模型" in status  # the 0.5B would write the answers
     bad = list(values)
     bad[3] = "没有找到{subject}"
     assert call(client, "ops", "save_config", bad)[0] == "error"

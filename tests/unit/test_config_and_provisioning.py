@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from core import provisioning
-from core.config import load_config
+from core.config import KioskConfig, load_config, small_model_generates
 from core.errors import ConfigError, ModelProvisioningError
 from core.privacy import drop_personal_data, mask_personal_data
 
@@ -109,3 +109,15 @@ def test_kb_dir_from_environment_and_a_bad_section_variable(tmp_path: Path, monk
     with pytest.raises(ConfigError) as err:
         load_config(None)
     assert err.value.code == "config-invalid" and "llm" in err.value.message
+
+
+def test_only_the_package_shipped_models_writing_answers_are_flagged() -> None:
+    config = KioskConfig()
+    assert not small_model_generates(config)  # the quote style: no model writes what is said
+    config.answering.style = "generate"
+    assert small_model_generates(config)
+    config.llm.model_path = Path("/models/qwen2.5-7b-instruct-q4_k_m.gguf")  # a model the deployment chose
+    assert not small_model_generates(config)
+    config.llm.model_path = None
+    config.llm.backend = "openai"
+    assert not small_model_generates(config)
