@@ -143,8 +143,8 @@ class Answerer:
             logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
         # ID-card and phone numbers are neither searched nor sent to a model or a shared server; line breaks are
         # spaces (a search query puts a follow-up on a line of its own)
-        cleaned = without_fillers(" ".join(drop_personal_data(cleaned).split()))
-        history = [ChatMessage(m.role, drop_personal_data(m.content)) if m.role == "user" else m for m in history]
+        cleaned = without_fillers(" ".join(_unidentified(cleaned).split()))
+        history = [ChatMessage(m.role, _unidentified(m.content)) if m.role == "user" else m for m in history]
         scope = classify(cleaned)
         courtesy = _courtesy(cleaned, scope, injected)
         if courtesy is not None:
@@ -350,6 +350,15 @@ class Checked:
     candidates: list[Hit]  # the hits left once those written for another group (or not on applying) are out
     verdict: Answerability
     refusal: str | None  # why the first candidate may not be quoted, or None
+
+
+def _unidentified(text: str) -> str:
+    """The text without ID-card and phone numbers. An ID number's label (我身份证号是…) goes with it when the rest
+    still names what is asked about (…低保怎么申请: searched with 身份证 it found the ID card's fee), and stays when the
+    ID card is what is asked about (…丢了怎么办)."""
+    kept = drop_personal_data(text)
+    dropped = drop_personal_data(text, id_label=True)
+    return dropped if dropped != kept and names_topic(analyse(dropped)) else kept
 
 
 def _last_spoken(history: Sequence[ChatMessage]) -> str:

@@ -18,13 +18,19 @@ _LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){10,}(?:[ -]?[Xx])?(?![
 _CN_NUMBER = re.compile(r"[零〇一二三四五六七八九幺两](?:[ -]?[零〇一二三四五六七八九幺两]){10,}")
 _NUMBERS = (_MOBILE, _LANDLINE, _LONG_NUMBER, _CN_NUMBER)
 
-# "my phone is" before a phone number is contact detail, not the question (身份证号 before an ID stays: 身份证丢了)
-_PHONE_LABEL = r"(?:我的?|本人)?(?:手机号?码?|电话号?码?|座机号?码?|联系电话|联系方式)(?:是|为|[:：])?\s*"
+# "my phone is" before a phone number is contact detail, not the question
+_PHONE_LABEL = r"(?:我的?|本人的?)?(?:手机号?码?|电话号?码?|座机号?码?|联系电话|联系方式)(?:是|为|[:：])?\s*"
+# "my ID number is" before an ID number: contact detail too, unless the ID card is what is asked about (我身份证号是…
+# 丢了怎么办), which only the caller can tell (`id_label`)
+_ID_LABEL = r"(?:我的?|本人的?)?身份证号码?(?:是|为|[:：])?\s*"
 
 
-def drop_personal_data(text: str) -> str:
+def drop_personal_data(text: str, *, id_label: bool = False) -> str:
     """The text without ID-card and phone numbers: what is searched and sent to any model or shared server. The
-    numbers say nothing about which rule applies (a long digit run only pulls retrieval astray)."""
+    numbers say nothing about which rule applies (a long digit run only pulls retrieval astray). A phone number's
+    label goes with it; an ID number's label too when `id_label`."""
+    if id_label:
+        text = re.sub(_ID_LABEL + _ID_CARD.pattern, " ", text)
     text = _ID_CARD.sub(" ", text)
     for number in _NUMBERS:
         text = re.sub(_PHONE_LABEL + number.pattern, " ", text)  # the number with its label, or alone

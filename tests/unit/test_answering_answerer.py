@@ -330,6 +330,17 @@ async def test_personal_numbers_are_neither_searched_nor_sent_to_the_model() -> 
     assert kb.queries and "13812345678" not in sent and "110101199003071234" not in sent and "拿到" in sent
 
 
+async def test_an_id_numbers_label_is_not_searched_as_the_topic() -> None:
+    """我身份证号… 低保怎么申请 asks about 低保: searched with 身份证 it found the ID card's fee. The label stays when the
+    ID card is what is asked about."""
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    answerer = make(kb, ScriptedChatModel(GOOD_ANSWER))
+    await collect(answerer, "我身份证号110101199003071234 电话13812345678 低保怎么申请")
+    await collect(answerer, "我身份证号是110101199003071234 丢了怎么办")
+    assert "身份证" not in kb.queries[0] and "低保" in kb.queries[0]
+    assert "身份证" in kb.queries[-1] and "110101199003071234" not in " ".join(kb.queries)
+
+
 async def test_answer_convenience_returns_the_final_answer() -> None:
     answer = await make(FakeKnowledgeBase([RESIDENCE_9]), ScriptedChatModel(GOOD_ANSWER)).answer("办居住证要带什么材料")
     assert answer.mode is AnswerMode.LLM
