@@ -75,6 +75,8 @@ def _render_exchange(ex: Exchange) -> str:
         spoken = getattr(ex.answer, "spoken", None) if ex.answer is not None else None
         screen = (getattr(ex.answer, "screen", None) if ex.answer is not None else None) or ex.answer_text
         body = render_answer_body(screen, citations, spoken=spoken)
+    elif ex.cancelled:  # cut off by the next question before it said anything: nothing is being looked up
+        body = '<span class="pending">未回答</span>'
     else:
         body = '<span class="pending">正在查找…</span>'
     parts = [

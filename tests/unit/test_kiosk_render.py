@@ -60,6 +60,9 @@ def test_unheard_question_says_so_instead_of_listening_forever() -> None:
     assert "没有听清" in render_conversation([unheard]) and "正在听" not in render_conversation([unheard])
     interrupted = Exchange("t2", cancelled=True)
     assert "正在听" not in render_conversation([interrupted]) and "已打断" in render_conversation([interrupted])
+    # a typed question cut off by the next one before any answer: it is no longer being looked up
+    cut = render_conversation([Exchange("t3", question="身份证丢了怎么补办", cancelled=True)])
+    assert "正在查找" not in cut and "未回答" in cut and "已打断" in cut
 
 
 CITED = Citation("a.md", "居住证暂行条例", "第九条")
