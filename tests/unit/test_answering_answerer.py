@@ -339,6 +339,8 @@ async def test_an_id_numbers_label_is_not_searched_as_the_topic() -> None:
     await collect(answerer, "我身份证号是110101199003071234 丢了怎么办")
     assert "身份证" not in kb.queries[0] and "低保" in kb.queries[0]
     assert "身份证" in kb.queries[-1] and "110101199003071234" not in " ".join(kb.queries)
+    await collect(answerer, "我叫王建国 今年六十五了 养老金怎么领")  # a name no document uses lowered the gate
+    assert "王建国" not in kb.queries[-1] and "养老金" in kb.queries[-1]
 
 
 async def test_an_earlier_instruction_is_neither_a_topic_nor_named_in_a_refusal() -> None:

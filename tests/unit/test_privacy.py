@@ -30,3 +30,23 @@ def test_grouped_and_spoken_numbers_are_masked_and_dropped(said: str, masked: st
 def test_figures_dates_and_short_numbers_stay(question: str) -> None:
     assert mask_personal_data(question) == question
     assert drop_personal_data(question) == question
+
+
+@pytest.mark.parametrize(
+    ("said", "masked", "searched"),
+    [
+        ("我叫王建国 低保怎么申请", "我叫王** 低保怎么申请", "低保怎么申请"),
+        ("本人名叫欧阳娜娜。身份证丢了怎么补", "本人名叫欧***。身份证丢了怎么补", "身份证丢了怎么补"),
+        ("我的名字是李四，电话13812345678，失业金怎么领", "我的名字是李*，电话138********，失业金怎么领", "失业金怎么领"),
+    ],
+)
+def test_a_name_the_citizen_gives_is_masked_and_not_searched(said: str, masked: str, searched: str) -> None:
+    assert mask_personal_data(said) == masked
+    assert drop_personal_data(said) == searched
+
+
+@pytest.mark.parametrize("question", ["我是残疾人 能开店吗", "我叫不上来这个证的名字", "孩子叫什么名字都行吗"])
+def test_who_is_asking_is_not_taken_for_a_name(question: str) -> None:
+    assert mask_personal_data(question) == question
+    assert drop_personal_data(question) == question
+
