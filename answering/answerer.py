@@ -356,11 +356,11 @@ class Checked:
 
 
 def _unidentified(text: str) -> str:
-    """The text without ID-card and phone numbers. An ID number's label (我身份证号是…) goes with it when the rest
+    """The text without personal data (core/privacy.py). An ID number's label (我身份证号是…) goes with it when the rest
     still names what is asked about (…低保怎么申请: searched with 身份证 it found the ID card's fee), and stays when the
-    ID card is what is asked about (…丢了怎么办)."""
+    ID card is what is asked about (…丢了怎么办); so does a plate's (车牌)."""
     kept = drop_personal_data(text)
-    dropped = drop_personal_data(text, id_label=True)
+    dropped = drop_personal_data(text, labels=True)
     return dropped if dropped != kept and names_topic(analyse(dropped)) else kept
 
 

@@ -23,20 +23,34 @@ _SELF_NAME = re.compile(
     r"(?:我|本人)(?:的名字[叫是]|名字[叫是]|名叫|叫|姓)(?P<name>[\u4e00-\u9fff]{1,4})(?=[\s，,。；;！!？?]|$)"
 )
 
+# A vehicle plate (沪A12345, 京A·D12345), with the label that introduces it
+_PLATE = re.compile(
+    r"(?<![A-Za-z0-9])[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-HJ-NP-Z][·\s-]?[A-HJ-NP-Z0-9]{5,6}"
+    r"(?![A-Za-z0-9])"
+)
+_PLATE_LABEL = r"(?:我的?|本人的?)?(?:车牌号?码?|车号)(?:是|为|[:：])?\s*"
+# A home address (我住在阳光花园小区3栋, 家住幸福路12号), up to a pause; only one with a number or a housing estate's
+# word is taken for an address: 我住在外地 and 我住在上海 say where the rule applies
+_ADDRESS = re.compile(r"(?P<label>(?:我家|我们家|我)?(?:住在|家住|住址是?|地址是?)[:：]?\s*)(?P<place>[^\s，,。；;！!？?]{2,30})")
+_ADDRESS_LIKE = re.compile(r"\d|小区|花园|公寓|新村|大厦|家园|苑|弄|栋|幢|单元|号楼")
 # "my phone is" before a phone number is contact detail, not the question
 _PHONE_LABEL = r"(?:我的?|本人的?)?(?:手机号?码?|电话号?码?|座机号?码?|联系电话|联系方式)(?:是|为|[:：])?\s*"
 # "my ID number is" before an ID number: contact detail too, unless the ID card is what is asked about (我身份证号是…
-# 丢了怎么办), which only the caller can tell (`id_label`)
+# 丢了怎么办), which only the caller can tell (`labels`); likewise 车牌 before a plate (…被扣了怎么处理)
 _ID_LABEL = r"(?:我的?|本人的?)?身份证号码?(?:是|为|[:：])?\s*"
 
 
-def drop_personal_data(text: str, *, id_label: bool = False) -> str:
-    """The text without ID-card and phone numbers or the citizen's name: what is searched and sent to any model or
-    shared server. They say nothing about which rule applies (a long digit run, or a name no document uses, only pulls
-    retrieval astray). A phone number's label goes with it; an ID number's label too when `id_label`."""
-    if id_label:
+def drop_personal_data(text: str, *, labels: bool = False) -> str:
+    """The text without ID-card and phone numbers, plates, a home address or the citizen's name: what is searched and
+    sent to any model or shared server. They say nothing about which rule applies (a long digit run, or a name no
+    document uses, only pulls retrieval astray). A phone number's label goes with it; an ID number's and a plate's
+    too when `labels`."""
+    if labels:
         text = re.sub(_ID_LABEL + _ID_CARD.pattern, " ", text)
+        text = re.sub(_PLATE_LABEL + _PLATE.pattern, " ", text)
     text = _SELF_NAME.sub(" ", text)
+    text = _ADDRESS.sub(lambda m: " " if _ADDRESS_LIKE.search(m["place"]) else m.group(0), text)
+    text = _PLATE.sub(" ", text)
     text = _ID_CARD.sub(" ", text)
     for number in _NUMBERS:
         text = re.sub(_PHONE_LABEL + number.pattern, " ", text)  # the number with its label, or alone
@@ -47,9 +61,11 @@ def drop_personal_data(text: str, *, id_label: bool = False) -> str:
 
 
 def mask_personal_data(text: str) -> str:
-    """Replace ID-card and phone numbers with masked forms that keep only a short prefix, and a name the citizen
-    gave with its first character (我叫王**)."""
+    """Replace ID-card and phone numbers, plates and a home address with masked forms that keep only a short prefix,
+    and a name the citizen gave with its first character (我叫王**)."""
     text = _SELF_NAME.sub(_masked_name, text)
+    text = _ADDRESS.sub(_masked_address, text)
+    text = _PLATE.sub(lambda m: m.group(0)[:2] + "*" * (len(m.group(0)) - 2), text)
     text = _ID_CARD.sub(lambda m: m.group(1)[:3] + "*" * (len(m.group(0)) - 3), text)
     text = _MOBILE.sub(lambda m: m.group(1) + "*" * 8, text)
     text = _LANDLINE.sub(lambda m: m.group(1) + "-" + "*" * len(m.group(2)), text)
@@ -61,3 +77,10 @@ def mask_personal_data(text: str) -> str:
 def _masked_name(match: re.Match[str]) -> str:
     name = match["name"]
     return match.group(0)[: match.start("name") - match.start()] + name[0] + "*" * (len(name) - 1)
+
+
+def _masked_address(match: re.Match[str]) -> str:
+    place = match["place"]
+    if not _ADDRESS_LIKE.search(place):
+        return match.group(0)
+    return match["label"] + place[:2] + "*" * (len(place) - 2)

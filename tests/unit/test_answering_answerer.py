@@ -341,6 +341,8 @@ async def test_an_id_numbers_label_is_not_searched_as_the_topic() -> None:
     assert "身份证" in kb.queries[-1] and "110101199003071234" not in " ".join(kb.queries)
     await collect(answerer, "我叫王建国 今年六十五了 养老金怎么领")  # a name no document uses lowered the gate
     assert "王建国" not in kb.queries[-1] and "养老金" in kb.queries[-1]
+    await collect(answerer, "我车牌是沪A12345 居住证怎么办")  # 车牌 would send the question to the vehicle office
+    assert "车牌" not in kb.queries[-1] and "A12345" not in kb.queries[-1]
 
 
 async def test_an_earlier_instruction_is_neither_a_topic_nor_named_in_a_refusal() -> None:

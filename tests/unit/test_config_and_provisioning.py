@@ -53,7 +53,7 @@ def test_masking_id_cards_and_phones() -> None:
     assert drop_personal_data(text) == "我的身份证"
     assert drop_personal_data("我的电话是13812345678，低保怎么申请") == "低保怎么申请"  # its label goes with it
     assert drop_personal_data("我身份证号是110101199003071234 丢了怎么办") == "我身份证号是 丢了怎么办"
-    assert drop_personal_data("我的身份证号码：110101199003071234，低保怎么申请", id_label=True) == "低保怎么申请"
+    assert drop_personal_data("我的身份证号码：110101199003071234，低保怎么申请", labels=True) == "低保怎么申请"
 
 
 @pytest.fixture()

@@ -38,15 +38,21 @@ def test_figures_dates_and_short_numbers_stay(question: str) -> None:
         ("我叫王建国 低保怎么申请", "我叫王** 低保怎么申请", "低保怎么申请"),
         ("本人名叫欧阳娜娜。身份证丢了怎么补", "本人名叫欧***。身份证丢了怎么补", "身份证丢了怎么补"),
         ("我的名字是李四，电话13812345678，失业金怎么领", "我的名字是李*，电话138********，失业金怎么领", "失业金怎么领"),
+        ("我住在阳光花园小区3栋 低保怎么申请", "我住在阳光****** 低保怎么申请", "低保怎么申请"),
+        ("地址：朝阳区建国路88号，社保卡怎么补", "地址：朝阳*******，社保卡怎么补", "社保卡怎么补"),
+        ("沪A12345被扣了怎么处理", "沪A*****被扣了怎么处理", "被扣了怎么处理"),
     ],
 )
-def test_a_name_the_citizen_gives_is_masked_and_not_searched(said: str, masked: str, searched: str) -> None:
+def test_a_name_address_or_plate_the_citizen_gives_is_masked_and_not_searched(said: str, masked: str, searched: str) -> None:
     assert mask_personal_data(said) == masked
     assert drop_personal_data(said) == searched
 
 
-@pytest.mark.parametrize("question", ["我是残疾人 能开店吗", "我叫不上来这个证的名字", "孩子叫什么名字都行吗"])
-def test_who_is_asking_is_not_taken_for_a_name(question: str) -> None:
+@pytest.mark.parametrize(
+    "question", ["我是残疾人 能开店吗", "我叫不上来这个证的名字", "孩子叫什么名字都行吗", "我住在外地 能办居住证吗", "我住在上海 低保怎么申请"]
+)
+def test_who_and_where_the_asker_is_stays(question: str) -> None:
+    """Who is asking and the place the rule applies in decide the answer: neither is taken for a name or an address."""
     assert mask_personal_data(question) == question
     assert drop_personal_data(question) == question
 
