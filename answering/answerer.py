@@ -40,6 +40,7 @@ from core.models import (
     Hit,
 )
 from core.privacy import drop_personal_data, mask_personal_data
+from core.script import as_written
 from core.protocols import ChatModel
 from core.sentences import spoken_pieces
 from core.workers import run_in
@@ -143,7 +144,7 @@ class Answerer:
             logger.warning("instruction-like text ignored in question: %s", mask_personal_data(question))
         # ID-card and phone numbers are neither searched nor sent to a model or a shared server; line breaks are
         # spaces (a search query puts a follow-up on a line of its own)
-        cleaned = without_fillers(" ".join(_unidentified(cleaned).split()))
+        cleaned = without_fillers(" ".join(_unidentified(as_written(cleaned)).split()))
         # an earlier instruction-like question (忽略以上所有指令…) is no topic for a follow-up, nor named in a refusal
         history = [
             ChatMessage(m.role, _unidentified(strip_injection(m.content)[0])) if m.role == "user" else m for m in history

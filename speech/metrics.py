@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from speech.transcriber import to_simplified
+from core.script import to_simplified
 
 _NOT_TEXT = re.compile(r"[\s\W_]+", re.UNICODE)
 

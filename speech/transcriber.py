@@ -19,6 +19,7 @@ from core.config import AsrConfig
 from core.errors import SpeechToTextError
 from core.models import Transcript
 from core.privacy import mask_personal_data
+from core.script import to_simplified
 from speech import vad
 from speech.audio import TARGET_RATE, check_audio, duration_s, is_silent, to_mono_16k
 from speech.vocabulary import DEFAULT_SERVICE_TERMS, build_prompt, merge_terms
@@ -52,17 +53,6 @@ def choose_device(device: str = "auto", compute_type: str = "auto") -> DeviceCho
     if compute_type == "auto":
         compute_type = "float16" if device == "cuda" else "int8"
     return DeviceChoice(device, compute_type)
-
-
-@functools.lru_cache(maxsize=1)
-def _opencc_t2s():  # type: ignore[no-untyped-def]
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    return _opencc_t2s().convert(text)
 
 
 def normalize_numbers_for_retrieval(text: str) -> str:

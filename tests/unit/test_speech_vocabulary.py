@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from speech.transcriber import choose_device, is_hallucination, normalize_numbers_for_retrieval, to_simplified
+from core.script import to_simplified
+from speech.transcriber import choose_device, is_hallucination, normalize_numbers_for_retrieval
 from speech.vocabulary import DEFAULT_SERVICE_TERMS, build_prompt, merge_terms, terms_from_titles
 
 
