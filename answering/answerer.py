@@ -40,8 +40,8 @@ from core.models import (
     Hit,
 )
 from core.privacy import drop_personal_data, mask_personal_data
-from core.script import as_written
 from core.protocols import ChatModel
+from core.script import as_written
 from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
