@@ -58,6 +58,12 @@ def test_the_shipped_book_loads_and_names_the_headline_cases() -> None:
     # adoption is a civil-affairs registration no statute here covers; 领养老金 is not 领养
     assert book.refer("我想领养个孩子 去哪办", hit("户口登记条例", "第七条", "……收养人……")) is not None
     assert book.refer("到退休年龄了申请领养老金", hit("社会保险法", "第十六条", "……")) is None
+    # wages and labour contracts are the labour inspectorate's: 农民工欠薪找谁 was answered with a social-insurance article
+    labour = book.refer("农民工欠薪找谁", hit("社会保险法", "第六十三条", "用人单位未按时足额缴纳社会保险费的……"))
+    assert labour is not None and "12333" in labour.referral.where
+    # …unless the best article speaks of it: 失业保险金 is set below the local minimum wage
+    unemployment_18 = hit("失业保险条例", "第十八条", "失业保险金的标准，按照低于当地最低工资标准、高于城市居民最低生活保障标准的水平……")
+    assert book.refer("失业金是不是不能低于最低工资", unemployment_18) is None
 
 
 @pytest.mark.parametrize(
