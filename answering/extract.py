@@ -130,6 +130,10 @@ def _speakable_list(
     return text
 
 
+# a clause naming one case a rule applies to (…结婚的，)
+_CASE = re.compile(r"的[，,]$")
+
+
 def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
@@ -150,6 +154,16 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
                 continue  # 按照…扣除…支出后， leads into the main clause; said alone it means nothing
             score = _score(run, asks, wanted, start == 0, exception_asked, figure) + 0.01 * len(run) / budget
             if score > best_score:
+                best, best_score = run, score
+    # 中国公民同外国人…结婚的，内地居民同香港居民…结婚的，男女双方应当…: one of the cases the rule lists, with what it says
+    # of them all, is a whole statement; the case asked about may be the first, and the consequence comes last
+    cases = next((i for i, part in enumerate(parts) if not _CASE.search(part)), 0)
+    if cases >= 2:
+        outcome = "".join(parts[cases:])
+        for case in parts[:cases]:
+            run = case + outcome
+            score = _score(run, asks, wanted, True, exception_asked, figure) + 0.01 * len(run) / budget
+            if len(run) <= budget and score > best_score:
                 best, best_score = run, score
     return best
 

@@ -198,3 +198,16 @@ def test_the_bracket_of_the_years_paid_in_is_spoken() -> None:
     )
     assert "最长为18个月" in spoken("我交了八年失业保险 失业了能领多久", text)
     assert "最长为24个月" in spoken("缴费满12年 失业金能领几个月", text)
+
+
+def test_of_the_cases_a_rule_lists_the_one_asked_about_is_said_with_the_rule() -> None:
+    """中国公民同外国人…结婚的，内地居民同香港居民…结婚的，男女双方应当…: too long to say whole, and the foreigner's case
+    is the first of the two; said as that case and what the rule says of it."""
+    text = (
+        "第四条 内地居民结婚，男女双方应当共同到一方当事人常住户口所在地的婚姻登记机关办理结婚登记。\n"
+        "中国公民同外国人在中国内地结婚的，内地居民同香港居民、澳门居民、台湾居民、华侨在中国内地结婚的，"
+        "男女双方应当共同到内地居民常住户口所在地的婚姻登记机关办理结婚登记。"
+    )
+    said = spoken("我要跟外国人结婚 去哪里登记", text)
+    assert said.startswith("中国公民同外国人在中国内地结婚的，男女双方应当共同到") and "华侨" not in said
+    assert spoken("华侨在国内结婚去哪登记", text).startswith("内地居民同香港居民、澳门居民、台湾居民、华侨")
