@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import QuestionTerms, analyse, is_noun, is_place_or_people
+from knowledge_base.question import QuestionTerms, analyse, is_noun, is_place_or_people, names_topic
 from knowledge_base.search_queries import application_query, followup_query
 
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
@@ -42,6 +42,8 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
         return False
     text = question.strip()
     if _FOLLOWUP.search(text):
+        return True
+    if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
 

@@ -74,6 +74,10 @@ def test_followups_are_searched_with_the_previous_question() -> None:
     assert retrieval_query("失业保险金最长能领多久", history, 3) == "失业保险金最长能领多久"
     assert retrieval_query("那要多久", history, 0) == "那要多久"
     assert not is_followup("那要多久", [])
+    # longer than a short follow-up, and naming no service of its own: still the topic before it
+    assert is_followup("交上去以后一般多久能拿到", history)
+    assert is_followup("每个月能领多少", [ChatMessage("user", "我失业了"), ChatMessage("assistant", "……")])
+    assert not is_followup("失业保险金最长能领多久", history)
 
 
 def test_a_bare_thing_followed_by_how_to_is_searched_as_applying_for_it() -> None:
