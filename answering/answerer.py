@@ -21,7 +21,7 @@ from answering.faithfulness import FIGURE_KINDS
 from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.parts import PartAnswer, question_parts
+from answering.parts import PartAnswer, asks_anything, question_parts
 from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
@@ -220,6 +220,12 @@ class Answerer:
         draft.answerability = checked.verdict.score
         if checked.refusal is not None:
             logger.info("not answerable (%s): %s", checked.refusal, mask_personal_data(understood))
+            if FOLLOWUP_SEPARATOR not in query and not asks_anything(cleaned):
+                # 我失业了 asks nothing yet: "the knowledge base has nothing on it" would be untrue, and any article a
+                # guess; the citizen is asked what they want to know
+                yield draft.say(self.wording.situation(topic_of(mask_personal_data(cleaned))))
+                yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
+                return
             async for event in self._refuse(understood, history, hits, draft):
                 yield event
             return

@@ -54,6 +54,11 @@ def asks(clause: str) -> bool:
     return bool(_QUESTION_WORD.search(clause))
 
 
+def asks_anything(utterance: str) -> bool:
+    """Whether any clause of the utterance asks something (我失业了 does not; 我失业了 能领多久 does)."""
+    return any(asks(c) for c in _CLAUSE.split(utterance) if c)
+
+
 def question_parts(question: str) -> list[Part]:
     """The separate questions of an utterance that asks two or more, each with its search query; [] when it asks
     one thing (a question and the statements around it are one question)."""

@@ -73,6 +73,9 @@ class Wording:
     def topic(self) -> str:
         return self.config.topic_reply.format(window=self.config.window_guidance)
 
+    def situation(self, topic: str) -> str:
+        return self.config.situation_reply.format(topic=topic, window=self.config.window_guidance)
+
     def other_language(self) -> str:
         return self.config.other_language_reply.format(window=self.config.window_guidance)
 

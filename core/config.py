@@ -196,6 +196,8 @@ class AnsweringConfig(_Section):
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     # a question that names no service (要带什么材料, 需要本人到场吗) with nothing earlier to lean on
     topic_reply: str = "请问您要办理哪项业务？请把业务和问题一起告诉我，比如“居住证要带什么材料”“失业保险金能领多久”。"
+    # a situation said without a question (我失业了, 我要结婚) that no passage answers as it stands: what about it?
+    situation_reply: str = "关于“{topic}”，请问您想了解什么？比如要带什么材料、要多久、去哪里办。也可以到{window}咨询工作人员。"
     # a question written in another script (English): spoken in Mandarin, and shown in English under it as well
     other_language_reply: str = "抱歉，我目前只能听懂和回答中文问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
     other_language_screen: str = (

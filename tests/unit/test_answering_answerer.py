@@ -120,6 +120,18 @@ async def test_a_refused_followup_names_the_question_it_follows() -> None:
     assert "关于“积分落户要多少分”" in answer.answer
 
 
+async def test_a_situation_said_without_a_question_is_asked_about_not_refused() -> None:
+    """我要结婚 asks nothing yet: no passage answers it as it stands, and "the knowledge base has nothing on it" would
+    be untrue. The citizen is asked what they want to know; a question that is refused still hears the refusal."""
+    weak = RESIDENCE_9.__class__(**{**RESIDENCE_9.to_dict(), "score": 0.2})
+    answerer = make(FakeKnowledgeBase([weak]), ScriptedChatModel(), window_guidance="3号窗口", answerable_threshold=0.9)
+    _, answer = await collect(answerer, "我要结婚")
+    assert answer.refused and answer.citations == []
+    assert answer.answer == "关于“我要结婚”，请问您想了解什么？比如要带什么材料、要多久、去哪里办。也可以到3号窗口咨询工作人员。"
+    _, answer = await collect(answerer, "我要结婚怎么办")
+    assert answer.answer.startswith("抱歉，知识库里没有找到相关规定。")
+
+
 async def test_refusal_wording_is_configurable() -> None:
     answerer = make(FakeKnowledgeBase([]), ScriptedChatModel(), refusal_template="暂无“{topic}”信息，请到{window}。")
     _, answer = await collect(answerer, "港澳通行证多少钱？")
