@@ -70,7 +70,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                     log_start = gr.Textbox(label="开始日期", elem_id="log-start")
                     log_end = gr.Textbox(label="结束日期", elem_id="log-end")
                     refresh_log = gr.Button("查询", elem_id="log-refresh")
-                log_table = gr.Dataframe(label="对话记录（身份证号、手机号已脱敏）", interactive=False, wrap=True,
+                log_table = gr.Dataframe(label="对话记录（身份证号、手机号、车牌、住址和自报姓名已脱敏）", interactive=False, wrap=True,
                                          column_widths=["13%", "17%", "38%", "8%", "5%", "7%", "12%"],
                                          elem_id="log-table")  # fmt: skip
                 with gr.Row():
