@@ -1,5 +1,5 @@
-"""Numbers as citizens say them, and as speech recognition writes them, are masked before logging and dropped
-before search (core/privacy.py)."""
+"""Numbers as citizens say them (and as speech recognition writes them), names, addresses and plates are masked
+before logging and dropped before search (core/privacy.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,16 @@ from core.privacy import drop_personal_data, mask_personal_data
         ("我的身份证号是一一零一零一一九九零零三零七一二三四", "我的身份证号是一一零***************", "我的身份证号是"),
         ("电话是幺三九幺二三四五六七八 低保怎么申请", "电话是幺三九******** 低保怎么申请", "低保怎么申请"),
         ("我的银行卡6222 0212 3456 7890 能领失业金吗", "我的银行卡622* **** **** **** 能领失业金吗", "我的银行卡 能领失业金吗"),
+        # a name the citizen gives, a home address, a plate
+        ("我叫王建国 低保怎么申请", "我叫王** 低保怎么申请", "低保怎么申请"),
+        ("本人名叫欧阳娜娜。身份证丢了怎么补", "本人名叫欧***。身份证丢了怎么补", "身份证丢了怎么补"),
+        ("我的名字是李四，电话13812345678，失业金怎么领", "我的名字是李*，电话138********，失业金怎么领", "失业金怎么领"),
+        ("我住在阳光花园小区3栋 低保怎么申请", "我住在阳光****** 低保怎么申请", "低保怎么申请"),
+        ("地址：朝阳区建国路88号，社保卡怎么补", "地址：朝阳*******，社保卡怎么补", "社保卡怎么补"),
+        ("沪A12345被扣了怎么处理", "沪A*****被扣了怎么处理", "被扣了怎么处理"),
     ],
 )
-def test_grouped_and_spoken_numbers_are_masked_and_dropped(said: str, masked: str, searched: str) -> None:
+def test_identifiers_names_addresses_and_plates_are_masked_and_dropped(said: str, masked: str, searched: str) -> None:
     assert mask_personal_data(said) == masked
     assert drop_personal_data(said) == searched
 
@@ -30,22 +37,6 @@ def test_grouped_and_spoken_numbers_are_masked_and_dropped(said: str, masked: st
 def test_figures_dates_and_short_numbers_stay(question: str) -> None:
     assert mask_personal_data(question) == question
     assert drop_personal_data(question) == question
-
-
-@pytest.mark.parametrize(
-    ("said", "masked", "searched"),
-    [
-        ("我叫王建国 低保怎么申请", "我叫王** 低保怎么申请", "低保怎么申请"),
-        ("本人名叫欧阳娜娜。身份证丢了怎么补", "本人名叫欧***。身份证丢了怎么补", "身份证丢了怎么补"),
-        ("我的名字是李四，电话13812345678，失业金怎么领", "我的名字是李*，电话138********，失业金怎么领", "失业金怎么领"),
-        ("我住在阳光花园小区3栋 低保怎么申请", "我住在阳光****** 低保怎么申请", "低保怎么申请"),
-        ("地址：朝阳区建国路88号，社保卡怎么补", "地址：朝阳*******，社保卡怎么补", "社保卡怎么补"),
-        ("沪A12345被扣了怎么处理", "沪A*****被扣了怎么处理", "被扣了怎么处理"),
-    ],
-)
-def test_a_name_address_or_plate_the_citizen_gives_is_masked_and_not_searched(said: str, masked: str, searched: str) -> None:
-    assert mask_personal_data(said) == masked
-    assert drop_personal_data(said) == searched
 
 
 @pytest.mark.parametrize(
