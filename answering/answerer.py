@@ -220,7 +220,7 @@ class Answerer:
         draft.answerability = checked.verdict.score
         if checked.refusal is not None:
             logger.info("not answerable (%s): %s", checked.refusal, mask_personal_data(understood))
-            if FOLLOWUP_SEPARATOR not in query and not asks_anything(cleaned):
+            if FOLLOWUP_SEPARATOR not in query and _states_a_situation(cleaned, terms):
                 # 我失业了 asks nothing yet: "the knowledge base has nothing on it" would be untrue, and any article a
                 # guess; the citizen is asked what they want to know
                 yield draft.say(self.wording.situation(topic_of(mask_personal_data(cleaned))))
@@ -360,6 +360,15 @@ class Checked:
     candidates: list[Hit]  # the hits left once those written for another group (or not on applying) are out
     verdict: Answerability
     refusal: str | None  # why the first candidate may not be quoted, or None
+
+
+# 我想了解一下… / 请介绍一下… / 告诉我…: a request, though no clause asks
+_REQUEST = re.compile(r"了解|介绍|告诉|咨询|想问|问一下|说说|讲讲|查一下|查查")
+
+
+def _states_a_situation(utterance: str, terms: QuestionTerms) -> bool:
+    """我失业了, 我要结婚: nothing asked yet — no clause asks, no kind of fact is named, nothing is requested."""
+    return not asks_anything(utterance) and terms.asks == "其他" and not _REQUEST.search(utterance)
 
 
 def _unidentified(text: str) -> str:
