@@ -115,7 +115,10 @@ class Turn:
             except Exception:
                 log.exception("turn observer %s failed on %s", type(observer).__name__, event.type.value)
         if self._on_event is not None:
-            self._on_event(event)
+            try:
+                self._on_event(event)
+            except Exception:  # the screen's bookkeeping failing must not stop the answer
+                log.exception("turn callback failed on %s", event.type.value)
         return event
 
     def cancel(self) -> None:

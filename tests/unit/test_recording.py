@@ -98,3 +98,10 @@ async def test_a_failing_observer_never_breaks_the_turn() -> None:
     pipeline = TurnPipeline(None, FakeAnswerer(), None, observers=[Broken(), TurnRecorder(records.append)])
     events = await run(pipeline, TurnRequest(text="问"))
     assert events[-1].type is E.RUN_END and E.ERROR not in [e.type for e in events] and len(records) == 1
+
+    def broken_callback(event: PipelineEvent) -> None:
+        raise RuntimeError("screen state gone")
+
+    events = [e async for e in pipeline.start(TurnRequest(text="问"), on_event=broken_callback)]
+    types = [e.type for e in events]
+    assert types[-1] is E.RUN_END and E.ANSWER_END in types and E.CANCELLED not in types and len(records) == 2
