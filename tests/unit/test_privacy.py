@@ -40,7 +40,11 @@ def test_figures_dates_and_short_numbers_stay(question: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "question", ["我是残疾人 能开店吗", "我叫不上来这个证的名字", "孩子叫什么名字都行吗", "我住在外地 能办居住证吗", "我住在上海 低保怎么申请"]
+    "question",
+    [
+        "我是残疾人 能开店吗", "我叫不上来这个证的名字", "孩子叫什么名字都行吗", "我住在外地 能办居住证吗", "我住在上海 低保怎么申请",
+        "我住在这里3年了 能落户吗", "居住在上海满6个月 能办居住证吗",
+    ],
 )
 def test_who_and_where_the_asker_is_stays(question: str) -> None:
     """Who is asking and the place the rule applies in decide the answer: neither is taken for a name or an address."""
