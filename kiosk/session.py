@@ -125,8 +125,10 @@ class KioskSession:
         exchange.answer = answer
         exchange.answer_text = answer.answer
         # a courtesy (你好, 谢谢) is no topic: the next short question still follows up the last real one; a
-        # question is remembered as answered (不是，我问的是护照 as 办护照要带什么材料, 半居住正 as 居住证)
-        if exchange.question and answer.mode is not AnswerMode.SMALL_TALK:
+        # question is remembered as answered (不是，我问的是护照 as 办护照要带什么材料, 半居住正 as 居住证). A turn still
+        # ending when the screen was reset is no longer on it: what it said is not the next citizen's to follow up.
+        on_screen = any(e is exchange for e in self.exchanges)
+        if exchange.question and answer.mode is not AnswerMode.SMALL_TALK and on_screen:
             self._remember(answer.understood or exchange.question, answer.answer)
 
     def _remember(self, question: str, answer: str) -> None:

@@ -200,6 +200,18 @@ async def test_an_answer_cut_off_after_its_first_fact_is_what_再说一遍_repea
     assert cut.answer.understood == "办居住证要带什么材料，以后每年还得签注吗"
 
 
+async def test_a_turn_cut_off_by_a_reset_leaves_nothing_for_the_next_citizen() -> None:
+    answerer = FirstFactThenParts(parts_delay_s=5.0)
+    session = make_session(answerer, Clock())
+    first = asyncio.create_task(_cut_off_after_first_event(session, "办居住证要带什么材料 以后每年还得签注吗", E.ANSWER_PARTIAL))
+    await asyncio.wait_for(first, 1.0)
+    turn = session.current
+    session.reset()  # idle: the screen is cleared while the first fact was being said
+    assert turn is not None
+    await asyncio.wait_for(turn.wait(), 1.0)
+    assert session.history == [] and session.exchanges == []
+
+
 async def test_a_turn_cut_off_before_it_said_anything_is_not_remembered() -> None:
     answerer = FakeAnswerer(pieces=("答。",), piece_delay_s=5.0)
     session = make_session(answerer, Clock())
