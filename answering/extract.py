@@ -141,6 +141,10 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
     mixed = share is not None and 0 < share < 1  # 未满十六周岁的五年，十六周岁以上的十年: say the citizen's bracket
     if (len(sentence) <= budget and not mixed) or len(parts) <= 1:
         return sentence if len(sentence) <= budget * 2 else _PAREN.sub("", sentence)
+
+    def rated(run: str, first: bool) -> float:  # a little more for a longer run, all else equal
+        return _score(run, asks, wanted, first, exception_asked, figure) + 0.01 * len(run) / budget
+
     best, best_score = parts[0], -1.0
     for start in range(len(parts)):
         if start and _CONNECTIVE.match(parts[start]):
@@ -152,7 +156,7 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
             run += parts[end]
             if end < len(parts) - 1 and _DANGLING.search(parts[end]):
                 continue  # 按照…扣除…支出后， leads into the main clause; said alone it means nothing
-            score = _score(run, asks, wanted, start == 0, exception_asked, figure) + 0.01 * len(run) / budget
+            score = rated(run, start == 0)
             if score > best_score:
                 best, best_score = run, score
     # 中国公民同外国人…结婚的，内地居民同香港居民…结婚的，男女双方应当…: one of the cases the rule lists, with what it says
@@ -162,8 +166,7 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
         outcome = "".join(parts[cases:])
         for case in parts[:cases]:
             run = case + outcome
-            score = _score(run, asks, wanted, True, exception_asked, figure) + 0.01 * len(run) / budget
-            if len(run) <= budget and score > best_score:
+            if len(run) <= budget and (score := rated(run, True)) > best_score:
                 best, best_score = run, score
     return best
 

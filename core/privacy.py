@@ -52,7 +52,7 @@ def drop_personal_data(text: str, *, labels: bool = False) -> str:
         text = re.sub(_ID_LABEL + _ID_CARD.pattern, " ", text)
         text = re.sub(_PLATE_LABEL + _PLATE.pattern, " ", text)
     text = _SELF_NAME.sub(" ", text)
-    text = _ADDRESS.sub(lambda m: " " if _ADDRESS_LIKE.search(m["place"]) else m.group(0), text)
+    text = _ADDRESS.sub(lambda m: " " if _is_address(m) else m.group(0), text)
     text = _PLATE.sub(" ", text)
     text = _ID_CARD.sub(" ", text)
     for number in _NUMBERS:
@@ -82,8 +82,12 @@ def _masked_name(match: re.Match[str]) -> str:
     return match.group(0)[: match.start("name") - match.start()] + name[0] + "*" * (len(name) - 1)
 
 
+def _is_address(match: re.Match[str]) -> bool:
+    return bool(_ADDRESS_LIKE.search(match["place"]))
+
+
 def _masked_address(match: re.Match[str]) -> str:
-    place = match["place"]
-    if not _ADDRESS_LIKE.search(place):
+    if not _is_address(match):
         return match.group(0)
+    place = match["place"]
     return match["label"] + place[:2] + "*" * (len(place) - 2)
