@@ -145,9 +145,11 @@ class Answerer:
         # ID-card and phone numbers are neither searched nor sent to a model or a shared server; line breaks are
         # spaces (a search query puts a follow-up on a line of its own)
         cleaned = without_fillers(" ".join(_unidentified(as_written(cleaned)).split()))
-        # an earlier instruction-like question (忽略以上所有指令…) is no topic for a follow-up, nor named in a refusal
+        # earlier questions are read as this one is (辦居住證… then 多久能拿到 found the ID card's article), and an
+        # instruction-like one (忽略以上所有指令…) is no topic for a follow-up, nor named in a refusal
         history = [
-            ChatMessage(m.role, _unidentified(strip_injection(m.content)[0])) if m.role == "user" else m for m in history
+            ChatMessage(m.role, _unidentified(as_written(strip_injection(m.content)[0]))) if m.role == "user" else m
+            for m in history
         ]
         scope = classify(cleaned)
         courtesy = _courtesy(cleaned, scope, injected)

@@ -31,9 +31,9 @@ _PLATE = re.compile(
 _PLATE_LABEL = r"(?:我的?|本人的?)?(?:车牌号?码?|车号)(?:是|为|[:：])?\s*"
 # A home address (我住在阳光花园小区3栋, 家住幸福路12号), up to a pause; only one with a house number or a housing
 # estate's word is taken for an address: 我住在外地, 我住在上海 and 我住在这里3年了 say where and how long, which the
-# rule may turn on, and 居住在本市 is no one's address
+# rule may turn on, and the 住在 of 居住在本市 introduces no one's address
 _ADDRESS = re.compile(
-    r"(?P<label>(?:(?:我家|我们家|我)住在|家住|(?:我的?|家庭)?(?:住址|地址)是?)[:：]?\s*)(?P<place>[^\s，,。；;！!？?]{2,30})"
+    r"(?P<label>(?:(?:我家|我们家|我)?(?<!居)住在|家住|(?:我的?|家庭)?(?:住址|地址)是?)[:：]?\s*)(?P<place>[^\s，,。；;！!？?]{2,30})"
 )
 _ADDRESS_LIKE = re.compile(r"\d+\s*(?:号|栋|幢|单元|室|弄|楼|层)|小区|花园|公寓|新村|大厦|家园|苑")
 # "my phone is" before a phone number is contact detail, not the question

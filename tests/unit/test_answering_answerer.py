@@ -362,6 +362,10 @@ async def test_a_question_typed_in_traditional_characters_is_searched_as_the_sta
     kb = FakeKnowledgeBase([RESIDENCE_9])
     await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "辦居住證要帶什麼材料")
     assert kb.queries and "办居住证要带什么材料" in kb.queries[0]
+    # …and so is the earlier question a follow-up leans on
+    history = [ChatMessage("user", "辦居住證要帶什麼材料"), ChatMessage("assistant", "……")]
+    await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "多久能拿到", history)
+    assert "居住证" in kb.queries[-1] and "證" not in kb.queries[-1]
 
 
 async def test_an_earlier_instruction_is_neither_a_topic_nor_named_in_a_refusal() -> None:

@@ -23,6 +23,7 @@ from core.privacy import drop_personal_data, mask_personal_data
         ("我住在阳光花园小区3栋 低保怎么申请", "我住在阳光****** 低保怎么申请", "低保怎么申请"),
         ("地址：朝阳区建国路88号，社保卡怎么补", "地址：朝阳*******，社保卡怎么补", "社保卡怎么补"),
         ("沪A12345被扣了怎么处理", "沪A*****被扣了怎么处理", "被扣了怎么处理"),
+        ("我叫李秀英 住在和平里小区5号楼", "我叫李** 住在和平******", ""),
     ],
 )
 def test_identifiers_names_addresses_and_plates_are_masked_and_dropped(said: str, masked: str, searched: str) -> None:
