@@ -89,7 +89,7 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
     by the answer. Put in front instead: X before a follow-up with no topic of its own, or with several (港澳通行证
     多久能拿到); a place or a group of people, which narrows the topic rather than replacing it, so the answer must
     name the earlier topic (外地人 居住证怎么办, 上海的 低保怎么申请); and a correction naming no thing (不是，我问的是
-    离婚 → 离婚 结婚登记要带什么)."""
+    再婚 → 再婚 结婚登记要带什么)."""
     previous = previous_questions(history, turns)
     text = question.strip().rstrip("？?。.！! ")
     match = _OF_ANOTHER.match(text) or _CORRECTION.match(text)

@@ -48,6 +48,9 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     (r"受伤|工伤(?!证)", "工伤"),
     (r"残疾人(?!证)|残疾(?!人?证)", "残疾人"),
     (r"去世|走了|过世|病故", "死亡"),
+    (r"丧葬费", "丧葬补助金"),
+    (r"结婚(?!登记|证)", "结婚登记"),
+    (r"离婚(?!登记|证)", "离婚登记"),
     (r"开证明|证明", "证明事项"),
 )
 _COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in SERVICE_INTENTS + EVERYDAY_TERMS)

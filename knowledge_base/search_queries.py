@@ -25,7 +25,12 @@ _LOST_HOW = re.compile(
     _OPENING + r"(?P<thing>[\u4e00-\u9fff]{0,8}?(?:证|照|本|簿|卡|证件|证书|证明))(?P<lost>弄丢了|搞丢了|丢失了|遗失了|丢了|掉了|不见了|被偷了|被盗了)[，,\s]*" + _HOW
 )
 
-
+# 丧葬费怎么领, 低保如何申请: how to claim a benefit named first
+_HOW_TO_CLAIM = re.compile(
+    _OPENING + r"(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:要|该|应该)?(?:怎么|咋|如何|怎样)(?:申请|领取|领)(?:啊|呀|呢)?[？?。！!\s]*$"
+)
+# a fund one withdraws from (提取), not a benefit applied for: 公积金怎么领 searched as applying found the loan article
+_WITHDRAWN = frozenset({"住房公积金"})
 _APPLYING = "怎么申请办理"
 _CERTIFICATE_NAME = re.compile(r"(?!那|这|该|它)[\u4e00-\u9fff]+(?:证|证件|证书|证明|执照)")  # not 那个证: a pronoun
 # an article on ending, revoking or punishing (简易注销, 吊销营业执照, 伪造…的罚款) says nothing on how to apply
@@ -53,6 +58,13 @@ def application_query(question: str) -> str | None:
     lost = _LOST_HOW.match(text)
     if lost:
         return f"{lost.group('thing')}{lost.group('lost')}怎么补办"
+    intent = _INTENT.match(text)
+    query = _getting(intent.group("verb") or "", intent.group("thing"), "") if intent else None
+    if query:  # before the bare "<thing>怎么办": 我要办居住证怎么办 is about 居住证, not 我要办居住证
+        return query
+    claim = _HOW_TO_CLAIM.match(text)
+    if claim and _is_service_name(claim.group("thing")) and _service_term(claim.group("thing")) not in _WITHDRAWN:
+        return f"{_APPLYING}{_service_term(claim.group('thing'))}"
     match = _HOW_TO_DO.match(text)
     if match:
         thing = match.group("thing")
@@ -62,9 +74,6 @@ def application_query(question: str) -> str | None:
             or all(is_noun(w) or _names_service(w) for w in words(thing))
         )  # fmt: skip
         return f"{_APPLYING}{_service_term(thing)}" if is_thing else None
-    intent = _INTENT.match(text)
-    if intent:
-        return _getting(intent.group("verb") or "", intent.group("thing"), "")
     how = _HOW_TO_GET.match(text)
     if how and (not how.group("who") or how.group("who") in _SELF or is_place_or_people(how.group("who"))):
         who = "" if how.group("who") in _SELF else how.group("who")
@@ -87,7 +96,7 @@ def _getting(verb: str, said: str, who: str) -> str | None:
 
 
 # A certificate, benefit or service by its name alone, typed as a search term (营业执照, 失业金, 工伤认定, 低保)
-_SERVICE_NAME = re.compile(r"(?:证|证件|证书|证明|执照|护照|社保卡|保险|保障|救助|补贴|补助|登记|认定|保险金|公积金|失业金)$")
+_SERVICE_NAME = re.compile(r"(?:证|证件|证书|证明|执照|护照|社保卡|保险|保障|救助|补贴|补助|补助金|登记|认定|保险金|公积金|失业金)$")
 _BARE_NAME = re.compile(_OPENING + r"(?P<thing>[\u4e00-\u9fff]{2,8})[？?。！!\s]*$")
 # 我要办居住证, 工伤怎么认定, 驾驶证换证: a sentence or an action on a thing, not its name
 _NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那这怎咋啥么哪谁几多能换]|补(?![贴助])")
@@ -97,6 +106,8 @@ _NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那�
 # is applied for by a guardian), a pronoun is not
 # what follows the verb in both forms below: a measure word, the thing, a particle
 _GOT_THING = r"(?:个|一个|一张|一本|一下)?(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
+# 我要结婚怎么办, 我想申请低保该怎么弄: the intent, then how to go about it
+_GOT_THING_HOW = _GOT_THING.replace("(?:啊|呀|吧|呢)", "(?:(?:要|该|应该)?(?:怎么办|咋办|怎么弄|咋弄|怎么整|咋整))?(?:啊|呀|吧|呢)")
 _HOW_TO_GET = re.compile(
     _OPENING + r"(?P<who>[\u4e00-\u9fff]{0,5}?)(?:要|该|应该|得|可以)?(?:怎么|咋|如何|怎样)(?:才能|能|去)?"
     r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上|报)" + _GOT_THING
@@ -105,7 +116,7 @@ _SELF = frozenset({"我", "我们", "俺", "咱", "咱们", "自己"})
 # 我想申请低保, 想给孩子上户口, 我要补办身份证: an intent stated, asking how to go about it
 _INTENT = re.compile(
     _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
-    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?" + _GOT_THING
+    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?" + _GOT_THING_HOW
 )
 
 

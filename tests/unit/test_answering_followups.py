@@ -49,8 +49,11 @@ def test_a_place_or_a_group_narrows_the_earlier_topic_which_the_answer_must_stil
 
 
 def test_a_correction_naming_no_thing_is_put_in_front_of_the_earlier_question() -> None:
+    found = asked_of_another("不是，我问的是再婚", asked("结婚登记要带什么"), 3)
+    assert found == AskedOfAnother("再婚 结婚登记要带什么", ())
+    # 离婚 is a service of its own (离婚登记): it takes the earlier topic's place
     found = asked_of_another("不是，我问的是离婚", asked("结婚登记要带什么"), 3)
-    assert found == AskedOfAnother("离婚 结婚登记要带什么", ())
+    assert found == AskedOfAnother("离婚要带什么", ("离婚",))
 
 
 def test_a_whole_question_ending_in_ne_is_its_own_question() -> None:

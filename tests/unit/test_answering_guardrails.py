@@ -103,9 +103,16 @@ def test_a_service_named_alone_is_searched_as_applying_for_it() -> None:
         assert retrieval_query(typed, [], 3) == query, typed
     # an intent to get one is asking how: 我想申请低保, 想给孩子上户口; to replace one, how to replace it
     for said, query in (("我想申请低保", "怎么申请办理最低生活保障"), ("想给孩子上户口", "怎么申请办理出生登记"),
-                        ("我要办个营业执照", "怎么申请办理营业执照"), ("我要补办身份证", "身份证怎么补办")):
+                        ("我要办个营业执照", "怎么申请办理营业执照"), ("我要补办身份证", "身份证怎么补办"),
+                        # …and how to go about it; 结婚 and 离婚 are registered (结婚登记, 离婚登记)
+                        ("我要结婚怎么办", "怎么申请办理结婚登记"), ("我想离婚该怎么弄", "怎么申请办理离婚登记"),
+                        ("我要办居住证怎么办", "怎么申请办理居住证"), ("我想领丧葬费", "怎么申请办理丧葬补助金")):
         assert retrieval_query(said, [], 3) == query, said
-    for said in ("我要离婚", "我想问问", "我要投诉", "我要办居住证吗"):
+    # how to claim a benefit named first; a fund is withdrawn (提取), and applying for 住房公积金 is a loan
+    for said, query in (("丧葬费怎么领", "怎么申请办理丧葬补助金"), ("低保如何申请", "怎么申请办理最低生活保障")):
+        assert retrieval_query(said, [], 3) == query, said
+    assert application_query("公积金怎么领") is None
+    for said in ("我要上班", "我想问问", "我要投诉", "我要办居住证吗", "我要投诉怎么办", "我想上班怎么办"):
         assert application_query(said) is None, said
     # how someone gets one: the person stays (a child's ID card is applied for by a guardian), a pronoun does not
     for said, query in (("怎么办居住证", "怎么申请办理居住证"), ("孩子怎么办身份证", "孩子怎么申请办理身份证"),
@@ -114,7 +121,7 @@ def test_a_service_named_alone_is_searched_as_applying_for_it() -> None:
     for said in ("工伤怎么认定", "我该怎么办", "怎么办理", "公司怎么办营业执照", "我想知道怎么办居住证"):
         assert application_query(said) is None, said
     # a sentence, a question word, something that happened, or a topic that is not a service is searched as said
-    for question in ("工伤怎么认定", "身份证丢了", "社保转移", "离婚", "老人走了怎么办", "居住证呢", "你好"):
+    for question in ("工伤怎么认定", "身份证丢了", "社保转移", "退休", "老人走了怎么办", "居住证呢", "你好"):
         assert application_query(question) is None, question
 
 
@@ -170,7 +177,9 @@ def test_a_followup_of_a_followup_refers_to_the_question_that_named_the_topic() 
 def test_a_followup_of_a_short_question_is_searched_with_all_of_it() -> None:
     # 低保 alone would let 要多久 find any period in the statutes; the short question names the service too
     history = [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……")]
-    assert retrieval_query("要多久", history, 3) == "低保怎么申请\n要多久"
+    assert retrieval_query("要多久", history, 3) == "怎么申请办理最低生活保障\n要多久"  # as 低保怎么申请 is searched
+    history = [ChatMessage("user", "社保转移要啥"), ChatMessage("assistant", "……")]
+    assert retrieval_query("要多久", history, 3) == "社保转移要啥\n要多久"
     history = [ChatMessage("user", "护照怎么办"), ChatMessage("assistant", "……")]
     assert retrieval_query("要多久", history, 3) == "怎么申请办理护照\n要多久"
     # a longer one is cut down to its subject words, so its own ask does not pull its answer back
