@@ -21,7 +21,7 @@ from answering.faithfulness import FIGURE_KINDS
 from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.parts import PartAnswer, asks_anything, question_parts
+from answering.parts import Part, PartAnswer, asks_anything, question_parts
 from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
@@ -215,6 +215,14 @@ class Answerer:
             return
 
         checked = self._check(query, terms, hits)
+        alone = FOLLOWUP_SEPARATOR not in query and another is None
+        focus = question_focus(understood, history, cfg.history_turns)
+        if checked.refusal is not None and alone and cfg.question_parts:
+            answerable = self._answerable_part(understood, hits)
+            if answerable is not None:  # 身份证过期了怎么换 要交钱吗: judged whole, the fee no article here states
+                part, terms, checked = answerable
+                focus = part.focus
+                logger.info("answered for one part (%s): %s", part.clause, mask_personal_data(understood))
         candidates = checked.candidates
         if hits and (not candidates or candidates[0] is not hits[0]):
             logger.info("top passage left out (%s %s): written for a group the question does not name, or on ending or "
@@ -242,12 +250,8 @@ class Answerer:
             return
 
         # the other parts of a question asking several things are searched once the first fact is on its way
-        alone = FOLLOWUP_SEPARATOR not in query and another is None
         more = (lambda: self._part_answers(understood, hits)) if alone and cfg.question_parts else None
-        turn = Question(
-            understood, question_focus(understood, history, cfg.history_turns), terms, history, candidates, draft,
-            asked_by_old_name, renames, more,
-        )
+        turn = Question(understood, focus, terms, history, candidates, draft, asked_by_old_name, renames, more)
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):
             yield event
@@ -275,27 +279,44 @@ class Answerer:
             reason = None
         return Checked(candidates, verdict, reason)
 
+    def _answerable_part(self, question: str, hits: list[Hit]) -> tuple[Part, QuestionTerms, Checked] | None:
+        """For a question asking several things that is refused as a whole: the part whose check on the same hits
+        passes best, with its terms and check; None when no part passes. Judged whole, the kind of fact asked is
+        taken from one clause (要交钱吗 asks a fee), and an article answering another part fails for lacking it."""
+        best: tuple[Part, QuestionTerms, Checked] | None = None
+        for part in question_parts(question)[: self.config.answering.question_parts]:
+            terms = analyse(part.query)
+            if self.referrals.refer(part.query, hits[0], terms.subject) is not None:
+                continue
+            checked = self._check(part.query, terms, hits)
+            if checked.refusal is None and (best is None or checked.verdict.score > best[2].verdict.score):
+                best = (part, terms, checked)
+        return best
+
     async def _part_answers(self, question: str, found: Sequence[Hit]) -> list[PartAnswer]:
         """Each part of a question that asks several things, searched and checked on its own. A part's article is
         kept only when the search of the whole question found it too (`found`): a part searched alone loses the
         rest of what was said, and its best article may be about something else (我能举报吗 after 公司一直拖着不交社保
-        found the article on reporting a pension agency). Parts no article answers are left out."""
+        found the article on reporting a pension agency). A part no article answers comes back without one."""
         whole = {(h.source, h.article) for h in found}
         answers = []
         for part in question_parts(question)[: self.config.answering.question_parts]:
             hits = await self._retrieve(part.query)
             terms = analyse(part.query)
+            answer = PartAnswer(part, None, terms.asks)
             if not hits or self.referrals.refer(part.query, hits[0], terms.subject) is not None:
+                answers.append(answer)
                 continue
             checked = self._check(part.query, terms, hits)
             top = checked.candidates[0] if checked.candidates else None
             if top is not None and (top.source, top.article) not in whole:
                 logger.debug("part's article not among the whole question's: %s", mask_personal_data(part.clause))
             elif checked.refusal is None and checked.verdict.score >= self.config.answering.part_threshold:
-                answers.append(PartAnswer(part, checked.candidates[0], terms.asks))
+                answer = PartAnswer(part, checked.candidates[0], terms.asks)
             else:
                 reason = checked.refusal or f"answerability {checked.verdict.score:.2f} under the part threshold"
                 logger.debug("part not answered (%s): %s", reason, mask_personal_data(part.clause))
+            answers.append(answer)
         return answers
 
     async def _refuse(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from answering.parts import question_parts
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import QuestionTerms, analyse, is_noun, is_place_or_people, names_topic
@@ -134,12 +135,19 @@ def referred_question(question: str, history: Sequence[ChatMessage], turns: int)
     return previous[index]
 
 
+def _leading_part(question: str) -> str:
+    """What a follow-up leans on in an earlier question: its first part when it asked several things
+    (办居住证要带什么材料 以后每年还得签注吗 / 多久能拿到 asks about getting the 居住证, not the 签注), else all of it."""
+    parts = question_parts(question)
+    return parts[0].focus if parts else question
+
+
 def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -> str:
     """A follow-up is searched together with the question it refers to, which names the topic; a bare
     "<thing>怎么办" as a question about applying for it."""
     asked = application_query(question) or question
     referred = referred_question(question, history, turns)
-    return followup_query(referred, asked) if referred else asked
+    return followup_query(_leading_part(referred), asked) if referred else asked
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:
@@ -147,4 +155,4 @@ def question_focus(question: str, history: Sequence[ChatMessage], turns: int) ->
     "<thing>怎么办" names its thing and asks how to apply: the earlier question's words (我的居住证办好了没) would
     only pull the excerpt toward what that one asked."""
     referred = None if application_query(question) else referred_question(question, history, turns)
-    return f"{referred}{question}" if referred else question
+    return f"{_leading_part(referred)}{question}" if referred else question

@@ -43,10 +43,10 @@ class Part:
 
 @dataclass(frozen=True)
 class PartAnswer:
-    """A part of the question, the article it found and the kind of fact it asks."""
+    """A part of the question, the article that answers it (None: none does) and the kind of fact it asks."""
 
     part: Part
-    hit: Hit
+    hit: Hit | None
     asks: str
 
 

@@ -54,9 +54,14 @@ class QuoteStrategy:
         for rename in q.asked_by_old_name:
             yield q.draft.say(self.wording.renamed(rename))
         # another part of the question (…普通小学能不能不收 上学有没有补助) answered by an article not yet quoted
-        for part in self.other_parts(quoted, await q.part_answers()):
+        answers = await q.part_answers()
+        for part in self.other_parts(quoted, answers):
             yield q.draft.say(self.config.part_lead + self.fact(part.hit, part.asks, part.part.focus), [citation_for(part.hit)])
             quoted.append(part.hit)
+        # …and one no article answers is said to be unanswered, not passed over (残疾人就业有什么扶持 残疾证怎么办)
+        unanswered = self.unanswered_parts(quoted, answers, missing, q.focus)
+        if unanswered:
+            yield q.draft.say(self.wording.part_unanswered([a.part.clause for a in unanswered]))
         citations = list(dict.fromkeys(citation_for(h) for h in quoted))
         # a quoted article that uses a new name: the old one under it, for a citizen who knows only that
         shown = [r for r in q.renames if r not in q.asked_by_old_name and any(r.new in h.text for h in quoted)]
@@ -71,12 +76,25 @@ class QuoteStrategy:
         )
 
     @staticmethod
+    def unanswered_parts(quoted: list[Hit], answers: list[PartAnswer], missing: list[str], focus: str) -> list[PartAnswer]:
+        """The parts no article answers that the quoted articles do not answer either; not the part the first fact
+        was chosen for (`focus`), nor one asking a figure already said to be missing."""
+        said = "".join(h.text for h in quoted)
+        return [
+            a for a in answers
+            if a.hit is None and a.part.focus != focus and not answered_by(a.part, said)
+            and not any(kind in missing for kind in asked_figures(a.part.clause, ""))
+        ]
+
+    @staticmethod
     def other_parts(quoted: list[Hit], answers: list[PartAnswer]) -> list[PartAnswer]:
         """The part answers whose article is not quoted already, and whose part the quoted articles do not answer."""
         seen = {(h.source, h.article) for h in quoted}
         said = "".join(h.text for h in quoted)
         kept = []
         for answer in answers:
+            if answer.hit is None:
+                continue
             key = (answer.hit.source, answer.hit.article)
             if key not in seen and not answered_by(answer.part, said):
                 seen.add(key)

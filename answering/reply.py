@@ -100,6 +100,9 @@ class Wording:
     def missing_figure(self, kind: str) -> str:
         return self.config.missing_figure_reply.format(kind=kind, window=self.config.window_guidance)
 
+    def part_unanswered(self, clauses: list[str]) -> str:
+        return self.config.part_unanswered_reply.format(topic="，".join(clauses), window=self.config.window_guidance)
+
     def partly_missing(self, kinds: list[str]) -> str:
         return self.config.partly_missing_reply.format(kind="和".join(kinds), window=self.config.window_guidance)
 

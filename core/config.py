@@ -220,6 +220,8 @@ class AnsweringConfig(_Section):
     part_lead: str = "另外，"  # before the fact that answers another part of the same question"
     # said after the fact when a question asks for two figures and the documents state only one
     partly_missing_reply: str = "知识库中没有具体的{kind}，请到{window}咨询。"
+    # said after the answer when another part of the same question found no article that answers it
+    part_unanswered_reply: str = "关于“{topic}”，知识库里没有找到明确的规定，请到{window}咨询。"
     # search a name an older version of a document used as the name in force, and say the name changed
     # (knowledge_base/renames.py; `kiosk kb renames` lists them); off when a hall's documents make a wrong pair
     renamed_terms: bool = True

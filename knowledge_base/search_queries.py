@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_noun, is_place_or_people, words
+from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_noun, is_place_or_people, without_asking, words
 
 # An earlier question this short is searched whole with its follow-up, not cut down to its subject words.
 _SHORT_PREVIOUS_CHARS = 8
@@ -145,7 +145,7 @@ def followup_query(previous: str, question: str) -> str:
     its topic and the service (申请) a following 要多久 is about; 低保 alone lets 要多久 find any period."""
     previous = previous.strip()
     if len(previous) <= _SHORT_PREVIOUS_CHARS:
-        topic = application_query(previous) or previous
+        topic = application_query(previous) or without_asking(previous) or previous
     else:
         topic = " ".join(analyse(previous).subject_words) or previous
     return f"{topic}{FOLLOWUP_SEPARATOR}{question}"

@@ -160,7 +160,7 @@ def test_a_followup_of_a_followup_refers_to_the_question_that_named_the_topic() 
         ChatMessage("user", "那要多久能拿到"), ChatMessage("assistant", "……"),
     ]
     assert referred_question("收费吗", history, 3) == "身份证丢了怎么补"
-    assert retrieval_query("收费吗", history, 3) == "身份证丢了怎么补\n收费吗"
+    assert retrieval_query("收费吗", history, 3) == "身份证丢了 补\n收费吗"
     assert "【上一个问题】身份证丢了怎么补" in build_messages("收费吗", [], history, turns=3, passage_chars=200)[-1].content
     # a longer question that names no topic of its own does not end the chain either
     longer = [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……"),
@@ -174,12 +174,26 @@ def test_a_followup_of_a_followup_refers_to_the_question_that_named_the_topic() 
     assert referred_question("低保怎么申请", history[:4], 3) is None
 
 
-def test_a_followup_of_a_short_question_is_searched_with_all_of_it() -> None:
-    # 低保 alone would let 要多久 find any period in the statutes; the short question names the service too
+def test_a_followup_of_a_short_question_is_searched_with_all_of_it_but_what_it_asked() -> None:
+    # 低保 alone would let 要多久 find any period in the statutes; the short question names the service too. What it
+    # asked would pull its own answer back: 失业金能领多久 / 从哪天开始算 found the 12 months again
     history = [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……")]
     assert retrieval_query("要多久", history, 3) == "怎么申请办理最低生活保障\n要多久"  # as 低保怎么申请 is searched
     history = [ChatMessage("user", "社保转移要啥"), ChatMessage("assistant", "……")]
-    assert retrieval_query("要多久", history, 3) == "社保转移要啥\n要多久"
+    assert retrieval_query("要多久", history, 3) == "社保转移\n要多久"
+    history = [ChatMessage("user", "失业金能领多久"), ChatMessage("assistant", "……")]
+    assert retrieval_query("从哪天开始算", history, 3) == "失业金\n从哪天开始算"
+
+
+def test_a_followup_of_a_question_that_asked_two_things_leans_on_the_first() -> None:
+    # 多久能拿到 asks about getting the 居住证, not the 签注 asked second; the first part's own ask is left out too
+    history = [ChatMessage("user", "办居住证要带什么材料 以后每年还得签注吗"), ChatMessage("assistant", "……")]
+    assert retrieval_query("多久能拿到", history, 3) == "居住证\n多久能拿到"
+    assert question_focus("多久能拿到", history, 3) == "办居住证要带什么材料多久能拿到"
+    # the result, or being approved, is an aspect of every service: a follow-up, however long
+    history = [ChatMessage("user", "低保怎么申请 一个月能领多少钱"), ChatMessage("assistant", "……")]
+    for question in ("要多久能批下来", "多长时间出结果"):
+        assert retrieval_query(question, history, 3) == f"怎么申请办理最低生活保障\n{question}"
     history = [ChatMessage("user", "护照怎么办"), ChatMessage("assistant", "……")]
     assert retrieval_query("要多久", history, 3) == "怎么申请办理护照\n要多久"
     # a longer one is cut down to its subject words, so its own ask does not pull its answer back

@@ -93,10 +93,14 @@ async def test_a_part_whose_article_is_already_quoted_adds_nothing() -> None:
     assert [c.article for c in answer.citations] == ["第九条"] and len(pieces) == 1
 
 
-async def test_a_part_under_the_part_threshold_is_left_out() -> None:
+UNANSWERED = "关于“以后每年还得签注吗”，知识库里没有找到明确的规定，请到综合咨询窗口咨询。"
+
+
+async def test_a_part_under_the_part_threshold_is_left_out_and_said_to_be_unanswered() -> None:
     kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
-    _, answer = await collect(answerer(kb, part_threshold=1.0), "办居住证要带什么材料 以后每年还得签注吗")
+    pieces, answer = await collect(answerer(kb, part_threshold=1.0), "办居住证要带什么材料 以后每年还得签注吗")
     assert [c.article for c in answer.citations] == ["第九条"] and "另外" not in answer.spoken
+    assert pieces[-1] == UNANSWERED  # not passed over: the citizen asked it
 
 
 async def test_a_part_whose_article_the_whole_question_did_not_find_is_left_out() -> None:
@@ -104,6 +108,20 @@ async def test_a_part_whose_article_the_whole_question_did_not_find_is_left_out(
     kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": elsewhere})
     _, answer = await collect(answerer(kb), "办居住证要带什么材料 以后每年还得签注吗")
     assert [c.article for c in answer.citations] == ["第九条"] and "举报" not in answer.answer
+    assert answer.spoken.endswith(UNANSWERED)
+
+
+async def test_a_question_refused_whole_is_answered_for_the_part_its_article_answers() -> None:
+    """Judged whole, 一年要交多少钱 made the fee the fact asked, and the materials article lacks it; the part it answers
+    is said, the missing figure named, and that part is not said to be unanswered a second time."""
+    kb = RoutedKnowledgeBase([RESIDENCE_9], {})
+    pieces, answer = await collect(answerer(kb, answerable_threshold=0.6), "办居住证要带什么材料 一年要交多少钱")
+    assert not answer.refused and [c.article for c in answer.citations] == ["第九条"]
+    assert "本人居民身份证" in pieces[0] and answer.spoken.endswith("知识库中没有具体的金额，请到综合咨询窗口咨询。")
+    assert "没有找到明确的规定" not in answer.spoken
+    # parts off: the question is judged whole, as before
+    _, whole = await collect(answerer(kb, answerable_threshold=0.6, question_parts=0), "办居住证要带什么材料 一年要交多少钱")
+    assert whole.refused
 
 
 async def test_parts_are_off_when_set_to_zero() -> None:
