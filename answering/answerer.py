@@ -387,7 +387,7 @@ class Checked:
 
 
 # 我想了解一下… / 请介绍一下… / 告诉我…: a request, though no clause asks
-_REQUEST = re.compile(r"了解|介绍|告诉|咨询|想问|问一下|说说|讲讲|查一下|查查")
+_REQUEST = re.compile(r"了解|介绍|告诉|咨询|想问|问一下|说说|讲讲|查一下|查查|帮我")
 
 
 def _states_a_situation(utterance: str, terms: QuestionTerms) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from core.models import Hit
 from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_place_or_people, names_topic, states_kind
-from knowledge_base.relevance import coverage
+from knowledge_base.relevance import coverage, present
 from knowledge_base.search_queries import followup_query
 
 _CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
@@ -21,6 +21,7 @@ _CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
 # scope or a span of years, and ask nothing.
 _QUESTION_WORD = re.compile(
     r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|是否|能否|可否|如何|怎样|([\u4e00-\u9fff])[不没]\1|[不没][？?]?$"
+    r"|到底|是[^，,。；;？?\s]{1,10}还是"  # 到底是六十还是六十三: a choice asked
 )
 # The shortest clause that can be a question of its own; 行吗, 对吗 add nothing to search.
 _MIN_CLAUSE_CHARS = 4
@@ -84,6 +85,17 @@ def question_parts(question: str) -> list[Part]:
             query = followup_query(f"{scene} {topic}".strip(), clause)
         parts.append(Part(clause, query))
     return parts if len(parts) >= 2 else []
+
+
+def untouched_by(part: Part, passage: str) -> bool:
+    """Whether the passage says nothing toward this part: the part names a topic of its own, the passage names none
+    of its words and does not state the kind of fact it asks. Stricter than `not answered_by`: a part said to be
+    unanswered right after an answer that covers it (多久之内 after 二十四小时内) contradicts the answer. 条件 and 其他
+    are stated by almost any passage, so a part asking them is never taken for untouched."""
+    terms = analyse(part.clause)
+    if not names_topic(terms) or any(present(word, passage) for word in terms.subject_words):
+        return False
+    return terms.asks not in ("条件", "其他") and not states_kind(terms.asks, passage)
 
 
 def answered_by(part: Part, passage: str) -> bool:

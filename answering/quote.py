@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from answering.citations import citation_for
 from answering.extract import screen_text, spoken_fact
 from answering.faithfulness import asked_figures, asks_beyond
-from answering.parts import PartAnswer, answered_by
+from answering.parts import PartAnswer, answered_by, untouched_by
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
@@ -77,12 +77,12 @@ class QuoteStrategy:
 
     @staticmethod
     def unanswered_parts(quoted: list[Hit], answers: list[PartAnswer], missing: list[str], focus: str) -> list[PartAnswer]:
-        """The parts no article answers that the quoted articles do not answer either; not the part the first fact
-        was chosen for (`focus`), nor one asking a figure already said to be missing."""
+        """The parts no article answers that the quoted articles say nothing toward either; not the part the first
+        fact was chosen for (`focus`), nor one asking a figure already said to be missing."""
         said = "".join(h.text for h in quoted)
         return [
             a for a in answers
-            if a.hit is None and a.part.focus != focus and not answered_by(a.part, said)
+            if a.hit is None and a.part.focus != focus and untouched_by(a.part, said)
             and not any(kind in missing for kind in asked_figures(a.part.clause, ""))
         ]
 
