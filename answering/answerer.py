@@ -284,6 +284,8 @@ class Answerer:
         passes best, with its terms and check; None when no part passes. Judged whole, the kind of fact asked is
         taken from one clause (要交钱吗 asks a fee), and an article answering another part fails for lacking it."""
         best: tuple[Part, QuestionTerms, Checked] | None = None
+        if not hits:
+            return None
         for part in question_parts(question)[: self.config.answering.question_parts]:
             terms = analyse(part.query)
             if self.referrals.refer(part.query, hits[0], terms.subject) is not None:

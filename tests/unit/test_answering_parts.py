@@ -129,6 +129,9 @@ async def test_a_question_refused_whole_is_answered_for_the_part_its_article_ans
     assert not answer.refused and [c.article for c in answer.citations] == ["第九条"]
     assert "本人居民身份证" in pieces[0] and answer.spoken.endswith("知识库中没有具体的金额，请到综合咨询窗口咨询。")
     assert "没有找到明确的规定" not in answer.spoken
+    # nothing found at all: refused, as before
+    _, nothing = await collect(answerer(RoutedKnowledgeBase([], {}), answerable_threshold=0.6), "办居住证要带什么材料 一年要交多少钱")
+    assert nothing.refused
     # parts off: the question is judged whole, as before
     _, whole = await collect(answerer(kb, answerable_threshold=0.6, question_parts=0), "办居住证要带什么材料 一年要交多少钱")
     assert whole.refused
