@@ -61,7 +61,8 @@ class QuoteStrategy:
         # …and one no article answers is said to be unanswered, not passed over (残疾人就业有什么扶持 残疾证怎么办)
         unanswered = self.unanswered_parts(quoted, answers, missing, q.focus)
         if unanswered:
-            yield q.draft.say(self.wording.part_unanswered([a.part.clause for a in unanswered]))
+            q.draft.unanswered = tuple(a.part.clause for a in unanswered)  # for the staff's unanswered queue
+            yield q.draft.say(self.wording.part_unanswered(list(q.draft.unanswered)))
         citations = list(dict.fromkeys(citation_for(h) for h in quoted))
         # a quoted article that uses a new name: the old one under it, for a citizen who knows only that
         shown = [r for r in q.renames if r not in q.asked_by_old_name and any(r.new in h.text for h in quoted)]

@@ -23,6 +23,7 @@ class Draft:
     timings: AnswerTimings = field(default_factory=AnswerTimings)
     understood: str | None = None
     answerability: float | None = None
+    unanswered: tuple[str, ...] = ()  # parts said to have no answer in the documents
 
     def say(self, piece: str, cited: Sequence[Citation] = ()) -> AnswerSpoken:
         if self.timings.first_token_s is None:
@@ -48,6 +49,7 @@ class Draft:
             spoken=self.spoken,
             understood=self.understood,
             answerability=self.answerability,
+            unanswered=self.unanswered,
         )
         return AnswerDone(answer)
 

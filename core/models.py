@@ -113,6 +113,8 @@ class Answer:
     spoken: str = ""
     understood: str | None = None
     answerability: float | None = None
+    # parts of the question said to have no answer in the documents (残疾证怎么办 of 残疾人就业有什么扶持 残疾证怎么办)
+    unanswered: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.spoken:
@@ -127,6 +129,7 @@ class Answer:
             "mode": self.mode.value,
             "understood": self.understood,
             "answerability": self.answerability,
+            "unanswered": list(self.unanswered),
             "timings": asdict(self.timings),
         }
 
@@ -303,6 +306,7 @@ class TurnRecord:
     citations: tuple[Citation, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     created_at: float = field(default_factory=time.time)
+    unanswered: tuple[str, ...] = ()  # parts of the question the answer said it had no rule for (masked like it)
 
 
 # ---------------------------------------------------------------- engine health (start-up report, panel)

@@ -44,6 +44,7 @@ def turn_record(request: TurnRequest, events: Sequence[PipelineEvent]) -> TurnRe
         refused=answer.refused,
         citations=tuple(answer.citations),
         timings={k: round(v, 3) for k, v in stage_timings(events).items()},
+        unanswered=tuple(mask_personal_data(part) for part in answer.unanswered),
     )
 
 

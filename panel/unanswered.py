@@ -28,13 +28,20 @@ class QuestionGroup:
     turn_ids: list[str] = field(default_factory=list)
     questions: list[str] = field(default_factory=list)
     last_at: float = 0.0
-    refused: int = 0
+    refused: int = 0  # turns refused, whole or in part
     thumbs_down: int = 0
     _grams: frozenset[str] = frozenset()
 
     @property
     def count(self) -> int:
         return len(self.turn_ids)
+
+
+def asked_unanswered(turn: dict[str, Any]) -> str:
+    """What of a turn's question went unanswered: all of it when refused, else the parts the answer said it had no
+    rule for (残疾证怎么办 of 残疾人就业有什么扶持 残疾证怎么办), else (rated 👎) all of it."""
+    parts = turn.get("unanswered") or []
+    return "；".join(parts) if parts and not turn["refused"] else turn["question"]
 
 
 def group_unanswered(turns: list[dict[str, Any]], threshold: float = 0.4) -> list[QuestionGroup]:
@@ -44,18 +51,19 @@ def group_unanswered(turns: list[dict[str, Any]], threshold: float = 0.4) -> lis
     """
     groups: list[QuestionGroup] = []
     for turn in sorted(turns, key=lambda t: -t["created_at"]):
-        grams = char_bigrams(turn["question"])
+        question = asked_unanswered(turn)
+        grams = char_bigrams(question)
         best, best_score = None, threshold
         for group in groups:
             score = jaccard(grams, group._grams)
             if score >= best_score:
                 best, best_score = group, score
         if best is None:
-            best = QuestionGroup(question=turn["question"], last_at=turn["created_at"], _grams=grams)
+            best = QuestionGroup(question=question, last_at=turn["created_at"], _grams=grams)
             groups.append(best)
         best.turn_ids.append(turn["turn_id"])
-        if turn["question"] not in best.questions:
-            best.questions.append(turn["question"])
-        best.refused += int(bool(turn["refused"]))
+        if question not in best.questions:
+            best.questions.append(question)
+        best.refused += int(bool(turn["refused"]) or bool(turn.get("unanswered")))
         best.thumbs_down += int(turn.get("helpful") is False)
     return sorted(groups, key=lambda g: (-g.count, -g.last_at))

@@ -60,4 +60,8 @@ MIGRATIONS: list[list[str]] = [
         )""",
         "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ],
+    # 2: the parts of a question an answer said it had no rule for, so partly answered turns reach the queue
+    [
+        "ALTER TABLE turns ADD COLUMN unanswered TEXT NOT NULL DEFAULT '[]'",
+    ],
 ]

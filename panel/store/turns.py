@@ -22,12 +22,13 @@ class TurnLog:
     def record_turn(self, turn: TurnRecord) -> str:
         citations = [asdict(c) for c in turn.citations]
         self._db.execute(
-            "INSERT INTO turns (turn_id, session_id, question, answer, mode, refused, citations, timings, created_at) "
-            "VALUES (:turn_id, :session_id, :question, :answer, :mode, :refused, :citations, :timings, :created_at) "
+            "INSERT INTO turns (turn_id, session_id, question, answer, mode, refused, citations, timings, created_at, "
+            "unanswered) VALUES (:turn_id, :session_id, :question, :answer, :mode, :refused, :citations, :timings, "
+            ":created_at, :unanswered) "
             "ON CONFLICT (turn_id) DO UPDATE SET session_id = excluded.session_id, question = excluded.question, "
             "answer = excluded.answer, mode = excluded.mode, refused = excluded.refused, "
             "citations = excluded.citations, timings = excluded.timings, created_at = excluded.created_at, "
-            "resolved_faq_id = NULL",
+            "unanswered = excluded.unanswered, resolved_faq_id = NULL",
             {
                 "turn_id": turn.turn_id,
                 "session_id": turn.session_id,
@@ -38,6 +39,7 @@ class TurnLog:
                 "citations": json.dumps(citations, ensure_ascii=False),
                 "timings": json.dumps({k: float(v) for k, v in turn.timings.items() if v is not None}),
                 "created_at": turn.created_at,
+                "unanswered": json.dumps([mask_personal_data(part) for part in turn.unanswered], ensure_ascii=False),
             },
         )
         return turn.turn_id
@@ -65,10 +67,11 @@ class TurnLog:
         return [_decode(row) for row in self._db.query(sql, params)]
 
     def unanswered(self, limit: int = 500) -> list[dict[str, Any]]:
-        """Refused turns and turns rated 👎 that no FAQ entry has resolved yet, newest first."""
+        """Refused turns, turns with a part said to be unanswered and turns rated 👎 that no FAQ entry has resolved
+        yet, newest first."""
         rows = self._db.query(
             "SELECT t.*, f.helpful FROM turns t LEFT JOIN feedback f ON f.turn_id = t.turn_id "
-            "WHERE t.resolved_faq_id IS NULL AND (t.refused = 1 OR f.helpful = 0) "
+            "WHERE t.resolved_faq_id IS NULL AND (t.refused = 1 OR t.unanswered <> '[]' OR f.helpful = 0) "
             "ORDER BY t.created_at DESC LIMIT :limit",
             {"limit": limit},
         )
@@ -99,5 +102,6 @@ def _decode(row: Any) -> dict[str, Any]:
     item["refused"] = bool(item["refused"])
     item["citations"] = json.loads(item["citations"])
     item["timings"] = json.loads(item["timings"])
+    item["unanswered"] = json.loads(item.get("unanswered") or "[]")
     item["helpful"] = None if item.get("helpful") is None else bool(item["helpful"])
     return item

@@ -47,8 +47,10 @@ class FakeAnswerer:
         piece_delay_s: float = 0.0,
         fail_after: int | None = None,
         first_cites: Sequence[Citation] = (),
+        unanswered: Sequence[str] = (),
     ) -> None:
         self.pieces = list(pieces)
+        self.unanswered = tuple(unanswered)  # parts the answer says it has no rule for
         self.first_cites = tuple(first_cites)  # the articles the first piece states, as a quoted fact carries them
         self.piece_delay_s = piece_delay_s
         self.fail_after = fail_after
@@ -72,6 +74,7 @@ class FakeAnswerer:
                 citations=[Citation("居住证暂行条例.md", "居住证暂行条例", "第九条")],
                 refused=False,
                 mode=AnswerMode.LLM,
+                unanswered=self.unanswered,
             ))
         finally:
             self.closed = True

@@ -91,6 +91,10 @@ def test_similar_questions_group_together() -> None:
     assert [g.count for g in groups] == [3, 1]
     assert set(groups[0].turn_ids) == {"1", "2", "4"}
     assert groups[1].question == "公积金怎么提取" and groups[1].thumbs_down == 1
+    # a turn answered in part is queued under the part it had no rule for, and joins that topic's group
+    partly = {**row("5", "残疾人就业有什么扶持 残疾证怎么办", at=5), "unanswered": ["残疾证怎么办"]}
+    groups = group_unanswered([row("6", "残疾证怎么办理", refused=True, at=6), partly])
+    assert len(groups) == 1 and groups[0].questions == ["残疾证怎么办理", "残疾证怎么办"] and groups[0].refused == 2
 
 
 def test_exports_round_trip_and_mask() -> None:

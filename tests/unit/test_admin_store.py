@@ -105,6 +105,35 @@ def test_feedback_attaches_to_turn_and_feeds_unanswered_queue(store: Store) -> N
     assert "bad" not in {t["turn_id"] for t in store.turn_log.unanswered()}
 
 
+def test_a_turn_with_a_part_said_to_be_unanswered_reaches_the_queue(store: Store) -> None:
+    store.record_turn(turn("part", question="残疾人就业有什么扶持 残疾证怎么办", unanswered=("残疾证怎么办",)))
+    store.record_turn(turn("whole"))
+    store.record_turn(turn("phone", unanswered=("打13812345678能问吗",)))
+    queue = {t["turn_id"]: t for t in store.turn_log.unanswered()}
+    assert set(queue) == {"part", "phone"} and queue["part"]["unanswered"] == ["残疾证怎么办"]
+    assert "13812345678" not in queue["phone"]["unanswered"][0]  # masked like the question
+    assert {t["turn_id"]: t["unanswered"] for t in store.turn_log.turns()}["whole"] == []
+    store.turn_log.mark_resolved(["part"], "faq-2")
+    assert "part" not in {t["turn_id"] for t in store.turn_log.unanswered()}
+
+
+def test_a_store_made_before_unanswered_parts_is_upgraded_in_place(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    old = Database(url, migrations=MIGRATIONS[:1])
+    old.migrate()
+    old.execute(
+        "INSERT INTO turns (turn_id, session_id, question, answer, mode, refused, citations, timings, created_at) "
+        "VALUES ('t0', 's', '低保怎么申请', '……', 'refusal', 1, '[]', '{}', 1.0)"
+    )
+    old.close()
+    config = admin_config(tmp_path)
+    config.paths.database_url = url
+    upgraded = Store.open(config)
+    assert upgraded.db.schema_version() == len(MIGRATIONS)
+    assert [(t["turn_id"], t["unanswered"]) for t in upgraded.turn_log.unanswered()] == [("t0", [])]
+    upgraded.close()
+
+
 def test_effective_config_applies_admin_overrides_without_touching_base(store: Store, tmp_path: Path) -> None:
     base = admin_config(tmp_path)
     changed = store.settings.update(

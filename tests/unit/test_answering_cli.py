@@ -58,8 +58,8 @@ def fake_answerer(monkeypatch: pytest.MonkeyPatch, turn_log: TurnLog) -> FakeKno
 def test_ask_json_contract(fake_answerer: FakeKnowledgeBase, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ask", "办居住证要带什么材料", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert set(out) == {"spoken", "answer", "citations", "refused", "mode", "understood", "answerability", "timings"}
-    assert out["mode"] == "quote" and out["refused"] is False
+    assert set(out) == {"spoken", "answer", "citations", "refused", "mode", "understood", "answerability", "unanswered", "timings"}
+    assert out["mode"] == "quote" and out["refused"] is False and out["unanswered"] == []
     assert "本人居民身份证" in out["spoken"] and out["answer"].startswith(out["spoken"])
     assert out["citations"] == [{"source": RESIDENCE_9.source, "title": "居住证暂行条例", "article": "第九条"}]
     assert set(out["timings"]) == {"retrieve_s", "first_token_s", "total_s"}

@@ -108,10 +108,11 @@ async def test_a_part_the_answer_says_nothing_toward_is_said_to_be_unanswered() 
     kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"签注": SIGN})
     pieces, answer = await collect(answerer(kb, part_threshold=1.0), "办居住证要带什么材料 签注收不收费")
     assert [c.article for c in answer.citations] == ["第九条"] and pieces[-1] == UNANSWERED  # not passed over
+    assert answer.unanswered == ("签注收不收费",) and not answer.refused  # for the staff's unanswered queue
     # a part the answer already covers is not: 多久之内 after an article stating 15日内
     kb = RoutedKnowledgeBase([RESIDENCE_12, SIGN], {"签注": SIGN, "多久": SIGN})
     _, answer = await collect(answerer(kb, part_threshold=1.0), "居住证发放有时限吗 多久之内")
-    assert "没有找到明确的规定" not in answer.spoken
+    assert "没有找到明确的规定" not in answer.spoken and answer.unanswered == ()
 
 
 async def test_a_part_whose_article_the_whole_question_did_not_find_is_left_out() -> None:

@@ -33,6 +33,14 @@ async def test_a_spoken_turn_is_recorded_with_what_was_heard_masked() -> None:
     assert {"asr_s", "first_audio_s", "total_s"} <= set(record.timings)
 
 
+async def test_the_parts_an_answer_had_no_rule_for_are_recorded_masked() -> None:
+    answerer = FakeAnswerer(unanswered=("我电话13812345678 残疾证怎么办",))
+    pipeline, records = recorded_pipeline(answerer=answerer)
+    await run(pipeline, TurnRequest(text="残疾人就业有什么扶持 我电话13812345678 残疾证怎么办", session_id="s"))
+    [record] = records
+    assert record.unanswered == ("我电话138******** 残疾证怎么办",)
+
+
 async def test_nothing_heard_is_not_a_turn_to_record() -> None:
     pipeline, records = recorded_pipeline(FakeTranscriber(""))
     events = await run(pipeline, TurnRequest(audio=np.zeros(1600, dtype=np.float32)))
