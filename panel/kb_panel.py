@@ -104,7 +104,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 hits_table = gr.HTML(elem_id="hit-table")
 
             with gr.Tab("未解答问题", id="unanswered"):
-                gr.Markdown("被拒答或被评为“没帮助”的问题，按相似度分组。选一组，写好答案，一步转为 FAQ。")
+                gr.Markdown("被拒答、只答了一部分（列出未答的那部分）或被评为“没帮助”的问题，按相似度分组。选一组，写好答案，一步转为 FAQ。")
                 refresh_queue = gr.Button("刷新")
                 groups_table = gr.Dataframe(label="问题分组", interactive=False, wrap=True, elem_id="queue-table")
                 group_choice = gr.Dropdown(label="选择分组", choices=[], elem_id="queue-select", allow_custom_value=True)
@@ -243,7 +243,7 @@ def build_kb_blocks(services: PanelServices) -> gr.Blocks:
                 [i + 1, g.count, g.question, "；".join(g.questions[1:4]), g.refused, g.thumbs_down, format_time(g.last_at)]
                 for i, g in enumerate(groups)
             ]
-            table = pd.DataFrame(rows, columns=["#", "次数", "问题", "相似问法", "拒答", "没帮助", "最近"])
+            table = pd.DataFrame(rows, columns=["#", "次数", "问题", "相似问法", "未答", "没帮助", "最近"])
             # A group is named by its newest turn, so a queue that changed since the page loaded cannot shift it.
             choices = [(f"{i + 1}. {g.question}（{g.count} 次）", g.turn_ids[0]) for i, g in enumerate(groups)]
             return table, gr.update(choices=choices, value=None)
