@@ -137,7 +137,9 @@ class Answerer:
                 self._log(event.answer, masked)
             yield event
 
-    async def _events(self, question: str, history: Sequence[ChatMessage], draft: Draft) -> AsyncIterator[AnswerEvent]:
+    async def _events(
+        self, question: str, history: Sequence[ChatMessage], draft: Draft, *, split_referred: bool = True
+    ) -> AsyncIterator[AnswerEvent]:
         cfg = self.config.answering
         cleaned, injected = strip_injection(question)
         if injected:
@@ -195,7 +197,9 @@ class Answerer:
         draft.understood = understood if understood != cleaned else None
         query = retrieval_query(understood, history, cfg.history_turns)
         terms = analyse(query)
-        if FOLLOWUP_SEPARATOR not in query and not names_topic(terms):  # 要带什么材料, as the first question
+        # 要带什么材料, as the first question; 养狗要办狗证吗 names a topic jieba cuts into single characters, which
+        # the referral list names
+        if FOLLOWUP_SEPARATOR not in query and not names_topic(terms) and self.referrals.refer(understood, None) is None:
             logger.info("names no service, asked which: %s", mask_personal_data(understood))
             yield draft.say(self.wording.topic())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
@@ -210,7 +214,19 @@ class Answerer:
         referral = self.referrals.refer(understood, hits[0] if hits else None, terms.subject)
         if referral is not None:
             logger.info("referred to %s (names %s): %s", referral.referral.where, referral.term, mask_personal_data(understood))
-            yield draft.say(self.wording.referral(referral.referral.topic, referral.referral.where))
+            sentence = self.wording.referral(referral.referral.topic, referral.referral.where)
+            split = self._unreferred(understood) if split_referred and FOLLOWUP_SEPARATOR not in query else None
+            if split:  # 低保怎么申请 养狗要办狗证吗: the 低保 part is answered, then the dog licence referred
+                rest, referred = split
+                sentence = self.wording.about(referred, sentence)
+                async for event in self._events(rest, history, draft, split_referred=False):
+                    if isinstance(event, AnswerDone):
+                        yield draft.say(sentence)
+                        event.answer.spoken = draft.spoken
+                        event.answer.answer = f"{event.answer.answer}\n\n{sentence}"
+                    yield event
+                return
+            yield draft.say(sentence)
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
 
@@ -279,6 +295,14 @@ class Answerer:
             reason = None
         return Checked(candidates, verdict, reason)
 
+    def _unreferred(self, question: str) -> tuple[str, str] | None:
+        """Of a question asking several things, some of which another department handles: the parts that name no
+        referral topic as one question, and the others as said; None unless both kinds are asked."""
+        parts = question_parts(question)[: self.config.answering.question_parts]
+        kept = [p.clause for p in parts if self.referrals.refer(p.query, None) is None]
+        referred = [p.clause for p in parts if p.clause not in kept]
+        return (" ".join(kept), "，".join(referred)) if kept and referred else None
+
     def _answerable_part(self, question: str, hits: list[Hit]) -> tuple[Part, QuestionTerms, Checked] | None:
         """For a question asking several things that is refused as a whole: the part whose check on the same hits
         passes best, with its terms and check; None when no part passes. Judged whole, the kind of fact asked is
@@ -306,7 +330,12 @@ class Answerer:
             hits = await self._retrieve(part.query)
             terms = analyse(part.query)
             answer = PartAnswer(part, None, terms.asks)
-            if not hits or self.referrals.refer(part.query, hits[0], terms.subject) is not None:
+            referral = self.referrals.refer(part.query, hits[0], terms.subject) if hits else None
+            if referral is not None:
+                sentence = self.wording.referral(referral.referral.topic, referral.referral.where)
+                answers.append(PartAnswer(part, None, terms.asks, self.wording.about(part.clause, sentence)))
+                continue
+            if not hits:
                 answers.append(answer)
                 continue
             checked = self._check(part.query, terms, hits)

@@ -49,6 +49,7 @@ class PartAnswer:
     part: Part
     hit: Hit | None
     asks: str
+    referral: str | None = None  # what to say when another department handles this part (驾驶证 → 车管所)
 
 
 def asks(clause: str) -> bool:

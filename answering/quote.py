@@ -58,6 +58,10 @@ class QuoteStrategy:
         for part in self.other_parts(quoted, answers):
             yield q.draft.say(self.config.part_lead + self.fact(part.hit, part.asks, part.part.focus), [citation_for(part.hit)])
             quoted.append(part.hit)
+        # …one another department handles is referred there (驾驶证到期了怎么换 身份证到期了怎么换)
+        for answer in answers:
+            if answer.referral is not None:
+                yield q.draft.say(answer.referral)
         # …and one no article answers is said to be unanswered, not passed over (残疾人就业有什么扶持 残疾证怎么办)
         unanswered = self.unanswered_parts(quoted, answers, missing, q.focus)
         if unanswered:
@@ -83,7 +87,7 @@ class QuoteStrategy:
         said = "".join(h.text for h in quoted)
         return [
             a for a in answers
-            if a.hit is None and a.part.focus != focus and untouched_by(a.part, said)
+            if a.hit is None and a.referral is None and a.part.focus != focus and untouched_by(a.part, said)
             and not any(kind in missing for kind in asked_figures(a.part.clause, ""))
         ]
 

@@ -102,6 +102,10 @@ class Wording:
     def missing_figure(self, kind: str) -> str:
         return self.config.missing_figure_reply.format(kind=kind, window=self.config.window_guidance)
 
+    def about(self, clause: str, reply: str) -> str:
+        """A reply to one part of a question, naming that part: 关于“驾驶证到期了怎么换”，这个问题属于…"""
+        return f"关于“{clause}”，{reply}"
+
     def part_unanswered(self, clauses: list[str]) -> str:
         return self.config.part_unanswered_reply.format(topic="，".join(clauses), window=self.config.window_guidance)
 

@@ -138,6 +138,28 @@ async def test_a_question_refused_whole_is_answered_for_the_part_its_article_ans
     assert whole.refused
 
 
+DOGS = "关于“养狗要办狗证吗”，这个问题属于养犬和宠物方面的业务，政务服务知识库里没有相关规定。"
+
+
+async def test_a_part_another_department_handles_is_referred_there_after_the_answer() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9], {})
+    pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 驾驶证到期了怎么换")
+    assert not answer.refused and [c.article for c in answer.citations] == ["第九条"]
+    assert pieces[-1].startswith("关于“驾驶证到期了怎么换”，这个问题属于机动车") and answer.unanswered == ()
+    # referred as a whole (no article names a topic of the question), the other part is still answered
+    pieces, answer = await collect(answerer(kb), "低保怎么申请 养狗要办狗证吗")
+    assert not answer.refused and [c.article for c in answer.citations] == ["第九条"] and pieces[-1].startswith(DOGS)
+    assert answer.answer.rstrip().endswith("或拨打12345政务服务热线。") and DOGS in answer.answer  # on the screen too
+    _, alone = await collect(answerer(kb), "养狗要办狗证吗")
+    assert alone.refused and alone.answer.startswith("这个问题属于养犬和宠物方面的业务")
+
+
+async def test_a_question_naming_only_a_referral_topic_is_referred_not_asked_which_service() -> None:
+    # jieba cuts 养狗 and 狗证 into single characters, so no subject word names a service; the referral list does
+    _, answer = await collect(answerer(RoutedKnowledgeBase([RESIDENCE_9], {})), "养狗要办狗证吗 在哪办")
+    assert answer.refused and answer.answer.startswith("这个问题属于养犬和宠物方面的业务")
+
+
 async def test_parts_are_off_when_set_to_zero() -> None:
     kb = RoutedKnowledgeBase([RESIDENCE_9, SIGN], {"以后每年": SIGN})
     _, answer = await collect(answerer(kb, question_parts=0), "办居住证要带什么材料 以后每年还得签注吗")
