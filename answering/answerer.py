@@ -218,14 +218,20 @@ class Answerer:
             split = self._unreferred(understood) if split_referred and FOLLOWUP_SEPARATOR not in query else None
             if split:  # 低保怎么申请 养狗要办狗证吗: the 低保 part is answered, then the dog licence referred
                 rest, referred = split
-                sentence = self.wording.about(referred, sentence)
-                async for event in self._events(rest, history, draft, split_referred=False):
-                    if isinstance(event, AnswerDone):
-                        yield draft.say(sentence)
-                        event.answer.spoken = draft.spoken
-                        event.answer.answer = f"{event.answer.answer}\n\n{sentence}"
-                    yield event
-                return
+                # only when the rest is answered: 学区是怎么划的 我们小区对口的是哪所小学 is a school question throughout,
+                # and a refusal of its second half before the referral only muddles it
+                inner = Draft(started=draft.started)
+                events = [event async for event in self._events(rest, history, inner, split_referred=False)]
+                done = events[-1]
+                if isinstance(done, AnswerDone) and not done.answer.refused:
+                    for event in events[:-1]:
+                        yield event
+                    about = self.wording.about(referred, sentence)
+                    yield inner.say(about)
+                    done.answer.spoken = inner.spoken
+                    done.answer.answer = f"{done.answer.answer}\n\n{about}"
+                    yield done
+                    return
             yield draft.say(sentence)
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return

@@ -152,6 +152,9 @@ async def test_a_part_another_department_handles_is_referred_there_after_the_ans
     assert answer.answer.rstrip().endswith("或拨打12345政务服务热线。") and DOGS in answer.answer  # on the screen too
     _, alone = await collect(answerer(kb), "养狗要办狗证吗")
     assert alone.refused and alone.answer.startswith("这个问题属于养犬和宠物方面的业务")
+    # …but when the rest is not answered either, the referral is all that is said
+    pieces, neither = await collect(answerer(kb, answerable_threshold=0.99), "低保怎么申请 养狗要办狗证吗")
+    assert neither.refused and pieces == [neither.spoken] and neither.spoken.startswith("这个问题属于养犬和宠物方面的业务")
 
 
 async def test_a_question_naming_only_a_referral_topic_is_referred_not_asked_which_service() -> None:
