@@ -166,6 +166,11 @@ def test_a_followup_of_a_followup_refers_to_the_question_that_named_the_topic() 
     longer = [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……"),
               ChatMessage("user", "一个人每月能领多少"), ChatMessage("assistant", "……")]
     assert referred_question("找谁申请", longer, 3) == "低保怎么申请"
+    # a question asking for a service names its topic, though jieba tags 结婚 a verb
+    asked = [ChatMessage("user", "身份证到期了怎么换"), ChatMessage("assistant", "……"),
+             ChatMessage("user", "我要结婚怎么办"), ChatMessage("assistant", "……")]
+    assert referred_question("多久能拿到", asked, 3) == "我要结婚怎么办"
+    assert retrieval_query("多久能拿到", asked, 3) == "怎么申请办理结婚登记\n多久能拿到"
     # a new topic in between starts a new chain
     history += [ChatMessage("user", "低保怎么申请"), ChatMessage("assistant", "……")]
     assert referred_question("要多久", history, 3) == "低保怎么申请"
