@@ -241,7 +241,7 @@ class Answerer:
         focus = question_focus(understood, history, cfg.history_turns)
         if checked.refusal is not None and alone and cfg.question_parts:
             answerable = self._answerable_part(understood, hits)
-            if answerable is not None:  # 身份证过期了怎么换 要交钱吗: judged whole, the fee no article here states
+            if answerable is not None:  # 低保怎么申请 一个月能领多少钱: judged whole, the amount no article here states
                 part, terms, checked = answerable
                 focus = part.focus
                 logger.info("answered for one part (%s): %s", part.clause, mask_personal_data(understood))
@@ -313,9 +313,9 @@ class Answerer:
         """For a question asking several things that is refused as a whole: the part whose check on the same hits
         passes best, with its terms and check; None when no part passes. Judged whole, the kind of fact asked is
         taken from one clause (要交钱吗 asks a fee), and an article answering another part fails for lacking it."""
-        best: tuple[Part, QuestionTerms, Checked] | None = None
         if not hits:
             return None
+        best: tuple[Part, QuestionTerms, Checked] | None = None
         for part in question_parts(question)[: self.config.answering.question_parts]:
             terms = analyse(part.query)
             if self.referrals.refer(part.query, hits[0], terms.subject) is not None:
