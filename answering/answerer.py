@@ -238,7 +238,7 @@ class Answerer:
 
         checked = self._check(query, terms, hits)
         alone = FOLLOWUP_SEPARATOR not in query and another is None
-        focus = question_focus(understood, history, cfg.history_turns)
+        focus: str | None = None  # what the quote is about, when not the question as a whole
         if checked.refusal is not None and alone and cfg.question_parts:
             answerable = self._answerable_part(understood, hits)
             if answerable is not None:  # 低保怎么申请 一个月能领多少钱: judged whole, the amount no article here states
@@ -273,6 +273,7 @@ class Answerer:
 
         # the other parts of a question asking several things are searched once the first fact is on its way
         more = (lambda: self._part_answers(understood, hits)) if alone and cfg.question_parts else None
+        focus = focus or question_focus(understood, history, cfg.history_turns)
         turn = Question(understood, focus, terms, history, candidates, draft, asked_by_old_name, renames, more)
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):
@@ -339,20 +340,17 @@ class Answerer:
             referral = self.referrals.refer(part.query, hits[0], terms.subject) if hits else None
             if referral is not None:
                 sentence = self.wording.referral(referral.referral.topic, referral.referral.where)
-                answers.append(PartAnswer(part, None, terms.asks, self.wording.about(part.clause, sentence)))
-                continue
-            if not hits:
-                answers.append(answer)
-                continue
-            checked = self._check(part.query, terms, hits)
-            top = checked.candidates[0] if checked.candidates else None
-            if top is not None and (top.source, top.article) not in whole:
-                logger.debug("part's article not among the whole question's: %s", mask_personal_data(part.clause))
-            elif checked.refusal is None and checked.verdict.score >= self.config.answering.part_threshold:
-                answer = PartAnswer(part, checked.candidates[0], terms.asks)
-            else:
-                reason = checked.refusal or f"answerability {checked.verdict.score:.2f} under the part threshold"
-                logger.debug("part not answered (%s): %s", reason, mask_personal_data(part.clause))
+                answer = PartAnswer(part, None, terms.asks, self.wording.about(part.clause, sentence))
+            elif hits:
+                checked = self._check(part.query, terms, hits)
+                top = checked.candidates[0] if checked.candidates else None
+                if top is not None and (top.source, top.article) not in whole:
+                    logger.debug("part's article not among the whole question's: %s", mask_personal_data(part.clause))
+                elif checked.refusal is None and checked.verdict.score >= self.config.answering.part_threshold:
+                    answer = PartAnswer(part, checked.candidates[0], terms.asks)
+                else:
+                    reason = checked.refusal or f"answerability {checked.verdict.score:.2f} under the part threshold"
+                    logger.debug("part not answered (%s): %s", reason, mask_personal_data(part.clause))
             answers.append(answer)
         return answers
 

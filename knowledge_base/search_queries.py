@@ -63,8 +63,10 @@ def application_query(question: str) -> str | None:
     if query:  # before the bare "<thing>怎么办": 我要办居住证怎么办 is about 居住证, not 我要办居住证
         return query
     claim = _HOW_TO_CLAIM.match(text)
-    if claim and _is_service_name(claim.group("thing")) and _service_term(claim.group("thing")) not in _WITHDRAWN:
-        return f"{_APPLYING}{_service_term(claim.group('thing'))}"
+    if claim and _is_service_name(claim.group("thing")):
+        term = _service_term(claim.group("thing"))
+        if term not in _WITHDRAWN:
+            return f"{_APPLYING}{term}"
     match = _HOW_TO_DO.match(text)
     if match:
         thing = match.group("thing")
