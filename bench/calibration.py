@@ -24,7 +24,10 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "bench" / "data"
 SHARED = REPO.parent / "shared"
 CORPUS = [SHARED / "corpus" / "statutes", SHARED / "corpus" / "statutes-superseded"]
-FILES = ("answerable_a.jsonl", "answerable_b.jsonl", "unanswerable.jsonl")
+FILES = (
+    "answerable_a.jsonl", "answerable_b.jsonl", "unanswerable.jsonl",
+    "answerable_c.jsonl", "answerable_d.jsonl", "unanswerable_c.jsonl",
+)
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -1,0 +1,48 @@
+"""The labelled calibration questions in bench/data agree with the statutes they cite."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from bench.calibration import calibration_questions
+
+_ARTICLE = re.compile(r"^#*\s*(第[零〇一二三四五六七八九十百千]+条)", re.MULTILINE)
+
+
+def _articles(path: Path) -> dict[str, str]:
+    """Each article heading of a statute file with its text up to the next heading."""
+    text = path.read_text(encoding="utf-8")
+    starts = list(_ARTICLE.finditer(text))
+    return {m.group(1): text[m.start() : nxt.start() if nxt else len(text)] for m, nxt in zip(starts, starts[1:] + [None])}
+
+
+def test_calibration_ids_are_unique_and_labels_are_complete() -> None:
+    questions = calibration_questions()
+    ids = [q["id"] for q in questions]
+    assert len(ids) == len(set(ids))
+    for q in questions:
+        assert q["question"].strip(), q["id"]
+        if q["type"] == "unanswerable":
+            assert not q["gold"] and not q["keypoints"] and q.get("why"), q["id"]
+        else:
+            assert q["gold"] and q["keypoints"], q["id"]
+
+
+def test_gold_articles_exist_and_state_their_keypoints(shared_dir: Path) -> None:
+    corpus = shared_dir / "corpus"
+    cache: dict[str, dict[str, str]] = {}
+    for q in calibration_questions():
+        if q["type"] == "unanswerable" or "history" in q:
+            continue
+        texts = []
+        for gold in q["gold"]:
+            path = next((p for p in (corpus / "statutes" / gold["file"], corpus / "statutes-superseded" / gold["file"]) if p.exists()), None)
+            assert path is not None, f"{q['id']}: no statute file {gold['file']}"
+            articles = cache.setdefault(str(path), _articles(path))
+            assert gold["article"] in articles, f"{q['id']}: {gold['file']} has no {gold['article']}"
+            texts.append(articles[gold["article"]])
+        # the newer files copy every keypoint from the article; the first ones at times paraphrase one
+        if q["id"].startswith(("ans-c-", "ans-d-")):
+            joined = "".join(texts)
+            assert all(k in joined for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
