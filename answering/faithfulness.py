@@ -58,7 +58,7 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # paid in or paid out without naming money (交多少, 能领多少): a share of a wage or a base states it too
     (
         "金额",
-        re.compile(r"(?:收|交|给|拿|领|发|补|赔|扣|取|提|退)多少(?![钱元天年月次人岁分日个小])"),
+        re.compile(r"(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚)多少(?![钱元天年月次人岁分日个小])"),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
     ),
     # 算不算利息 asks whether, not how much: 按国家规定的利率计息 answers it
@@ -70,6 +70,8 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("额度", re.compile(r"最多能贷|能贷多少|贷多少|额度是多少|额度多少|多少万"), re.compile(r"\d+(?:\.\d+)?\s*万?元")),
     ("时长", re.compile(r"多少天|几天|多长时间|多久"), re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即")),
     ("日期", re.compile(r"几月份|几号开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),
+    # how many photos, copies or inches: 几张 is not answered by a list of documents that names no count
+    ("数量", re.compile(r"几张|几寸|几份|多少张|多少份"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:张|寸|份)")),
     # from when a period runs: 自办理失业登记之日起计算 answers 从哪天开始算 without a calendar date
     ("日期", re.compile(r"哪天开始|哪天起|从哪天|什么时候开始算|从什么时候(?:开始|起)?算"), re.compile(r"\d+\s*月\s*\d*\s*日?|之日起|之日|次日|当日|起计算|起算")),
     # a bound asked for: 缴存比例最高能到多少 is not answered by 不得低于5%, nor 最少交几年 by 最长为二十四个月
@@ -85,7 +87,7 @@ FIGURE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for kind, _, _ in _FIGU
 _FIGURE_ASKS: dict[str, frozenset[str]] = {
     "金额": frozenset({"费用", "金额"}), "利率": frozenset({"费用", "金额"}), "比例": frozenset({"费用", "金额"}),
     "额度": frozenset({"费用", "金额"}), "分数": frozenset({"金额"}), "时长": frozenset({"期限"}),
-    "日期": frozenset({"期限"}), "办公时间": frozenset({"期限", "地点"}),
+    "日期": frozenset({"期限"}), "办公时间": frozenset({"期限", "地点"}), "数量": frozenset({"材料"}),
 }
 # 条件 (能不能, 是不是) and 其他 match almost any passage: they are no evidence that the rest of a question is answered.
 _LOOSE_ASKS = frozenset({"条件", "其他"})

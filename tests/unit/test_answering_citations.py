@@ -141,3 +141,15 @@ def test_a_bound_asked_for_needs_a_bound_in_that_direction() -> None:
     assert missing_figure("单位招残疾人最低要招到多少比例啊", "比例不得低于本单位在职职工总数的1.5%。") is None
     assert missing_figure("停工留薪期最多多久", "停工留薪期一般不超过12个月。") is None
     assert missing_figure("灵活就业最少交几年", "失业保险金领取期限最长为24个月。") == "下限"
+
+
+def test_counts_of_photos_and_amounts_taken_off_or_fined() -> None:
+    from answering.faithfulness import asks_beyond, missing_figure
+
+    # 几张 / 几寸 want a count or a size, which a list of documents does not give
+    assert missing_figure("领结婚证要带几张合照 几寸的", "本人的户口簿、身份证。") == "数量"
+    assert missing_figure("要带几张照片", "近期二寸免冠照片2张。") is None
+    assert not asks_beyond("材料", ["数量"])
+    # 减多少 / 罚多少 ask an amount: a reduction left to the province states none, a fine in yuan does
+    assert missing_figure("残疾人开店个税能减多少", "可以减征个人所得税，具体幅度由省、自治区、直辖市人民政府规定。") == "金额"
+    assert missing_figure("冒用别人居住证罚多少", "处200元以上1000元以下罚款。") is None
