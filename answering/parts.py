@@ -8,21 +8,21 @@ the asking clause before it, as a follow-up leans on the question before it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from core.models import Hit
-from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_place_or_people, names_topic, states_kind
+from knowledge_base.question import (
+    CLAUSE,
+    FOLLOWUP_SEPARATOR,
+    analyse,
+    asks_something,
+    is_place_or_people,
+    names_topic,
+    states_kind,
+)
 from knowledge_base.relevance import coverage, present
 from knowledge_base.search_queries import followup_query
 
-_CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
-# A clause asks when it holds a question word: 签证快到期了, 公司改了经营范围 and 当兵那几年交的公积金 name a deadline, a
-# scope or a span of years, and ask nothing.
-_QUESTION_WORD = re.compile(
-    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|是否|能否|可否|如何|怎样|([\u4e00-\u9fff])[不没]\1|[不没][？?]?$"
-    r"|到底|是[^，,。；;？?\s]{1,10}还是"  # 到底是六十还是六十三: a choice asked
-)
 # The shortest clause that can be a question of its own; 行吗, 对吗 add nothing to search.
 _MIN_CLAUSE_CHARS = 4
 # A spoken question has a few clauses; a pasted page is read no further than this many (each one is analysed).
@@ -52,27 +52,23 @@ class PartAnswer:
     referral: str | None = None  # what to say when another department handles this part (驾驶证 → 车管所)
 
 
-def asks(clause: str) -> bool:
-    return bool(_QUESTION_WORD.search(clause))
-
-
 def asks_anything(utterance: str) -> bool:
     """Whether any clause of the utterance asks something (我失业了 does not; 我失业了 能领多久 does)."""
-    return any(asks(c) for c in _CLAUSE.split(utterance) if c)
+    return any(asks_something(c) for c in CLAUSE.split(utterance) if c)
 
 
 def question_parts(question: str) -> list[Part]:
     """The separate questions of an utterance that asks two or more, each with its search query; [] when it asks
     one thing (a question and the statements around it are one question)."""
-    clauses = [c for c in _CLAUSE.split(question) if c][:_MOST_CLAUSES]
-    asking = [c for c in clauses if asks(c) and len(c) >= _MIN_CLAUSE_CHARS]
+    clauses = [c for c in CLAUSE.split(question) if c][:_MOST_CLAUSES]
+    asking = [c for c in clauses if asks_something(c) and len(c) >= _MIN_CLAUSE_CHARS]
     if len(asking) < 2:
         return []
     terms = {c: analyse(c) for c in asking}
     named = {c: names_topic(t) for c, t in terms.items()}
     # 材料没带全的话 before 窗口能不能一次性告诉我缺啥: a clause naming nothing with nothing before it sets the scene
     leading = next((i for i, c in enumerate(asking) if named[c]), len(asking))
-    scene = " ".join(c for c in clauses if not asks(c) or c in asking[:leading])
+    scene = " ".join(c for c in clauses if not asks_something(c) or c in asking[:leading])
     # 残疾人自己开店… 办营业执照收不收费: the person asking is the scene of every part
     people = [w for c in asking for w in terms[c].subject_words if is_place_or_people(w) and w not in scene]
     scene = " ".join([scene, *dict.fromkeys(people)]).strip()

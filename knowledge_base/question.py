@@ -33,6 +33,14 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("流程", re.compile(r"怎么办|怎么弄|咋办|咋弄|咋整|流程|步骤|程序|如何|怎样|怎么|咋")),
 )
 
+# Clauses of an utterance; one asks when it holds a question word: 签证快到期了, 公司改了经营范围 and 当兵那几年交的公积金
+# name a deadline, a scope or a span of years, and ask nothing.
+CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
+_QUESTION_WORD = re.compile(
+    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|是否|能否|可否|如何|怎样|([\u4e00-\u9fff])[不没]\1|[不没][？?]?$"
+    r"|到底|是[^，,。；;？?\s]{1,10}还是"  # 到底是六十还是六十三: a choice asked
+)
+
 # Words that carry no subject: question words, politeness, generic service verbs and pronouns.
 _FILLER = frozenset(
     """请问 你好 您好 我想 我要 想问 问问 问一下 一下 咨询 请教 知道 告诉 帮我 帮忙 麻烦 谢谢 可以 能够 需要 应该 应当
@@ -134,13 +142,23 @@ def own_line(query: str) -> str:
     return query.split(FOLLOWUP_SEPARATOR)[-1]
 
 
+def asks_something(clause: str) -> bool:
+    return bool(_QUESTION_WORD.search(clause))
+
+
+def _kind_in(text: str) -> str | None:
+    return next((kind for kind, pattern in _ASKS if pattern.search(text)), None)
+
+
 def asks_kind(question: str) -> str:
     """The kind of fact asked. A follow-up is searched on the line after the question it refers to
-    (`FOLLOWUP_SEPARATOR`): its own kind wins (工伤认定要交哪些材料 / 那交上去多久能出结果 asks a duration)."""
+    (`FOLLOWUP_SEPARATOR`): its own kind wins (工伤认定要交哪些材料 / 那交上去多久能出结果 asks a duration). Within
+    a line the clauses that ask decide: 合同到期不续了 … 一次性生活补助能拿多少 asks an amount, not a deadline."""
     for line in reversed(question.split(FOLLOWUP_SEPARATOR)):
-        for kind, pattern in _ASKS:
-            if pattern.search(line):
-                return kind
+        asking = " ".join(c for c in CLAUSE.split(line) if c and asks_something(c))
+        kind = (_kind_in(asking) if asking else None) or _kind_in(line)
+        if kind is not None:
+            return kind
     return "其他"
 
 

@@ -25,6 +25,11 @@ def test_the_kind_of_fact_asked_for() -> None:
     assert asks_kind("工伤认定要交哪些材料\n那交上去多久能出结果") == "期限"  # a follow-up's own ask wins
     assert asks_kind("护照有效期是几年\n那在哪个窗口") == "地点"
     assert asks_kind("护照有效期是几年\n那护照呢") == "期限"  # no ask of its own: the earlier one stands
+    # a clause that tells the situation asks nothing: the asking clause decides
+    assert asks_kind("合同到期不续了 一次性生活补助能拿多少") == "金额"
+    assert asks_kind("护照到期了 去哪换") == "地点"
+    assert asks_kind("身份证过期了怎么办") == "期限"  # one clause, asking: as before
+    assert asks_kind("办居住证要带什么材料 多久能办好") == "材料"  # both clauses ask: the first kind in order
     assert states_kind("期限", "自受理之日起15日内制作发放") and not states_kind("期限", "由公安机关签发")
     assert states_kind("费用", "首次申领免收工本费") and not states_kind("费用", "应当提交身份证")
 
