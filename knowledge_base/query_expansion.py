@@ -52,11 +52,7 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     (r"结婚(?!登记|证)", "结婚登记"),
     (r"离婚(?!登记|证)", "离婚登记"),
     (r"开证明|证明", "证明事项"),
-    # family, things and acts as said at the counter
-    (r"爸妈|爹妈|父亲|母亲|我爸|我妈|老爸|老妈", "父母"),
-    (r"儿子|女儿|闺女|孩子|小孩", "子女"),
-    (r"老婆|老公|爱人|媳妇|丈夫|妻子|老伴", "配偶"),
-    (r"家里人|家人|亲属|亲戚", "家庭成员 近亲属"),
+    # things and acts as said at the counter (people stay as said: 孩子, 老伴 are who is asking, not what about)
     (r"房子", "房屋 不动产"),
     (r"买药|拿药|开药", "购药 药品"),
     (r"药店|药房", "定点医药机构"),
