@@ -49,6 +49,7 @@ class TermStats:
         self._joined = "\n".join(self._texts)
         self.passages = len(self._texts)
         self._df_cache: dict[str, int] = {}
+        self._whole_cache: dict[str, bool] = {}
         counts: Counter[str] = Counter()
         for run in _CJK_RUN.findall(self._joined):
             for n in (3, 4):
@@ -113,7 +114,7 @@ class TermStats:
                 if self.occurs(window):
                     continue
                 found = self._by_sound.get(sound_of(window))
-                if found is None or found[0] == window:
+                if found is None or found[0] == window or not self._used_whole(found[0], boundaries):
                     continue
                 # the heard string may end fused with the next character into a two-character word (半居住正要带
                 # is cut 正要): taken when the knowledge base's string, put in place, ends on a word boundary
@@ -128,6 +129,27 @@ class TermStats:
             if not replaced:
                 i += 1
         return "".join(chars)
+
+    def _used_whole(self, gram: str, boundaries: Callable[[str], set[int]] | None) -> bool:
+        """Whether the knowledge base uses the string as whole words somewhere (工伤认定), not only as a piece of
+        longer ones: 视残疾人 occurs only inside 歧视残疾人, and 我是残疾人 must not become 我视残疾人."""
+        if boundaries is None:
+            return True
+        if gram not in self._whole_cache:
+            self._whole_cache[gram] = self._aligned_somewhere(gram, boundaries)
+        return self._whole_cache[gram]
+
+    def _aligned_somewhere(self, gram: str, boundaries: Callable[[str], set[int]]) -> bool:
+        for run in _CJK_RUN.findall(self._joined):
+            if gram not in run:
+                continue
+            cuts = boundaries(run)
+            at = run.find(gram)
+            while at >= 0:
+                if at in cuts and at + len(gram) in cuts:
+                    return True
+                at = run.find(gram, at + 1)
+        return False
 
     @staticmethod
     def _ends_a_word(

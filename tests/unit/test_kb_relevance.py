@@ -149,3 +149,11 @@ def test_a_missing_or_malformed_profile_file_is_refused_with_its_name(tmp_path) 
         with pytest.raises(KnowledgeBaseError) as invalid:
             load_profile(str(tmp_path / name))
         assert invalid.value.code == "profile-invalid" and name in invalid.value.message
+
+
+def test_a_piece_of_a_longer_word_is_no_reading_of_a_homophone() -> None:
+    # 视残疾人 recurs, but only inside 歧视残疾人: 我是残疾人 sounds the same and must stay as said
+    stats = TermStats([*PASSAGES, "用人单位不得歧视残疾人。", "任何单位不得歧视残疾人职工。"] * 2)
+    assert stats.correct("我是残疾人 想开个小店", word_boundaries) == ("我是残疾人 想开个小店", [])
+    fixed, corrections = stats.correct("工商认定要交什么", word_boundaries)
+    assert fixed.startswith("工伤认定") and [c.meant for c in corrections] == ["工伤认定"]
