@@ -165,12 +165,13 @@ def main() -> None:
     answerer = Answerer(kb, _NoModel(), config)
     answerer.profile = profile
     splits = {"fit": calibration_questions("fit"), "heldout": calibration_questions("heldout"), "dev": dev_questions(), "fresh": fresh_questions()}
-    report["fit_out_of_fold"] = refusal_table(
-        out_of_fold_answers(answerer, profile, splits["fit"], rows, args.folds, args.l2), THRESHOLDS
-    )
+    if not args.shipped:  # the folds are refitted: a table of stored weights has no out-of-fold counterpart
+        report["fit_out_of_fold"] = refusal_table(
+            out_of_fold_answers(answerer, profile, splits["fit"], rows, args.folds, args.l2), THRESHOLDS
+        )
     for split, questions in splits.items():
         report[split] = refusal_table(asyncio.run(answer_all(answerer, questions)), THRESHOLDS)
-    for split in ("fit_out_of_fold", *splits):
+    for split in [name for name in ("fit_out_of_fold", *splits) if name in report]:
         table = report[split]
         print(f"{split}: " + "  ".join(f"t={t} refuse {r['refusal']:.3f} false {r['false_refusal']:.3f}" for t, r in table.items()))
     threshold = profile.threshold if args.shipped else chosen_threshold(report["fit_out_of_fold"])
