@@ -111,7 +111,7 @@ class Answerer:
         if "{topic}" not in (spoken_pieces(refusal) or ["{topic}"])[0]:
             replies.append(refusal)
         replies += [self.wording.missing_figure(kind) + self.wording.guidance() for kind in FIGURE_KINDS]
-        return replies + [self.wording.referral(r.topic, r.where) for r in self.referrals.referrals]
+        return replies + [self.wording.referral(r) for r in self.referrals.referrals]
 
     def refusal_text(self, question: str, history: Sequence[ChatMessage] = ()) -> str:
         """The refusal, naming what was asked: a follow-up together with the question it refers to (关于“低保怎么申请，
@@ -214,7 +214,7 @@ class Answerer:
         referral = self.referrals.refer(understood, hits[0] if hits else None, terms.subject)
         if referral is not None:
             logger.info("referred to %s (names %s): %s", referral.referral.where, referral.term, mask_personal_data(understood))
-            sentence = self.wording.referral(referral.referral.topic, referral.referral.where)
+            sentence = self.wording.referral(referral.referral)
             split = self._unreferred(understood) if split_referred and FOLLOWUP_SEPARATOR not in query else None
             if split:  # 低保怎么申请 养狗要办狗证吗: the 低保 part is answered, then the dog licence referred
                 rest, referred = split
@@ -339,7 +339,7 @@ class Answerer:
             answer = PartAnswer(part, None, terms.asks)
             referral = self.referrals.refer(part.query, hits[0], terms.subject) if hits else None
             if referral is not None:
-                sentence = self.wording.referral(referral.referral.topic, referral.referral.where)
+                sentence = self.wording.referral(referral.referral)
                 answer = PartAnswer(part, None, terms.asks, self.wording.about(part.clause, sentence))
             elif hits:
                 checked = self._check(part.query, terms, hits)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from answering.guardrails import SmallTalk
 from answering.parts import PartAnswer
+from answering.referrals import Referral
 from core.config import AnsweringConfig
 from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, AnswerTimings, ChatMessage, Citation, Hit
 from knowledge_base.question import QuestionTerms
@@ -96,8 +97,8 @@ class Wording:
     def guidance(self) -> str:
         return self.config.guidance_sentence.format(window=self.config.window_guidance)
 
-    def referral(self, topic: str, where: str) -> str:
-        return self.config.referral_reply.format(topic=topic, where=where)
+    def referral(self, referral: Referral) -> str:
+        return self.config.referral_reply.format(topic=referral.topic, where=referral.where)
 
     def missing_figure(self, kind: str) -> str:
         return self.config.missing_figure_reply.format(kind=kind, window=self.config.window_guidance)

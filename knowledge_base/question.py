@@ -155,8 +155,8 @@ def asks_kind(question: str) -> str:
     (`FOLLOWUP_SEPARATOR`): its own kind wins (工伤认定要交哪些材料 / 那交上去多久能出结果 asks a duration). Within
     a line the clauses that ask decide: 合同到期不续了 … 一次性生活补助能拿多少 asks an amount, not a deadline."""
     for line in reversed(question.split(FOLLOWUP_SEPARATOR)):
-        asking = " ".join(c for c in CLAUSE.split(line) if c and asks_something(c))
-        kind = (_kind_in(asking) if asking else None) or _kind_in(line)
+        asking = " ".join(c for c in CLAUSE.split(line) if asks_something(c))
+        kind = _kind_in(asking) or _kind_in(line)
         if kind is not None:
             return kind
     return "其他"

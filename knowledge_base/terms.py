@@ -50,8 +50,9 @@ class TermStats:
         self.passages = len(self._texts)
         self._df_cache: dict[str, int] = {}
         self._whole_cache: dict[str, bool] = {}
+        self._runs = _CJK_RUN.findall(self._joined)
         counts: Counter[str] = Counter()
-        for run in _CJK_RUN.findall(self._joined):
+        for run in self._runs:
             for n in (3, 4):
                 counts.update(run[i : i + n] for i in range(len(run) - n + 1))
         # sound → the most frequent string with that sound (ties: the first seen)
@@ -140,9 +141,7 @@ class TermStats:
         return self._whole_cache[gram]
 
     def _aligned_somewhere(self, gram: str, boundaries: Callable[[str], set[int]]) -> bool:
-        for run in _CJK_RUN.findall(self._joined):
-            if gram not in run:
-                continue
+        for run in (r for r in self._runs if gram in r):
             cuts = boundaries(run)
             at = run.find(gram)
             while at >= 0:

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from bench.calibration import calibration_questions
-
-_ARTICLE = re.compile(r"^#*\s*(第[零〇一二三四五六七八九十百千]+条)", re.MULTILINE)
+from knowledge_base.chunking import chunk_document
+from knowledge_base.loaders import load_document
 
 
 def _articles(path: Path) -> dict[str, str]:
-    """Each article heading of a statute file with its text up to the next heading."""
-    text = path.read_text(encoding="utf-8")
-    starts = list(_ARTICLE.finditer(text))
-    return {m.group(1): text[m.start() : nxt.start() if nxt else len(text)] for m, nxt in zip(starts, starts[1:] + [None])}
+    """Each article of a statute file with its text, read as the knowledge base reads it (one piece per article)."""
+    return {c.article: c.text for c in chunk_document(load_document(path), chunk_size=10**7) if c.article}
 
 
 def test_calibration_ids_are_unique_and_labels_are_complete() -> None:
