@@ -302,10 +302,14 @@ class Answerer:
             reason = None
         return Checked(candidates, verdict, reason)
 
+    def _parts(self, question: str) -> list[Part]:
+        """The parts of a question asking several things, at most `answering.question_parts` of them."""
+        return question_parts(question)[: self.config.answering.question_parts]
+
     def _unreferred(self, question: str) -> tuple[str, str] | None:
         """Of a question asking several things, some of which another department handles: the parts that name no
         referral topic as one question, and the others as said; None unless both kinds are asked."""
-        parts = question_parts(question)[: self.config.answering.question_parts]
+        parts = self._parts(question)
         kept = [p.clause for p in parts if self.referrals.refer(p.query, None) is None]
         referred = [p.clause for p in parts if p.clause not in kept]
         return (" ".join(kept), "，".join(referred)) if kept and referred else None
@@ -317,7 +321,7 @@ class Answerer:
         if not hits:
             return None
         best: tuple[Part, QuestionTerms, Checked] | None = None
-        for part in question_parts(question)[: self.config.answering.question_parts]:
+        for part in self._parts(question):
             terms = analyse(part.query)
             if self.referrals.refer(part.query, hits[0], terms.subject) is not None:
                 continue
@@ -333,7 +337,7 @@ class Answerer:
         found the article on reporting a pension agency). A part no article answers comes back without one."""
         whole = {(h.source, h.article) for h in found}
         answers = []
-        for part in question_parts(question)[: self.config.answering.question_parts]:
+        for part in self._parts(question):
             hits = await self._retrieve(part.query)
             terms = analyse(part.query)
             answer = PartAnswer(part, None, terms.asks)
