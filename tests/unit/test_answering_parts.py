@@ -32,6 +32,14 @@ def test_a_clause_naming_nothing_leans_on_the_one_before() -> None:
     assert FOLLOWUP_SEPARATOR in parts[1].query and "居住证" in parts[1].query.split(FOLLOWUP_SEPARATOR)[0]
 
 
+def test_a_clause_naming_nothing_asks_about_the_statement_before_it() -> None:
+    parts = question_parts("我要把户口迁到别的城市 要办哪些手续 身份证用不用重新办")
+    assert [p.clause for p in parts] == ["要办哪些手续", "身份证用不用重新办"]
+    assert "户口" in parts[0].query.split(FOLLOWUP_SEPARATOR)[0]
+    # with nothing said before it, such a clause still only sets the scene
+    assert question_parts("要办哪些手续 身份证用不用重新办") == []
+
+
 def test_the_person_asking_is_the_scene_of_every_part() -> None:
     parts = question_parts("残疾人自己开店有没有税收优惠 办营业执照收不收费")
     assert "残疾人" in parts[1].query
