@@ -99,6 +99,12 @@ def specificity(word: str) -> float:
     return min(1.0, math.log(total / count) / math.log(total))
 
 
+def is_general_word(text: str) -> bool:
+    """Whether jieba's dictionary of general Chinese holds the string as a word."""
+    freq, _ = _general_frequencies()
+    return freq.get(text, 0) > 0
+
+
 def words(text: str) -> list[str]:
     _general_frequencies()  # initialise under the lock first: jieba is not safe to initialise from several threads
     return [w for w in jieba.cut(text, HMM=False) if w]

@@ -3,8 +3,8 @@
 Built from the active passages whenever the registry changes (beside the BM25 index). Two uses:
 - rarity (inverse document frequency) of a question's words, so the answerability check can tell a question's
   subject (驾驶证, 产假) from filler (请问, 怎么办);
-- pinyin (with tones) of the knowledge base's recurring 3–4 character strings, so that a recognised question with a
-  homophone (半居住正, 工商认定) is read with the knowledge base's own words (办居住证, 工伤认定).
+- pinyin (with tones) of the knowledge base's recurring 2–4 character strings, so that a recognised question with a
+  homophone (半居住正, 工商认定, 互口本) is read with the knowledge base's own words (办居住证, 工伤认定, 户口本).
 """
 
 from __future__ import annotations
@@ -19,6 +19,10 @@ from functools import lru_cache
 from pypinyin import Style, pinyin
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+# A two-character reading must be a string the knowledge base uses this often, as a whole word
+_MIN_PAIR_COUNT = 3
+# Characters that build sentences, not names: a pair holding one is two words (上不上班), never a misheard term
+_FUNCTION_CHARS = frozenset("不没是在的了吗呢么吧啊也就都还那这哪")
 
 
 @lru_cache(maxsize=65536)
@@ -52,9 +56,16 @@ class TermStats:
         self._whole_cache: dict[str, bool] = {}
         self._runs = _CJK_RUN.findall(self._joined)
         counts: Counter[str] = Counter()
+        pairs: Counter[str] = Counter()
         for run in self._runs:
             for n in (3, 4):
                 counts.update(run[i : i + n] for i in range(len(run) - n + 1))
+            pairs.update(run[i : i + 2] for i in range(len(run) - 1))
+        # two-character sound → the knowledge base's recurring two-character strings with that sound
+        self._pairs_by_sound: dict[tuple[str, ...], list[str]] = {}
+        for pair, count in pairs.items():
+            if count >= _MIN_PAIR_COUNT:
+                self._pairs_by_sound.setdefault(sound_of(pair), []).append(pair)
         # sound → the most frequent string with that sound (ties: the first seen)
         self._by_sound: dict[tuple[str, ...], tuple[str, int]] = {}
         for gram, count in counts.items():
@@ -82,12 +93,17 @@ class TermStats:
     def max_idf(self) -> float:
         return math.log((self.passages + 1) / 0.5)
 
-    def correct(self, question: str, boundaries: Callable[[str], set[int]] | None = None) -> tuple[str, list[Correction]]:
+    def correct(
+        self,
+        question: str,
+        boundaries: Callable[[str], set[int]] | None = None,
+        is_word: Callable[[str], bool] | None = None,
+    ) -> tuple[str, list[Correction]]:
         """Replace 3–4 character strings the knowledge base never uses by its own strings that sound the same.
 
         `boundaries(run)` gives the word boundaries of a run of Chinese (character offsets); a replaced string must
-        start and end on them, so a window never straddles a word (需要体|检). Two-character sounds collide too
-        often (是不/施步) to be corrected at all.
+        start and end on them, so a window never straddles a word (需要体|检). Two-character sounds collide often
+        (是不/施步): a pair is read only when `is_word` (general Chinese) is given, under `_pair_reading`'s rules.
         """
         corrections: list[Correction] = []
         out: list[str] = []
@@ -96,13 +112,18 @@ class TermStats:
             out.append(question[pos : match.start()])
             run = match.group(0)
             cuts = boundaries(run) if boundaries else set(range(len(run) + 1))
-            out.append(self._correct_run(run, cuts, corrections, boundaries))
+            out.append(self._correct_run(run, cuts, corrections, boundaries, is_word))
             pos = match.end()
         out.append(question[pos:])
         return "".join(out), corrections
 
     def _correct_run(
-        self, run: str, cuts: set[int], corrections: list[Correction], boundaries: Callable[[str], set[int]] | None
+        self,
+        run: str,
+        cuts: set[int],
+        corrections: list[Correction],
+        boundaries: Callable[[str], set[int]] | None,
+        is_word: Callable[[str], bool] | None,
     ) -> str:
         chars = list(run)
         i = 0
@@ -127,9 +148,31 @@ class TermStats:
                 i += n
                 replaced = True
                 break
+            if not replaced and is_word is not None and i in cuts and i + 2 in cuts:
+                meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries)
+                if meant is not None:
+                    corrections.append(Correction("".join(chars[i : i + 2]), meant))
+                    chars[i : i + 2] = list(meant)
+                    i += 2
+                    replaced = True
             if not replaced:
                 i += 1
         return "".join(chars)
+
+    def _pair_reading(
+        self, heard: str, is_word: Callable[[str], bool], boundaries: Callable[[str], set[int]] | None
+    ) -> str | None:
+        """The knowledge base's two-character word a heard pair stands for (户照 → 护照, 互口 → 户口), or None.
+        Two-character sounds collide often (是不/施步), so the pair must be no word of general Chinese and appear
+        nowhere in the knowledge base, keep one of its characters in place, and have exactly one reading."""
+        if self.occurs(heard) or is_word(heard) or _FUNCTION_CHARS.intersection(heard):
+            return None
+        readings = [
+            pair
+            for pair in self._pairs_by_sound.get(sound_of(heard), [])
+            if (pair[0] == heard[0]) != (pair[1] == heard[1]) and is_word(pair) and self._used_whole(pair, boundaries)
+        ]
+        return readings[0] if len(readings) == 1 else None
 
     def _used_whole(self, gram: str, boundaries: Callable[[str], set[int]] | None) -> bool:
         """Whether the knowledge base uses the string as whole words somewhere (工伤认定), not only as a piece of

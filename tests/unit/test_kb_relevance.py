@@ -5,7 +5,7 @@ from __future__ import annotations
 from answering import answerability
 from core.models import Hit
 from knowledge_base.profiles import LinearModel, Profile, load_profile
-from knowledge_base.question import analyse, asks_kind, states_kind, word_boundaries
+from knowledge_base.question import analyse, asks_kind, is_general_word, states_kind, word_boundaries
 from knowledge_base.relevance import Candidate, coverage, features
 from knowledge_base.terms import TermStats
 
@@ -157,3 +157,16 @@ def test_a_piece_of_a_longer_word_is_no_reading_of_a_homophone() -> None:
     assert stats.correct("我是残疾人 想开个小店", word_boundaries) == ("我是残疾人 想开个小店", [])
     fixed, corrections = stats.correct("工商认定要交什么", word_boundaries)
     assert fixed.startswith("工伤认定") and [c.meant for c in corrections] == ["工伤认定"]
+
+
+def test_a_misheard_two_character_word_is_read_only_where_nothing_else_could_be_meant() -> None:
+    texts = ["公民的户口登记项目有变更的，应当申报变更登记。", "户口簿丢失的，应当申请补发。", "户口迁移的，由户主申报。"]
+    stats = TermStats([*texts, "公民应当依法纳税。"] * 2)
+    fixed, corrections = stats.correct("互口本上我的出生日期登错了", word_boundaries, is_general_word)
+    assert fixed.startswith("户口本") and [(c.heard, c.meant) for c in corrections] == [("互口", "户口")]
+    # without a word test, or where the pair is a word of general Chinese, nothing two characters long is read
+    assert stats.correct("互口本上我的出生日期登错了", word_boundaries)[0].startswith("互口本")
+    assert stats.correct("护口本", word_boundaries, lambda w: w in ("护口", "户口"))[1] == []
+    # a pair that straddles two words (居住证|在) or holds a character that builds sentences (那税) stays as said
+    assert stats.correct("居住证在哪办", word_boundaries, is_general_word)[1] == []
+    assert stats.correct("那税呢", word_boundaries, is_general_word)[1] == []
