@@ -77,6 +77,19 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
 _COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in SERVICE_INTENTS + EVERYDAY_TERMS)
 
 
+_PLAIN_NAME = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def everyday_names() -> list[str]:
+    """The everyday names of EVERYDAY_TERMS written out (社保, 低保, 个税 …), for reading a misheard one (社宝)."""
+    names: list[str] = []
+    for pattern, _ in EVERYDAY_TERMS:
+        for name in re.sub(r"\(\?<?[!=][^)]*\)", "", pattern).split("|"):
+            if _PLAIN_NAME.fullmatch(name):
+                names.append(name)
+    return names
+
+
 def expand_query(question: str) -> str:
     extra = [terms for pattern, terms in _COMPILED if pattern.search(question)]
     return f"{question} {' '.join(extra)}" if extra else question

@@ -14,7 +14,7 @@ from core.models import Hit
 from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.paragraphs import closest_first
 from knowledge_base.profiles import Profile
-from knowledge_base.query_expansion import expand_query
+from knowledge_base.query_expansion import everyday_names, expand_query
 from knowledge_base.question import analyse, is_general_word, word_boundaries
 from knowledge_base.registry import Registry
 from knowledge_base.relevance import Candidate, features
@@ -74,7 +74,7 @@ class HybridRetriever:
             raise SourceBusy("a writer holds the vector index")
         rows = self._registry.active_chunks()
         texts = [f"{r['title']} {r['text']}" for r in rows]
-        return {r["chunk_id"]: r for r in rows}, LexicalIndex([r["chunk_id"] for r in rows], texts), TermStats(texts)
+        return {r["chunk_id"]: r for r in rows}, LexicalIndex([r["chunk_id"] for r in rows], texts), TermStats(texts, names=everyday_names())
 
     def refresh(self, force: bool = False) -> None:
         """Reload the active set and indexes when the registry changed (also by another process); `force`: now."""

@@ -48,7 +48,9 @@ class Correction:
 class TermStats:
     """Document frequencies and a sound index over one set of passages."""
 
-    def __init__(self, texts: Sequence[str], min_count: int = 2) -> None:
+    def __init__(self, texts: Sequence[str], min_count: int = 2, names: Sequence[str] = ()) -> None:
+        """`names`: words a question may use for the knowledge base's own (社保 for 社会保险); a misheard two-character
+        one is read as it (社宝 → 社保) though the passages never say it."""
         self._texts = [t for t in texts if t]
         self._joined = "\n".join(self._texts)
         self.passages = len(self._texts)
@@ -66,6 +68,9 @@ class TermStats:
         for pair, count in pairs.items():
             if count >= _MIN_PAIR_COUNT:
                 self._pairs_by_sound.setdefault(sound_of(pair), []).append(pair)
+        for name in (n for n in names if len(n) == 2 and pairs[n] < _MIN_PAIR_COUNT):
+            self._pairs_by_sound.setdefault(sound_of(name), []).append(name)
+            self._whole_cache[name] = True
         # sound → the most frequent string with that sound (ties: the first seen)
         self._by_sound: dict[tuple[str, ...], tuple[str, int]] = {}
         for gram, count in counts.items():

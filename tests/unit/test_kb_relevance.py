@@ -5,6 +5,7 @@ from __future__ import annotations
 from answering import answerability
 from core.models import Hit
 from knowledge_base.profiles import LinearModel, Profile, load_profile
+from knowledge_base.query_expansion import everyday_names
 from knowledge_base.question import analyse, asks_kind, is_general_word, states_kind, word_boundaries
 from knowledge_base.relevance import Candidate, coverage, features
 from knowledge_base.terms import TermStats
@@ -170,3 +171,17 @@ def test_a_misheard_two_character_word_is_read_only_where_nothing_else_could_be_
     # a pair that straddles two words (居住证|在) or holds a character that builds sentences (那税) stays as said
     assert stats.correct("居住证在哪办", word_boundaries, is_general_word)[1] == []
     assert stats.correct("那税呢", word_boundaries, is_general_word)[1] == []
+
+
+def test_a_misheard_everyday_name_is_read_as_that_name() -> None:
+    # the passages say 社会保险, never 社保; the everyday name is still what 社宝 was meant to be
+    stats = TermStats(["用人单位应当办理社会保险登记。"] * 2, names=["社保", "走了"])
+    fixed, corrections = stats.correct("新入职的单位 多久给我办社宝登记", word_boundaries, is_general_word)
+    assert "办社保登记" in fixed and [(c.heard, c.meant) for c in corrections] == [("社宝", "社保")]
+    assert TermStats(["用人单位应当办理社会保险登记。"] * 2).correct("办社宝登记", word_boundaries, is_general_word)[1] == []
+
+
+def test_everyday_names_are_written_out_from_their_patterns() -> None:
+    names = everyday_names()
+    assert {"社保", "社保卡", "低保", "个税"} <= set(names)
+    assert not any("(" in n or "|" in n or "?" in n for n in names)
