@@ -153,7 +153,9 @@ class TermStats:
                 i += n
                 replaced = True
                 break
-            if not replaced and is_word is not None and i in cuts and i + 2 in cuts:
+            # 限不限行 asks whether 限行 applies: the pair after X不 repeats X and is the word asked about
+            asked_either_way = i >= 2 and chars[i - 1] in "不没" and chars[i - 2] == chars[i]
+            if not replaced and is_word is not None and i in cuts and i + 2 in cuts and not asked_either_way:
                 meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries)
                 if meant is not None:
                     corrections.append(Correction("".join(chars[i : i + 2]), meant))

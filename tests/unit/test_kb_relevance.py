@@ -185,3 +185,8 @@ def test_everyday_names_are_written_out_from_their_patterns() -> None:
     names = everyday_names()
     assert {"社保", "社保卡", "低保", "个税"} <= set(names)
     assert not any("(" in n or "|" in n or "?" in n for n in names)
+
+
+def test_a_pair_asked_either_way_stays_as_said() -> None:
+    stats = TermStats(["本条例自公布之日起施行，现行规定同时废止。", "现行标准由省人民政府制定。"] * 2)
+    assert stats.correct("早高峰限不限行", word_boundaries, is_general_word)[1] == []
