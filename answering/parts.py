@@ -69,7 +69,8 @@ def question_parts(question: str) -> list[Part]:
     # 材料没带全的话 before 窗口能不能一次性告诉我缺啥: a clause naming nothing with nothing before it sets the scene;
     # after a statement that names the topic (我要把户口迁到别的城市 要办哪些手续) it asks about that topic
     said_before = " ".join(clauses[: clauses.index(asking[0])])
-    leading = 0 if names_topic(analyse(said_before)) else next((i for i, c in enumerate(asking) if named[c]), len(asking))
+    first_named = next((i for i, c in enumerate(asking) if named[c]), len(asking))
+    leading = 0 if names_topic(analyse(said_before)) else first_named
     scene = " ".join(c for c in clauses if not asks_something(c) or c in asking[:leading])
     # 残疾人自己开店… 办营业执照收不收费: the person asking is the scene of every part
     people = [w for c in asking for w in terms[c].subject_words if is_place_or_people(w) and w not in scene]

@@ -74,7 +74,8 @@ class HybridRetriever:
             raise SourceBusy("a writer holds the vector index")
         rows = self._registry.active_chunks()
         texts = [f"{r['title']} {r['text']}" for r in rows]
-        return {r["chunk_id"]: r for r in rows}, LexicalIndex([r["chunk_id"] for r in rows], texts), TermStats(texts, names=everyday_names())
+        terms = TermStats(texts, names=everyday_names())
+        return {r["chunk_id"]: r for r in rows}, LexicalIndex([r["chunk_id"] for r in rows], texts), terms
 
     def refresh(self, force: bool = False) -> None:
         """Reload the active set and indexes when the registry changed (also by another process); `force`: now."""

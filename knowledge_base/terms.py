@@ -25,6 +25,11 @@ _MIN_PAIR_COUNT = 3
 _FUNCTION_CHARS = frozenset("不没是在的了吗呢么吧啊也就都还那这哪")
 
 
+def _asked_either_way(chars: list[str], i: int) -> bool:
+    """限不限行 asks whether 限行 applies: the pair after X不 repeats X and is the word asked about."""
+    return i >= 2 and chars[i - 1] in "不没" and chars[i - 2] == chars[i]
+
+
 @lru_cache(maxsize=65536)
 def char_sound(ch: str) -> str:
     """Pinyin with tone of one character (its first reading); the character itself when it has none.
@@ -68,9 +73,9 @@ class TermStats:
         for pair, count in pairs.items():
             if count >= _MIN_PAIR_COUNT:
                 self._pairs_by_sound.setdefault(sound_of(pair), []).append(pair)
-        for name in (n for n in names if len(n) == 2 and pairs[n] < _MIN_PAIR_COUNT):
+        self._names = frozenset(n for n in names if len(n) == 2 and pairs[n] < _MIN_PAIR_COUNT)
+        for name in self._names:
             self._pairs_by_sound.setdefault(sound_of(name), []).append(name)
-            self._whole_cache[name] = True
         # sound → the most frequent string with that sound (ties: the first seen)
         self._by_sound: dict[tuple[str, ...], tuple[str, int]] = {}
         for gram, count in counts.items():
@@ -153,9 +158,7 @@ class TermStats:
                 i += n
                 replaced = True
                 break
-            # 限不限行 asks whether 限行 applies: the pair after X不 repeats X and is the word asked about
-            asked_either_way = i >= 2 and chars[i - 1] in "不没" and chars[i - 2] == chars[i]
-            if not replaced and is_word is not None and i in cuts and i + 2 in cuts and not asked_either_way:
+            if not replaced and is_word is not None and i in cuts and i + 2 in cuts and not _asked_either_way(chars, i):
                 meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries)
                 if meant is not None:
                     corrections.append(Correction("".join(chars[i : i + 2]), meant))
@@ -177,7 +180,9 @@ class TermStats:
         readings = [
             pair
             for pair in self._pairs_by_sound.get(sound_of(heard), [])
-            if (pair[0] == heard[0]) != (pair[1] == heard[1]) and is_word(pair) and self._used_whole(pair, boundaries)
+            if (pair[0] == heard[0]) != (pair[1] == heard[1])
+            and is_word(pair)
+            and (pair in self._names or self._used_whole(pair, boundaries))
         ]
         return readings[0] if len(readings) == 1 else None
 
