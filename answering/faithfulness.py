@@ -54,7 +54,12 @@ def unsupported_numbers(sentence: str, sources: Iterable[str]) -> list[str]:
 # A question after a specific figure, and what stating that figure looks like in a passage. A quoted rule that
 # only says who sets the figure ("工本费标准由…核定") answers the question in principle but not the figure itself.
 _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("金额", re.compile(r"多少钱|几块钱|多少元|费用是多少|工本费是多少|标准是多少"), re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元")),
+    # 工本费多少, 手续费要多少: a fee named, then how much
+    (
+        "金额",
+        re.compile(r"多少钱|几块钱|多少元|费用?(?:是|要|得|大概|一般)?多少(?![天年月次人岁分日个小时])|标准是多少"),
+        re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元"),
+    ),
     # paid in or paid out without naming money (交多少, 能领多少): a share of a wage or a base states it too
     (
         "金额",
@@ -66,7 +71,12 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("利率", re.compile(r"(?:利率|利息).{0,4}(?:多少|几)|多少利息|几个点|利率(?:是|呢|啊|呀)?[？?。\s]*$"), re.compile(r"\d+(?:\.\d+)?\s*%")),
     ("办公时间", re.compile(r"几点|上不上班|办公时间"), re.compile(r"\d{1,2}\s*(?:[:：]\d{2}|点|时)")),
     ("分数", re.compile(r"多少分|几分(?![钟之])"), re.compile(r"\d+\s*分(?!之|钟)")),
-    ("比例", re.compile(r"百分之多少|百分之几|几成|比例是多少|报销多少|报多少|能报几|比例多少"), re.compile(r"\d+(?:\.\d+)?\s*%|百分之")),
+    # a discount is a share too: 能打几折 is not answered by 享受优待
+    (
+        "比例",
+        re.compile(r"百分之多少|百分之几|几成|比例是多少|多少比例|比例多少|报销多少|报多少|能报几|几折|多少折"),
+        re.compile(r"\d+(?:\.\d+)?\s*%|百分之|[一二三四五六七八九\d]\s*折"),
+    ),
     ("额度", re.compile(r"最多能贷|能贷多少|贷多少|额度是多少|额度多少|多少万"), re.compile(r"\d+(?:\.\d+)?\s*万?元")),
     ("时长", re.compile(r"多少天|几天|多长时间|多久"), re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即")),
     ("日期", re.compile(r"几月份|几号开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),

@@ -79,6 +79,18 @@ def test_missing_figure_kinds() -> None:
     assert missing_figure("国庆高速免费几号开始", "自办理失业登记之日起计算。") == "日期"
 
 
+def test_fees_shares_and_discounts_asked_without_a_question_word_before_them() -> None:
+    from answering.faithfulness import missing_figure
+
+    rule = "护照工本费和加注费的标准由国务院价格行政部门会同国务院财政部门规定、公布。"
+    assert missing_figure("现在办一本护照工本费多少", rule) == "金额"
+    assert missing_figure("办证手续费要多少", "手续费为二十元。") is None
+    assert missing_figure("医疗费占收入多少比例才能申请", "占比达到或者超过规定比例的。") == "比例"
+    assert missing_figure("公积金最少交多少比例", "缴存比例均不得低于职工上一年度月平均工资的5%。") is None
+    assert missing_figure("退役军人优待证坐火车能打几折", "凭退役军人优待证等有效证件享受公共交通优待。") == "比例"
+    assert missing_figure("路上花费多少时间", "自受理之日起十五日内。") is None  # time, not money
+
+
 def test_a_question_asking_a_figure_and_something_else() -> None:
     from answering.faithfulness import asks_beyond
 
