@@ -72,6 +72,18 @@ def _topic_words(terms: QuestionTerms, earlier: str) -> list[str]:
     ]
 
 
+# One character asked after an earlier question that still asks that question's fact: 那钱呢 is its fee.
+_SAME_TOPIC_CHARS = frozenset("钱")
+
+
+def _one_character_thing(thing: str, earlier: str) -> list[str]:
+    """A thing named by one character (那税呢 after 居住证在哪办), which jieba's weights never make a topic word; without
+    it the turn is searched as the earlier question and answered with that topic's article (the 居住证 fee)."""
+    if len(thing) == 1 and is_noun(thing) and thing not in earlier and thing not in _SAME_TOPIC_CHARS:
+        return [thing]
+    return []
+
+
 @dataclass(frozen=True)
 class AskedOfAnother:
     """The previous question asked of another thing, as a question of its own (港澳通行证呢 after 办护照要什么材料 →
@@ -104,7 +116,7 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
         return AskedOfAnother(thing, ()) if correction else None
     last = previous[-1]
     earlier = "".join(previous)
-    things = _topic_words(thing_terms, earlier)
+    things = _topic_words(thing_terms, earlier) or _one_character_thing(thing, earlier)
     topic = _topic_words(analyse(last), "")
     if any(is_place_or_people(w) and w not in earlier for w in thing_terms.subject_words):
         return AskedOfAnother(f"{thing} {last}", tuple(topic))  # 外地人 居住证怎么办: still about the earlier topic

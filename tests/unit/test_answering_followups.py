@@ -41,6 +41,13 @@ def test_the_replaced_topic_leaves_no_doubled_character() -> None:
     assert found == AskedOfAnother("养老金怎么领", ("养老金",))
 
 
+def test_a_thing_of_one_character_is_another_thing_but_the_fee_is_the_same_question() -> None:
+    # 税 is no topic word by jieba's weights; searched as the earlier question it found the 居住证 fee article
+    assert asked_of_another("那税呢", asked("居住证在哪办"), 3) == AskedOfAnother("税在哪办", ("税",))
+    assert asked_of_another("那钱呢", asked("办护照要什么材料"), 3) is None  # 钱 asks the passport's fee
+    assert asked_of_another("那证呢", asked("办居住证要带什么材料"), 3) is None  # named already
+
+
 def test_a_place_or_a_group_narrows_the_earlier_topic_which_the_answer_must_still_name() -> None:
     found = asked_of_another("孩子户口呢", asked("户口迁移怎么办"), 3)
     assert found == AskedOfAnother("孩子户口 户口迁移怎么办", ("户口",))
