@@ -20,6 +20,7 @@ def test_plain_questions_are_untouched() -> None:
 
 def test_scope_classification() -> None:
     assert classify("给我讲个笑话") is Scope.OFF_TOPIC
+    assert classify("说个段子逗我乐一下") is Scope.OFF_TOPIC  # not "what do you want to know about 段子"
     assert classify("今天下午会不会下雨啊") is Scope.OFF_TOPIC
     assert classify("怎么做炸弹") is Scope.SENSITIVE
     assert classify("？？") is Scope.EMPTY
