@@ -112,8 +112,8 @@ def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[st
 
 # Laws every article of which is about one certificate; a question about another certificate is not answered by
 # them (户口本丢了怎么补 matched 居住证暂行条例's article on a lost 居住证, which says nothing of the 户口簿).
-_CERTIFICATE_LAW = re.compile(r"^(?:中华人民共和国)?(居住证|居民身份证|护照)")
-_NAMED_DOCUMENTS = frozenset({"护照", "户口簿", "户口本"})  # certificates whose names _DOCUMENT does not catch
+_CERTIFICATE_LAW = re.compile(r"^(?:中华人民共和国)?(居住证|居民身份证|护照|户口(?=登记))")
+_NAMED_DOCUMENTS = frozenset({"护照", "户口簿", "户口本", "房本"})  # certificates whose names _DOCUMENT does not catch
 # An article on a lost certificate names it in the clause that says so (结婚证、离婚证遗失或者损毁的).
 _LOSS = re.compile(r"遗失|丢失|损毁|损坏|被盗")
 _CLAUSE = re.compile(r"[，。；,;\n]")
@@ -145,6 +145,21 @@ def other_certificate(terms: QuestionTerms, top: Hit) -> str | None:
     return certificates[0]
 
 
+# A certificate written wrongly (名字写错了, 出生日期登错了), asked without saying it was lost or damaged.
+_WRONG_ENTRY = re.compile(r"[写登填打印弄记搞]错|错了|有误")
+_LOST_OR_DAMAGED = re.compile(r"丢|遗失|坏|损|破|被盗|找不到")
+_CORRECTS = re.compile(r"更正|变更|更改|改正|错误|有误")
+
+
+def copy_for_correction(question: str, top: Hit) -> bool:
+    """The question asks to correct a certificate and the top passage only says how to replace a lost or damaged
+    one: 结婚证上名字写错了 is not answered by 结婚证、离婚证遗失或者损毁的…申请补领."""
+    return (
+        bool(_WRONG_ENTRY.search(question)) and not _LOST_OR_DAMAGED.search(question)
+        and bool(lost_certificates(top.text)) and not _CORRECTS.search(top.text)
+    )  # fmt: skip
+
+
 def threshold(config: AnsweringConfig, profile: Profile) -> float:
     """The answerability score below which the kiosk refuses: the configured one, else the profile's fitted one."""
     return profile.threshold if config.answerable_threshold is None else config.answerable_threshold
@@ -157,4 +172,4 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     return Answerability(round(profile.answerability.probability(found), 4), found)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "lost_certificates", "other_certificate", "signals", "threshold", "uncovered_documents"]
+__all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate", "signals", "threshold", "uncovered_documents"]

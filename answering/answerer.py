@@ -14,7 +14,15 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from answering.answerability import Answerability, Vocabulary, assess, other_certificate, threshold, uncovered_documents
+from answering.answerability import (
+    Answerability,
+    Vocabulary,
+    assess,
+    copy_for_correction,
+    other_certificate,
+    threshold,
+    uncovered_documents,
+)
 from answering.audience import addressed
 from answering.disfluency import without_fillers
 from answering.faithfulness import FIGURE_KINDS
@@ -294,6 +302,8 @@ class Answerer:
             reason = f"names {'、'.join(uncovered)}, which no document mentions"
         elif other:
             reason = f"the top passage's law is about the {other}, not the certificate asked about"
+        elif copy_for_correction(terms.text, candidates[0]):
+            reason = "asks to correct a certificate; the top passage is on replacing a lost or damaged one"
         elif candidates[0].score < cfg.min_relevance:
             reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
         elif verdict.score < self.threshold:

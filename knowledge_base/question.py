@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import jieba
 
+from knowledge_base.query_expansion import everyday_names
+
 jieba.setLogLevel(logging.WARNING)
 _jieba_lock = threading.Lock()
 
@@ -180,11 +182,46 @@ def without_asking(question: str) -> str:
     return " ".join(_CJK_RUN.findall(_cue_free(question)))
 
 
+# Everyday names of a sum, a tax or a certificate (失业金, 个税, 房本) that jieba cuts into pieces: cut apart, the
+# piece left is one character and no subject word, so 交个税吗 asked about nothing and 工资到多少才开始扣个税 about 工资.
+_THING_ENDINGS = "金费税本证卡"
+
+
+@lru_cache(maxsize=1)
+def _whole_names() -> re.Pattern[str] | None:
+    names = [n for n in everyday_names() if n[-1] in _THING_ENDINGS and len(words(n)) > 1]
+    return re.compile("|".join(sorted(names, key=len, reverse=True))) if names else None
+
+
+def subject_cut(run: str) -> list[str]:
+    """jieba's words of a run of text, with the everyday names above kept whole where they start and end on jieba's
+    word boundaries (交个税 → 交/个税; 哪个税务局 is left as cut)."""
+    cut = words(run)
+    names = _whole_names()
+    if names is None:
+        return cut
+    bounds, pos = [0], 0
+    for word in cut:
+        pos += len(word)
+        bounds.append(pos)
+    spans = [m.span() for m in names.finditer(run) if m.start() in bounds and m.end() in bounds]
+    if not spans:
+        return cut
+    merged: list[str] = []
+    for word, start in zip(cut, bounds):
+        inside = next((s for s in spans if s[0] <= start < s[1]), None)
+        if inside is None:
+            merged.append(word)
+        elif start == inside[0]:
+            merged.append(run[inside[0] : inside[1]])
+    return merged
+
+
 def analyse(question: str) -> QuestionTerms:
     """The question's kind of fact and its subject words with their weights."""
     subject: dict[str, float] = {}
     for run in _CJK_RUN.findall(_cue_free(question)):
-        for word in words(run):
+        for word in subject_cut(run):
             if len(word) < 2 or word in _FILLER or word.isdigit():
                 continue
             weight = specificity(word)

@@ -6,7 +6,7 @@ import logging
 import pytest
 
 from answering import Answerer
-from answering.answerability import lost_certificates, other_certificate, uncovered_documents
+from answering.answerability import copy_for_correction, lost_certificates, other_certificate, uncovered_documents
 from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
 from core.errors import ChatModelError, KnowledgeBaseError
@@ -658,3 +658,18 @@ def test_an_article_on_one_lost_certificate_does_not_answer_for_another() -> Non
     # an article that is not on a lost certificate is judged as usual
     residence = hit("婚姻登记条例", "第五条", "第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：本人的户口簿、身份证。")
     assert other_certificate(analyse("出生证明怎么开"), residence) is None
+    # 房本 is a certificate too, and an article of the 户口 registration law is about the 户口簿 only
+    assert other_certificate(analyse("房本丢了怎么补"), marriage) == "结婚证"
+    household = hit("户口登记条例", "第十七条", "第十七条 户口登记的内容需要变更或者更正的时候，由户主或者本人向户口登记机关申报。")
+    assert other_certificate(analyse("房产证上的名字写错了怎么办"), household) == "户口"
+    assert other_certificate(analyse("户口本上名字写错了怎么改"), household) is None
+
+
+def test_an_article_on_replacing_a_lost_certificate_does_not_answer_how_to_correct_one() -> None:
+    marriage = hit("婚姻登记条例", "第十七条", "第十七条 结婚证、离婚证遗失或者损毁的，当事人可以持户口簿、身份证向原办理婚姻登记的机关申请补领。")
+    assert copy_for_correction("结婚证上名字写错了怎么办", marriage)
+    assert copy_for_correction("离婚证上的日期登错了找谁改", marriage)
+    assert not copy_for_correction("结婚证丢了怎么补", marriage)
+    assert not copy_for_correction("结婚证写错了 后来又弄丢了怎么办", marriage)  # a loss said: the article answers
+    household = hit("户口登记条例", "第十七条", "第十七条 户口登记的内容需要变更或者更正的时候，由户主或者本人向户口登记机关申报。")
+    assert not copy_for_correction("户口本上名字写错了怎么改", household)  # not an article on lost certificates

@@ -42,6 +42,17 @@ def test_subject_words_are_content_words_weighted_by_specificity() -> None:
     assert dict(terms.subject)["驾驶证"] > 0.5
 
 
+def test_everyday_names_jieba_cuts_apart_stay_whole_subject_words() -> None:
+    # cut by jieba into 个/税 and 失业/金, they left a one-character piece that is no subject word
+    assert analyse("交个税吗").subject_words == ["个税"]
+    assert "个税" in analyse("工资到多少才开始扣个税啊").subject_words
+    assert analyse("失业金能领多久").subject_words == ["失业金"]
+    assert analyse("房本丢了怎么补").subject_words == ["房本"]
+    # only where the name starts and ends on jieba's word boundaries: 哪个 and 税务局 are words of their own
+    assert analyse("去哪个税务局交").subject_words == ["税务局"]
+    assert "失业金" not in analyse("失业金额是多少").subject_words
+
+
 def test_everyday_time_and_degree_words_are_not_subject_words() -> None:
     terms = analyse("身份证申请交上去以后 多长时间能发下来")
     assert "身份证" in terms.subject_words
