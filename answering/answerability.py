@@ -160,6 +160,29 @@ def copy_for_correction(question: str, top: Hit) -> bool:
     )  # fmt: skip
 
 
+# Benefits and schemes, by the names citizens and statutes give them.
+_SCHEMES: dict[str, re.Pattern[str]] = {
+    "最低生活保障": re.compile(r"低保|最低生活保障"),
+    "失业保险": re.compile(r"失业金|失业费|失业保险"),
+    "养老保险": re.compile(r"养老金|退休金|退休费|养老保险"),
+    "住房公积金": re.compile(r"公积金"),
+    "医疗保险": re.compile(r"医保|医疗保险|医疗保障"),
+    "工伤保险": re.compile(r"工伤"),
+    "生育保险": re.compile(r"生育保险|生育津贴|生育医疗"),
+}
+
+
+def other_scheme(question: str, top: Hit) -> str | None:
+    """The scheme the top passage is about, when the question names schemes and the passage (with its title) names
+    another one and none of them; else None. 低保申请要多久能批下来 is not answered by the ten working days for
+    失业保险金."""
+    asked = {name for name, pattern in _SCHEMES.items() if pattern.search(question)}
+    if not asked:
+        return None
+    named = [name for name, pattern in _SCHEMES.items() if pattern.search(top.titled_text)]
+    return named[0] if named and not asked.intersection(named) else None
+
+
 def threshold(config: AnsweringConfig, profile: Profile) -> float:
     """The answerability score below which the kiosk refuses: the configured one, else the profile's fitted one."""
     return profile.threshold if config.answerable_threshold is None else config.answerable_threshold
@@ -172,4 +195,5 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     return Answerability(round(profile.answerability.probability(found), 4), found)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate", "signals", "threshold", "uncovered_documents"]
+__all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate",
+    "other_scheme", "signals", "threshold", "uncovered_documents"]

@@ -20,6 +20,7 @@ from answering.answerability import (
     assess,
     copy_for_correction,
     other_certificate,
+    other_scheme,
     threshold,
     uncovered_documents,
 )
@@ -304,6 +305,8 @@ class Answerer:
             reason = f"the top passage's law is about the {other}, not the certificate asked about"
         elif copy_for_correction(terms.text, candidates[0]):
             reason = "asks to correct a certificate; the top passage is on replacing a lost or damaged one"
+        elif scheme := other_scheme(terms.text, candidates[0]):
+            reason = f"the top passage is about {scheme}, not the scheme asked about"
         elif candidates[0].score < cfg.min_relevance:
             reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
         elif verdict.score < self.threshold:

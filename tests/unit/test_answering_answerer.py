@@ -6,7 +6,13 @@ import logging
 import pytest
 
 from answering import Answerer
-from answering.answerability import copy_for_correction, lost_certificates, other_certificate, uncovered_documents
+from answering.answerability import (
+    copy_for_correction,
+    lost_certificates,
+    other_certificate,
+    other_scheme,
+    uncovered_documents,
+)
 from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
 from core.errors import ChatModelError, KnowledgeBaseError
@@ -673,3 +679,16 @@ def test_an_article_on_replacing_a_lost_certificate_does_not_answer_how_to_corre
     assert not copy_for_correction("结婚证写错了 后来又弄丢了怎么办", marriage)  # a loss said: the article answers
     household = hit("户口登记条例", "第十七条", "第十七条 户口登记的内容需要变更或者更正的时候，由户主或者本人向户口登记机关申报。")
     assert not copy_for_correction("户口本上名字写错了怎么改", household)  # not an article on lost certificates
+
+
+def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> None:
+    unemployment = hit("社会保险经办条例", "第二十四条", "第二十四条 个人申领失业保险金，社会保险经办机构应当自收到申请之日起10个工作日内办理完毕。")
+    assert other_scheme("低保申请交上去要多久能批下来", unemployment) == "失业保险"
+    assert other_scheme("失业金申请多久能办下来", unemployment) is None
+    # a question naming no scheme, or a passage naming none, is judged as usual
+    assert other_scheme("申请交上去要多久能批下来", unemployment) is None
+    general = hit("社会保险经办条例", "第二条", "第二条 经办社会保险，适用本条例。")
+    assert other_scheme("低保申请要多久", general) is None
+    # the title counts: an article of 失业保险条例 is about 失业保险 though its text says only 失业人员
+    benefit = hit("失业保险条例", "第十七条", "第十七条 失业人员失业前所在单位和本人累计缴费满1年不足5年的，领取期限最长为12个月。")
+    assert other_scheme("低保能领多久", benefit) == "失业保险"
