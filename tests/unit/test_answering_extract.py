@@ -211,3 +211,12 @@ def test_of_the_cases_a_rule_lists_the_one_asked_about_is_said_with_the_rule() -
     said = spoken("我要跟外国人结婚 去哪里登记", text)
     assert said.startswith("中国公民同外国人在中国内地结婚的，男女双方应当共同到") and "华侨" not in said
     assert spoken("华侨在国内结婚去哪登记", text).startswith("内地居民同香港居民、澳门居民、台湾居民、华侨")
+
+
+def test_what_a_statute_encourages_or_allows_answers_whether_one_may() -> None:
+    text = (
+        "第五条 在实行火葬的地区，国家提倡以骨灰寄存的方式以及其他不占或者少占土地的方式处理骨灰。"
+        "县级人民政府和设区的市、自治州人民政府应当制定实行火葬的具体规划，将新建和改造殡仪馆、火葬场、骨灰堂纳入城乡建设规划。"
+    )
+    said = spoken("骨灰能不能撒海里", text)
+    assert said.startswith("在实行火葬的地区，国家提倡")  # 应当 alone made the planning duty the answer
