@@ -63,7 +63,7 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # paid in or paid out without naming money (交多少, 能领多少): a share of a wage or a base states it too
     (
         "金额",
-        re.compile(r"(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚)多少(?![钱元天年月次人岁分日个小])"),
+        re.compile(r"(?:(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚)|(?:涨|增|加|调|提高)了?)多少(?![钱元天年月次人岁分日个小])"),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
     ),
     # 算不算利息 asks whether, not how much: 按国家规定的利率计息 answers it
@@ -71,6 +71,8 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("利率", re.compile(r"(?:利率|利息).{0,4}(?:多少|几)|多少利息|几个点|利率(?:是|呢|啊|呀)?[？?。\s]*$"), re.compile(r"\d+(?:\.\d+)?\s*%")),
     ("办公时间", re.compile(r"几点|上不上班|办公时间"), re.compile(r"\d{1,2}\s*(?:[:：]\d{2}|点|时)")),
     ("分数", re.compile(r"多少分|几分(?![钟之])"), re.compile(r"\d+\s*分(?!之|钟)")),
+    # an age: 退休年龄是多少岁 is not answered by 达到法定退休年龄时…按月领取
+    ("年龄", re.compile(r"多少岁|几岁|多大岁数|多大年纪|多大年龄"), re.compile(r"\d+\s*周?岁")),
     # a discount is a share too: 能打几折 is not answered by 享受优待
     (
         "比例",

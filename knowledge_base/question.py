@@ -39,7 +39,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # name a deadline, a scope or a span of years, and ask nothing.
 CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
 _QUESTION_WORD = re.compile(
-    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|是否|能否|可否|如何|怎样|([\u4e00-\u9fff])[不没]\1|[不没][？?]?$"
+    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|多大|是否|能否|可否|如何|怎样|([\u4e00-\u9fff])[不没]\1|[不没][？?]?$"
     r"|到底|是[^，,。；;？?\s]{1,10}还是"  # 到底是六十还是六十三: a choice asked
 )
 

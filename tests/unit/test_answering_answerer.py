@@ -136,7 +136,7 @@ async def test_a_situation_said_without_a_question_is_asked_about_not_refused() 
     assert answer.answer == "关于“我要结婚”，请问您想了解什么？比如要带什么材料、要多久、去哪里办。也可以到3号窗口咨询工作人员。"
     # these do ask: a question word, a request, a choice (到底是六十还是六十三)
     for asked in ("我要结婚怎么办", "我想了解一下结婚登记的条件", "请介绍一下结婚登记", "男的到底是六十还是六十三退休",
-                  "帮我写个请假条 说孩子发烧了"):
+                  "男的多大岁数退休", "帮我写个请假条 说孩子发烧了"):
         _, answer = await collect(answerer, asked)
         assert answer.answer.startswith("抱歉，知识库里没有找到相关规定。"), asked
 

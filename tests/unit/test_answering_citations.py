@@ -91,6 +91,19 @@ def test_fees_shares_and_discounts_asked_without_a_question_word_before_them() -
     assert missing_figure("路上花费多少时间", "自受理之日起十五日内。") is None  # time, not money
 
 
+def test_an_age_and_a_rise_are_figures_asked() -> None:
+    from answering.faithfulness import missing_figure
+
+    pension = "参加基本养老保险的个人，达到法定退休年龄时累计缴费满十五年的，按月领取基本养老金。"
+    assert missing_figure("退休年龄是多少岁", pension) == "年龄"
+    assert missing_figure("男的多大岁数退休", pension) == "年龄"
+    assert missing_figure("孩子几岁能上小学", "凡年满六周岁的儿童，应当送其入学。") is None
+    assert missing_figure("养老金今年涨了多少", "国家建立基本养老金正常调整机制。") == "金额"
+    assert missing_figure("养老金提高多少", "基本养老金每月增加50元。") is None
+    # 交了多少 is what one wants to look up, not the figure asked
+    assert missing_figure("我想查查自己社保交了多少 能查吗", "有权查询缴费记录、个人权益记录。") is None
+
+
 def test_a_question_asking_a_figure_and_something_else() -> None:
     from answering.faithfulness import asks_beyond
 
