@@ -63,7 +63,7 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # paid in or paid out without naming money (交多少, 能领多少): a share of a wage or a base states it too
     (
         "金额",
-        re.compile(r"(?:(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚)|(?:涨|增|加|调|提高)了?)多少(?![钱元天年月次人岁分日个小])"),
+        re.compile(r"(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚|(?:涨|增|加|调|提高)了?)多少(?![钱元天年月次人岁分日个小])"),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
     ),
     # 算不算利息 asks whether, not how much: 按国家规定的利率计息 answers it

@@ -14,6 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import jieba
 
@@ -112,13 +113,14 @@ def words(text: str) -> list[str]:
     return [w for w in jieba.cut(text, HMM=False) if w]
 
 
+def _offsets(cut: list[str]) -> list[int]:
+    """Where each word of a cut begins, then where the last one ends."""
+    return list(accumulate(map(len, cut), initial=0))
+
+
 def word_boundaries(text: str) -> set[int]:
     """Character offsets where general Chinese words of the text begin or end."""
-    cuts, pos = {0}, 0
-    for word in words(text):
-        pos += len(word)
-        cuts.add(pos)
-    return cuts
+    return set(_offsets(words(text)))
 
 
 @dataclass(frozen=True)
@@ -188,32 +190,26 @@ _THING_ENDINGS = "金费税本证卡"
 
 
 @lru_cache(maxsize=1)
-def _whole_names() -> re.Pattern[str] | None:
+def _whole_names() -> re.Pattern[str]:
     names = [n for n in everyday_names() if n[-1] in _THING_ENDINGS and len(words(n)) > 1]
-    return re.compile("|".join(sorted(names, key=len, reverse=True))) if names else None
+    return re.compile("|".join(sorted(names, key=len, reverse=True)))
 
 
 def subject_cut(run: str) -> list[str]:
     """jieba's words of a run of text, with the everyday names above kept whole where they start and end on jieba's
     word boundaries (交个税 → 交/个税; 哪个税务局 is left as cut)."""
     cut = words(run)
-    names = _whole_names()
-    if names is None:
-        return cut
-    bounds, pos = [0], 0
-    for word in cut:
-        pos += len(word)
-        bounds.append(pos)
-    spans = [m.span() for m in names.finditer(run) if m.start() in bounds and m.end() in bounds]
-    if not spans:
-        return cut
+    starts = _offsets(cut)
+    bounds = set(starts)
+    whole = {m.start(): m.end() for m in _whole_names().finditer(run) if m.start() in bounds and m.end() in bounds}
     merged: list[str] = []
-    for word, start in zip(cut, bounds):
-        inside = next((s for s in spans if s[0] <= start < s[1]), None)
-        if inside is None:
+    covered = 0  # where the last name kept whole ends
+    for word, start in zip(cut, starts):
+        if start in whole:
+            merged.append(run[start : whole[start]])
+            covered = whole[start]
+        elif start >= covered:
             merged.append(word)
-        elif start == inside[0]:
-            merged.append(run[inside[0] : inside[1]])
     return merged
 
 
