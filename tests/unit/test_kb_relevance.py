@@ -57,6 +57,8 @@ def test_everyday_time_and_degree_words_are_not_subject_words() -> None:
     terms = analyse("身份证申请交上去以后 多长时间能发下来")
     assert "身份证" in terms.subject_words
     assert not {"交上去", "以后", "下来"} & set(terms.subject_words)
+    # 最长能领多久 asks a period as 能领多久 does; a follow-up searched under it (从哪天开始算) is not about 最长
+    assert analyse("失业金最长能领多久").subject_words == ["失业金"]
 
 
 def test_coverage_counts_statute_names_for_everyday_words() -> None:
