@@ -9,7 +9,7 @@ whole clauses within a budget. It only cuts: the words are the statute's own, so
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
@@ -77,6 +77,16 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
     does not name: it states an exception, not the rule a plain 收费吗 asks for. 低保户 names that group (最低生活保障)."""
     match = _GROUP.match(unit)
     return bool(match) and not any(word in match.group(0) for word in named)
+
+
+def _opens_for_unnamed(unit: str, focus: str, audiences: Mapping[str, Sequence[str]], opening_chars: int) -> bool:
+    """A sentence that opens with a group or place the question does not name (外交护照由外交部签发 to 办护照去哪个部门):
+    the rule for them, not for the citizen asking."""
+    opening = unit[:opening_chars]
+    return any(
+        group in opening and group not in focus and not any(word in focus for word in words)
+        for group, words in audiences.items()
+    )
 
 
 def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None) -> float:
@@ -172,13 +182,15 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
 
 
 def spoken_fact(
-    hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = ""
+    hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = "",
+    audiences: Mapping[str, Sequence[str]] | None = None, opening_chars: int = 20,
 ) -> str:
     """The passage's own words that state the fact asked for, at most about `budget` characters.
 
     The best sentence first (trimmed to whole clauses if it is too long); then other sentences that also bear on
     the question while they fit, in the article's order (首次免收…。换领、补领应当缴纳…). A list said whole stops at
-    `list_budget` characters with `rest_note`.
+    `list_budget` characters with `rest_note`. A sentence opening with one of `audiences` (a group or place → the
+    words that name it in a question) that the question does not name is passed over like one for an unnamed group.
     """
     units = _units(article_body(hit))
     if not units:
@@ -192,6 +204,7 @@ def spoken_fact(
     scores = [
         _score(u, asks, wanted, i == 0, exception_asked, figure)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
+        - (_GROUP_PENALTY if audiences and _opens_for_unnamed(u, focus, audiences, opening_chars) else 0.0)
         for i, u in enumerate(units)
     ]
     best = max(range(len(units)), key=scores.__getitem__)

@@ -78,6 +78,7 @@ class QuoteStrategy:
         return spoken_fact(
             hit, asks, focus, self.config.spoken_chars,
             list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
+            audiences=self.config.article_audiences, opening_chars=self.config.article_opening_chars,
         )
 
     @staticmethod

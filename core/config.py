@@ -163,6 +163,9 @@ class AnsweringConfig(_Section):
             "驻外": ["国外", "境外", "出国", "海外", "外国", "驻外", "使馆", "领馆"],
             # 香港同胞、澳门同胞、台湾同胞迁入内地定居的… is not the rule for 外地人
             "香港": ["香港", "港澳", "澳门", "台湾", "台胞", "华侨", "回国"],
+            # 外交官员…持用外交护照 / 外交护照、公务护照的登记项目… are not the rules for a citizen's own passport
+            "外交官员": ["外交", "领事", "公务护照"],
+            "外交护照": ["外交", "公务护照"],
         }
     )
     article_opening_chars: int = Field(20, ge=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from answering.extract import spoken_fact
+from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.question import analyse
 
@@ -220,3 +221,22 @@ def test_what_a_statute_encourages_or_allows_answers_whether_one_may() -> None:
     )
     said = spoken("骨灰能不能撒海里", text)
     assert said.startswith("在实行火葬的地区，国家提倡")  # 应当 alone made the planning duty the answer
+
+
+def test_a_sentence_opening_with_a_group_the_question_does_not_name_is_passed_over() -> None:
+    text = (
+        "第四条 普通护照由公安部出入境管理机构或者公安部委托的县级以上地方人民政府公安机关出入境管理机构以及中华人民共和国"
+        "驻外使馆、领馆和外交部委托的其他驻外机构签发。\n外交护照由外交部签发。\n"
+        "公务护照由外交部、中华人民共和国驻外使馆、领馆或者外交部委托的其他驻外机构以及外交部委托的省、自治区、"
+        "直辖市和设区的市人民政府外事部门签发。"
+    )
+    config = AnsweringConfig()
+    hit = article(text)
+
+    def said(question: str) -> str:
+        return spoken_fact(
+            hit, "地点", question, budget=80, audiences=config.article_audiences, opening_chars=config.article_opening_chars
+        )
+
+    assert said("办护照是去哪个部门办").startswith("普通护照由公安部")  # not the one opening with 驻外使馆
+    assert said("在国外公务护照去哪个使馆签发").startswith("公务护照由外交部")
