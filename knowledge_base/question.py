@@ -215,12 +215,18 @@ def subject_cut(run: str) -> list[str]:
     return merged
 
 
+# A verb with its direction or result (翻出来, 救过来, 看不清, 请不起): how something went, never what it is about.
+_VERB_COMPLEMENT = re.compile(
+    r"^.{1,2}(?:过来|过去|出来|出去|起来|下来|下去|上来|上去|回来|回去|进来|进去)$|^.[不得](?:清|着|起|了|到|动|见|懂|完|下|上|开|住)$"
+)
+
+
 def analyse(question: str) -> QuestionTerms:
     """The question's kind of fact and its subject words with their weights."""
     subject: dict[str, float] = {}
     for run in _CJK_RUN.findall(_cue_free(question)):
         for word in subject_cut(run):
-            if len(word) < 2 or word in _FILLER or word.isdigit():
+            if len(word) < 2 or word in _FILLER or word.isdigit() or _VERB_COMPLEMENT.match(word):
                 continue
             weight = specificity(word)
             if weight >= 0.35:

@@ -59,6 +59,9 @@ def test_everyday_time_and_degree_words_are_not_subject_words() -> None:
     assert not {"交上去", "以后", "下来"} & set(terms.subject_words)
     # 最长能领多久 asks a period as 能领多久 does; a follow-up searched under it (从哪天开始算) is not about 最长
     assert analyse("失业金最长能领多久").subject_words == ["失业金"]
+    # a verb's direction or result says how something went, not what the question is about
+    assert analyse("护照又在抽屉里翻出来了 还能用吗").subject_words[:1] == ["护照"]
+    assert not {"翻出来", "看不清", "请不起"} & set(analyse("翻出来 看不清 请不起 护照").subject_words)
 
 
 def test_coverage_counts_statute_names_for_everyday_words() -> None:
