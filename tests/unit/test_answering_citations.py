@@ -100,6 +100,12 @@ def test_an_age_and_a_rise_are_figures_asked() -> None:
     assert missing_figure("孩子几岁能上小学", "凡年满六周岁的儿童，应当送其入学。") is None
     assert missing_figure("养老金今年涨了多少", "国家建立基本养老金正常调整机制。") == "金额"
     assert missing_figure("养老金提高多少", "基本养老金每月增加50元。") is None
+    # a count: 一年能提几次 is not answered by the conditions for drawing, nor by 一次性
+    assert missing_figure("公积金一年能提几次", "职工有下列情形之一的，可以提取住房公积金。") == "次数"
+    assert missing_figure("公积金一年能提几次", "应当一次性告知申请人。") == "次数"
+    assert missing_figure("居住证一年签注几次", "居住证每年签注1次。") is None
+    assert missing_figure("街道介绍了几次工作我都没去 会咋样", "连续3次拒绝接受介绍的工作的，停发。") is None
+    assert missing_figure("我刷了好几次都过不去咋整", "应当提供人脸识别以外的方式。") is None
     # 交了多少 is what one wants to look up, not the figure asked
     assert missing_figure("我想查查自己社保交了多少 能查吗", "有权查询缴费记录、个人权益记录。") is None
 
