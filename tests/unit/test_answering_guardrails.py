@@ -66,7 +66,8 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
     # the same words inside a question about a service leave it a question
     for question in ("你会说英语吗 我想办护照", "外国人办居住证要不要翻译件", "高空作业摔下来算工伤吗", "人走了 丧葬费怎么领",
                      "请问一下 居住证怎么办", "你能帮我查社保吗", "你能办居住证吗",
-                     "邮寄申请信息公开 从哪天开始算他们收到申请", "周末加班能办工伤认定吗", "周末加班受伤算工伤吗"):
+                     "邮寄申请信息公开 从哪天开始算他们收到申请", "周末加班能办工伤认定吗", "周末加班受伤算工伤吗",
+                     "节假日值班时摔伤了能认定工伤吗", "周六上班路上被车撞了算工伤吗"):
         assert small_talk(question) is None and classify(question) is Scope.IN_SCOPE, question
 
 
