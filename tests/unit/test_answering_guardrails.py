@@ -57,7 +57,8 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
     for errand in ("帮我把这段话翻成日语", "早上好 今天星期几来着", "帮我订一张明天去北京的高铁票", "今天外面多少度 要不要穿外套"):
         assert classify(errand) is Scope.OFF_TOPIC, errand
     for hall in ("我取的号是A086 前面还有多少人", "这里有没有给老人坐的绿色通道", "你们这里几点钟下般", "查房产信息一般要排多久队",
-                 "结婚登记周末能办吗", "晚上能办身份证吗", "居住证办好了可以寄到家里吗", "你们过年放几天假 初几开始上班"):
+                 "结婚登记周末能办吗", "晚上能办身份证吗", "居住证办好了可以寄到家里吗", "你们过年放几天假 初几开始上班",
+                 "厕所在哪边", "这里有复印机吗 复印一张身份证多少钱", "能停车吗"):
         assert classify(hall) is Scope.HALL, hall
     for case in ("我想查查我家低保审批到哪一步了", "我想查一下我的社保缴了多少年", "我的居住证办好了没", "护照审批进度怎么查"):
         assert classify(case) is Scope.CASE, case
@@ -67,7 +68,9 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
     for question in ("你会说英语吗 我想办护照", "外国人办居住证要不要翻译件", "高空作业摔下来算工伤吗", "人走了 丧葬费怎么领",
                      "请问一下 居住证怎么办", "你能帮我查社保吗", "你能办居住证吗",
                      "邮寄申请信息公开 从哪天开始算他们收到申请", "周末加班能办工伤认定吗", "周末加班受伤算工伤吗",
-                     "节假日值班时摔伤了能认定工伤吗", "周六上班路上被车撞了算工伤吗"):
+                     "节假日值班时摔伤了能认定工伤吗", "周六上班路上被车撞了算工伤吗",
+                     "上班时间去厕所摔倒了算工伤吗", "在公司停车场被车撞了算工伤吗", "办居住证要身份证复印件吗",
+                     "排队买药的时候晕倒了 医保能报吗"):
         assert small_talk(question) is None and classify(question) is Scope.IN_SCOPE, question
 
 
