@@ -43,7 +43,9 @@ _HALL = re.compile(
     # …whether it works on weekends or evenings (结婚登记周末能办吗), and sends finished certificates home (寄到家里)
     r"|(?:周六|周日|周末|星期六|星期天|星期日|礼拜六|礼拜天|节假日|晚上|中午)[^，,。？?\s班]{0,2}(?:能|可以|能不能|可不可以)?办"
     r"|(?:寄|邮寄|快递|送)(?:到|回)(?:家|我家|家里)|寄给我"
-    r"|地址在哪|地址是|网址|公众号|小程序|(?<![A-Za-z])(?:APP|App|app)(?![A-Za-z])|哪个软件|电话是|电话多少|热线是"
+    # an address or number asked for (地址在哪, 电话是多少), not one told (户口本上的地址是老家的, 我电话是138…)
+    r"|地址在哪|(?:地址|电话|热线)(?:是|号码是?)?(?:多少|什么|啥|哪里|哪儿|几号)|网址|公众号|小程序"
+    r"|(?<![A-Za-z])(?:APP|App|app)(?![A-Za-z])|哪个软件"
     # which services this hall handles (你们这能办护照吗): the hall's own list, not a statute
     r"|你们(?:这里|这儿|这边|这|大厅)?(?:能|可以|能不能|可不可以|给)(?:办|受理)|(?:这个|本|你们)大厅(?:能|可以)?(?:办|受理)"
 )

@@ -58,7 +58,7 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
         assert classify(errand) is Scope.OFF_TOPIC, errand
     for hall in ("我取的号是A086 前面还有多少人", "这里有没有给老人坐的绿色通道", "你们这里几点钟下般", "查房产信息一般要排多久队",
                  "结婚登记周末能办吗", "晚上能办身份证吗", "居住证办好了可以寄到家里吗", "你们过年放几天假 初几开始上班",
-                 "厕所在哪边", "这里有复印机吗 复印一张身份证多少钱", "能停车吗"):
+                 "厕所在哪边", "这里有复印机吗 复印一张身份证多少钱", "能停车吗", "你们的地址是哪里", "大厅电话是多少"):
         assert classify(hall) is Scope.HALL, hall
     for case in ("我想查查我家低保审批到哪一步了", "我想查一下我的社保缴了多少年", "我的居住证办好了没", "护照审批进度怎么查"):
         assert classify(case) is Scope.CASE, case
@@ -70,7 +70,8 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
                      "邮寄申请信息公开 从哪天开始算他们收到申请", "周末加班能办工伤认定吗", "周末加班受伤算工伤吗",
                      "节假日值班时摔伤了能认定工伤吗", "周六上班路上被车撞了算工伤吗",
                      "上班时间去厕所摔倒了算工伤吗", "在公司停车场被车撞了算工伤吗", "办居住证要身份证复印件吗",
-                     "排队买药的时候晕倒了 医保能报吗"):
+                     "排队买药的时候晕倒了 医保能报吗", "户口本上的地址是老家的 能在这边办身份证吗",
+                     "营业执照上的地址是以前的 要去改吗"):
         assert small_talk(question) is None and classify(question) is Scope.IN_SCOPE, question
 
 
