@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 import re
 
+from knowledge_base.query_expansion import statute_terms
+
 # Instructions aimed at the model ("忽略以上规则…", "ignore previous instructions") are data, never orders.
 _INJECTION = re.compile(
     r"(忽略|无视|忘记|忘掉|不要遵守|绕过)(掉)?(你)?(以上|之前|上面|前面|上述|所有|全部)?的?(所有)?(规则|指令|指示|提示|要求|限制|设定)"
@@ -177,6 +179,18 @@ def _other_language(text: str) -> bool:
     return latin >= 6 and latin > 2 * len(re.findall(r"[\u4e00-\u9fff]", text))
 
 
+# Services and certificates by the statutes' own names; with the everyday names of query_expansion's table (社保,
+# 个税, 工伤) they make an utterance a service question whatever else it mentions (下雨天上班路上摔了算工伤吗).
+_SERVICE = re.compile(
+    r"身份证|居住证|护照|户口|户籍|结婚|离婚|婚姻|低保|救助|社会保险|医疗保险|失业|养老|退休|公积金|所得税|营业执照|"
+    r"登记|许可|殡葬|火化|安葬|退役|残疾|义务教育|入学|证明|补贴|津贴|抚恤"
+)
+
+
+def _names_a_service(text: str) -> bool:
+    return bool(_SERVICE.search(text) or statute_terms(text))
+
+
 def classify(question: str) -> Scope:
     text = question.strip()
     if not re.search(r"[\w\u4e00-\u9fff]", text):
@@ -187,7 +201,7 @@ def classify(question: str) -> Scope:
         return Scope.OTHER_LANGUAGE
     if _SENSITIVE.search(text):
         return Scope.SENSITIVE
-    if _OFF_TOPIC.search(text):
+    if _OFF_TOPIC.search(text) and not _names_a_service(text):
         return Scope.OFF_TOPIC
     if _HALL.search(text):
         return Scope.HALL
