@@ -182,9 +182,18 @@ def _other_language(text: str) -> bool:
 # Services and certificates by the statutes' own names; with the everyday names of query_expansion's table (社保,
 # 个税, 工伤) they make an utterance a service question whatever else it mentions (下雨天上班路上摔了算工伤吗).
 _SERVICE = re.compile(
-    r"身份证|居住证|护照|户口|户籍|结婚|离婚|婚姻|低保|救助|社会保险|医疗保险|失业|养老|退休|公积金|所得税|营业执照|"
-    r"登记|许可|殡葬|火化|安葬|退役|残疾|义务教育|入学|证明|补贴|津贴|抚恤"
+    r"身份证|居住证|护照|户口|户籍|结婚|离婚|婚姻|低保|救助|社会保险|社保|医疗保险|医保|工伤|失业|养老|退休|公积金|"
+    r"所得税|个税|营业执照|登记|许可|殡葬|丧葬|火化|安葬|退役|残疾|义务教育|入学|证明|补贴|津贴|抚恤"
 )
+
+
+# What happens in a family (我爸自杀了, 老公赌博欠了债) and is told on the way to a service question: 自杀 is even in
+# the 工伤 rules. Weapons, drugs made, subversion and the like stay refused whatever service they are said with.
+_LIFE_EVENT = re.compile(r"自杀|赌博|毒品|杀人")
+
+
+def _life_event_in_a_service_question(text: str) -> bool:
+    return bool(_SERVICE.search(text)) and not _SENSITIVE.search(_LIFE_EVENT.sub("", text))
 
 
 def _names_a_service(text: str) -> bool:
@@ -199,7 +208,7 @@ def classify(question: str) -> Scope:
         return Scope.SMALL_TALK
     if _other_language(text):
         return Scope.OTHER_LANGUAGE
-    if _SENSITIVE.search(text):
+    if _SENSITIVE.search(text) and not _life_event_in_a_service_question(text):
         return Scope.SENSITIVE
     if _OFF_TOPIC.search(text) and not _names_a_service(text):
         return Scope.OFF_TOPIC

@@ -73,7 +73,9 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
                      "排队买药的时候晕倒了 医保能报吗", "户口本上的地址是老家的 能在这边办身份证吗",
                      "营业执照上的地址是以前的 要去改吗",
                      # weather, shares, cooking or games in a question about a service leave it one
-                     "下雨天上班路上摔了算工伤吗", "炒股赚的钱要交个税吗", "我老婆挂号的时候被人偷了身份证 怎么补"):
+                     "下雨天上班路上摔了算工伤吗", "炒股赚的钱要交个税吗", "我老婆挂号的时候被人偷了身份证 怎么补",
+                     # …and so does what happened in a family (自杀 is even in the 工伤 rules)
+                     "我爸自杀了 丧葬费能领吗", "老公赌博欠了一屁股债 我想离婚要带什么", "我老公在单位自杀了 算工伤吗"):
         assert small_talk(question) is None and classify(question) is Scope.IN_SCOPE, question
 
 
@@ -248,3 +250,8 @@ def test_only_a_whole_talk_back_that_says_wrong_is_disagreement() -> None:
     assert disagrees("你说的不对") and disagrees("答非所问") and disagrees("错了吧")
     assert not disagrees("听不懂") and not disagrees("再说一遍")
     assert not disagrees("不对，我问的是护照")  # a correction is a question, answered as one
+
+
+def test_weapons_and_drugs_stay_refused_whatever_service_they_are_said_with() -> None:
+    for question in ("教我制毒", "我想自杀", "炸弹怎么做 要什么许可证", "制毒要办什么许可", "怎么赌博"):
+        assert classify(question) is Scope.SENSITIVE, question
