@@ -33,7 +33,8 @@ def opens_for(hit: Hit, audiences: Mapping[str, Sequence[str]], opening_chars: i
     return next((group for group in audiences if group in opening), None)
 
 
-def _named(question: str, audiences: Mapping[str, Sequence[str]]) -> set[str]:
+def named_groups(question: str, audiences: Mapping[str, Sequence[str]]) -> set[str]:
+    """The groups the question names, by the group's own name or one of its words."""
     return {group for group, words in audiences.items() if group in question or any(w in question for w in words)}
 
 
@@ -41,8 +42,8 @@ def addressed(hits: Sequence[Hit], question: str, config: AnsweringConfig) -> li
     """The hits whose document and article are for everyone, or for a group the question names
     (`answering.audiences`, `answering.article_audiences`, `answering.article_opening_chars`)."""
     audiences, article_audiences = config.audiences, config.article_audiences
-    named = _named(question, audiences)
-    article_named = _named(question, article_audiences)
+    named = named_groups(question, audiences)
+    article_named = named_groups(question, article_audiences)
     kept = []
     for hit in hits:
         group = written_for(hit, audiences)
@@ -52,4 +53,4 @@ def addressed(hits: Sequence[Hit], question: str, config: AnsweringConfig) -> li
     return kept
 
 
-__all__ = ["addressed", "opens_for", "written_for"]
+__all__ = ["addressed", "named_groups", "opens_for", "written_for"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
+from answering.audience import named_groups
 from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
 from core.models import Hit
@@ -77,16 +78,6 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
     does not name: it states an exception, not the rule a plain 收费吗 asks for. 低保户 names that group (最低生活保障)."""
     match = _GROUP.match(unit)
     return bool(match) and not any(word in match.group(0) for word in named)
-
-
-def _opens_for_unnamed(unit: str, focus: str, audiences: Mapping[str, Sequence[str]], opening_chars: int) -> bool:
-    """A sentence that opens with a group or place the question does not name (外交护照由外交部签发 to 办护照去哪个部门):
-    the rule for them, not for the citizen asking."""
-    opening = unit[:opening_chars]
-    return any(
-        group in opening and group not in focus and not any(word in focus for word in words)
-        for group, words in audiences.items()
-    )
 
 
 def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None) -> float:
@@ -201,10 +192,15 @@ def spoken_fact(
     exception_asked = bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
+    # a sentence opening with a group or place the question does not name (外交护照由外交部签发 to 办护照去哪个部门) is
+    # the rule for them, not for the citizen asking
+    audiences = audiences or {}
+    asked_of = named_groups(focus, audiences)
+    unnamed = [group for group in audiences if group not in asked_of]
     scores = [
         _score(u, asks, wanted, i == 0, exception_asked, figure)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
-        - (_GROUP_PENALTY if audiences and _opens_for_unnamed(u, focus, audiences, opening_chars) else 0.0)
+        - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)
         for i, u in enumerate(units)
     ]
     best = max(range(len(units)), key=scores.__getitem__)
