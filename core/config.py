@@ -169,6 +169,9 @@ class AnsweringConfig(_Section):
         }
     )
     article_opening_chars: int = Field(20, ge=1)
+    # the province or city the hall serves, as local regulations' titles name it (上海 for 上海市社会救助条例): those
+    # answer every question here; another region's only a question that names that region (answering/audience.py)
+    hall_region: str | None = None
     spoken_chars: int = Field(80, ge=20)  # the spoken fact's budget; the screen shows the whole article
     # a list said whole (materials, conditions) stops near this many characters (about 50 s of speech) with
     # list_rest_note; the screen shows every item

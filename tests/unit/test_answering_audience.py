@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from answering import Answerer
-from answering.audience import addressed, written_for
+from answering.audience import addressed, region_of, written_for
 from core.config import KioskConfig
 from tests.unit.answering_fakes import FakeKnowledgeBase, ScriptedChatModel, hit
 
@@ -30,6 +30,22 @@ def test_a_group_document_answers_only_a_question_that_names_the_group() -> None
     assert addressed([DISABLED_19], "我腿有残疾 想自己开个店 有扶持吗", ANSWERING) == [DISABLED_19]
     no_groups = ANSWERING.model_copy(update={"audiences": {}})
     assert addressed([SOLDIER_36], "退休年龄是多少", no_groups) == [SOLDIER_36]  # an empty table turns it off
+
+
+SHANGHAI_13 = hit("上海市社会救助条例", "第十三条", "第十三条 特困人员，是指无劳动能力、无生活来源…的本市户籍老年人、残疾人以及未成年人。", 0.7)
+NATIONAL_14 = hit("社会救助暂行办法", "第十四条", "第十四条 国家对无劳动能力、无生活来源且无法定赡养、抚养、扶养义务人…的老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养。", 0.5)
+
+
+def test_a_local_regulation_answers_its_region_or_a_hall_there() -> None:
+    assert region_of(SHANGHAI_13) == "上海"
+    assert region_of(NATIONAL_14) is None
+    for title in ("城市居民最低生活保障条例", "市场主体登记管理条例实施细则"):  # 城市, 市场: no region
+        assert region_of(hit(title, "第一条", "第一条 …", 0.5)) is None
+    hits = [SHANGHAI_13, NATIONAL_14]
+    assert addressed(hits, "什么样的人能算特困人员", ANSWERING) == [NATIONAL_14]
+    assert addressed(hits, "上海的特困人员是怎么认定的", ANSWERING) == hits
+    in_shanghai = ANSWERING.model_copy(update={"hall_region": "上海"})
+    assert addressed(hits, "什么样的人能算特困人员", in_shanghai) == hits
 
 
 def _answerer(hits: list, **answering: object) -> Answerer:
