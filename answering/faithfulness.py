@@ -66,6 +66,15 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚|(?:涨|增|加|调|提高)了?)多少(?![钱元天年月次人岁分日个小])"),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
     ),
+    # a benefit or a month's pay asked after without a verb (高龄津贴每月多少, 生育补贴有多少, 一个月大概多少)
+    (
+        "金额",
+        re.compile(
+            r"(?:补贴|津贴|补助金?|救助金|抚恤金|奖励金?|奖金|退休金|养老金|失业金|低保金?|每月|每个月|一个月|每年)"
+            r"(?:能|能有|有|是|大概|一般|大概有|一般有)?多少(?![钱元天年月次人岁分日个小])"
+        ),
+        re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
+    ),
     # 算不算利息 asks whether, not how much: 按国家规定的利率计息 answers it
     # …, and a bare 公积金利率 (the rate named and nothing else asked)
     ("利率", re.compile(r"(?:利率|利息).{0,4}(?:多少|几)|多少利息|几个点|利率(?:是|呢|啊|呀)?[？?。\s]*$"), re.compile(r"\d+(?:\.\d+)?\s*%")),

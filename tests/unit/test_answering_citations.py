@@ -184,3 +184,13 @@ def test_counts_of_photos_and_amounts_taken_off_or_fined() -> None:
     # 减多少 / 罚多少 ask an amount: a reduction left to the province states none, a fine in yuan does
     assert missing_figure("残疾人开店个税能减多少", "可以减征个人所得税，具体幅度由省、自治区、直辖市人民政府规定。") == "金额"
     assert missing_figure("冒用别人居住证罚多少", "处200元以上1000元以下罚款。") is None
+
+
+def test_a_benefit_or_a_months_sum_asked_without_a_verb() -> None:
+    from answering.faithfulness import missing_figure
+
+    assert missing_figure("高龄津贴八十岁以上每月多少", "国家鼓励地方建立八十周岁以上低收入老年人高龄津贴制度。") == "金额"
+    assert missing_figure("二孩生育补贴有多少", "职工享受生育保险待遇。") == "金额"
+    assert missing_figure("失业金一个月大概多少", "失业保险金的标准，不得低于城市居民最低生活保障标准。") == "金额"
+    assert missing_figure("丧葬补助金有多少", "丧葬补助金为6个月的统筹地区上年度职工月平均工资。") is None
+    assert missing_figure("补贴多少天能到账", "自受理之日起十五日内。") != "金额"  # a time, not a sum
