@@ -99,14 +99,19 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, p
 _DOCUMENT = re.compile(r"^..+(?:证|卡|证书|证件|执照)$")
 
 
+# …and a benefit, tax or fee by name (年终奖, 高温补贴, 增值税, 登记费)
+_PAYMENT = re.compile(r"^..+(?:奖|津贴|补贴|税|费|券)$")
+
+
 def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[str]:
-    """Certificates the question names that the knowledge base never mentions, under that name or a statute's name
-    for it (户口本 → 户口簿). No article can be about such a document: 残疾证 matched a 残疾人 article on social
-    insurance, since the fitted score leans on closeness and a question of one unknown word has little else."""
+    """Certificates, benefits, taxes and fees the question names that the knowledge base never mentions, under that
+    name or a statute's name for it (户口本 → 户口簿). No article can be about such a thing: 残疾证 matched a 残疾人
+    article on social insurance, and 年终奖单独计税是咋算的 the income tax law's article on withholding, since the
+    fitted score leans on closeness and a question of one unknown word has little else."""
     return [
         word
         for word, _ in terms.subject
-        if _DOCUMENT.match(word) and not _is_known(word, vocabulary)
+        if (_DOCUMENT.match(word) or _PAYMENT.match(word)) and not _is_known(word, vocabulary)
     ]
 
 

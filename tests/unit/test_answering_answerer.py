@@ -625,6 +625,9 @@ async def test_a_certificate_no_document_mentions_is_refused_whatever_the_score(
     assert not answer.refused and answer.citations[0].article == "第九条"
     assert uncovered_documents(analyse("户口本丢了怎么补"), FakeVocabulary(["户口簿"])) == []
     assert uncovered_documents(analyse("暂住证怎么办"), FakeVocabulary(["居住证"])) == []
+    # a benefit, tax or fee by name, the same way
+    assert uncovered_documents(analyse("年终奖单独计税是咋算的"), FakeVocabulary(["个人所得税"])) == ["年终奖"]
+    assert uncovered_documents(analyse("丧葬补助金怎么领"), FakeVocabulary(["丧葬补助金"])) == []
 
 
 async def test_a_bare_how_to_is_not_answered_from_an_article_on_ending_or_punishing() -> None:
