@@ -39,6 +39,16 @@ _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 �
 # plain question asks for; one that states the rule and then its exception (60日内…，必要时…可以延长30日) does
 _EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
 _EXCEPTION_PENALTY = 2.0
+# a question after what happens (忘了签会咋样, 被查出来会怎么样, 不去会有什么影响) is answered by the sentence on a rule
+# not kept (逾期未办理签注的，居住证使用功能中止), which may open with the exception a plain question passes over
+_CONSEQUENCE_ASKED = re.compile(
+    r"会怎么?样|会咋样|会怎么办|有什么后果|有啥后果|什么后果|会有什么影响|有什么影响|有啥影响|会不会被?罚|会被罚|罚不罚|要罚|罚多少"
+    r"|怎么处罚|咋处罚|查出来|被查到|查到了"
+)
+_CONSEQUENCE = re.compile(
+    r"逾期|未[^，。；]{1,16}的[，,]|中止|停止|暂停|停发|减发|取消|责令|罚款|处罚|视为|追究|不予|撤销|吊销|没收|退回|退还|不得|禁止"
+)
+_CONSEQUENCE_CUE = 1.5
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 _CONNECTIVE = re.compile(r"^\s*(?:并|并且|而且|但|但是|且|或者|同时|否则|也)")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
@@ -80,13 +90,18 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
     return bool(match) and not any(word in match.group(0) for word in named)
 
 
-def _score(unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None) -> float:
+def _score(
+    unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
+    consequence: bool = False,
+) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
     overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
     # 自办理失业登记之日起计算 says when a period starts, not how to do something
     cue = 1.5 if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
+    if consequence:  # what happens is the fact asked; 到期了没续签 names a period without asking one
+        cue = _CONSEQUENCE_CUE if _CONSEQUENCE.search(unit) else 0.0
     is_list = "\u0000" in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
@@ -189,7 +204,8 @@ def spoken_fact(
     # only the question's words that this article uses: words no sentence has would shrink every sentence's overlap
     # alike and let the kind cue and the first-sentence bonus outvote the wording
     wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
-    exception_asked = bool(_EXCEPTION.search(focus))
+    consequence = bool(_CONSEQUENCE_ASKED.search(focus))
+    exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
     # a sentence opening with a group or place the question does not name (外交护照由外交部签发 to 办护照去哪个部门) is
@@ -198,7 +214,7 @@ def spoken_fact(
     asked_of = named_groups(focus, audiences)
     unnamed = [group for group in audiences if group not in asked_of]
     scores = [
-        _score(u, asks, wanted, i == 0, exception_asked, figure)
+        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)
         for i, u in enumerate(units)

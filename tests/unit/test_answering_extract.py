@@ -240,3 +240,13 @@ def test_a_sentence_opening_with_a_group_the_question_does_not_name_is_passed_ov
 
     assert said("办护照是去哪个部门办").startswith("普通护照由公安部")  # not the one opening with 驻外使馆
     assert said("在国外公务护照去哪个使馆签发").startswith("公务护照由外交部")
+
+
+def test_a_question_after_what_happens_hears_the_rule_not_kept() -> None:
+    text = (
+        "第十条 居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内，到居住地公安派出所或者受公安机关委托的"
+        "社区服务机构办理签注手续。\n逾期未办理签注手续的，居住证使用功能中止；补办签注手续的，居住证的使用功能恢复。"
+    )
+    for question in ("居住证是不是每年都得去签注 忘了签会咋样", "居住证到期了没续签会怎么样"):
+        assert spoken(question, text).startswith("逾期未办理签注手续的，居住证使用功能中止"), question
+    assert spoken("居住证多久签注一次", text).startswith("居住证持有人在居住地连续居住的")  # the rule, asked plainly
