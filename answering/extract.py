@@ -146,6 +146,10 @@ def _speakable_list(
     return text
 
 
+# asked whom a rule is for, a trimmed run this much shorter than the budget is a fragment, and a sentence up to
+# this much over it is said whole instead
+_FRAGMENT_SHARE = 3
+_OVER_BUDGET = 1.5
 # a clause naming one case a rule applies to (…结婚的，)
 _CASE = re.compile(r"的[，,]$")
 
@@ -184,6 +188,10 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
             run = case + outcome
             if len(run) <= budget and (score := rated(run, True)) > best_score:
                 best, best_score = run, score
+    if asks == "对象" and len(best) * _FRAGMENT_SHARE < budget and len(sentence) <= budget * _OVER_BUDGET and not mixed:
+        # 什么样的人能算特困人员 → 国家对…的老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养: what is left within the
+        # budget is the bare outcome (给予特困人员供养), which does not say whom it is for; this little over, said whole
+        return sentence
     return best
 
 

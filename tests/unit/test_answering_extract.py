@@ -250,3 +250,12 @@ def test_a_question_after_what_happens_hears_the_rule_not_kept() -> None:
     for question in ("居住证是不是每年都得去签注 忘了签会咋样", "居住证到期了没续签会怎么样"):
         assert spoken(question, text).startswith("逾期未办理签注手续的，居住证使用功能中止"), question
     assert spoken("居住证多久签注一次", text).startswith("居住证持有人在居住地连续居住的")  # the rule, asked plainly
+
+
+def test_a_sentence_a_little_over_budget_is_said_whole_rather_than_as_its_bare_outcome() -> None:
+    text = (
+        "第十四条 国家对无劳动能力、无生活来源且无法定赡养、抚养、扶养义务人，或者其法定赡养、抚养、扶养义务人无赡养、"
+        "抚养、扶养能力的老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养。"
+    )
+    said = spoken("什么样的人能算特困人员", text)
+    assert said.startswith("国家对无劳动能力") and said.endswith("给予特困人员供养。")
