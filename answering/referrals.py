@@ -63,8 +63,14 @@ class ReferralBook:
             passage = best.titled_text
             if any(r.named_in(passage) for r, _ in named):
                 return None
+            # a word of a term the question named the topic with (登记 of 收养登记) is no sign of the knowledge base's
+            # own topic: 户口登记条例 says nothing of adoption
             terms = {t for r, _ in named for t in r.terms}
-            if any(w in best.title for w, weight in subject if weight >= _TITLE_WORD_WEIGHT and w not in terms):
+            said = [t for t in terms if t in question]
+            if any(
+                w in best.title for w, weight in subject
+                if weight >= _TITLE_WORD_WEIGHT and w not in terms and not any(w in term for term in said)
+            ):
                 return None
         referral, term = max(named, key=lambda pair: len(pair[1]))
         return ReferralMatch(referral, term)

@@ -498,7 +498,7 @@ async def test_quote_style_says_the_figure_it_has_and_names_the_one_it_lacks() -
         "第二十九条 临时救助以发放救助金为主，每人每月一般不超过本市最低生活保障标准，每次救助时间一般不超过三个月。",
     )
     answerer, _ = quote(FakeKnowledgeBase([relief]))
-    _, answer = await collect(answerer, "临时救助一般能给多少钱 能给多长时间")
+    _, answer = await collect(answerer, "上海临时救助一般能给多少钱 能给多长时间")
     assert not answer.refused and answer.citations[0].article == "第二十九条"
     assert "三个月" in answer.answer
     assert answer.spoken.endswith("知识库中没有具体的金额，请到综合咨询窗口咨询。")
@@ -695,3 +695,17 @@ def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> Non
     # the title counts: an article of 失业保险条例 is about 失业保险 though its text says only 失业人员
     benefit = hit("失业保险条例", "第十七条", "第十七条 失业人员失业前所在单位和本人累计缴费满1年不足5年的，领取期限最长为12个月。")
     assert other_scheme("低保能领多久", benefit) == "失业保险"
+
+
+async def test_who_sets_a_figure_is_answered_by_the_rule_that_names_who_with_the_figure_said_missing() -> None:
+    aid = hit(
+        "失业保险条例", "第十九条",
+        "第十九条 失业人员在领取失业保险金期间患病就医的，可以按照规定向社会保险经办机构申请领取医疗补助金。"
+        "医疗补助金的标准由省、自治区、直辖市人民政府规定。",
+    )
+    answerer, _ = quote(FakeKnowledgeBase([aid]))
+    _, answer = await collect(answerer, "领失业金期间生病看病有补助吗 补多少是谁定的")
+    assert not answer.refused and answer.citations[0].article == "第十九条"
+    assert "标准由省、自治区、直辖市人民政府规定" in answer.spoken and "没有具体的金额" in answer.spoken
+    _, answer = await collect(answerer, "领失业金期间生病看病 补助能补多少")  # the figure alone: no rule said
+    assert answer.refused and answer.citations == []

@@ -42,6 +42,10 @@ def test_a_question_about_the_best_documents_own_subject_is_not_referred() -> No
     assert BOOK.refer(question, INJURY_16, [("工伤", 0.35), ("电动车", 0.9)]) is None  # 工伤保险条例 is about 工伤
     # a word as general as 登记 in a title does not make the question the document's own
     assert BOOK.refer("驾照丢了去哪登记", hit("户口登记条例", "第八条", "……"), [("登记", 0.21)]) is not None
+    # nor a word of the term that named the topic: 登记 of 收养登记 in 户口登记条例
+    adoption = ReferralBook([Referral("收养登记", "民政部门", ("收养登记",))])
+    birth = hit("户口登记条例", "第七条", "第七条 弃婴，由收养人或者育婴机关向户口登记机关申报出生登记。")
+    assert adoption.refer("收养登记去哪办", birth, [("收养", 0.71), ("登记", 0.58)]) is not None
 
 
 def test_the_longest_named_term_picks_the_topic() -> None:
