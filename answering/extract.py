@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from answering.audience import named_groups
 from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
+from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from core.models import Hit
 from core.sentences import clauses
 from core.text_lines import ARTICLE_LABEL
@@ -92,7 +93,7 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
 
 def _score(
     unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
-    consequence: bool = False,
+    consequence: bool = False, who_sets: bool = False,
 ) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
@@ -102,6 +103,7 @@ def _score(
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     if consequence:  # what happens is the fact asked; 到期了没续签 names a period without asking one
         cue = _CONSEQUENCE_CUE if _CONSEQUENCE.search(unit) else 0.0
+    cue += _CONSEQUENCE_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
     is_list = "\u0000" in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
@@ -213,6 +215,7 @@ def spoken_fact(
     # alike and let the kind cue and the first-sentence bonus outvote the wording
     wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
     consequence = bool(_CONSEQUENCE_ASKED.search(focus))
+    who_sets = bool(WHO_SETS_ASKED.search(focus))
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
@@ -222,7 +225,7 @@ def spoken_fact(
     asked_of = named_groups(focus, audiences)
     unnamed = [group for group in audiences if group not in asked_of]
     scores = [
-        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence)
+        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)
         for i, u in enumerate(units)

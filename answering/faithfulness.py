@@ -116,6 +116,16 @@ _FIGURE_ASKS: dict[str, frozenset[str]] = {
 _LOOSE_ASKS = frozenset({"条件", "其他"})
 
 
+# who sets a figure (补多少是谁定的, 标准怎么定) is answered by a rule that names who sets it, though it states no figure
+WHO_SETS_ASKED = re.compile(r"谁定|谁规定|谁说了算|谁来定|由谁定|怎么定|咋定|按什么定|根据什么定|谁确定|谁制定")
+SET_BY = re.compile(r"由[^，。；]{1,40}?(?:规定|确定|制定|核定|决定)")
+
+
+def answers_who_sets(question: str, passage: str) -> bool:
+    """Whether the question asks who sets a figure and the passage names who does (标准由省…人民政府规定)."""
+    return bool(WHO_SETS_ASKED.search(question) and SET_BY.search(passage))
+
+
 def asks_beyond(asks: str, missing: list[str]) -> bool:
     """Whether the question's kind of fact is something other than the missing figures: 要不要交工本费 … 多久能拿到
     asks about a fee, and a rule that states the fee answers that part though it names no duration."""

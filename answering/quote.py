@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator
 
 from answering.citations import citation_for
 from answering.extract import screen_text, spoken_fact
-from answering.faithfulness import asked_figures, asks_beyond
+from answering.faithfulness import answers_who_sets, asked_figures, asks_beyond
 from answering.parts import PartAnswer, answered_by, untouched_by
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
@@ -40,7 +40,9 @@ class QuoteStrategy:
         passage = "".join(h.text for h in quoted)
         figures = asked_figures(q.text, passage)
         missing = [kind for kind, stated in figures.items() if not stated]
-        answers_the_rest = asks_beyond(q.terms.asks, missing) and states_kind(q.terms.asks, passage)
+        answers_the_rest = (
+            asks_beyond(q.terms.asks, missing) and states_kind(q.terms.asks, passage)
+        ) or answers_who_sets(q.text, passage)
         if missing and len(missing) == len(figures) and not answers_the_rest:
             # said and shown without the rule: an article that lacks the figure may be about something else
             yield q.draft.say(self.wording.missing_figure(missing[0]) + self.wording.guidance())

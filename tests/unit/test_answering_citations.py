@@ -194,3 +194,13 @@ def test_a_benefit_or_a_months_sum_asked_without_a_verb() -> None:
     assert missing_figure("失业金一个月大概多少", "失业保险金的标准，不得低于城市居民最低生活保障标准。") == "金额"
     assert missing_figure("丧葬补助金有多少", "丧葬补助金为6个月的统筹地区上年度职工月平均工资。") is None
     assert missing_figure("补贴多少天能到账", "自受理之日起十五日内。") != "金额"  # a time, not a sum
+
+
+def test_who_sets_a_figure() -> None:
+    from answering.faithfulness import answers_who_sets
+
+    rule = "医疗补助金的标准由省、自治区、直辖市人民政府规定。"
+    assert answers_who_sets("补多少是谁定的", rule)
+    assert answers_who_sets("失业金标准怎么定", "失业保险金的标准…由省、自治区、直辖市人民政府确定。")
+    assert not answers_who_sets("补多少", rule)  # the figure itself is asked
+    assert not answers_who_sets("补多少是谁定的", "可以申请领取医疗补助金。")  # the rule names no one
