@@ -99,7 +99,7 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, p
 _DOCUMENT = re.compile(r"^..+(?:证|卡|证书|证件|执照)$")
 
 
-# …and a benefit, tax or fee by name (年终奖, 高温补贴, 增值税, 登记费)
+# …and a benefit, tax or fee by name (年终奖, 增值税, 登记费); known when its tail is (交学费: 学费, 高温补贴: 补贴)
 _PAYMENT = re.compile(r"^..+(?:奖|津贴|补贴|税|费|券)$")
 
 
@@ -111,7 +111,8 @@ def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[st
     return [
         word
         for word, _ in terms.subject
-        if (_DOCUMENT.match(word) or _PAYMENT.match(word)) and not _is_known(word, vocabulary)
+        if (_DOCUMENT.match(word) and not _is_known(word, vocabulary))
+        or (_PAYMENT.match(word) and not any(_is_known(word[i:], vocabulary) for i in range(len(word) - 1)))
     ]
 
 

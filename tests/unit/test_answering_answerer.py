@@ -628,6 +628,7 @@ async def test_a_certificate_no_document_mentions_is_refused_whatever_the_score(
     # a benefit, tax or fee by name, the same way
     assert uncovered_documents(analyse("年终奖单独计税是咋算的"), FakeVocabulary(["个人所得税"])) == ["年终奖"]
     assert uncovered_documents(analyse("丧葬补助金怎么领"), FakeVocabulary(["丧葬补助金"])) == []
+    assert uncovered_documents(analyse("孩子上学要交学费吗"), FakeVocabulary(["学费"])) == []  # jieba's 交学费
 
 
 async def test_a_bare_how_to_is_not_answered_from_an_article_on_ending_or_punishing() -> None:
