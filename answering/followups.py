@@ -15,7 +15,7 @@ from answering.parts import question_parts
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import QuestionTerms, analyse, is_noun, is_place_or_people, names_topic
-from knowledge_base.search_queries import application_query, followup_query
+from knowledge_base.search_queries import ages_in_digits, application_query, followup_query
 
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
 _FOLLOWUP = re.compile(r"^(那|那么|那个|这个|它|还有|然后|如果|要是|另外)|它|这个|那个|这种|该证|上述|刚才")
@@ -158,7 +158,7 @@ def _leading_part(question: str) -> str:
 def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -> str:
     """A follow-up is searched together with the question it refers to, which names the topic; a bare
     "<thing>怎么办" as a question about applying for it."""
-    asked = application_query(question) or question
+    asked = ages_in_digits(application_query(question) or question)
     referred = referred_question(question, history, turns)
     return followup_query(_leading_part(referred), asked) if referred else asked
 

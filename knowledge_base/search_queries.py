@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import cn2an
+
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse, is_noun, is_place_or_people, without_asking, words
 
@@ -151,3 +153,33 @@ def followup_query(previous: str, question: str) -> str:
     else:
         topic = " ".join(analyse(previous).subject_words) or previous
     return f"{topic}{FOLLOWUP_SEPARATOR}{question}"
+
+
+# the citizen's own age in Chinese numerals (我今年三十二, 孩子才十岁): searched as 32岁, the way an age reads. Said bare,
+# 三十二 was a subject word of its own and the search found the article on how fast a card is issued, not the one
+# on how long it is valid at that age; 今年十一月 and 已经三年 are no ages
+_NUMERALS = "零一二三四五六七八九十两百"
+_AGE_SAID = re.compile(rf"(今年|才|已经|都)([{_NUMERALS}]{{1,4}})(周岁|岁)?(?![{_NUMERALS}年月日号天届个次回点])")
+_AGE_IN_YEARS = re.compile(rf"([{_NUMERALS}]{{1,4}})(周岁|岁)")
+
+
+def ages_in_digits(question: str) -> str:
+    """The question with an age said in Chinese numerals written as digits and 岁: 我今年三十二 → 我今年32岁."""
+
+    def said(match: re.Match[str]) -> str:
+        number = _number(match.group(2))
+        return match.group(0) if number is None else f"{match.group(1)}{number}{match.group(3) or '岁'}"
+
+    def in_years(match: re.Match[str]) -> str:
+        number = _number(match.group(1))
+        return match.group(0) if number is None else f"{number}{match.group(2)}"
+
+    return _AGE_IN_YEARS.sub(in_years, _AGE_SAID.sub(said, question))
+
+
+def _number(numerals: str) -> int | None:
+    try:
+        value = cn2an.cn2an(numerals, "smart")
+    except (ValueError, KeyError, IndexError):
+        return None
+    return int(value) if 0 < value < 130 else None

@@ -87,3 +87,17 @@ def test_any_utterance_after_any_history_is_read_without_error() -> None:
         referred = referred_question(question, history, 3)
         assert referred is None or referred in [m.content for m in history]
         assert isinstance(retrieval_query(question, history, 3), str)
+
+
+def test_an_age_said_in_chinese_numerals_is_searched_as_an_age() -> None:
+    from answering.followups import retrieval_query
+    from knowledge_base.question import analyse
+    from knowledge_base.search_queries import ages_in_digits
+
+    assert ages_in_digits("我今年三十二 换的新身份证能管几年") == "我今年32岁 换的新身份证能管几年"
+    assert ages_in_digits("孩子才十岁 能办护照吗") == "孩子才10岁 能办护照吗"
+    assert ages_in_digits("我爸七十五岁了") == "我爸75岁了"
+    for not_an_age in ("今年十一月份能办吗", "已经三年了", "都十点了还能办吗"):
+        assert ages_in_digits(not_an_age) == not_an_age
+    query = retrieval_query("我今年三十二 换的新身份证能管几年", [], 3)
+    assert "32岁" in query and "三十二" not in [w for w, _ in analyse(query).subject]
