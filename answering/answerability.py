@@ -185,7 +185,10 @@ def other_scheme(question: str, top: Hit) -> str | None:
     asked = {name for name, pattern in _SCHEMES.items() if pattern.search(question)}
     if not asked:
         return None
-    named = [name for name, pattern in _SCHEMES.items() if pattern.search(top.titled_text)]
+    # a law named after its scheme (工伤保险条例) is about that scheme, whatever else its articles mention: 第三十条's
+    # 按照基本医疗保险办法处理 does not make it an answer to 医药费能走医保报销吗
+    named = [name for name, pattern in _SCHEMES.items() if pattern.search(top.title)]
+    named = named or [name for name, pattern in _SCHEMES.items() if pattern.search(top.titled_text)]
     return named[0] if named and not asked.intersection(named) else None
 
 

@@ -696,6 +696,10 @@ def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> Non
     # the title counts: an article of 失业保险条例 is about 失业保险 though its text says only 失业人员
     benefit = hit("失业保险条例", "第十七条", "第十七条 失业人员失业前所在单位和本人累计缴费满1年不足5年的，领取期限最长为12个月。")
     assert other_scheme("低保能领多久", benefit) == "失业保险"
+    # …and decides: an article of 工伤保险条例 that sends other illness to 基本医疗保险 is still about 工伤
+    injury = hit("工伤保险条例", "第三十条", "第三十条 职工治疗工伤…享受工伤医疗待遇。工伤职工治疗非工伤引发的疾病，按照基本医疗保险办法处理。")
+    assert other_scheme("我被人打伤了住院 医药费能走医保报销吗", injury) == "工伤保险"
+    assert other_scheme("工伤住院的医药费谁出", injury) is None
 
 
 async def test_who_sets_a_figure_is_answered_by_the_rule_that_names_who_with_the_figure_said_missing() -> None:
