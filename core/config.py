@@ -150,6 +150,9 @@ class AnsweringConfig(_Section):
         default_factory=lambda: {
             "退役军人": ["军", "兵", "部队", "退伍", "复员", "转业", "入伍", "服役", "烈士", "立功", "士官", "优抚"],
             "残疾人": ["残", "盲", "聋", "哑", "智力障碍", "肢体", "轮椅", "精神病", "自闭"],
+            # 老年人权益保障法: 有关部门制定医疗保险办法，应当对老年人给予照顾 is not the answer to 吃低保 看病有没有照顾
+            "老年人": ["老", "赡养", "扶养", "岁", "退休", "父母", "爸", "妈", "儿子", "女儿", "子女", "儿女", "孙", "高龄",
+                    "遗赠", "监护", "长辈", "俺娘", "俺爹"],
         }
     )
     # the same for an article whose first article_opening_chars characters name a group or place (外国人入境后…,
