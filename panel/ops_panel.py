@@ -101,6 +101,10 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                     [("判断后引用条文原文（小模型推荐）", "quote"), ("大模型组织回答（7B 以上推荐）", "generate")],
                     label="回答方式", elem_id="cfg-style",
                 )  # fmt: skip
+                hall_region = gr.Textbox(
+                    label="本大厅所在省市（如：上海）：该地的地方性法规回答所有问题，其他地方的只回答点明该地的问题；留空则都只回答点明地名的问题",
+                    elem_id="cfg-hall-region",
+                )  # fmt: skip
                 with gr.Row():
                     save_config = gr.Button("保存配置（立即生效）", variant="primary", elem_id="cfg-save")
                     test_button = gr.Button("测试连接", elem_id="cfg-test")
@@ -206,7 +210,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
         # ------------------------------------------------------------ configuration
 
         config_fields = [greeting, hot_topics, handoff, refusal, window, referral_reply, referrals, voice, speed, backend,
-                         base_url, model_name, style]  # fmt: skip
+                         base_url, model_name, style, hall_region]  # fmt: skip
 
         def deployment_referrals() -> str:
             """The referral list the deployment's file (or the shipped one) gives, before any panel edit."""
@@ -220,7 +224,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                 cfg.answering.refusal_template, cfg.answering.window_guidance, cfg.answering.referral_reply,
                 cfg.answering.referrals_yaml if cfg.answering.referrals_yaml is not None else deployment_referrals(),
                 cfg.tts.edge_voice, cfg.tts.speed, cfg.llm.backend, cfg.llm.base_url, cfg.llm.model_name,
-                cfg.answering.style,
+                cfg.answering.style, cfg.answering.hall_region or "",
             )  # fmt: skip
 
         @user_errors
@@ -230,9 +234,10 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             keys = ["kiosk.greeting", "kiosk.hot_topics", "kiosk.handoff_text", "answering.refusal_template",
                     "answering.window_guidance", "answering.referral_reply", "answering.referrals_yaml",
                     "tts.edge_voice", "tts.speed", "llm.backend", "llm.base_url", "llm.model_name",
-                    "answering.style"]  # fmt: skip
+                    "answering.style", "answering.hall_region"]  # fmt: skip
             changes = dict(zip(keys, values, strict=True))
             changes["kiosk.hot_topics"] = [line.strip() for line in str(changes["kiosk.hot_topics"]).splitlines() if line.strip()]
+            changes["answering.hall_region"] = str(changes["answering.hall_region"] or "").strip() or None
             # the deployment's own list, unedited, is not stored: a later change to its file still takes effect
             if str(changes["answering.referrals_yaml"]).strip() == deployment_referrals().strip():
                 changes["answering.referrals_yaml"] = None
@@ -253,9 +258,9 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
 
         def save_handler(greeting_v: str, topics_v: str, handoff_v: str, refusal_v: str, window_v: str,
                          referral_reply_v: str, referrals_v: str, voice_v: str, speed_v: float, backend_v: str,
-                         url_v: str, model_v: str, style_v: str, request: gr.Request) -> str:  # fmt: skip
+                         url_v: str, model_v: str, style_v: str, region_v: str, request: gr.Request) -> str:  # fmt: skip
             return save(greeting_v, topics_v, handoff_v, refusal_v, window_v, referral_reply_v, referrals_v, voice_v,
-                        speed_v, backend_v, url_v, model_v, style_v, request)  # fmt: skip
+                        speed_v, backend_v, url_v, model_v, style_v, region_v, request)  # fmt: skip
 
         save_config.click(save_handler, config_fields, [config_status], api_name="save_config")
         test_button.click(test_connection, [base_url], [config_status])

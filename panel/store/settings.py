@@ -22,6 +22,7 @@ SETTING_LABELS: dict[str, str] = {
     "answering.referral_reply": "转办话术",
     "answering.referrals_yaml": "转办指引",
     "answering.style": "回答方式",
+    "answering.hall_region": "本大厅所在地区",
     "tts.edge_voice": "音色",
     "tts.speed": "语速",
     "llm.backend": "大模型后端",

@@ -133,7 +133,7 @@ def test_config_change_reaches_effective_config_and_audit(env: dict[str, Any]) -
     client, store, config = as_user(env["client"], "boss"), env["store"], env["config"]
     values = ["欢迎来到示范大厅", "社保卡\n公积金", config.kiosk.handoff_text, config.answering.refusal_template,
               "2号窗口", config.answering.referral_reply, referral_file_text(), "zh-CN-YunxiNeural", 1.1, "openai",
-              "http://10.1.2.3:8000/v1", "qwen", "generate"]  # fmt: skip
+              "http://10.1.2.3:8000/v1", "qwen", "generate", " 上海 "]  # fmt: skip
     event, (status,) = call(client, "ops", "save_config", values)
     assert event == "complete" and "已保存" in status
     effective = store.effective_config(config)
@@ -142,6 +142,7 @@ def test_config_change_reaches_effective_config_and_audit(env: dict[str, Any]) -
     assert effective.answering.window_guidance == "2号窗口" and effective.llm.base_url == "http://10.1.2.3:8000/v1"
     assert effective.tts.speed == 1.1 and effective.tts.edge_voice == "zh-CN-YunxiNeural"
     assert effective.answering.style == "generate" and config.answering.style == "quote"
+    assert effective.answering.hall_region == "上海" and config.answering.hall_region is None
     assert "注意" not in status  # a model server of the deployment's choosing writes the answers
     assert ("boss", "config-changed") in actions(store)
     embedded = list(values)
@@ -160,11 +161,12 @@ def test_referral_list_edited_in_the_panel_reaches_the_answerer(env: dict[str, A
     values = [config.kiosk.greeting, "\n".join(config.kiosk.hot_topics), config.kiosk.handoff_text,
               config.answering.refusal_template, config.answering.window_guidance, "请到{where}办理{topic}。", edited,
               config.tts.edge_voice, config.tts.speed, config.llm.backend, config.llm.base_url, config.llm.model_name,
-              config.answering.style]  # fmt: skip
+              config.answering.style, ""]  # fmt: skip
     event, (status,) = call(client, "ops", "save_config", values)
     assert event == "complete" and "已保存" in status
     effective = store.effective_config(config).answering
     assert effective.referrals_yaml == edited and effective.referral_reply == "请到{where}办理{topic}。"
+    assert effective.hall_region is None  # left empty: no region
     book = ReferralBook.for_config(effective)
     assert [r.topic for r in book.referrals] == ["人才补贴"]
     assert book.refer("博士来工作安家补贴有多少", None) is not None
