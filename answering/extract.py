@@ -40,6 +40,7 @@ _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 �
 # plain question asks for; one that states the rule and then its exception (60日内…，必要时…可以延长30日) does
 _EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
 _EXCEPTION_PENALTY = 2.0
+_KIND_CUE = 1.5  # a sentence that states what was asked: the kind of fact, a consequence, who sets a figure
 # a question after what happens (忘了签会咋样, 被查出来会怎么样, 不去会有什么影响) is answered by the sentence on a rule
 # not kept (逾期未办理签注的，居住证使用功能中止), which may open with the exception a plain question passes over
 _CONSEQUENCE_ASKED = re.compile(
@@ -49,7 +50,6 @@ _CONSEQUENCE_ASKED = re.compile(
 _CONSEQUENCE = re.compile(
     r"逾期|未[^，。；]{1,16}的[，,]|中止|停止|暂停|停发|减发|取消|责令|罚款|处罚|视为|追究|不予|撤销|吊销|没收|退回|退还|不得|禁止"
 )
-_CONSEQUENCE_CUE = 1.5
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 _CONNECTIVE = re.compile(r"^\s*(?:并|并且|而且|但|但是|且|或者|同时|否则|也)")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
@@ -99,11 +99,11 @@ def _score(
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
     overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
     # 自办理失业登记之日起计算 says when a period starts, not how to do something
-    cue = 1.5 if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0
+    cue = _KIND_CUE if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     if consequence:  # what happens is the fact asked; 到期了没续签 names a period without asking one
-        cue = _CONSEQUENCE_CUE if _CONSEQUENCE.search(unit) else 0.0
-    cue += _CONSEQUENCE_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
+        cue = _KIND_CUE if _CONSEQUENCE.search(unit) else 0.0
+    cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
     is_list = "\u0000" in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0

@@ -60,17 +60,13 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"多少钱|几块钱|多少元|费用?(?:是|要|得|大概|一般)?多少(?![天年月次人岁分日个小时])|标准是多少"),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元"),
     ),
-    # paid in or paid out without naming money (交多少, 能领多少): a share of a wage or a base states it too
-    (
-        "金额",
-        re.compile(r"(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚|(?:涨|增|加|调|提高)了?)多少(?![钱元天年月次人岁分日个小])"),
-        re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
-    ),
-    # a benefit or a month's pay asked after without a verb (高龄津贴每月多少, 生育补贴有多少, 一个月大概多少)
+    # paid in or paid out without naming money (交多少, 能领多少), or a benefit or a month's pay asked after without a
+    # verb (高龄津贴每月多少, 生育补贴有多少, 一个月大概多少): a share of a wage or a base states it too
     (
         "金额",
         re.compile(
-            r"(?:补贴|津贴|补助金?|救助金|抚恤金|奖励金?|奖金|退休金|养老金|失业金|低保金?|每月|每个月|一个月|每年)"
+            r"(?:收|交|给|拿|领|发|补|赔|扣|取|提|退|减|免|罚|(?:涨|增|加|调|提高)了?)多少(?![钱元天年月次人岁分日个小])"
+            r"|(?:补贴|津贴|补助金?|救助金|抚恤金|奖励金?|奖金|退休金|养老金|失业金|低保金?|每月|每个月|一个月|每年)"
             r"(?:能|能有|有|是|大概|一般|大概有|一般有)?多少(?![钱元天年月次人岁分日个小])"
         ),
         re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
