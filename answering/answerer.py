@@ -71,6 +71,8 @@ class KnowledgeSource(Protocol):
 
     def renames(self) -> list[Rename]: ...
 
+    def closeness(self, query: str, statements: Sequence[str]) -> list[float] | None: ...
+
     @property
     def terms(self) -> Vocabulary: ...
 
@@ -283,7 +285,9 @@ class Answerer:
         # the other parts of a question asking several things are searched once the first fact is on its way
         more = (lambda: self._part_answers(understood, hits)) if alone and cfg.question_parts else None
         focus = focus or question_focus(understood, history, cfg.history_turns)
-        turn = Question(understood, focus, terms, history, candidates, draft, asked_by_old_name, renames, more)
+        turn = Question(
+            understood, focus, terms, history, candidates, draft, asked_by_old_name, renames, more, self._closeness
+        )
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):
             yield event
@@ -418,6 +422,15 @@ class Answerer:
             if draft is not None:
                 draft.timings.retrieve_s = round(time.monotonic() - started, 3)
         return sorted(hits, key=lambda h: h.score, reverse=True)
+
+    async def _closeness(self, text: str, statements: list[str]) -> list[float] | None:
+        """The knowledge base's closeness of each statement to `text`; None, and the wording alone chooses what is
+        spoken, when it cannot tell."""
+        try:
+            return await run_in("kb", self.kb.closeness, text, statements)
+        except Exception as exc:  # noqa: BLE001 - a refinement of what is spoken; the answer stands without it
+            logger.warning("statement closeness not available: %s", exc)
+            return None
 
     def _log(self, answer: Answer, masked_question: str) -> None:
         logger.info(

@@ -16,17 +16,17 @@ from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from core.models import Hit
-from core.sentences import clauses
+from core.sentences import CONNECTIVE, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
 from core.text_lines import ARTICLE_LABEL
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import analyse, states_figure, states_kind
 
-_ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
 # a clause that only sets up the next one: a time or condition (…之后, …时, …以前), a time limit whose action comes
-# next (应当在婴儿出生六十日内，持…办理…登记) or an opening 对/为/按照 phrase
+# next (应当在婴儿出生六十日内，持…办理…登记), a subject named by its 的 phrase (…居住的适龄儿童、少年，) or an opening
+# 对/为/按照 phrase
 _DANGLING = re.compile(
-    r"(?:后|之后|以后|时|之时|以前|之前|期间|日内|天内|月内|年内|之内|以内|的|的[\u4e00-\u9fff]{1,6})[，,：:]?$"
+    r"(?:后|之后|以后|时|之时|以前|之前|期间|日内|天内|月内|年内|之内|以内|的|的[\u4e00-\u9fff]{1,6}(?:、[\u4e00-\u9fff]{1,6})?)[，,：:]?$"
     r"|^(?:对|为|按照|依照|根据)[^，,]*[，,]$"
 )
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
@@ -51,7 +51,6 @@ _CONSEQUENCE = re.compile(
     r"逾期|未[^，。；]{1,16}的[，,]|中止|停止|暂停|停发|减发|取消|责令|罚款|处罚|视为|追究|不予|撤销|吊销|没收|退回|退还|不得|禁止"
 )
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
-_CONNECTIVE = re.compile(r"^\s*(?:并|并且|而且|但|但是|且|或者|同时|否则|也)")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
 _GROUP_PENALTY = 2.0
 _BRACKET_WEIGHT = 2.0  # the bracket the citizen's own age or years fall in, over the others (我今年32岁 → 26至45周岁)
@@ -60,23 +59,6 @@ _BRACKET_WEIGHT = 2.0  # the bracket the citizen's own age or years fall in, ove
 def article_body(hit: Hit) -> str:
     """The passage without its article label (the citation names it)."""
     return ARTICLE_LABEL.sub("", hit.text.strip())
-
-
-def _units(body: str) -> list[str]:
-    """Sentences, with a list (an opening ending in ：, then its items) kept as one unit."""
-    units: list[str] = []
-    for line in (ln.strip() for ln in body.splitlines()):
-        if not line:
-            continue
-        if _ITEM.match(line) and units and (units[-1].endswith(("：", ":")) or "\u0000" in units[-1]):
-            units[-1] += "\u0000" + line  # NUL marks an item boundary inside a list unit
-            continue
-        for piece in (s for s in re.findall(r"[^。；;！？]+[。；;！？]?", line) if s.strip()):
-            if _CONNECTIVE.match(piece) and units and units[-1].endswith(("；", ";")):
-                units[-1] += piece  # …查询其存款账户；并可以申请…划拨: one statement, not two
-            else:
-                units.append(piece)
-    return units
 
 
 def _bigrams(text: str) -> set[str]:
@@ -104,7 +86,7 @@ def _score(
     if consequence:  # what happens is the fact asked; 到期了没续签 names a period without asking one
         cue = _KIND_CUE if _CONSEQUENCE.search(unit) else 0.0
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
-    is_list = "\u0000" in unit
+    is_list = ITEM_BOUNDARY in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
     listed = 0.8 if is_list and asks in _LIST_KINDS else 0.0
@@ -118,8 +100,8 @@ def _speakable_list(
     opening with the items that match the question; a list of materials, a list asked for as such (家属能领哪些钱),
     or one no item of which the question names, is said whole — up to `list_budget` characters, then 等 and
     `rest_note` (the screen shows every item), since a list of ten conditions read out is a minute and a half."""
-    opening, *items = unit.split("\u0000")
-    items = [_ITEM.sub("", i).strip().rstrip("；;。") for i in items]
+    opening, *items = unit.split(ITEM_BOUNDARY)
+    items = [LIST_ITEM.sub("", i).strip().rstrip("；;。") for i in items]
     text = opening + "；".join(items) + "。"
     if len(text) > budget and asks != "材料" and not _ENUMERATION.search(focus):
         # words the opening or most items share (公司, 法人 in a list of who may not be one) pick out no item
@@ -169,7 +151,7 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
 
     best, best_score = parts[0], -1.0
     for start in range(len(parts)):
-        if start and _CONNECTIVE.match(parts[start]):
+        if start and CONNECTIVE.match(parts[start]):
             continue  # said first, 并可以申请… or 但是… leans on a clause the citizen never heard
         run = ""
         for end in range(start, len(parts)):
@@ -200,6 +182,7 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
 def spoken_fact(
     hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = "",
     audiences: Mapping[str, Sequence[str]] | None = None, opening_chars: int = 20,
+    closeness: Sequence[float] | None = None,
 ) -> str:
     """The passage's own words that state the fact asked for, at most about `budget` characters.
 
@@ -207,10 +190,15 @@ def spoken_fact(
     the question while they fit, in the article's order (首次免收…。换领、补领应当缴纳…). A list said whole stops at
     `list_budget` characters with `rest_note`. A sentence opening with one of `audiences` (a group or place → the
     words that name it in a question) that the question does not name is passed over like one for an unnamed group.
+    `closeness`, one figure per statement of the article (core.sentences.statements), weighs how near each is to the
+    question in meaning: 老婆没上班 shares no words with 未就业配偶, and only its sentence answers it.
     """
-    units = _units(article_body(hit))
+    units = article_statements(hit.text)
     if not units:
         return ""
+    nearness = [0.0] * len(units)
+    if closeness is not None and len(closeness) == len(units):
+        nearness = [c - max(closeness) for c in closeness]  # the closest statement loses nothing
     # only the question's words that this article uses: words no sentence has would shrink every sentence's overlap
     # alike and let the kind cue and the first-sentence bonus outvote the wording
     wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
@@ -228,16 +216,17 @@ def spoken_fact(
         _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)
+        + nearness[i]
         for i, u in enumerate(units)
     ]
     best = max(range(len(units)), key=scores.__getitem__)
-    if "\u0000" in units[best]:
+    if ITEM_BOUNDARY in units[best]:
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
     else:
         chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked, figure)}
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):
-        if i in chosen or "\u0000" in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt
+        if i in chosen or ITEM_BOUNDARY in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt
             continue
         if used + len(units[i]) <= budget:
             chosen[i] = units[i]

@@ -18,6 +18,7 @@ from answering.parts import PartAnswer, answered_by, untouched_by
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
+from core.sentences import article_statements
 from knowledge_base.question import states_kind
 
 
@@ -48,7 +49,7 @@ class QuoteStrategy:
             yield q.draft.say(self.wording.missing_figure(missing[0]) + self.wording.guidance())
             yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
             return
-        fact = self.fact(quoted[0], q.terms.asks, q.focus)
+        fact = await self.fact(q, quoted[0], q.terms.asks, q.focus)
         # asked for two figures and the rule states one (多少钱 … 多长时间), or for a figure and something else the rule
         # states (要不要交工本费 … 多久能拿到): what it states, and which figure is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""), [citation_for(quoted[0])])
@@ -58,7 +59,8 @@ class QuoteStrategy:
         # another part of the question (…普通小学能不能不收 上学有没有补助) answered by an article not yet quoted
         answers = await q.part_answers()
         for part in self.other_parts(quoted, answers):
-            yield q.draft.say(self.config.part_lead + self.fact(part.hit, part.asks, part.part.focus), [citation_for(part.hit)])
+            said = await self.fact(q, part.hit, part.asks, part.part.focus)
+            yield q.draft.say(self.config.part_lead + said, [citation_for(part.hit)])
             quoted.append(part.hit)
         # …one another department handles is referred there (驾驶证到期了怎么换 身份证到期了怎么换)
         for answer in answers:
@@ -75,12 +77,14 @@ class QuoteStrategy:
         notes = "".join("\n\n" + self.wording.renamed(r) for r in shown)
         yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted) + notes)
 
-    def fact(self, hit: Hit, asks: str, focus: str) -> str:
+    async def fact(self, q: Question, hit: Hit, asks: str, focus: str) -> str:
         """The clause of the article that states the fact asked, within the configured spoken budgets."""
+        closeness = await q.closeness(focus, article_statements(hit.text))
         return spoken_fact(
             hit, asks, focus, self.config.spoken_chars,
             list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
             audiences=self.config.article_audiences, opening_chars=self.config.article_opening_chars,
+            closeness=closeness,
         )
 
     @staticmethod

@@ -133,6 +133,11 @@ class Question:
     renames: Sequence[Rename] = ()  # every renamed term the knowledge base knows of
     # the other parts of a question that asks several things, searched and checked on their own (answering/parts.py)
     more: Callable[[], Awaitable[list[PartAnswer]]] | None = None
+    # how near each statement of an article is to a text in meaning (knowledge_base/statements.py), when known
+    near: Callable[[str, list[str]], Awaitable[list[float] | None]] | None = None
 
     async def part_answers(self) -> list[PartAnswer]:
         return await self.more() if self.more is not None else []
+
+    async def closeness(self, text: str, statements: list[str]) -> list[float] | None:
+        return await self.near(text, statements) if self.near is not None and len(statements) > 1 else None

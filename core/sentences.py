@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from core.text_lines import ARTICLE_LABEL
+
 SENTENCE_ENDS = "。！？；!?;"
 CLOSING_MARKS = "”’」』）)"
 SOFT_BREAKS = "，、：,:"
@@ -91,3 +93,38 @@ _CLAUSE = re.compile(r"[^，,；;。！？!?：:]+[，,；;。！？!?：:]?")
 def clauses(sentence: str) -> list[str]:
     """A sentence's comma-separated clauses, each keeping its punctuation."""
     return [c for c in _CLAUSE.findall(sentence) if c.strip()]
+
+
+# an article's list item: （一）, 一、 or 1. at the start of a line
+LIST_ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
+# a clause that continues the one before it (并可以申请…, 但是…)
+CONNECTIVE = re.compile(r"^\s*(?:并|并且|而且|但|但是|且|或者|同时|否则|也)")
+ITEM_BOUNDARY = "\u0000"  # marks where one list item ends inside a statement that holds a whole list
+
+
+def statements(body: str) -> list[str]:
+    """An article's statements: its sentences, with a list (an opening ending in ：, then its items) kept as one
+    statement whose items are joined by ITEM_BOUNDARY."""
+    units: list[str] = []
+    for line in (ln.strip() for ln in body.splitlines()):
+        if not line:
+            continue
+        if LIST_ITEM.match(line) and units and (units[-1].endswith(("：", ":")) or ITEM_BOUNDARY in units[-1]):
+            units[-1] += ITEM_BOUNDARY + line
+            continue
+        for piece in (s for s in re.findall(r"[^。；;！？]+[。；;！？]?", line) if s.strip()):
+            if CONNECTIVE.match(piece) and units and units[-1].endswith(("；", ";")):
+                units[-1] += piece  # …查询其存款账户；并可以申请…划拨: one statement, not two
+            else:
+                units.append(piece)
+    return units
+
+
+def statement_text(statement: str) -> str:
+    """A statement as written, its list items on lines of their own (what is embedded for it)."""
+    return statement.replace(ITEM_BOUNDARY, "\n")
+
+
+def article_statements(passage: str) -> list[str]:
+    """The statements of a passage's text, its article label left out (the citation names it)."""
+    return statements(ARTICLE_LABEL.sub("", passage.strip()))

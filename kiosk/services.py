@@ -277,13 +277,17 @@ class Services:
             threading.Thread(target=self._prepare_kb, name="prepare-kb", daemon=True).start()
 
     def _prepare_kb(self) -> None:
-        """Paragraph vectors a knowledge base from before they were searched lacks, and the terms newer versions
-        renamed; meanwhile a turn computes what it needs itself (slower, the same answer)."""
+        """Paragraph and statement vectors a knowledge base from before they were used lacks, and the terms newer
+        versions renamed; meanwhile a turn computes what it needs itself (slower, the same answer)."""
         kb = self._kb.peek()
         try:
             kb.prepare_paragraphs()
         except Exception as exc:  # noqa: BLE001 - searches embed what they need
             log.warning("paragraph vectors not prepared: %s", exc)
+        try:
+            kb.prepare_statements()
+        except Exception as exc:  # noqa: BLE001 - answers embed the statements they weigh
+            log.warning("statement vectors not prepared: %s", exc)
         try:
             renames = kb.renames()
             log.info("renamed terms between document versions: %d", len(renames))

@@ -21,6 +21,7 @@ from knowledge_base.embeddings import CachedEmbedder
 from knowledge_base.loaders import FAQ_SUFFIXES, LoadedDocument, load_document
 from knowledge_base.paragraphs import paragraph_texts
 from knowledge_base.registry import NewChunk, Registry, now_iso
+from knowledge_base.statements import statement_texts
 from knowledge_base.vector_store import PassageVectors
 
 
@@ -91,9 +92,11 @@ class Ingestor:
         config: KnowledgeBaseConfig,
         import_faq: Callable[[Path], int],
         embed_paragraphs: bool = False,
+        embed_statements: bool = False,
     ) -> None:
         self._registry = registry
         self._embed_paragraphs = embed_paragraphs  # the ranking profile searches by paragraph too
+        self._embed_statements = embed_statements  # …and the answer weighs each statement's closeness
         self._vectors = vectors
         self._embedder = embedder
         self._config = config
@@ -199,6 +202,9 @@ class Ingestor:
             # the paragraphs of long passages, which a search looks up to put the closest first
             paragraphs = [t for c in chunks for t in paragraph_texts(document.title, c.article, c.text)]
             self._embedder.embed_passages(paragraphs, lambda _: self._renew())
+        if isinstance(self._embedder, CachedEmbedder) and self._embed_statements:
+            statements = [t for c in chunks for t in statement_texts(c.text)]
+            self._embedder.embed_passages(statements, lambda _: self._renew())
         with self._vectors.writing():
             result = self._store(path, document, source, doc_id, sha, chunks, embed_texts)
         return IngestResult(result.path, result.status, result.doc_id, result.chunks, result.message + repair)

@@ -29,6 +29,7 @@ from knowledge_base.profiles import profile_for
 from knowledge_base.registry import Registry, registry_url
 from knowledge_base.renames import Rename, renamed_terms
 from knowledge_base.retriever import HybridRetriever
+from knowledge_base.statements import RecentQueries, StatementCloseness
 from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
 
@@ -56,18 +57,26 @@ class KnowledgeBase:
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
         # paragraph vectors live in the embedding cache: with `embedding.cache` off they would be embedded again on
         # every search, so they are not used
+        embed_query = RecentQueries(self.embedder.embed_query)  # a turn's search and statements share its vector
         self.retriever = HybridRetriever(
-            self.registry, self.vectors, self.embedder.embed_query, config.retrieval, profile_for(config), self.gate,
+            self.registry, self.vectors, embed_query, config.retrieval, profile_for(config), self.gate,
             self.embedder.embed_documents if isinstance(self.embedder, CachedEmbedder) else None,
         )
         self.paragraphs = self.retriever.uses_paragraphs
+        # statement vectors live in the embedding cache as well (knowledge_base/statements.py)
+        weight = self.retriever.profile.statement_weight
+        self.statements = (
+            StatementCloseness(embed_query, self.embedder.embed_documents, weight)
+            if weight is not None and isinstance(self.embedder, CachedEmbedder) else None
+        )  # fmt: skip
         # renamed terms follow the knowledge base's version like the other views; each pair of versions is compared
         # once per content: (older sha256, newer sha256) → its renamed terms
         self._renamed = Snapshot(self.gate, self._find_renames, "renamed terms")
         self._renames_by_pair: dict[tuple[str, str], list[Rename]] = {}
         self.faq_index = FaqIndex(self.registry, self._faq_embedder(config, embedder).embed_query, self.gate)
         self._ingestor = Ingestor(
-            self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self.paragraphs
+            self.registry, self.vectors, self.embedder, config.kb, self.import_faq, self.paragraphs,
+            self.statements is not None,
         )
         if config.chroma.mode == "persistent":
             self.reconcile()
@@ -244,6 +253,28 @@ class KnowledgeBase:
                 progress(IngestProgress("paragraphs", 0, 1, min(start + batch, len(texts)), len(texts)))
         log.info("paragraph vectors ready: %d paragraphs in %.1f s", len(texts), time.monotonic() - started)
         return len(texts)
+
+    def prepare_statements(self, batch: int = 64, progress: ProgressCallback | None = None) -> int:
+        """Embed the statements of articles that the embedding cache lacks (see prepare_paragraphs), so that a turn
+        only looks them up. Returns how many statements there are."""
+        if self.statements is None:
+            return 0
+        started = time.monotonic()
+
+        def report(done: int, total: int) -> None:
+            if progress:
+                progress(IngestProgress("statements", 0, 1, done, total))
+
+        count = self.statements.prepare((r["text"] for r in self.registry.active_chunks()), batch, report)
+        log.info("statement vectors ready: %d statements in %.1f s", count, time.monotonic() - started)
+        return count
+
+    def closeness(self, query: str, statements: Sequence[str]) -> list[float] | None:
+        """How near each statement of one article is to `query` in meaning, weighted for this embedder; None where
+        statements are not embedded (no profile weight, or no embedding cache to keep their vectors in)."""
+        if self.statements is None:
+            return None
+        return self.statements.closeness(query, statements)
 
     def renames(self) -> list[Rename]:
         """Terms that a document in force renamed from the version it superseded (knowledge_base/renames.py), as

@@ -51,6 +51,9 @@ class Profile:
     # how much closer a passage's best paragraph must be than its rival's whole text to put it first
     # (knowledge_base/paragraphs.py); None: paragraphs are not used with this embedder
     paragraph_margin: float | None = None
+    # how much a statement's cosine to the question counts, beside its wording, in choosing what is spoken of an
+    # article (answering/extract.py); None: statements are not embedded with this embedder
+    statement_weight: float | None = None
 
     def scaled_cosine(self, cosine: float | None) -> float:
         """A cosine similarity spread over [0, 1] from the band this embedder puts passages in."""
@@ -79,6 +82,7 @@ class Profile:
                 "threshold": self.threshold,
                 "expand_queries": self.expand_queries,
                 "paragraph_margin": self.paragraph_margin,
+                "statement_weight": self.statement_weight,
             },
             ensure_ascii=False,
             indent=1,
@@ -98,6 +102,7 @@ class Profile:
             threshold=float(data["threshold"]),
             expand_queries=bool(data.get("expand_queries", True)),
             paragraph_margin=None if data.get("paragraph_margin") is None else float(data["paragraph_margin"]),
+            statement_weight=None if data.get("statement_weight") is None else float(data["statement_weight"]),
         )
 
 

@@ -145,7 +145,7 @@ def cmd_reembed(args: argparse.Namespace) -> int:
     progress = PassageProgressReporter("reembed", sys.stderr)
     result = reembed(config, args.target, progress=progress)
     progress.close()
-    paragraphs = _prepare_paragraphs(config, result.target)
+    paragraphs = _prepare_vectors(config, result.target)
     print(
         f"✓ {result.passages} passages of {result.documents} documents embedded by {result.model_name} into "
         f"{result.target} ({result.embedded} in this run, {result.seconds:.0f} s{paragraphs}); the knowledge base at "
@@ -154,25 +154,31 @@ def cmd_reembed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _prepare_paragraphs(config: KioskConfig, target: Path) -> str:
-    """Embed the new directory's paragraph vectors now, where no citizen waits; a kiosk started on it would
-    otherwise embed them in the background while its first searches miss them. Returns a note for the summary."""
+def _prepare_vectors(config: KioskConfig, target: Path) -> str:
+    """Embed the new directory's paragraph and statement vectors now, where no citizen waits; a kiosk started on
+    it would otherwise embed them in the background while its first turns compute them. Returns a note for the
+    summary."""
     copy = config.model_copy(deep=True)
     copy.paths.kb_dir = target
+    notes = ""
     try:
         kb = open_knowledge_base(copy)
         try:
-            if not kb.paragraphs:
-                return ""
-            progress = PassageProgressReporter("paragraphs", sys.stderr, unit="paragraph")
-            count = kb.prepare_paragraphs(progress=progress)
-            progress.close()
+            if kb.paragraphs:
+                progress = PassageProgressReporter("paragraphs", sys.stderr, unit="paragraph")
+                notes += f", {kb.prepare_paragraphs(progress=progress)} paragraphs of long articles ready"
+                progress.close()
+            if kb.statements is not None:
+                progress = PassageProgressReporter("statements", sys.stderr, unit="statement")
+                notes += f", {kb.prepare_statements(progress=progress)} statements ready"
+                progress.close()
         finally:
             kb.close()
-    except KioskError as exc:  # the copy itself is complete; only its paragraph vectors wait for the kiosk's start
-        print(f"paragraph vectors not prepared ({exc.code}: {exc.message}); the kiosk prepares them when it starts", file=sys.stderr)
-        return ", paragraph vectors left to the kiosk's start"
-    return f", {count} paragraphs of long articles ready"
+    except KioskError as exc:  # the copy itself is complete; only these vectors wait for the kiosk's start
+        print(f"paragraph and statement vectors not prepared ({exc.code}: {exc.message}); the kiosk prepares them "
+              "when it starts", file=sys.stderr)  # fmt: skip
+        return notes + ", the rest of the vectors left to the kiosk's start"
+    return notes
 
 
 def cmd_search(args: argparse.Namespace) -> int:

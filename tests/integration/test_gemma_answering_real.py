@@ -112,6 +112,30 @@ def test_a_long_article_is_found_by_its_paragraph_looked_up_not_embedded(gemma_a
     assert prepared > 100  # every paragraph of the five statutes' long articles, found in the cache
 
 
+def test_the_statement_nearest_in_meaning_is_spoken_its_vector_looked_up_not_embedded(gemma_answerer) -> None:  # noqa: ANN001
+    kb = gemma_answerer.kb
+    assert kb.statements is not None  # EmbeddingGemma's profile weighs statements, and the embedding cache is on
+    inner = kb.embedder.inner
+    embedded: list[str] = []
+    original = inner.embed_passages
+
+    def counting(texts, progress=None):  # noqa: ANN001, ANN202
+        embedded.extend(texts)
+        return original(texts, progress) if progress else original(texts)
+
+    inner.embed_passages = counting
+    try:
+        # 又失业了 shares no words with 再次失业; the article's first sentence (缴费时间满1年不足5年的…12个月) shares 失业
+        answer = _ask(gemma_answerer, "上回失业金还剩几个月没领完我就上班了 现在又失业了 剩下那几个月还能接着领吗")
+        prepared = kb.prepare_statements()
+    finally:
+        del inner.embed_passages
+    assert [c.label() for c in answer.citations][:1] == ["《失业保险条例》第十七条"]
+    assert "合并计算" in answer.spoken and "12个月" not in answer.spoken
+    assert embedded == []  # the ingest embedded every statement
+    assert prepared > 200
+
+
 def test_a_question_that_asks_two_things_gets_the_article_of_each(gemma_answerer) -> None:  # noqa: ANN001
     answer = _ask(gemma_answerer, "办居住证要带什么材料 以后每年还得签注吗")
     assert not answer.refused

@@ -79,6 +79,9 @@ class FakeKnowledgeBase:
     def renames(self) -> list:
         return []
 
+    def closeness(self, query: str, statements: Sequence[str]) -> list[float] | None:
+        return None
+
     def search(self, query: str, k: int | None = 5) -> list[Hit]:
         hits = [
             Hit(text, 0.9 if any(ch in text for ch in query) else 0.1, d.source, d.title, "第一条", d.doc_id, None)

@@ -51,8 +51,10 @@ class FakeKnowledgeBase:
         fail: bool = False,
         heard_as: dict[str, str] | None = None,
         renames: Sequence[Rename] = (),
+        near: dict[str, float] | None = None,
     ) -> None:
         self.hits = list(hits)
+        self.near = near  # statement → its closeness to any question; None: statements are not embedded
         self.faq = faq
         self.fail = fail
         self.heard_as = heard_as or {}
@@ -61,6 +63,11 @@ class FakeKnowledgeBase:
 
     def renames(self) -> list[Rename]:
         return self._renames
+
+    def closeness(self, query: str, statements: Sequence[str]) -> list[float] | None:
+        if self.near is None:
+            return None
+        return [self.near.get(s, 0.0) for s in statements]
 
     def understand(self, question: str) -> tuple[str, list[Correction]]:
         corrections = [Correction(a, b) for a, b in self.heard_as.items() if a in question]

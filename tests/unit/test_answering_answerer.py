@@ -714,3 +714,34 @@ async def test_who_sets_a_figure_is_answered_by_the_rule_that_names_who_with_the
     assert "标准由省、自治区、直辖市人民政府规定" in answer.spoken and "没有具体的金额" in answer.spoken
     _, answer = await collect(answerer, "领失业金期间生病看病 补助能补多少")  # the figure alone: no rule said
     assert answer.refused and answer.citations == []
+
+
+RESIDENCE_9_PROOF = hit(
+    "居住证暂行条例", "第九条",
+    "第九条 申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及居住地住址、就业、就读等证明材料。\n"
+    "居住地住址证明包括房屋租赁合同、房屋产权证明文件、购房合同或者房屋出租人出具的住宿证明等。",
+)  # fmt: skip
+RENTING = "办居住证要住址证明 我是租的房子 行不行"
+
+
+async def test_the_statement_nearest_the_question_in_meaning_is_spoken() -> None:
+    words_only, _ = quote(FakeKnowledgeBase([RESIDENCE_9_PROOF]))
+    _, plain = await collect(words_only, RENTING)
+    assert plain.spoken.startswith("申领居住证")  # 居住证 and 住址证明 are in both; the first sentence wins
+    near = {"居住地住址证明包括房屋租赁合同、房屋产权证明文件、购房合同或者房屋出租人出具的住宿证明等。": 8.0}
+    answerer, _ = quote(FakeKnowledgeBase([RESIDENCE_9_PROOF], near=near))
+    _, answer = await collect(answerer, RENTING)
+    assert answer.spoken.startswith("居住地住址证明包括房屋租赁合同")
+    assert [c.label() for c in answer.citations] == ["《居住证暂行条例》第九条"]
+
+
+async def test_a_failing_closeness_leaves_the_choice_to_the_words(caplog: pytest.LogCaptureFixture) -> None:
+    class Failing(FakeKnowledgeBase):
+        def closeness(self, query: str, statements: object) -> list[float] | None:
+            raise KnowledgeBaseError("embedder-load", "could not load the model")
+
+    answerer, _ = quote(Failing([RESIDENCE_9_PROOF]))
+    with caplog.at_level(logging.WARNING):
+        _, answer = await collect(answerer, RENTING)
+    assert not answer.refused and answer.spoken.startswith("申领居住证")
+    assert "statement closeness not available" in caplog.text

@@ -259,3 +259,31 @@ def test_a_sentence_a_little_over_budget_is_said_whole_rather_than_as_its_bare_o
     )
     said = spoken("什么样的人能算特困人员", text)
     assert said.startswith("国家对无劳动能力") and said.endswith("给予特困人员供养。")
+
+
+def test_a_statement_close_in_meaning_is_spoken_though_it_shares_no_words() -> None:
+    text = (
+        "第五十四条 用人单位已经缴纳生育保险费的，其职工享受生育保险待遇；职工未就业配偶按照国家规定享受生育医疗费用待遇。"
+        "所需资金从生育保险基金中支付。"
+    )
+    question = "我老婆没上班 我单位给交了生育保险 她生孩子能报销吗"
+    words_alone = spoken_fact(article(text), analyse(question).asks, question, budget=80)
+    assert words_alone.startswith("用人单位已经缴纳生育保险费的")  # 生育保险 and 单位 are the only shared words
+    near = spoken_fact(article(text), analyse(question).asks, question, budget=80, closeness=[3.0, 6.0, 3.0])
+    assert near.startswith("职工未就业配偶按照国家规定享受生育医疗费用待遇")
+
+
+def test_closeness_that_does_not_fit_the_articles_statements_is_ignored() -> None:
+    text = "第十一条 凡年满六周岁的儿童，其父母或者其他法定监护人应当送其入学接受并完成义务教育；条件不具备的地区的儿童，可以推迟到七周岁。"
+    plain = spoken("孩子几周岁可以上小学", text)
+    assert spoken_fact(article(text), analyse("孩子几周岁可以上小学").asks, "孩子几周岁可以上小学", budget=80,
+                       closeness=[0.0, 9.0, 0.0]) == plain  # fmt: skip
+
+
+def test_a_subject_named_by_its_de_phrase_is_not_said_without_what_the_rule_says_of_it() -> None:
+    text = (
+        "第十二条 父母或者其他法定监护人在非户籍所在地工作或者居住的适龄儿童、少年，在其父母或者其他法定监护人工作或者"
+        "居住地接受义务教育的，当地人民政府应当为其提供平等接受义务教育的条件。"
+    )
+    said = spoken("我们是外地户口 在这边打工 孩子能在这里上小学吗", text)
+    assert said.endswith("当地人民政府应当为其提供平等接受义务教育的条件。")

