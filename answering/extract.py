@@ -53,6 +53,8 @@ _CONSEQUENCE = re.compile(
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
 _GROUP_PENALTY = 2.0
+# a statement naming items of the article's list by number (无需提交第二项、第三项材料) means nothing said without it
+_ITEM_REFERENCE = re.compile(r"第[一二三四五六七八九十]+项")
 _BRACKET_WEIGHT = 2.0  # the bracket the citizen's own age or years fall in, over the others (我今年32岁 → 26至45周岁)
 
 
@@ -212,9 +214,11 @@ def spoken_fact(
     audiences = audiences or {}
     asked_of = named_groups(focus, audiences)
     unnamed = [group for group in audiences if group not in asked_of]
+    has_list = any(ITEM_BOUNDARY in u for u in units)
     scores = [
         _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
+        - (_GROUP_PENALTY if _ITEM_REFERENCE.search(u) and has_list else 0.0)
         - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)
         + nearness[i]
         for i, u in enumerate(units)

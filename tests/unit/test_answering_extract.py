@@ -287,3 +287,13 @@ def test_a_subject_named_by_its_de_phrase_is_not_said_without_what_the_rule_says
     )
     said = spoken("我们是外地户口 在这边打工 孩子能在这里上小学吗", text)
     assert said.endswith("当地人民政府应当为其提供平等接受义务教育的条件。")
+
+
+def test_a_statement_naming_list_items_by_number_is_not_said_without_the_list() -> None:
+    text = (
+        "第四十六条 申请办理注销登记，应当提交下列材料：\n（一）申请书；\n（二）依法作出解散、注销的决议或者决定；\n"
+        "（三）清算报告；\n（四）税务部门出具的清税证明。\n个体工商户申请注销登记的，无需提交第二项、第三项材料。"
+    )
+    near = [1.0, 3.0]  # the exemption is closer to 个体户 in meaning; alone, 第二项、第三项 names nothing the citizen heard
+    said = spoken_fact(article(text), "材料", "个体户不干了 去注销要交哪些材料", budget=80, list_budget=240, closeness=near)
+    assert said.startswith("申请办理注销登记，应当提交下列材料：申请书")
