@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,24 @@ def _ask(answerer, question: str) -> Answer:  # noqa: ANN001
     return asyncio.run(answerer.answer(question))
 
 
+@contextmanager
+def _embedding(kb) -> Iterator[list[str]]:  # noqa: ANN001
+    """The texts the knowledge base's model embeds (not those its cache already holds) while the block runs."""
+    inner = kb.embedder.inner
+    embedded: list[str] = []
+    original = inner.embed_passages
+
+    def counting(texts, progress=None):  # noqa: ANN001, ANN202
+        embedded.extend(texts)
+        return original(texts, progress) if progress else original(texts)
+
+    inner.embed_passages = counting
+    try:
+        yield embedded
+    finally:
+        del inner.embed_passages
+
+
 def test_gemma_uses_its_own_profile(gemma_answerer) -> None:  # noqa: ANN001
     assert gemma_answerer.profile.name == "embeddinggemma"
     assert gemma_answerer.profile.expand_queries is False and gemma_answerer.threshold == gemma_answerer.profile.threshold
@@ -91,20 +111,9 @@ def test_faq_is_matched_with_e5_small_so_a_misheard_question_still_finds_its_ent
 def test_a_long_article_is_found_by_its_paragraph_looked_up_not_embedded(gemma_answerer) -> None:  # noqa: ANN001
     kb = gemma_answerer.kb
     assert kb.paragraphs  # EmbeddingGemma's profile has a paragraph margin, and the embedding cache is on
-    inner = kb.embedder.inner
-    embedded: list[str] = []
-    original = inner.embed_passages
-
-    def counting(texts, progress=None):  # noqa: ANN001, ANN202
-        embedded.extend(texts)
-        return original(texts, progress) if progress else original(texts)
-
-    inner.embed_passages = counting
-    try:
+    with _embedding(kb) as embedded:
         answer = _ask(gemma_answerer, "孩子上学要交学费吗")
         prepared = kb.prepare_paragraphs()  # what a kiosk start runs for a knowledge base from before paragraphs
-    finally:
-        del inner.embed_passages
     # 第六十一条 (the steps for not charging 杂费) is closer as a whole; 第二条's third paragraph says 不收学费、杂费
     assert [c.label() for c in answer.citations][:1] == ["《义务教育法》第二条"]
     assert "不收学费" in answer.spoken
@@ -115,21 +124,10 @@ def test_a_long_article_is_found_by_its_paragraph_looked_up_not_embedded(gemma_a
 def test_the_statement_nearest_in_meaning_is_spoken_its_vector_looked_up_not_embedded(gemma_answerer) -> None:  # noqa: ANN001
     kb = gemma_answerer.kb
     assert kb.statements is not None  # EmbeddingGemma's profile weighs statements, and the embedding cache is on
-    inner = kb.embedder.inner
-    embedded: list[str] = []
-    original = inner.embed_passages
-
-    def counting(texts, progress=None):  # noqa: ANN001, ANN202
-        embedded.extend(texts)
-        return original(texts, progress) if progress else original(texts)
-
-    inner.embed_passages = counting
-    try:
+    with _embedding(kb) as embedded:
         # 又失业了 shares no words with 再次失业; the article's first sentence (缴费时间满1年不足5年的…12个月) shares 失业
         answer = _ask(gemma_answerer, "上回失业金还剩几个月没领完我就上班了 现在又失业了 剩下那几个月还能接着领吗")
         prepared = kb.prepare_statements()
-    finally:
-        del inner.embed_passages
     assert [c.label() for c in answer.citations][:1] == ["《失业保险条例》第十七条"]
     assert "合并计算" in answer.spoken and "12个月" not in answer.spoken
     assert embedded == []  # the ingest embedded every statement
