@@ -162,6 +162,18 @@ class CachedEmbedder(Embeddings):
         return self.inner.embed_query(text)
 
 
+def embed_in_batches(
+    embed: Callable[[list[str]], object], texts: list[str], batch: int, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Embed `texts` `batch` at a time (into a cache: the vectors are not returned), telling `progress` how many of
+    all are done after each batch. Returns how many texts there are."""
+    for start in range(0, len(texts), batch):
+        embed(texts[start : start + batch])
+        if progress:
+            progress(min(start + batch, len(texts)), len(texts))
+    return len(texts)
+
+
 def embedder_identity(embedder: object) -> str:
     """What makes an embedder's vectors comparable: its model, not where it runs (a server's address)."""
     return str(getattr(embedder, "identity", None) or getattr(embedder, "model_name", None) or type(embedder).__name__)

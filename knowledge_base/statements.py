@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from core.sentences import article_statements, statement_text
+from knowledge_base.embeddings import embed_in_batches
 
 _QUERY_VECTORS = 64  # questions whose vectors are kept: the parts and follow-ups of the turns in progress
 
@@ -74,11 +75,7 @@ class StatementCloseness:
     def prepare(self, passages: Iterable[str], batch: int = 64, progress: Callable[[int, int], None] | None = None) -> int:
         """Embed the statements of `passages` the cache lacks; returns how many statements there are."""
         texts = [t for passage in passages for t in statement_texts(passage)]
-        for start in range(0, len(texts), batch):
-            self._embed_passages(texts[start : start + batch])
-            if progress:
-                progress(min(start + batch, len(texts)), len(texts))
-        return len(texts)
+        return embed_in_batches(self._embed_passages, texts, batch, progress)
 
 
 __all__ = ["RecentQueries", "StatementCloseness", "statement_texts"]

@@ -145,10 +145,10 @@ def cmd_reembed(args: argparse.Namespace) -> int:
     progress = PassageProgressReporter("reembed", sys.stderr)
     result = reembed(config, args.target, progress=progress)
     progress.close()
-    paragraphs = _prepare_vectors(config, result.target)
+    prepared = _prepare_vectors(config, result.target)
     print(
         f"✓ {result.passages} passages of {result.documents} documents embedded by {result.model_name} into "
-        f"{result.target} ({result.embedded} in this run, {result.seconds:.0f} s{paragraphs}); the knowledge base at "
+        f"{result.target} ({result.embedded} in this run, {result.seconds:.0f} s{prepared}); the knowledge base at "
         f"{config.paths.kb} is unchanged. Start the kiosk with --kb {result.target} (or set paths.kb) to use it."
     )
     return 0
