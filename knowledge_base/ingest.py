@@ -104,14 +104,18 @@ class Ingestor:
         self._limits = UnpackLimits.from_config(config)
         self._lease: str | None = None
 
-    def ingest(self, paths: Sequence[Path], progress: ProgressCallback | None = None) -> list[IngestResult]:
+    def ingest(
+        self, paths: Sequence[Path], progress: ProgressCallback | None = None, statements: bool = True
+    ) -> list[IngestResult]:
+        """`statements=False` leaves the statements' vectors to a later `prepare` (a first start's seed documents:
+        the kiosk serves sooner, and a turn meanwhile embeds the few statements it weighs)."""
         files = list(expand_paths([Path(p) for p in paths]))
         sources = batch_sources(files)
         results = []
         try:
             for n, path in enumerate(files):
                 try:
-                    results.append(self._ingest_one(path, sources[path], n, len(files), progress))
+                    results.append(self._ingest_one(path, sources[path], n, len(files), progress, statements))
                 except KioskError as exc:
                     code = exc.code
                     message = exc.message if isinstance(exc, IngestError) else f"{printable(path.name)}: {exc.message}"
@@ -149,7 +153,9 @@ class Ingestor:
         matching = [s for s in known if posix.endswith("/" + s)]
         return max(matching, key=len) if matching else source
 
-    def _ingest_one(self, path: Path, source: str, n: int, total: int, progress: ProgressCallback | None) -> IngestResult:
+    def _ingest_one(
+        self, path: Path, source: str, n: int, total: int, progress: ProgressCallback | None, statements: bool = True
+    ) -> IngestResult:
         shown = printable(source)
         if path.suffix.lower() in FAQ_SUFFIXES:
             count = self._import_faq(path)
@@ -202,9 +208,9 @@ class Ingestor:
             # the paragraphs of long passages, which a search looks up to put the closest first
             paragraphs = [t for c in chunks for t in paragraph_texts(document.title, c.article, c.text)]
             self._embedder.embed_passages(paragraphs, lambda _: self._renew())
-        if isinstance(self._embedder, CachedEmbedder) and self._embed_statements:
-            statements = [t for c in chunks for t in statement_texts(c.text)]
-            self._embedder.embed_passages(statements, lambda _: self._renew())
+        if isinstance(self._embedder, CachedEmbedder) and self._embed_statements and statements:
+            said = [t for c in chunks for t in statement_texts(c.text)]
+            self._embedder.embed_passages(said, lambda _: self._renew())
         with self._vectors.writing():
             result = self._store(path, document, source, doc_id, sha, chunks, embed_texts)
         return IngestResult(result.path, result.status, result.doc_id, result.chunks, result.message + repair)

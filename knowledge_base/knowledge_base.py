@@ -167,9 +167,12 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------ documents
 
-    def ingest(self, paths: Sequence[Path | str], progress: ProgressCallback | None = None) -> list[IngestResult]:
+    def ingest(
+        self, paths: Sequence[Path | str], progress: ProgressCallback | None = None, statements: bool = True
+    ) -> list[IngestResult]:
+        """Ingest files and folders; `statements=False` leaves the statements' vectors to prepare_statements."""
         try:
-            results = self._ingestor.ingest([Path(p) for p in paths], progress)
+            results = self._ingestor.ingest([Path(p) for p in paths], progress, statements)
         finally:
             self._changed()
         if any(r.status in (IngestStatus.ADDED, IngestStatus.REPLACED) for r in results):

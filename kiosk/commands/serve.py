@@ -92,9 +92,13 @@ def ingest_seed_paths(config: KioskConfig, kb: KnowledgeBase) -> None:
     from kiosk.commands.progress import IngestProgressReporter
 
     progress = IngestProgressReporter(sys.stdout)
-    results = kb.ingest(todo, progress=progress)
+    # the statements' vectors only choose the sentence spoken: they are embedded in the background once the kiosk
+    # serves (Services.warm_up), and until then a turn embeds the few it weighs
+    results = kb.ingest(todo, progress=progress, statements=False)
     progress.close(len(results))
     failed = [r for r in results if r.status.value == "failed"]
     for result in failed:
         print(f"  failed: {result.path}: {result.message}", file=sys.stderr)
     print(f"  {len(results) - len(failed)} ingested, {len(failed)} failed", flush=True)
+    if kb.statements is not None:
+        print("  the statements of their articles are embedded in the background once the kiosk is up", flush=True)

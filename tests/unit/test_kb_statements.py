@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from core.sentences import article_statements
+from kiosk.commands.serve import ingest_seed_paths
 from knowledge_base import open_knowledge_base
 from knowledge_base.embeddings import CachedEmbedder
 from knowledge_base.statements import RecentQueries, StatementCloseness, statement_texts
@@ -61,18 +63,23 @@ class PassageHashEmbedder(HashEmbedder):
         return np.asarray(self.embed_documents(texts), dtype=np.float32)
 
 
-def _kb(tmp_path: Path, weight: float | None):  # noqa: ANN202
+def _kb(tmp_path: Path, weight: float | None, **sections: dict):  # noqa: ANN202
     profile = json.loads((REPO / "knowledge_base" / "profiles" / "e5-small.json").read_text(encoding="utf-8"))
     profile["statement_weight"] = weight
     (tmp_path / "profile.json").write_text(json.dumps(profile), encoding="utf-8")
-    config = make_config(tmp_path, retrieval={"profile": str(tmp_path / "profile.json")})
+    config = make_config(tmp_path, retrieval={"profile": str(tmp_path / "profile.json")}, **sections)
     return open_knowledge_base(config, embedder=CachedEmbedder(PassageHashEmbedder(), tmp_path / "cache.sqlite"))
 
 
-def test_ingest_embeds_the_statements_so_a_turn_and_a_start_only_look_them_up(tmp_path: Path) -> None:
+def _docs(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "居住证暂行条例.md").write_text("# 居住证暂行条例\n\n" + ARTICLE + "\n\n第十三条 居住证免收工本费。\n", encoding="utf-8")
+    return docs
+
+
+def test_ingest_embeds_the_statements_so_a_turn_and_a_start_only_look_them_up(tmp_path: Path) -> None:
+    docs = _docs(tmp_path)
     kb = _kb(tmp_path, 10.0)
     try:
         kb.ingest([docs])
@@ -83,6 +90,25 @@ def test_ingest_embeds_the_statements_so_a_turn_and_a_start_only_look_them_up(tm
         near = kb.closeness("居住证能不能换领", article_statements(ARTICLE))
         assert near is not None and near[1] > near[0]
         assert inner.embedded == []  # the query goes through embed_query; every statement came from the cache
+    finally:
+        kb.close()
+
+
+def test_a_first_starts_seed_documents_leave_their_statements_to_the_background(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    docs = _docs(tmp_path)
+    kb = _kb(tmp_path, 10.0, kb={"seed_paths": [str(docs)]})
+    try:
+        ingest_seed_paths(kb.config, kb)
+        assert "embedded in the background" in capsys.readouterr().out
+        inner = kb.embedder.inner  # type: ignore[attr-defined]
+        assert [d.source for d in kb.list_documents()] == ["居住证暂行条例.md"]
+        assert not set(statement_texts(ARTICLE)) & set(inner.embedded)  # the kiosk served without waiting for them
+        near = kb.closeness("居住证能不能换领", article_statements(ARTICLE))  # a turn before the background is done
+        assert near is not None and near[1] > near[0]
+        inner.embedded.clear()
+        assert kb.prepare_statements() == 2 and inner.embedded == []  # the turn's statements were kept in the cache
     finally:
         kb.close()
 
