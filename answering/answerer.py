@@ -26,6 +26,7 @@ from answering.answerability import (
 )
 from answering.audience import addressed
 from answering.disfluency import without_fillers
+from answering.enactment import ruling
 from answering.faithfulness import FIGURE_KINDS
 from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
 from answering.generate import GenerateStrategy
@@ -295,7 +296,7 @@ class Answerer:
     def _check(self, query: str, terms: QuestionTerms, hits: list[Hit]) -> Checked:
         """The passages that may answer, the answerability verdict on the first, and why it is refused (or None)."""
         cfg = self.config.answering
-        candidates = addressed(hits, query, cfg)
+        candidates = ruling(addressed(hits, query, cfg), query)
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
         verdict = assess(terms, candidates, self.kb.terms, self.profile)
