@@ -328,3 +328,4 @@ class EngineHealth:
     model: str | None = None
     device: str | None = None
     last_error: str | None = None
+    preparing: str | None = None  # work it does in the background meanwhile (kb: "statements 1200/2837")

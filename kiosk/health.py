@@ -40,6 +40,9 @@ def health_report(services: Services, role: Role) -> tuple[int, dict[str, object
         # the chat model's name (backend:model, e.g. openai:qwen-0.5b) once built; never its URL
         "llm": next((row.model for row in rows if row.engine == "answerer" and row.status.value == "ready"), None),
     }
+    preparing = {row.engine: row.preparing for row in rows if row.preparing}
+    if preparing:  # vectors embedded after the start (a first start's statements): turns are slower meanwhile
+        body["preparing"] = preparing
     if problems:
         body["unavailable"] = problems
     return (503 if problems else 200), body

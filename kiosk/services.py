@@ -27,6 +27,7 @@ from kiosk.recording import TurnRecorder
 
 if TYPE_CHECKING:
     from knowledge_base import KnowledgeBase
+    from knowledge_base.ingest import IngestProgress
     from panel.store import Store
 
 log = logging.getLogger(__name__)
@@ -111,6 +112,7 @@ class Services:
         self._settings = Snapshot(gate, self._apply_settings, "runtime settings", clock)
         self.recorder = TurnRecorder(self.record_turn)
         self.speech_prepared = threading.Event()  # set once warm_up's first clips are synthesised (or failed)
+        self._kb_preparing: str | None = None  # the background step of _prepare_kb in progress: "statements 640/2837"
         self._preparing = threading.Lock()
         self._speech_version: int | None = None  # the knowledge-base version whose FAQ clips were prepared
 
@@ -280,14 +282,20 @@ class Services:
         """Paragraph and statement vectors a knowledge base from before they were used lacks, and the terms newer
         versions renamed; meanwhile a turn computes what it needs itself (slower, the same answer)."""
         kb = self._kb.peek()
+
+        def progress(step: IngestProgress) -> None:  # shown by /health and the panel while it lasts
+            self._kb_preparing = f"{step.file} {step.chunks_done}/{step.chunks_total}"
+
         try:
-            kb.prepare_paragraphs()
+            kb.prepare_paragraphs(progress=progress)
         except Exception as exc:  # noqa: BLE001 - searches embed what they need
             log.warning("paragraph vectors not prepared: %s", exc)
         try:
-            kb.prepare_statements()
+            kb.prepare_statements(progress=progress)
         except Exception as exc:  # noqa: BLE001 - answers embed the statements they weigh
             log.warning("statement vectors not prepared: %s", exc)
+        finally:
+            self._kb_preparing = None
         try:
             renames = kb.renames()
             log.info("renamed terms between document versions: %d", len(renames))
@@ -388,7 +396,8 @@ class Services:
                 status = EngineStatus.NOT_LOADED if built is None else EngineStatus.READY
             described = getattr(built, "chat_model", built)  # the answerer's model is its LLM's
             rows.append(EngineHealth(name, status, _describe(described, ("model_name", "name", "model")),
-                                     _describe(described, ("device", "provider", "providers")), error))  # fmt: skip
+                                     _describe(described, ("device", "provider", "providers")), error,
+                                     self._kb_preparing if name == "kb" else None))  # fmt: skip
         return rows
 
 

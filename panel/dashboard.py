@@ -174,11 +174,22 @@ HEALTH_STATUS_LABELS = {"ready": "正常", "not-loaded": "未加载", "error": "
 HEALTH_COLUMNS = ["引擎", "状态", "模型", "设备", "最近错误"]
 
 
+PREPARING_LABELS = {"paragraphs": "长条文的段落向量", "statements": "条文句子向量"}
+
+
+def _status(row: EngineHealth) -> str:
+    """The state, and what the engine prepares in the background meanwhile (正常（后台准备条文句子向量 640/2837）)."""
+    label = HEALTH_STATUS_LABELS.get(row.status.value, row.status.value)
+    if not row.preparing:
+        return label
+    step, _, count = row.preparing.partition(" ")
+    return f"{label}（后台准备{PREPARING_LABELS.get(step, step)} {count}，回答稍慢）"
+
+
 def health_table(rows: Sequence[EngineHealth]) -> pd.DataFrame:
     """The health report with Chinese headers and states."""
     table = [
-        [ENGINE_LABELS.get(r.engine, r.engine), HEALTH_STATUS_LABELS.get(r.status.value, r.status.value),
-         r.model or "—", r.device or "—", r.last_error or ""]
+        [ENGINE_LABELS.get(r.engine, r.engine), _status(r), r.model or "—", r.device or "—", r.last_error or ""]
         for r in rows
     ]  # fmt: skip
     return pd.DataFrame(table, columns=HEALTH_COLUMNS)

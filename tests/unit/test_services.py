@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import threading
 import time
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from core.models import PipelineEventType as E
 from core.sentences import spoken_pieces
 from kiosk.pipeline import TurnRequest
 from kiosk.services import Services
+from knowledge_base.ingest import IngestProgress
 from tests.unit.kiosk_fakes import FakeAnswerer, FakeSynthesizer, FakeTranscriber
 
 
@@ -336,3 +338,51 @@ def test_warm_up_warms_the_knowledge_base_and_survives_its_failure() -> None:
         services.warm_up()
         assert services.speech_prepared.wait(10)
     assert WarmingKb.warmed == 2
+
+
+class PreparingKb(FaqKb):
+    """A knowledge base whose statements' vectors take a while after the start, reporting progress."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.halfway, self.finish = threading.Event(), threading.Event()
+
+    def prepare_paragraphs(self, progress: Callable[[IngestProgress], None] | None = None) -> int:
+        return 0
+
+    def prepare_statements(self, progress: Callable[[IngestProgress], None] | None = None) -> int:
+        assert progress is not None
+        progress(IngestProgress("statements", 0, 1, 640, 2837))
+        self.halfway.set()
+        self.finish.wait(10)
+        progress(IngestProgress("statements", 0, 1, 2837, 2837))
+        return 2837
+
+    def renames(self) -> list[object]:
+        return []
+
+
+def test_the_health_report_and_the_panel_show_what_the_knowledge_base_prepares_in_the_background() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from kiosk.health import health_router
+    from panel import dashboard
+
+    kb = PreparingKb()
+    services = Services(KioskConfig(), kb=kb, answerer=FakeAnswerer(), transcriber=FakeTranscriber(),  # type: ignore[arg-type]
+                        synthesizer=FakeSynthesizer(), store=None)  # fmt: skip
+    app = FastAPI()
+    app.include_router(health_router(services, "kiosk"))
+    services.warm_up()
+    assert kb.halfway.wait(10)
+    body = TestClient(app).get("/health").json()
+    assert body["status"] == "ok" and body["preparing"] == {"kb": "statements 640/2837"}
+    status = dashboard.health_table(services.health())["状态"].tolist()
+    assert "正常（后台准备条文句子向量 640/2837，回答稍慢）" in status
+    kb.finish.set()
+    deadline = time.monotonic() + 10
+    while "preparing" in TestClient(app).get("/health").json() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "preparing" not in TestClient(app).get("/health").json()
+    assert all("后台" not in s for s in dashboard.health_table(services.health())["状态"])
