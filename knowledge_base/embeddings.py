@@ -166,7 +166,9 @@ def embed_in_batches(
     embed: Callable[[list[str]], object], texts: list[str], batch: int, progress: Callable[[int, int], None] | None = None
 ) -> int:
     """Embed `texts` `batch` at a time (into a cache: the vectors are not returned), telling `progress` how many of
-    all are done after each batch. Returns how many texts there are."""
+    all are done before the first batch and after each. Returns how many texts there are."""
+    if progress and texts:
+        progress(0, len(texts))
     for start in range(0, len(texts), batch):
         embed(texts[start : start + batch])
         if progress:

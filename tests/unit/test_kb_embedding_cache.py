@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge_base.embeddings import CachedEmbedder
+from knowledge_base.embeddings import CachedEmbedder, embed_in_batches
 from tests.fakes import HashEmbedder
 
 
@@ -38,3 +38,13 @@ def test_a_crash_mid_document_keeps_the_batches_already_embedded(tmp_path: Path)
     CachedEmbedder(again, tmp_path / "cache.sqlite").embed_passages(texts, seen.append)  # type: ignore[arg-type]
     assert again.calls == 2  # 12 of 20 came from the cache; the remaining 8 took two batches
     assert seen == [12, 4, 4]  # progress as each batch lands
+
+
+def test_batches_report_progress_before_the_first_one_and_after_each() -> None:
+    seen: list[tuple[int, int]] = []
+    batches: list[list[str]] = []
+    assert embed_in_batches(batches.append, list("甲乙丙丁戊"), 2, lambda done, total: seen.append((done, total))) == 5
+    assert batches == [["甲", "乙"], ["丙", "丁"], ["戊"]]
+    assert seen == [(0, 5), (2, 5), (4, 5), (5, 5)]  # a slow first batch is shown as started, not as the last step
+    assert embed_in_batches(batches.append, [], 2, lambda done, total: seen.append((done, total))) == 0
+    assert seen[-1] == (5, 5)  # nothing to embed, nothing reported
