@@ -85,7 +85,15 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|[一二三四五六七八九\d]\s*折"),
     ),
     ("额度", re.compile(r"最多能贷|能贷多少|贷多少|额度是多少|额度多少|多少万"), re.compile(r"\d+(?:\.\d+)?\s*万?元")),
-    ("时长", re.compile(r"多少天|几天|多长时间|多久"), re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即")),
+    # …in months or years too (按几个月除, 计发月数是多少): 按月领取 states no count; 交了好几年, 当兵那几年 ask nothing
+    (
+        "时长",
+        re.compile(
+            r"多少天|几天|多长时间|多久|(?<![好了过这那前后头])(?:几个月|几年(?!级))|多少个月|多少年(?!龄|纪)"
+            r"|(?:月数|天数|年数|年限)(?:是|为|有)?多少"
+        ),
+        re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即"),
+    ),
     ("日期", re.compile(r"几月份|几号开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),
     # how many photos, copies or inches: 几张 is not answered by a list of documents that names no count
     ("数量", re.compile(r"几张|几寸|几份|多少张|多少份"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:张|寸|份)")),

@@ -106,6 +106,13 @@ def test_an_age_and_a_rise_are_figures_asked() -> None:
     assert missing_figure("居住证一年签注几次", "居住证每年签注1次。") is None
     assert missing_figure("街道介绍了几次工作我都没去 会咋样", "连续3次拒绝接受介绍的工作的，停发。") is None
     assert missing_figure("我刷了好几次都过不去咋整", "应当提供人脸识别以外的方式。") is None
+    # months and years asked as a count: 按月领取 says how, not for how many months
+    assert missing_figure("个人账户养老金计发月数是多少", "个人账户养老金按月领取。") == "时长"
+    assert missing_figure("六十岁退休按几个月除", "个人账户养老金按月领取。") == "时长"
+    assert missing_figure("失业金能领几个月", "领取失业保险金的期限最长为二十四个月。") is None
+    assert missing_figure("职工医保要交满多少年", "达到法定退休年龄时累计缴费达到国家规定年限的。") == "时长"
+    assert missing_figure("我在外地交了好几年养老保险 之前的不白交了吗", "缴费年限累计计算。") is None
+    assert missing_figure("当兵那几年交的公积金怎么处理", "转入其安置地住房公积金账户。") is None
     # 交了多少 is what one wants to look up, not the figure asked
     assert missing_figure("我想查查自己社保交了多少 能查吗", "有权查询缴费记录、个人权益记录。") is None
 
