@@ -50,10 +50,20 @@ def _accept_global_options_anywhere(parser: argparse.ArgumentParser) -> None:
             _accept_global_options_anywhere(child)
 
 
-def main(argv: list[str] | None = None) -> int:
+def set_process_environment() -> None:
+    """Settings read once when a library loads, so set before any command module imports it."""
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")  # chromadb
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    # numpy's OpenBLAS, single-threaded: its products here are small (a batch of vectors through a dense layer,
+    # cosines), the turns, staff uploads and background preparation already run on threads of their own, and a
+    # threaded product called from several of them at once on two cores was seen to spin in OpenBLAS's
+    # inner_thread for over ten minutes during a staff upload
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    set_process_environment()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(

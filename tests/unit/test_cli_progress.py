@@ -81,3 +81,33 @@ def test_a_pass_over_every_passage_reports_time_left_by_passages() -> None:
     assert lines[0] == "reembed: 560/2000 passages, 0:10 elapsed, about 1:30 left"  # 16 a second, 1440 to go
     progress.close()
     assert stream.getvalue().splitlines()[-1].startswith("reembed: 1600/2000 passages, 1:40 elapsed")
+
+
+_BLAS_THREADS = """
+import ctypes, os, sys
+from kiosk.cli import build_parser, set_process_environment
+os.environ.pop("OPENBLAS_NUM_THREADS", None)
+set_process_environment()
+build_parser()  # imports every command module, as `kiosk` does before running one
+import numpy
+numpy.ones((2, 2)) @ numpy.ones((2, 2))
+libraries = {line.split()[-1] for line in open("/proc/self/maps") if "openblas" in line.lower()}
+for path in libraries:
+    for symbol in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_", "openblas_get_num_threads"):
+        if hasattr(ctypes.CDLL(path), symbol):
+            print(getattr(ctypes.CDLL(path), symbol)())
+            sys.exit(0)
+print("no openblas")
+"""
+
+
+def test_the_kiosk_runs_numpys_blas_on_one_thread() -> None:
+    import subprocess
+    import sys
+
+    import pytest
+
+    out = subprocess.run([sys.executable, "-c", _BLAS_THREADS], capture_output=True, text=True, check=True).stdout
+    if out.strip() == "no openblas":
+        pytest.skip("numpy is not linked against OpenBLAS here")
+    assert out.strip() == "1"
