@@ -162,8 +162,13 @@ class KnowledgeBase:
         self.retriever.refresh(force=True)
 
     def _changed(self) -> None:
-        """This process changed the knowledge base: its own next read sees it without waiting for the interval."""
+        """This process changed the knowledge base: its own next read sees it without waiting for the interval, and
+        the search's view is rebuilt before the change returns. Left to the next search, one turn would rebuild it
+        while the turns beside it went on with the old view: a statute retired from the panel was quoted half a
+        second after the panel said it was done."""
         self.gate.expire()
+        if self.retriever.version is not None:  # nothing searched yet: the first search builds it
+            self.retriever.refresh(force=True)
 
     # ------------------------------------------------------------ documents
 

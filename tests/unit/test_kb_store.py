@@ -219,6 +219,16 @@ def test_the_vector_index_searches_at_the_configured_breadth_also_when_built_wit
     kb.close()
 
 
+def test_a_change_made_here_is_in_force_for_a_turn_beside_one_that_is_rebuilding(tmp_path: Path) -> None:
+    kb = _kb(tmp_path)
+    kb.ingest([_file(tmp_path, "护照.md", PASSPORT), _file(tmp_path, "v2024.md", RULE_V2)])
+    assert kb.search("护照 身份证 户口簿", k=1)[0].source == "护照.md"
+    kb.set_status("护照办理须知", DocumentStatus.RETIRED)
+    assert kb.retriever.version == kb.version  # rebuilt before the retirement returned
+    with kb.retriever._index._lock:  # another turn's thread is rebuilding: this one answers from the view it has
+        assert all(h.source != "护照.md" for h in kb.search("护照 身份证 户口簿", k=5))
+
+
 def test_another_process_writing_is_seen_once_the_refresh_interval_passed(tmp_path: Path) -> None:
     reader = open_knowledge_base(make_config(tmp_path, kb={"refresh_interval_s": 600.0}), embedder=HashEmbedder())
     assert reader.search("护照", k=1) == []
