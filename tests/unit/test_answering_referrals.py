@@ -68,6 +68,11 @@ def test_the_shipped_book_loads_and_names_the_headline_cases() -> None:
     # …unless the best article speaks of it: 失业保险金 is set below the local minimum wage
     unemployment_18 = hit("失业保险条例", "第十八条", "失业保险金的标准，按照低于当地最低工资标准、高于城市居民最低生活保障标准的水平……")
     assert book.refer("失业金是不是不能低于最低工资", unemployment_18) is None
+    # a pharmacy's licence is the drug regulator's; the licensing law's one-window article does not answer it
+    permit_26 = hit("行政许可法", "第二十六条", "行政许可依法由地方人民政府两个以上部门分别实施的……")
+    pharmacy = book.refer("想开个药店 要办什么许可证 找哪个部门", permit_26)
+    assert pharmacy is not None and "药品监督管理" in pharmacy.referral.where
+    assert book.refer("腿脚不方便 能让家里人拿我的医保卡去药店买药吗", hit("医疗保障基金使用监督管理条例", "第十五条", "……")) is None
 
 
 @pytest.mark.parametrize(
