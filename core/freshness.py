@@ -96,6 +96,11 @@ class Snapshot(Generic[V, T]):
         finally:
             self._lock.release()
 
+    def rebuild_loaded(self) -> None:
+        """Build now if a view was built before; a process that never read this one builds it on its first read."""
+        if self._loaded is not None:
+            self.rebuild()
+
     def rebuild(self) -> T:
         """Build now even if the version did not move (e.g. after repairing the source), waiting for a build under way."""
         with self._lock:

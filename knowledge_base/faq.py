@@ -62,6 +62,10 @@ class FaqIndex:
         matrix = np.stack([vector for vector, _ in known]) if known else np.zeros((0, 1), dtype=np.float32)
         return entries, matrix, [terms for _, terms in known]
 
+    def rebuild_loaded(self) -> None:
+        """Rebuild the index now if one was loaded (this process changed the entries or the documents)."""
+        self._index.rebuild_loaded()
+
     def match(self, question: str, threshold: float) -> FaqMatch | None:
         entries, vectors, entry_terms = self._index.get()
         if not entries or not question.strip():

@@ -163,12 +163,12 @@ class KnowledgeBase:
 
     def _changed(self) -> None:
         """This process changed the knowledge base: its own next read sees it without waiting for the interval, and
-        the search's view is rebuilt before the change returns. Left to the next search, one turn would rebuild it
-        while the turns beside it went on with the old view: a statute retired from the panel was quoted half a
-        second after the panel said it was done."""
+        the views it has loaded (search, FAQ) are rebuilt before the change returns. Left to the next turn, one turn
+        would rebuild them while the turns beside it went on with the old ones: a statute retired from the panel was
+        quoted half a second after the panel said it was done."""
         self.gate.expire()
-        if self.retriever.version is not None:  # nothing searched yet: the first search builds it
-            self.retriever.refresh(force=True)
+        self.retriever.rebuild_loaded()
+        self.faq_index.rebuild_loaded()
 
     # ------------------------------------------------------------ documents
 

@@ -84,6 +84,10 @@ class HybridRetriever:
         else:
             self._index.get()
 
+    def rebuild_loaded(self) -> None:
+        """Rebuild the view now if one was loaded (this process changed the knowledge base)."""
+        self._index.rebuild_loaded()
+
     @property
     def version(self) -> int | None:
         """The registry version the current view was loaded at (None before the first search)."""

@@ -227,6 +227,11 @@ def test_a_change_made_here_is_in_force_for_a_turn_beside_one_that_is_rebuilding
     assert kb.retriever.version == kb.version  # rebuilt before the retirement returned
     with kb.retriever._index._lock:  # another turn's thread is rebuilding: this one answers from the view it has
         assert all(h.source != "护照.md" for h in kb.search("护照 身份证 户口簿", k=5))
+    entry = kb.add_faq("护照多少钱", "工本费按规定收取。")
+    assert kb.match_faq("护照多少钱") is not None
+    kb.delete_faq(entry.id)
+    with kb.faq_index._index._lock:  # …and the FAQ entry deleted here is not matched beside a rebuild either
+        assert kb.match_faq("护照多少钱") is None
 
 
 def test_another_process_writing_is_seen_once_the_refresh_interval_passed(tmp_path: Path) -> None:
