@@ -35,6 +35,9 @@ _ITEM_MATCH = 2  # character bigrams a list item must share with the question to
 _NEAR_BEST = 0.6  # …and at least this share of the best item's
 _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什么|有啥|什么情况")  # the whole list is the answer
 # asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
+# 在未达到法定退休年龄时 is about someone not retired: it shares 退休 with 退休老人去世了 but not its meaning
+_NOT_YET = re.compile(r"未[^，。；、\s]{1,8}")
+_NOT_YET_ASKED = re.compile(r"未|没|不到|不满|还不")
 _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 要不 的话 这个 那个 还是 需要 有没 没有 是否 哪些".split())
 # a sentence that opens with the exception to a rule (需要延长…的, 因特殊情况不能按期…的) does not state the rule a
 # plain question asks for; one that states the rule and then its exception (60日内…，必要时…可以延长30日) does
@@ -77,11 +80,12 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
 
 def _score(
     unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
-    consequence: bool = False, who_sets: bool = False,
+    consequence: bool = False, who_sets: bool = False, affirmed_only: bool = False,
 ) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
-    overlap = len(_bigrams(unit) & wanted) / max(1, len(wanted))
+    said = _NOT_YET.sub("，", unit) if affirmed_only else unit
+    overlap = len(_bigrams(said) & wanted) / max(1, len(wanted))
     # 自办理失业登记之日起计算 says when a period starts, not how to do something
     cue = _KIND_CUE if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
@@ -209,6 +213,7 @@ def spoken_fact(
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
+    affirmed_only = not _NOT_YET_ASKED.search(focus)
     # a sentence opening with a group or place the question does not name (外交护照由外交部签发 to 办护照去哪个部门) is
     # the rule for them, not for the citizen asking
     audiences = audiences or {}
@@ -216,7 +221,7 @@ def spoken_fact(
     unnamed = [group for group in audiences if group not in asked_of]
     has_list = any(ITEM_BOUNDARY in u for u in units)
     scores = [
-        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets)
+        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if _ITEM_REFERENCE.search(u) and has_list else 0.0)
         - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)

@@ -297,3 +297,18 @@ def test_a_statement_naming_list_items_by_number_is_not_said_without_the_list() 
     near = [1.0, 3.0]  # the exemption is closer to 个体户 in meaning; alone, 第二项、第三项 names nothing the citizen heard
     said = spoken_fact(article(text), "材料", "个体户不干了 去注销要交哪些材料", budget=80, list_budget=240, closeness=near)
     assert said.startswith("申请办理注销登记，应当提交下列材料：申请书")
+
+
+SEVENTEENTH = (
+    "第十七条 参加基本养老保险的个人，因病或者非因工死亡的，其遗属可以领取丧葬补助金和抚恤金；"
+    "在未达到法定退休年龄时因病或者非因工致残完全丧失劳动能力的，可以领取病残津贴。所需资金从基本养老保险基金中支付。"
+)
+
+
+def test_a_word_shared_only_under_not_yet_does_not_choose_the_sentence() -> None:
+    # 退休 in 未达到法定退休年龄 is about someone not retired: a retired person's family is told of the 抚恤金
+    assert spoken("退休老人去世了 家属能领什么钱", SEVENTEENTH).startswith("参加基本养老保险的个人，因病或者非因工死亡的")
+
+
+def test_a_question_saying_not_yet_still_matches_the_not_yet_sentence() -> None:
+    assert "病残津贴" in spoken("还没到退休年龄 就因病干不了活了 能领什么", SEVENTEENTH)
