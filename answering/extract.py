@@ -34,10 +34,10 @@ _ONE_FACT_KINDS = ("地点", "期限", "费用", "金额")  # asked for one fact
 _ITEM_MATCH = 2  # character bigrams a list item must share with the question to be said on its own
 _NEAR_BEST = 0.6  # …and at least this share of the best item's
 _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什么|有啥|什么情况")  # the whole list is the answer
-# asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
 # 在未达到法定退休年龄时 is about someone not retired: it shares 退休 with 退休老人去世了 but not its meaning
 _NOT_YET = re.compile(r"未[^，。；、\s]{1,8}")
 _NOT_YET_ASKED = re.compile(r"未|没|不到|不满|还不")
+# asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
 _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 要不 的话 这个 那个 还是 需要 有没 没有 是否 哪些".split())
 # a sentence that opens with the exception to a rule (需要延长…的, 因特殊情况不能按期…的) does not state the rule a
 # plain question asks for; one that states the rule and then its exception (60日内…，必要时…可以延长30日) does
