@@ -182,16 +182,16 @@ def other_scheme(question: str, top: Hit) -> str | None:
     """The scheme the top passage is about, when the question names schemes and the passage (with its title) names
     another one and none of them; else None. 低保申请要多久能批下来 is not answered by the ten working days for
     失业保险金."""
-    asked = _schemes_in(question)
+    asked = schemes_in(question)
     if not asked:
         return None
     # a law named after its scheme (工伤保险条例) is about that scheme, whatever else its articles mention: 第三十条's
     # 按照基本医疗保险办法处理 does not make it an answer to 医药费能走医保报销吗
-    named = _schemes_in(top.title) or _schemes_in(top.titled_text)
+    named = schemes_in(top.title) or schemes_in(top.titled_text)
     return named[0] if named and set(asked).isdisjoint(named) else None
 
 
-def _schemes_in(text: str) -> list[str]:
+def schemes_in(text: str) -> list[str]:
     return [name for name, pattern in _SCHEMES.items() if pattern.search(text)]
 
 
@@ -208,4 +208,4 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
 
 
 __all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate",
-    "other_scheme", "signals", "threshold", "uncovered_documents"]
+    "other_scheme", "schemes_in", "signals", "threshold", "uncovered_documents"]

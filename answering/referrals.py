@@ -10,6 +10,7 @@ it and the answerability check decides as usual.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -17,15 +18,18 @@ from pathlib import Path
 
 import yaml
 
+from answering.answerability import schemes_in
 from core.config import AnsweringConfig
 from core.errors import ConfigError
 from core.models import Hit
+from knowledge_base.relevance import present
 
 log = logging.getLogger(__name__)
 _PACKAGED = "referrals.yaml"
 # A question word this specific (0 = 的, 1 = unseen in general Chinese) that the best passage's title names makes
 # the question the knowledge base's own; 登记 (0.21) or 保险 (0.21) in a title are too general to count.
 _TITLE_WORD_WEIGHT = 0.3
+_SERVICE_THING = re.compile(r"(?:金|卡|证|费|险|保)$")  # 失业金, 社保卡, 居住证, 工本费, 养老保险
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ class Referral:
     topic: str  # 机动车、驾驶证和交通违法
     where: str  # 公安交通管理部门（车管所）或“交管12123”
     terms: tuple[str, ...]
+    # terms naming a means the hall's own services use too (银行卡, 手机号): such a term alone does not make the
+    # question another department's
+    means: tuple[str, ...] = ()
 
     def named_in(self, text: str) -> str | None:
         """The longest of this topic's terms that the text names, if any."""
@@ -55,7 +62,9 @@ class ReferralBook:
 
         None when the question names no topic, when the best passage names the topic too, or when the best
         passage's document is about one of the question's own subject words (`subject`, weighted as in
-        knowledge_base.question): 下班路上骑电动车被撞了算工伤吗 is a 工伤保险条例 question that mentions a vehicle."""
+        knowledge_base.question): 下班路上骑电动车被撞了算工伤吗 is a 工伤保险条例 question that mentions a vehicle.
+        A topic named only by a means the hall's services use too (银行卡) is not referred when the question asks of
+        one of those services (`Referral.means`)."""
         named = [(r, term) for r in self.referrals if (term := r.named_in(question))]
         if not named:
             return None
@@ -71,6 +80,8 @@ class ReferralBook:
                 w in best.title for w, weight in subject
                 if weight >= _TITLE_WORD_WEIGHT and w not in terms and not any(w in term for term in said)
             ):
+                return None
+            if all(term in r.means for r, term in named) and _asks_of_own_service(question, passage, subject, terms):
                 return None
         referral, term = max(named, key=lambda pair: len(pair[1]))
         return ReferralMatch(referral, term)
@@ -107,6 +118,16 @@ class ReferralBook:
         return cls([_entry(where, i, e) for i, e in enumerate(entries, start=1)])
 
 
+def _asks_of_own_service(question: str, passage: str, subject: Sequence[tuple[str, float]], terms: set[str]) -> bool:
+    """Whether a question naming only a means (失业金会打到我的银行卡上吗) asks about one of the hall's services: it
+    names a scheme the knowledge base covers (低保, 养老金), or a benefit, card or certificate the best passage names.
+    Any shared word would not do: 注销户口 contains 销户, and 去世 is 死亡 in every statute."""
+    return bool(schemes_in(question)) or any(
+        _SERVICE_THING.search(w) and present(w, passage) for w, weight in subject
+        if weight >= _TITLE_WORD_WEIGHT and w not in terms and not any(w in t or t in w for t in terms)
+    )
+
+
 def file_text(path: Path | None = None) -> str:
     """The text of the referral list in `path`, or of the one shipped with the kiosk."""
     where = _name(path)
@@ -130,14 +151,16 @@ def _entry(where: str, number: int, entry: object) -> Referral:
 
     if not isinstance(entry, dict):
         raise fail("each topic needs topic, where and terms")
-    topic, place, terms = entry.get("topic"), entry.get("where"), entry.get("terms")
+    topic, place, terms, means = entry.get("topic"), entry.get("where"), entry.get("terms"), entry.get("means", [])
     if not isinstance(topic, str) or not topic.strip():
         raise fail("`topic` must be a non-empty text")
     if not isinstance(place, str) or not place.strip():
         raise fail(f"`where` must say where to go for {topic}")
     if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and len(t.strip()) >= 2 for t in terms):
         raise fail(f"`terms` of {topic} must be a list of words of at least two characters")
-    return Referral(topic.strip(), place.strip(), tuple(dict.fromkeys(t.strip() for t in terms)))
+    if not isinstance(means, list) or not all(isinstance(t, str) and t.strip() in terms for t in means):
+        raise fail(f"`means` of {topic} must list some of its terms")
+    return Referral(topic.strip(), place.strip(), tuple(dict.fromkeys(t.strip() for t in terms)), tuple(t.strip() for t in means))
 
 
 __all__ = ["Referral", "ReferralBook", "ReferralMatch", "file_text"]

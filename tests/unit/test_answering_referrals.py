@@ -48,6 +48,22 @@ def test_a_question_about_the_best_documents_own_subject_is_not_referred() -> No
     assert adoption.refer("收养登记去哪办", birth, [("收养", 0.71), ("登记", 0.58)]) is not None
 
 
+def test_a_means_the_halls_services_use_too_is_referred_only_when_asked_of_itself() -> None:
+    banks = ReferralBook([Referral("银行业务", "银行网点", ("银行卡", "信用卡"), means=("银行卡",))])
+    unemployment_16 = hit("失业保险条例", "第十六条", "第十六条 ……失业人员凭单证到指定银行领取失业保险金。")
+    # 失业金 is the hall's (its statute name 失业保险金 is in the passage); 低保 is a scheme the knowledge base covers
+    assert banks.refer("失业金会打到我的银行卡上吗", unemployment_16, [("失业金", 1.0), ("银行卡", 0.7)]) is None
+    assert banks.refer("申请低保要提供银行卡吗", ID_CARD_5, [("低保", 0.79), ("银行卡", 0.7)]) is None
+    # the card itself, or a term that is not a means, is the bank's
+    assert banks.refer("银行卡丢了怎么挂失", RESIDENCE_9, [("挂失", 0.85), ("银行卡", 0.7)]) is not None
+    assert banks.refer("失业金能还信用卡吗", unemployment_16, [("失业金", 1.0), ("信用卡", 0.68)]) is not None
+    # a shared word that names no service of the hall keeps the referral: 注销户口 contains 销户, 死亡 is 去世
+    phones = ReferralBook([Referral("通信", "营业厅", ("手机号",), means=("手机号",))])
+    death_8 = hit("户口登记条例", "第八条", "第八条 公民死亡，……注销户口。")
+    asked = "我爸去世了 他名下的手机号怎么销户"
+    assert phones.refer(asked, death_8, [("销户", 0.94), ("手机号", 0.8), ("去世", 0.59)]) is not None
+
+
 def test_the_longest_named_term_picks_the_topic() -> None:
     book = ReferralBook([Referral("电", "供电", ("电费",)), Referral("车", "车管所", ("电动车上牌",))])
     assert book.refer("电动车上牌和电费", RESIDENCE_9).referral.where == "车管所"  # type: ignore[union-attr]
@@ -84,6 +100,7 @@ def test_the_shipped_book_loads_and_names_the_headline_cases() -> None:
         ("- topic: 车\n  terms: [驾照]", "referrals-malformed", "`where`"),
         ("- topic: 车\n  where: 车管所\n  terms: [驾]", "referrals-malformed", "at least two characters"),
         ("- topic: 车\n  where: 车管所\n  terms: []", "referrals-malformed", "`terms`"),
+        ("- topic: 车\n  where: 车管所\n  terms: [驾照]\n  means: [车钥匙]", "referrals-malformed", "`means`"),
     ],
 )
 def test_a_malformed_list_names_the_file_and_the_problem(tmp_path: Path, text: str, code: str, says: str) -> None:
