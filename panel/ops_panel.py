@@ -87,7 +87,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
                 window = gr.Textbox(label="窗口指引")
                 referral_reply = gr.Textbox(label="转办话术（可用 {topic} 与 {where}）", lines=2, elem_id="cfg-referral-reply")
                 referrals = gr.Textbox(
-                    label="转办指引：知识库不涵盖的其他部门业务（YAML，每项 topic 业务、where 去处、terms 关键词）",
+                    label="转办指引：知识库不涵盖的其他部门业务（YAML，每项 topic 业务、where 去处、terms 关键词，可选 means 本大厅业务也用到的词）",
                     lines=12, max_lines=40, elem_id="cfg-referrals",
                 )  # fmt: skip
                 with gr.Row():
