@@ -212,7 +212,33 @@ def subject_cut(run: str) -> list[str]:
             covered = whole[start]
         elif start >= covered:
             merged.append(word)
-    return merged
+    return _certificates_whole(merged)
+
+
+# What names a certificate or card after the thing it is for (残疾人 证, 不动产 权 证书, 乘车 卡)
+_CERTIFICATE_TAILS = frozenset({"证", "证书", "证件", "卡", "执照"})
+
+
+def _certificates_whole(cut: list[str]) -> list[str]:
+    """A certificate's name that jieba cut after the thing it is for, joined again (不动产/权/证书 → 不动产权证书,
+    残疾人/证 → 残疾人证): apart, 证书 is no certificate in particular and 证 no word at all, so 不动产权证书丢了怎么补办 was
+    answered with the article on a lost 居住证."""
+    joined: list[str] = []
+    for word in cut:
+        if word in _CERTIFICATE_TAILS and joined and _names_a_thing(joined[-1]):
+            joined[-1] += word
+        elif word in _CERTIFICATE_TAILS and len(joined) >= 2 and joined[-1] == "权" and _names_a_thing(joined[-2]):
+            joined[-2:] = [joined[-2] + "权" + word]
+        else:
+            joined.append(word)
+    return joined
+
+
+def _names_a_thing(word: str) -> bool:
+    """A word a certificate can be named after: not a verb (拿到证 is no certificate), pronoun, numeral or particle."""
+    tag = _word_tags().get(word, "")
+    verb = tag.startswith("v") and tag != "vn"
+    return len(word) >= 2 and bool(_CJK_RUN.fullmatch(word)) and not verb and tag[:1] not in ("r", "m", "q", "d", "p", "c", "u")
 
 
 # A verb with its direction or result (翻出来, 救过来, 看不清, 请不起): how something went, never what it is about.

@@ -53,6 +53,15 @@ def test_everyday_names_jieba_cuts_apart_stay_whole_subject_words() -> None:
     assert "失业金" not in analyse("失业金额是多少").subject_words
 
 
+def test_a_certificate_named_after_its_holder_or_thing_stays_one_subject_word() -> None:
+    # jieba cuts 不动产/权/证书 and 残疾人/证: apart, 证书 names no certificate in particular and 证 is dropped
+    assert analyse("不动产权证书丢了怎么补办").subject_words[0] == "不动产权证书"
+    assert analyse("残疾人证丢了怎么补").subject_words == ["残疾人证"]
+    assert "乘车卡" in analyse("老年人乘车卡在哪里办").subject_words
+    # a verb before 证 does not make a certificate
+    assert "拿到证" not in analyse("那交上去以后多久能拿到证").subject_words
+
+
 def test_everyday_time_and_degree_words_are_not_subject_words() -> None:
     terms = analyse("身份证申请交上去以后 多长时间能发下来")
     assert "身份证" in terms.subject_words
