@@ -22,6 +22,7 @@ from answering.answerability import schemes_in
 from core.config import AnsweringConfig
 from core.errors import ConfigError
 from core.models import Hit
+from knowledge_base.question import is_place_or_people
 from knowledge_base.relevance import present
 
 log = logging.getLogger(__name__)
@@ -76,9 +77,11 @@ class ReferralBook:
             # own topic: 户口登记条例 says nothing of adoption
             terms = {t for r, _ in named for t in r.terms}
             said = [t for t in terms if t in question]
+            # …nor a group of people (残疾人保障法 is about 残疾人, not about the 驾照 残疾人可以考驾照吗 asks of)
             if any(
                 w in best.title for w, weight in subject
                 if weight >= _TITLE_WORD_WEIGHT and w not in terms and not any(w in term for term in said)
+                and not is_place_or_people(w)
             ):
                 return None
             if all(term in r.means for r, term in named) and _asks_of_own_service(question, passage, subject, terms):

@@ -46,6 +46,9 @@ def test_a_question_about_the_best_documents_own_subject_is_not_referred() -> No
     adoption = ReferralBook([Referral("收养登记", "民政部门", ("收养登记",))])
     birth = hit("户口登记条例", "第七条", "第七条 弃婴，由收养人或者育婴机关向户口登记机关申报出生登记。")
     assert adoption.refer("收养登记去哪办", birth, [("收养", 0.71), ("登记", 0.58)]) is not None
+    # nor a group of people the document is for: 残疾人保障法 says nothing of driving licences
+    disability_54 = hit("残疾人保障法", "第五十四条", "第五十四条 国家采取措施，为残疾人信息交流无障碍创造条件。")
+    assert BOOK.refer("残疾人可以考驾照吗", disability_54, [("驾照", 0.9), ("残疾人", 0.62)]) is not None
 
 
 def test_a_means_the_halls_services_use_too_is_referred_only_when_asked_of_itself() -> None:
