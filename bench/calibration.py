@@ -100,6 +100,13 @@ def part_questions(part: str) -> list[dict]:
     return [q for q in read_jsonl(DATA / "parts.jsonl") if q["part"] == part]
 
 
+def probe_questions() -> list[dict]:
+    """bench/data/probes.jsonl: questions a citizen asks at the hall, written to look at the kiosk as a user does
+    (失业金会打到我的银行卡上吗, 不动产权证书丢了怎么补办, 残疾人可以考驾照吗) and labelled from the corpus after the kiosk
+    answered them; several rules were written from them, so a design set."""
+    return read_jsonl(DATA / "probes.jsonl")
+
+
 def dev_questions() -> list[dict]:
     return read_jsonl(SHARED / "eval" / "dev_questions.jsonl")
 

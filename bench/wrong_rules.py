@@ -32,6 +32,7 @@ from bench.calibration import (  # noqa: E402
     gold_pairs,
     how_to_questions,
     keyword_questions,
+    probe_questions,
     typed_questions,
 )
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
@@ -57,7 +58,7 @@ def main() -> None:
         "--sets",
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
-        "typed, keywords, keywords_check",
+        "typed, keywords, keywords_check, probes",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
@@ -70,7 +71,7 @@ def main() -> None:
              "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
              "turns": followup_turns, "conversations": conversations, "certificates": certificates,
              "typed": typed_questions, "keywords": lambda: keyword_questions("design"),
-             "keywords_check": lambda: keyword_questions("check")}
+             "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}

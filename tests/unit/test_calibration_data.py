@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.calibration import calibration_questions
+from bench.calibration import calibration_questions, probe_questions
 from knowledge_base.chunking import chunk_document
 from knowledge_base.loaders import load_document
 
@@ -43,3 +43,15 @@ def test_gold_articles_exist_and_state_their_keypoints(shared_dir: Path) -> None
         if q["id"].startswith(("ans-c-", "ans-d-")):
             joined = "".join(texts)
             assert all(k in joined for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
+
+
+def test_probe_questions_are_labelled_from_the_statutes(shared_dir: Path) -> None:
+    questions = probe_questions()
+    assert len({q["id"] for q in questions}) == len(questions) >= 30
+    statutes = shared_dir / "corpus" / "statutes"
+    for q in questions:
+        if q["type"] == "unanswerable":
+            assert not q["gold"] and q.get("why"), q["id"]
+            continue
+        texts = [_articles(statutes / g["file"])[g["article"]] for g in q["gold"]]
+        assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
