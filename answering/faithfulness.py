@@ -94,6 +94,8 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         ),
         re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即"),
     ),
+    # …and 月数 by name is a count of months: 计发月数是多少 is not answered by 累计缴费满十五年
+    ("时长", re.compile(r"月数"), re.compile(r"[\d零〇一二三四五六七八九十百千两]+\s*个?月")),
     ("日期", re.compile(r"几月份|几号开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),
     # how many photos, copies or inches: 几张 is not answered by a list of documents that names no count
     ("数量", re.compile(r"几张|几寸|几份|多少张|多少份"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:张|寸|份)")),

@@ -110,6 +110,9 @@ def test_an_age_and_a_rise_are_figures_asked() -> None:
     assert missing_figure("个人账户养老金计发月数是多少", "个人账户养老金按月领取。") == "时长"
     assert missing_figure("六十岁退休按几个月除", "个人账户养老金按月领取。") == "时长"
     assert missing_figure("失业金能领几个月", "领取失业保险金的期限最长为二十四个月。") is None
+    # …and 月数 is a count of months, which a count of years does not state
+    assert missing_figure("养老金计发月数是多少", "累计缴费满十五年的，按月领取基本养老金。") == "时长"
+    assert missing_figure("计发月数是多少", "计发月数为139个月。") is None
     assert missing_figure("职工医保要交满多少年", "达到法定退休年龄时累计缴费达到国家规定年限的。") == "时长"
     assert missing_figure("我在外地交了好几年养老保险 之前的不白交了吗", "缴费年限累计计算。") is None
     assert missing_figure("当兵那几年交的公积金怎么处理", "转入其安置地住房公积金账户。") is None
