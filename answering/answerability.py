@@ -104,8 +104,8 @@ _PAYMENT = re.compile(r"^..+(?:奖|津贴|补贴|税|费|券)$")
 
 
 def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[str]:
-    """Certificates, numbers, benefits, taxes and fees the question names that the knowledge base never mentions, under that
-    name or a statute's name for it (户口本 → 户口簿). No article can be about such a thing: 残疾证 matched a 残疾人
+    """Certificates, numbers, benefits, taxes and fees the question names that the knowledge base never mentions,
+    under that name or a statute's name for it (户口本 → 户口簿). No article can be about such a thing: 残疾证 matched a 残疾人
     article on social insurance, and 年终奖单独计税是咋算的 the income tax law's article on withholding, since the
     fitted score leans on closeness and a question of one unknown word has little else."""
     return [

@@ -163,7 +163,8 @@ def _entry(where: str, number: int, entry: object) -> Referral:
         raise fail(f"`terms` of {topic} must be a list of words of at least two characters")
     if not isinstance(means, list) or not all(isinstance(t, str) and t.strip() in terms for t in means):
         raise fail(f"`means` of {topic} must list some of its terms")
-    return Referral(topic.strip(), place.strip(), tuple(dict.fromkeys(t.strip() for t in terms)), tuple(t.strip() for t in means))
+    words = tuple(dict.fromkeys(t.strip() for t in terms))
+    return Referral(topic.strip(), place.strip(), words, tuple(t.strip() for t in means))
 
 
 __all__ = ["Referral", "ReferralBook", "ReferralMatch", "file_text"]

@@ -238,7 +238,8 @@ def _names_a_thing(word: str) -> bool:
     """A word a certificate can be named after: not a verb (拿到证 is no certificate), pronoun, numeral or particle."""
     tag = _word_tags().get(word, "")
     verb = tag.startswith("v") and tag != "vn"
-    return len(word) >= 2 and bool(_CJK_RUN.fullmatch(word)) and not verb and tag[:1] not in ("r", "m", "q", "d", "p", "c", "u")
+    function_word = tag[:1] in ("r", "m", "q", "d", "p", "c", "u")
+    return len(word) >= 2 and bool(_CJK_RUN.fullmatch(word)) and not verb and not function_word
 
 
 # A verb with its direction or result (翻出来, 救过来, 看不清, 请不起): how something went, never what it is about.
