@@ -37,6 +37,7 @@ _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什�
 # 在未达到法定退休年龄时 is about someone not retired: it shares 退休 with 退休老人去世了 but not its meaning
 _NOT_YET = re.compile(r"未[^，。；、\s]{1,8}")
 _NOT_YET_ASKED = re.compile(r"未|没|不到|不满|还不")
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 有没有, 是不是, 能不能: asking, not saying not yet
 # asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
 _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 要不 的话 这个 那个 还是 需要 有没 没有 是否 哪些".split())
 # a sentence that opens with the exception to a rule (需要延长…的, 因特殊情况不能按期…的) does not state the rule a
@@ -144,7 +145,10 @@ _OVER_BUDGET = 1.5
 _CASE = re.compile(r"的[，,]$")
 
 
-def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None) -> str:
+def _trim(
+    sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None,
+    affirmed_only: bool = False,
+) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
     share = fit_share(sentence, figure) if figure else None
@@ -153,7 +157,8 @@ def _trim(sentence: str, asks: str, wanted: set[str], budget: int, exception_ask
         return sentence if len(sentence) <= budget * 2 else _PAREN.sub("", sentence)
 
     def rated(run: str, first: bool) -> float:  # a little more for a longer run, all else equal
-        return _score(run, asks, wanted, first, exception_asked, figure) + 0.01 * len(run) / budget
+        score = _score(run, asks, wanted, first, exception_asked, figure, affirmed_only=affirmed_only)
+        return score + 0.01 * len(run) / budget
 
     best, best_score = parts[0], -1.0
     for start in range(len(parts)):
@@ -213,7 +218,7 @@ def spoken_fact(
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
-    affirmed_only = not _NOT_YET_ASKED.search(focus)
+    affirmed_only = not _NOT_YET_ASKED.search(_A_NOT_A.sub("", focus))
     # a sentence opening with a group or place the question does not name (外交护照由外交部签发 to 办护照去哪个部门) is
     # the rule for them, not for the citizen asking
     audiences = audiences or {}
@@ -232,7 +237,7 @@ def spoken_fact(
     if ITEM_BOUNDARY in units[best]:
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
     else:
-        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked, figure)}
+        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked, figure, affirmed_only)}
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):
         if i in chosen or ITEM_BOUNDARY in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt

@@ -310,5 +310,10 @@ def test_a_word_shared_only_under_not_yet_does_not_choose_the_sentence() -> None
     assert spoken("退休老人去世了 家属能领什么钱", SEVENTEENTH).startswith("参加基本养老保险的个人，因病或者非因工死亡的")
 
 
+def test_asking_whether_is_not_saying_not_yet() -> None:
+    # 有没有 asks; it says nothing of someone not yet retired
+    assert spoken("退休老人去世了 家属有没有钱领", SEVENTEENTH).startswith("参加基本养老保险的个人，因病或者非因工死亡的")
+
+
 def test_a_question_saying_not_yet_still_matches_the_not_yet_sentence() -> None:
     assert "病残津贴" in spoken("还没到退休年龄 就因病干不了活了 能领什么", SEVENTEENTH)
