@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from answering.faithfulness import missing_figure
@@ -44,18 +44,20 @@ class Vocabulary(Protocol):
 class Answerability:
     score: float
     signals: dict[str, float]
+    weights: dict[str, float] = field(default_factory=dict)  # the profile's model that scored them
 
     def reason(self) -> str:
-        """The strongest signal against answering, for logs and the panel."""
+        """The strongest signal against answering, for logs. A signal is named only where the profile's model counts
+        it against answering: EmbeddingGemma's fit gives words the knowledge base never uses a positive weight."""
         if not self.signals:
             return "no passage"
-        if self.signals.get("missing"):
+        if self.signals.get("missing") and self.weights.get("missing", -1.0) < 0:
             return "asked-for figure not in the passage"
-        if self.signals.get("unknown", 0.0) > 0.5:
+        if self.signals.get("unknown", 0.0) > 0.5 and self.weights.get("unknown", -1.0) < 0:
             return "question names things the knowledge base does not cover"
-        if self.signals.get("cover", 1.0) < 0.5:
+        if self.signals.get("cover", 1.0) < 0.5 and self.weights.get("cover", 1.0) > 0:
             return "top passage is about something else"
-        return "low relevance"
+        return f"low relevance (top {self.signals.get('top', 0.0):.3f}, cosine {self.signals.get('cosine', 0.0):.2f})"
 
 
 def _is_known(word: str, vocabulary: Vocabulary) -> bool:
@@ -204,7 +206,7 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     if not hits:
         return Answerability(0.0, {})
     found = signals(terms, hits, vocabulary, profile)
-    return Answerability(round(profile.answerability.probability(found), 4), found)
+    return Answerability(round(profile.answerability.probability(found), 4), found, dict(profile.answerability.weights))
 
 
 __all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate",

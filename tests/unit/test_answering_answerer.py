@@ -7,6 +7,7 @@ import pytest
 
 from answering import Answerer
 from answering.answerability import (
+    Answerability,
     copy_for_correction,
     lost_certificates,
     other_certificate,
@@ -748,3 +749,13 @@ async def test_a_failing_closeness_leaves_the_choice_to_the_words(caplog: pytest
         _, answer = await collect(answerer, RENTING)
     assert not answer.refused and answer.spoken.startswith("申领居住证")
     assert "statement closeness not available" in caplog.text
+
+
+def test_a_refusal_reason_names_only_signals_the_model_counts_against_answering() -> None:
+    low = {"top": 0.21, "cosine": 0.4, "unknown": 0.9, "cover": 0.8, "missing": 0.0}
+    rewarded = Answerability(0.2, low, {"top": 1.5, "cosine": 3.0, "unknown": 0.98})  # as EmbeddingGemma's fit
+    assert rewarded.reason() == "low relevance (top 0.210, cosine 0.40)"
+    penalised = Answerability(0.2, low, {"top": 1.5, "cosine": 3.0, "unknown": -0.7})
+    assert penalised.reason() == "question names things the knowledge base does not cover"
+    figure = Answerability(0.2, {**low, "missing": 1.0}, {"missing": -1.6, "unknown": 0.98})
+    assert figure.reason() == "asked-for figure not in the passage"
