@@ -101,19 +101,21 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, p
 _DOCUMENT = re.compile(r"^..+(?:证|卡|证书|证件|执照)$")
 # …a number by name (手机号, 门牌号; 身份证号 is known as 公民身份号码)
 _NUMBER = re.compile(r"^..+号$")
+# …an examination by name (婚检, 孕检)
+_EXAMINATION = re.compile(r"^.+检$")
 # …and a benefit, tax or fee by name (年终奖, 增值税, 登记费); known when its tail is (交学费: 学费, 高温补贴: 补贴)
 _PAYMENT = re.compile(r"^..+(?:奖|津贴|补贴|税|费|券)$")
 
 
 def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[str]:
-    """Certificates, numbers, benefits, taxes and fees the question names that the knowledge base never mentions,
-    under that name or a statute's name for it (户口本 → 户口簿). No article can be about such a thing: 残疾证 matched a 残疾人
-    article on social insurance, and 年终奖单独计税是咋算的 the income tax law's article on withholding, since the
+    """Certificates, numbers, examinations, benefits, taxes and fees the question names that the knowledge base never
+    mentions, under that name or a statute's name for it (户口本 → 户口簿). No article can be about such a thing: 残疾证
+    matched a 残疾人 article on social insurance, and 年终奖单独计税是咋算的 the income tax law's article on withholding, since the
     fitted score leans on closeness and a question of one unknown word has little else."""
     return [
         word
         for word, _ in terms.subject
-        if ((_DOCUMENT.match(word) or _NUMBER.match(word)) and not _is_known(word, vocabulary))
+        if (any(p.match(word) for p in (_DOCUMENT, _NUMBER, _EXAMINATION)) and not _is_known(word, vocabulary))
         or (_PAYMENT.match(word) and not any(_is_known(word[i:], vocabulary) for i in range(len(word) - 1)))
     ]
 

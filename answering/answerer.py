@@ -7,6 +7,7 @@ The stream is typed: `AnswerRetrieved` when retrieval ends, `AnswerSpoken` piece
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 import time
@@ -150,7 +151,7 @@ class Answerer:
             yield event
 
     async def _events(
-        self, question: str, history: Sequence[ChatMessage], draft: Draft, *, split_referred: bool = True
+        self, question: str, history: Sequence[ChatMessage], draft: Draft, *, split_parts: bool = True
     ) -> AsyncIterator[AnswerEvent]:
         cfg = self.config.answering
         cleaned, injected = strip_injection(question)
@@ -193,7 +194,15 @@ class Answerer:
             yield draft.finish(AnswerMode.FAQ, [citation], [], refused=False)
             return
         if scope in (Scope.HALL, Scope.CASE):  # the hall's arrangements, one's own case: staff FAQ above, else the window
-            yield draft.say(self.wording.hall() if scope is Scope.HALL else self.wording.case())
+            note = self.wording.hall() if scope is Scope.HALL else self.wording.case()
+            # 办居住证要带什么 在几楼办: the statutes' part is answered, then the floor left to the window
+            split = self._in_scope_parts(cleaned) if split_parts else None
+            answered = await self._answered_before(split, note, history, draft, refusal_alone=True)
+            if answered:
+                for event in answered:
+                    yield event
+                return
+            yield draft.say(note)
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
 
@@ -227,23 +236,13 @@ class Answerer:
         if referral is not None:
             logger.info("referred to %s (names %s): %s", referral.referral.where, referral.term, mask_personal_data(understood))
             sentence = self.wording.referral(referral.referral)
-            split = self._unreferred(understood) if split_referred and FOLLOWUP_SEPARATOR not in query else None
-            if split:  # 低保怎么申请 养狗要办狗证吗: the 低保 part is answered, then the dog licence referred
-                rest, referred = split
-                # only when the rest is answered: 学区是怎么划的 我们小区对口的是哪所小学 is a school question throughout,
-                # and a refusal of its second half before the referral only muddles it
-                inner = Draft(started=draft.started)
-                events = [event async for event in self._events(rest, history, inner, split_referred=False)]
-                done = events[-1]
-                if isinstance(done, AnswerDone) and not done.answer.refused:
-                    for event in events[:-1]:
-                        yield event
-                    about = self.wording.about(referred, sentence)
-                    yield inner.say(about)
-                    done.answer.spoken = inner.spoken
-                    done.answer.answer = f"{done.answer.answer}\n\n{about}"
-                    yield done
-                    return
+            # 低保怎么申请 养狗要办狗证吗: the 低保 part is answered, then the dog licence referred
+            split = self._unreferred(understood) if split_parts and FOLLOWUP_SEPARATOR not in query else None
+            answered = await self._answered_before(split, sentence, history, draft)
+            if answered:
+                for event in answered:
+                    yield event
+                return
             yield draft.say(sentence)
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
@@ -323,6 +322,39 @@ class Answerer:
     def _parts(self, question: str) -> list[Part]:
         """The parts of a question asking several things, at most `answering.question_parts` of them."""
         return question_parts(question)[: self.config.answering.question_parts]
+
+    async def _answered_before(
+        self, split: tuple[str, str] | None, reply: str, history: Sequence[ChatMessage], draft: Draft,
+        *, refusal_alone: bool = False,
+    ) -> list[AnswerEvent] | None:
+        """For a question split into (the rest, the parts set aside): the events answering the rest, then `reply` said
+        of the parts set aside; None when there is no split or the rest is refused too. Only an answered rest is worth
+        it: 学区是怎么划的 我们小区对口的是哪所小学 is a school question throughout, and a refusal of its second half
+        before the referral only muddles it. `refusal_alone`: the rest's refusal or referral as it is, rather than
+        None: 孩子打疫苗去哪个社区医院 要预约吗 is no question about the hall's arrangements, though it asks one."""
+        if split is None:
+            return None
+        rest, aside = split
+        note = self.wording.about(aside, reply)
+        inner = Draft(started=draft.started)
+        events = [event async for event in self._events(rest, history, inner, split_parts=False)]
+        done = events[-1]
+        if not isinstance(done, AnswerDone) or done.answer.refused:
+            return events if refusal_alone and isinstance(done, AnswerDone) else None
+        said = inner.say(note)
+        done.answer.spoken = inner.spoken
+        done.answer.answer = f"{done.answer.answer}\n\n{note}"
+        return [*events[:-1], said, done]
+
+    def _in_scope_parts(self, question: str) -> tuple[str, str] | None:
+        """Of a question that opens with what a statute may answer and goes on to the hall itself or one's own case
+        (办居住证要带什么 在几楼办): the question up to that part, with the scene it sets, and the parts from there on as
+        said; else None. What follows a part about the hall asks about it too: 办公积金的窗口在几楼 有电梯吗."""
+        clauses = [p.clause for p in self._parts(question)]
+        opening = list(itertools.takewhile(lambda clause: classify(clause) is Scope.IN_SCOPE, clauses))
+        aside = clauses[len(opening) :]
+        start = question.find(aside[0]) if opening and aside else -1
+        return (question[:start].strip(" ，,"), "，".join(aside)) if start > 0 else None
 
     def _unreferred(self, question: str) -> tuple[str, str] | None:
         """Of a question asking several things, some of which another department handles: the parts that name no

@@ -29,7 +29,7 @@ _OFF_TOPIC = re.compile(
 )
 
 
-_FACILITY = "厕所|洗手间|卫生间|停车场?|停车位|复印机?|打印机?"
+_FACILITY = "厕所|洗手间|卫生间|停车场?|停车位|复印机?|打印机?|自助机|自助终端"
 
 # Questions about this hall itself (its floors, windows, hours, parking, queue numbers, apps and addresses): the
 # statutes never answer them, staff at the hall's window do.
@@ -45,6 +45,8 @@ _HALL = re.compile(
     # …whether it works on weekends or evenings (结婚登记周末能办吗), and sends finished certificates home (寄到家里)
     r"|(?:周六|周日|周末|星期六|星期天|星期日|礼拜六|礼拜天|节假日|晚上|中午)[^，,。？?\s班]{0,2}(?:能|可以|能不能|可不可以)?办"
     r"|(?:寄|邮寄|快递|送)(?:到|回)(?:家|我家|家里)|寄给我"
+    # …and whether and how to book a visit (要预约吗, 网上预约), which no statute here mentions; a doctor's is referred
+    r"|预约(?!挂号)"
     # an address or number asked for (地址在哪, 电话是多少), not one told (户口本上的地址是老家的, 我电话是138…)
     r"|地址在哪|(?:地址|电话|热线)(?:是|号码是?)?(?:多少|什么|啥|哪里|哪儿|几号)|网址|公众号|小程序"
     r"|(?<![A-Za-z])(?:APP|App|app)(?![A-Za-z])|哪个软件"

@@ -633,6 +633,9 @@ async def test_a_certificate_no_document_mentions_is_refused_whatever_the_score(
     # a number by name: 手机号 no document mentions; 身份证号 is the statutes' 公民身份号码
     assert uncovered_documents(analyse("办居住证要留手机号吗"), FakeVocabulary(["居住证"])) == ["手机号"]
     assert uncovered_documents(analyse("身份证号被人泄露了怎么办"), FakeVocabulary(["公民身份号码"])) == []
+    # an examination by name: 婚检 no document mentions; 体检 one does
+    assert uncovered_documents(analyse("结婚登记前要做婚检吗"), FakeVocabulary(["结婚登记"])) == ["婚检"]
+    assert uncovered_documents(analyse("老年人每年能免费体检吗"), FakeVocabulary(["老年人", "体检"])) == []
 
 
 async def test_a_bare_how_to_is_not_answered_from_an_article_on_ending_or_punishing() -> None:

@@ -165,6 +165,25 @@ async def test_a_part_another_department_handles_is_referred_there_after_the_ans
     assert neither.refused and pieces == [neither.spoken] and neither.spoken.startswith("这个问题属于养犬和宠物方面的业务")
 
 
+async def test_a_part_about_the_hall_or_ones_own_case_is_left_to_the_window_after_the_answer() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9], {})
+    pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 在几楼办")
+    assert not answer.refused and [c.article for c in answer.citations] == ["第九条"]
+    assert pieces[-1].startswith("关于“在几楼办”，这个问题涉及本大厅的具体安排") and "在几楼办" in answer.answer
+    pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 我的居住证审批到哪一步了")
+    assert not answer.refused and pieces[-1].startswith("关于“我的居住证审批到哪一步了”，您本人的办理进度")
+    # the hall's part alone: the hall's reply, nothing searched for it
+    _, alone = await collect(answerer(kb), "大厅在几楼")
+    assert alone.refused and alone.answer.startswith("这个问题涉及本大厅的具体安排") and kb.queries == ["办居住证要带什么材料"] * 2
+    # what follows a part about the hall asks about the hall too
+    _, lift = await collect(answerer(kb), "办居住证的窗口在几楼 有电梯吗")
+    assert lift.refused and lift.spoken.startswith("这个问题涉及本大厅的具体安排") and len(kb.queries) == 2
+    # with an opening that is refused too, the question is not about the hall: that refusal, which names it
+    pieces, neither = await collect(answerer(kb, answerable_threshold=0.99), "办居住证要带什么材料 在几楼办")
+    assert neither.refused and pieces == [neither.spoken] and "关于“办居住证要带什么材料”" in neither.spoken
+    assert "本大厅的具体安排" not in neither.spoken
+
+
 async def test_a_question_naming_only_a_referral_topic_is_referred_not_asked_which_service() -> None:
     # jieba cuts 养狗 and 狗证 into single characters, so no subject word names a service; the referral list does
     _, answer = await collect(answerer(RoutedKnowledgeBase([RESIDENCE_9], {})), "养狗要办狗证吗 在哪办")
