@@ -341,9 +341,11 @@ class Answerer:
         done = events[-1]
         if not isinstance(done, AnswerDone) or done.answer.refused:
             return events if refusal_alone and isinstance(done, AnswerDone) else None
+        before, screen = done.answer.spoken, done.answer.answer
         said = inner.say(note)
         done.answer.spoken = inner.spoken
-        done.answer.answer = f"{done.answer.answer}\n\n{note}"
+        # on the screen with what is said, above the articles quoted in full (which the page folds away)
+        done.answer.answer = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"
         return [*events[:-1], said, done]
 
     def _in_scope_parts(self, question: str) -> tuple[str, str] | None:

@@ -9,6 +9,7 @@ from answering.parts import Part, answered_by, question_parts
 from core.config import KioskConfig
 from core.errors import ChatModelError
 from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken
+from kiosk.ui.render import render_answer_body
 from knowledge_base.question import FOLLOWUP_SEPARATOR
 from tests.unit.answering_fakes import RESIDENCE_9, RESIDENCE_12, RoutedKnowledgeBase, ScriptedChatModel, hit
 
@@ -157,7 +158,10 @@ async def test_a_part_another_department_handles_is_referred_there_after_the_ans
     # referred as a whole (no article names a topic of the question), the other part is still answered
     pieces, answer = await collect(answerer(kb), "低保怎么申请 养狗要办狗证吗")
     assert not answer.refused and [c.article for c in answer.citations] == ["第九条"] and pieces[-1].startswith(DOGS)
-    assert answer.answer.rstrip().endswith("或拨打12345政务服务热线。") and DOGS in answer.answer  # on the screen too
+    # on the screen too, with what is said and above the article, which the page folds away
+    assert answer.answer.startswith(answer.spoken) and DOGS in answer.spoken and "《居住证暂行条例》第九条" in answer.answer
+    lead = render_answer_body(answer.answer, answer.citations, spoken=answer.spoken).split("<details")[0]
+    assert "养狗要办狗证吗" in lead
     _, alone = await collect(answerer(kb), "养狗要办狗证吗")
     assert alone.refused and alone.answer.startswith("这个问题属于养犬和宠物方面的业务")
     # …but when the rest is not answered either, the referral is all that is said
@@ -169,7 +173,7 @@ async def test_a_part_about_the_hall_or_ones_own_case_is_left_to_the_window_afte
     kb = RoutedKnowledgeBase([RESIDENCE_9], {})
     pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 在几楼办")
     assert not answer.refused and [c.article for c in answer.citations] == ["第九条"]
-    assert pieces[-1].startswith("关于“在几楼办”，这个问题涉及本大厅的具体安排") and "在几楼办" in answer.answer
+    assert pieces[-1].startswith("关于“在几楼办”，这个问题涉及本大厅的具体安排") and answer.answer.startswith(answer.spoken)
     pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 我的居住证审批到哪一步了")
     assert not answer.refused and pieces[-1].startswith("关于“我的居住证审批到哪一步了”，您本人的办理进度")
     # the hall's part alone: the hall's reply, nothing searched for it
