@@ -84,6 +84,8 @@ def test_the_shipped_book_loads_and_names_the_headline_cases() -> None:
     # wages and labour contracts are the labour inspectorate's: 农民工欠薪找谁 was answered with a social-insurance article
     labour = book.refer("农民工欠薪找谁", hit("社会保险法", "第六十三条", "用人单位未按时足额缴纳社会保险费的……"))
     assert labour is not None and "12333" in labour.referral.where
+    unpaid = book.refer("单位三个月没发工资了 去哪里告", hit("社会保险经办条例", "第二十五条", "个人出现国家规定的停止享受社会保险待遇的情形……"))
+    assert unpaid is not None and unpaid.referral is labour.referral
     # …unless the best article speaks of it: 失业保险金 is set below the local minimum wage
     unemployment_18 = hit("失业保险条例", "第十八条", "失业保险金的标准，按照低于当地最低工资标准、高于城市居民最低生活保障标准的水平……")
     assert book.refer("失业金是不是不能低于最低工资", unemployment_18) is None
