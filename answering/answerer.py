@@ -197,8 +197,9 @@ class Answerer:
             note = self.wording.hall() if scope is Scope.HALL else self.wording.case()
             # 办居住证要带什么 在几楼办: the statutes' part is answered, then the floor left to the window
             split = self._in_scope_parts(cleaned) if split_parts else None
-            # the part left to the window reaches the unanswered queue, as the whole question would have
-            answered = await self._answered_before(split, note, history, draft, refusal_alone=True, unanswered=True)
+            # the question reaches the staff's unanswered queue as the hall's reply would have sent it: 在几楼办 alone
+            # would not tell them which service's floor was asked
+            answered = await self._answered_before(split, note, history, draft, refusal_alone=True, unanswered=cleaned)
             if answered:
                 for event in answered:
                     yield event
@@ -326,14 +327,14 @@ class Answerer:
 
     async def _answered_before(
         self, split: tuple[str, str] | None, reply: str, history: Sequence[ChatMessage], draft: Draft,
-        *, refusal_alone: bool = False, unanswered: bool = False,
+        *, refusal_alone: bool = False, unanswered: str | None = None,
     ) -> list[AnswerEvent] | None:
         """For a question split into (the rest, the parts set aside): the events answering the rest, then `reply` said
         of the parts set aside; None when there is no split or the rest is refused too. Only an answered rest is worth
         it: 学区是怎么划的 我们小区对口的是哪所小学 is a school question throughout, and a refusal of its second half
         before the referral only muddles it. `refusal_alone`: the rest's refusal or referral as it is, rather than
         None: 孩子打疫苗去哪个社区医院 要预约吗 is no question about the hall's arrangements, though it asks one.
-        `unanswered`: the parts set aside are recorded as unanswered (for the staff's queue)."""
+        `unanswered`: recorded as the part not answered, for the staff's queue."""
         if split is None:
             return None
         rest, aside = split
@@ -345,11 +346,12 @@ class Answerer:
             return events if refusal_alone and isinstance(done, AnswerDone) else None
         before, screen = done.answer.spoken, done.answer.answer
         if unanswered:
-            done.answer.unanswered = (*done.answer.unanswered, aside)
+            done.answer.unanswered = (*done.answer.unanswered, unanswered)
         said = inner.say(note)
         done.answer.spoken = inner.spoken
         # on the screen with what is said, above the articles quoted in full (which the page folds away)
-        done.answer.answer = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"
+        shown = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"
+        done.answer.answer = shown
         return [*events[:-1], said, done]
 
     def _in_scope_parts(self, question: str) -> tuple[str, str] | None:

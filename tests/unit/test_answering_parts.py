@@ -174,7 +174,7 @@ async def test_a_part_about_the_hall_or_ones_own_case_is_left_to_the_window_afte
     pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 在几楼办")
     assert not answer.refused and [c.article for c in answer.citations] == ["第九条"]
     assert pieces[-1].startswith("关于“在几楼办”，这个问题涉及本大厅的具体安排") and answer.answer.startswith(answer.spoken)
-    assert answer.unanswered == ("在几楼办",)  # for the staff's queue, as the whole question would have been
+    assert answer.unanswered == ("办居住证要带什么材料 在几楼办",)  # for the staff's queue: which service's floor
     pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 我的居住证审批到哪一步了")
     assert not answer.refused and pieces[-1].startswith("关于“我的居住证审批到哪一步了”，您本人的办理进度")
     # the hall's part alone: the hall's reply, nothing searched for it
