@@ -83,6 +83,17 @@ class KnowledgeSource(Protocol):
 _FOLLOWUP_TOPIC_CHARS = 12
 
 
+def _faq_citation(match: FaqMatch) -> Citation:
+    return Citation(source=f"faq:{match.entry.id}", title=f"常见问题：{match.entry.question}", article=None)
+
+
+def _asked_of(rest: str, aside: str) -> str:
+    """A part about the hall with the service the question named first (办居住证要带什么材料 + 在几楼办 → 居住证 在几楼办),
+    as a staff FAQ entry names it."""
+    subject = analyse(rest).subject
+    return f"{subject[0][0]} {aside}" if subject else aside
+
+
 def topic_of(question: str, max_chars: int = 24) -> str:
     topic = re.sub(r"[\s？?！!。，,、；;：:]+$", "", question.strip())
     topic = re.sub(r"\s+", "，", topic)
@@ -190,16 +201,19 @@ class Answerer:
         faq = await self._match_faq(cleaned)
         if faq is not None:
             yield draft.say(faq.entry.answer)
-            citation = Citation(source=f"faq:{faq.entry.id}", title=f"常见问题：{faq.entry.question}", article=None)
-            yield draft.finish(AnswerMode.FAQ, [citation], [], refused=False)
+            yield draft.finish(AnswerMode.FAQ, [_faq_citation(faq)], [], refused=False)
             return
         if scope in (Scope.HALL, Scope.CASE):  # the hall's arrangements, one's own case: staff FAQ above, else the window
             note = self.wording.hall() if scope is Scope.HALL else self.wording.case()
-            # 办居住证要带什么 在几楼办: the statutes' part is answered, then the floor left to the window
+            # 办居住证要带什么 在几楼办: the statutes' part is answered, then the floor from the staff's FAQ (asked of
+            # 居住证) or left to the window; then the question reaches the staff's unanswered queue as the hall's reply
+            # would have sent it, since 在几楼办 alone would not tell them which service's floor was asked
             split = self._in_scope_parts(cleaned) if split_parts else None
-            # the question reaches the staff's unanswered queue as the hall's reply would have sent it: 在几楼办 alone
-            # would not tell them which service's floor was asked
-            answered = await self._answered_before(split, note, history, draft, refusal_alone=True, unanswered=cleaned)
+            faq = await self._match_faq(_asked_of(*split)) if split else None
+            reply, cited, unanswered = (faq.entry.answer, _faq_citation(faq), None) if faq else (note, None, cleaned)
+            answered = await self._answered_before(
+                split, reply, history, draft, refusal_alone=True, unanswered=unanswered, cited=cited
+            )
             if answered:
                 for event in answered:
                     yield event
@@ -327,14 +341,14 @@ class Answerer:
 
     async def _answered_before(
         self, split: tuple[str, str] | None, reply: str, history: Sequence[ChatMessage], draft: Draft,
-        *, refusal_alone: bool = False, unanswered: str | None = None,
+        *, refusal_alone: bool = False, unanswered: str | None = None, cited: Citation | None = None,
     ) -> list[AnswerEvent] | None:
         """For a question split into (the rest, the parts set aside): the events answering the rest, then `reply` said
         of the parts set aside; None when there is no split or the rest is refused too. Only an answered rest is worth
         it: 学区是怎么划的 我们小区对口的是哪所小学 is a school question throughout, and a refusal of its second half
         before the referral only muddles it. `refusal_alone`: the rest's refusal or referral as it is, rather than
         None: 孩子打疫苗去哪个社区医院 要预约吗 is no question about the hall's arrangements, though it asks one.
-        `unanswered`: recorded as the part not answered, for the staff's queue."""
+        `unanswered`: recorded as the part not answered, for the staff's queue; `cited`: where `reply` comes from."""
         if split is None:
             return None
         rest, aside = split
@@ -347,7 +361,9 @@ class Answerer:
         before, screen = done.answer.spoken, done.answer.answer
         if unanswered:
             done.answer.unanswered = (*done.answer.unanswered, unanswered)
-        said = inner.say(note)
+        if cited is not None:
+            done.answer.citations.append(cited)
+        said = inner.say(note, [cited] if cited else ())
         done.answer.spoken = inner.spoken
         # on the screen with what is said, above the articles quoted in full (which the page folds away)
         shown = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"

@@ -8,7 +8,7 @@ from answering import Answerer
 from answering.parts import Part, answered_by, question_parts
 from core.config import KioskConfig
 from core.errors import ChatModelError
-from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken
+from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, FaqEntry, FaqMatch
 from kiosk.ui.render import render_answer_body
 from knowledge_base.question import FOLLOWUP_SEPARATOR
 from tests.unit.answering_fakes import RESIDENCE_9, RESIDENCE_12, RoutedKnowledgeBase, ScriptedChatModel, hit
@@ -187,6 +187,21 @@ async def test_a_part_about_the_hall_or_ones_own_case_is_left_to_the_window_afte
     pieces, neither = await collect(answerer(kb, answerable_threshold=0.99), "办居住证要带什么材料 在几楼办")
     assert neither.refused and pieces == [neither.spoken] and "关于“办居住证要带什么材料”" in neither.spoken
     assert "本大厅的具体安排" not in neither.spoken
+
+
+async def test_a_hall_part_the_staff_faq_answers_is_answered_from_it() -> None:
+    floor = FaqMatch(FaqEntry("faq-3", "居住证在几楼办", "居住证在二楼5号至8号窗口办理。", "staff"), 0.95)
+
+    class WithFloor(RoutedKnowledgeBase):
+        def match_faq(self, question: str) -> FaqMatch | None:
+            self.faq_asked = [*getattr(self, "faq_asked", []), question]
+            return floor if question == "居住证 在几楼办" else None
+
+    kb = WithFloor([RESIDENCE_9], {})
+    pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 在几楼办")
+    assert kb.faq_asked[:2] == ["办居住证要带什么材料 在几楼办", "居住证 在几楼办"]  # the whole, then the floor of what
+    assert pieces[-1] == "关于“在几楼办”，居住证在二楼5号至8号窗口办理。" and answer.unanswered == ()
+    assert [c.source for c in answer.citations] == [RESIDENCE_9.source, "faq:faq-3"]
 
 
 async def test_a_question_naming_only_a_referral_topic_is_referred_not_asked_which_service() -> None:
