@@ -139,3 +139,18 @@ def test_a_question_that_asks_two_things_gets_the_article_of_each(gemma_answerer
     assert not answer.refused
     assert {c.article for c in answer.citations if c.title == "居住证暂行条例"} >= {"第九条", "第十条"}
     assert "另外，" in answer.spoken and "签注" in answer.spoken and "居民身份证" in answer.spoken
+
+
+def test_a_hall_question_after_a_statutes_is_answered_then_left_to_the_window_or_the_staff_faq(gemma_answerer) -> None:  # noqa: ANN001
+    answer = _ask(gemma_answerer, "办居住证要带什么材料 在几楼办")
+    assert [c.label() for c in answer.citations] == ["《居住证暂行条例》第九条"]
+    assert "居民身份证" in answer.spoken and "关于“在几楼办”，这个问题涉及本大厅的具体安排" in answer.spoken
+    assert answer.unanswered == ("办居住证要带什么材料 在几楼办",)
+    kb = gemma_answerer.kb
+    entry = kb.add_faq("居住证在几楼办", "居住证在二楼5号至8号窗口办理。")
+    try:
+        answer = _ask(gemma_answerer, "办居住证要带什么材料 在几楼办")
+        assert answer.spoken.endswith("关于“在几楼办”，居住证在二楼5号至8号窗口办理。") and answer.unanswered == ()
+        assert [c.source for c in answer.citations][-1] == f"faq:{entry.id}"
+    finally:
+        kb.delete_faq(entry.id)
