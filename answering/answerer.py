@@ -83,6 +83,10 @@ class KnowledgeSource(Protocol):
 _FOLLOWUP_TOPIC_CHARS = 12
 
 
+def _refused(events: Sequence[AnswerEvent]) -> bool:
+    return isinstance(events[-1], AnswerDone) and events[-1].answer.refused
+
+
 def _faq_citation(match: FaqMatch) -> Citation:
     return Citation(source=f"faq:{match.entry.id}", title=f"常见问题：{match.entry.question}", article=None)
 
@@ -198,28 +202,25 @@ class Answerer:
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
 
+        hall = scope in (Scope.HALL, Scope.CASE)  # the hall's arrangements, one's own case: staff FAQ, else the window
+        # 办护照要多久 周六能办吗: the statute's part first, so an FAQ entry on weekend hours does not take the whole question
+        split = await self._hall_split(cleaned, scope, history, draft) if hall and split_parts else None
+        if split and not _refused(split):
+            for event in split:
+                yield event
+            return
         faq = await self._match_faq(cleaned)
         if faq is not None:
             yield draft.say(faq.entry.answer)
             yield draft.finish(AnswerMode.FAQ, [_faq_citation(faq)], [], refused=False)
             return
-        if scope in (Scope.HALL, Scope.CASE):  # the hall's arrangements, one's own case: staff FAQ above, else the window
-            note = self.wording.hall() if scope is Scope.HALL else self.wording.case()
-            # 办居住证要带什么 在几楼办: the statutes' part is answered, then the floor from the staff's FAQ (asked of
-            # 居住证) or left to the window; then the question reaches the staff's unanswered queue as the hall's reply
-            # would have sent it, since 在几楼办 alone would not tell them which service's floor was asked
-            split = self._in_scope_parts(cleaned) if split_parts else None
-            faq = await self._match_faq(_asked_of(*split)) if split else None
-            reply, cited, unanswered = (faq.entry.answer, _faq_citation(faq), None) if faq else (note, None, cleaned)
-            answered = await self._answered_before(
-                split, reply, history, draft, refusal_alone=True, unanswered=unanswered, cited=cited
-            )
-            if answered:
-                for event in answered:
+        if hall:
+            if split:  # the opening is refused too: its refusal, which names it
+                for event in split:
                     yield event
-                return
-            yield draft.say(note)
-            yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
+            else:
+                yield draft.say(self._hall_reply(scope))
+                yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
 
         understood = await self._understand(cleaned)
@@ -369,6 +370,27 @@ class Answerer:
         shown = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"
         done.answer.answer = shown
         return [*events[:-1], said, done]
+
+    def _hall_reply(self, scope: Scope) -> str:
+        return self.wording.hall() if scope is Scope.HALL else self.wording.case()
+
+    async def _hall_split(
+        self, question: str, scope: Scope, history: Sequence[ChatMessage], draft: Draft
+    ) -> list[AnswerEvent] | None:
+        """办居住证要带什么 在几楼办: the statute's part answered, then the floor from the staff's FAQ (asked of 居住证) or
+        left to the window, and the question sent to the staff's unanswered queue as the hall's reply would have sent
+        it (在几楼办 alone would not tell them which service's floor was asked). The opening's refusal when it is
+        refused; None when the question does not open with a statute's part."""
+        split = self._in_scope_parts(question)
+        if split is None:
+            return None
+        faq = await self._match_faq(_asked_of(*split))
+        reply, cited, unanswered = (
+            (faq.entry.answer, _faq_citation(faq), None) if faq else (self._hall_reply(scope), None, question)
+        )
+        return await self._answered_before(
+            split, reply, history, draft, refusal_alone=True, unanswered=unanswered, cited=cited
+        )
 
     def _in_scope_parts(self, question: str) -> tuple[str, str] | None:
         """Of a question that opens with what a statute may answer and goes on to the hall itself or one's own case
