@@ -56,7 +56,7 @@ from core.script import as_written
 from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
-from knowledge_base.question import FOLLOWUP_SEPARATOR, QuestionTerms, analyse, names_topic
+from knowledge_base.question import CLAUSE, FOLLOWUP_SEPARATOR, QuestionTerms, analyse, names_topic
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
 from knowledge_base.search_queries import about_applying, is_application_query
@@ -403,12 +403,17 @@ class Answerer:
         return (question[:start].strip(" ，,"), "，".join(aside)) if start > 0 else None
 
     def _unreferred(self, question: str) -> tuple[str, str] | None:
-        """Of a question asking several things, some of which another department handles: the parts that name no
-        referral topic as one question, and the others as said; None unless both kinds are asked."""
+        """Of a question asking several things, some of which another department handles: the question without the
+        clauses that name a referral topic, and the referred parts as said; None unless both kinds are asked. The
+        statements kept set the scene: 我是残疾人 想开个小卖部 办执照要交钱吗 驾照能考吗 asks the licence fee of a
+        disabled shopkeeper, which 残疾人就业条例 answers and 行政许可法 does not."""
         parts = self._parts(question)
         kept = [p.clause for p in parts if self.referrals.refer(p.query, None) is None]
         referred = [p.clause for p in parts if p.clause not in kept]
-        return (" ".join(kept), "，".join(referred)) if kept and referred else None
+        if not (kept and referred):
+            return None
+        rest = [c for c in CLAUSE.split(question) if c and c not in referred and self.referrals.refer(c, None) is None]
+        return " ".join(rest), "，".join(referred)
 
     def _answerable_part(self, question: str, hits: list[Hit]) -> tuple[Part, QuestionTerms, Checked] | None:
         """For a question asking several things that is refused as a whole: the part whose check on the same hits

@@ -169,6 +169,13 @@ async def test_a_part_another_department_handles_is_referred_there_after_the_ans
     assert neither.refused and pieces == [neither.spoken] and neither.spoken.startswith("这个问题属于养犬和宠物方面的业务")
 
 
+async def test_the_part_answered_before_a_referral_keeps_the_scene_it_leans_on() -> None:
+    kb = RoutedKnowledgeBase([RESIDENCE_9], {})
+    pieces, answer = await collect(answerer(kb), "我是残疾人 想开个小卖部 办执照要交钱吗 驾照能考吗")
+    assert not answer.refused and pieces[-1].startswith("关于“驾照能考吗”，这个问题属于机动车")
+    assert kb.queries[-1] == "我是残疾人 想开个小卖部 办执照要交钱吗"  # not 办执照要交钱吗 alone
+
+
 async def test_a_part_about_the_hall_or_ones_own_case_is_left_to_the_window_after_the_answer() -> None:
     kb = RoutedKnowledgeBase([RESIDENCE_9], {})
     pieces, answer = await collect(answerer(kb), "办居住证要带什么材料 在几楼办")
