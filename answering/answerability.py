@@ -11,7 +11,7 @@ ranking profile (knowledge_base/profiles.py), and `answering.answerable_threshol
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -20,7 +20,7 @@ from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import QuestionTerms, is_noun, own_line, states_kind
+from knowledge_base.question import CERTIFICATE_TAILS, QuestionTerms, is_noun, own_line, states_kind
 from knowledge_base.relevance import coverage, present
 
 SIGNALS = (
@@ -44,7 +44,7 @@ class Vocabulary(Protocol):
 class Answerability:
     score: float
     signals: dict[str, float]
-    weights: dict[str, float] = field(default_factory=dict)  # the profile's model that scored them
+    weights: Mapping[str, float] = field(default_factory=dict)  # the profile's model that scored them
 
     def reason(self) -> str:
         """The strongest signal against answering, for logs. A signal is named only where the profile's model counts
@@ -98,7 +98,7 @@ def signals(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, p
 
 
 # A certificate, card or licence by name (残疾证, 健康证, 行驶证); two-character words (拍照, 一本) are too loose.
-_DOCUMENT = re.compile(r"^..+(?:证|卡|证书|证件|执照)$")
+_DOCUMENT = re.compile(rf"^..+(?:{'|'.join(CERTIFICATE_TAILS)})$")
 # …a number by name (手机号, 门牌号; 身份证号 is known as 公民身份号码)
 _NUMBER = re.compile(r"^..+号$")
 # …an examination by name (婚检, 孕检)
@@ -208,7 +208,7 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     if not hits:
         return Answerability(0.0, {})
     found = signals(terms, hits, vocabulary, profile)
-    return Answerability(round(profile.answerability.probability(found), 4), found, dict(profile.answerability.weights))
+    return Answerability(round(profile.answerability.probability(found), 4), found, profile.answerability.weights)
 
 
 __all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate",

@@ -19,7 +19,7 @@ from core.models import Hit
 from core.sentences import CONNECTIVE, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
 from core.text_lines import ARTICLE_LABEL
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import analyse, states_figure, states_kind
+from knowledge_base.question import A_NOT_A, analyse, states_figure, states_kind
 
 _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
 # a clause that only sets up the next one: a time or condition (…之后, …时, …以前), a time limit whose action comes
@@ -37,7 +37,6 @@ _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什�
 # 在未达到法定退休年龄时 is about someone not retired: it shares 退休 with 退休老人去世了 but not its meaning
 _NOT_YET = re.compile(r"未[^，。；、\s]{1,8}")
 _NOT_YET_ASKED = re.compile(r"未|没|不到|不满|还不")
-_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")  # 有没有, 是不是, 能不能: asking, not saying not yet
 # asking words that statutes use for other things: 几周岁可以上小学 does not ask about 可以推迟到七周岁
 _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 要不 的话 这个 那个 还是 需要 有没 没有 是否 哪些".split())
 # a sentence that opens with the exception to a rule (需要延长…的, 因特殊情况不能按期…的) does not state the rule a
@@ -218,7 +217,7 @@ def spoken_fact(
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
-    affirmed_only = not _NOT_YET_ASKED.search(_A_NOT_A.sub("", focus))
+    affirmed_only = not _NOT_YET_ASKED.search(A_NOT_A.sub("", focus))  # 有没有 asks; it says nothing of not yet
     # a sentence opening with a group or place the question does not name (外交护照由外交部签发 to 办护照去哪个部门) is
     # the rule for them, not for the citizen asking
     audiences = audiences or {}

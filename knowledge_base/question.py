@@ -39,8 +39,10 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 # Clauses of an utterance; one asks when it holds a question word: 签证快到期了, 公司改了经营范围 and 当兵那几年交的公积金
 # name a deadline, a scope or a span of years, and ask nothing.
 CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
+# 有没有, 是不是, 能不能: a question asked by saying a verb and its negation
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 _QUESTION_WORD = re.compile(
-    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|多大|是否|能否|可否|如何|怎样|([\u4e00-\u9fff])[不没]\1|[不没][？?]?$"
+    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好])几|多少|多久|多长|多大|是否|能否|可否|如何|怎样|" + A_NOT_A.pattern + r"|[不没][？?]?$"
     r"|到底|是[^，,。；;？?\s]{1,10}还是"  # 到底是六十还是六十三: a choice asked
 )
 
@@ -216,7 +218,7 @@ def subject_cut(run: str) -> list[str]:
 
 
 # What names a certificate or card after the thing it is for (残疾人 证, 不动产 权 证书, 乘车 卡)
-_CERTIFICATE_TAILS = frozenset({"证", "证书", "证件", "卡", "执照"})
+CERTIFICATE_TAILS = ("证", "卡", "证书", "证件", "执照")
 
 
 def _certificates_whole(cut: list[str]) -> list[str]:
@@ -225,9 +227,9 @@ def _certificates_whole(cut: list[str]) -> list[str]:
     answered with the article on a lost 居住证."""
     joined: list[str] = []
     for word in cut:
-        if word in _CERTIFICATE_TAILS and joined and _names_a_thing(joined[-1]):
+        if word in CERTIFICATE_TAILS and joined and _names_a_thing(joined[-1]):
             joined[-1] += word
-        elif word in _CERTIFICATE_TAILS and len(joined) >= 2 and joined[-1] == "权" and _names_a_thing(joined[-2]):
+        elif word in CERTIFICATE_TAILS and len(joined) >= 2 and joined[-1] == "权" and _names_a_thing(joined[-2]):
             joined[-2:] = [joined[-2] + "权" + word]
         else:
             joined.append(word)
