@@ -96,7 +96,14 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ),
     # …and 月数 by name is a count of months: 计发月数是多少 is not answered by 累计缴费满十五年
     ("时长", re.compile(r"月数"), re.compile(r"[\d零〇一二三四五六七八九十百千两]+\s*个?月")),
-    ("日期", re.compile(r"几月份|几号开始|什么日子|几月几号"), re.compile(r"\d+\s*月\s*\d*\s*日?")),
+    # …and a day of the month (失业金每个月几号发): 按月发放 states no day; 几号窗口 asks the hall, not a date
+    (
+        "日期",
+        re.compile(r"几月份|几号开始|什么日子|几月几号|几号(?:发|打|到|给|交|扣|缴|截止|之前|以前|前)"),
+        re.compile(r"\d+\s*月\s*\d*\s*日?|\d+\s*日(?:前|之前|以前)"),
+    ),
+    # what a photo or form must look like (护照照片要什么背景): 近期免冠照片 names the photo, not its background
+    ("规格", re.compile(r"(?:什么|啥|哪种)(?:颜色的?)?(?:背景|底色)|背景色|底色|(?:什么|啥)颜色"), re.compile(r"背景|底色|颜色|[白蓝红]底")),
     # how many photos, copies or inches: 几张 is not answered by a list of documents that names no count
     ("数量", re.compile(r"几张|几寸|几份|多少张|多少份"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:张|寸|份)")),
     # how many times (一年能提几次): 好几次, 介绍了几次 say it happened, they do not ask

@@ -77,6 +77,13 @@ def test_missing_figure_kinds() -> None:
     # from when a period runs is stated by the event it runs from; a calendar day is not
     assert missing_figure("失业金从哪天开始算", "失业保险金自办理失业登记之日起计算。") is None
     assert missing_figure("国庆高速免费几号开始", "自办理失业登记之日起计算。") == "日期"
+    # a day of the month: 按月发放 says how often, not on which day; 几号窗口 asks for a window, not a date
+    assert missing_figure("失业金每个月几号发", "失业保险金由社会保险经办机构按月发放。") == "日期"
+    assert missing_figure("工资每月几号前发", "工资应当于每月15日前发放。") is None
+    assert missing_figure("办户口的窗口是几号", "户口登记机关。") is None
+    # what a photo must look like: 近期免冠照片 names the photo, not its background
+    assert missing_figure("护照照片要什么背景", "应当提交本人的居民身份证、户口簿、近期免冠照片。") == "规格"
+    assert missing_figure("照片是什么底色", "照片为白色背景。") is None
 
 
 def test_fees_shares_and_discounts_asked_without_a_question_word_before_them() -> None:
