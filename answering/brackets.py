@@ -21,6 +21,9 @@ _RANGE = re.compile(r"(?:满)?(\d+)(周岁|年)至(\d+)(?:周岁|年)")
 _FROM_TO = re.compile(r"满(\d+)(年)不(?:足|满)(\d+)年")
 _AT_LEAST = re.compile(r"(?<![至\d])(\d+)(周岁|年)以上")
 _UNDER = re.compile(r"(?:未满|不满|不足)(\d+)(周岁|年)")
+# a figure the question bounds from above (未满十六岁的孩子, 交了不到5年) is below it: the bracket asked about, not a
+# citizen aged sixteen
+_BELOW = re.compile(r"(?:未满|不满|不足|不到)(\d{1,3})(周岁|岁|年)")
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class Figure:
 
 def own_figure(question: str) -> Figure | None:
     """The age or the years the question states of the citizen, when it states exactly one."""
-    text = arabic_numerals(question)
+    text = _BELOW.sub(lambda m: f"{max(0, int(m.group(1)) - 1)}{m.group(2)}", arabic_numerals(question))
     ages = {int(a or b) for a, b in _AGE.findall(text)}
     years = {int(y) for y in _YEARS.findall(text)}
     if len(ages) + len(years) != 1:

@@ -11,6 +11,10 @@ def test_the_citizens_own_age_or_years_are_read_in_either_numerals() -> None:
     assert own_figure("我今年三十二 换的新身份证能管几年") == Figure(32, "周岁")
     assert own_figure("孩子才10岁") == Figure(10, "周岁")
     assert own_figure("我交了八年失业保险 能领多久") == Figure(8, "年")
+    # a figure bounded from above is below it: 未满十六岁 asks after the under-sixteen bracket, not a sixteen-year-old
+    assert own_figure("未满十六岁的孩子能办身份证吗") == Figure(15, "周岁")
+    assert own_figure("我缴费不满一年 能领失业金吗") == Figure(0, "年")
+    assert fit_share("未满十六周岁的公民，由监护人代为申请领取居民身份证。", own_figure("未满十六岁的孩子")) == 1.0
     # a bound asked about, a calendar year or two figures are not the citizen's own figure
     for question in ("十六周岁以下能办身份证吗", "2020年交的社保", "身份证有效期几年", "我60岁 我爸85岁"):
         assert own_figure(question) is None, question
