@@ -15,7 +15,7 @@ from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.paragraphs import closest_first
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import everyday_names, expand_query
-from knowledge_base.question import analyse, is_general_word, word_boundaries
+from knowledge_base.question import analyse, is_general_word, specificity, word_boundaries
 from knowledge_base.registry import Registry
 from knowledge_base.relevance import Candidate, features
 from knowledge_base.terms import Correction, TermStats
@@ -101,7 +101,9 @@ class HybridRetriever:
         """The question with homophones of the knowledge base's words replaced by those words."""
         if not self._config.sound_correction:
             return question, []
-        return self.terms.correct(question, boundaries=word_boundaries, is_word=is_general_word)
+        return self.terms.correct(
+            question, boundaries=word_boundaries, is_word=is_general_word, specificity=specificity
+        )
 
     def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
         understood, gathered, query_vector = self._gather(query)
@@ -133,7 +135,9 @@ class HybridRetriever:
         active, lexical, terms = self._index.get()
         query = query.strip()
         if self._config.sound_correction:
-            query, _ = terms.correct(query, boundaries=word_boundaries, is_word=is_general_word)
+            query, _ = terms.correct(
+                query, boundaries=word_boundaries, is_word=is_general_word, specificity=specificity
+            )
         if not query or not active:
             return query, [], None
         expand = self.profile.expand_queries if self._config.expand_queries is None else self._config.expand_queries

@@ -4,7 +4,8 @@ Built from the active passages whenever the registry changes (beside the BM25 in
 - rarity (inverse document frequency) of a question's words, so the answerability check can tell a question's
   subject (驾驶证, 产假) from filler (请问, 怎么办);
 - pinyin (with tones) of the knowledge base's recurring 2–4 character strings, so that a recognised question with a
-  homophone (半居住正, 工商认定, 互口本) is read with the knowledge base's own words (办居住证, 工伤认定, 户口本).
+  homophone (半居住正, 工商认定, 互口本) is read with the knowledge base's own words (办居住证, 工伤认定, 户口本); a
+  two-character term of the statutes typed through pinyin with another tone (底保, 宾葬) is read too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _MIN_PAIR_COUNT = 3
 # Characters that build sentences, not names: a pair holding one is two words (上不上班), never a misheard term
 _FUNCTION_CHARS = frozenset("不没是在的了吗呢么吧啊也就都还那这哪")
+# A pair read with another tone must be at least this specific in general Chinese (knowledge_base.question's
+# specificity: 殡葬 0.64, 低保 0.79; 改革 0.45, 增加 0.46, 人体 0.55)
+_TONELESS_SPECIFICITY = 0.6
 
 
 def _asked_either_way(chars: list[str], i: int) -> bool:
@@ -42,6 +46,10 @@ def char_sound(ch: str) -> str:
 
 def sound_of(text: str) -> tuple[str, ...]:
     return tuple(char_sound(ch) for ch in text)
+
+
+def toneless(sound: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(syllable.rstrip("12345") for syllable in sound)
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,10 @@ class TermStats:
         self._names = frozenset(n for n in names if len(n) == 2 and pairs[n] < _MIN_PAIR_COUNT)
         for name in self._names:
             self._pairs_by_sound.setdefault(sound_of(name), []).append(name)
+        # …and by sound without tones, for a pair typed through pinyin (底保 for 低保, 宾葬 for 殡葬)
+        self._pairs_by_syllables: dict[tuple[str, ...], list[str]] = {}
+        for sound, found in self._pairs_by_sound.items():
+            self._pairs_by_syllables.setdefault(toneless(sound), []).extend(found)
         # sound → the most frequent string with that sound (ties: the first seen)
         self._by_sound: dict[tuple[str, ...], tuple[str, int]] = {}
         for gram, count in counts.items():
@@ -108,12 +120,14 @@ class TermStats:
         question: str,
         boundaries: Callable[[str], set[int]] | None = None,
         is_word: Callable[[str], bool] | None = None,
+        specificity: Callable[[str], float] | None = None,
     ) -> tuple[str, list[Correction]]:
         """Replace 3–4 character strings the knowledge base never uses by its own strings that sound the same.
 
         `boundaries(run)` gives the word boundaries of a run of Chinese (character offsets); a replaced string must
         start and end on them, so a window never straddles a word (需要体|检). Two-character sounds collide often
-        (是不/施步): a pair is read only when `is_word` (general Chinese) is given, under `_pair_reading`'s rules.
+        (是不/施步): a pair is read only when `is_word` (general Chinese) is given, under `_pair_reading`'s rules;
+        with another tone only when `specificity` (how rare a word is in general Chinese, 0–1) is given too.
         """
         corrections: list[Correction] = []
         out: list[str] = []
@@ -122,7 +136,7 @@ class TermStats:
             out.append(question[pos : match.start()])
             run = match.group(0)
             cuts = boundaries(run) if boundaries else set(range(len(run) + 1))
-            out.append(self._correct_run(run, cuts, corrections, boundaries, is_word))
+            out.append(self._correct_run(run, cuts, corrections, boundaries, is_word, specificity))
             pos = match.end()
         out.append(question[pos:])
         return "".join(out), corrections
@@ -134,6 +148,7 @@ class TermStats:
         corrections: list[Correction],
         boundaries: Callable[[str], set[int]] | None,
         is_word: Callable[[str], bool] | None,
+        specificity: Callable[[str], float] | None,
     ) -> str:
         chars = list(run)
         i = 0
@@ -159,7 +174,8 @@ class TermStats:
                 replaced = True
                 break
             if not replaced and is_word is not None and i in cuts and i + 2 in cuts and not _asked_either_way(chars, i):
-                meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries)
+                outside = (chars[i - 1] if i else "", chars[i + 2] if i + 2 < len(chars) else "")
+                meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries, outside, specificity)
                 if meant is not None:
                     corrections.append(Correction("".join(chars[i : i + 2]), meant))
                     chars[i : i + 2] = list(meant)
@@ -170,21 +186,51 @@ class TermStats:
         return "".join(chars)
 
     def _pair_reading(
-        self, heard: str, is_word: Callable[[str], bool], boundaries: Callable[[str], set[int]] | None
+        self,
+        heard: str,
+        is_word: Callable[[str], bool],
+        boundaries: Callable[[str], set[int]] | None,
+        outside: tuple[str, str] = ("", ""),
+        specificity: Callable[[str], float] | None = None,
     ) -> str | None:
         """The knowledge base's two-character word a heard pair stands for (户照 → 护照, 互口 → 户口), or None.
         Two-character sounds collide often (是不/施步), so the pair must be no word of general Chinese and appear
-        nowhere in the knowledge base, keep one of its characters in place, and have exactly one reading."""
+        nowhere in the knowledge base, keep one of its characters in place, and have exactly one reading.
+
+        Failing a reading with the same tones, one with the same syllables: a question typed through pinyin picks
+        the wrong tone as readily as the right one (底保 for 低保, 宾葬 for 殡葬). Then the reading must be a term of
+        the statutes more than of everyday Chinese (`specificity`: 改个名字 is not a typed 改革, nor 增驾 增加), and the
+        character changed must not make a word with its neighbour outside the pair (`outside`, the characters before
+        and after): in 好多年前发的, 前 belongs to 年前, and 前发 is not a misheard 签发."""
         if self.occurs(heard) or is_word(heard) or _FUNCTION_CHARS.intersection(heard):
             return None
-        readings = [
-            pair
-            for pair in self._pairs_by_sound.get(sound_of(heard), [])
-            if (pair[0] == heard[0]) != (pair[1] == heard[1])
-            and is_word(pair)
-            and (pair in self._names or self._used_whole(pair, boundaries))
-        ]
-        return readings[0] if len(readings) == 1 else None
+        sound = sound_of(heard)
+        by_tones = [(True, self._pairs_by_sound.get(sound, []))]
+        if specificity is not None:
+            by_tones.append((False, self._pairs_by_syllables.get(toneless(sound), [])))
+        for same_tones, candidates in by_tones:
+            readings = [
+                pair
+                for pair in candidates
+                if (pair[0] == heard[0]) != (pair[1] == heard[1])
+                and is_word(pair)
+                and (pair in self._names or self._used_whole(pair, boundaries))
+                and (same_tones or (
+                    specificity is not None and specificity(pair) >= _TONELESS_SPECIFICITY
+                    and not self._in_word_outside(heard, pair, outside, is_word)
+                ))
+            ]
+            if readings:
+                return readings[0] if len(readings) == 1 else None
+        return None
+
+    @staticmethod
+    def _in_word_outside(heard: str, meant: str, outside: tuple[str, str], is_word: Callable[[str], bool]) -> bool:
+        """Whether the heard character a reading would change makes a word with its neighbour outside the pair."""
+        before, after = outside
+        if heard[0] != meant[0]:
+            return bool(before) and is_word(before + heard[0])
+        return bool(after) and is_word(heard[1] + after)
 
     def _used_whole(self, gram: str, boundaries: Callable[[str], set[int]] | None) -> bool:
         """Whether the knowledge base uses the string as whole words somewhere (工伤认定), not only as a piece of

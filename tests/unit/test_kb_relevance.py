@@ -6,7 +6,7 @@ from answering import answerability
 from core.models import Hit
 from knowledge_base.profiles import LinearModel, Profile, load_profile
 from knowledge_base.query_expansion import everyday_names
-from knowledge_base.question import analyse, asks_kind, is_general_word, states_kind, word_boundaries
+from knowledge_base.question import analyse, asks_kind, is_general_word, specificity, states_kind, word_boundaries
 from knowledge_base.relevance import Candidate, coverage, features
 from knowledge_base.terms import TermStats
 
@@ -215,3 +215,17 @@ def test_everyday_names_are_written_out_from_their_patterns() -> None:
 def test_a_pair_asked_either_way_stays_as_said() -> None:
     stats = TermStats(["本条例自公布之日起施行，现行规定同时废止。", "现行标准由省人民政府制定。"] * 2)
     assert stats.correct("早高峰限不限行", word_boundaries, is_general_word)[1] == []
+
+
+def test_a_pair_typed_with_another_tone_is_read_only_as_a_term_of_the_statutes() -> None:
+    texts = ["殡葬管理工作由民政部门负责。", "殡葬服务单位应当文明服务。", "殡葬设施应当节约用地。", "实行改革土葬。"]
+    stats = TermStats([*texts, "改革土葬，推行火葬。", "改革殡葬习俗。", "居民身份证由公安机关签发。", "护照由出入境管理机构签发。"] * 2)
+    # 宾葬 (bin1) for 殡葬 (bin4): a pinyin keyboard picks the wrong tone as readily as the right one
+    fixed, corrections = stats.correct("宾葬的事归哪个部门管", word_boundaries, is_general_word, specificity)
+    assert fixed.startswith("殡葬") and [(c.heard, c.meant) for c in corrections] == [("宾葬", "殡葬")]
+    # only with a measure of how specific a word is; with the same tones a pair needs none
+    assert stats.correct("宾葬的事归哪个部门管", word_boundaries, is_general_word)[1] == []
+    # an everyday word is no reading of another tone (改个名字 is not 改革), nor a character that makes a word with
+    # its neighbour outside the pair (好多年前发的: 前 belongs to 年前, not to a misheard 签发)
+    assert stats.correct("想给孩子改个名字", word_boundaries, is_general_word, specificity)[1] == []
+    assert stats.correct("好多年前发的老证", word_boundaries, is_general_word, specificity)[1] == []
