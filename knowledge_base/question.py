@@ -199,10 +199,15 @@ def _whole_names() -> re.Pattern[str]:
     return re.compile("|".join(sorted(names, key=len, reverse=True)))
 
 
+# What is done with a sum or a card, which jieba may fuse with the name's last character (失业金领多久 → 失业/金领/多久)
+_DONE_WITH = "领发交取补退扣缴办"
+
+
 def subject_cut(run: str) -> list[str]:
     """jieba's words of a run of text, with the everyday names above kept whole where they start and end on jieba's
-    word boundaries (交个税 → 交/个税; 哪个税务局 is left as cut)."""
-    cut = words(run)
+    word boundaries (交个税 → 交/个税; 哪个税务局 is left as cut). A name may also end inside a two-character word
+    that pairs its last character with what is done with it (失业/金领 → 失业金/领)."""
+    cut = _unfused(words(run))
     starts = _offsets(cut)
     bounds = set(starts)
     whole = {m.start(): m.end() for m in _whole_names().finditer(run) if m.start() in bounds and m.end() in bounds}
@@ -215,6 +220,18 @@ def subject_cut(run: str) -> list[str]:
         elif start >= covered:
             merged.append(word)
     return _certificates_whole(merged)
+
+
+def _unfused(cut: list[str]) -> list[str]:
+    """失业/金领 → 失业/金/领 where 失业金 is an everyday name: the name can then be kept whole."""
+    out: list[str] = []
+    for word in cut:
+        fused = len(word) == 2 and word[0] in _THING_ENDINGS and word[1] in _DONE_WITH and out
+        if fused and _whole_names().fullmatch(out[-1] + word[0]):
+            out += [word[0], word[1]]
+        else:
+            out.append(word)
+    return out
 
 
 # What names a certificate or card after the thing it is for (残疾人 证, 不动产 权 证书, 乘车 卡)

@@ -51,6 +51,9 @@ def test_everyday_names_jieba_cuts_apart_stay_whole_subject_words() -> None:
     # only where the name starts and ends on jieba's word boundaries: 哪个 and 税务局 are words of their own
     assert analyse("去哪个税务局交").subject_words == ["税务局"]
     assert "失业金" not in analyse("失业金额是多少").subject_words
+    # …or where jieba fused its last character with what is done with it (失业/金领/多久): 金领 is no subject
+    assert analyse("失业金领多久").subject_words == ["失业金"]
+    assert "失业金" in analyse("失业金领完了还是没找到工作").subject_words
 
 
 def test_a_certificate_named_after_its_holder_or_thing_stays_one_subject_word() -> None:
