@@ -27,6 +27,8 @@ _FUNCTION_CHARS = frozenset("不没是在的了吗呢么吧啊也就都还那这
 # A pair read with another tone must be at least this specific in general Chinese (knowledge_base.question's
 # specificity: 殡葬 0.64, 低保 0.79; 改革 0.45, 增加 0.46, 人体 0.55)
 _TONELESS_SPECIFICITY = 0.6
+# …and the character read another way must build no sentence on either side (公司得多久 is not 公司的, 有护照 not 由护照)
+_SENTENCE_CHARS = _FUNCTION_CHARS | frozenset("得地有由")
 
 
 def _asked_either_way(chars: list[str], i: int) -> bool:
@@ -97,6 +99,12 @@ class TermStats:
             best = self._by_sound.get(key)
             if best is None or count > best[1]:
                 self._by_sound[key] = (gram, count)
+        self._by_syllables: dict[tuple[str, ...], tuple[str, int]] = {}
+        for gram, count in self._by_sound.values():
+            key = toneless(sound_of(gram))
+            best = self._by_syllables.get(key)
+            if best is None or count > best[1]:
+                self._by_syllables[key] = (gram, count)
 
     def occurs(self, text: str) -> bool:
         return bool(text) and text in self._joined
@@ -160,7 +168,8 @@ class TermStats:
                 window = "".join(chars[i : i + n])
                 if self.occurs(window):
                     continue
-                found = self._by_sound.get(sound_of(window))
+                outside = (chars[i - 1] if i else "", chars[i + n] if i + n < len(chars) else "")
+                found = self._by_sound.get(sound_of(window)) or self._typed_reading(window, outside, is_word, specificity)
                 if found is None or found[0] == window or not self._used_whole(found[0], boundaries):
                     continue
                 # the heard string may end fused with the next character into a two-character word (半居住正要带
@@ -184,6 +193,26 @@ class TermStats:
             if not replaced:
                 i += 1
         return "".join(chars)
+
+    def _typed_reading(
+        self,
+        window: str,
+        outside: tuple[str, str],
+        is_word: Callable[[str], bool] | None,
+        specificity: Callable[[str], float] | None,
+    ) -> tuple[str, int] | None:
+        """The knowledge base's string of the same syllables, one character typed with another tone (共积金 →
+        公积金), under `_pair_reading`'s rules for another tone; the window must be no word of general Chinese either
+        (办公室 is not a misheard 办公时)."""
+        if is_word is None or specificity is None or is_word(window):
+            return None
+        found = self._by_syllables.get(toneless(sound_of(window)))
+        changed = [(a, b) for a, b in zip(window, found[0], strict=True) if a != b] if found else []
+        if len(changed) != 1 or _SENTENCE_CHARS.intersection(changed[0]):
+            return None
+        if specificity(found[0]) < _TONELESS_SPECIFICITY or self._in_word_outside(window, found[0], outside, is_word):
+            return None
+        return found
 
     def _pair_reading(
         self,
@@ -226,11 +255,12 @@ class TermStats:
 
     @staticmethod
     def _in_word_outside(heard: str, meant: str, outside: tuple[str, str], is_word: Callable[[str], bool]) -> bool:
-        """Whether the heard character a reading would change makes a word with its neighbour outside the pair."""
+        """Whether a heard character at either end that a reading would change makes a word with its neighbour
+        outside the heard string (`outside`: the characters before and after it)."""
         before, after = outside
-        if heard[0] != meant[0]:
-            return bool(before) and is_word(before + heard[0])
-        return bool(after) and is_word(heard[1] + after)
+        if heard[0] != meant[0] and before and is_word(before + heard[0]):
+            return True
+        return heard[-1] != meant[-1] and bool(after) and is_word(heard[-1] + after)
 
     def _used_whole(self, gram: str, boundaries: Callable[[str], set[int]] | None) -> bool:
         """Whether the knowledge base uses the string as whole words somewhere (工伤认定), not only as a piece of

@@ -232,3 +232,12 @@ def test_a_pair_typed_with_another_tone_is_read_only_as_a_term_of_the_statutes()
     # its neighbour outside the pair (好多年前发的: 前 belongs to 年前, not to a misheard 签发)
     assert stats.correct("想给孩子改个名字", word_boundaries, is_general_word, specificity)[1] == []
     assert stats.correct("好多年前发的老证", word_boundaries, is_general_word, specificity)[1] == []
+
+
+def test_a_longer_string_typed_with_one_tone_wrong_is_read_as_the_statutes_string() -> None:
+    texts = ["住房公积金由单位缴存。", "职工可以提取住房公积金。", "公积金管理中心负责审批。", "办公时间另行公布。"]
+    stats = TermStats([*texts, "公司的住房公积金应当按时缴存。"] * 2)
+    fixed, corrections = stats.correct("共积金能用来还房贷吗", word_boundaries, is_general_word, specificity)
+    assert fixed.startswith("公积金") and [(c.heard, c.meant) for c in corrections] == [("共积金", "公积金")]
+    # a character that builds sentences (得, 有) is as meant: 公司得多久 is not 公司的
+    assert stats.correct("公司得多久内给我办", word_boundaries, is_general_word, specificity)[1] == []
