@@ -60,6 +60,37 @@ class Correction:
     meant: str
 
 
+@dataclass(frozen=True)
+class _Typed:
+    """What reading a string typed with another tone needs: general Chinese's words and how specific each is, and
+    the whole question (a character the citizen also wrote elsewhere in it is theirs)."""
+
+    is_word: Callable[[str], bool]
+    specificity: Callable[[str], float]
+    said: str
+
+
+def _typed_as(heard: str, meant: str, outside: tuple[str, str], typed: _Typed) -> bool:
+    """Whether `heard` reads as the statutes' `meant` typed through pinyin with one tone wrong (宾葬 for 殡葬, 共积金 for
+    公积金): one character differs, and neither it nor its reading builds sentences (公司得多久 is not 公司的); `meant` is
+    a term of the statutes more than of everyday Chinese (改个名字 is not a typed 改革, nor 增驾 增加); a changed
+    character at either end makes no word with its neighbour outside (`outside`, the characters before and after: in
+    好多年前发的, 前 belongs to 年前, not to a misheard 签发); and the citizen did not write it elsewhere in the question
+    (号叫过了…还能不能补叫 asks for 叫 again, not for 补缴)."""
+    changed = [(i, a, b) for i, (a, b) in enumerate(zip(heard, meant, strict=True)) if a != b]
+    if len(changed) != 1:
+        return False
+    at, wrote, reading = changed[0]
+    if wrote in _SENTENCE_CHARS or reading in _SENTENCE_CHARS or typed.said.count(wrote) > 1:
+        return False
+    if typed.specificity(meant) < _TONELESS_SPECIFICITY:
+        return False
+    before, after = outside
+    if at == 0 and before and typed.is_word(before + wrote):
+        return False
+    return not (at == len(heard) - 1 and after and typed.is_word(wrote + after))
+
+
 class TermStats:
     """Document frequencies and a sound index over one set of passages."""
 
@@ -138,13 +169,14 @@ class TermStats:
         with another tone only when `specificity` (how rare a word is in general Chinese, 0–1) is given too.
         """
         corrections: list[Correction] = []
+        typed = _Typed(is_word, specificity, question) if is_word and specificity else None
         out: list[str] = []
         pos = 0
         for match in _CJK_RUN.finditer(question):
             out.append(question[pos : match.start()])
             run = match.group(0)
             cuts = boundaries(run) if boundaries else set(range(len(run) + 1))
-            out.append(self._correct_run(run, cuts, corrections, boundaries, is_word, specificity))
+            out.append(self._correct_run(run, cuts, corrections, boundaries, is_word, typed))
             pos = match.end()
         out.append(question[pos:])
         return "".join(out), corrections
@@ -156,7 +188,7 @@ class TermStats:
         corrections: list[Correction],
         boundaries: Callable[[str], set[int]] | None,
         is_word: Callable[[str], bool] | None,
-        specificity: Callable[[str], float] | None,
+        typed: _Typed | None,
     ) -> str:
         chars = list(run)
         i = 0
@@ -169,7 +201,7 @@ class TermStats:
                 if self.occurs(window):
                     continue
                 outside = (chars[i - 1] if i else "", chars[i + n] if i + n < len(chars) else "")
-                found = self._by_sound.get(sound_of(window)) or self._typed_reading(window, outside, is_word, specificity)
+                found = self._by_sound.get(sound_of(window)) or self._typed_reading(window, outside, typed)
                 if found is None or found[0] == window or not self._used_whole(found[0], boundaries):
                     continue
                 # the heard string may end fused with the next character into a two-character word (半居住正要带
@@ -184,7 +216,7 @@ class TermStats:
                 break
             if not replaced and is_word is not None and i in cuts and i + 2 in cuts and not _asked_either_way(chars, i):
                 outside = (chars[i - 1] if i else "", chars[i + 2] if i + 2 < len(chars) else "")
-                meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries, outside, specificity)
+                meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries, outside, typed)
                 if meant is not None:
                     corrections.append(Correction("".join(chars[i : i + 2]), meant))
                     chars[i : i + 2] = list(meant)
@@ -194,25 +226,14 @@ class TermStats:
                 i += 1
         return "".join(chars)
 
-    def _typed_reading(
-        self,
-        window: str,
-        outside: tuple[str, str],
-        is_word: Callable[[str], bool] | None,
-        specificity: Callable[[str], float] | None,
-    ) -> tuple[str, int] | None:
+    def _typed_reading(self, window: str, outside: tuple[str, str], typed: _Typed | None) -> tuple[str, int] | None:
         """The knowledge base's string of the same syllables, one character typed with another tone (共积金 →
-        公积金), under `_pair_reading`'s rules for another tone; the window must be no word of general Chinese either
-        (办公室 is not a misheard 办公时)."""
-        if is_word is None or specificity is None or is_word(window):
+        公积金), under `_typed_as`'s rules; the window must be no word of general Chinese either (办公室 is not a
+        misheard 办公时)."""
+        if typed is None or typed.is_word(window):
             return None
         found = self._by_syllables.get(toneless(sound_of(window)))
-        changed = [(a, b) for a, b in zip(window, found[0], strict=True) if a != b] if found else []
-        if len(changed) != 1 or _SENTENCE_CHARS.intersection(changed[0]):
-            return None
-        if specificity(found[0]) < _TONELESS_SPECIFICITY or self._in_word_outside(window, found[0], outside, is_word):
-            return None
-        return found
+        return found if found is not None and _typed_as(window, found[0], outside, typed) else None
 
     def _pair_reading(
         self,
@@ -220,22 +241,17 @@ class TermStats:
         is_word: Callable[[str], bool],
         boundaries: Callable[[str], set[int]] | None,
         outside: tuple[str, str] = ("", ""),
-        specificity: Callable[[str], float] | None = None,
+        typed: _Typed | None = None,
     ) -> str | None:
         """The knowledge base's two-character word a heard pair stands for (户照 → 护照, 互口 → 户口), or None.
         Two-character sounds collide often (是不/施步), so the pair must be no word of general Chinese and appear
-        nowhere in the knowledge base, keep one of its characters in place, and have exactly one reading.
-
-        Failing a reading with the same tones, one with the same syllables: a question typed through pinyin picks
-        the wrong tone as readily as the right one (底保 for 低保, 宾葬 for 殡葬). Then the reading must be a term of
-        the statutes more than of everyday Chinese (`specificity`: 改个名字 is not a typed 改革, nor 增驾 增加), and the
-        character changed must not make a word with its neighbour outside the pair (`outside`, the characters before
-        and after): in 好多年前发的, 前 belongs to 年前, and 前发 is not a misheard 签发."""
+        nowhere in the knowledge base, keep one of its characters in place, and have exactly one reading. Failing a
+        reading with the same tones, one with the same syllables, under `_typed_as`'s rules (底保 → 低保)."""
         if self.occurs(heard) or is_word(heard) or _FUNCTION_CHARS.intersection(heard):
             return None
         sound = sound_of(heard)
         by_tones = [(True, self._pairs_by_sound.get(sound, []))]
-        if specificity is not None:
+        if typed is not None:
             by_tones.append((False, self._pairs_by_syllables.get(toneless(sound), [])))
         for same_tones, candidates in by_tones:
             readings = [
@@ -244,23 +260,11 @@ class TermStats:
                 if (pair[0] == heard[0]) != (pair[1] == heard[1])
                 and is_word(pair)
                 and (pair in self._names or self._used_whole(pair, boundaries))
-                and (same_tones or (
-                    specificity is not None and specificity(pair) >= _TONELESS_SPECIFICITY
-                    and not self._in_word_outside(heard, pair, outside, is_word)
-                ))
+                and (same_tones or (typed is not None and _typed_as(heard, pair, outside, typed)))
             ]
             if readings:
                 return readings[0] if len(readings) == 1 else None
         return None
-
-    @staticmethod
-    def _in_word_outside(heard: str, meant: str, outside: tuple[str, str], is_word: Callable[[str], bool]) -> bool:
-        """Whether a heard character at either end that a reading would change makes a word with its neighbour
-        outside the heard string (`outside`: the characters before and after it)."""
-        before, after = outside
-        if heard[0] != meant[0] and before and is_word(before + heard[0]):
-            return True
-        return heard[-1] != meant[-1] and bool(after) and is_word(heard[-1] + after)
 
     def _used_whole(self, gram: str, boundaries: Callable[[str], set[int]] | None) -> bool:
         """Whether the knowledge base uses the string as whole words somewhere (工伤认定), not only as a piece of

@@ -241,3 +241,5 @@ def test_a_longer_string_typed_with_one_tone_wrong_is_read_as_the_statutes_strin
     assert fixed.startswith("公积金") and [(c.heard, c.meant) for c in corrections] == [("共积金", "公积金")]
     # a character that builds sentences (得, 有) is as meant: 公司得多久 is not 公司的
     assert stats.correct("公司得多久内给我办", word_boundaries, is_general_word, specificity)[1] == []
+    # …and so is one the citizen also wrote elsewhere in the question: 共 in 一共 and 共积金 is theirs
+    assert stats.correct("一共交了多少 共积金能取吗", word_boundaries, is_general_word, specificity)[1] == []
