@@ -224,6 +224,7 @@ class Answerer:
             return
 
         understood = await self._understand(cleaned)
+        history = await self._understood_history(history)
         renames = await self._renames()
         # a name an older version used (低收入困难家庭) is searched as the current one and the change is said
         asked_by_old_name = [r for r in renames if r.old in understood and r.new not in understood]
@@ -474,6 +475,19 @@ class Answerer:
             return question
         for c in corrections:
             logger.info("read %s as %s", c.heard, c.meant)
+        return understood
+
+    async def _understood_history(self, history: Sequence[ChatMessage]) -> list[ChatMessage]:
+        """The earlier questions a follow-up may lean on, as the knowledge base reads them: heard or typed wrongly
+        (宾葬的事归哪个部门管), one names no topic, and a follow-up after it leaned on the question before."""
+        recent = [i for i, m in enumerate(history) if m.role == "user"][-self.config.answering.history_turns :]
+        understood = list(history)
+        for i in recent:
+            try:
+                text, _ = await run_in("kb", self.kb.understand, history[i].content)
+            except KioskError:
+                continue  # searched as said, as the question itself would be
+            understood[i] = ChatMessage("user", text)
         return understood
 
     async def _renames(self) -> list[Rename]:

@@ -142,7 +142,7 @@ def referred_question(question: str, history: Sequence[ChatMessage], turns: int)
     while index > 0 and (
         is_followup(previous[index], [ChatMessage("user", previous[index - 1])])
         # 一个人每月能领多少: longer, and still no topic; 我要结婚怎么办 names one by asking for a service (结婚登记)
-        or not (_topic_words(analyse(previous[index]), "") or application_query(previous[index]))
+        or not (names_topic(analyse(previous[index])) or application_query(previous[index]))
     ):
         index -= 1
     return previous[index]

@@ -554,6 +554,16 @@ async def test_a_misheard_question_is_searched_and_reported_as_understood() -> N
     assert done.answer.to_dict()["spoken"] == done.answer.spoken
 
 
+async def test_earlier_questions_are_read_as_the_knowledge_base_reads_them_before_a_follow_up_leans_on_one() -> None:
+    # 宾葬, typed with the wrong tone, names no topic; read as 殡葬 it does, and 要交钱吗 asks its fee, not the passport's
+    kb = FakeKnowledgeBase([RESIDENCE_9], heard_as={"宾葬": "殡葬"})
+    answerer, _ = quote(kb)
+    history = [ChatMessage("user", "护照过期了怎么换"), ChatMessage("assistant", "……"),
+               ChatMessage("user", "宾葬的事归哪个部门管"), ChatMessage("assistant", "……")]
+    await collect(answerer, "那要交钱吗", history)
+    assert kb.queries and "殡葬" in kb.queries[-1] and "护照" not in kb.queries[-1]
+
+
 SHANGHAI_17 = hit("上海市社会救助条例", "第十七条", "第十七条 最低生活保障边缘家庭有医疗、教育、住房、就业等特殊困难的，按照有关规定，给予相应专项救助。")
 EDGE_FAMILY = Rename("低收入困难家庭", "最低生活保障边缘家庭", "上海市社会救助条例", "2018-11-22", "2024-12-31")
 SPENDING_FAMILY = Rename("支出型贫困家庭", "刚性支出困难家庭", "上海市社会救助条例", "2018-11-22", "2024-12-31")

@@ -101,3 +101,13 @@ def test_an_age_said_in_chinese_numerals_is_searched_as_an_age() -> None:
         assert ages_in_digits(not_an_age) == not_an_age
     query = retrieval_query("我今年三十二 换的新身份证能管几年", [], 3)
     assert "32岁" in query and "三十二" not in [w for w, _ in analyse(query).subject]
+
+
+def test_a_follow_up_leans_on_the_last_question_that_names_something_of_its_own() -> None:
+    from answering.followups import referred_question
+
+    # 殡葬 is tagged a verb and is no statute's everyday name, but it is the topic the citizen moved on to
+    history = asked("护照过期了怎么换", "殡葬的事归哪个部门管")
+    assert referred_question("那要交钱吗", history, 3) == "殡葬的事归哪个部门管"
+    # a longer question with no topic of its own still leans on the one before it
+    assert referred_question("收费吗", asked("居住证怎么办", "那一个人每月能领多少"), 3) == "居住证怎么办"
