@@ -109,5 +109,7 @@ def test_a_follow_up_leans_on_the_last_question_that_names_something_of_its_own(
     # 殡葬 is tagged a verb and is no statute's everyday name, but it is the topic the citizen moved on to
     history = asked("护照过期了怎么换", "殡葬的事归哪个部门管")
     assert referred_question("那要交钱吗", history, 3) == "殡葬的事归哪个部门管"
-    # a longer question with no topic of its own still leans on the one before it
+    # a longer question with no topic of its own, or one that names only the citizen's situation, leans on the one
+    # before it
     assert referred_question("收费吗", asked("居住证怎么办", "那一个人每月能领多少"), 3) == "居住证怎么办"
+    assert referred_question("那我让孩子来替我办行吗", asked("办护照要多久", "我眼睛不好看不清"), 3) == "办护照要多久"
