@@ -5,7 +5,7 @@ Built from the active passages whenever the registry changes (beside the BM25 in
   subject (驾驶证, 产假) from filler (请问, 怎么办);
 - pinyin (with tones) of the knowledge base's recurring 2–4 character strings, so that a recognised question with a
   homophone (半居住正, 工商认定, 互口本) is read with the knowledge base's own words (办居住证, 工伤认定, 户口本); a
-  two-character term of the statutes typed through pinyin with another tone (底保, 宾葬) is read too.
+  term of the statutes typed through pinyin with one tone wrong (底保, 宾葬, 共积金) is read too.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ def sound_of(text: str) -> tuple[str, ...]:
 
 
 def toneless(sound: tuple[str, ...]) -> tuple[str, ...]:
+    """The syllables without their tones: ("di3", "bao3") → ("di", "bao")."""
     return tuple(syllable.rstrip("12345") for syllable in sound)
 
 
