@@ -29,7 +29,7 @@ _OFF_TOPIC = re.compile(
 )
 
 
-_FACILITY = "厕所|洗手间|卫生间|停车场?|停车位|复印机?|打印机?|自助机|自助终端"
+_FACILITY = "厕所|洗手间|卫生间|停车场?|停车位|复印机?|打印机?|自助机|自助终端|热水|开水|饮水机|充电|轮椅|母婴室|老花镜"
 
 # Questions about this hall itself (its floors, windows, hours, parking, queue numbers, apps and addresses): the
 # statutes never answer them, staff at the hall's window do.
@@ -42,8 +42,15 @@ _HALL = re.compile(
     r"|几点钟?(上班|下班|下般|开门|关门|开始|结束)|(?:取|拿|排)的号|前面还有(?:多少|几个)人|绿色通道"
     # a number called while one was away (号叫过了, 过号了, 还能补叫吗)
     r"|过号|号[^，,。？?\s]{0,4}叫过|叫过[^，,。？?\s]{0,2}号|补叫|重新叫"
-    # help with the forms at the counter (能帮我填表吗, 我不会填)
-    r"|帮[我忙人]?[^，,。？?\s]{0,2}填|代填|不会填|填不了|填不来"
+    # help with the forms at the counter (能帮我填表吗, 我不会填), and the forms and guides themselves (办事指南在哪里拿)
+    r"|帮[我忙人]?[^，,。？?\s]{0,2}填|代填|不会填|填不了|填不来|(?:指南|表格|申请表)[^，,。？?\s]{0,3}(?:在哪|哪里|哪儿|哪能)"
+    # the queue and the staff on the floor (排到多少号了, 怎么还没轮到我, 帮我叫一下工作人员)
+    r"|排到(?:多少|几)号|加(?:个)?号|轮到我|叫到(?:多少|几)号|叫一下工作人员|窗口(?:的人|没人)"
+    # photos taken at the hall (现场能拍证件照吗, 拍照的地方在哪), not the photo a service asks for
+    r"|(?:现场|这里|这儿|这边|大厅)[^，,。？?\s]{0,3}拍(?:证件)?照|拍(?:证件)?照[^，,。？?\s]{0,3}(?:的地方|在哪|哪里|哪儿)"
+    # how fees are paid at the counter (能用微信支付吗, 这里可以刷卡吗), and the hall's own rules (要不要戴口罩)
+    r"|微信支付|支付宝|扫码(?:支付|付)|(?:这里|这儿|这边|你们这?)(?:能|可以)?刷卡|戴口罩"
+    r"|(?:几点|什么时候)[^，,。？?\s]{0,3}(?:吃午饭|吃饭|午休)"
     r"|(?:要|得|还要|需要|一般要?)排.{0,2}队|排.{0,2}队[^，,。？?\s]{0,3}(?:吗|多久|多长时间|人多)|(上不上|周六|周日|周末|中午|午休|节假日|过年).{0,6}(上班|值班|开门|休息|办公|放假)(?:吗|不|没|么|呢|[？?\s，,。]|$)"
     r"|你们.{0,6}放.{0,3}假"
     # …whether it works on weekends or evenings (结婚登记周末能办吗), and sends finished certificates home (寄到家里)

@@ -60,9 +60,13 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
                  "结婚登记周末能办吗", "晚上能办身份证吗", "居住证办好了可以寄到家里吗", "你们过年放几天假 初几开始上班",
                  "厕所在哪边", "这里有复印机吗 复印一张身份证多少钱", "能停车吗", "你们的地址是哪里", "大厅电话是多少",
                  "结婚登记可以在网上预约吗", "办护照要提前预约吗", "居住证能在自助机上签注吗",
-                 "我的号刚才叫过了没听见 还能不能补叫", "过号了怎么办", "我不识字 能帮我填表吗"):
+                 "我的号刚才叫过了没听见 还能不能补叫", "过号了怎么办", "我不识字 能帮我填表吗", "现场能拍证件照吗",
+                 "办事指南在哪里拿", "能用微信支付吗", "现在排到多少号了", "能不能帮我叫一下工作人员", "哪里有热水"):
         assert classify(hall) is Scope.HALL, hall
     assert classify("看病怎么预约挂号") is Scope.IN_SCOPE  # a doctor's booking: referred to the hospital, not the hall's
+    # the photo or the card a service asks for is the service's question, not the hall's
+    for question in ("办身份证可以自己带照片吗", "药店说刷医宝卡买药能给返点现金 这个能要吗", "护照照片要什么背景"):
+        assert classify(question) is Scope.IN_SCOPE, question
     for case in ("我想查查我家低保审批到哪一步了", "我想查一下我的社保缴了多少年", "我的居住证办好了没", "护照审批进度怎么查"):
         assert classify(case) is Scope.CASE, case
     for question in ("低保审批要多久", "工伤认定结果出来要多久", "社保缴满多少年才能领养老金"):
