@@ -368,8 +368,7 @@ class Answerer:
         said = inner.say(note, [cited] if cited else ())
         done.answer.spoken = inner.spoken
         # on the screen with what is said, above the articles quoted in full (which the page folds away)
-        shown = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"
-        done.answer.answer = shown
+        done.answer.answer = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"
         return [*events[:-1], said, done]
 
     def _hall_reply(self, scope: Scope) -> str:

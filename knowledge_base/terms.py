@@ -71,6 +71,11 @@ class _Typed:
     said: str
 
 
+def _around(chars: list[str], i: int, n: int) -> tuple[str, str]:
+    """The characters just before and just after chars[i : i + n] ("" at either end of the run)."""
+    return (chars[i - 1] if i else "", chars[i + n] if i + n < len(chars) else "")
+
+
 def _typed_as(heard: str, meant: str, outside: tuple[str, str], typed: _Typed) -> bool:
     """Whether `heard` reads as the statutes' `meant` typed through pinyin with one tone wrong (宾葬 for 殡葬, 共积金 for
     公积金): one character differs, and neither it nor its reading builds sentences (公司得多久 is not 公司的); `meant` is
@@ -201,8 +206,7 @@ class TermStats:
                 window = "".join(chars[i : i + n])
                 if self.occurs(window):
                     continue
-                outside = (chars[i - 1] if i else "", chars[i + n] if i + n < len(chars) else "")
-                found = self._by_sound.get(sound_of(window)) or self._typed_reading(window, outside, typed)
+                found = self._by_sound.get(sound_of(window)) or self._typed_reading(window, _around(chars, i, n), typed)
                 if found is None or found[0] == window or not self._used_whole(found[0], boundaries):
                     continue
                 # the heard string may end fused with the next character into a two-character word (半居住正要带
@@ -216,8 +220,7 @@ class TermStats:
                 replaced = True
                 break
             if not replaced and is_word is not None and i in cuts and i + 2 in cuts and not _asked_either_way(chars, i):
-                outside = (chars[i - 1] if i else "", chars[i + 2] if i + 2 < len(chars) else "")
-                meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries, outside, typed)
+                meant = self._pair_reading("".join(chars[i : i + 2]), is_word, boundaries, _around(chars, i, 2), typed)
                 if meant is not None:
                     corrections.append(Correction("".join(chars[i : i + 2]), meant))
                     chars[i : i + 2] = list(meant)
