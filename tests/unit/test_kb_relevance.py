@@ -243,3 +243,19 @@ def test_a_longer_string_typed_with_one_tone_wrong_is_read_as_the_statutes_strin
     assert stats.correct("公司得多久内给我办", word_boundaries, is_general_word, specificity)[1] == []
     # …and so is one the citizen also wrote elsewhere in the question: 共 in 一共 and 共积金 is theirs
     assert stats.correct("一共交了多少 共积金能取吗", word_boundaries, is_general_word, specificity)[1] == []
+
+
+def test_any_string_is_read_without_error_and_keeps_its_length() -> None:
+    """Careless and hostile input through every reading, another tone's included: emoji, Latin, characters with no
+    pinyin, function characters, nothing."""
+    import random
+
+    texts = ["殡葬管理工作由民政部门负责。", "申请最低生活保障，按照下列程序办理。", "住房公积金由单位缴存。", "补缴社会保险费。"]
+    stats = TermStats(texts * 3)
+    chars = list("宾葬殡低底保报共公积金补叫缴的得有由不改个革😊A1 ，？\n嗯〇龘") + ["𠀀"]
+    rng = random.Random(3)
+    for _ in range(500):
+        question = "".join(rng.choice(chars) for _ in range(rng.randint(0, 12)))
+        read, corrections = stats.correct(question, word_boundaries, is_general_word, specificity)
+        assert len(read) == len(question), question
+        assert all(c.heard in question and len(c.heard) == len(c.meant) for c in corrections), question
