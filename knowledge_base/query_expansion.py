@@ -76,6 +76,13 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     (r"没带全|不齐|缺材料", "补正"),
     (r"贴出来|张榜", "公示 公布"),
     (r"替我|代我|找人替|让人代", "委托 代办"),
+    (r"起征点|免征额", "减除费用"),
+    (r"租房|房租|交租", "房租 住房租金"),
+    (r"借给|借去|借用", "出借 冒名使用"),
+    (r"续签(?!注)|续期", "延期 延长"),
+    (r"年报", "年度报告"),
+    (r"[回藏壮苗彝满]族|维吾尔族|蒙古族|朝鲜族", "少数民族"),
+    (r"喝多了|喝醉|喝酒", "醉酒"),
 )
 _COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in SERVICE_INTENTS + EVERYDAY_TERMS)
 

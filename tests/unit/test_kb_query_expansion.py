@@ -35,3 +35,16 @@ def test_things_and_acts_said_at_the_counter_count_as_the_statutes_words() -> No
     assert statute_terms("扣着") == ["扣押"] and statute_terms("扣税") == []
     terms = analyse("老人走了 房子要过到我名下")
     assert coverage(terms, "继承不动产的，由继承人申请转移登记") > coverage(terms, "申请居住证的条件")
+
+
+def test_the_counters_words_for_a_threshold_a_rent_a_loan_and_a_renewal_are_the_statutes() -> None:
+    from knowledge_base.query_expansion import statute_terms
+    from knowledge_base.relevance import present
+
+    assert present("起征点", "以每月收入额减除费用五千元后的余额为应纳税所得额")
+    assert present("租房", "（六）房租超出家庭工资收入的规定比例的")
+    assert present("借给", "将本人的医疗保障凭证交由他人冒名使用") and present("借给", "出租、出借、转让居民身份证")
+    assert present("续签", "需要延长居留期限的，应当在居留证件有效期限届满30日前申请延期")
+    assert statute_terms("续签注") == []  # 港澳通行证's 签注 is no residence permit's extension
+    assert present("年报", "市场主体应当于每年1月1日至6月30日，通过国家企业信用信息公示系统报送上一年度年度报告")
+    assert present("回族", "尊重少数民族的丧葬习俗") and present("喝多了", "醉酒或者吸毒的")
