@@ -195,6 +195,15 @@ def other_scheme(question: str, top: Hit) -> str | None:
     return named[0] if named and set(asked).isdisjoint(named) else None
 
 
+# 工伤保险's articles presuppose work: 职工因工死亡's 丧葬补助金 does not answer 家里老人去世 丧葬费能领多少
+_AT_WORK = re.compile(r"工|职|伤|班|单位|公司|厂|老板|劳动|干活|病")
+
+
+def work_unstated(question: str, top: Hit) -> bool:
+    """The top passage's law is 工伤保险's and the question says nothing of work or an injury."""
+    return "工伤保险" in schemes_in(top.title) and not _AT_WORK.search(question)
+
+
 def schemes_in(text: str) -> list[str]:
     return [name for name, pattern in _SCHEMES.items() if pattern.search(text)]
 
@@ -212,4 +221,4 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
 
 
 __all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate",
-    "other_scheme", "schemes_in", "signals", "threshold", "uncovered_documents"]
+    "other_scheme", "schemes_in", "signals", "threshold", "uncovered_documents", "work_unstated"]

@@ -24,6 +24,7 @@ from answering.answerability import (
     other_scheme,
     threshold,
     uncovered_documents,
+    work_unstated,
 )
 from answering.audience import addressed
 from answering.disfluency import without_fillers
@@ -329,6 +330,8 @@ class Answerer:
             reason = "asks to correct a certificate; the top passage is on replacing a lost or damaged one"
         elif scheme := other_scheme(terms.text, candidates[0]):
             reason = f"the top passage is about {scheme}, not the scheme asked about"
+        elif work_unstated(terms.text, candidates[0]):
+            reason = "the top passage is about injuries at work, which the question does not mention"
         elif candidates[0].score < cfg.min_relevance:
             reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
         elif verdict.score < self.threshold:

@@ -13,6 +13,7 @@ from answering.answerability import (
     other_certificate,
     other_scheme,
     uncovered_documents,
+    work_unstated,
 )
 from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
@@ -717,6 +718,15 @@ def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> Non
     injury = hit("工伤保险条例", "第三十条", "第三十条 职工治疗工伤…享受工伤医疗待遇。工伤职工治疗非工伤引发的疾病，按照基本医疗保险办法处理。")
     assert other_scheme("我被人打伤了住院 医药费能走医保报销吗", injury) == "工伤保险"
     assert other_scheme("工伤住院的医药费谁出", injury) is None
+
+
+def test_an_article_on_injuries_at_work_does_not_answer_a_question_that_mentions_no_work() -> None:
+    funeral = hit("工伤保险条例", "第三十九条", "第三十九条 职工因工死亡，其近亲属按照下列规定从工伤保险基金领取丧葬补助金。")
+    assert work_unstated("家里老人去世 惠民殡葬补贴能领多少", funeral)
+    assert not work_unstated("我爸在工地上出事走了 丧葬费能领多少", funeral)
+    assert not work_unstated("职工死了 家属能领什么", funeral)
+    pension = hit("社会保险法", "第十七条", "第十七条 参加基本养老保险的个人，因病或者非因工死亡的，其遗属可以领取丧葬补助金和抚恤金。")
+    assert not work_unstated("家里老人去世 丧葬费能领多少", pension)  # only 工伤保险's law presupposes work
 
 
 async def test_who_sets_a_figure_is_answered_by_the_rule_that_names_who_with_the_figure_said_missing() -> None:
