@@ -43,6 +43,10 @@ def test_a_question_in_another_script_is_not_searched_and_an_abbreviation_does_n
         assert classify(question) is Scope.OTHER_LANGUAGE, question
     # "app" inside "apply" is not the hall's app; an abbreviation in a Chinese question leaves it Chinese
     assert classify("APP怎么下载") is Scope.HALL
+    # where to download something is the hall's channels too; a thing downloaded is part of a question
+    for question in ("营业执照电子版在哪下载", "电子社保卡怎么下载", "申请表去哪里下载", "下载链接发我一下"):
+        assert classify(question) is Scope.HALL, question
+    assert classify("我下载了材料清单 还要带原件吗") is Scope.IN_SCOPE
     for question in ("身份证的ID号写错了怎么改", "办ETC要带什么", "hello"):
         assert classify(question) is not Scope.OTHER_LANGUAGE, question
 
