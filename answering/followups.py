@@ -46,7 +46,21 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
         return True
     if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
+    if _asks_if_one_qualifies(text):
+        return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
+
+
+# where one's 户口 is (外地户口, 农村户口) says who asks, not what about
+_HOUSEHOLD_OF = re.compile(r"(?:外地|本地|农村|城镇|城市|城里|外省|本市|外市|非农业|农业)户口")
+
+
+def _asks_if_one_qualifies(text: str) -> bool:
+    """外地户口能在这上吗, 外地人在这里也能领吗: whether someone qualifies for the previous question's service, naming
+    no more than who asks; longer than a short follow-up, so not caught by its length."""
+    if not _YES_NO.search(text):
+        return False
+    return all(is_place_or_people(word) for word in analyse(_HOUSEHOLD_OF.sub("，", text)).subject_words)
 
 
 def names_new_topic(question: str, previous: str) -> bool:

@@ -113,3 +113,12 @@ def test_a_follow_up_leans_on_the_last_question_that_names_something_of_its_own(
     # before it
     assert referred_question("收费吗", asked("居住证怎么办", "那一个人每月能领多少"), 3) == "居住证怎么办"
     assert referred_question("那我让孩子来替我办行吗", asked("办护照要多久", "我眼睛不好看不清"), 3) == "办护照要多久"
+
+
+def test_asking_whether_someone_qualifies_leans_on_the_previous_question_however_long() -> None:
+    history = asked("孩子几岁上小学")
+    for turn in ("外地户口能在这上吗", "外地人在这里也能上吗", "我们是农村户口 可以吗"):
+        assert is_followup(turn, history), turn
+    # a service named with who asks is a question of its own
+    for turn in ("外地户口能办居住证吗", "农村户口能交城镇职工养老保险吗"):
+        assert not is_followup(turn, history), turn
