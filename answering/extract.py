@@ -27,7 +27,7 @@ _PAREN = re.compile(r"[(（][^()（）]{1,40}[)）]")
 # 对/为/按照 phrase
 _DANGLING = re.compile(
     r"(?:后|之后|以后|时|之时|以前|之前|期间|日内|天内|月内|年内|之内|以内|的|的[\u4e00-\u9fff]{1,6}(?:、[\u4e00-\u9fff]{1,6})?)[，,：:]?$"
-    r"|^(?:对|为|按照|依照|根据)[^，,]*[，,]$"
+    r"|^(?:由[^，,]*?)?(?:对|为|按照|依照|根据)[^，,]*[，,]$"  # 由社会保险经办机构根据其工作时间长短，
 )
 _LIST_KINDS = ("材料", "条件", "对象", "流程", "其他")
 _ONE_FACT_KINDS = ("地点", "期限", "费用", "金额")  # asked for one fact, not for a list
@@ -185,6 +185,9 @@ def _trim(
     if asks == "对象" and len(best) * _FRAGMENT_SHARE < budget and len(sentence) <= budget * _OVER_BUDGET and not mixed:
         # 什么样的人能算特困人员 → 国家对…的老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养: what is left within the
         # budget is the bare outcome (给予特困人员供养), which does not say whom it is for; this little over, said whole
+        return sentence
+    if best.endswith(("，", ",")) and parts[-1] not in best and len(sentence) <= budget * _OVER_BUDGET and not mixed:
+        # 应当通过入户调查…等方式， stops before what the sentence says is done: a little over the budget, said whole
         return sentence
     return best
 

@@ -116,6 +116,21 @@ def test_a_trimmed_sentence_does_not_stop_on_a_clause_that_leads_into_the_next()
     assert "按月发放生活救助金" in said
 
 
+def test_a_sentence_a_little_over_the_budget_is_not_cut_before_what_it_says_is_done() -> None:
+    text = (
+        "第二十一条 单位招用的农民合同制工人连续工作满1年，本单位并已缴纳失业保险费，劳动合同期满未续订或者提前解除劳动合同的，"
+        "由社会保险经办机构根据其工作时间长短，对其支付一次性生活补助。补助的办法和标准由省、自治区、直辖市人民政府规定。"
+    )
+    said = spoken("农民工合同到期了 失业金能领多久", text)
+    assert "对其支付一次性生活补助" in said and not said.endswith("长短。"), said
+    text = (
+        "第十一条 申请人户籍所在地的乡镇人民政府、街道办事处应当通过入户调查、邻里访问、信函索证、群众评议、居民经济状况核对等方式，"
+        "对申请人家庭的人口、收入、财产、支出等状况进行调查核实。"
+    )
+    said = spoken("申请了低保 街道会怎么核实我家情况", text)
+    assert said.endswith("进行调查核实。"), said
+
+
 def test_a_trimmed_sentence_does_not_stop_on_its_subject_or_on_a_time_limit_whose_action_follows() -> None:
     text = (
         "第四十条 在中国境内出生的外国婴儿，其父母或者代理人应当在婴儿出生六十日内，持该婴儿的出生证明到父母停留居留地"
