@@ -181,7 +181,9 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
     "<thing>怎么办" as a question about applying for it."""
     asked = ages_in_digits(application_query(question) or question)
     referred = referred_question(question, history, turns)
-    return followup_query(_leading_part(referred), asked) if referred else asked
+    if referred is None:
+        return asked
+    return followup_query(_leading_part(referred), asked, applying=not _asks_if_one_qualifies(question))
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:

@@ -87,7 +87,7 @@ def is_noun(word: str) -> bool:
     return tag.startswith("n") or tag in ("j", "vn")
 
 
-_PEOPLE = re.compile(r"(?:人|者|员|户|们|孩子|小孩|老人|子女|父母|家属|学生|职工)$")
+_PEOPLE = re.compile(r"(?:人|者|员|户|们|孩子|小孩|老人|子女|父母|家属|学生|职工|农民工|临时工|合同工)$")
 _PLACES = frozenset("农村 城市 城镇 城里 乡下 外地 本地 外省 本市 外市".split())
 
 

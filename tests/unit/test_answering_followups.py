@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from answering.followups import AskedOfAnother, asked_of_another, is_followup
+from answering.followups import AskedOfAnother, asked_of_another, is_followup, retrieval_query
 from core.models import ChatMessage
 
 
@@ -122,3 +122,10 @@ def test_asking_whether_someone_qualifies_leans_on_the_previous_question_however
     # a service named with who asks is a question of its own
     for turn in ("外地户口能办居住证吗", "农村户口能交城镇职工养老保险吗"):
         assert not is_followup(turn, history), turn
+
+    # 农民工 is who asks, and whether they qualify is searched under the earlier topic, not how to apply for it
+    history = asked("失业金怎么领")
+    assert is_followup("我是农民工 能领吗", history)
+    query = retrieval_query("我是农民工 能领吗", history, 3)
+    assert query.startswith("失业金") and "申请" not in query.split("\n")[0], query
+    assert "申请" in retrieval_query("要多久", history, 3).split("\n")[0]  # how long applying takes, as before
