@@ -166,7 +166,8 @@ def _names_something(question: str) -> bool:
     """Whether an earlier question names a topic of its own by a specific word, noun or not (殡葬 0.64, 填表 0.80),
     rather than only a person or a situation (孩子 0.45, 我眼睛不好看不清: 眼睛 0.48): a follow-up after it leans on it."""
     terms = analyse(question)
-    return names_topic(replace(terms, subject=tuple(w for w in terms.subject if w[1] >= _TOPIC_WEIGHT)))
+    named = tuple(w for w in terms.subject if w[1] >= _TOPIC_WEIGHT and not is_place_or_people(w[0]))
+    return names_topic(replace(terms, subject=named))
 
 
 def _leading_part(question: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from answering.followups import AskedOfAnother, asked_of_another, is_followup, retrieval_query
+from answering.followups import AskedOfAnother, asked_of_another, is_followup, referred_question, retrieval_query
 from core.models import ChatMessage
 
 
@@ -129,3 +129,10 @@ def test_asking_whether_someone_qualifies_leans_on_the_previous_question_however
     query = retrieval_query("我是农民工 能领吗", history, 3)
     assert query.startswith("失业金") and "申请" not in query.split("\n")[0], query
     assert "申请" in retrieval_query("要多久", history, 3).split("\n")[0]  # how long applying takes, as before
+
+
+def test_a_turn_naming_only_who_asks_is_no_topic_a_later_follow_up_leans_on() -> None:
+    history = asked("结婚登记要带什么", "对方是外国人呢")
+    assert referred_question("多久能办好", history, 3) == "结婚登记要带什么"
+    history = asked("结婚登记要带什么", "外国人离婚登记要带什么材料")  # a topic of its own, with who asks, still counts
+    assert referred_question("多久能办好", history, 3) == "外国人离婚登记要带什么材料"
