@@ -44,8 +44,7 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
     text = question.strip()
     if _FOLLOWUP.search(text):
         return True
-    # 每个月能领多少, 单位不给申请怎么办: longer than a short follow-up, and no topic of its own (我要结婚怎么办 asks for one)
-    if not (_names_something(text) or application_query(text)):
+    if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
     if _asks_if_one_qualifies(text):
         return True
