@@ -55,12 +55,23 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
 _HOUSEHOLD_OF = re.compile(r"(?:外地|本地|农村|城镇|城市|城里|外省|本市|外市|非农业|农业)户口")
 
 
+# what else such a question says: who (我们是), where (在这里), and the service's verb (上, 领, 办)
+_QUALIFY_CHARS = frozenset("我你他她们家是的也还都能可以行吗呢啊呀吧么在这那里边儿上办领交取用去来，,？? ")
+
+
 def _asks_if_one_qualifies(text: str) -> bool:
-    """外地户口能在这上吗, 外地人在这里也能领吗: whether someone qualifies for the previous question's service, naming
-    no more than who asks; longer than a short follow-up, so not caught by its length."""
+    """外地户口能在这上吗, 外地人在这里也能领吗: whether someone qualifies for the previous question's service, saying
+    nothing but who asks; longer than a short follow-up, so not caught by its length. 我家老人走了 能领吗 says what
+    happened, and is a question of its own."""
     if not _YES_NO.search(text):
         return False
-    return all(is_place_or_people(word) for word in analyse(_HOUSEHOLD_OF.sub("，", text)).subject_words)
+    who = analyse(_HOUSEHOLD_OF.sub("，", text)).subject_words
+    if not all(is_place_or_people(word) for word in who):
+        return False
+    rest = _HOUSEHOLD_OF.sub("", text)
+    for word in who:
+        rest = rest.replace(word, "")
+    return set(rest) <= _QUALIFY_CHARS
 
 
 def names_new_topic(question: str, previous: str) -> bool:

@@ -119,7 +119,8 @@ def test_asking_whether_someone_qualifies_leans_on_the_previous_question_however
     history = asked("孩子几岁上小学")
     for turn in ("外地户口能在这上吗", "外地人在这里也能上吗", "我们是农村户口 可以吗"):
         assert is_followup(turn, history), turn
-    # a service named with who asks is a question of its own
+    # a service named with who asks, or what happened to them, is a question of its own
+    assert not is_followup("我家老人走了 能领吗", asked("护照怎么办"))
     for turn in ("外地户口能办居住证吗", "农村户口能交城镇职工养老保险吗"):
         assert not is_followup(turn, history), turn
 
