@@ -30,7 +30,14 @@ from answering.audience import addressed
 from answering.disfluency import without_fillers
 from answering.enactment import ruling
 from answering.faithfulness import FIGURE_KINDS
-from answering.followups import asked_of_another, question_focus, referred_question, retrieval_query
+from answering.followups import (
+    asked_of_another,
+    question_focus,
+    referred_question,
+    retrieval_query,
+    speaks_to,
+    who_qualifies,
+)
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
 from answering.parts import Part, PartAnswer, asks_anything, question_parts
@@ -294,6 +301,13 @@ class Answerer:
             return
 
         passage = candidates[0].titled_text
+        who = who_qualifies(understood) if FOLLOWUP_SEPARATOR in query else ()
+        if who and not speaks_to(passage, who):
+            logger.info("asked whether %s qualify, which the top passage does not speak to: %s", "、".join(who),
+                        mask_personal_data(understood))
+            async for event in self._refuse(understood, history, hits, draft):
+                yield event
+            return
         if another is not None and not all(present(word, passage) for word in another.things):
             logger.info("asked of %s, which the top passage does not name: %s", "、".join(another.things),
                         mask_personal_data(understood))

@@ -15,6 +15,7 @@ from answering.parts import question_parts
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import QuestionTerms, analyse, is_noun, is_place_or_people, names_topic
+from knowledge_base.relevance import present
 from knowledge_base.search_queries import ages_in_digits, application_query, followup_query
 
 # Pronouns and openers of a turn that only makes sense with the previous question (那要多久能拿到？).
@@ -46,7 +47,7 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
         return True
     if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
-    if _asks_if_one_qualifies(text):
+    if who_qualifies(text):
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
 
@@ -59,19 +60,29 @@ _HOUSEHOLD_OF = re.compile(r"(?:外地|本地|农村|城镇|城市|城里|外省
 _QUALIFY_CHARS = frozenset("我你他她们家是的也还都能可以行吗呢啊呀吧么在这那里边儿上办领交取用去来，,？? ")
 
 
-def _asks_if_one_qualifies(text: str) -> bool:
-    """外地户口能在这上吗, 外地人在这里也能领吗: whether someone qualifies for the previous question's service, saying
-    nothing but who asks; longer than a short follow-up, so not caught by its length. 我家老人走了 能领吗 says what
-    happened, and is a question of its own."""
+def who_qualifies(text: str) -> tuple[str, ...]:
+    """Who a turn asks about when it asks whether they qualify for the previous question's service and says nothing
+    else (外地户口能在这上吗 → 外地户口, 外地人在这里也能领吗 → 外地人); empty for any other turn. Such a turn may be longer
+    than a short follow-up. 我家老人走了 能领吗 says what happened, and is a question of its own."""
     if not _YES_NO.search(text):
-        return False
+        return ()
     who = analyse(_HOUSEHOLD_OF.sub("，", text)).subject_words
     if not all(is_place_or_people(word) for word in who):
-        return False
+        return ()
     rest = _HOUSEHOLD_OF.sub("", text)
     for word in who:
         rest = rest.replace(word, "")
-    return set(rest) <= _QUALIFY_CHARS
+    return (*_HOUSEHOLD_OF.findall(text), *who) if set(rest) <= _QUALIFY_CHARS else ()
+
+
+# where one is registered or lives, which decides where a service is had (户籍所在地, 常住户口所在地, 居住地)
+_REGISTRATION = re.compile(r"户籍|户口|常住|居住地|居住")
+
+
+def speaks_to(passage: str, who: Sequence[str]) -> bool:
+    """Whether a passage answers for the people a turn asks about: it names them (外地人 → 非户籍, 残疾人) or says
+    where one is registered or lives. 失业保险条例 第十五条 (when benefits stop) does not answer 外地人在这里也能领吗."""
+    return any(present(word, passage) for word in who) or bool(_REGISTRATION.search(passage))
 
 
 def names_new_topic(question: str, previous: str) -> bool:
@@ -195,7 +206,7 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
     referred = referred_question(question, history, turns)
     if referred is None:
         return asked
-    return followup_query(_leading_part(referred), asked, applying=not _asks_if_one_qualifies(question))
+    return followup_query(_leading_part(referred), asked, applying=not who_qualifies(question))
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from answering.followups import AskedOfAnother, asked_of_another, is_followup, referred_question, retrieval_query
+from answering.followups import (
+    AskedOfAnother,
+    asked_of_another,
+    is_followup,
+    referred_question,
+    retrieval_query,
+    speaks_to,
+    who_qualifies,
+)
 from core.models import ChatMessage
 
 
@@ -137,3 +145,13 @@ def test_a_turn_naming_only_who_asks_is_no_topic_a_later_follow_up_leans_on() ->
     assert referred_question("多久能办好", history, 3) == "结婚登记要带什么"
     history = asked("结婚登记要带什么", "外国人离婚登记要带什么材料")  # a topic of its own, with who asks, still counts
     assert referred_question("多久能办好", history, 3) == "外国人离婚登记要带什么材料"
+
+
+def test_whether_someone_qualifies_is_answered_only_by_a_passage_that_speaks_to_them() -> None:
+    assert who_qualifies("外地户口能在这上吗") == ("外地户口",)
+    assert set(who_qualifies("我是农民工 能领吗")) == {"农民工"}
+    assert who_qualifies("我家老人走了 能领吗") == () and who_qualifies("失业金能领多久") == ()
+    # names them, in the statutes' words, or says where one is registered
+    assert speaks_to("单位招用的农民合同制工人连续工作满1年…对其支付一次性生活补助", ("农民工",))
+    assert speaks_to("应当共同到一方当事人常住户口所在地的婚姻登记机关办理结婚登记", ("外地人",))
+    assert not speaks_to("失业人员在领取失业保险金期间有下列情形之一的，停止领取失业保险金：（一）重新就业的", ("外地人",))
