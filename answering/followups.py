@@ -76,7 +76,7 @@ def who_qualifies(text: str) -> tuple[str, ...]:
 
 
 # where one is registered or lives, which decides where a service is had (户籍所在地, 常住户口所在地, 居住地)
-_REGISTRATION = re.compile(r"户籍|户口|常住|居住地|居住")
+_REGISTRATION = re.compile(r"户籍|户口|常住|居住")
 
 
 def speaks_to(passage: str, who: Sequence[str]) -> bool:
