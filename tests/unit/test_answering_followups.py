@@ -85,7 +85,8 @@ def test_any_utterance_after_any_history_is_read_without_error() -> None:
     from answering.followups import referred_question, retrieval_query
 
     parts = ["那", "呢", "不是，", "我问的是", "我说的是", "护照", "居住证", "失业|金", "外地人", "上海", "要多久",
-             "带什么", "？", "，", " ", "😊", "13812345678", "吗", "怎么办", "的", "A", "\n", "他", "这个", "再说一遍"]
+             "带什么", "？", "，", " ", "😊", "13812345678", "吗", "怎么办", "的", "A", "\n", "他", "这个", "再说一遍",
+             "能", "可以吗", "外地户口", "农民工", "在这里也能领"]
     rng = random.Random(7)
     for _ in range(400):
         question = "".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
@@ -95,6 +96,7 @@ def test_any_utterance_after_any_history_is_read_without_error() -> None:
         referred = referred_question(question, history, 3)
         assert referred is None or referred in [m.content for m in history]
         assert isinstance(retrieval_query(question, history, 3), str)
+        assert all(word and word in question for word in who_qualifies(question)), question
 
 
 def test_an_age_said_in_chinese_numerals_is_searched_as_an_age() -> None:
