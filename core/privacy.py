@@ -40,7 +40,7 @@ _ADDRESS_LIKE = re.compile(r"\d+\s*(?:号|栋|幢|单元|室|弄|楼|层)|小区
 _PHONE_LABEL = r"(?:我的?|本人的?)?(?:手机号?码?|电话号?码?|座机号?码?|联系电话|联系方式)(?:是|为|[:：])?\s*"
 # "my ID number is" before an ID number: contact detail too, unless the ID card is what is asked about (我身份证号是…
 # 丢了怎么办), which only the caller can tell (`labels`); likewise 车牌 before a plate (…被扣了怎么处理)
-_ID_LABEL = r"(?:我的?|本人的?)?身份证号码?(?:是|为|[:：])?\s*"
+_ID_LABEL = r"(?:我的?|本人的?)?身份证(?:号码?)?(?:是|为|[:：])?\s*"  # 身份证110…: said without 号 too
 
 
 def drop_personal_data(text: str, *, labels: bool = False) -> str:

@@ -362,6 +362,8 @@ async def test_an_id_numbers_label_is_not_searched_as_the_topic() -> None:
     await collect(answerer, "我身份证号是110101199003071234 丢了怎么办")
     assert "身份证" not in kb.queries[0] and "最低生活保障" in kb.queries[0]  # 低保怎么申请, searched as applying for it
     assert "身份证" in kb.queries[-1] and "110101199003071234" not in " ".join(kb.queries)
+    await collect(answerer, "我叫张三 身份证110101199001011234 电话13812345678 低保怎么申请")  # said without 号
+    assert "身份证" not in kb.queries[-1] and "最低生活保障" in kb.queries[-1]
     await collect(answerer, "我叫王建国 今年六十五了 养老金怎么领")  # a name no document uses lowered the gate
     assert "王建国" not in kb.queries[-1] and "养老金" in kb.queries[-1]
     await collect(answerer, "我车牌是沪A12345 居住证怎么办")  # 车牌 would send the question to the vehicle office
