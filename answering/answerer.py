@@ -35,8 +35,7 @@ from answering.followups import (
     question_focus,
     referred_question,
     retrieval_query,
-    speaks_to,
-    who_qualifies,
+    unanswered_aspect,
 )
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
@@ -301,9 +300,9 @@ class Answerer:
             return
 
         passage = candidates[0].titled_text
-        who = who_qualifies(understood) if FOLLOWUP_SEPARATOR in query else ()
-        if who and not speaks_to(passage, who):
-            logger.info("asked whether %s qualify, which the top passage does not speak to: %s", "、".join(who),
+        aspect = unanswered_aspect(understood, passage) if FOLLOWUP_SEPARATOR in query else None
+        if aspect is not None:
+            logger.info("a follow-up asks %s, which the top passage does not speak to: %s", aspect,
                         mask_personal_data(understood))
             async for event in self._refuse(understood, history, hits, draft):
                 yield event

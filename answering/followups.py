@@ -11,10 +11,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from answering.manners import asked_manner, asks_only_a_manner, speaks_to_manner
 from answering.parts import question_parts
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import QuestionTerms, analyse, is_noun, is_place_or_people, names_topic
+from knowledge_base.question import (
+    CLAUSE,
+    QuestionTerms,
+    analyse,
+    asks_something,
+    is_noun,
+    is_place_or_people,
+    names_topic,
+    states_kind,
+)
 from knowledge_base.relevance import present
 from knowledge_base.search_queries import ages_in_digits, application_query, followup_query
 
@@ -47,7 +57,7 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
         return True
     if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
-    if who_qualifies(text):
+    if who_qualifies(text) or asks_only_a_manner(text):
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
 
@@ -83,6 +93,37 @@ def speaks_to(passage: str, who: Sequence[str]) -> bool:
     """Whether a passage answers for the people a turn asks about: it names them (外地人 → 非户籍, 残疾人) or says
     where one is registered or lives. 失业保险条例 第十五条 (when benefits stop) does not answer 外地人在这里也能领吗."""
     return any(present(word, passage) for word in who) or bool(_REGISTRATION.search(passage))
+
+
+# A fee asked (knowledge_base.question's kind 费用) is answered by a passage that states one, or that none is charged
+_STATED_KINDS = frozenset({"费用"})
+
+
+def unanswered_aspect(followup: str, passage: str) -> str | None:
+    """What a follow-up asks that the passage found under the earlier question's topic does not speak to, or None.
+
+    Searched under that topic, the turn finds the topic's best article whatever it asks: 孩子出生了怎么上户口 / 要交钱吗
+    quoted the birth registration article, which names no fee. Three things are checked: whether someone qualifies
+    (`who_qualifies`: the passage must name them or where one is registered), a manner (`asked_manner`: the passage
+    must say who may apply, in person or online, where, or what follows if one does not), and a fee asked (the
+    passage must state one or that none is charged)."""
+    who = who_qualifies(followup)
+    if who and not speaks_to(passage, who):
+        return f"whether {'、'.join(who)} qualify"
+    # a turn asking two things (那最长能歇多久 到期了不管它会咋样) is answered when the passage answers one of them
+    asking = [clause for clause in CLAUSE.split(followup) if asks_something(clause)] or [followup]
+    unanswered = [_unanswered_in(clause, passage) for clause in asking]
+    return None if None in unanswered else unanswered[0]
+
+
+def _unanswered_in(clause: str, passage: str) -> str | None:
+    manner = asked_manner(clause)
+    if manner is not None and not speaks_to_manner(passage, manner):
+        return manner
+    kind = analyse(clause).asks
+    if kind in _STATED_KINDS and not states_kind(kind, passage):
+        return kind
+    return None
 
 
 def names_new_topic(question: str, previous: str) -> bool:

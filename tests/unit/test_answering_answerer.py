@@ -482,6 +482,19 @@ async def test_quote_style_follow_up_speaks_what_the_earlier_question_asked() ->
     assert "15日内制作发放居住证" in with_history.spoken
 
 
+async def test_a_follow_up_asking_how_the_service_is_done_is_refused_when_the_article_does_not_say() -> None:
+    lost = hit("居民身份证法", "第十一条", "第十一条 居民身份证丢失的，应当申请补领。")
+    answerer, _ = quote(FakeKnowledgeBase([lost]))
+    history = [ChatMessage("user", "身份证丢了怎么补办"), ChatMessage("assistant", "居民身份证丢失的，应当申请补领。")]
+    _, proxy = await collect(answerer, "可以找人代办吗", history)
+    assert proxy.refused and proxy.citations == [] and "第十一条" not in proxy.answer
+    birth = hit("户口登记条例", "第七条", "第七条 婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。")
+    answerer, _ = quote(FakeKnowledgeBase([birth]))
+    history = [ChatMessage("user", "孩子出生了怎么上户口"), ChatMessage("assistant", "……")]
+    _, said = await collect(answerer, "可以找人代办吗", history)
+    assert not said.refused and said.citations[0].article == "第七条"
+
+
 async def test_quote_style_says_when_the_figure_asked_for_is_not_in_the_knowledge_base() -> None:
     fee_rule = hit("居民身份证法", "第二十一条", "第二十一条 居民身份证工本费标准，由国务院价格主管部门会同国务院财政部门核定。")
     answerer, _ = quote(FakeKnowledgeBase([fee_rule]))

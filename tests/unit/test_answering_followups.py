@@ -9,8 +9,10 @@ from answering.followups import (
     referred_question,
     retrieval_query,
     speaks_to,
+    unanswered_aspect,
     who_qualifies,
 )
+from answering.manners import asked_manner
 from core.models import ChatMessage
 
 
@@ -86,7 +88,7 @@ def test_any_utterance_after_any_history_is_read_without_error() -> None:
 
     parts = ["那", "呢", "不是，", "我问的是", "我说的是", "护照", "居住证", "失业|金", "外地人", "上海", "要多久",
              "带什么", "？", "，", " ", "😊", "13812345678", "吗", "怎么办", "的", "A", "\n", "他", "这个", "再说一遍",
-             "能", "可以吗", "外地户口", "农民工", "在这里也能领"]
+             "能", "可以吗", "外地户口", "农民工", "在这里也能领", "找人代办", "网上", "不去办会罚款", "去哪个部门"]
     rng = random.Random(7)
     for _ in range(400):
         question = "".join(rng.choice(parts) for _ in range(rng.randint(0, 6)))
@@ -97,6 +99,8 @@ def test_any_utterance_after_any_history_is_read_without_error() -> None:
         assert referred is None or referred in [m.content for m in history]
         assert isinstance(retrieval_query(question, history, 3), str)
         assert all(word and word in question for word in who_qualifies(question)), question
+        aspect = unanswered_aspect(question, "第七条 由户主、亲属向户口登记机关申报。")
+        assert aspect in (None, "费用", "网上办理", "过期", "不办的后果") or aspect.startswith("whether"), question
 
 
 def test_an_age_said_in_chinese_numerals_is_searched_as_an_age() -> None:
@@ -157,3 +161,42 @@ def test_whether_someone_qualifies_is_answered_only_by_a_passage_that_speaks_to_
     assert speaks_to("单位招用的农民合同制工人连续工作满1年…对其支付一次性生活补助", ("农民工",))
     assert speaks_to("应当共同到一方当事人常住户口所在地的婚姻登记机关办理结婚登记", ("外地人",))
     assert not speaks_to("失业人员在领取失业保险金期间有下列情形之一的，停止领取失业保险金：（一）重新就业的", ("外地人",))
+
+
+ID_CARD_11 = ("第十一条 国家决定换发新一代居民身份证、居民身份证有效期满、公民姓名变更或者证件严重损坏不能辨认的，公民应当换领新证；"
+              "居民身份证登记项目出现错误的，公安机关应当及时更正，换发新证；领取新证时，必须交回原证。居民身份证丢失的，应当申请补领。"
+              "公民办理常住户口迁移手续时，公安机关应当在居民身份证的机读项目中记载公民常住户口所在地住址变动的情况，并告知本人。")
+BIRTH_7 = "第七条 婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。"
+MARRIAGE_2 = "第二条 内地居民办理婚姻登记的机关是县级人民政府民政部门或者乡(镇)人民政府。"
+PASSPORT_6 = ("第六条 公民申请普通护照，应当提交本人的居民身份证、户口簿、近期免冠照片以及申请事由的相关材料。"
+              "公民因合理紧急事由请求加急办理的，公安机关出入境管理机构应当及时办理。经护照签发机关负责人批准，签发时间可以延长。")
+RESIDENCE_10 = "第十条 居住证持有人…应当在居住每满1年之日前1个月内办理签注手续。逾期未办理签注手续的，居住证使用功能中止。"
+
+
+def test_a_follow_up_asking_how_a_service_is_done_is_answered_only_by_a_passage_that_says_so() -> None:
+    assert asked_manner("可以找人代办吗") == "代办" and asked_manner("能让家里人帮我办吗") == "代办"
+    assert asked_manner("需要本人到场吗") == "本人到场" and asked_manner("手机上能办吗") == "网上办理"
+    assert asked_manner("去哪个部门办") == "办理地点" and asked_manner("不办会怎样") == "不办的后果"
+    assert asked_manner("没按时去会怎样") == "不办的后果" and asked_manner("要多久") is None
+    # 居民身份证丢失的，应当申请补领 says nothing of who, how or where; its 常住户口所在地 is no place to apply
+    for turn in ("可以找人代办吗", "需要本人到场吗", "网上能办吗", "不办会怎样", "去哪个部门办"):
+        assert unanswered_aspect(turn, ID_CARD_11) is not None, turn
+    # who declares a birth answers both who may go and whether one must go oneself; a registry named answers where
+    for turn in ("可以找人代办吗", "需要本人到场吗", "去哪个部门办"):
+        assert unanswered_aspect(turn, BIRTH_7) is None, turn
+    assert unanswered_aspect("要交钱吗", BIRTH_7) == "费用"
+    assert unanswered_aspect("找谁办", MARRIAGE_2) is None
+    # 事由请求加急办理 names no one who applies, and 负责人批准 no office to apply at
+    assert unanswered_aspect("可以委托别人吗", PASSPORT_6) == "代办"
+    assert unanswered_aspect("去哪个部门办", PASSPORT_6) == "办理地点"
+    assert unanswered_aspect("不办有什么后果", RESIDENCE_10) is None
+    # asked two things, it is answered when the passage answers one (歇多久 is a period)
+    assert unanswered_aspect("那最长能歇多久 到期了不管它会咋样", "第三十条 歇业的期限最长不得超过3年。") is None
+
+
+def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() -> None:
+    history = asked("居住证怎么办")
+    for turn in ("不去办会罚款吗", "能让家里人帮我办吗", "手机上能办吗"):
+        assert is_followup(turn, history), turn
+        assert "居住证" in retrieval_query(turn, history, 3).split("\n")[0], turn
+    assert not is_followup("护照网上能办吗", history)  # a topic of its own

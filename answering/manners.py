@@ -1,0 +1,62 @@
+"""How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person (需要本人到场吗),
+online (网上能办吗), where (去哪个部门办), once expired (过期了怎么办), and what follows if one does not (不办会怎样).
+
+Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
+that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
+manner asked: who applies, where, by what means, or what follows an omission.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge_base.question import analyse, names_topic
+
+# who applies (由户主、亲属…申报), not a reason (事由请求加急办理) or a course (经由)
+_BY_WHOM = r"(?<![事理缘因经自])由[^，。；：]{1,25}(?:申报|申请|办理|提出|领取)"
+_PROXY = rf"委托|代为|代理|代办|代领|他人|监护人|近亲属|亲属|家属|抚养人|户主|{_BY_WHOM}"
+_IN_PERSON = r"亲自|到场|现场|当面|共同到|本人(?:到|持|向|申请|申报|办理|提出|携带)|由本人|持[^，。；]{1,30}到"
+# manner → how a turn asks it, and what a passage that answers it says. 身份证丢了怎么补办 / 可以找人代办吗 had quoted
+# 居民身份证法 第十一条 (居民身份证丢失的，应当申请补领), which says nothing of who may apply.
+_MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("代办", re.compile(r"代办|代理|代领|代交|代取|代签|代为|找人|托人|别人|他人|家里人|家人|亲戚|亲属|委托|"
+                      r"[替帮](?:我|他|她|老人|家里人)(?:办|去|领|交|取|申请)"),
+     re.compile(_PROXY)),
+    # who else may apply answers whether one must come in person, and having to come answers whether it is online
+    ("本人到场", re.compile(r"本人|亲自|到场|现场|当面|自己去|自己来|人得去|人要去|人不去|不用去"),
+     re.compile(f"{_IN_PERSON}|{_PROXY}")),
+    ("网上办理", re.compile(r"网上|线上|网络|手机|在线|网站|[Aa][Pp][Pp]|小程序|电脑上|互联网|不见面|掌上|一网通办"),
+     re.compile(rf"网上|网络|在线|互联网|信息系统|信息化|一网通办|平台|数据共享|信息共享|数据电文|电子(?:政务|签名|证照|化)|"
+                rf"{_IN_PERSON}")),
+    ("办理地点", re.compile(r"去哪|到哪|在哪|哪里|哪儿|哪个部门|哪个单位|哪个机关|找谁|找哪|向谁|什么地方|什么部门|哪个窗口"),
+     re.compile(r"向[^，。；]{0,20}(?:机关|部门|机构|中心|办事处|人民政府|派出所)|"
+                r"所在地[^，。；]{0,15}(?:机关|部门|机构|人民政府|办理|申请|申报)|"
+                r"(?:机关|部门|机构|中心|办事处|派出所|人民政府)(?:是|为|负责(?!人)|办理|申请|申报|登记|提出|受理|审核|签发|核发)")),
+    ("过期", re.compile(r"过期|到期|期满|超期|逾期|失效"),
+     re.compile(r"有效期|期满|届满|逾期|过期|失效|延期|延续|换领|换发|补办")),
+    ("不办的后果", re.compile(r"[不没](?:按时|及时|按期)?(?:办|去|报|交|申请|登记|签注|换|续)[^，。？?]{0,4}(?:怎样|怎么样|咋样|后果|罚|影响)|"
+                          r"后果|会不会罚|罚款吗|罚多少|罚不罚"),
+     # …what follows not doing it; a fine alone may be for anything (骗领, a clerk's misconduct)
+     re.compile(r"逾期|未按|不按|未在|未及时|(?:未|不|没有)(?:办理|申请|申报|登记|签注|缴纳|缴存|提交|提出|报到|领取)|"
+                r"视为|中止|暂停|补办|补缴|滞纳金|失效|作废")),
+)
+
+
+def asked_manner(text: str) -> str | None:
+    """How the previous question's service is done, when a follow-up asks that (需要本人到场吗 → 本人到场, 可以找人代办吗
+    → 代办, 网上能办吗 → 网上办理, 不办会怎样 → 不办的后果); None for any other turn."""
+    return next((name for name, asked, _ in _MANNERS if asked.search(text)), None)
+
+
+def asks_only_a_manner(text: str) -> bool:
+    """不去办会罚款吗, 能让家里人帮我办吗: a manner of the previous question's service and no topic besides (罚款 alone
+    was searched as a question of its own and quoted 出境入境管理法's article on paying fines)."""
+    rest = text
+    for _, asked, _ in _MANNERS:
+        rest = asked.sub("，", rest)
+    return rest != text and not names_topic(analyse(rest))
+
+
+def speaks_to_manner(passage: str, manner: str) -> bool:
+    """Whether the passage says something of the manner asked (a name `asked_manner` gives)."""
+    return any(said.search(passage) for name, _, said in _MANNERS if name == manner)
