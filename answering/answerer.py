@@ -300,9 +300,9 @@ class Answerer:
             return
 
         passage = candidates[0].titled_text
-        aspect = unanswered_aspect(understood, passage) if FOLLOWUP_SEPARATOR in query else None
+        aspect = unanswered_aspect(understood, passage, followup=FOLLOWUP_SEPARATOR in query)
         if aspect is not None:
-            logger.info("a follow-up asks %s, which the top passage does not speak to: %s", aspect,
+            logger.info("asks %s, which the top passage does not speak to: %s", aspect,
                         mask_personal_data(understood))
             async for event in self._refuse(understood, history, hits, draft):
                 yield event

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from answering.manners import asked_manner, asks_only_a_manner, speaks_to_manner
+from answering.manners import IN_ANY_QUESTION, asked_manner, asks_only_a_manner, speaks_to_manner
 from answering.parts import question_parts
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
@@ -99,27 +99,30 @@ def speaks_to(passage: str, who: Sequence[str]) -> bool:
 _STATED_KINDS = frozenset({"费用"})
 
 
-def unanswered_aspect(followup: str, passage: str) -> str | None:
+def unanswered_aspect(question: str, passage: str, followup: bool = True) -> str | None:
     """What a follow-up asks that the passage found under the earlier question's topic does not speak to, or None.
 
     Searched under that topic, the turn finds the topic's best article whatever it asks: 孩子出生了怎么上户口 / 要交钱吗
     quoted the birth registration article, which names no fee. Three things are checked: whether someone qualifies
     (`who_qualifies`: the passage must name them or where one is registered), a manner (`asked_manner`: the passage
     must say who may apply, in person or online, where, or what follows if one does not), and a fee asked (the
-    passage must state one or that none is charged)."""
-    who = who_qualifies(followup)
+    passage must state one or that none is charged). A question that names its own topic (`followup` false) is
+    checked for the manners `IN_ANY_QUESTION` only: 身份证丢了可以找人代办吗 found the same article."""
+    who = who_qualifies(question) if followup else ()
     if who and not speaks_to(passage, who):
         return f"whether {'、'.join(who)} qualify"
     # a turn asking two things (那最长能歇多久 到期了不管它会咋样) is answered when the passage answers one of them
-    asking = [clause for clause in CLAUSE.split(followup) if asks_something(clause)] or [followup]
-    unanswered = [_unanswered_in(clause, passage) for clause in asking]
+    asking = [clause for clause in CLAUSE.split(question) if asks_something(clause)] or [question]
+    unanswered = [_unanswered_in(clause, passage, followup) for clause in asking]
     return None if None in unanswered else unanswered[0]
 
 
-def _unanswered_in(clause: str, passage: str) -> str | None:
+def _unanswered_in(clause: str, passage: str, followup: bool) -> str | None:
     manner = asked_manner(clause)
-    if manner is not None and not speaks_to_manner(passage, manner):
+    if manner is not None and (followup or manner in IN_ANY_QUESTION) and not speaks_to_manner(passage, manner):
         return manner
+    if not followup:
+        return None
     kind = analyse(clause).asks
     if kind in _STATED_KINDS and not states_kind(kind, passage):
         return kind

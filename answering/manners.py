@@ -12,20 +12,25 @@ import re
 
 from knowledge_base.question import analyse, names_topic
 
-# who applies (由户主、亲属…申报), not a reason (事由请求加急办理) or a course (经由)
-_BY_WHOM = r"(?<![事理缘因经自])由[^，。；：]{1,25}(?:申报|申请|办理|提出|领取)"
+# who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
+# (由不动产所在地的…登记机构办理)
+_BY_WHOM = r"(?<![事理缘因经自])由(?:(?!机关|机构|部门|政府)[^，。；：]){1,25}(?:申报|申请|办理|提出|领取)"
 _PROXY = rf"委托|代为|代理|代办|代领|他人|监护人|近亲属|亲属|家属|抚养人|户主|{_BY_WHOM}"
+_AGENT = r"(?:别人|他人|家人|家里人|亲戚|亲属|子女|孩子|儿子|女儿|律师|朋友|同事|老伴|爱人)"
 _IN_PERSON = r"亲自|到场|现场|当面|共同到|本人(?:到|持|向|申请|申报|办理|提出|携带)|由本人|持[^，。；]{1,30}到"
 # manner → how a turn asks it, and what a passage that answers it says. 身份证丢了怎么补办 / 可以找人代办吗 had quoted
 # 居民身份证法 第十一条 (居民身份证丢失的，应当申请补领), which says nothing of who may apply.
 _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    ("代办", re.compile(r"代办|代理|代领|代交|代取|代签|代为|找人|托人|别人|他人|家里人|家人|亲戚|亲属|委托|"
+    # someone acting for the citizen, said as such: 家人去世了 names family, not an agent
+    ("代办", re.compile(rf"代办|代理|代领|代交|代取|代签|代为|委托|找人|托人|[让叫请托由]{_AGENT}|{_AGENT}(?:帮|替|代)|"
                       r"[替帮](?:我|他|她|老人|家里人)(?:办|去|领|交|取|申请)"),
      re.compile(_PROXY)),
     # who else may apply answers whether one must come in person, and having to come answers whether it is online
-    ("本人到场", re.compile(r"本人|亲自|到场|现场|当面|自己去|自己来|人得去|人要去|人不去|不用去"),
+    ("本人到场", re.compile(r"本人(?:必须|要|得|需要|一定要)?(?:到场|去|来|亲自)|亲自|到场|到现场|当面|自己去|自己来|一个人去|"
+                        r"单独去|人得去|人要去|人不去|不用去"),
      re.compile(f"{_IN_PERSON}|{_PROXY}")),
-    ("网上办理", re.compile(r"网上|线上|网络|手机|在线|网站|[Aa][Pp][Pp]|小程序|电脑上|互联网|不见面|掌上|一网通办"),
+    ("网上办理", re.compile(r"网上|线上|网络上|手机上|用手机|在手机|手机(?:能|可以)?办|在线|网站|[Aa][Pp][Pp]|小程序|电脑上|互联网|"
+                        r"不见面|掌上|一网通办"),
      re.compile(rf"网上|网络|在线|互联网|信息系统|信息化|一网通办|平台|数据共享|信息共享|数据电文|电子(?:政务|签名|证照|化)|"
                 rf"{_IN_PERSON}")),
     ("办理地点", re.compile(r"去哪|到哪|在哪|哪里|哪儿|哪个部门|哪个单位|哪个机关|找谁|找哪|向谁|什么地方|什么部门|哪个窗口"),
@@ -37,7 +42,7 @@ _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("不办的后果", re.compile(r"[不没](?:按时|及时|按期)?(?:办|去|报|交|申请|登记|签注|换|续)[^，。？?]{0,4}(?:怎样|怎么样|咋样|后果|罚|影响)|"
                           r"后果|会不会罚|罚款吗|罚多少|罚不罚"),
      # …what follows not doing it; a fine alone may be for anything (骗领, a clerk's misconduct)
-     re.compile(r"逾期|未按|不按|未在|未及时|(?:未|不|没有)(?:办理|申请|申报|登记|签注|缴纳|缴存|提交|提出|报到|领取)|"
+     re.compile(r"逾期|未按|不按|未在|未及时|(?:未|没有)(?:办理|申请|申报|登记|签注|缴纳|缴存|提交|提出|报到|领取)|"
                 r"视为|中止|暂停|补办|补缴|滞纳金|失效|作废")),
 )
 
@@ -60,3 +65,8 @@ def asks_only_a_manner(text: str) -> bool:
 def speaks_to_manner(passage: str, manner: str) -> bool:
     """Whether the passage says something of the manner asked (a name `asked_manner` gives)."""
     return any(said.search(passage) for name, _, said in _MANNERS if name == manner)
+
+
+# Asked within a question that names its own topic (身份证丢了可以找人代办吗), only these are read: 后果 or 在哪 there may
+# be about anything the question says (骗取低保有什么后果)
+IN_ANY_QUESTION = frozenset({"代办", "本人到场", "网上办理"})

@@ -488,6 +488,8 @@ async def test_a_follow_up_asking_how_the_service_is_done_is_refused_when_the_ar
     history = [ChatMessage("user", "身份证丢了怎么补办"), ChatMessage("assistant", "居民身份证丢失的，应当申请补领。")]
     _, proxy = await collect(answerer, "可以找人代办吗", history)
     assert proxy.refused and proxy.citations == [] and "第十一条" not in proxy.answer
+    _, asked_whole = await collect(answerer, "身份证丢了可以找人代办吗")  # asked as a question of its own
+    assert asked_whole.refused and asked_whole.citations == []
     birth = hit("户口登记条例", "第七条", "第七条 婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。")
     answerer, _ = quote(FakeKnowledgeBase([birth]))
     history = [ChatMessage("user", "孩子出生了怎么上户口"), ChatMessage("assistant", "……")]

@@ -194,6 +194,17 @@ def test_a_follow_up_asking_how_a_service_is_done_is_answered_only_by_a_passage_
     assert unanswered_aspect("那最长能歇多久 到期了不管它会咋样", "第三十条 歇业的期限最长不得超过3年。") is None
 
 
+def test_a_question_naming_its_topic_is_checked_for_who_acts_in_person_or_online_only() -> None:
+    assert unanswered_aspect("身份证丢了可以找人代办吗", ID_CARD_11, followup=False) == "代办"
+    office = "第七条 不动产登记由不动产所在地的县级人民政府不动产登记机构办理。"  # names who handles it, not who applies
+    assert unanswered_aspect("不动产登记可以找人代办吗", office, followup=False) == "代办"
+    assert unanswered_aspect("离婚登记可以一个人去办吗", "第十条 男女双方应当共同到婚姻登记机关办理离婚登记。", followup=False) is None
+    # family named as such is no agent, 给别人 gives something away, and 后果 or a fee may be about anything asked
+    assert asked_manner("家人去世了丧葬费怎么领") is None and asked_manner("拿到手的许可证能转给别人用吗") is None
+    for question in ("骗取低保有什么后果", "补办身份证要交钱吗"):
+        assert unanswered_aspect(question, "第十四条 以欺骗手段获取最低生活保障待遇的，停止发放。", followup=False) is None
+
+
 def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() -> None:
     history = asked("居住证怎么办")
     for turn in ("不去办会罚款吗", "能让家里人帮我办吗", "手机上能办吗"):
