@@ -11,7 +11,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from answering.manners import IN_ANY_QUESTION, asked_manner, asks_only_a_manner, speaks_to_manner
+from answering.manners import (
+    IN_ANY_QUESTION,
+    asked_manner,
+    asks_only_a_manner,
+    brought_documents,
+    names_documents,
+    speaks_to_manner,
+)
 from answering.parts import question_parts
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
@@ -57,7 +64,7 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
         return True
     if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
-    if who_qualifies(text) or asks_only_a_manner(text):
+    if who_qualifies(text) or asks_only_a_manner(text) or brought_documents(text):
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
 
@@ -103,14 +110,18 @@ def unanswered_aspect(question: str, passage: str, followup: bool = True) -> str
     """What a follow-up asks that the passage found under the earlier question's topic does not speak to, or None.
 
     Searched under that topic, the turn finds the topic's best article whatever it asks: 孩子出生了怎么上户口 / 要交钱吗
-    quoted the birth registration article, which names no fee. Three things are checked: whether someone qualifies
-    (`who_qualifies`: the passage must name them or where one is registered), a manner (`asked_manner`: the passage
+    quoted the birth registration article, which names no fee. Four things are checked: whether someone qualifies
+    (`who_qualifies`: the passage must name them or where one is registered), whether to bring a document (the
+    passage must name it: 要带户口本吗 had quoted 户口登记条例 第四条 after any question), a manner (`asked_manner`: the passage
     must say who may apply, in person or online, where, or what follows if one does not), and a fee asked (the
     passage must state one or that none is charged). A question that names its own topic (`followup` false) is
     checked for the manners `IN_ANY_QUESTION` only: 身份证丢了可以找人代办吗 found the same article."""
     who = who_qualifies(question) if followup else ()
     if who and not speaks_to(passage, who):
         return f"whether {'、'.join(who)} qualify"
+    documents = brought_documents(question) if followup else ()
+    if documents and not names_documents(passage, documents):
+        return f"whether to bring {'、'.join(documents)}"
     # a turn asking two things (那最长能歇多久 到期了不管它会咋样) is answered when the passage answers one of them
     asking = [clause for clause in CLAUSE.split(question) if asks_something(clause)] or [question]
     unanswered = [_unanswered_in(clause, passage, followup) for clause in asking]

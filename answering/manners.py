@@ -1,5 +1,6 @@
 """How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person (需要本人到场吗),
-online (网上能办吗), where (去哪个部门办), once expired (过期了怎么办), and what follows if one does not (不办会怎样).
+online (网上能办吗), where (去哪个部门办), once expired (过期了怎么办), what follows if one does not (不办会怎样), and
+whether to bring a document (要带户口本吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import re
 
-from knowledge_base.question import analyse, names_topic
+from knowledge_base.question import CERTIFICATE_TAILS, analyse, names_topic
+from knowledge_base.relevance import present
 
 # who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
 # (由不动产所在地的…登记机构办理)
@@ -70,3 +72,41 @@ def speaks_to_manner(passage: str, manner: str) -> bool:
 # Asked within a question that names its own topic (身份证丢了可以找人代办吗), only these are read: 后果 or 在哪 there may
 # be about anything the question says (骗取低保有什么后果)
 IN_ANY_QUESTION = frozenset({"代办", "本人到场", "网上办理"})
+
+
+# Whether to bring a document: 要带户口本吗, 身份证要带吗, 需要结婚证吗, 要带户口本和身份证吗
+_BRING = r"(?:带|拿|交|提供|出示|准备|提交)(?:上|着)?"
+_WHETHER = r"(?:还)?(?:要|得|需要|需不需要|要不要|用不用|必须|是不是要|是否要)"
+_BRINGS = (
+    re.compile(rf"^(?:那|那么)?{_WHETHER}?{_BRING}(?P<things>[^，,。？?]{{2,14}}?)(?:吗|不|么|嘛)?$"),
+    re.compile(rf"^(?:那|那么)?(?P<things>[^，,。？?]{{2,14}}?){_WHETHER}{_BRING}(?:吗|不|么|嘛)?$"),
+    re.compile(r"^(?:那|那么)?(?:还)?(?:需要|要)(?P<things>[^，,。？?]{2,14}?)(?:吗|不|么|嘛)$"),
+)
+_AND = re.compile(r"和|跟|与|、|还有|以及|及|，|,")
+_DOCUMENTS = ("户口本", "户口簿", "护照", "照片", "相片", "证明", "合同", "房本", "材料")
+_SAME_DOCUMENT = {"照片": "相片", "相片": "照片"}
+# 要带什么材料 asks which; 交上去以后多久能拿到证 asks when
+_WHICH = re.compile(r"什么|啥|哪|多|几|怎|能|会|以后|之后|上去")
+_DOCUMENT_CHARS = 5  # 户口本, 结婚证, 居民身份证
+_GETTING = re.compile(r"^(?:开|办|领|补|换)")
+
+
+def brought_documents(text: str) -> tuple[str, ...]:
+    """The documents a turn asks whether to bring (要带户口本和身份证吗 → 户口本, 身份证), when that is all it asks."""
+    said = text.strip().rstrip("？?。.！! ")
+    for pattern in _BRINGS:
+        match = pattern.match(said)
+        if match:
+            # 开证明 names 证明; 办证 names no document
+            things = tuple(_GETTING.sub("", t.strip()) for t in _AND.split(match.group("things")) if t.strip())
+            named = all(
+                2 <= len(t) <= _DOCUMENT_CHARS and t.endswith((*CERTIFICATE_TAILS, *_DOCUMENTS)) for t in things
+            )
+            if things and named and not _WHICH.search(match.group("things")):
+                return things
+    return ()
+
+
+def names_documents(passage: str, documents: tuple[str, ...]) -> bool:
+    """Whether the passage names every document (户口本 as the statutes' 户口簿, 照片 as 相片)."""
+    return all(present(d, passage) or _SAME_DOCUMENT.get(d, d) in passage for d in documents)

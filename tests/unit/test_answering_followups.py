@@ -12,7 +12,7 @@ from answering.followups import (
     unanswered_aspect,
     who_qualifies,
 )
-from answering.manners import asked_manner
+from answering.manners import asked_manner, brought_documents
 from core.models import ChatMessage
 
 
@@ -203,6 +203,19 @@ def test_a_question_naming_its_topic_is_checked_for_who_acts_in_person_or_online
     assert asked_manner("家人去世了丧葬费怎么领") is None and asked_manner("拿到手的许可证能转给别人用吗") is None
     for question in ("骗取低保有什么后果", "补办身份证要交钱吗"):
         assert unanswered_aspect(question, "第十四条 以欺骗手段获取最低生活保障待遇的，停止发放。", followup=False) is None
+
+
+def test_whether_to_bring_a_document_is_answered_only_by_a_passage_that_names_it() -> None:
+    assert brought_documents("要带户口本和身份证吗") == ("户口本", "身份证")
+    assert brought_documents("身份证要带吗") == ("身份证",) and brought_documents("需要开证明吗") == ("证明",)
+    for not_a_document in ("要带什么材料", "那交上去以后多久能拿到证", "需要办证吗", "要多久"):
+        assert brought_documents(not_a_document) == (), not_a_document
+    history = asked("结婚登记要带什么")
+    assert is_followup("要带户口本吗", history)  # 户口本 names a topic, but the turn asks what to bring for the last one
+    marriage = "第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：本人的户口簿、身份证。"
+    assert unanswered_aspect("要带户口本和身份证吗", marriage) is None  # 户口本 is the statutes' 户口簿
+    assert unanswered_aspect("要带照片吗", marriage) == "whether to bring 照片"
+    assert unanswered_aspect("要带照片吗", "第九条 申领居住证，应当提交本人居民身份证、本人相片。") is None
 
 
 def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() -> None:
