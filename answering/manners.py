@@ -17,24 +17,29 @@ from knowledge_base.relevance import present
 # who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
 # (由不动产所在地的…登记机构办理)
 _BY_WHOM = r"(?<![事理缘因经自])由(?:(?!机关|机构|部门|政府)[^，。；：]){1,25}(?:申报|申请|办理|提出|领取)"
-_PROXY = rf"委托|代为|代理|代办|代领|他人|监护人|近亲属|亲属|家属|抚养人|户主|{_BY_WHOM}"
-_AGENT = r"(?:别人|他人|家人|家里人|亲戚|亲属|子女|孩子|儿子|女儿|律师|朋友|同事|老伴|爱人)"
-_IN_PERSON = r"亲自|到场|现场|当面|共同到|本人(?:到|持|向|申请|申报|办理|提出|携带)|由本人|持[^，。；]{1,30}到"
+# someone who may act for the applicant; an office 受…委托的 (受公安机关委托的社区服务机构) is no one's proxy
+_PROXY = rf"委托(?!的)|代为|代理|代办|代领|他人|监护人|近亲属|亲属|家属|抚养人|户主|{_BY_WHOM}"
+_AGENT = r"(?:别人|他人|家人|家里人|亲戚|亲属|子女|孩子|儿子|女儿|律师|朋友|同事|老伴|爱人|家长|中介)"
+# who goes, in a turn asking whether someone else may or one must go oneself: no topic of its own
+_WHO_GOES = re.compile(rf"{_AGENT}|爷爷|奶奶|姥姥|姥爷|外公|外婆|父母|爸妈|爸爸|妈妈|老公|老婆|丈夫|妻子|夫妻|双方|两个人|"
+                       r"两人|俩人|一个人|本人|我们|咱们")
+_ATTEND = r"亲自|到场|现场|当面|共同到|持[^，。；]{1,30}到"  # having to come, which also answers whether it is online
+_IN_PERSON = rf"{_ATTEND}|本人(?:到|持|向|申请|申报|办理|提出|携带)|由本人"
 # manner → how a turn asks it, and what a passage that answers it says. 身份证丢了怎么补办 / 可以找人代办吗 had quoted
 # 居民身份证法 第十一条 (居民身份证丢失的，应当申请补领), which says nothing of who may apply.
 _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # someone acting for the citizen, said as such: 家人去世了 names family, not an agent
     ("代办", re.compile(rf"代办|代理|代领|代交|代取|代签|代为|委托|找人|托人|[让叫请托由]{_AGENT}|{_AGENT}(?:帮|替|代)|"
-                      r"[替帮](?:我|他|她|老人|家里人)(?:办|去|领|交|取|申请)"),
+                      r"[替帮](?:我们?|他们?|她|老人|家里人|咱们)去?(?:办|去|领|交|取|申请)"),
      re.compile(_PROXY)),
-    # who else may apply answers whether one must come in person, and having to come answers whether it is online
+    # who else may apply answers whether one must come in person
     ("本人到场", re.compile(r"本人(?:必须|要|得|需要|一定要)?(?:到场|去|来|亲自)|亲自|到场|到现场|当面|自己去|自己来|一个人去|"
                         r"单独去|人得去|人要去|人不去|不用去"),
      re.compile(f"{_IN_PERSON}|{_PROXY}")),
     ("网上办理", re.compile(r"网上|线上|网络上|手机上|用手机|在手机|手机(?:能|可以)?办|在线|网站|[Aa][Pp][Pp]|小程序|电脑上|互联网|"
                         r"不见面|掌上|一网通办"),
      re.compile(rf"网上|网络|在线|互联网|信息系统|信息化|一网通办|平台|数据共享|信息共享|数据电文|电子(?:政务|签名|证照|化)|"
-                rf"{_IN_PERSON}")),
+                rf"{_ATTEND}")),
     ("办理地点", re.compile(r"去哪|到哪|在哪|哪里|哪儿|哪个部门|哪个单位|哪个机关|找谁|找哪|向谁|什么地方|什么部门|哪个窗口"),
      re.compile(r"向[^，。；]{0,20}(?:机关|部门|机构|中心|办事处|人民政府|派出所)|"
                 r"所在地[^，。；]{0,15}(?:机关|部门|机构|人民政府|办理|申请|申报)|"
@@ -56,12 +61,13 @@ def asked_manner(text: str) -> str | None:
 
 
 def asks_only_a_manner(text: str) -> bool:
-    """不去办会罚款吗, 能让家里人帮我办吗: a manner of the previous question's service and no topic besides (罚款 alone
-    was searched as a question of its own and quoted 出境入境管理法's article on paying fines)."""
+    """不去办会罚款吗, 能让家里人帮我办吗, 爷爷奶奶能替我们去办吗: a manner of the previous question's service, and
+    besides it no topic but who goes (罚款 alone was searched as a question of its own and quoted 出境入境管理法's
+    article on paying fines)."""
     rest = text
     for _, asked, _ in _MANNERS:
         rest = asked.sub("，", rest)
-    return rest != text and not names_topic(analyse(rest))
+    return rest != text and not names_topic(analyse(_WHO_GOES.sub("，", rest)))
 
 
 def speaks_to_manner(passage: str, manner: str) -> bool:

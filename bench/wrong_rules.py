@@ -32,6 +32,7 @@ from bench.calibration import (  # noqa: E402
     gold_pairs,
     how_to_questions,
     keyword_questions,
+    manner_questions,
     probe_questions,
     typed_questions,
 )
@@ -58,7 +59,7 @@ def main() -> None:
         "--sets",
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
-        "typed, keywords, keywords_check, probes",
+        "typed, keywords, keywords_check, probes, manners, manners_check",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
@@ -71,7 +72,8 @@ def main() -> None:
              "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
              "turns": followup_turns, "conversations": conversations, "certificates": certificates,
              "typed": typed_questions, "keywords": lambda: keyword_questions("design"),
-             "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions}
+             "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions,
+             "manners": lambda: manner_questions("design"), "manners_check": lambda: manner_questions("check")}
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}

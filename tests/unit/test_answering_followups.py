@@ -218,9 +218,17 @@ def test_whether_to_bring_a_document_is_answered_only_by_a_passage_that_names_it
     assert unanswered_aspect("要带照片吗", "第九条 申领居住证，应当提交本人居民身份证、本人相片。") is None
 
 
+def test_an_office_acting_for_another_is_no_proxy_and_applying_oneself_is_not_coming_in_person() -> None:
+    residence = "第九条 申领居住证，应当向居住地公安派出所或者受公安机关委托的社区服务机构提交本人居民身份证、本人相片。"
+    assert unanswered_aspect("能让家里人代办吗", residence) == "代办"
+    assert unanswered_aspect("能让家里人代办吗", "第十一条 家庭成员申请有困难的，可以委托村民委员会代为提出申请。") is None
+    destitute = "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。"
+    assert unanswered_aspect("需要本人去吗", destitute) is None and unanswered_aspect("可以网上申请吗", destitute) == "网上办理"
+
+
 def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() -> None:
     history = asked("居住证怎么办")
-    for turn in ("不去办会罚款吗", "能让家里人帮我办吗", "手机上能办吗"):
+    for turn in ("不去办会罚款吗", "能让家里人帮我办吗", "手机上能办吗", "需要两个人都到场吗", "爷爷奶奶能替我们去办吗"):
         assert is_followup(turn, history), turn
         assert "居住证" in retrieval_query(turn, history, 3).split("\n")[0], turn
     assert not is_followup("护照网上能办吗", history)  # a topic of its own

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.calibration import calibration_questions, probe_questions
+from bench.calibration import calibration_questions, manner_questions, probe_questions
 from knowledge_base.chunking import chunk_document
 from knowledge_base.loaders import load_document
 
@@ -50,6 +50,20 @@ def test_probe_questions_are_labelled_from_the_statutes(shared_dir: Path) -> Non
     assert len({q["id"] for q in questions}) == len(questions) >= 30
     statutes = shared_dir / "corpus" / "statutes"
     for q in questions:
+        if q["type"] == "unanswerable":
+            assert not q["gold"] and q.get("why"), q["id"]
+            continue
+        texts = [_articles(statutes / g["file"])[g["article"]] for g in q["gold"]]
+        assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
+
+
+def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> None:
+    questions = manner_questions()
+    assert len({q["id"] for q in questions}) == len(questions) >= 40
+    assert {q["part"] for q in questions} == {"design", "check"}
+    statutes = shared_dir / "corpus" / "statutes"
+    for q in questions:
+        assert q["history"] and q["question"].strip(), q["id"]
         if q["type"] == "unanswerable":
             assert not q["gold"] and q.get("why"), q["id"]
             continue
