@@ -1,6 +1,7 @@
 """How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person (需要本人到场吗),
-online (网上能办吗), where (去哪个部门办), once expired (过期了怎么办), what follows if one does not (不办会怎样), and
-whether to bring a document (要带户口本吗).
+online (网上能办吗), where (去哪个部门办), faster (能加急吗), by post (能邮寄吗), away from home (可以异地办吗), how long
+it lasts (有效期多久), once expired (过期了怎么办), what follows if one does not (不办会怎样), and whether to bring a
+document (要带户口本吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
@@ -44,6 +45,14 @@ _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
      re.compile(r"向[^，。；]{0,20}(?:机关|部门|机构|中心|办事处|人民政府|派出所)|"
                 r"所在地[^，。；]{0,15}(?:机关|部门|机构|人民政府|办理|申请|申报)|"
                 r"(?:机关|部门|机构|中心|办事处|派出所|人民政府)(?:是|为|负责(?!人)|办理|申请|申报|登记|提出|受理|审核|签发|核发)")),
+    ("加急", re.compile(r"加急|急用|急着用|加快|特事特办|快一点|快点办"),
+     re.compile(r"加急|紧急|急需|当场|即时|立即")),
+    ("邮寄", re.compile(r"邮寄|寄给|寄到|寄过来|快递|送到家|送上门"),
+     re.compile(r"邮寄|寄送|寄递|送达|快递")),
+    ("异地办理", re.compile(r"[异易]地|外地办|在外地|回老家|在这边办|在这边能办|在本地|跨省|跨市|就近"),
+     re.compile(r"所在地|居住地|户籍|[异易]地|就近|常住|跨[^，。；]{0,4}(?:地区|省|市|区域)")),
+    ("有效期", re.compile(r"有效期|管几年|能用多久|用多少年|多久过期|多久到期"),
+     re.compile(r"有效期|有效|届满|期满|签注")),
     ("过期", re.compile(r"过期|到期|期满|超期|逾期|失效"),
      re.compile(r"有效期|期满|届满|逾期|过期|失效|延期|延续|换领|换发|补办")),
     ("不办的后果", re.compile(r"[不没](?:按时|及时|按期)?(?:办|去|报|交|申请|登记|签注|换|续)[^，。？?]{0,4}(?:怎样|怎么样|咋样|后果|罚|影响)|"
@@ -77,7 +86,7 @@ def speaks_to_manner(passage: str, manner: str) -> bool:
 
 # Asked within a question that names its own topic (身份证丢了可以找人代办吗), only these are read: 后果 or 在哪 there may
 # be about anything the question says (骗取低保有什么后果)
-IN_ANY_QUESTION = frozenset({"代办", "本人到场", "网上办理"})
+IN_ANY_QUESTION = frozenset({"代办", "本人到场", "网上办理", "加急", "邮寄", "异地办理"})
 
 
 # Whether to bring a document: 要带户口本吗, 身份证要带吗, 需要结婚证吗, 要带户口本和身份证吗

@@ -29,6 +29,9 @@ _FUNCTION_CHARS = frozenset("不没是在的了吗呢么吧啊也就都还那这
 _TONELESS_SPECIFICITY = 0.6
 # …and the character read another way must build no sentence on either side (公司得多久 is not 公司的, 有护照 not 由护照)
 _SENTENCE_CHARS = _FUNCTION_CHARS | frozenset("得地有由")
+# Words that go with any verb: a window they open or close, unchanged, is no context for reading the rest as a term of
+# the statutes (可以异地办吗 is not 可以易地, which the veterans' law says of 易地安置)
+_MODAL_WORDS = frozenset({"可以", "能够", "需要", "应该", "应当", "必须", "不能", "不可", "是否", "能否"})
 
 
 def _asked_either_way(chars: list[str], i: int) -> bool:
@@ -95,6 +98,11 @@ def _typed_as(heard: str, meant: str, outside: tuple[str, str], typed: _Typed) -
     if at == 0 and before and typed.is_word(before + wrote):
         return False
     return not (at == len(heard) - 1 and after and typed.is_word(wrote + after))
+
+
+def _modal_context(heard: str, meant: str) -> bool:
+    """Whether a window keeps a modal word at its start or end and changes only the rest (可以|异地 → 可以|易地)."""
+    return (heard[:2] in _MODAL_WORDS and meant[:2] == heard[:2]) or (heard[-2:] in _MODAL_WORDS and meant[-2:] == heard[-2:])
 
 
 class TermStats:
@@ -208,6 +216,8 @@ class TermStats:
                     continue
                 found = self._by_sound.get(sound_of(window)) or self._typed_reading(window, _around(chars, i, n), typed)
                 if found is None or found[0] == window or not self._used_whole(found[0], boundaries):
+                    continue
+                if _modal_context(window, found[0]):
                     continue
                 # the heard string may end fused with the next character into a two-character word (半居住正要带
                 # is cut 正要): taken when the knowledge base's string, put in place, ends on a word boundary

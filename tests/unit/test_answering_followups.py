@@ -226,6 +226,21 @@ def test_an_office_acting_for_another_is_no_proxy_and_applying_oneself_is_not_co
     assert unanswered_aspect("需要本人去吗", destitute) is None and unanswered_aspect("可以网上申请吗", destitute) == "网上办理"
 
 
+def test_faster_by_post_elsewhere_and_how_long_it_lasts_need_a_passage_that_says_so() -> None:
+    passport_6 = "第六条 公民因合理紧急事由请求加急办理的，公安机关出入境管理机构应当及时办理。"
+    passport_5 = "第五条 由本人向户籍所在地的县级以上地方人民政府公安机关出入境管理机构申请普通护照。"
+    residence_9 = "第九条 对符合居住证办理条件的，公安机关应当自受理之日起15日内制作发放居住证。"
+    assert asked_manner("能加急吗") == "加急" and unanswered_aspect("能加急吗", passport_6) is None
+    assert unanswered_aspect("能加急吗", residence_9) == "加急"
+    assert unanswered_aspect("能邮寄吗", residence_9) == "邮寄"
+    assert unanswered_aspect("可以异地办吗", passport_5) is None and unanswered_aspect("可以异地办吗", passport_6) == "异地办理"
+    assert unanswered_aspect("有效期多久", "第七条 普通护照的有效期为：护照持有人未满十六周岁的五年，十六周岁以上的十年。") is None
+    assert unanswered_aspect("有效期多久", residence_9) == "有效期"
+    # in a question of its own, elsewhere is read too; how long it lasts is asked of the question's own topic
+    assert unanswered_aspect("护照可以异地办理吗", passport_6, followup=False) == "异地办理"
+    assert unanswered_aspect("居住证有效期多久", residence_9, followup=False) is None
+
+
 def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() -> None:
     history = asked("居住证怎么办")
     for turn in ("不去办会罚款吗", "能让家里人帮我办吗", "手机上能办吗", "需要两个人都到场吗", "爷爷奶奶能替我们去办吗"):

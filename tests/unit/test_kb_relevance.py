@@ -259,3 +259,11 @@ def test_any_string_is_read_without_error_and_keeps_its_length() -> None:
         read, corrections = stats.correct(question, word_boundaries, is_general_word, specificity)
         assert len(read) == len(question), question
         assert all(c.heard in question and len(c.heard) == len(c.meant) for c in corrections), question
+
+
+def test_a_modal_word_is_no_context_for_reading_the_rest_as_a_term() -> None:
+    # the veterans' law says 可以易地安置; 可以异地办吗 asks about doing it elsewhere, and 可以 says nothing of which
+    stats = TermStats(["退役军人可以易地安置。", "符合条件的可以易地安置。", "职工申请工伤认定。", "工伤认定申请表。"] * 2)
+    assert stats.correct("可以异地办吗", word_boundaries, is_general_word)[1] == []
+    fixed, _ = stats.correct("工商认定要多久", word_boundaries, is_general_word)  # 认定 is context
+    assert fixed.startswith("工伤认定")
