@@ -116,7 +116,8 @@ def unanswered_aspect(question: str, passage: str, followup: bool = True) -> str
     must say who may apply, in person or online, where, or what follows if one does not), and a fee asked (the
     passage must state one or that none is charged). A question that names its own topic (`followup` false) is
     checked for the manners `IN_ANY_QUESTION` only: 身份证丢了可以找人代办吗 found the same article."""
-    who = who_qualifies(question) if followup else ()
+    # a manner asked is what the turn is about (jieba tags 上门 a place: 能上门办吗 names no one who qualifies)
+    who = who_qualifies(question) if followup and asked_manner(question) is None else ()
     if who and not speaks_to(passage, who):
         return f"whether {'、'.join(who)} qualify"
     documents = brought_documents(question) if followup else ()

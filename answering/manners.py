@@ -1,5 +1,5 @@
 """How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person (需要本人到场吗),
-online (网上能办吗), where (去哪个部门办), faster (能加急吗), by post (能邮寄吗), away from home (可以异地办吗), how long
+online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗), away from home (可以异地办吗), how long
 it lasts (有效期多久), once expired (过期了怎么办), what follows if one does not (不办会怎样), and whether to bring a
 document (要带户口本吗).
 
@@ -16,10 +16,11 @@ from knowledge_base.question import CERTIFICATE_TAILS, analyse, names_topic
 from knowledge_base.relevance import present
 
 # who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
-# (由不动产所在地的…登记机构办理)
-_BY_WHOM = r"(?<![事理缘因经自])由(?:(?!机关|机构|部门|政府)[^，。；：]){1,25}(?:申报|申请|办理|提出|领取)"
-# someone who may act for the applicant; an office 受…委托的 (受公安机关委托的社区服务机构) is no one's proxy
-_PROXY = rf"委托(?!的)|代为|代理|代办|代领|他人|监护人|近亲属|亲属|家属|抚养人|户主|{_BY_WHOM}"
+# (由不动产所在地的…登记机构办理, 由受委托银行办理支付手续)
+_BY_WHOM = r"(?<![事理缘因经自])由(?:(?!机关|机构|部门|政府|银行|中心)[^，。；：]){1,25}(?:申报|申请|办理|提出|领取)"
+# someone who may act for the applicant; an office or bank 受…委托 (受公安机关委托的社区服务机构, 受委托银行) is no
+# one's proxy
+_PROXY = rf"(?<!受)委托(?!的)|代为|代理|代办|代领|他人|监护人|近亲属|亲属|家属|抚养人|户主|{_BY_WHOM}"
 _AGENT = r"(?:别人|他人|家人|家里人|亲戚|亲属|子女|孩子|儿子|女儿|律师|朋友|同事|老伴|爱人|家长|中介)"
 # who goes, in a turn asking whether someone else may or one must go oneself: no topic of its own
 _WHO_GOES = re.compile(rf"{_AGENT}|爷爷|奶奶|姥姥|姥爷|外公|外婆|父母|爸妈|爸爸|妈妈|老公|老婆|丈夫|妻子|夫妻|双方|两个人|"
@@ -47,6 +48,8 @@ _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                 r"(?:机关|部门|机构|中心|办事处|派出所|人民政府)(?:是|为|负责(?!人)|办理|申请|申报|登记|提出|受理|审核|签发|核发)")),
     ("加急", re.compile(r"加急|急用|急着用|加快|特事特办|快一点|快点办"),
      re.compile(r"加急|紧急|急需|当场|即时|立即")),
+    ("上门", re.compile(r"上门|到家里|到家来|入户|来家里"),
+     re.compile(r"上门|入户|到家")),
     ("邮寄", re.compile(r"邮寄|寄给|寄到|寄过来|快递|送到家|送上门"),
      re.compile(r"邮寄|寄送|寄递|送达|快递")),
     ("异地办理", re.compile(r"[异易]地|外地办|在外地|回老家|在这边办|在这边能办|在本地|跨省|跨市|就近"),
@@ -86,7 +89,7 @@ def speaks_to_manner(passage: str, manner: str) -> bool:
 
 # Asked within a question that names its own topic (身份证丢了可以找人代办吗), only these are read: 后果 or 在哪 there may
 # be about anything the question says (骗取低保有什么后果)
-IN_ANY_QUESTION = frozenset({"代办", "本人到场", "网上办理", "加急", "邮寄", "异地办理"})
+IN_ANY_QUESTION = frozenset({"代办", "本人到场", "网上办理", "加急", "上门", "邮寄", "异地办理"})
 
 
 # Whether to bring a document: 要带户口本吗, 身份证要带吗, 需要结婚证吗, 要带户口本和身份证吗
