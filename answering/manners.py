@@ -27,6 +27,9 @@ _WHO_GOES = re.compile(rf"{_AGENT}|爷爷|奶奶|姥姥|姥爷|外公|外婆|父
                        r"两人|俩人|一个人|本人|我们|咱们")
 _ATTEND = r"亲自|到场|现场|当面|共同到|持[^，。；]{1,30}到"  # having to come, which also answers whether it is online
 _IN_PERSON = rf"{_ATTEND}|本人(?:到|持|向|申请|申报|办理|提出|携带)|由本人"
+# the office of where one is registered or lives, which handles it (户籍所在地的…公安机关, 居住地公安派出所); not a
+# mention of one's 常住户口所在地 in passing
+_WHERE_REGISTERED = r"(?:所在地|居住地|户籍地|常住地)[^，。；]{0,15}(?:机关|部门|机构|人民政府|派出所|办理|申请|申报)"
 # manner → how a turn asks it, and what a passage that answers it says. 身份证丢了怎么补办 / 可以找人代办吗 had quoted
 # 居民身份证法 第十一条 (居民身份证丢失的，应当申请补领), which says nothing of who may apply.
 _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
@@ -44,7 +47,7 @@ _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
                 rf"{_ATTEND}")),
     ("办理地点", re.compile(r"去哪|到哪|在哪|哪里|哪儿|哪个部门|哪个单位|哪个机关|找谁|找哪|向谁|什么地方|什么部门|哪个窗口"),
      re.compile(r"向[^，。；]{0,20}(?:机关|部门|机构|中心|办事处|人民政府|派出所)|"
-                r"所在地[^，。；]{0,15}(?:机关|部门|机构|人民政府|办理|申请|申报)|"
+                rf"{_WHERE_REGISTERED}|"
                 r"(?:机关|部门|机构|中心|办事处|派出所|人民政府)(?:是|为|负责(?!人)|办理|申请|申报|登记|提出|受理|审核|签发|核发)")),
     ("加急", re.compile(r"加急|急用|急着用|加快|特事特办|快一点|快点办"),
      re.compile(r"加急|紧急|急需|当场|即时|立即")),
@@ -53,7 +56,7 @@ _MANNERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("邮寄", re.compile(r"邮寄|寄给|寄到|寄过来|快递|送到家|送上门"),
      re.compile(r"邮寄|寄送|寄递|送达|快递")),
     ("异地办理", re.compile(r"[异易]地|外地办|在外地|回老家|在这边办|在这边能办|在本地|跨省|跨市|就近"),
-     re.compile(r"所在地|居住地|户籍|[异易]地|就近|常住|跨[^，。；]{0,4}(?:地区|省|市|区域)")),
+     re.compile(rf"{_WHERE_REGISTERED}|[异易]地|就近|跨[^，。；]{{0,4}}(?:地区|省|市|区域)")),
     ("有效期", re.compile(r"有效期|管几年|能用多久|用多少年|多久过期|多久到期"),
      re.compile(r"有效期|有效|届满|期满|签注")),
     ("过期", re.compile(r"过期|到期|期满|超期|逾期|失效"),

@@ -234,6 +234,7 @@ def test_faster_by_post_elsewhere_and_how_long_it_lasts_need_a_passage_that_says
     passport_5 = "第五条 由本人向户籍所在地的县级以上地方人民政府公安机关出入境管理机构申请普通护照。"
     residence_9 = "第九条 对符合居住证办理条件的，公安机关应当自受理之日起15日内制作发放居住证。"
     assert asked_manner("能加急吗") == "加急" and unanswered_aspect("能加急吗", passport_6) is None
+    assert unanswered_aspect("可以异地办吗", ID_CARD_11) == "异地办理"  # its 常住户口所在地 is no office to apply at
     assert unanswered_aspect("能加急吗", residence_9) == "加急"
     assert unanswered_aspect("能邮寄吗", residence_9) == "邮寄"
     assert unanswered_aspect("可以异地办吗", passport_5) is None and unanswered_aspect("可以异地办吗", passport_6) == "异地办理"
