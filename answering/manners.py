@@ -1,7 +1,7 @@
-"""How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person (需要本人到场吗),
-online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗), away from home (可以异地办吗), how long
-it lasts (有效期多久), once expired (过期了怎么办), what follows if one does not (不办会怎样), and whether to bring a
-document (要带户口本吗).
+"""How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person
+(需要本人到场吗), online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗),
+away from home (可以异地办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
+not (不办会怎样), and whether to bring a document (要带户口本吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the

@@ -102,7 +102,8 @@ def _typed_as(heard: str, meant: str, outside: tuple[str, str], typed: _Typed) -
 
 def _modal_context(heard: str, meant: str) -> bool:
     """Whether a window keeps a modal word at its start or end and changes only the rest (可以|异地 → 可以|易地)."""
-    return (heard[:2] in _MODAL_WORDS and meant[:2] == heard[:2]) or (heard[-2:] in _MODAL_WORDS and meant[-2:] == heard[-2:])
+    opens = heard[:2] in _MODAL_WORDS and meant[:2] == heard[:2]
+    return opens or (heard[-2:] in _MODAL_WORDS and meant[-2:] == heard[-2:])
 
 
 class TermStats:
