@@ -20,7 +20,7 @@ from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import CERTIFICATE_TAILS, QuestionTerms, is_noun, own_line, states_kind
+from knowledge_base.question import CERTIFICATE_TAILS, NAMED_DOCUMENTS, QuestionTerms, is_noun, own_line, states_kind
 from knowledge_base.relevance import coverage, present
 
 SIGNALS = (
@@ -123,7 +123,6 @@ def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[st
 # Laws every article of which is about one certificate; a question about another certificate is not answered by
 # them (户口本丢了怎么补 matched 居住证暂行条例's article on a lost 居住证, which says nothing of the 户口簿).
 _CERTIFICATE_LAW = re.compile(r"^(?:中华人民共和国)?(居住证|居民身份证|护照|户口(?=登记))")
-_NAMED_DOCUMENTS = frozenset({"护照", "户口簿", "户口本", "房本"})  # certificates whose names _DOCUMENT does not catch
 # An article on a lost certificate names it in the clause that says so (结婚证、离婚证遗失或者损毁的).
 _LOSS = re.compile(r"遗失|丢失|损毁|损坏|被盗")
 _CLAUSE = re.compile(r"[，。；,;\n]")
@@ -139,7 +138,7 @@ def other_certificate(terms: QuestionTerms, top: Hit) -> str | None:
     """The certificate the top passage is about — its law's (居住证暂行条例) or the one it says what to do about when
     lost — when the question names certificates, that is none of them, and the passage mentions none of them; else
     None. 出生证明丢了怎么补 is not answered with the article on a lost 结婚证."""
-    asked = [w for w, _ in terms.subject if _DOCUMENT.match(w) or w in _NAMED_DOCUMENTS or w.endswith("证明")]
+    asked = [w for w, _ in terms.subject if _DOCUMENT.match(w) or w in NAMED_DOCUMENTS or w.endswith("证明")]
     if not asked:
         return None
     law = _CERTIFICATE_LAW.match(top.title)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge_base.question import CERTIFICATE_TAILS, analyse, names_topic
+from knowledge_base.question import CERTIFICATE_TAILS, NAMED_DOCUMENTS, analyse, names_topic
 from knowledge_base.relevance import present
 
 # who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
@@ -121,7 +121,7 @@ _BRINGS = (
     re.compile(r"^(?:那|那么)?(?:还)?(?:需要|要)(?P<things>[^，,。？?]{2,14}?)(?:吗|不|么|嘛)$"),
 )
 _AND = re.compile(r"和|跟|与|、|还有|以及|及|，|,")
-_DOCUMENTS = ("户口本", "户口簿", "护照", "照片", "相片", "证明", "合同", "房本", "材料")
+_DOCUMENTS = (*CERTIFICATE_TAILS, *NAMED_DOCUMENTS, "照片", "相片", "证明", "合同", "材料")
 _SAME_DOCUMENT = {"照片": "相片", "相片": "照片"}
 # 要带什么材料 asks which; 交上去以后多久能拿到证 asks when
 _WHICH = re.compile(r"什么|啥|哪|多|几|怎|能|会|以后|之后|上去")
@@ -138,7 +138,7 @@ def brought_documents(text: str) -> tuple[str, ...]:
             # 开证明 names 证明; 办证 names no document
             things = tuple(_GETTING.sub("", t.strip()) for t in _AND.split(match.group("things")) if t.strip())
             named = all(
-                2 <= len(t) <= _DOCUMENT_CHARS and t.endswith((*CERTIFICATE_TAILS, *_DOCUMENTS)) for t in things
+                2 <= len(t) <= _DOCUMENT_CHARS and t.endswith(_DOCUMENTS) for t in things
             )
             if things and named and not _WHICH.search(match.group("things")):
                 return things

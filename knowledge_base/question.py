@@ -236,6 +236,8 @@ def _unfused(cut: list[str]) -> list[str]:
 
 # What names a certificate or card after the thing it is for (残疾人 证, 不动产 权 证书, 乘车 卡)
 CERTIFICATE_TAILS = ("证", "卡", "证书", "证件", "执照")
+# certificates whose names CERTIFICATE_TAILS does not catch
+NAMED_DOCUMENTS = ("护照", "户口簿", "户口本", "房本")
 
 
 def _certificates_whole(cut: list[str]) -> list[str]:
