@@ -318,7 +318,8 @@ class Answerer:
         more = (lambda: self._part_answers(understood, hits)) if alone and cfg.question_parts else None
         focus = focus or question_focus(understood, history, cfg.history_turns)
         turn = Question(
-            understood, focus, terms, history, candidates, draft, asked_by_old_name, renames, more, self._closeness
+            understood, focus, terms, history, candidates, draft, asked_by_old_name, renames, more, self._closeness,
+            followup=FOLLOWUP_SEPARATOR in query,
         )
         strategy = self.generate if cfg.style == "generate" else self.quote
         async for event in strategy.reply(turn):

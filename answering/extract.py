@@ -15,6 +15,7 @@ from answering.audience import named_groups
 from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
+from answering.manners import speaks_to_manner
 from core.models import Hit
 from core.sentences import CONNECTIVE, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
 from core.text_lines import ARTICLE_LABEL
@@ -80,7 +81,7 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
 
 def _score(
     unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
-    consequence: bool = False, who_sets: bool = False, affirmed_only: bool = False,
+    consequence: bool = False, who_sets: bool = False, affirmed_only: bool = False, manner: str | None = None,
 ) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
@@ -91,6 +92,8 @@ def _score(
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     if consequence:  # what happens is the fact asked; 到期了没续签 names a period without asking one
         cue = _KIND_CUE if _CONSEQUENCE.search(unit) else 0.0
+    if manner is not None and speaks_to_manner(unit, manner):  # 能加急吗: 因合理紧急事由请求加急办理的…
+        cue += _KIND_CUE
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
     is_list = ITEM_BOUNDARY in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
@@ -146,7 +149,7 @@ _CASE = re.compile(r"的[，,]$")
 
 def _trim(
     sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None,
-    affirmed_only: bool = False,
+    affirmed_only: bool = False, manner: str | None = None,
 ) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
@@ -156,7 +159,7 @@ def _trim(
         return sentence if len(sentence) <= budget * 2 else _PAREN.sub("", sentence)
 
     def rated(run: str, first: bool) -> float:  # a little more for a longer run, all else equal
-        score = _score(run, asks, wanted, first, exception_asked, figure, affirmed_only=affirmed_only)
+        score = _score(run, asks, wanted, first, exception_asked, figure, affirmed_only=affirmed_only, manner=manner)
         return score + 0.01 * len(run) / budget
 
     best, best_score = parts[0], -1.0
@@ -195,7 +198,7 @@ def _trim(
 def spoken_fact(
     hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = "",
     audiences: Mapping[str, Sequence[str]] | None = None, opening_chars: int = 20,
-    closeness: Sequence[float] | None = None,
+    closeness: Sequence[float] | None = None, manner: str | None = None,
 ) -> str:
     """The passage's own words that state the fact asked for, at most about `budget` characters.
 
@@ -204,7 +207,9 @@ def spoken_fact(
     `list_budget` characters with `rest_note`. A sentence opening with one of `audiences` (a group or place → the
     words that name it in a question) that the question does not name is passed over like one for an unnamed group.
     `closeness`, one figure per statement of the article (core.sentences.statements), weighs how near each is to the
-    question in meaning: 老婆没上班 shares no words with 未就业配偶, and only its sentence answers it.
+    question in meaning: 老婆没上班 shares no words with 未就业配偶, and only its sentence answers it. A `manner`
+    asked (能让家里人代办吗 after 办居住证要带什么材料) is stated by the sentences that speak to it (…可以由其监护人、近亲属
+    代为申领), not by the one on materials the earlier question's words are nearest.
     """
     units = article_statements(hit.text)
     if not units:
@@ -228,7 +233,7 @@ def spoken_fact(
     unnamed = [group for group in audiences if group not in asked_of]
     has_list = any(ITEM_BOUNDARY in u for u in units)
     scores = [
-        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only)
+        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only, manner)
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if _ITEM_REFERENCE.search(u) and has_list else 0.0)
         - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)
@@ -239,7 +244,7 @@ def spoken_fact(
     if ITEM_BOUNDARY in units[best]:
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
     else:
-        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked, figure, affirmed_only)}
+        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked, figure, affirmed_only, manner)}
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):
         if i in chosen or ITEM_BOUNDARY in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from answering.manners import (
-    IN_ANY_QUESTION,
     asked_manner,
     asks_only_a_manner,
     brought_documents,
+    manner_in,
     names_documents,
     speaks_to_manner,
 )
@@ -130,8 +130,8 @@ def unanswered_aspect(question: str, passage: str, followup: bool = True) -> str
 
 
 def _unanswered_in(clause: str, passage: str, followup: bool) -> str | None:
-    manner = asked_manner(clause)
-    if manner is not None and (followup or manner in IN_ANY_QUESTION) and not speaks_to_manner(passage, manner):
+    manner = manner_in(clause, followup)
+    if manner is not None and not speaks_to_manner(passage, manner):
         return manner
     if not followup:
         return None

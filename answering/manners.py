@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge_base.question import CERTIFICATE_TAILS, NAMED_DOCUMENTS, analyse, names_topic
+from knowledge_base.question import CERTIFICATE_TAILS, CLAUSE, NAMED_DOCUMENTS, analyse, names_topic
 from knowledge_base.relevance import present
 
 # who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
@@ -100,6 +100,18 @@ def asks_only_a_manner(text: str) -> bool:
     for _, asked, _ in _MANNERS:
         rest = asked.sub("，", rest)
     return rest != text and not names_topic(analyse(_WHO_GOES.sub("，", rest)))
+
+
+def manner_in(clause: str, followup: bool) -> str | None:
+    """The manner a clause asks that an answer must speak to: any in a follow-up, and in a question that names its own
+    topic only those `IN_ANY_QUESTION` (骗取低保有什么后果 asks no manner of a service)."""
+    manner = asked_manner(clause)
+    return manner if manner is not None and (followup or manner in IN_ANY_QUESTION) else None
+
+
+def asked_of_service(question: str, followup: bool) -> str | None:
+    """The first manner a question's clauses ask (`manner_in`), or None."""
+    return next((m for clause in CLAUSE.split(question) if (m := manner_in(clause, followup)) is not None), None)
 
 
 def speaks_to_manner(passage: str, manner: str) -> bool:

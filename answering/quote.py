@@ -14,12 +14,13 @@ from collections.abc import AsyncIterator
 from answering.citations import citation_for
 from answering.extract import screen_text, spoken_fact
 from answering.faithfulness import answers_who_sets, asked_figures, asks_beyond
+from answering.manners import asked_of_service
 from answering.parts import PartAnswer, answered_by, untouched_by
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
 from core.sentences import article_statements
-from knowledge_base.question import states_kind
+from knowledge_base.question import analyse, states_kind
 
 
 class QuoteStrategy:
@@ -49,7 +50,10 @@ class QuoteStrategy:
             yield q.draft.say(self.wording.missing_figure(missing[0]) + self.wording.guidance())
             yield q.draft.finish(AnswerMode.REFUSAL, [], q.hits, refused=True)
             return
-        fact = await self.fact(q, quoted[0], q.terms.asks, q.focus)
+        manner = asked_of_service(q.text, q.followup)
+        # 能让家里人代办吗 after 办居住证要带什么材料 asks who may apply, not the earlier question's kind of fact
+        asks = analyse(q.text).asks if manner is not None and q.followup else q.terms.asks
+        fact = await self.fact(q, quoted[0], asks, q.focus, manner=manner)
         # asked for two figures and the rule states one (多少钱 … 多长时间), or for a figure and something else the rule
         # states (要不要交工本费 … 多久能拿到): what it states, and which figure is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""), [citation_for(quoted[0])])
@@ -77,11 +81,12 @@ class QuoteStrategy:
         notes = "".join("\n\n" + self.wording.renamed(r) for r in shown)
         yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted) + notes)
 
-    async def fact(self, q: Question, hit: Hit, asks: str, focus: str) -> str:
-        """The clause of the article that states the fact asked, within the configured spoken budgets."""
+    async def fact(self, q: Question, hit: Hit, asks: str, focus: str, manner: str | None = None) -> str:
+        """The clause of the article that states the fact asked (or speaks to the `manner` asked), within the
+        configured spoken budgets."""
         closeness = await q.closeness(focus, article_statements(hit.text))
         return spoken_fact(
-            hit, asks, focus, self.config.spoken_chars,
+            hit, asks, focus, self.config.spoken_chars, manner=manner,
             list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
             audiences=self.config.article_audiences, opening_chars=self.config.article_opening_chars,
             closeness=closeness,

@@ -135,6 +135,7 @@ class Question:
     more: Callable[[], Awaitable[list[PartAnswer]]] | None = None
     # how near each statement of an article is to a text in meaning (knowledge_base/statements.py), when known
     near: Callable[[str, list[str]], Awaitable[list[float] | None]] | None = None
+    followup: bool = False  # searched together with the question it leans on
 
     async def part_answers(self) -> list[PartAnswer]:
         return await self.more() if self.more is not None else []

@@ -497,6 +497,20 @@ async def test_a_follow_up_asking_how_the_service_is_done_is_refused_when_the_ar
     assert not said.refused and said.citations[0].article == "第七条"
 
 
+async def test_a_follow_up_asking_how_the_service_is_done_is_told_the_sentence_that_says_so() -> None:
+    permit = hit(
+        "居住证暂行条例", "第九条",
+        "第九条 申领居住证，应当向居住地公安派出所或者受公安机关委托的社区服务机构提交本人居民身份证、本人相片以及居住地"
+        "住址、就业、就读等证明材料。\n\n未满16周岁的未成年人和行动不便的老年人、残疾人等，可以由其监护人、近亲属代为申领居住证。",
+    )
+    answerer, _ = quote(FakeKnowledgeBase([permit]))
+    history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
+    _, materials = await collect(answerer, "那照片呢", history)
+    assert materials.spoken.startswith("申领居住证")
+    _, proxy = await collect(answerer, "能让家里人代办吗", history)
+    assert not proxy.refused and proxy.spoken.startswith("未满16周岁") and "近亲属代为申领" in proxy.spoken
+
+
 async def test_quote_style_says_when_the_figure_asked_for_is_not_in_the_knowledge_base() -> None:
     fee_rule = hit("居民身份证法", "第二十一条", "第二十一条 居民身份证工本费标准，由国务院价格主管部门会同国务院财政部门核定。")
     answerer, _ = quote(FakeKnowledgeBase([fee_rule]))

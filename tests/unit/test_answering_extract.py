@@ -332,3 +332,14 @@ def test_asking_whether_is_not_saying_not_yet() -> None:
 
 def test_a_question_saying_not_yet_still_matches_the_not_yet_sentence() -> None:
     assert "病残津贴" in spoken("还没到退休年龄 就因病干不了活了 能领什么", SEVENTEENTH)
+
+
+def test_a_manner_asked_is_stated_by_the_sentence_that_speaks_to_it() -> None:
+    text = (
+        "第九条 申领居住证，应当向居住地公安派出所或者受公安机关委托的社区服务机构提交本人居民身份证、本人相片以及居住地住址、"
+        "就业、就读等证明材料。\n\n未满16周岁的未成年人和行动不便的老年人、残疾人等，可以由其监护人、近亲属代为申领居住证。"
+    )
+    focus = "办居住证要带什么材料能让家里人代办吗"
+    asks = analyse("能让家里人代办吗").asks
+    assert spoken_fact(article(text), asks, focus, budget=80).startswith("申领居住证")  # the earlier question's words
+    assert "近亲属代为申领" in spoken_fact(article(text), asks, focus, budget=80, manner="代办")
