@@ -1,7 +1,9 @@
 """How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person
 (需要本人到场吗), online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗),
 away from home (可以异地办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
-not (不办会怎样), and whether to bring a document (要带户口本吗).
+not (不办会怎样), which form to fill in (要填什么表), whether a medical check is needed (需要体检吗), how the
+certificate is handed over (办好了怎么拿), what to do when refused (办不下来怎么办), and whether to bring a document
+(要带户口本吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
@@ -82,6 +84,27 @@ _MANNERS: tuple[Manner, ...] = (
         r"后果|会不会罚|罚款吗|罚多少|罚不罚",
         r"逾期|未按|不按|未在|未及时|(?:未|没有)(?:办理|申请|申报|登记|签注|缴纳|缴存|提交|提出|报到|领取)|视为|中止|暂停|补办|补缴|"
         r"滞纳金|失效|作废",
+    ),
+    # a form to fill in (要填什么表): the article names one (《…审批表》, 工伤认定申请表, 登记申请书)
+    _manner(
+        "填表",
+        r"填(?:什么|啥|哪些|哪个|哪张|个|张)?(?:表|单子)|表格|申请表|登记表|审批表|申请书",
+        r"《[^》]*表》|申请表|登记表|审批表|申报表|表格|申请书|格式文本|示范文本",
+    ),
+    _manner("体检", r"体检|检查身体|身体检查|查体", r"体检|身体检查|健康检查|医学检查|健康证明"),
+    # how the certificate is handed over once done (办好了怎么拿, 当场能拿到吗)
+    _manner(
+        "领证",
+        r"(?:办好|办完|办下来|批下来|下来|出来)了?(?:以后|之后)?(?:怎么|去哪|在哪|到哪|上哪)(?:拿|取|领)|"
+        r"证(?:怎么|去哪|在哪|到哪|上哪)(?:拿|取|领)|(?:当场|当天|马上|现场)(?:就)?(?:能|可以)?(?:拿|取|领)",
+        r"发给|发放|制发|颁发|签发|核发|送达|当场|通知",
+    ),
+    # …and what one can do when it is refused (办不下来怎么办, 不给批怎么办): a refusal's reasons, review or appeal
+    _manner(
+        "办不下来",
+        r"办不下来|办不成|办不了|不给办|不给批|不批|没批|没通过|不通过|被拒|(?:认定|申请|审批|登记|批)不下来|"
+        r"不给(?:登记|公开|签发|认定|发|受理)|不受理|不予",
+        r"不予|不符合|不批准|复议|诉讼|说明理由|驳回|不准|不服|申诉",
     ),
 )
 

@@ -113,9 +113,9 @@ def dev_questions() -> list[dict]:
 
 def manner_questions(part: str | None = None) -> list[dict]:
     """bench/data/manners.jsonl: a follow-up asking how the previous question's service is done (可以找人代办吗,
-    需要本人到场吗, 网上能办吗, 去哪个部门办, 不办会怎样) or whether to bring a document (要带户口本吗), labelled from the
-    corpus; `part` design was read while writing answering/manners.py, check was written and labelled before the
-    kiosk answered it."""
+    需要本人到场吗, 网上能办吗, 去哪个部门办, 不办会怎样, 要填什么表, 办不下来怎么办) or whether to bring a document
+    (要带户口本吗), labelled from the corpus; `part` design was read while writing answering/manners.py, check was
+    written and labelled before the kiosk answered it."""
     rows = read_jsonl(DATA / "manners.jsonl")
     return [q for q in rows if part is None or q["part"] == part]
 

@@ -245,6 +245,23 @@ def test_faster_by_post_elsewhere_and_how_long_it_lasts_need_a_passage_that_says
     assert unanswered_aspect("居住证有效期多久", residence_9, followup=False) is None
 
 
+def test_a_form_a_medical_check_handing_over_and_a_refusal_need_a_passage_that_says_so() -> None:
+    id_card_10 = "第十条 申请领取居民身份证，应当填写《居民身份证申领登记表》，交验居民户口簿。"
+    marriage_7 = ("第七条 对当事人符合结婚条件的，应当当场予以登记，发给结婚证；对当事人不符合结婚条件不予登记的，"
+                  "应当向当事人说明理由。")
+    assert asked_manner("要填什么表") == "填表" and asked_manner("需要体检吗") == "体检"
+    assert asked_manner("办好了怎么拿") == "领证" and asked_manner("不给批怎么办") == "办不下来"
+    assert unanswered_aspect("要填什么表", id_card_10) is None and unanswered_aspect("要填什么表", BIRTH_7) == "填表"
+    assert unanswered_aspect("要填什么表", PASSPORT_6) == "填表"  # 材料 is no form
+    for turn in ("需要体检吗", "要去体检吗"):
+        assert unanswered_aspect(turn, marriage_7) == "体检", turn
+    assert unanswered_aspect("办好了怎么拿", marriage_7) is None and unanswered_aspect("办好了怎么拿", BIRTH_7) == "领证"
+    assert unanswered_aspect("办不下来怎么办", marriage_7) is None
+    assert unanswered_aspect("办不下来怎么办", ID_CARD_11) == "办不下来"
+    # each is a turn about the previous question's service, which it leans on
+    assert all(is_followup(turn, asked("低保怎么申请")) for turn in ("要填什么表", "需要体检吗", "不给批怎么办"))
+
+
 def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() -> None:
     history = asked("居住证怎么办")
     for turn in ("不去办会罚款吗", "能让家里人帮我办吗", "手机上能办吗", "需要两个人都到场吗", "爷爷奶奶能替我们去办吗"):
