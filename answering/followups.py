@@ -43,6 +43,10 @@ _OF_ANOTHER = re.compile(r"^(?:那么|那个|那)?(?P<thing>.+)呢$")
 _CORRECTION = re.compile(r"^(?:不是|不对)?[，,\s]*我?(?:问的|说的|想问的|要问的|指的)是(?P<thing>.+)$")
 # …and a correction that is a whole question of its own (不是，我问的是护照要多久) is that question
 _WHOLE_QUESTION_CHARS = 8
+# how one does the earlier question's service, with its verb: 提取 (公积金), 报销 (医保) or 上 (户口) belong to that
+# topic, while 办, 申请 or 补办 fit any certificate or benefit
+_HOW_VERB = re.compile(r"怎么(?:样)?(?P<verb>[^，,。？?\s]{1,3})$")
+_ANY_SERVICE_VERBS = frozenset({"办", "办理", "申请", "申领", "补办", "补", "补领", "换", "换领", "领", "领取"})
 _OPENING = re.compile(r"^(?:我想知道|我想问一下|我想问|想问一下|想问|请问|问一下|那么|那)+")
 _YES_NO = re.compile(r"(能|可以|行)[^，。？?]{0,3}吗$|能不能|可不可以")
 # How specific a word must be to name a topic (低保 0.79, 护照 0.69) rather than a person or place (孩子 0.45, 老人 0.53)
@@ -217,6 +221,11 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
     start = last.find(topic[0]) if len(topic) == 1 else -1
     if start >= 0:
         rest = last[start + len(topic[0]) :]
+        how = _HOW_VERB.search(rest)
+        if analyse(last).asks == "流程" and (start > 0 or (how is not None and how.group("verb") not in _ANY_SERVICE_VERBS)):
+            # 公积金怎么提取 / 那护照呢 asks how to get a passport (护照怎么提取 had quoted 扣押护照); 退休了 or 孩子出生了
+            # said before the topic belongs to it
+            return AskedOfAnother(f"{thing}怎么办理", tuple(things))
         if rest[:1] and thing.endswith(rest[0]):  # 失业|金怎么领 with 养老金: not 养老金金
             rest = rest[1:]
         return AskedOfAnother(last[:start] + thing + rest, tuple(things))

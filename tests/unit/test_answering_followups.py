@@ -51,6 +51,15 @@ def test_the_replaced_topic_leaves_no_doubled_character() -> None:
     assert found == AskedOfAnother("养老金怎么领", ("养老金",))
 
 
+def test_another_thing_asked_after_how_to_do_a_topics_own_service_asks_how_to_get_it() -> None:
+    # 护照怎么提取 had quoted 护照法 第十五条 (扣押护照); 孩子出生了怎么上护照 and 退休了护照怎么领 were refused
+    for earlier in ("公积金怎么提取", "医保怎么报销", "孩子出生了怎么上户口", "退休了养老金怎么领"):
+        assert asked_of_another("那护照呢", asked(earlier), 3) == AskedOfAnother("护照怎么办理", ("护照",)), earlier
+    # a verb that fits any certificate, with nothing said before the topic, carries over
+    assert asked_of_another("那护照呢", asked("身份证丢了怎么补办"), 3) == AskedOfAnother("护照丢了怎么补办", ("护照",))
+    assert asked_of_another("那护照呢", asked("低保怎么申请"), 3) == AskedOfAnother("护照怎么申请", ("护照",))
+
+
 def test_a_thing_of_one_character_is_another_thing_but_the_fee_is_the_same_question() -> None:
     # 税 is no topic word by jieba's weights; searched as the earlier question it found the 居住证 fee article
     assert asked_of_another("那税呢", asked("居住证在哪办"), 3) == AskedOfAnother("税在哪办", ("税",))
