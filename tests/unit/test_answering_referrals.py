@@ -159,6 +159,17 @@ async def test_a_question_the_knowledge_base_speaks_to_is_answered(tmp_path: Pat
     assert not answer.refused and answer.citations and answer.citations[0].article == "第十三条"
 
 
+async def test_a_question_refused_for_another_departments_matter_is_sent_there(tmp_path: Path) -> None:
+    # 第十三条 names 驾驶证 in passing, so the question is not referred at once; refused, it is sent to the 车管所
+    answerer, _ = _answerer(tmp_path, [RESIDENCE_13], style="quote", answerable_threshold=1.0)
+    answer = await answerer.answer("驾驶证怎么办理")
+    assert answer.refused and answer.citations == [] and "车管所" in answer.spoken
+    # …but not when another subject word names a document found: a 工伤 question that mentions a licence
+    answerer, _ = _answerer(tmp_path, [INJURY_14], style="quote", answerable_threshold=1.0)
+    answer = await answerer.answer("驾照考试路上受伤算工伤吗")
+    assert answer.refused and "车管所" not in answer.spoken and "12345" in answer.spoken
+
+
 def test_a_malformed_configured_list_stops_the_answerer_with_its_name(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text("{", encoding="utf-8")
