@@ -189,6 +189,12 @@ def _trim(
         # 什么样的人能算特困人员 → 国家对…的老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养: what is left within the
         # budget is the bare outcome (给予特困人员供养), which does not say whom it is for; this little over, said whole
         return sentence
+    if (
+        manner is not None and speaks_to_manner(sentence, manner) and not speaks_to_manner(best, manner)
+        and len(sentence) <= budget * _OVER_BUDGET and not mixed
+    ):
+        # 能开证明吗 → 单位应当及时为失业人员出具…的证明，告知其…: the clause that says so leads into the next one
+        return sentence
     if best.endswith(("，", ",")) and parts[-1] not in best and len(sentence) <= budget * _OVER_BUDGET and not mixed:
         # 应当通过入户调查…等方式， stops before what the sentence says is done: a little over the budget, said whole
         return sentence

@@ -3,7 +3,8 @@
 away from home (可以异地办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
 not (不办会怎样), which form to fill in (要填什么表), whether a medical check is needed (需要体检吗), how the
 certificate is handed over (办好了怎么拿), what to do when refused (办不下来怎么办), and whether to bring a document
-(要带户口本吗).
+(要带户口本吗, 要几张照片); and whether a mistake can be put right, an application withdrawn or a certificate issued
+(办错了能改吗, 可以撤回吗, 能开证明吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
@@ -106,6 +107,19 @@ _MANNERS: tuple[Manner, ...] = (
         r"不给(?:登记|公开|签发|认定|发|受理)|不受理|不予",
         r"不予|不符合|不批准|复议|诉讼|说明理由|驳回|不准|不服|申诉",
     ),
+    # a mistake put right (办错了能改吗, 登记错了怎么改), an application withdrawn (可以撤回吗), a certificate issued
+    # (能开证明吗: 出具…证明, not the 证明材料 an applicant hands in)
+    _manner(
+        "更正",
+        r"[办写填登记弄搞]错了|错了(?:能|可以|怎么)?改|能改吗|可以改吗|怎么改|更正|改正|修改",
+        r"更正|变更|改正|修改|补正|更改",
+    ),
+    _manner("撤回", r"撤回|撤销申请|取消申请|不想办了|不办了|退回申请", r"撤回|撤诉"),  # 撤销 revokes a decision or a marriage
+    _manner(
+        "开证明",
+        r"开(?:个|张|一个|一张)?证明|出(?:个|张)?证明|开具",
+        r"(?:出具|开具|签发)[^，。；]{0,15}证明(?!材料)|证明书",
+    ),
 )
 
 
@@ -152,6 +166,8 @@ _BRING = r"(?:带|拿|交|提供|出示|准备|提交)(?:上|着)?"
 _WHETHER = r"(?:还)?(?:要|得|需要|需不需要|要不要|用不用|必须|是不是要|是否要)"
 _BRINGS = (
     re.compile(rf"^(?:那|那么)?{_WHETHER}?{_BRING}(?P<things>[^，,。？?]{{2,14}}?)(?:吗|不|么|嘛)?$"),
+    # how many: 要几张照片 (the count itself is a figure, answering/faithfulness.py)
+    re.compile(rf"^(?:那|那么)?{_WHETHER}?(?:{_BRING})?(?:几|多少)(?:张|份|本|个)(?P<things>[^，,。？?]{{2,6}}?)(?:吗|呢|啊)?$"),
     re.compile(rf"^(?:那|那么)?(?P<things>[^，,。？?]{{2,14}}?){_WHETHER}{_BRING}(?:吗|不|么|嘛)?$"),
     re.compile(r"^(?:那|那么)?(?:还)?(?:需要|要)(?P<things>[^，,。？?]{2,14}?)(?:吗|不|么|嘛)$"),
 )

@@ -343,3 +343,14 @@ def test_a_manner_asked_is_stated_by_the_sentence_that_speaks_to_it() -> None:
     asks = analyse("能让家里人代办吗").asks
     assert spoken_fact(article(text), asks, focus, budget=80).startswith("申领居住证")  # the earlier question's words
     assert "近亲属代为申领" in spoken_fact(article(text), asks, focus, budget=80, manner="代办")
+
+
+def test_a_sentence_whose_clause_on_the_manner_leads_into_the_next_is_said_whole() -> None:
+    text = (
+        "第十六条 城镇企业事业单位应当及时为失业人员出具终止或者解除劳动关系的证明，告知其按照规定享受失业保险待遇的权利，"
+        "并将失业人员的名单自终止或者解除劳动关系之日起7日内报社会保险经办机构备案。"
+    )
+    focus = "失业金怎么领能开证明吗"
+    assert not spoken_fact(article(text), "其他", focus, budget=60).startswith("城镇企业事业单位")
+    said = spoken_fact(article(text), "其他", focus, budget=60, manner="开证明")
+    assert said.startswith("城镇企业事业单位应当及时为失业人员出具")

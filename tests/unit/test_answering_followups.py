@@ -271,6 +271,19 @@ def test_a_form_a_medical_check_handing_over_and_a_refusal_need_a_passage_that_s
     assert all(is_followup(turn, asked("低保怎么申请")) for turn in ("要填什么表", "需要体检吗", "不给批怎么办"))
 
 
+def test_a_correction_a_withdrawal_a_certificate_issued_and_a_count_of_photos_need_a_passage_that_says_so() -> None:
+    id_card_11 = "第十一条 居民身份证登记项目出现错误的，公安机关应当及时更正，换发新证；居民身份证丢失的，应当申请补领。"
+    assert unanswered_aspect("办错了能改吗", id_card_11) is None and unanswered_aspect("办错了能改吗", BIRTH_7) == "更正"
+    # 终止…劳动关系 is no withdrawal, and the 证明材料 an applicant hands in no certificate issued
+    unemployed = "第十六条 城镇企业事业单位应当及时为失业人员出具终止或者解除劳动关系的证明，告知其按照规定享受失业保险待遇的权利。"
+    assert unanswered_aspect("可以撤回吗", unemployed) == "撤回"
+    assert unanswered_aspect("能开证明吗", unemployed) is None
+    assert unanswered_aspect("能开证明吗", "第九条 申领居住证，应当提交本人居民身份证、本人相片以及就业、就读等证明材料。") == "开证明"
+    assert brought_documents("要几张照片") == ("照片",) and brought_documents("要多少钱") == ()
+    assert unanswered_aspect("要几张照片", BIRTH_7) == "whether to bring 照片"
+    assert unanswered_aspect("要几张照片", PASSPORT_6) is None  # it names photos; the count is a missing figure
+
+
 def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() -> None:
     history = asked("居住证怎么办")
     for turn in ("不去办会罚款吗", "能让家里人帮我办吗", "手机上能办吗", "需要两个人都到场吗", "爷爷奶奶能替我们去办吗"):
