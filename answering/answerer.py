@@ -495,7 +495,10 @@ class Answerer:
         no reason to send the citizen elsewhere."""
         referral = self.referrals.refer(question, None)
         subject = analyse(question).subject
-        if referral is None or not subject or referral.term not in subject[0][0] and subject[0][0] not in referral.term:
+        if referral is None or not subject:
+            return None
+        main = subject[0][0]
+        if referral.term not in main and main not in referral.term:
             return None
         others = [w for w, _ in subject[1:] if w not in referral.term and not is_place_or_people(w)]
         return None if any(w in h.title for h in hits for w in others) else referral
