@@ -2,7 +2,7 @@
 (需要本人到场吗), online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗),
 away from home (可以异地办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
 not (不办会怎样), which form to fill in (要填什么表), whether a medical check is needed (需要体检吗), how the
-certificate is handed over (办好了怎么拿), what to do when refused (办不下来怎么办), and whether to bring a document
+certificate is handed over (办好了怎么拿), what one must meet (有什么条件), what to do when refused (办不下来怎么办), and whether to bring a document
 (要带户口本吗, 要几张照片); and whether a mistake can be put right, an application withdrawn or a certificate issued
 (办错了能改吗, 可以撤回吗, 能开证明吗).
 
@@ -85,6 +85,14 @@ _MANNERS: tuple[Manner, ...] = (
         r"后果|会不会罚|罚款吗|罚多少|罚不罚",
         r"逾期|未按|不按|未在|未及时|(?:未|没有)(?:办理|申请|申报|登记|签注|缴纳|缴存|提交|提出|报到|领取)|视为|中止|暂停|补办|补缴|"
         r"滞纳金|失效|作废",
+    ),
+    # what one must meet (有什么条件, 要满足什么条件): a bare follow-up found the topic's best article whatever it says
+    # (居住证暂行条例 第三条, what a residence permit is, after 办居住证要带什么材料)
+    _manner(
+        "条件",
+        r"(?:有|需要|要|得|需|满足|具备|符合)(?:什么|啥|哪些)(?:样的)?(?:条件|要求|资格)|什么条件|啥条件|条件是什么|"
+        r"条件有哪些|有没有条件|有条件吗|有什么要求|有啥要求",
+        r"条件|符合|具备|有下列情形|方可|满[^，。；]{1,10}的|达到|以上的|以下的|低于|确属",
     ),
     # a form to fill in (要填什么表): the article names one (《…审批表》, 工伤认定申请表, 登记申请书)
     _manner(

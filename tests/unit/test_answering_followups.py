@@ -271,6 +271,19 @@ def test_a_form_a_medical_check_handing_over_and_a_refusal_need_a_passage_that_s
     assert all(is_followup(turn, asked("低保怎么申请")) for turn in ("要填什么表", "需要体检吗", "不给批怎么办"))
 
 
+def test_what_one_must_meet_asked_after_a_service_needs_a_passage_that_states_conditions() -> None:
+    residence_3 = "第三条 居住证是持证人在居住地居住、作为常住人口享受基本公共服务和便利、申请登记常住户口的证明。"
+    unemployed_14 = "第十四条 具备下列条件的失业人员，可以领取失业保险金：（一）按照规定参加失业保险…"
+    pension_16 = "第十六条 参加基本养老保险的个人，达到法定退休年龄时累计缴费满十五年的，按月领取基本养老金。"
+    for turn in ("有什么条件", "需要什么条件", "要满足什么条件", "有啥要求"):
+        assert asked_manner(turn) == "条件", turn
+        assert unanswered_aspect(turn, residence_3) == "条件", turn
+        assert unanswered_aspect(turn, unemployed_14) is None and unanswered_aspect(turn, pension_16) is None, turn
+    assert unanswered_aspect("有什么条件", BIRTH_7) == "条件"
+    assert is_followup("要满足什么条件", asked("退休了养老金怎么领"))
+    assert unanswered_aspect("居住证有什么条件", residence_3, followup=False) is None  # a question of its own
+
+
 def test_a_correction_a_withdrawal_a_certificate_issued_and_a_count_of_photos_need_a_passage_that_says_so() -> None:
     id_card_11 = "第十一条 居民身份证登记项目出现错误的，公安机关应当及时更正，换发新证；居民身份证丢失的，应当申请补领。"
     assert unanswered_aspect("办错了能改吗", id_card_11) is None and unanswered_aspect("办错了能改吗", BIRTH_7) == "更正"
