@@ -189,6 +189,17 @@ class AskedOfAnother:
     things: tuple[str, ...]
 
 
+def _thread(previous: Sequence[str]) -> str:
+    """The last question and those it leans on, back to the one that named the topic: 护照 asked about earlier in the
+    conversation (那护照呢 … 公积金怎么提取) is new again once another topic was named."""
+    thread = []
+    for asked in reversed(previous):
+        thread.append(asked)
+        if names_topic(analyse(asked)) and not asks_only_a_manner(asked):
+            break
+    return "".join(thread)
+
+
 def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) -> AskedOfAnother | None:
     """An "X呢" turn or a correction (不是，我问的是X) that names a thing no earlier question named; None for any
     other turn (孩子户口呢 after 户口迁移怎么办 names 户口 already, 领完了呢 names no thing). Searched under the
@@ -211,9 +222,10 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
         # 不是，我问的是护照要多久: that question, as said; 那办居住证要带什么材料呢: a question of its own
         return AskedOfAnother(thing, ()) if correction else None
     last = previous[-1]
-    earlier = "".join(previous)
+    earlier = _thread(previous)
     things = _topic_words(thing_terms, earlier) or _one_character_thing(thing, earlier)
-    topic = _topic_words(analyse(last), "")
+    # 能加急吗 asks a manner of the earlier topic; it names none of its own to put X in place of
+    topic = [] if asks_only_a_manner(last) else _topic_words(analyse(last), "")
     if any(is_place_or_people(w) and w not in earlier for w in thing_terms.subject_words):
         return AskedOfAnother(f"{thing} {last}", tuple(topic))  # 外地人 居住证怎么办: still about the earlier topic
     if not things:

@@ -60,6 +60,16 @@ def test_another_thing_asked_after_how_to_do_a_topics_own_service_asks_how_to_ge
     assert asked_of_another("那护照呢", asked("低保怎么申请"), 3) == AskedOfAnother("护照怎么申请", ("护照",))
 
 
+def test_another_thing_after_a_manner_asks_that_manner_of_it_and_a_thing_asked_of_before_is_new_again() -> None:
+    # 能加急吗 names no topic of its own: not 能护照吗
+    found = asked_of_another("那护照呢", asked("身份证丢了怎么补办", "能加急吗"), 3)
+    assert found == AskedOfAnother("护照 能加急吗", ("护照",))
+    # 护照 was asked about before another topic was named; the turn is about it again, not about 公积金
+    found = asked_of_another("那护照呢", asked("护照怎么办", "公积金怎么提取"), 3)
+    assert found == AskedOfAnother("护照怎么办理", ("护照",))
+    assert asked_of_another("那户口呢", asked("户口迁移怎么办", "要多久"), 3) is None  # the same thread named it
+
+
 def test_a_thing_of_one_character_is_another_thing_but_the_fee_is_the_same_question() -> None:
     # 税 is no topic word by jieba's weights; searched as the earlier question it found the 居住证 fee article
     assert asked_of_another("那税呢", asked("居住证在哪办"), 3) == AskedOfAnother("税在哪办", ("税",))
