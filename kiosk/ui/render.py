@@ -58,6 +58,9 @@ def _render_question(ex: Exchange) -> str:
     return f'<div class="bubble citizen"><span class="pending">{pending}</span></div>'
 
 
+_BETWEEN_HANZI = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
+
+
 def _render_understood(ex: Exchange) -> str:
     """The question as the kiosk answered it, when that differs from what was heard or typed (半居住正 read as 办居住证,
     不是，我问的是护照 read as 办护照要带什么材料): the citizen sees which question the rule below answers."""
@@ -66,7 +69,9 @@ def _render_understood(ex: Exchange) -> str:
         return ""
     if answer.understood == ex.question:
         return ""
-    return f'<div class="understood">按“{escape(mask_personal_data(answer.understood))}”回答：</div>'
+    # 护照 能加急吗 is searched with the thing apart; read, it is one question
+    said = _BETWEEN_HANZI.sub("", answer.understood)
+    return f'<div class="understood">按“{escape(mask_personal_data(said))}”回答：</div>'
 
 
 def _render_exchange(ex: Exchange) -> str:

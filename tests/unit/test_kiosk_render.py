@@ -140,3 +140,6 @@ def test_a_question_answered_as_read_differently_says_which_question_the_rule_an
     assert "按“" not in render_conversation([Exchange("t2", question="办护照要带什么材料", answer_text="……", answer=same)])
     repeat = Answer("好的，我再说一遍。", [], False, AnswerMode.SMALL_TALK, understood="再说一遍吧")
     assert "按“" not in render_conversation([Exchange("t3", question="再说一遍", answer_text="……", answer=repeat)])
+    # searched with the thing apart (护照 能加急吗), it is shown as one question
+    apart = Answer("……", [], False, AnswerMode.QUOTE, understood="护照 能加急吗")
+    assert "按“护照能加急吗”回答：" in render_conversation([Exchange("t4", question="那护照呢", answer_text="……", answer=apart)])
