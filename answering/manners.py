@@ -28,6 +28,8 @@ _AGENT = r"(?:别人|他人|家人|家里人|亲戚|亲属|子女|孩子|儿子|
 # who goes, in a turn asking whether someone else may or one must go oneself: no topic of its own
 _WHO_GOES = re.compile(rf"{_AGENT}|爷爷|奶奶|姥姥|姥爷|外公|外婆|父母|爸妈|爸爸|妈妈|老公|老婆|丈夫|妻子|夫妻|双方|两个人|"
                        r"两人|俩人|一个人|本人|我们|咱们")
+# …or who issues something (单位要给开证明吗), or the service's own verb said again (补办有什么条件)
+_WHO_ISSUES_OR_DOING = re.compile(r"用人单位|单位|公司|老板|补办|补领|换领|换发|申领|申请|办理|提取|领取")
 _ATTEND = r"亲自|到场|现场|当面|共同到|持[^，。；]{1,30}到"  # having to come, which also answers whether it is online
 _IN_PERSON = rf"{_ATTEND}|本人(?:到|持|向|申请|申报|办理|提出|携带)|由本人"
 # the office of where one is registered or lives, which handles it (户籍所在地的…公安机关, 居住地公安派出所); not a
@@ -139,12 +141,12 @@ def asked_manner(text: str) -> str | None:
 
 def asks_only_a_manner(text: str) -> bool:
     """不去办会罚款吗, 能让家里人帮我办吗, 爷爷奶奶能替我们去办吗: a manner of the previous question's service, and
-    besides it no topic but who goes (罚款 alone was searched as a question of its own and quoted 出境入境管理法's
-    article on paying fines)."""
+    besides it no topic but who goes or issues, or the service's verb (罚款 alone was searched as a question of its
+    own and quoted 出境入境管理法's article on paying fines)."""
     rest = text
     for _, asked, _ in _MANNERS:
         rest = asked.sub("，", rest)
-    return rest != text and not names_topic(analyse(_WHO_GOES.sub("，", rest)))
+    return rest != text and not names_topic(analyse(_WHO_ISSUES_OR_DOING.sub("，", _WHO_GOES.sub("，", rest))))
 
 
 def manner_in(clause: str, followup: bool) -> str | None:

@@ -291,6 +291,10 @@ def test_what_one_must_meet_asked_after_a_service_needs_a_passage_that_states_co
         assert unanswered_aspect(turn, unemployed_14) is None and unanswered_aspect(turn, pension_16) is None, turn
     assert unanswered_aspect("有什么条件", BIRTH_7) == "条件"
     assert is_followup("要满足什么条件", asked("退休了养老金怎么领"))
+    # the service's own verb, or who issues a paper, is no topic of the turn's own
+    assert is_followup("补办有什么条件", asked("身份证丢了去哪补办"))
+    assert is_followup("单位要给开证明吗", asked("离职了失业金怎么领"))
+    assert not is_followup("社保卡补办有什么条件", asked("身份证丢了去哪补办"))
     assert unanswered_aspect("居住证有什么条件", residence_3, followup=False) is None  # a question of its own
 
 
