@@ -234,7 +234,8 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
     if start >= 0:
         rest = last[start + len(topic[0]) :]
         how = _HOW_VERB.search(rest)
-        if analyse(last).asks == "流程" and (start > 0 or (how is not None and how.group("verb") not in _ANY_SERVICE_VERBS)):
+        own_verb = how is not None and how.group("verb") not in _ANY_SERVICE_VERBS
+        if analyse(last).asks == "流程" and (start > 0 or own_verb):
             # 公积金怎么提取 / 那护照呢 asks how to get a passport (护照怎么提取 had quoted 扣押护照); 退休了 or 孩子出生了
             # said before the topic belongs to it
             return AskedOfAnother(f"{thing}怎么办理", tuple(things))

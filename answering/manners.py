@@ -2,9 +2,9 @@
 (需要本人到场吗), online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗),
 away from home (可以异地办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
 not (不办会怎样), which form to fill in (要填什么表), whether a medical check is needed (需要体检吗), how the
-certificate is handed over (办好了怎么拿), what one must meet (有什么条件), what to do when refused (办不下来怎么办), and whether to bring a document
-(要带户口本吗, 要几张照片); and whether a mistake can be put right, an application withdrawn or a certificate issued
-(办错了能改吗, 可以撤回吗, 能开证明吗).
+certificate is handed over (办好了怎么拿), what one must meet (有什么条件), what to do when refused (办不下来怎么办),
+and whether to bring a document (要带户口本吗, 要几张照片); and whether a mistake can be put right, an application
+withdrawn or a certificate issued (办错了能改吗, 可以撤回吗, 能开证明吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
