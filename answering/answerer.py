@@ -42,7 +42,7 @@ from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_i
 from answering.parts import Part, PartAnswer, asks_anything, question_parts
 from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
-from answering.referrals import ReferralBook, ReferralMatch
+from answering.referrals import ReferralBook
 from answering.reply import Draft, Question, Wording
 from core.config import KioskConfig
 from core.errors import KioskError
@@ -63,7 +63,7 @@ from core.script import as_written
 from core.sentences import spoken_pieces
 from core.workers import run_in
 from knowledge_base.profiles import profile_for
-from knowledge_base.question import CLAUSE, FOLLOWUP_SEPARATOR, QuestionTerms, analyse, is_place_or_people, names_topic
+from knowledge_base.question import CLAUSE, FOLLOWUP_SEPARATOR, QuestionTerms, analyse, names_topic
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
 from knowledge_base.search_queries import about_applying, is_application_query
@@ -480,28 +480,13 @@ class Answerer:
         self, question: str, history: Sequence[ChatMessage], hits: list[Hit], draft: Draft
     ) -> AsyncIterator[AnswerEvent]:
         """The hall's refusal; no article is quoted or shown (the hits stay on the record for the panel). A question
-        about another department's matter is sent there even when a passage named it in passing and kept it from
-        being referred at once: 驾驶证怎么办理 found 居住证暂行条例 第十三条 (申领机动车驾驶证 among a holder's conveniences)."""
-        referral = self._referral_of_subject(question, hits)
+        about another department's matter is sent there (`ReferralBook.refer_refused`)."""
+        referral = self.referrals.refer_refused(question, analyse(question).subject, [h.title for h in hits])
         if referral is not None:
             logger.info("refused, and referred to %s (names %s): %s", referral.referral.where, referral.term,
                         mask_personal_data(question))
         yield draft.say(self.wording.referral(referral.referral) if referral else self.refusal_text(question, history))
         yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
-
-    def _referral_of_subject(self, question: str, hits: Sequence[Hit]) -> ReferralMatch | None:
-        """The referral a question names by its main subject word (驾驶证 in 驾驶证怎么办理), or None. A topic named in
-        passing, or beside a word a document found is named after (开车上班路上出了交通事故算工伤吗: 工伤保险条例), is
-        no reason to send the citizen elsewhere."""
-        referral = self.referrals.refer(question, None)
-        subject = analyse(question).subject
-        if referral is None or not subject:
-            return None
-        main = subject[0][0]
-        if referral.term not in main and main not in referral.term:
-            return None
-        others = [w for w, _ in subject[1:] if w not in referral.term and not is_place_or_people(w)]
-        return None if any(w in h.title for h in hits for w in others) else referral
 
     async def _understand(self, question: str) -> str:
         try:

@@ -224,8 +224,9 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
     last = previous[-1]
     earlier = _thread(previous)
     things = _topic_words(thing_terms, earlier) or _one_character_thing(thing, earlier)
+    last_terms = analyse(last)
     # 能加急吗 asks a manner of the earlier topic; it names none of its own to put X in place of
-    topic = [] if asks_only_a_manner(last) else _topic_words(analyse(last), "")
+    topic = [] if asks_only_a_manner(last) else _topic_words(last_terms, "")
     if any(is_place_or_people(w) and w not in earlier for w in thing_terms.subject_words):
         return AskedOfAnother(f"{thing} {last}", tuple(topic))  # 外地人 居住证怎么办: still about the earlier topic
     if not things:
@@ -235,7 +236,7 @@ def asked_of_another(question: str, history: Sequence[ChatMessage], turns: int) 
         rest = last[start + len(topic[0]) :]
         how = _HOW_VERB.search(rest)
         own_verb = how is not None and how.group("verb") not in _ANY_SERVICE_VERBS
-        if analyse(last).asks == "流程" and (start > 0 or own_verb):
+        if last_terms.asks == "流程" and (start > 0 or own_verb):
             # 公积金怎么提取 / 那护照呢 asks how to get a passport (护照怎么提取 had quoted 扣押护照); 退休了 or 孩子出生了
             # said before the topic belongs to it
             return AskedOfAnother(f"{thing}怎么办理", tuple(things))

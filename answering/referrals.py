@@ -89,6 +89,23 @@ class ReferralBook:
         referral, term = max(named, key=lambda pair: len(pair[1]))
         return ReferralMatch(referral, term)
 
+    def refer_refused(
+        self, question: str, subject: Sequence[tuple[str, float]], titles: Sequence[str]
+    ) -> ReferralMatch | None:
+        """The department to send a question the knowledge base was found not to answer to, or None. `refer` keeps
+        a question whose best passage names the topic (驾驶证怎么办理 found 居住证暂行条例 第十三条, 申领机动车驾驶证
+        among a holder's conveniences); once refused, it is sent on when the topic is its main subject word (`subject`
+        as in `refer`) and no other subject word names a document found (`titles`): 开车上班路上出了交通事故算工伤吗
+        is a 工伤保险条例 question."""
+        match = self.refer(question, None)
+        if match is None or not subject:
+            return None
+        main = subject[0][0]
+        if match.term not in main and main not in match.term:
+            return None
+        others = [w for w, _ in subject[1:] if w not in match.term and not is_place_or_people(w)]
+        return None if any(w in title for title in titles for w in others) else match
+
     @classmethod
     def for_config(cls, config: AnsweringConfig) -> ReferralBook:
         """The panel's list if one is set, else the deployment's file, else the list shipped with the kiosk.
