@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -52,6 +53,17 @@ def outcome(q: dict, answer: Answer) -> str:
     return "right_article" if first and (first.source, first.article) in gold_pairs(q) else "wrong_article"
 
 
+def question_sets() -> dict[str, Callable[[], list[dict]]]:
+    """The labelled sets by name, as --sets names them."""
+    return {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
+            "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
+            "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
+            "turns": followup_turns, "conversations": conversations, "certificates": certificates,
+            "typed": typed_questions, "keywords": lambda: keyword_questions("design"),
+            "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions,
+            "manners": lambda: manner_questions("design"), "manners_check": lambda: manner_questions("check")}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--kb", default="var/kb")
@@ -67,13 +79,7 @@ def main() -> None:
     config.answering.style = "quote"
     answerer = Answerer(open_knowledge_base(config), _NoModel(), config)
     print(f"profile {answerer.profile.name}, threshold {answerer.threshold}")
-    every = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
-             "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
-             "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
-             "turns": followup_turns, "conversations": conversations, "certificates": certificates,
-             "typed": typed_questions, "keywords": lambda: keyword_questions("design"),
-             "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions,
-             "manners": lambda: manner_questions("design"), "manners_check": lambda: manner_questions("check")}
+    every = question_sets()
     rows: list[dict] = []
     for name in args.sets.split(","):
         counts: dict[str, int] = {}
