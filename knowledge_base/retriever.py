@@ -15,9 +15,10 @@ from knowledge_base.lexical import LexicalIndex, rrf
 from knowledge_base.paragraphs import closest_first
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import everyday_names, expand_query
-from knowledge_base.question import analyse, is_general_word, specificity, word_boundaries
+from knowledge_base.question import analyse, is_general_word, specificity, word_boundaries, words
 from knowledge_base.registry import Registry
 from knowledge_base.relevance import Candidate, features
+from knowledge_base.small_words import read_small_words
 from knowledge_base.terms import Correction, TermStats
 from knowledge_base.vector_store import PassageVectors
 
@@ -101,9 +102,7 @@ class HybridRetriever:
         """The question with homophones of the knowledge base's words replaced by those words."""
         if not self._config.sound_correction:
             return question, []
-        return self.terms.correct(
-            question, boundaries=word_boundaries, is_word=is_general_word, specificity=specificity
-        )
+        return _read(question, self.terms)
 
     def search(self, query: str, k: int | None = None, fusion: str | None = None) -> list[Hit]:
         understood, gathered, query_vector = self._gather(query)
@@ -135,9 +134,7 @@ class HybridRetriever:
         active, lexical, terms = self._index.get()
         query = query.strip()
         if self._config.sound_correction:
-            query, _ = terms.correct(
-                query, boundaries=word_boundaries, is_word=is_general_word, specificity=specificity
-            )
+            query, _ = _read(query, terms)
         if not query or not active:
             return query, [], None
         expand = self.profile.expand_queries if self._config.expand_queries is None else self._config.expand_queries
@@ -179,3 +176,13 @@ class HybridRetriever:
             vector_score=None if c.cosine is None else round(c.cosine, 4),
             lexical_score=round(c.bm25, 4),
         )
+
+
+def _read(question: str, terms: TermStats) -> tuple[str, list[Correction]]:
+    """The question as the knowledge base reads it: homophones of its own words (居住正 → 居住证), then misheard
+    small words (要交忙 → 要交吗, 半居住证 → 办居住证)."""
+    understood, corrections = terms.correct(
+        question, boundaries=word_boundaries, is_word=is_general_word, specificity=specificity
+    )
+    said, small = read_small_words(understood, is_general_word, lambda text: next(iter(words(text)), ""))
+    return said, corrections + small
