@@ -210,7 +210,9 @@ class TermStats:
         while i < len(chars):
             replaced = False
             for n in (4, 3):
-                if i + n > len(chars) or i not in cuts:
+                # …or begin fused with the character before (交工积金 is cut 交工|积金): see below
+                begins_fused = i - 1 in cuts and i + 1 in cuts
+                if i + n > len(chars) or (i not in cuts and not begins_fused):
                     continue
                 window = "".join(chars[i : i + n])
                 if self.occurs(window):
@@ -224,6 +226,8 @@ class TermStats:
                 # is cut 正要): taken when the knowledge base's string, put in place, ends on a word boundary
                 fused = i + n - 1 in cuts and i + n + 1 in cuts
                 if i + n not in cuts and not (fused and self._ends_a_word(chars, i, n, found[0], boundaries)):
+                    continue
+                if i not in cuts and not self._starts_a_word(chars, i, n, found[0], boundaries):
                     continue
                 chars[i : i + n] = list(found[0])
                 corrections.append(Correction(window, found[0]))
@@ -261,7 +265,8 @@ class TermStats:
         """The knowledge base's two-character word a heard pair stands for (户照 → 护照, 互口 → 户口), or None.
         Two-character sounds collide often (是不/施步), so the pair must be no word of general Chinese and appear
         nowhere in the knowledge base, keep one of its characters in place, and have exactly one reading. Failing a
-        reading with the same tones, one with the same syllables, under `_typed_as`'s rules (底保 → 低保)."""
+        reading with the same tones, one with the same syllables, under `_typed_as`'s rules (底保 → 低保); failing
+        that, a term heard with both characters changed (`_pair_heard_whole`)."""
         if self.occurs(heard) or is_word(heard) or _FUNCTION_CHARS.intersection(heard):
             return None
         sound = sound_of(heard)
@@ -279,7 +284,25 @@ class TermStats:
             ]
             if readings:
                 return readings[0] if len(readings) == 1 else None
-        return None
+        return self._pair_heard_whole(heard, is_word, boundaries, typed)
+
+    def _pair_heard_whole(
+        self, heard: str, is_word: Callable[[str], bool], boundaries: Callable[[str], set[int]] | None,
+        typed: _Typed | None,
+    ) -> str | None:
+        """A pair whose two characters were both heard as others of the same tones (住宵 → 注销, 并顾 → 病故, 底压 →
+        抵押): read only as a term of the statutes more than of everyday Chinese (`_TONELESS_SPECIFICITY`), the one
+        reading of that sound, when neither heard character builds sentences."""
+        if typed is None or _SENTENCE_CHARS.intersection(heard):
+            return None
+        readings = [
+            pair
+            for pair in self._pairs_by_sound.get(sound_of(heard), [])
+            if pair[0] != heard[0] and pair[1] != heard[1] and is_word(pair)
+            and (pair in self._names or self._used_whole(pair, boundaries))
+            and typed.specificity(pair) >= _TONELESS_SPECIFICITY
+        ]  # fmt: skip
+        return readings[0] if len(readings) == 1 else None
 
     def _used_whole(self, gram: str, boundaries: Callable[[str], set[int]] | None) -> bool:
         """Whether the knowledge base uses the string as whole words somewhere (工伤认定), not only as a piece of
@@ -299,6 +322,18 @@ class TermStats:
                     return True
                 at = run.find(gram, at + 1)
         return False
+
+    def _starts_a_word(
+        self, chars: list[str], i: int, n: int, meant: str, boundaries: Callable[[str], set[int]] | None
+    ) -> bool:
+        """Whether the knowledge base's string, put in place, begins a word of two or more characters (交工积金 →
+        交|公积金), where the heard string began inside a two-character word with the character before, unless that
+        word is one of the knowledge base's own (账户里的 is not 账护理的)."""
+        broken = chars[i - 1] + chars[i]
+        if boundaries is None or (self.occurs(broken) and self._used_whole(broken, boundaries)):
+            return False
+        cuts = boundaries("".join(chars[:i]) + meant + "".join(chars[i + n :]))
+        return i in cuts and i + 1 not in cuts
 
     @staticmethod
     def _ends_a_word(

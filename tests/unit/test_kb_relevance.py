@@ -245,6 +245,30 @@ def test_a_longer_string_typed_with_one_tone_wrong_is_read_as_the_statutes_strin
     assert stats.correct("一共交了多少 共积金能取吗", word_boundaries, is_general_word, specificity)[1] == []
 
 
+def test_a_term_heard_with_both_characters_changed_is_read_only_as_a_term_of_the_statutes() -> None:
+    texts = ["个体工商户可以申请注销登记。", "办理注销登记应当提交申请书。", "注销登记后不得继续经营。",
+             "本条例另有规定的，依照其规定。", "法律另有规定的除外。", "按照国家规定执行。"]
+    stats = TermStats(texts * 2)
+    # 住消 (zhu4 xiao1) for 注销: no character kept, the same tones
+    fixed, corrections = stats.correct("个体户不干了 去住消要交哪些材料", word_boundaries, is_general_word, specificity)
+    assert "注销" in fixed and ("住消", "注销") in [(c.heard, c.meant) for c in corrections]
+    # an everyday word is no such reading (龟订 is not 规定), and nothing is read without a measure of how specific
+    assert stats.correct("龟订", word_boundaries, is_general_word, specificity)[1] == []
+    assert stats.correct("去住消要交哪些材料", word_boundaries, is_general_word)[1] == []
+
+
+def test_a_term_heard_fused_with_the_character_before_is_read_unless_that_makes_a_known_word() -> None:
+    texts = ["职工应当按时缴存住房公积金。", "单位为职工缴存公积金。", "公积金账户的余额可以提取。", "护理的费用由基金支付。",
+             "职工的账户由管理中心设立。"]
+    stats = TermStats(texts * 2)
+    # cut 交工|积金: the heard 工积金 began inside a two-character word with 交
+    fixed, corrections = stats.correct("能在这边交工积金吗", word_boundaries, is_general_word, specificity)
+    assert fixed == "能在这边交公积金吗" and [(c.heard, c.meant) for c in corrections] == [("工积金", "公积金")]
+    # 账户 is the knowledge base's own word: 户里的 inside it is not a misheard 护理的
+    said = "公积金账户里的余额对不上"
+    assert stats.correct(said, word_boundaries, is_general_word, specificity) == (said, [])
+
+
 def test_any_string_is_read_without_error_and_keeps_its_length() -> None:
     """Careless and hostile input through every reading, another tone's included: emoji, Latin, characters with no
     pinyin, function characters, nothing."""
