@@ -120,6 +120,14 @@ def manner_questions(part: str | None = None) -> list[dict]:
     return [q for q in rows if part is None or q["part"] == part]
 
 
+def definition_questions(part: str | None = None) -> list[dict]:
+    """bench/data/definitions.jsonl: what a term means (什么叫特困人员, 电子印章是什么, 赡养人指的是谁) or how two things
+    differ (居住证和暂住证有什么区别), labelled from the corpus; `part` check was written and labelled before the kiosk
+    answered it, design was read while building."""
+    rows = read_jsonl(DATA / "definitions.jsonl")
+    return [q for q in rows if part is None or q["part"] == part]
+
+
 def answerable(q: dict) -> bool:
     return q["type"] != "unanswerable"
 

@@ -26,6 +26,7 @@ from bench.calibration import (  # noqa: E402
     calibration_questions,
     certificates,
     conversations,
+    definition_questions,
     dev_questions,
     followup_chains,
     followup_turns,
@@ -61,7 +62,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "turns": followup_turns, "conversations": conversations, "certificates": certificates,
             "typed": typed_questions, "keywords": lambda: keyword_questions("design"),
             "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions,
-            "manners": lambda: manner_questions("design"), "manners_check": lambda: manner_questions("check")}
+            "manners": lambda: manner_questions("design"), "manners_check": lambda: manner_questions("check"),
+            "definitions": lambda: definition_questions("design"),
+            "definitions_check": lambda: definition_questions("check")}
 
 
 def main() -> None:
@@ -71,7 +74,7 @@ def main() -> None:
         "--sets",
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
-        "typed, keywords, keywords_check, probes, manners, manners_check",
+        "typed, keywords, keywords_check, probes, manners, manners_check, definitions, definitions_check",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.calibration import calibration_questions, manner_questions, probe_questions
+from bench.calibration import calibration_questions, definition_questions, manner_questions, probe_questions
 from knowledge_base.chunking import chunk_document
 from knowledge_base.loaders import load_document
 
@@ -68,4 +68,20 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
             assert not q["gold"] and q.get("why"), q["id"]
             continue
         texts = [_articles(statutes / g["file"])[g["article"]] for g in q["gold"]]
+        assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
+
+
+def test_definition_questions_are_labelled_from_the_statutes(shared_dir: Path) -> None:
+    questions = definition_questions()
+    assert len({q["id"] for q in questions}) == len(questions) >= 30
+    assert {q["part"] for q in questions} == {"design", "check"}
+    corpus = shared_dir / "corpus"
+    for q in questions:
+        if q["type"] == "unanswerable":
+            assert not q["gold"] and q.get("why"), q["id"]
+            continue
+        texts = []
+        for g in q["gold"]:
+            path = next(p for p in (corpus / "statutes" / g["file"], corpus / "statutes-superseded" / g["file"]) if p.exists())
+            texts.append(_articles(path)[g["article"]])
         assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
