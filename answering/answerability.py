@@ -20,7 +20,15 @@ from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
 from knowledge_base.query_expansion import statute_terms
-from knowledge_base.question import CERTIFICATE_TAILS, NAMED_DOCUMENTS, QuestionTerms, is_noun, own_line, states_kind
+from knowledge_base.question import (
+    CERTIFICATE_TAILS,
+    NAMED_DOCUMENTS,
+    QuestionTerms,
+    is_noun,
+    own_line,
+    states_kind,
+    words,
+)
 from knowledge_base.relevance import coverage, present
 
 SIGNALS = (
@@ -203,6 +211,34 @@ def work_unstated(question: str, top: Hit) -> bool:
     return "工伤保险" in schemes_in(top.title) and not _AT_WORK.search(question)
 
 
+# How two things differ (居住证和暂住证有什么区别, 暂住证跟居住证是一回事吗, 工伤和职业病有啥不一样): the things are the
+# words either side of 和/与/跟/同, up to the asking words
+_COMPARED = re.compile(
+    r"([\u4e00-\u9fffA-Za-z]{2,10}?)(?:和|与|跟|同)([\u4e00-\u9fffA-Za-z]{2,10}?)"
+    r"(?:之间)?(?:到底)?(?:有什么|有啥|有哪些|有没有|是不是|是)?(?:区别|不同|不一样|差别|两样|一回事|一样)"
+)
+
+
+def compared_apart(question: str, top: Hit) -> str | None:
+    """Of two things whose difference is asked, the one the top passage does not name; else None. An article on one
+    of them (居住证暂行条例 第三条, what a residence permit is) says nothing of how it differs from the other."""
+    match = _COMPARED.search(question)
+    if match is None:
+        return None
+    passage = top.titled_text
+    things = [_last_word(match.group(1)), match.group(2)]
+    names = [{thing, *statute_terms(thing)} for thing in things]
+    # a statute's name both are read as (暂住证 and 居住证 both read 居住证) tells them apart no more than silence does
+    shared = names[0] & names[1]
+    unnamed = (thing for thing, own in zip(things, names) if not any(n in passage for n in own - shared or {thing}))
+    return next(unnamed, None)
+
+
+def _last_word(text: str) -> str:
+    """请问居住证 → 居住证: the thing compared is what ends the text before 和."""
+    return words(text)[-1] if words(text) else text
+
+
 def schemes_in(text: str) -> list[str]:
     return [name for name, pattern in _SCHEMES.items() if pattern.search(text)]
 
@@ -219,5 +255,5 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     return Answerability(round(profile.answerability.probability(found), 4), found, profile.answerability.weights)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "copy_for_correction", "lost_certificates", "other_certificate",
+__all__ = ["Answerability", "SIGNALS", "assess", "compared_apart", "copy_for_correction", "lost_certificates", "other_certificate",
     "other_scheme", "schemes_in", "signals", "threshold", "uncovered_documents", "work_unstated"]

@@ -19,6 +19,7 @@ from answering.answerability import (
     Answerability,
     Vocabulary,
     assess,
+    compared_apart,
     copy_for_correction,
     other_certificate,
     other_scheme,
@@ -346,6 +347,8 @@ class Answerer:
             reason = f"the top passage is about {scheme}, not the scheme asked about"
         elif work_unstated(terms.text, candidates[0]):
             reason = "the top passage is about injuries at work, which the question does not mention"
+        elif apart := compared_apart(terms.text, candidates[0]):
+            reason = f"asks how two things differ; the top passage does not name {apart}"
         elif candidates[0].score < cfg.min_relevance:
             reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
         elif verdict.score < self.threshold:

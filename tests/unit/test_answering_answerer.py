@@ -7,6 +7,7 @@ import pytest
 
 from answering import Answerer
 from answering.answerability import (
+    compared_apart,
     Answerability,
     copy_for_correction,
     lost_certificates,
@@ -749,6 +750,19 @@ def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> Non
     injury = hit("工伤保险条例", "第三十条", "第三十条 职工治疗工伤…享受工伤医疗待遇。工伤职工治疗非工伤引发的疾病，按照基本医疗保险办法处理。")
     assert other_scheme("我被人打伤了住院 医药费能走医保报销吗", injury) == "工伤保险"
     assert other_scheme("工伤住院的医药费谁出", injury) is None
+
+
+def test_an_article_on_one_of_two_things_does_not_say_how_they_differ() -> None:
+    permit = hit("居住证暂行条例", "第三条", "第三条 居住证是持证人在居住地居住、作为常住人口享受基本公共服务和便利、申请登记常住户口的证明。")
+    assert compared_apart("居住证和暂住证有什么区别", permit) == "暂住证"
+    assert compared_apart("请问暂住证跟居住证是一回事吗", permit) == "暂住证"
+    # 暂住证 is read as 居住证 elsewhere; that shared reading does not make an article on one name the other
+    assert compared_apart("居住证和暂住证有啥不一样", permit) == "暂住证"
+    both = hit("社会保险法", "第三十六条", "第三十六条 职工因工作原因受到事故伤害或者患职业病，且经工伤认定的，享受工伤保险待遇。")
+    assert compared_apart("工伤和职业病有啥不一样", both) is None
+    # no difference asked: judged as usual
+    assert compared_apart("居住证和身份证都要带吗", permit) is None
+    assert compared_apart("办居住证要带什么材料", permit) is None
 
 
 def test_an_article_on_injuries_at_work_does_not_answer_a_question_that_mentions_no_work() -> None:
