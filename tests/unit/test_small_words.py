@@ -57,3 +57,20 @@ def test_a_question_is_read_for_its_small_words_and_then_for_the_knowledge_bases
     understood, corrections = _read("半居住正要带傻", stats)
     assert understood == "办居住证要带啥"
     assert {(c.heard, c.meant) for c in corrections} >= {("半", "办"), ("带傻", "带啥")}
+
+
+def test_any_string_is_read_for_small_words_without_error_and_keeps_its_length() -> None:
+    """Careless and hostile input through both readings: emoji, Latin, characters with no pinyin, punctuation, nothing."""
+    import random
+
+    from knowledge_base.retriever import _read
+    from knowledge_base.terms import TermStats
+
+    stats = TermStats(["个体工商户可以申请注销登记。", "职工应当按时缴存住房公积金。", "申领居住证应当提交材料。"] * 3)
+    chars = list("半办傻杀沙忙码买卖部步补住消交工积金居住正证要带有一大 ，。？\n😊A1嗯〇龘") + ["𠀀"]
+    rng = random.Random(5)
+    for _ in range(500):
+        question = "".join(rng.choice(chars) for _ in range(rng.randint(0, 14)))
+        read, corrections = _read(question, stats)
+        assert len(read) == len(question), question
+        assert all(len(c.heard) == len(c.meant) for c in corrections), question
