@@ -116,16 +116,26 @@ def manner_questions(part: str | None = None) -> list[dict]:
     需要本人到场吗, 网上能办吗, 去哪个部门办, 不办会怎样, 要填什么表, 办不下来怎么办) or whether to bring a document
     (要带户口本吗), labelled from the corpus; `part` design was read while writing answering/manners.py, check was
     written and labelled before the kiosk answered it."""
-    rows = read_jsonl(DATA / "manners.jsonl")
-    return [q for q in rows if part is None or q["part"] == part]
+    return _in_part(DATA / "manners.jsonl", part)
 
 
 def definition_questions(part: str | None = None) -> list[dict]:
     """bench/data/definitions.jsonl: what a term means (什么叫特困人员, 电子印章是什么, 赡养人指的是谁) or how two things
     differ (居住证和暂住证有什么区别), labelled from the corpus; `part` check was written and labelled before the kiosk
     answered it, design was read while building."""
-    rows = read_jsonl(DATA / "definitions.jsonl")
-    return [q for q in rows if part is None or q["part"] == part]
+    return _in_part(DATA / "definitions.jsonl", part)
+
+
+def obligation_questions(part: str | None = None) -> list[dict]:
+    """bench/data/obligations.jsonl: whether one must do something (身份证必须办吗, 单位必须给职工交公积金吗, 可以不办吗),
+    labelled from the corpus; `part` check was written and labelled before the kiosk answered it, design was read while
+    building."""
+    return _in_part(DATA / "obligations.jsonl", part)
+
+
+def _in_part(path: Path, part: str | None) -> list[dict]:
+    """A set's rows, all or one part ('design' / 'check')."""
+    return [q for q in read_jsonl(path) if part is None or q["part"] == part]
 
 
 def answerable(q: dict) -> bool:

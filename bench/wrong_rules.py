@@ -35,6 +35,7 @@ from bench.calibration import (  # noqa: E402
     how_to_questions,
     keyword_questions,
     manner_questions,
+    obligation_questions,
     probe_questions,
     typed_questions,
 )
@@ -64,7 +65,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions,
             "manners": lambda: manner_questions("design"), "manners_check": lambda: manner_questions("check"),
             "definitions": lambda: definition_questions("design"),
-            "definitions_check": lambda: definition_questions("check")}
+            "definitions_check": lambda: definition_questions("check"),
+            "obligations": lambda: obligation_questions("design"),
+            "obligations_check": lambda: obligation_questions("check")}
 
 
 def main() -> None:
@@ -74,7 +77,8 @@ def main() -> None:
         "--sets",
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
-        "typed, keywords, keywords_check, probes, manners, manners_check, definitions, definitions_check",
+        "typed, keywords, keywords_check, probes, manners, manners_check, definitions, definitions_check, "
+        "obligations, obligations_check",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()

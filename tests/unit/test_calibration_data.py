@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.calibration import calibration_questions, definition_questions, manner_questions, probe_questions
+from bench.calibration import (
+    calibration_questions,
+    definition_questions,
+    manner_questions,
+    obligation_questions,
+    probe_questions,
+)
 from knowledge_base.chunking import chunk_document
 from knowledge_base.loaders import load_document
 
@@ -71,9 +77,13 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
         assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
 
 
-def test_definition_questions_are_labelled_from_the_statutes(shared_dir: Path) -> None:
-    questions = definition_questions()
-    assert len({q["id"] for q in questions}) == len(questions) >= 30
+def test_definition_and_obligation_questions_are_labelled_from_the_statutes(shared_dir: Path) -> None:
+    _labelled_in_parts(definition_questions(), shared_dir)
+    _labelled_in_parts(obligation_questions(), shared_dir)
+
+
+def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
+    assert len({q["id"] for q in questions}) == len(questions) >= 20
     assert {q["part"] for q in questions} == {"design", "check"}
     corpus = shared_dir / "corpus"
     for q in questions:
