@@ -40,6 +40,7 @@ from answering.followups import (
 )
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
+from answering.manners import asks_whether_one_must, speaks_to_manner
 from answering.parts import Part, PartAnswer, asks_anything, question_parts
 from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
@@ -332,6 +333,8 @@ class Answerer:
         candidates = ruling(addressed(hits, query, cfg), query)
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
+        if asks_whether_one_must(query):  # 必须办居住证吗: the article stating the duty or the choice, not the materials
+            candidates = [h for h in candidates if speaks_to_manner(h.text, "义务")]
         verdict = assess(terms, candidates, self.kb.terms, self.profile)
         uncovered = uncovered_documents(terms, self.kb.terms)
         other = other_certificate(terms, candidates[0]) if candidates else None

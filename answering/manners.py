@@ -1,6 +1,6 @@
 """How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person
 (需要本人到场吗), online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗),
-away from home (可以异地办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
+away from home (可以异地办吗), whether one must at all (必须办吗, 可以不办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
 not (不办会怎样), which form to fill in (要填什么表), whether a medical check is needed (需要体检吗), how the
 certificate is handed over (办好了怎么拿), what one must meet (有什么条件), what to do when refused (办不下来怎么办),
 and whether to bring a document (要带户口本吗, 要几张照片); and whether a mistake can be put right, an application
@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from knowledge_base.question import CERTIFICATE_TAILS, CLAUSE, NAMED_DOCUMENTS, analyse, names_topic
+from knowledge_base.question import CERTIFICATE_TAILS, CLAUSE, FOLLOWUP_SEPARATOR, NAMED_DOCUMENTS, analyse, names_topic
 from knowledge_base.relevance import present
 
 # who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
@@ -35,6 +35,9 @@ _IN_PERSON = rf"{_ATTEND}|本人(?:到|持|向|申请|申报|办理|提出|携�
 # the office of where one is registered or lives, which handles it (户籍所在地的…公安机关, 居住地公安派出所); not a
 # mention of one's 常住户口所在地 in passing
 _WHERE_REGISTERED = r"(?:所在地|居住地|户籍地|常住地)[^，。；]{0,15}(?:机关|部门|机构|人民政府|派出所|办理|申请|申报)"
+# what one may have to do, asked (必须办, 一定要交, 可以不参加) and stated (应当…申请领取, 可以…申领, 应当实行火葬)
+_DUTY_ASKED = r"办|交|缴|参加|登记|申请|领|上学|上户口|火化|买|入"
+_DUTY_SAID = r"申请领取|申领|申请|办理|参加|缴纳|缴存|登记|入学|实行|接受|投保|加入"
 Manner = tuple[str, re.Pattern[str], re.Pattern[str]]  # name, how a turn asks it, what an answering passage says
 
 
@@ -58,6 +61,15 @@ _MANNERS: tuple[Manner, ...] = (
         r"本人(?:必须|要|得|需要|一定要)?(?:到场|去|来|亲自)|亲自|到场|到现场|当面|自己去|自己来|一个人去|单独去|人得去|人要去|"
         r"人不去|不用去",
         f"{_IN_PERSON}|{_PROXY}",
+    ),
+    # whether one must do it at all (身份证必须办吗, 可以不办居住证吗, 单位一定得给我交养老保险吗): an article that states
+    # the duty or the choice (应当依照本法的规定申请领取, 可以依照本条例的规定申领, 应当参加, 可以免办), not the best
+    # article on the service (居住证暂行条例 第九条, the materials, whose 可以由其监护人…代为申领 is someone else's and 应当一次性告知申领人 the office's)
+    _manner(
+        "义务",
+        rf"(?:必须|一定(?:要|得)|非(?:得|要))[^，。？?]{{0,6}}?(?:{_DUTY_ASKED})|(?:可以|能|能不能|可不可以)不(?:{_DUTY_ASKED})|"
+        rf"不(?:{_DUTY_ASKED})(?:行不行|可以吗|行吗)|强制|是必须的|必须的吗",
+        rf"(?:应当|必须|可以|自愿|有权|有义务|均须)[^，。；代]{{0,12}}?(?:{_DUTY_SAID})(?![人者表书])|免办|未经登记|强制",
     ),
     _manner(
         "网上办理",
@@ -161,6 +173,12 @@ def asked_of_service(question: str, followup: bool) -> str | None:
     return next((m for clause in CLAUSE.split(question) if (m := manner_in(clause, followup)) is not None), None)
 
 
+def asks_whether_one_must(query: str) -> bool:
+    """Whether the turn searched as `query` asks if one must do something at all (身份证必须办吗, 可以不办居住证吗)."""
+    turn = query.split(FOLLOWUP_SEPARATOR)[-1]
+    return asked_of_service(turn, FOLLOWUP_SEPARATOR in query) == "义务"
+
+
 def speaks_to_manner(passage: str, manner: str) -> bool:
     """Whether the passage says something of the manner asked (a name `asked_manner` gives)."""
     return any(said.search(passage) for name, _, said in _MANNERS if name == manner)
@@ -168,7 +186,7 @@ def speaks_to_manner(passage: str, manner: str) -> bool:
 
 # Asked within a question that names its own topic (身份证丢了可以找人代办吗), only these are read: 后果 or 在哪 there may
 # be about anything the question says (骗取低保有什么后果)
-IN_ANY_QUESTION = frozenset({"代办", "本人到场", "网上办理", "加急", "上门", "邮寄", "异地办理"})
+IN_ANY_QUESTION = frozenset({"代办", "本人到场", "义务", "网上办理", "加急", "上门", "邮寄", "异地办理"})
 
 
 # Whether to bring a document: 要带户口本吗, 身份证要带吗, 需要结婚证吗, 要带户口本和身份证吗

@@ -693,6 +693,21 @@ async def test_a_bare_how_to_is_not_answered_from_an_article_on_ending_or_punish
     assert not cancel.refused and cancel.citations[0].article == "第三十三条"
 
 
+async def test_whether_one_must_is_answered_from_the_article_stating_the_duty_or_else_refused() -> None:
+    materials = hit("居住证暂行条例", "第九条", "第九条 申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及证明材料。", 0.9)
+    choice = hit("居住证暂行条例", "第二条", "第二条 公民离开常住户口所在地，到其他城市居住半年以上的，可以依照本条例的规定申领居住证。", 0.8)
+    answerer, _ = quote(FakeKnowledgeBase([materials, choice]))
+    _, answer = await collect(answerer, "必须办居住证吗")
+    assert not answer.refused and answer.citations[0].article == "第二条"
+    # the materials alone do not say whether one must: refused, not quoted
+    alone, _ = quote(FakeKnowledgeBase([materials]))
+    _, refused = await collect(alone, "必须办居住证吗")
+    assert refused.refused and refused.citations == []
+    # asking what to bring is answered from the materials as before
+    _, bring = await collect(answerer, "办居住证要带什么材料")
+    assert not bring.refused and bring.citations[0].article == "第九条"
+
+
 async def test_an_article_of_one_certificates_law_does_not_answer_for_another_certificate() -> None:
     lost = hit("居住证暂行条例", "第十一条", "第十一条 居住证损坏难以辨认或者丢失的，居住证持有人应当到居住地公安派出所申请换领、补领。")
     answerer, _ = quote(FakeKnowledgeBase([lost]))

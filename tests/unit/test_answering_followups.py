@@ -12,7 +12,7 @@ from answering.followups import (
     unanswered_aspect,
     who_qualifies,
 )
-from answering.manners import asked_manner, brought_documents
+from answering.manners import asked_manner, asks_whether_one_must, brought_documents, speaks_to_manner
 from core.models import ChatMessage
 
 
@@ -296,6 +296,30 @@ def test_what_one_must_meet_asked_after_a_service_needs_a_passage_that_states_co
     assert is_followup("单位要给开证明吗", asked("离职了失业金怎么领"))
     assert not is_followup("社保卡补办有什么条件", asked("身份证丢了去哪补办"))
     assert unanswered_aspect("居住证有什么条件", residence_3, followup=False) is None  # a question of its own
+
+
+def test_whether_one_must_do_something_is_answered_only_by_a_passage_stating_the_duty_or_the_choice() -> None:
+    for turn in ("必须办居住证吗", "身份证是必须办的吗", "可以不办身份证吗", "单位一定得给我交养老保险吗", "工伤保险是不是强制的",
+                 "孩子必须上学吗 不上行不行", "人走了一定要火化吗"):
+        assert asked_manner(turn) == "义务", turn
+    # coming in person and bringing a document are asked as such
+    assert asked_manner("本人必须到场吗") == "本人到场" and asked_manner("必须带户口本吗") is None
+    id_2 = "第二条 居住在中华人民共和国境内的年满十六周岁的中国公民，应当依照本法的规定申请领取居民身份证。"
+    residence_2 = "第二条 公民…符合有合法稳定就业、合法稳定住所、连续就读条件之一的，可以依照本条例的规定申领居住证。"
+    pension_10 = "第十条 职工应当参加基本养老保险，由用人单位和职工共同缴纳基本养老保险费。"
+    visa_22 = "第二十二条 外国人有下列情形之一的，可以免办签证。"
+    for passage in (id_2, residence_2, pension_10, visa_22):
+        assert speaks_to_manner(passage, "义务"), passage
+    # the materials, someone applying for another, the office's duty to tell the applicant, and showing a card are no
+    # duty of the citizen to get it
+    residence_9 = ("第九条 申领居住证，应当向居住地公安派出所提交本人居民身份证。未满16周岁的未成年人…可以由其监护人、近亲属代为申领"
+                   "居住证。申领材料不全的，应当一次性告知申领人需要补正的全部材料。")
+    id_14 = "第十四条 有下列情形之一的，公民应当出示居民身份证证明身份。"
+    assert not speaks_to_manner(residence_9, "义务") and not speaks_to_manner(id_14, "义务")
+    assert unanswered_aspect("必须办居住证吗", residence_9, followup=False) == "义务"
+    # asked in a question of its own, or after one
+    assert asks_whether_one_must("必须办居住证吗") and asks_whether_one_must("身份证必须办吗\n那要是不到十六岁呢 也必须办吗")
+    assert not asks_whether_one_must("必须办居住证吗\n要带什么材料") and not asks_whether_one_must("办居住证要带什么材料")
 
 
 def test_a_correction_a_withdrawal_a_certificate_issued_and_a_count_of_photos_need_a_passage_that_says_so() -> None:
