@@ -255,5 +255,5 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
     return Answerability(round(profile.answerability.probability(found), 4), found, profile.answerability.weights)
 
 
-__all__ = ["Answerability", "SIGNALS", "assess", "compared_apart", "copy_for_correction", "lost_certificates", "other_certificate",
-    "other_scheme", "schemes_in", "signals", "threshold", "uncovered_documents", "work_unstated"]
+__all__ = ["Answerability", "SIGNALS", "assess", "compared_apart", "copy_for_correction", "lost_certificates",
+    "other_certificate", "other_scheme", "schemes_in", "signals", "threshold", "uncovered_documents", "work_unstated"]

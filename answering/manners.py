@@ -1,10 +1,10 @@
 """How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person
 (需要本人到场吗), online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗),
-away from home (可以异地办吗), whether one must at all (必须办吗, 可以不办吗), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does
-not (不办会怎样), which form to fill in (要填什么表), whether a medical check is needed (需要体检吗), how the
-certificate is handed over (办好了怎么拿), what one must meet (有什么条件), what to do when refused (办不下来怎么办),
-and whether to bring a document (要带户口本吗, 要几张照片); and whether a mistake can be put right, an application
-withdrawn or a certificate issued (办错了能改吗, 可以撤回吗, 能开证明吗).
+away from home (可以异地办吗), whether one must at all (必须办吗, 可以不办吗), how long it lasts (有效期多久), once
+expired (过期了怎么办), what follows if one does not (不办会怎样), which form to fill in (要填什么表), whether a
+medical check is needed (需要体检吗), how the certificate is handed over (办好了怎么拿), what one must meet (有什么条件),
+what to do when refused (办不下来怎么办), and whether to bring a document (要带户口本吗, 要几张照片); and whether a
+mistake can be put right, an application withdrawn or a certificate issued (办错了能改吗, 可以撤回吗, 能开证明吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
@@ -64,7 +64,8 @@ _MANNERS: tuple[Manner, ...] = (
     ),
     # whether one must do it at all (身份证必须办吗, 可以不办居住证吗, 单位一定得给我交养老保险吗): an article that states
     # the duty or the choice (应当依照本法的规定申请领取, 可以依照本条例的规定申领, 应当参加, 可以免办), not the best
-    # article on the service (居住证暂行条例 第九条, the materials, whose 可以由其监护人…代为申领 is someone else's and 应当一次性告知申领人 the office's)
+    # article on the service (居住证暂行条例 第九条, the materials, whose 可以由其监护人…代为申领 is someone else's and
+    # 应当一次性告知申领人 the office's)
     _manner(
         "义务",
         rf"(?:必须|一定(?:要|得)|非(?:得|要))[^，。？?]{{0,6}}?(?:{_DUTY_ASKED})|(?:可以|能|能不能|可不可以)不(?:{_DUTY_ASKED})|"
