@@ -81,14 +81,15 @@ def main() -> None:
     for name, q in asked:
         text = heard[(name, q["id"], q["question"])]
         typed = asyncio.run(answerer.answer(q["question"], history_of(q)))
-        said = asyncio.run(answerer.answer(text, history_of(q)))
-        first = said.citations[0] if said.citations else None
+        # nothing recognised: the kiosk asks the citizen to say it again (kiosk.pipeline, nothing-heard)
+        said = asyncio.run(answerer.answer(text, history_of(q))) if text.strip() else None
+        first = said.citations[0] if said and said.citations else None
         errors, length = character_errors(q["question"], text)
         rows.append({"set": name, "id": q["id"], "question": q["question"], "heard": text,
                      "cer": round(errors / length, 3) if length else 0.0,
-                     "typed": outcome(q, typed), "outcome": outcome(q, said),
+                     "typed": outcome(q, typed), "outcome": outcome(q, said) if said else "not_heard",
                      "cited": f"{first.title} {first.article}" if first else None,
-                     "answerability": said.answerability})
+                     "answerability": said.answerability if said else None})
     for name in args.sets.split(","):
         mine = [r for r in rows if r["set"] == name]
         errors = sum(character_errors(r["question"], r["heard"])[0] for r in mine)
@@ -103,6 +104,7 @@ def main() -> None:
             "right_heard": sum(r["outcome"] == "right_article" for r in mine),
             "refused_typed": sum(r["typed"] in {"refused", "unanswerable_refused"} for r in mine),
             "refused_heard": sum(r["outcome"] in {"refused", "unanswerable_refused"} for r in mine),
+            "not_heard": sum(r["outcome"] == "not_heard" for r in mine),
             "changed": sum(r["typed"] != r["outcome"] for r in mine),
         }
         print(name, json.dumps(summary))
