@@ -40,7 +40,7 @@ from answering.followups import (
 )
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.manners import asks_whether_one_must, speaks_to_manner
+from answering.manners import asked_manner, asks_whether_one_must, brought_documents, speaks_to_manner
 from answering.parts import Part, PartAnswer, asks_anything, question_parts
 from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
@@ -250,6 +250,13 @@ class Answerer:
         if FOLLOWUP_SEPARATOR not in query and not names_topic(terms) and self.referrals.refer(understood, None) is None:
             logger.info("names no service, asked which: %s", mask_personal_data(understood))
             yield draft.say(self.wording.topic())
+            yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
+            return
+        if FOLLOWUP_SEPARATOR in query and another is None and _asks_nothing_of_it(understood):
+            # 在哪办 heard as 再拿盾: searched under the earlier topic it found that topic's best article, which answers
+            # nothing asked; the citizen is asked what they want to know of it
+            logger.info("a follow-up that asks nothing: %s", mask_personal_data(understood))
+            yield draft.say(self.wording.situation(topic_of(mask_personal_data(query.split(FOLLOWUP_SEPARATOR)[0]))))
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
         hits = await self._retrieve(query, draft)
@@ -583,6 +590,14 @@ _REQUEST = re.compile(r"了解|介绍|告诉|咨询|想问|问一下|说说|讲�
 def _states_a_situation(utterance: str, terms: QuestionTerms) -> bool:
     """我失业了, 我要结婚: nothing asked yet — no clause asks, no kind of fact is named, nothing is requested."""
     return not asks_anything(utterance) and terms.asks == "其他" and not _REQUEST.search(utterance)
+
+
+def _asks_nothing_of_it(turn: str) -> bool:
+    """A turn after a question that asks nothing of its topic: no clause asks, no kind of fact, manner or document is
+    named, no choice is put (只能去敬老院住 还是也能在自己家), nothing is requested (再拿盾, 嗯 那个)."""
+    if "还是" in turn or asked_manner(turn) is not None or brought_documents(turn):
+        return False
+    return _states_a_situation(turn, analyse(turn))
 
 
 def _unidentified(text: str) -> str:

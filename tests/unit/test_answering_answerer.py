@@ -708,6 +708,20 @@ async def test_whether_one_must_is_answered_from_the_article_stating_the_duty_or
     assert not bring.refused and bring.citations[0].article == "第九条"
 
 
+async def test_a_follow_up_that_asks_nothing_is_asked_what_the_citizen_wants_to_know() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_9, RESIDENCE_12])
+    answerer, _ = quote(kb)
+    history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
+    # 在哪办 as the recogniser heard it: searched under the earlier topic it would quote that topic's article
+    _, unclear = await collect(answerer, "再拿盾。", history)
+    assert unclear.refused and unclear.citations == [] and "请问您想了解什么" in unclear.answer
+    assert "关于“居住证”" in unclear.answer and kb.queries == []  # the earlier topic, and nothing searched
+    # a follow-up that asks, names a manner or a document, or puts a choice is searched as before
+    for turn in ("要多久", "能找人代办吗", "要带户口本吗", "是去派出所 还是去社区"):
+        _, answer = await collect(answerer, turn, history)
+        assert "请问您想了解什么" not in answer.answer, turn
+
+
 async def test_an_article_of_one_certificates_law_does_not_answer_for_another_certificate() -> None:
     lost = hit("居住证暂行条例", "第十一条", "第十一条 居住证损坏难以辨认或者丢失的，居住证持有人应当到居住地公安派出所申请换领、补领。")
     answerer, _ = quote(FakeKnowledgeBase([lost]))
