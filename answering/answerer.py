@@ -297,7 +297,7 @@ class Answerer:
         draft.answerability = checked.verdict.score
         if checked.refusal is not None:
             logger.info("not answerable (%s): %s", checked.refusal, mask_personal_data(understood))
-            if FOLLOWUP_SEPARATOR not in query and _states_a_situation(cleaned, analyse(cleaned)):
+            if FOLLOWUP_SEPARATOR not in query and _states_a_situation(understood, analyse(understood)):
                 # 我失业了 asks nothing yet: "the knowledge base has nothing on it" would be untrue, and any article a
                 # guess; the citizen is asked what they want to know (我要结婚 is searched as how to register a
                 # marriage, which asks no kind of fact either)

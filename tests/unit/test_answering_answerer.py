@@ -142,6 +142,10 @@ async def test_a_situation_said_without_a_question_is_asked_about_not_refused() 
                   "男的多大岁数退休", "帮我写个请假条 说孩子发烧了"):
         _, answer = await collect(answerer, asked)
         assert answer.answer.startswith("抱歉，知识库里没有找到相关规定。"), asked
+    # …and so does a question whose 吗 was heard as another syllable, once read back
+    heard = make(FakeKnowledgeBase([weak], heard_as={"交忙": "交吗"}), ScriptedChatModel(), answerable_threshold=0.9)
+    _, answer = await collect(heard, "学费杂费要交忙")
+    assert answer.answer.startswith("抱歉，知识库里没有找到相关规定。")
 
 
 async def test_refusal_wording_is_configurable() -> None:

@@ -320,6 +320,9 @@ def test_whether_one_must_do_something_is_answered_only_by_a_passage_stating_the
     # asked in a question of its own, or after one
     assert asks_whether_one_must("必须办居住证吗") and asks_whether_one_must("身份证必须办吗\n那要是不到十六岁呢 也必须办吗")
     assert not asks_whether_one_must("必须办居住证吗\n要带什么材料") and not asks_whether_one_must("办居住证要带什么材料")
+    # the thing one must do is a topic of its own: 孩子必须上学吗 after a pension question is a new question
+    assert not is_followup("孩子必须上学吗", asked("单位一定得给我交养老保险吗"))
+    assert is_followup("那要是不到十六岁呢 也必须办吗", asked("身份证必须办吗"))
 
 
 def test_a_correction_a_withdrawal_a_certificate_issued_and_a_count_of_photos_need_a_passage_that_says_so() -> None:
