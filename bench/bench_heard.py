@@ -92,8 +92,8 @@ def main() -> None:
                      "answerability": said.answerability if said else None})
     for name in args.sets.split(","):
         mine = [r for r in rows if r["set"] == name]
-        errors = sum(character_errors(r["question"], r["heard"])[0] for r in mine)
-        length = sum(character_errors(r["question"], r["heard"])[1] for r in mine)
+        counted = [character_errors(r["question"], r["heard"]) for r in mine]
+        errors, length = sum(e for e, _ in counted), sum(n for _, n in counted)
         summary = {
             "questions": len(mine),
             "cer": round(errors / length, 3) if length else 0.0,

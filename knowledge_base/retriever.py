@@ -99,7 +99,8 @@ class HybridRetriever:
         return self._index.get()[2]
 
     def understand(self, question: str) -> tuple[str, list[Correction]]:
-        """The question with homophones of the knowledge base's words replaced by those words."""
+        """The question with homophones of the knowledge base's words replaced by those words, and misheard small
+        words read back (`_read`)."""
         if not self._config.sound_correction:
             return question, []
         return _read(question, self.terms)
