@@ -7,8 +7,8 @@ import pytest
 
 from answering import Answerer
 from answering.answerability import (
-    compared_apart,
     Answerability,
+    compared_apart,
     copy_for_correction,
     lost_certificates,
     other_certificate,
