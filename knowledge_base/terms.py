@@ -266,43 +266,40 @@ class TermStats:
         Two-character sounds collide often (是不/施步), so the pair must be no word of general Chinese and appear
         nowhere in the knowledge base, keep one of its characters in place, and have exactly one reading. Failing a
         reading with the same tones, one with the same syllables, under `_typed_as`'s rules (底保 → 低保); failing
-        that, a term heard with both characters changed (`_pair_heard_whole`)."""
+        that, a term heard with both characters changed."""
         if self.occurs(heard) or is_word(heard) or _FUNCTION_CHARS.intersection(heard):
             return None
         sound = sound_of(heard)
-        by_tones = [(True, self._pairs_by_sound.get(sound, []))]
+        same_tones = self._pairs_by_sound.get(sound, [])
+
+        def one_kept(pair: str) -> bool:
+            return (pair[0] == heard[0]) != (pair[1] == heard[1])
+
+        # each tier's candidates and what a reading among them must meet, tried in turn
+        tiers: list[tuple[list[str], Callable[[str], bool]]] = [(same_tones, one_kept)]
         if typed is not None:
-            by_tones.append((False, self._pairs_by_syllables.get(toneless(sound), [])))
-        for same_tones, candidates in by_tones:
+            spelt = typed
+            tiers.append((
+                self._pairs_by_syllables.get(toneless(sound), []),
+                lambda pair: one_kept(pair) and _typed_as(heard, pair, outside, spelt),
+            ))
+            # both characters heard as others of the same tones (住宵 → 注销, 并顾 → 病故, 底压 → 抵押): only a term of
+            # the statutes more than of everyday Chinese, when neither heard character builds sentences
+            if not _SENTENCE_CHARS.intersection(heard):
+                tiers.append((
+                    same_tones,
+                    lambda pair: pair[0] != heard[0] and pair[1] != heard[1]
+                    and spelt.specificity(pair) >= _TONELESS_SPECIFICITY,
+                ))
+        for candidates, fits in tiers:
             readings = [
                 pair
                 for pair in candidates
-                if (pair[0] == heard[0]) != (pair[1] == heard[1])
-                and is_word(pair)
-                and (pair in self._names or self._used_whole(pair, boundaries))
-                and (same_tones or (typed is not None and _typed_as(heard, pair, outside, typed)))
+                if fits(pair) and is_word(pair) and (pair in self._names or self._used_whole(pair, boundaries))
             ]
             if readings:
                 return readings[0] if len(readings) == 1 else None
-        return self._pair_heard_whole(heard, is_word, boundaries, typed)
-
-    def _pair_heard_whole(
-        self, heard: str, is_word: Callable[[str], bool], boundaries: Callable[[str], set[int]] | None,
-        typed: _Typed | None,
-    ) -> str | None:
-        """A pair whose two characters were both heard as others of the same tones (住宵 → 注销, 并顾 → 病故, 底压 →
-        抵押): read only as a term of the statutes more than of everyday Chinese (`_TONELESS_SPECIFICITY`), the one
-        reading of that sound, when neither heard character builds sentences."""
-        if typed is None or _SENTENCE_CHARS.intersection(heard):
-            return None
-        readings = [
-            pair
-            for pair in self._pairs_by_sound.get(sound_of(heard), [])
-            if pair[0] != heard[0] and pair[1] != heard[1] and is_word(pair)
-            and (pair in self._names or self._used_whole(pair, boundaries))
-            and typed.specificity(pair) >= _TONELESS_SPECIFICITY
-        ]  # fmt: skip
-        return readings[0] if len(readings) == 1 else None
+        return None
 
     def _used_whole(self, gram: str, boundaries: Callable[[str], set[int]] | None) -> bool:
         """Whether the knowledge base uses the string as whole words somewhere (工伤认定), not only as a piece of
