@@ -45,12 +45,10 @@ def read_small_words(
         prev = question[i - 1] if i else ""
         after_word = "\u4e00" <= prev <= "\u9fff"
         meant = None
-        ends_a_word = any(is_word(question[j : i + 1]) for j in range(max(0, i - 3), i))
-        if ch in _MA and after_word and _ends_clause(question, i) and not ends_a_word:
-            kept = (ch in "买卖" and prev in _BUYING_AFTER) or (ch == "忙" and prev in _BUSY_AFTER)
-            meant = None if kept else "吗"
-        elif ch in _BU and after_word and _ends_clause(question, i) and not ends_a_word:
-            meant = "不"
+        particle = (ch in _MA or ch in _BU) and after_word and _ends_clause(question, i)
+        if particle and not _ends_a_word(question, i, is_word):
+            bought_or_busy = (ch in "买卖" and prev in _BUYING_AFTER) or (ch == "忙" and prev in _BUSY_AFTER)
+            meant = "不" if ch in _BU else (None if bought_or_busy else "吗")
         elif ch in _SHA and prev and prev in _ASKING_VERBS and not _makes_a_word(ch, question[i + 1 : i + 2], is_word):
             meant = "啥"
         elif ch == "半" and _said_of_a_service(question, i, is_word, first_word):
@@ -59,6 +57,11 @@ def read_small_words(
             corrections.append(Correction(prev + ch, prev + meant))
             chars[i] = meant
     return "".join(chars), corrections
+
+
+def _ends_a_word(text: str, i: int, is_word: Callable[[str], bool]) -> bool:
+    """帮忙, 密码, 小卖部: the character at i ends a word of two to four characters."""
+    return any(is_word(text[j : i + 1]) for j in range(max(0, i - 3), i))
 
 
 def _makes_a_word(ch: str, after: str, is_word: Callable[[str], bool]) -> bool:
