@@ -236,7 +236,8 @@ def compared_apart(question: str, top: Hit) -> str | None:
 
 def _last_word(text: str) -> str:
     """请问居住证 → 居住证: the thing compared is what ends the text before 和."""
-    return words(text)[-1] if words(text) else text
+    cut = words(text)
+    return cut[-1] if cut else text
 
 
 def schemes_in(text: str) -> list[str]:

@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import re
 
-from knowledge_base.question import CERTIFICATE_TAILS, CLAUSE, FOLLOWUP_SEPARATOR, NAMED_DOCUMENTS, analyse, names_topic
+from knowledge_base.question import (
+    CERTIFICATE_TAILS,
+    CLAUSE,
+    FOLLOWUP_SEPARATOR,
+    NAMED_DOCUMENTS,
+    analyse,
+    names_topic,
+    own_line,
+)
 from knowledge_base.relevance import present
 
 # who applies (由户主、亲属…申报), not a reason (事由请求加急办理), a course (经由) or the office that handles it
@@ -177,8 +185,7 @@ def asked_of_service(question: str, followup: bool) -> str | None:
 
 def asks_whether_one_must(query: str) -> bool:
     """Whether the turn searched as `query` asks if one must do something at all (身份证必须办吗, 可以不办居住证吗)."""
-    turn = query.split(FOLLOWUP_SEPARATOR)[-1]
-    return asked_of_service(turn, FOLLOWUP_SEPARATOR in query) == "义务"
+    return asked_of_service(own_line(query), FOLLOWUP_SEPARATOR in query) == "义务"
 
 
 def speaks_to_manner(passage: str, manner: str) -> bool:
