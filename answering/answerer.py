@@ -12,24 +12,10 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
-from answering.answerability import (
-    Answerability,
-    Vocabulary,
-    assess,
-    compared_apart,
-    copy_for_correction,
-    other_certificate,
-    other_scheme,
-    threshold,
-    uncovered_documents,
-    work_unstated,
-)
-from answering.audience import addressed
+from answering.answerability import Vocabulary
 from answering.disfluency import without_fillers
-from answering.enactment import ruling
 from answering.faithfulness import FIGURE_KINDS
 from answering.followups import (
     asked_of_another,
@@ -38,10 +24,10 @@ from answering.followups import (
     retrieval_query,
     unanswered_aspect,
 )
+from answering.gate import Gate
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
-from answering.manners import asked_manner, asks_whether_one_must, brought_documents, speaks_to_manner
-from answering.parts import Part, PartAnswer, asks_anything, question_parts
+from answering.parts import Part, PartAnswer, asks_nothing_of_it, question_parts, states_a_situation
 from answering.prompt import prefix_messages
 from answering.quote import QuoteStrategy
 from answering.referrals import ReferralBook
@@ -68,7 +54,6 @@ from knowledge_base.profiles import profile_for
 from knowledge_base.question import CLAUSE, FOLLOWUP_SEPARATOR, QuestionTerms, analyse, names_topic
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
-from knowledge_base.search_queries import about_applying, is_application_query
 
 logger = logging.getLogger(__name__)
 
@@ -123,11 +108,12 @@ class Answerer:
         self.quote = QuoteStrategy(config.answering)
         self.generate = GenerateStrategy(chat_model, config, self.quote)
         self.profile = profile_for(config)
+        self.gate = Gate(config.answering, self.profile, lambda: self.kb.terms)
 
     @property
     def threshold(self) -> float:
         """The answerability score below which the kiosk refuses: the config's, else the ranking profile's."""
-        return threshold(self.config.answering, self.profile)
+        return self.gate.threshold
 
     async def warm_up(self) -> None:
         """Load the model and cache the fixed system prompt (generate style), so no citizen waits for it."""
@@ -252,7 +238,7 @@ class Answerer:
             yield draft.say(self.wording.topic())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
-        if FOLLOWUP_SEPARATOR in query and another is None and _asks_nothing_of_it(understood):
+        if FOLLOWUP_SEPARATOR in query and another is None and asks_nothing_of_it(understood):
             # 在哪办 heard as 再拿盾: searched under the earlier topic it found that topic's best article, which answers
             # nothing asked; the citizen is asked what they want to know of it
             logger.info("a follow-up that asks nothing: %s", mask_personal_data(understood))
@@ -281,11 +267,11 @@ class Answerer:
             yield draft.finish(AnswerMode.REFUSAL, [], hits, refused=True)
             return
 
-        checked = self._check(query, terms, hits)
+        checked = self.gate.check(query, terms, hits)
         alone = FOLLOWUP_SEPARATOR not in query and another is None
         focus: str | None = None  # what the quote is about, when not the question as a whole
         if checked.refusal is not None and alone and cfg.question_parts:
-            answerable = self._answerable_part(understood, hits)
+            answerable = self.gate.best_part(self._parts(understood), hits, self._referred)
             if answerable is not None:  # 低保怎么申请 一个月能领多少钱: judged whole, the amount no article here states
                 part, terms, checked = answerable
                 focus = part.focus
@@ -297,7 +283,7 @@ class Answerer:
         draft.answerability = checked.verdict.score
         if checked.refusal is not None:
             logger.info("not answerable (%s): %s", checked.refusal, mask_personal_data(understood))
-            if FOLLOWUP_SEPARATOR not in query and _states_a_situation(understood, analyse(understood)):
+            if FOLLOWUP_SEPARATOR not in query and states_a_situation(understood, analyse(understood)):
                 # 我失业了 asks nothing yet: "the knowledge base has nothing on it" would be untrue, and any article a
                 # guess; the citizen is asked what they want to know (我要结婚 is searched as how to register a
                 # marriage, which asks no kind of fact either)
@@ -334,39 +320,6 @@ class Answerer:
         async for event in strategy.reply(turn):
             yield event
 
-    def _check(self, query: str, terms: QuestionTerms, hits: list[Hit]) -> Checked:
-        """The passages that may answer, the answerability verdict on the first, and why it is refused (or None)."""
-        cfg = self.config.answering
-        candidates = ruling(addressed(hits, query, cfg), query)
-        if is_application_query(query):
-            candidates = [h for h in candidates if about_applying(h.text)]
-        if asks_whether_one_must(query):  # 必须办居住证吗: the article stating the duty or the choice, not the materials
-            candidates = [h for h in candidates if speaks_to_manner(h.text, "义务")]
-        verdict = assess(terms, candidates, self.kb.terms, self.profile)
-        uncovered = uncovered_documents(terms, self.kb.terms)
-        other = other_certificate(terms, candidates[0]) if candidates else None
-        if not candidates:
-            reason: str | None = "no passage left"
-        elif uncovered:
-            reason = f"names {'、'.join(uncovered)}, which no document mentions"
-        elif other:
-            reason = f"the top passage's law is about the {other}, not the certificate asked about"
-        elif copy_for_correction(terms.text, candidates[0]):
-            reason = "asks to correct a certificate; the top passage is on replacing a lost or damaged one"
-        elif scheme := other_scheme(terms.text, candidates[0]):
-            reason = f"the top passage is about {scheme}, not the scheme asked about"
-        elif work_unstated(terms.text, candidates[0]):
-            reason = "the top passage is about injuries at work, which the question does not mention"
-        elif apart := compared_apart(terms.text, candidates[0]):
-            reason = f"asks how two things differ; the top passage does not name {apart}"
-        elif candidates[0].score < cfg.min_relevance:
-            reason = f"the best passage left has relevance {candidates[0].score:.3f} < {cfg.min_relevance}"
-        elif verdict.score < self.threshold:
-            reason = verdict.reason()
-        else:
-            reason = None
-        return Checked(candidates, verdict, reason)
-
     def _parts(self, question: str) -> list[Part]:
         """The parts of a question asking several things, at most `answering.question_parts` of them."""
         return question_parts(question)[: self.config.answering.question_parts]
@@ -400,6 +353,9 @@ class Answerer:
         # on the screen with what is said, above the articles quoted in full (which the page folds away)
         done.answer.answer = inner.spoken + screen[len(before) :] if screen.startswith(before) else f"{screen}\n\n{note}"
         return [*events[:-1], said, done]
+
+    def _referred(self, query: str, top: Hit, terms: QuestionTerms) -> bool:
+        return self.referrals.refer(query, top, terms.subject) is not None
 
     def _hall_reply(self, scope: Scope) -> str:
         return self.wording.hall() if scope is Scope.HALL else self.wording.case()
@@ -445,22 +401,6 @@ class Answerer:
         rest = [c for c in CLAUSE.split(question) if c and c not in referred and self.referrals.refer(c, None) is None]
         return " ".join(rest), "，".join(referred)
 
-    def _answerable_part(self, question: str, hits: list[Hit]) -> tuple[Part, QuestionTerms, Checked] | None:
-        """For a question asking several things that is refused as a whole: the part whose check on the same hits
-        passes best, with its terms and check; None when no part passes. Judged whole, the kind of fact asked is
-        taken from one clause (要交钱吗 asks a fee), and an article answering another part fails for lacking it."""
-        if not hits:
-            return None
-        best: tuple[Part, QuestionTerms, Checked] | None = None
-        for part in self._parts(question):
-            terms = analyse(part.query)
-            if self.referrals.refer(part.query, hits[0], terms.subject) is not None:
-                continue
-            checked = self._check(part.query, terms, hits)
-            if checked.refusal is None and (best is None or checked.verdict.score > best[2].verdict.score):
-                best = (part, terms, checked)
-        return best
-
     async def _part_answers(self, question: str, found: Sequence[Hit]) -> list[PartAnswer]:
         """Each part of a question that asks several things, searched and checked on its own. A part's article is
         kept only when the search of the whole question found it too (`found`): a part searched alone loses the
@@ -477,7 +417,7 @@ class Answerer:
                 sentence = self.wording.referral(referral.referral)
                 answer = PartAnswer(part, None, terms.asks, self.wording.about(part.clause, sentence))
             elif hits:
-                checked = self._check(part.query, terms, hits)
+                checked = self.gate.check(part.query, terms, hits)
                 top = checked.candidates[0] if checked.candidates else None
                 if top is not None and (top.source, top.article) not in whole:
                     logger.debug("part's article not among the whole question's: %s", mask_personal_data(part.clause))
@@ -574,30 +514,6 @@ class Answerer:
             answer.timings,
             masked_question,
         )
-
-
-@dataclass(frozen=True)
-class Checked:
-    candidates: list[Hit]  # the hits left once those written for another group (or not on applying) are out
-    verdict: Answerability
-    refusal: str | None  # why the first candidate may not be quoted, or None
-
-
-# 我想了解一下… / 请介绍一下… / 告诉我…: a request, though no clause asks
-_REQUEST = re.compile(r"了解|介绍|告诉|咨询|想问|问一下|说说|讲讲|查一下|查查|帮我")
-
-
-def _states_a_situation(utterance: str, terms: QuestionTerms) -> bool:
-    """我失业了, 我要结婚: nothing asked yet — no clause asks, no kind of fact is named, nothing is requested."""
-    return not asks_anything(utterance) and terms.asks == "其他" and not _REQUEST.search(utterance)
-
-
-def _asks_nothing_of_it(turn: str) -> bool:
-    """A turn after a question that asks nothing of its topic: no clause asks, no kind of fact, manner or document is
-    named, no choice is put (只能去敬老院住 还是也能在自己家), nothing is requested (再拿盾, 嗯 那个)."""
-    if "还是" in turn or asked_manner(turn) is not None or brought_documents(turn):
-        return False
-    return _states_a_situation(turn, analyse(turn))
 
 
 def _unidentified(text: str) -> str:

@@ -8,12 +8,15 @@ the asking clause before it, as a follow-up leans on the question before it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from answering.manners import asked_manner, brought_documents
 from core.models import Hit
 from knowledge_base.question import (
     CLAUSE,
     FOLLOWUP_SEPARATOR,
+    QuestionTerms,
     analyse,
     asks_something,
     is_place_or_people,
@@ -55,6 +58,23 @@ class PartAnswer:
 def asks_anything(utterance: str) -> bool:
     """Whether any clause of the utterance asks something (我失业了 does not; 我失业了 能领多久 does)."""
     return any(asks_something(c) for c in CLAUSE.split(utterance) if c)
+
+
+# 我想了解一下… / 请介绍一下… / 告诉我…: a request, though no clause asks
+_REQUEST = re.compile(r"了解|介绍|告诉|咨询|想问|问一下|说说|讲讲|查一下|查查|帮我")
+
+
+def states_a_situation(utterance: str, terms: QuestionTerms) -> bool:
+    """我失业了, 我要结婚: nothing asked yet — no clause asks, no kind of fact is named, nothing is requested."""
+    return not asks_anything(utterance) and terms.asks == "其他" and not _REQUEST.search(utterance)
+
+
+def asks_nothing_of_it(turn: str) -> bool:
+    """A turn after a question that asks nothing of its topic: no clause asks, no kind of fact, manner or document is
+    named, no choice is put (只能去敬老院住 还是也能在自己家), nothing is requested (再拿盾, 嗯 那个)."""
+    if "还是" in turn or asked_manner(turn) is not None or brought_documents(turn):
+        return False
+    return states_a_situation(turn, analyse(turn))
 
 
 def question_parts(question: str) -> list[Part]:

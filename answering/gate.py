@@ -1,0 +1,111 @@
+"""The gate between retrieval and speech: which passages may answer a question, and whether the first one does.
+
+A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
+question, or (for 必须办居住证吗) states no duty or choice. The first one left is then refused for naming another
+certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
+the threshold; the reason is logged and the hall's refusal said instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from answering.answerability import (
+    Answerability,
+    Vocabulary,
+    assess,
+    compared_apart,
+    copy_for_correction,
+    other_certificate,
+    other_scheme,
+    threshold,
+    uncovered_documents,
+    work_unstated,
+)
+from answering.audience import addressed
+from answering.enactment import ruling
+from answering.manners import asks_whether_one_must, speaks_to_manner
+from answering.parts import Part
+from core.config import AnsweringConfig
+from core.models import Hit
+from knowledge_base.profiles import Profile
+from knowledge_base.question import QuestionTerms, analyse
+from knowledge_base.search_queries import about_applying, is_application_query
+
+
+@dataclass(frozen=True)
+class Checked:
+    candidates: list[Hit]  # the hits left once those written for another group (or not on applying) are out
+    verdict: Answerability
+    refusal: str | None  # why the first candidate may not be quoted, or None
+
+
+class Gate:
+    """Checks hits against a question with the answering configuration and the embedder's ranking profile.
+    `vocabulary` is asked for the knowledge base's terms on each check, so a knowledge base changed by staff is read
+    as it is now."""
+
+    def __init__(self, cfg: AnsweringConfig, profile: Profile, vocabulary: Callable[[], Vocabulary]) -> None:
+        self.cfg = cfg
+        self.profile = profile
+        self.vocabulary = vocabulary
+
+    @property
+    def threshold(self) -> float:
+        """The answerability score below which the kiosk refuses: the config's, else the ranking profile's."""
+        return threshold(self.cfg, self.profile)
+
+    def check(self, query: str, terms: QuestionTerms, hits: list[Hit]) -> Checked:
+        """The passages that may answer, the answerability verdict on the first, and why it is refused (or None)."""
+        candidates = ruling(addressed(hits, query, self.cfg), query)
+        if is_application_query(query):
+            candidates = [h for h in candidates if about_applying(h.text)]
+        if asks_whether_one_must(query):  # 必须办居住证吗: the article stating the duty or the choice, not the materials
+            candidates = [h for h in candidates if speaks_to_manner(h.text, "义务")]
+        vocabulary = self.vocabulary()
+        verdict = assess(terms, candidates, vocabulary, self.profile)
+        return Checked(candidates, verdict, self._refusal(terms, candidates, verdict, vocabulary))
+
+    def _refusal(
+        self, terms: QuestionTerms, candidates: list[Hit], verdict: Answerability, vocabulary: Vocabulary
+    ) -> str | None:
+        if not candidates:
+            return "no passage left"
+        top = candidates[0]
+        if uncovered := uncovered_documents(terms, vocabulary):
+            return f"names {'、'.join(uncovered)}, which no document mentions"
+        if other := other_certificate(terms, top):
+            return f"the top passage's law is about the {other}, not the certificate asked about"
+        if copy_for_correction(terms.text, top):
+            return "asks to correct a certificate; the top passage is on replacing a lost or damaged one"
+        if scheme := other_scheme(terms.text, top):
+            return f"the top passage is about {scheme}, not the scheme asked about"
+        if work_unstated(terms.text, top):
+            return "the top passage is about injuries at work, which the question does not mention"
+        if apart := compared_apart(terms.text, top):
+            return f"asks how two things differ; the top passage does not name {apart}"
+        if top.score < self.cfg.min_relevance:
+            return f"the best passage left has relevance {top.score:.3f} < {self.cfg.min_relevance}"
+        if verdict.score < self.threshold:
+            return verdict.reason()
+        return None
+
+    def best_part(
+        self, parts: list[Part], hits: list[Hit], referred: Callable[[str, Hit, QuestionTerms], bool]
+    ) -> tuple[Part, QuestionTerms, Checked] | None:
+        """For a question asking several things that is refused as a whole: the part (not `referred` elsewhere) whose
+        check on the same hits passes best, with its terms and check; None when no part passes. Judged whole, the
+        kind of fact asked is taken from one clause (要交钱吗 asks a fee), and an article answering another part fails
+        for lacking it."""
+        if not hits:
+            return None
+        best: tuple[Part, QuestionTerms, Checked] | None = None
+        for part in parts:
+            terms = analyse(part.query)
+            if referred(part.query, hits[0], terms):
+                continue
+            checked = self.check(part.query, terms, hits)
+            if checked.refusal is None and (best is None or checked.verdict.score > best[2].verdict.score):
+                best = (part, terms, checked)
+        return best

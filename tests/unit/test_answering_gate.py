@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+from answering.gate import Gate
+from answering.parts import Part
+from core.config import KioskConfig
+from knowledge_base.profiles import profile_for
+from knowledge_base.question import analyse
+from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, FakeVocabulary
+
+
+def gate(vocabulary: FakeVocabulary | list[FakeVocabulary], **answering: object) -> Gate:
+    config = KioskConfig()
+    config.answering.answerable_threshold = 0.0
+    for key, value in answering.items():
+        setattr(config.answering, key, value)
+    versions = vocabulary if isinstance(vocabulary, list) else [vocabulary]
+    return Gate(config.answering, profile_for(config), lambda: versions.pop(0) if len(versions) > 1 else versions[0])
+
+
+def test_a_certificate_no_document_names_is_refused_as_the_knowledge_base_is_now() -> None:
+    """Staff add a document naming 残疾证: the next check reads the knowledge base's terms again, and the 居住证 article
+    found is then refused for being about another certificate."""
+    checks = gate([FakeVocabulary(["居住证"]), FakeVocabulary(["居住证", "残疾证"])])
+    question = "残疾证怎么办"
+    before = checks.check(question, analyse(question), [RESIDENCE_9])
+    after = checks.check(question, analyse(question), [RESIDENCE_9])
+    assert before.refusal == "names 残疾证, which no document mentions"
+    assert after.refusal == "the top passage's law is about the 居住证, not the certificate asked about"
+    assert after.candidates == [RESIDENCE_9]
+
+
+def test_the_threshold_and_relevance_floor_are_read_from_the_config_as_it_is() -> None:
+    config = KioskConfig()
+    checks = Gate(config.answering, profile_for(config), lambda: FakeVocabulary(["居住证"]))
+    assert checks.threshold == profile_for(config).threshold
+    config.answering.answerable_threshold = 0.99
+    assert checks.threshold == 0.99
+    question = "办居住证要带什么材料"
+    strict = checks.check(question, analyse(question), [RESIDENCE_9])
+    assert strict.verdict.score < 0.99 and strict.refusal == strict.verdict.reason()
+    config.answering.answerable_threshold = 0.0
+    assert checks.check(question, analyse(question), [RESIDENCE_9]).refusal is None
+    config.answering.min_relevance = RESIDENCE_9.score + 0.01
+    refusal = checks.check(question, analyse(question), [RESIDENCE_9]).refusal
+    assert refusal is not None and refusal.startswith("the best passage left has relevance")
+
+
+def test_no_passage_left_is_a_refusal_with_its_reason() -> None:
+    checked = gate(FakeVocabulary(["居住证"])).check("办居住证要带什么材料", analyse("办居住证要带什么材料"), [])
+    assert checked.refusal == "no passage left" and checked.candidates == []
+
+
+def test_the_best_part_is_the_one_whose_check_scores_highest_unless_it_is_referred_elsewhere() -> None:
+    checks = gate(FakeVocabulary(["居住证", "居民身份证"]))
+    parts = [Part("身份证多久能拿到", "身份证多久能拿到"), Part("居住证要带什么材料", "居住证要带什么材料")]
+    best = checks.best_part(parts, [RESIDENCE_9, ID_CARD_5], lambda query, top, terms: False)
+    assert best is not None and best[0] is parts[1] and best[2].candidates[0] is RESIDENCE_9
+    other = checks.best_part(parts, [RESIDENCE_9, ID_CARD_5], lambda query, top, terms: "居住证" in query)
+    assert other is not None and other[0] is parts[0] and other[2].verdict.score < best[2].verdict.score
+    assert checks.best_part(parts, [], lambda query, top, terms: False) is None
