@@ -133,6 +133,13 @@ def obligation_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "obligations.jsonl", part)
 
 
+def wait_questions(part: str | None = None) -> list[dict]:
+    """bench/data/waits.jsonl: how long a service takes, asked after a longer question about it (办居住证要带什么材料 →
+    要多久), labelled from the corpus; `part` check was written and labelled before the kiosk answered it, design was
+    read while building."""
+    return _in_part(DATA / "waits.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

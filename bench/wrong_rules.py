@@ -38,6 +38,7 @@ from bench.calibration import (  # noqa: E402
     obligation_questions,
     probe_questions,
     typed_questions,
+    wait_questions,
 )
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
 from bench.score_answers import declined  # noqa: E402
@@ -67,7 +68,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "definitions": lambda: definition_questions("design"),
             "definitions_check": lambda: definition_questions("check"),
             "obligations": lambda: obligation_questions("design"),
-            "obligations_check": lambda: obligation_questions("check")}
+            "obligations_check": lambda: obligation_questions("check"),
+            "waits": lambda: wait_questions("design"), "waits_check": lambda: wait_questions("check")}
 
 
 def main() -> None:
@@ -78,7 +80,7 @@ def main() -> None:
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
         "typed, keywords, keywords_check, probes, manners, manners_check, definitions, definitions_check, "
-        "obligations, obligations_check",
+        "obligations, obligations_check, waits, waits_check",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()

@@ -10,6 +10,7 @@ from bench.calibration import (
     manner_questions,
     obligation_questions,
     probe_questions,
+    wait_questions,
 )
 from knowledge_base.chunking import chunk_document
 from knowledge_base.loaders import load_document
@@ -77,9 +78,10 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
         assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
 
 
-def test_definition_and_obligation_questions_are_labelled_from_the_statutes(shared_dir: Path) -> None:
+def test_definition_obligation_and_wait_questions_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
+    _labelled_in_parts(wait_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
