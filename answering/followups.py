@@ -285,7 +285,8 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
     referred = referred_question(question, history, turns)
     if referred is None:
         return asked
-    return followup_query(_leading_part(referred), asked, applying=not who_qualifies(question))
+    awaiting = asked_manner(question) == "办理时限"
+    return followup_query(_leading_part(referred), asked, applying=not who_qualifies(question), awaiting=awaiting)
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:

@@ -25,7 +25,7 @@ from answering.answerability import (
 )
 from answering.audience import addressed
 from answering.enactment import ruling
-from answering.manners import asks_whether_one_must, speaks_to_manner
+from answering.manners import manner_stated, speaks_to_manner
 from answering.parts import Part
 from core.config import AnsweringConfig
 from core.models import Hit
@@ -61,8 +61,8 @@ class Gate:
         candidates = ruling(addressed(hits, query, self.cfg), query)
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
-        if asks_whether_one_must(query):  # 必须办居住证吗: the article stating the duty or the choice, not the materials
-            candidates = [h for h in candidates if speaks_to_manner(h.text, "义务")]
+        if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
+            candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
         vocabulary = self.vocabulary()
         verdict = assess(terms, candidates, vocabulary, self.profile)
         return Checked(candidates, verdict, self._refusal(terms, candidates, verdict, vocabulary))

@@ -1,10 +1,11 @@
 """How a service is done, as a citizen asks after naming it: for someone else (可以找人代办吗), in person
 (需要本人到场吗), online (网上能办吗), where (去哪个部门办), faster (能加急吗), at home (能上门办吗), by post (能邮寄吗),
-away from home (可以异地办吗), whether one must at all (必须办吗, 可以不办吗), how long it lasts (有效期多久), once
-expired (过期了怎么办), what follows if one does not (不办会怎样), which form to fill in (要填什么表), whether a
-medical check is needed (需要体检吗), how the certificate is handed over (办好了怎么拿), what one must meet (有什么条件),
-what to do when refused (办不下来怎么办), and whether to bring a document (要带户口本吗, 要几张照片); and whether a
-mistake can be put right, an application withdrawn or a certificate issued (办错了能改吗, 可以撤回吗, 能开证明吗).
+away from home (可以异地办吗), whether one must at all (必须办吗, 可以不办吗), how long the office takes (要多久,
+几天能批下来), how long it lasts (有效期多久), once expired (过期了怎么办), what follows if one does not (不办会怎样),
+which form to fill in (要填什么表), whether a medical check is needed (需要体检吗), how the certificate is handed over
+(办好了怎么拿), what one must meet (有什么条件), what to do when refused (办不下来怎么办), and whether to bring a
+document (要带户口本吗, 要几张照片); and whether a mistake can be put right, an application withdrawn or a
+certificate issued (办错了能改吗, 可以撤回吗, 能开证明吗).
 
 Such a turn leans on the previous question (answering/followups.py) and is searched under its topic, which finds
 that topic's best article whatever the turn asks. An article is quoted for it only when it says something of the
@@ -46,6 +47,25 @@ _WHERE_REGISTERED = r"(?:所在地|居住地|户籍地|常住地)[^，。；]{0,
 # what one may have to do, asked (必须办, 一定要交, 可以不参加) and stated (应当…申请领取, 可以…申领, 应当实行火葬)
 _DUTY_ASKED = r"办|交|缴|参加|登记|申请|领|上学|上户口|火化|买|入"
 _DUTY_SAID = r"申请领取|申领|申请|办理|参加|缴纳|缴存|登记|入学|实行|接受|投保|加入"
+# how long the office takes once one has applied (办居住证要带什么材料 / 要多久), asked as a period alone or with what
+# is awaited (多久能拿到, 几天能批下来, 审批要多长时间), and stated as a period counted from the application
+# (自受理之日起15日内, 自收到申请之日起10个工作日内) or as done on the spot (当场予以登记); not how long a benefit is
+# paid (能领多久), how long a card is valid or how often it is renewed (每年签注1次), nor when a birth must be declared
+_PERIOD = r"(?:多久|多长时间|多少天|几天|几个工作日|多少个工作日)"
+_AWAITED = (
+    r"(?:办好|办完|办下来|办结|办|拿到|领到|拿证|领证|拿|批|批下来|审批|审核|出结果|有结果|出来|下来|答复|回复|有决定|"
+    r"有答复|到账|发下来|发证|出证)"
+)
+_PROCESSING_ASKED = (
+    rf"^(?:那|那么)?(?:大概|一般|大约|正常)?(?:要|需要|得)?(?:等)?{_PERIOD}(?:才)?(?:能|可以|会)?(?:给)?"
+    rf"(?:{_AWAITED}[^，。？?]{{0,4}})?(?:啊|呀|呢|吗)?[？?]?$|"
+    rf"(?:审批|审核|办理|受理|认定|登记|办完|办好|交上去|申请)(?:以后|之后|后)?(?:要|需要|得|大概|一般)?(?:等)?{_PERIOD}"
+)
+_NUMBER_SAID = r"(?:[0-9]+|[一二三四五六七八九十百]+)"
+_PROCESSING_SAID = (
+    rf"自(?:受理|收到|接到|提交|公民提交)[^，。；]{{0,20}}?之日起的?{_NUMBER_SAID}个?(?:工作日|日|天)内|"
+    r"当场(?:予以)?(?:登记|答复|办理|办结|作出|发给|签发|确认)"
+)
 Manner = tuple[str, re.Pattern[str], re.Pattern[str]]  # name, how a turn asks it, what an answering passage says
 
 
@@ -92,6 +112,7 @@ _MANNERS: tuple[Manner, ...] = (
         rf"向[^，。；]{{0,20}}(?:机关|部门|机构|中心|办事处|人民政府|派出所)|{_WHERE_REGISTERED}|"
         r"(?:机关|部门|机构|中心|办事处|派出所|人民政府)(?:是|为|负责(?!人)|办理|申请|申报|登记|提出|受理|审核|签发|核发)",
     ),
+    _manner("办理时限", _PROCESSING_ASKED, _PROCESSING_SAID),
     _manner("加急", r"加急|急用|急着用|加快|特事特办|快一点|快点办", r"加急|紧急|急需|当场|即时|立即"),
     _manner("上门", r"上门|到家里|到家来|入户|来家里", r"上门|入户|到家"),
     _manner("邮寄", r"邮寄|寄给|寄到|寄过来|快递|送到家|送上门", r"邮寄|寄送|寄递|送达|快递"),
@@ -188,6 +209,20 @@ def asks_whether_one_must(query: str) -> bool:
     return asked_of_service(own_line(query), FOLLOWUP_SEPARATOR in query) == "义务"
 
 
+def manner_stated(query: str) -> str | None:
+    """The manner the turn searched as `query` asks that only an article stating it may answer, wherever it ranks:
+    whether one must (the article stating the duty or the choice, not the best one on the service's materials) and
+    how long the office takes (办居住证要带什么材料 / 要多久 found 第十条, on the yearly renewal, above 第九条's 15
+    days). None for any other turn."""
+    followup = FOLLOWUP_SEPARATOR in query
+    # how long the office takes is checked in a question of its own too (身份证丢了能在这边补吗 多久能拿到), though what
+    # is spoken of the article is chosen as for any other question there (个人办社保登记领社保卡 一般几天能办完 hears
+    # the registration and its 10 working days)
+    asked = (asked_manner(clause) for clause in CLAUSE.split(own_line(query)))
+    manner = next((m for m in asked if m and (followup or m in IN_ANY_QUESTION or m in _STATED_BY_THE_ARTICLE)), None)
+    return manner if manner in _STATED_BY_THE_ARTICLE else None
+
+
 def speaks_to_manner(passage: str, manner: str) -> bool:
     """Whether the passage says something of the manner asked (a name `asked_manner` gives)."""
     return any(said.search(passage) for name, _, said in _MANNERS if name == manner)
@@ -196,6 +231,7 @@ def speaks_to_manner(passage: str, manner: str) -> bool:
 # Asked within a question that names its own topic (身份证丢了可以找人代办吗), only these are read: 后果 or 在哪 there may
 # be about anything the question says (骗取低保有什么后果)
 IN_ANY_QUESTION = frozenset({"代办", "本人到场", "义务", "网上办理", "加急", "上门", "邮寄", "异地办理"})
+_STATED_BY_THE_ARTICLE = frozenset({"义务", "办理时限"})
 
 
 # Whether to bring a document: 要带户口本吗, 身份证要带吗, 需要结婚证吗, 要带户口本和身份证吗

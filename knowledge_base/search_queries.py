@@ -142,18 +142,21 @@ def _names_service(word: str) -> bool:
     return any(_SERVICE_NAME.search(term) for term in statute_terms(word, whole=True))
 
 
-def followup_query(previous: str, question: str, applying: bool = True) -> str:
+def followup_query(previous: str, question: str, applying: bool = True, awaiting: bool = False) -> str:
     """A follow-up's search query: the subject words of the question it refers to (工伤认定要交哪些材料 → 工伤 认定),
     which name the topic, then the follow-up, which says what is asked. The earlier question's own ask (要交哪些材料)
     would pull its answer back to the top. A short earlier question is kept whole: 低保怎么申请 is little more than
     its topic and the service (申请) a following 要多久 is about; 低保 alone lets 要多久 find any period. Not
     `applying`: the follow-up asks whether someone qualifies (失业金怎么领 → 我是农民工 能领吗), so the earlier
-    question's topic leads, not how to apply for it."""
+    question's topic leads, not how to apply for it. `awaiting`: the follow-up asks how long the office takes (要多久),
+    which is the application's time, so a longer earlier question's topic is searched as applying for it too
+    (办居住证要带什么材料 → 怎么申请办理居住证; 居住证 alone found the yearly renewal's period)."""
     previous = previous.strip()
     if len(previous) <= _SHORT_PREVIOUS_CHARS:
         topic = (application_query(previous) if applying else None) or without_asking(previous) or previous
     else:
-        topic = " ".join(analyse(previous).subject_words) or previous
+        subject = " ".join(analyse(previous).subject_words)
+        topic = (application_query(subject) if awaiting and subject else None) or subject or previous
     return f"{topic}{FOLLOWUP_SEPARATOR}{question}"
 
 

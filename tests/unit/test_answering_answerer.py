@@ -279,7 +279,7 @@ async def test_followup_uses_history_for_retrieval_and_prompt() -> None:
     kb = FakeKnowledgeBase([RESIDENCE_12])
     history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "身份证和相片。")]
     _, answer = await collect(make(kb, model), "那交上去以后多久能拿到证", history)
-    assert kb.queries == ["居住证\n那交上去以后多久能拿到证"]
+    assert kb.queries == ["怎么申请办理居住证\n那交上去以后多久能拿到证"]  # the time getting it takes: searched as applying
     assert "【上一个问题】办居住证要带什么材料" in model.calls[0][-1].content
     assert answer.citations[0].article == "第十二条"
 
@@ -710,6 +710,21 @@ async def test_whether_one_must_is_answered_from_the_article_stating_the_duty_or
     # asking what to bring is answered from the materials as before
     _, bring = await collect(answerer, "办居住证要带什么材料")
     assert not bring.refused and bring.citations[0].article == "第九条"
+
+
+async def test_how_long_it_takes_is_answered_from_the_article_stating_the_offices_period_or_else_refused() -> None:
+    renewal = hit("居住证暂行条例", "第十条", "第十条 居住证每年签注1次。应当在居住每满1年之日前1个月内办理签注手续。", 0.9)
+    answerer, _ = quote(FakeKnowledgeBase([renewal, RESIDENCE_12]))
+    history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
+    _, answer = await collect(answerer, "要多久", history)
+    assert not answer.refused and answer.citations[0].article == "第十二条" and "15日内" in answer.spoken
+    # the renewal's period alone is no answer to how long getting the permit takes: refused, not quoted
+    alone, _ = quote(FakeKnowledgeBase([renewal]))
+    _, refused = await collect(alone, "要多久", history)
+    assert refused.refused and refused.citations == []
+    # asked of its own topic, how often it is renewed is answered from the renewal article as before
+    _, renew = await collect(answerer, "居住证多久签注一次")
+    assert not renew.refused and renew.citations[0].article == "第十条"
 
 
 async def test_a_follow_up_that_asks_nothing_is_asked_what_the_citizen_wants_to_know() -> None:

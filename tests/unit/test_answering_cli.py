@@ -94,4 +94,4 @@ def test_ask_jsonl_batch_keeps_ids_and_uses_history(
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [r["id"] for r in rows[:2]] == ["q1", "q2"]
     assert "error" in rows[2]
-    assert fake_answerer.queries[1] == "居住证\n那多久能拿到"
+    assert fake_answerer.queries[1] == "怎么申请办理居住证\n那多久能拿到"

@@ -92,8 +92,10 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
 
 def test_followups_are_searched_with_the_previous_question() -> None:
     history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
-    # the previous question's subject words name the topic; its own ask (带什么材料) would outweigh the follow-up's
-    assert retrieval_query("那交上去以后多久能拿到证", history, 3) == "居住证\n那交上去以后多久能拿到证"
+    # the previous question's subject words name the topic; its own ask (带什么材料) would outweigh the follow-up's, and
+    # how long getting it takes is the application's time
+    assert retrieval_query("那交上去以后多久能拿到证", history, 3) == "怎么申请办理居住证\n那交上去以后多久能拿到证"
+    assert retrieval_query("那以后每年还得签注吗", history, 3) == "居住证\n那以后每年还得签注吗"
     assert retrieval_query("失业保险金最长能领多久", history, 3) == "失业保险金最长能领多久"
     assert retrieval_query("那要多久", history, 0) == "那要多久"
     assert not is_followup("那要多久", [])
@@ -216,7 +218,7 @@ def test_a_followup_of_a_short_question_is_searched_with_all_of_it_but_what_it_a
 def test_a_followup_of_a_question_that_asked_two_things_leans_on_the_first() -> None:
     # 多久能拿到 asks about getting the 居住证, not the 签注 asked second; the first part's own ask is left out too
     history = [ChatMessage("user", "办居住证要带什么材料 以后每年还得签注吗"), ChatMessage("assistant", "……")]
-    assert retrieval_query("多久能拿到", history, 3) == "居住证\n多久能拿到"
+    assert retrieval_query("多久能拿到", history, 3) == "怎么申请办理居住证\n多久能拿到"
     assert question_focus("多久能拿到", history, 3) == "办居住证要带什么材料多久能拿到"
     # the result, or being approved, is an aspect of every service: a follow-up, however long
     history = [ChatMessage("user", "低保怎么申请 一个月能领多少钱"), ChatMessage("assistant", "……")]
