@@ -348,7 +348,7 @@ def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() ->
 
 def test_how_long_the_office_takes_is_asked_apart_from_how_long_a_benefit_or_a_card_lasts() -> None:
     for turn in ("要多久", "要等多久", "多长时间", "多久能拿到", "几天能批下来", "审批要多长时间", "多久出结果", "多久给答复",
-                 "几天能拿到新卡", "那交上去以后要多久"):
+                 "几天能拿到新卡", "那交上去以后要多久", "要多久。", "要多久？ ", "多久能有决定。"):  # as heard or typed
         assert asked_manner(turn) == "办理时限", turn
     for turn in ("能领多久", "失业金能领多久", "有效期多久", "多久签注一次", "公积金交了多久能贷款", "多久过期"):
         assert asked_manner(turn) != "办理时限", turn
