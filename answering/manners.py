@@ -204,11 +204,6 @@ def asked_of_service(question: str, followup: bool) -> str | None:
     return next((m for clause in CLAUSE.split(question) if (m := manner_in(clause, followup)) is not None), None)
 
 
-def asks_whether_one_must(query: str) -> bool:
-    """Whether the turn searched as `query` asks if one must do something at all (身份证必须办吗, 可以不办居住证吗)."""
-    return asked_of_service(own_line(query), FOLLOWUP_SEPARATOR in query) == "义务"
-
-
 def manner_stated(query: str) -> str | None:
     """The manner the turn searched as `query` asks that only an article stating it may answer, wherever it ranks:
     whether one must (the article stating the duty or the choice, not the best one on the service's materials) and

@@ -12,7 +12,7 @@ from answering.followups import (
     unanswered_aspect,
     who_qualifies,
 )
-from answering.manners import asked_manner, asks_whether_one_must, brought_documents, manner_stated, speaks_to_manner
+from answering.manners import asked_manner, brought_documents, manner_stated, speaks_to_manner
 from core.models import ChatMessage
 
 
@@ -318,8 +318,8 @@ def test_whether_one_must_do_something_is_answered_only_by_a_passage_stating_the
     assert not speaks_to_manner(residence_9, "义务") and not speaks_to_manner(id_14, "义务")
     assert unanswered_aspect("必须办居住证吗", residence_9, followup=False) == "义务"
     # asked in a question of its own, or after one
-    assert asks_whether_one_must("必须办居住证吗") and asks_whether_one_must("身份证必须办吗\n那要是不到十六岁呢 也必须办吗")
-    assert not asks_whether_one_must("必须办居住证吗\n要带什么材料") and not asks_whether_one_must("办居住证要带什么材料")
+    assert manner_stated("必须办居住证吗") == manner_stated("身份证必须办吗\n那要是不到十六岁呢 也必须办吗") == "义务"
+    assert manner_stated("必须办居住证吗\n要带什么材料") is None and manner_stated("办居住证要带什么材料") is None
     # the thing one must do is a topic of its own: 孩子必须上学吗 after a pension question is a new question
     assert not is_followup("孩子必须上学吗", asked("单位一定得给我交养老保险吗"))
     assert is_followup("那要是不到十六岁呢 也必须办吗", asked("身份证必须办吗"))
