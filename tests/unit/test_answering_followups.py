@@ -119,7 +119,8 @@ def test_any_utterance_after_any_history_is_read_without_error() -> None:
         assert isinstance(retrieval_query(question, history, 3), str)
         assert all(word and word in question for word in who_qualifies(question)), question
         aspect = unanswered_aspect(question, "第七条 由户主、亲属向户口登记机关申报。")
-        assert aspect in (None, "费用", "网上办理", "过期", "不办的后果", "办理时限") or aspect.startswith("whether"), question
+        allowed = (None, "费用", "网上办理", "过期", "不办的后果", "办理时限")
+        assert aspect in allowed or aspect.startswith("whether"), question
 
 
 def test_an_age_said_in_chinese_numerals_is_searched_as_an_age() -> None:
@@ -346,25 +347,27 @@ def test_a_turn_that_asks_only_how_the_previous_service_is_done_leans_on_it() ->
     assert not is_followup("护照网上能办吗", history)  # a topic of its own
 
 
+def _reads_manner(manner: str, asked: tuple[str, ...], said: tuple[str, ...], unsaid: tuple[str, ...]) -> None:
+    assert [turn for turn in asked if asked_manner(turn) != manner] == []
+    assert [passage for passage in said if not speaks_to_manner(passage, manner)] == []
+    assert [passage for passage in unsaid if speaks_to_manner(passage, manner)] == []
+
+
 def test_how_long_the_office_takes_is_asked_apart_from_how_long_a_benefit_or_a_card_lasts() -> None:
-    for turn in ("要多久", "要等多久", "多长时间", "多久能拿到", "几天能批下来", "审批要多长时间", "多久出结果", "多久给答复",
-                 "几天能拿到新卡", "那交上去以后要多久", "要多久。", "要多久？ ", "多久能有决定。"):  # as heard or typed
-        assert asked_manner(turn) == "办理时限", turn
+    asked = ("要多久", "要等多久", "多长时间", "多久能拿到", "几天能批下来", "审批要多长时间", "多久出结果", "多久给答复", "几天能拿到新卡",
+             "那交上去以后要多久", "要多久。", "要多久？ ", "多久能有决定。")  # as heard or typed
     for turn in ("能领多久", "失业金能领多久", "有效期多久", "多久签注一次", "公积金交了多久能贷款", "多久过期"):
         assert asked_manner(turn) != "办理时限", turn
-    # stated as a period counted from the application, or as done on the spot
-    residence_9 = "第九条 …对符合居住证办理条件的，公安机关应当自受理之日起15日内制作发放居住证。"
-    id_card_12 = "第十二条 公安机关应当自公民提交《居民身份证申领登记表》之日起六十日内发放居民身份证。"
-    subsistence_8 = "管理审批机关应当自接到申请人提出申请之日起的30日内办结审批手续。"
-    marriage_7 = "第七条 对当事人符合结婚条件的，应当当场予以登记，发给结婚证。"
-    for passage in (residence_9, id_card_12, subsistence_8, marriage_7):
-        assert speaks_to_manner(passage, "办理时限"), passage
-    # the yearly renewal, a birth's declaration deadline and a benefit's length are no time the office takes
-    renewal_10 = "第十条 居住证由县级人民政府公安机关签发，每年签注1次。应当在居住每满1年之日前1个月内办理签注手续。"
-    birth_7 = "第七条 婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。"
-    benefit_17 = "第十七条 失业人员失业前所在单位和本人累计缴费满1年不足5年的，领取失业保险金的期限最长为12个月。"
-    for passage in (renewal_10, birth_7, benefit_17):
-        assert not speaks_to_manner(passage, "办理时限"), passage
+    # stated as a period counted from the application, or as done on the spot; the yearly renewal, a birth's
+    # declaration deadline and a benefit's length are no time the office takes
+    said = ("第九条 …对符合居住证办理条件的，公安机关应当自受理之日起15日内制作发放居住证。",
+            "第十二条 公安机关应当自公民提交《居民身份证申领登记表》之日起六十日内发放居民身份证。",
+            "管理审批机关应当自接到申请人提出申请之日起的30日内办结审批手续。",
+            "第七条 对当事人符合结婚条件的，应当当场予以登记，发给结婚证。")
+    unsaid = ("第十条 居住证由县级人民政府公安机关签发，每年签注1次。应当在居住每满1年之日前1个月内办理签注手续。",
+              "第七条 婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居向婴儿常住地户口登记机关申报出生登记。",
+              "第十七条 失业人员失业前所在单位和本人累计缴费满1年不足5年的，领取失业保险金的期限最长为12个月。")
+    _reads_manner("办理时限", asked, said, unsaid)
     assert manner_stated("办居住证要带什么材料\n要多久") == "办理时限" and manner_stated("必须办居住证吗") == "义务"
     assert manner_stated("办居住证要带什么材料") is None and manner_stated("失业金怎么领\n能领多久") is None
     assert manner_stated("我户口在老家 身份证丢了能在这边补吗 多久能拿到") == "办理时限"  # in a question of its own too
