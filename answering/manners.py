@@ -192,16 +192,18 @@ def asks_only_a_manner(text: str) -> bool:
     return rest != text and not names_topic(analyse(_WHO_ISSUES_OR_DOING.sub("，", _WHO_GOES.sub("，", rest))))
 
 
-def manner_in(clause: str, followup: bool) -> str | None:
+def manner_in(clause: str, followup: bool, anywhere: frozenset[str] | None = None) -> str | None:
     """The manner a clause asks that an answer must speak to: any in a follow-up, and in a question that names its own
-    topic only those `IN_ANY_QUESTION` (骗取低保有什么后果 asks no manner of a service)."""
+    topic only those `anywhere` (`IN_ANY_QUESTION` unless told; 骗取低保有什么后果 asks no manner of a service)."""
     manner = asked_manner(clause)
-    return manner if manner is not None and (followup or manner in IN_ANY_QUESTION) else None
+    read = IN_ANY_QUESTION if anywhere is None else anywhere
+    return manner if manner is not None and (followup or manner in read) else None
 
 
-def asked_of_service(question: str, followup: bool) -> str | None:
+def asked_of_service(question: str, followup: bool, anywhere: frozenset[str] | None = None) -> str | None:
     """The first manner a question's clauses ask (`manner_in`), or None."""
-    return next((m for clause in CLAUSE.split(question) if (m := manner_in(clause, followup)) is not None), None)
+    clauses = CLAUSE.split(question)
+    return next((m for clause in clauses if (m := manner_in(clause, followup, anywhere)) is not None), None)
 
 
 def manner_stated(query: str) -> str | None:
@@ -209,12 +211,11 @@ def manner_stated(query: str) -> str | None:
     whether one must (the article stating the duty or the choice, not the best one on the service's materials) and
     how long the office takes (办居住证要带什么材料 / 要多久 found 第十条, on the yearly renewal, above 第九条's 15
     days). None for any other turn."""
-    followup = FOLLOWUP_SEPARATOR in query
     # how long the office takes is checked in a question of its own too (身份证丢了能在这边补吗 多久能拿到), though what
     # is spoken of the article is chosen as for any other question there (个人办社保登记领社保卡 一般几天能办完 hears
     # the registration and its 10 working days)
-    asked = (asked_manner(clause) for clause in CLAUSE.split(own_line(query)))
-    manner = next((m for m in asked if m and (followup or m in IN_ANY_QUESTION or m in _STATED_BY_THE_ARTICLE)), None)
+    anywhere = IN_ANY_QUESTION | _STATED_BY_THE_ARTICLE
+    manner = asked_of_service(own_line(query), FOLLOWUP_SEPARATOR in query, anywhere)
     return manner if manner in _STATED_BY_THE_ARTICLE else None
 
 
