@@ -140,6 +140,13 @@ def wait_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "waits.jsonl", part)
 
 
+def penalty_questions(part: str | None = None) -> list[dict]:
+    """bench/data/penalties.jsonl: what follows breaking a rule (身份证借给朋友用 被查到会怎么罚, 单位不给交公积金 会受什么
+    处罚), labelled from the corpus's articles on penalties and lost benefits; `part` check was written and labelled
+    before the kiosk answered it, design was read while building."""
+    return _in_part(DATA / "penalties.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]
