@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from answering.audience import named_groups
 from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
+from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from answering.manners import speaks_to_manner
 from core.models import Hit
@@ -45,15 +46,6 @@ _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 �
 _EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
 _EXCEPTION_PENALTY = 2.0
 _KIND_CUE = 1.5  # a sentence that states what was asked: the kind of fact, a consequence, who sets a figure
-# a question after what happens (忘了签会咋样, 被查出来会怎么样, 不去会有什么影响) is answered by the sentence on a rule
-# not kept (逾期未办理签注的，居住证使用功能中止), which may open with the exception a plain question passes over
-_CONSEQUENCE_ASKED = re.compile(
-    r"会怎么?样|会咋样|会怎么办|有什么后果|有啥后果|什么后果|会有什么影响|有什么影响|有啥影响|会不会被?罚|会被罚|罚不罚|要罚|罚多少"
-    r"|怎么处罚|咋处罚|查出来|被查到|查到了"
-)
-_CONSEQUENCE = re.compile(
-    r"逾期|未[^，。；]{1,16}的[，,]|中止|停止|暂停|停发|减发|取消|责令|罚款|处罚|视为|追究|不予|撤销|吊销|没收|退回|退还|不得|禁止"
-)
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
 _GROUP_PENALTY = 2.0
@@ -91,7 +83,7 @@ def _score(
     cue = _KIND_CUE if asks != "其他" and states_kind(asks, _START_OF_PERIOD.sub("", unit) if asks == "流程" else unit) else 0.0
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     if consequence:  # what happens is the fact asked; 到期了没续签 names a period without asking one
-        cue = _KIND_CUE if _CONSEQUENCE.search(unit) else 0.0
+        cue = _KIND_CUE if states_consequence(unit) else 0.0
     if manner is not None and speaks_to_manner(unit, manner):  # 能加急吗: 因合理紧急事由请求加急办理的…
         cue += _KIND_CUE
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
@@ -226,7 +218,9 @@ def spoken_fact(
     # only the question's words that this article uses: words no sentence has would shrink every sentence's overlap
     # alike and let the kind cue and the first-sentence bonus outvote the wording
     wanted = (_bigrams(focus) - _ASKING_BIGRAMS) & set().union(*map(_bigrams, units))
-    consequence = bool(_CONSEQUENCE_ASKED.search(focus))
+    # asked what happens (忘了签会咋样), the sentence on a rule not kept (逾期未办理签注的，居住证使用功能中止) answers,
+    # though it may open with the exception a plain question passes over
+    consequence = asks_consequence(focus)
     who_sets = bool(WHO_SETS_ASKED.search(focus))
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障

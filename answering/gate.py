@@ -25,13 +25,14 @@ from answering.answerability import (
     work_unstated,
 )
 from answering.audience import addressed
+from answering.consequences import asks_consequence, states_consequence
 from answering.enactment import ruling
 from answering.manners import manner_stated, speaks_to_manner
 from answering.parts import Part
 from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
-from knowledge_base.question import QuestionTerms, analyse
+from knowledge_base.question import QuestionTerms, analyse, own_line
 from knowledge_base.search_queries import about_applying, is_application_query
 
 
@@ -64,6 +65,8 @@ class Gate:
             candidates = [h for h in candidates if about_applying(h.text)]
         if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
             candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
+        if asks_consequence(own_line(query)):  # 不送孩子上学会怎么样: the article on what follows, not the one on the duty
+            candidates = [h for h in candidates if states_consequence(h.text)]
         vocabulary = self.vocabulary()
         verdict = assess(terms, candidates, vocabulary, self.profile)
         return Checked(candidates, verdict, self._refusal(terms, candidates, verdict, vocabulary))

@@ -5,7 +5,7 @@ from answering.parts import Part
 from core.config import KioskConfig
 from knowledge_base.profiles import profile_for
 from knowledge_base.question import analyse
-from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, FakeVocabulary
+from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, FakeVocabulary, hit
 
 
 def gate(vocabulary: FakeVocabulary | list[FakeVocabulary], **answering: object) -> Gate:
@@ -58,3 +58,20 @@ def test_the_best_part_is_the_one_whose_check_scores_highest_unless_it_is_referr
     other = checks.best_part(parts, [RESIDENCE_9, ID_CARD_5], lambda query, top, terms: "居住证" in query)
     assert other is not None and other[0] is parts[0] and other[2].verdict.score < best[2].verdict.score
     assert checks.best_part(parts, [], lambda query, top, terms: False) is None
+
+
+def test_a_question_on_what_follows_is_answered_only_by_an_article_stating_a_consequence() -> None:
+    """家长不送孩子上学 会怎么样 had quoted the article on the duty to send a child to school, first in relevance, over
+    the one on what follows not doing so."""
+    duty = hit("义务教育法", "第十一条", "第十一条 凡年满六周岁的儿童，其父母或者其他法定监护人应当送其入学接受并完成义务教育。", 0.8)
+    penalty = hit(
+        "义务教育法", "第五十八条",
+        "第五十八条 适龄儿童、少年的父母或者其他法定监护人无正当理由未依照本法规定送适龄儿童、少年入学接受义务教育的，"
+        "由当地乡镇人民政府或者县级人民政府教育行政部门给予批评教育，责令限期改正。", 0.3,
+    )
+    checks = gate(FakeVocabulary([duty.text, penalty.text]))
+    question = "孩子到了上学年龄 家长不送去上学 会怎么样"
+    assert checks.check(question, analyse(question), [duty, penalty]).candidates == [penalty]
+    assert checks.check(question, analyse(question), [duty]).refusal == "no passage left"
+    plain = "孩子到了上学年龄 家长必须送去上学吗"  # not asked what follows: the duty's article stays first
+    assert checks.check(plain, analyse(plain), [duty, penalty]).candidates[0] is duty

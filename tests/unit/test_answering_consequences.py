@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+import pytest
+
+from answering.consequences import asks_consequence, states_consequence
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["忘了签会咋样", "公司一直拖着不交社保 会受啥处罚", "冒用别人的居住证 罚多少钱", "找到新工作了还接着领失业金 被查出来会怎么样",
+     "医保断缴了三个月有什么影响", "学校违规乱收费 会被怎么处理"],
+)
+def test_questions_on_what_follows_are_read_as_such(question: str) -> None:
+    assert asks_consequence(question)
+
+
+@pytest.mark.parametrize("question", ["办居住证要带什么材料", "孩子必须上学吗", "失业金怎么领", "补办身份证收费吗", "户口本丢了怎么处理"])
+def test_other_questions_are_not(question: str) -> None:
+    assert not asks_consequence(question)
+
+
+def test_an_article_states_a_consequence_by_a_penalty_or_a_benefit_stopped() -> None:
+    assert states_consequence("逾期未办理签注的，居住证使用功能中止")
+    assert states_consequence("由公安机关处二百元以上一千元以下罚款")
+    assert states_consequence("工伤职工有下列情形之一的，停止享受工伤保险待遇")
+    assert not states_consequence("职工发生工伤，经治疗伤情相对稳定后存在残疾、影响劳动能力的，应当进行劳动能力鉴定。")
