@@ -18,7 +18,7 @@ from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from answering.manners import speaks_to_manner
 from core.models import Hit
-from core.sentences import CONNECTIVE, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
+from core.sentences import CONNECTIVE, ESCALATION, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
 from core.text_lines import ARTICLE_LABEL
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import A_NOT_A, analyse, states_figure, states_kind
@@ -156,8 +156,8 @@ def _trim(
 
     best, best_score = parts[0], -1.0
     for start in range(len(parts)):
-        if start and CONNECTIVE.match(parts[start]):
-            continue  # said first, 并可以申请… or 但是… leans on a clause the citizen never heard
+        if start and (CONNECTIVE.match(parts[start]) or ESCALATION.match(parts[start])):
+            continue  # said first, 并可以申请…, 但是… or 拒不改正的… leans on a clause the citizen never heard
         run = ""
         for end in range(start, len(parts)):
             if len(run) + len(parts[end]) > budget and run:

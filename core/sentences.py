@@ -99,6 +99,12 @@ def clauses(sentence: str) -> list[str]:
 LIST_ITEM = re.compile(r"^\s*[(（][一二三四五六七八九十]+[)）]|^\s*[一二三四五六七八九十]+、|^\s*\d+[.、]")
 # a clause that continues the one before it (并可以申请…, 但是…)
 CONNECTIVE = re.compile(r"^\s*(?:并|并且|而且|但|但是|且|或者|同时|否则|也)")
+# a case that only escalates the rule before it (…由登记机关责令改正；拒不改正的，处3万元以下的罚款): said apart from
+# that rule, or after another one, it names a penalty for something the citizen did not ask about
+ESCALATION = re.compile(
+    r"^\s*(?:拒不|逾期(?:仍|不|未)|情节(?:严重|较重|恶劣|特别严重|轻微)|有违法所得|构成犯罪|尚不构成犯罪|不构成犯罪|造成[^，。；]{0,12}损失)"
+    r"[^，。；]{0,12}的[，,]"
+)
 ITEM_BOUNDARY = "\u0000"  # marks where one list item ends inside a statement that holds a whole list
 
 
@@ -113,8 +119,8 @@ def statements(body: str) -> list[str]:
             units[-1] += ITEM_BOUNDARY + line
             continue
         for piece in (s for s in re.findall(r"[^。；;！？]+[。；;！？]?", line) if s.strip()):
-            if CONNECTIVE.match(piece) and units and units[-1].endswith(("；", ";")):
-                units[-1] += piece  # …查询其存款账户；并可以申请…划拨: one statement, not two
+            if (CONNECTIVE.match(piece) or ESCALATION.match(piece)) and units and units[-1].endswith(("；", ";")):
+                units[-1] += piece  # …查询其存款账户；并可以申请…划拨, …责令改正；拒不改正的，处…: one statement
             else:
                 units.append(piece)
     return units

@@ -174,6 +174,21 @@ def test_a_clause_that_leans_on_the_one_before_is_never_said_first() -> None:
     assert not said.startswith("并") and "划拨" in said
 
 
+def test_a_penalty_is_said_with_the_rule_it_escalates_never_joined_to_another() -> None:
+    """…责令改正；拒不改正的，处3万元以下的罚款 is one rule; the third paragraph's 情节严重的，处10万元以上… belongs to
+    伪造、涂改…营业执照, and joined to the first rule it told a shopkeeper a fine the statute does not set for that."""
+    text = (
+        "第七十五条 市场主体未按规定将营业执照置于住所（主要经营场所、经营场所）醒目位置的，由登记机关责令改正；"
+        "拒不改正的，处3万元以下的罚款。\n"
+        "电子商务经营者未在首页显著位置持续公示营业执照信息或者相关链接标识的，由登记机关依照《中华人民共和国电子商务法》处罚。\n"
+        "市场主体伪造、涂改、出租、出借、转让营业执照的，由登记机关没收违法所得，处10万元以下的罚款；"
+        "情节严重的，处10万元以上50万元以下的罚款，吊销营业执照。"
+    )
+    said = spoken("店里的营业执照没挂出来 会被罚吗", text)
+    assert said.startswith("市场主体未按规定将营业执照置于住所") and "处3万元以下的罚款" in said
+    assert "50万元" not in said and not said.startswith(("拒不改正", "情节严重"))
+
+
 PROCEDURE = (
     "第十一条 申请最低生活保障，按照下列程序办理：\n"
     "(一)由共同生活的家庭成员向户籍所在地的乡镇人民政府、街道办事处提出书面申请；家庭成员申请有困难的，可以委托村民委员会、居民委员会代为提出申请。\n"

@@ -28,6 +28,18 @@ def test_an_article_of_one_statement_has_nothing_to_embed_and_a_list_stays_one_s
     assert texts == ["居住证持有人在居住地享有下列权利：\n（一）义务教育；\n（二）基本公共就业服务。", "居住证持有人可以申请换领。"]
 
 
+def test_a_case_that_escalates_the_rule_before_it_stays_in_that_rules_statement() -> None:
+    text = "第八十条 外国人非法就业的，处五千元以上二万元以下罚款；情节严重的，处五日以上十五日以下拘留。介绍外国人非法就业的，处罚款；" \
+        "有违法所得的，没收违法所得。"
+    assert article_statements(text) == [
+        "外国人非法就业的，处五千元以上二万元以下罚款；情节严重的，处五日以上十五日以下拘留。",
+        "介绍外国人非法就业的，处罚款；有违法所得的，没收违法所得。",
+    ]
+    # a rule that only follows a semicolon is a statement of its own
+    assert article_statements("第九条 居住证由公安机关签发；公安机关应当自受理之日起15日内发放。") == [
+        "居住证由公安机关签发；", "公安机关应当自受理之日起15日内发放。"]
+
+
 def test_a_text_is_embedded_once_while_it_is_among_the_recent_ones() -> None:
     asked: list[str] = []
     recent = RecentQueries(lambda text: asked.append(text) or [1.0, 0.0], size=2)
