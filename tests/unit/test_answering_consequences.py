@@ -24,3 +24,5 @@ def test_an_article_states_a_consequence_by_a_penalty_or_a_benefit_stopped() -> 
     assert states_consequence("由公安机关处二百元以上一千元以下罚款")
     assert states_consequence("工伤职工有下列情形之一的，停止享受工伤保险待遇")
     assert not states_consequence("职工发生工伤，经治疗伤情相对稳定后存在残疾、影响劳动能力的，应当进行劳动能力鉴定。")
+    # a prohibition says what may not be done, not what follows doing it
+    assert not states_consequence("迁出地登记机关不得对市场主体迁移登记设置障碍。")
