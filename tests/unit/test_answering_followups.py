@@ -198,6 +198,9 @@ def test_a_follow_up_asking_how_a_service_is_done_is_answered_only_by_a_passage_
     assert asked_manner("需要本人到场吗") == "本人到场" and asked_manner("手机上能办吗") == "网上办理"
     assert asked_manner("去哪个部门办") == "办理地点" and asked_manner("不办会怎样") == "不办的后果"
     assert asked_manner("没按时去会怎样") == "不办的后果" and asked_manner("要交钱吗") is None
+    # forgetting is not doing: 忘了签注会怎么样 after 居住证怎么办 leans on it (签注 alone had been read as a new topic)
+    assert asked_manner("忘了签注会怎么样") == "不办的后果" and asked_manner("忘记去换会有什么后果") == "不办的后果"
+    assert is_followup("忘了签注会怎么样", asked("居住证怎么办"))
     # 居民身份证丢失的，应当申请补领 says nothing of who, how or where; its 常住户口所在地 is no place to apply
     for turn in ("可以找人代办吗", "需要本人到场吗", "网上能办吗", "不办会怎样", "去哪个部门办"):
         assert unanswered_aspect(turn, ID_CARD_11) is not None, turn
