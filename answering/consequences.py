@@ -1,5 +1,5 @@
-"""What follows breaking a rule or not doing what one must, as a citizen asks it (会怎么样, 会受什么处罚, 查出来会咋样,
-要退回去吗) and as an article states it (责令改正, 处…罚款, 停止享受…待遇, 使用功能中止, 责令退还).
+"""What follows breaking a rule or not doing what one must, as a citizen asks it (会怎么样, 会受什么处罚, 查出来会咋样)
+and as an article states it (责令改正, 处…罚款, 停止享受…待遇, 使用功能中止, 责令退还).
 
 A question asking that is answered only by an article stating a consequence: 家长不送孩子上学 会怎么样 had quoted
 义务教育法 第十一条 (the parents' duty to send a child to school) above 第五十八条 (批评教育，责令限期改正), and the
