@@ -46,6 +46,8 @@ _ASKING_BIGRAMS = frozenset("可以 应当 是不 不是 什么 怎么 能不 �
 _EXCEPTION = re.compile(r"延长|特殊情况|不能按期|逾期")
 _EXCEPTION_PENALTY = 2.0
 _KIND_CUE = 1.5  # a sentence that states what was asked: the kind of fact, a consequence, who sets a figure
+_HOLDING = re.compile(r"(?<!支)持(?!有人|续)|凭|携带|提交|提供|出示|交验")
+_HOLDING_CUE = 0.5
 _START_OF_PERIOD = re.compile(r"自[^，。；]*?之日起")
 _GROUP = re.compile(r"^对[^，。；]{2,40}?的[^，。；]{0,8}?(?:居民|人员|家庭|职工|学生|儿童|老年人|残疾人|军人|个人|公民|单位)")
 _GROUP_PENALTY = 2.0
@@ -91,6 +93,9 @@ def _score(
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
     listed = 0.8 if is_list and asks in _LIST_KINDS else 0.0
+    # asked what to bring, the sentence on what the applicant hands in or holds (持…证明…办理失业登记), not the one
+    # on what an employer issues (单位应当…为失业人员出具…证明)
+    cue += _HOLDING_CUE if asks == "材料" and _HOLDING.search(unit) else 0.0
     return cue + 3.0 * overlap + (0.3 if first else 0.0) + listed - exception + bracket
 
 

@@ -189,6 +189,16 @@ def test_a_penalty_is_said_with_the_rule_it_escalates_never_joined_to_another() 
     assert "50万元" not in said and not said.startswith(("拒不改正", "情节严重"))
 
 
+def test_asked_what_to_bring_the_sentence_on_what_the_applicant_holds_wins_over_what_an_employer_issues() -> None:
+    text = (
+        "第十六条 城镇企业事业单位应当及时为失业人员出具终止或者解除劳动关系的证明，告知其按照规定享受失业保险待遇的权利，"
+        "并将失业人员的名单自终止或者解除劳动关系之日起7日内报社会保险经办机构备案。\n"
+        "城镇企业事业单位职工失业后，应当持本单位为其出具的终止或者解除劳动关系的证明，及时到指定的社会保险经办机构办理失业登记。"
+    )
+    said = spoken_fact(article(text), "材料", "失业金申请要带什么材料", budget=60)
+    assert said.startswith("城镇企业事业单位职工失业后，应当持本单位为其出具的") and "告知其" not in said
+
+
 PROCEDURE = (
     "第十一条 申请最低生活保障，按照下列程序办理：\n"
     "(一)由共同生活的家庭成员向户籍所在地的乡镇人民政府、街道办事处提出书面申请；家庭成员申请有困难的，可以委托村民委员会、居民委员会代为提出申请。\n"
