@@ -1,10 +1,10 @@
 """The gate between retrieval and speech: which passages may answer a question, and whether the first one does.
 
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
-question, or states no duty or choice (for 必须办居住证吗) or no period the office takes (for 要多久). The first one
-left is then refused for naming another certificate or scheme, for lacking what a difference asks, for a low
-relevance, or for an answerability score under the threshold; the reason is logged and the hall's refusal said
-instead.
+question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久) or no consequence
+(for 不送孩子上学会怎么样). The first one left is then refused for naming another certificate or scheme, for lacking
+what a difference asks, for a low relevance, or for an answerability score under the threshold; the reason is logged
+and the hall's refusal said instead.
 """
 
 from __future__ import annotations
