@@ -89,13 +89,13 @@ def _score(
     if manner is not None and speaks_to_manner(unit, manner):  # 能加急吗: 因合理紧急事由请求加急办理的…
         cue += _KIND_CUE
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
+    # asked what to bring, the sentence on what the applicant hands in or holds (持…证明…办理失业登记), not the one
+    # on what an employer issues (单位应当…为失业人员出具…证明)
+    cue += _HOLDING_CUE if asks == "材料" and _HOLDING.search(unit) else 0.0
     is_list = ITEM_BOUNDARY in unit
     opens_with_exception = not exception_asked and bool(_EXCEPTION.search(clauses(unit)[0] if unit else ""))
     exception = _EXCEPTION_PENALTY if opens_with_exception else 0.0
     listed = 0.8 if is_list and asks in _LIST_KINDS else 0.0
-    # asked what to bring, the sentence on what the applicant hands in or holds (持…证明…办理失业登记), not the one
-    # on what an employer issues (单位应当…为失业人员出具…证明)
-    cue += _HOLDING_CUE if asks == "材料" and _HOLDING.search(unit) else 0.0
     return cue + 3.0 * overlap + (0.3 if first else 0.0) + listed - exception + bracket
 
 
