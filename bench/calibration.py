@@ -147,6 +147,13 @@ def penalty_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "penalties.jsonl", part)
 
 
+def legality_questions(part: str | None = None) -> list[dict]:
+    """bench/data/legality.jsonl: whether what someone did or wants to do is allowed (中介说护照得交给他们收着 这合法吗,
+    窗口让我把爸妈的结婚证也拿来 他们能这样要吗), labelled from the corpus's articles stating the rule; `part` check was
+    written and labelled before the kiosk answered it, design was read while building."""
+    return _in_part(DATA / "legality.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]
