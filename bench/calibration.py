@@ -154,6 +154,13 @@ def legality_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "legality.jsonl", part)
 
 
+def frequency_questions(part: str | None = None) -> list[dict]:
+    """bench/data/frequency.jsonl: how often something is paid or done (养老金是一个月给一回还是攒到年底一起给, 公积金是
+    每个月发工资的时候扣吗), labelled from the corpus's articles stating it; `part` check was written and labelled before
+    the kiosk answered it, design was read while building."""
+    return _in_part(DATA / "frequency.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

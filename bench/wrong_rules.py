@@ -30,6 +30,7 @@ from bench.calibration import (  # noqa: E402
     dev_questions,
     followup_chains,
     followup_turns,
+    frequency_questions,
     fresh_questions,
     gold_pairs,
     how_to_questions,
@@ -73,7 +74,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "obligations_check": lambda: obligation_questions("check"),
             "waits": lambda: wait_questions("design"), "waits_check": lambda: wait_questions("check"),
             "penalties": lambda: penalty_questions("design"), "penalties_check": lambda: penalty_questions("check"),
-            "legality": lambda: legality_questions("design"), "legality_check": lambda: legality_questions("check")}
+            "legality": lambda: legality_questions("design"), "legality_check": lambda: legality_questions("check"),
+            "frequency": lambda: frequency_questions("design"), "frequency_check": lambda: frequency_questions("check")}
 
 
 def main() -> None:
@@ -84,7 +86,7 @@ def main() -> None:
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
         "typed, keywords, keywords_check, probes, manners, manners_check, definitions, definitions_check, "
-        "obligations, obligations_check, waits, waits_check, penalties, penalties_check, legality, legality_check",
+        "obligations, obligations_check, waits, waits_check, penalties, penalties_check, legality, legality_check, frequency, frequency_check",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
