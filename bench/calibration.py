@@ -161,6 +161,13 @@ def frequency_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "frequency.jsonl", part)
 
 
+def act_questions(part: str | None = None) -> list[dict]:
+    """bench/data/acts.jsonl: a short follow-up asking what follows an act or an omission without naming the earlier
+    question's certificate or benefit (居住证怎么办 → 租给别人用会罚吗, 失业金怎么领 → 介绍的工作不去会怎样), labelled from
+    the corpus; `part` check was written and labelled before the kiosk answered it, design was read while building."""
+    return _in_part(DATA / "acts.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

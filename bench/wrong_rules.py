@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering.answerer import Answerer  # noqa: E402
 from bench.calibration import (  # noqa: E402
+    act_questions,
     answerable,
     calibration_questions,
     certificates,
@@ -75,7 +76,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "waits": lambda: wait_questions("design"), "waits_check": lambda: wait_questions("check"),
             "penalties": lambda: penalty_questions("design"), "penalties_check": lambda: penalty_questions("check"),
             "legality": lambda: legality_questions("design"), "legality_check": lambda: legality_questions("check"),
-            "frequency": lambda: frequency_questions("design"), "frequency_check": lambda: frequency_questions("check")}
+            "frequency": lambda: frequency_questions("design"), "frequency_check": lambda: frequency_questions("check"),
+            "acts": lambda: act_questions("design"), "acts_check": lambda: act_questions("check")}
 
 
 def main() -> None:
@@ -86,7 +88,7 @@ def main() -> None:
         default="heldout,dev,fresh",
         help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
         "typed, keywords, keywords_check, probes, manners, manners_check, definitions, definitions_check, "
-        "obligations, obligations_check, waits, waits_check, penalties, penalties_check, legality, legality_check, frequency, frequency_check",
+        "obligations, obligations_check, waits, waits_check, penalties, penalties_check, legality, legality_check, frequency, frequency_check, acts, acts_check",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()

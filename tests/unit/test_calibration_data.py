@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.calibration import (
+    act_questions,
     calibration_questions,
     definition_questions,
     frequency_questions,
@@ -81,7 +82,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
         assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
 
 
-def test_definition_obligation_wait_penalty_legality_and_frequency_questions_are_labelled_from_the_statutes(
+def test_definition_obligation_wait_penalty_legality_frequency_and_act_questions_are_labelled_from_the_statutes(
     shared_dir: Path,
 ) -> None:
     _labelled_in_parts(definition_questions(), shared_dir)
@@ -90,6 +91,7 @@ def test_definition_obligation_wait_penalty_legality_and_frequency_questions_are
     _labelled_in_parts(penalty_questions(), shared_dir)
     _labelled_in_parts(legality_questions(), shared_dir)
     _labelled_in_parts(frequency_questions(), shared_dir)
+    _labelled_in_parts(act_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
