@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from answering.consequences import asks_consequence
 from answering.manners import (
     asked_manner,
     asks_only_a_manner,
@@ -68,7 +69,7 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
         return True
     if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
-    if who_qualifies(text) or asks_only_a_manner(text) or brought_documents(text):
+    if who_qualifies(text) or asks_only_a_manner(text) or brought_documents(text) or _consequence_of_an_act(text):
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
 
@@ -143,6 +144,12 @@ def _unanswered_in(clause: str, passage: str, followup: bool) -> str | None:
     if kind in _STATED_KINDS and not states_kind(kind, passage):
         return kind
     return None
+
+
+def _consequence_of_an_act(text: str) -> bool:
+    """借给别人会被罚吗, 弄虚作假会被罚吗 after a question on a service: what follows an act, done to no thing the turn
+    names (no noun among its words), is asked of the previous question's certificate or benefit."""
+    return asks_consequence(text) and not any(is_noun(word) for word in analyse(text).subject_words)
 
 
 def names_new_topic(question: str, previous: str) -> bool:
@@ -286,7 +293,9 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
     if referred is None:
         return asked
     awaiting = asked_manner(question) == "办理时限"
-    return followup_query(_leading_part(referred), asked, applying=not who_qualifies(question), awaiting=awaiting)
+    # what follows an act (隐瞒收入会怎么样 after 低保怎么申请) is asked of the benefit, not of applying for it
+    applying = not who_qualifies(question) and not asks_consequence(question)
+    return followup_query(_leading_part(referred), asked, applying=applying, awaiting=awaiting)
 
 
 def question_focus(question: str, history: Sequence[ChatMessage], turns: int) -> str:

@@ -112,9 +112,14 @@ def is_general_word(text: str) -> bool:
     return freq.get(text, 0) > 0
 
 
+# Words jieba's dictionary has that a citizen at the hall says as two: 骗领会怎么样 and 还接着领会怎么样 are 领 (a
+# benefit drawn) and 会 (will), not 领会 (to grasp)
+_SAID_APART = {"领会": ("领", "会")}
+
+
 def words(text: str) -> list[str]:
     _general_frequencies()  # initialise under the lock first: jieba is not safe to initialise from several threads
-    return [w for w in jieba.cut(text, HMM=False) if w]
+    return [part for w in jieba.cut(text, HMM=False) if w for part in _SAID_APART.get(w, (w,))]
 
 
 def _offsets(cut: list[str]) -> list[int]:

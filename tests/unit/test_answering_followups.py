@@ -381,3 +381,14 @@ def test_how_long_the_office_takes_is_searched_under_applying_for_the_earlier_to
     assert retrieval_query("要多久", history, 2) == "怎么申请办理居住证\n要多久"
     # another follow-up keeps the earlier question's subject words, as before
     assert retrieval_query("要交钱吗", history, 2) == "居住证\n要交钱吗"
+
+
+def test_what_follows_an_act_naming_no_thing_leans_on_the_previous_question() -> None:
+    """借给别人会被罚吗 after 居住证怎么办 asks about lending the 居住证; searched alone it found 社会救助 penalties."""
+    for earlier, turn in (("居住证怎么办", "借给别人会被罚吗"), ("护照怎么办", "弄虚作假会被罚吗"), ("失业金怎么领", "骗领会怎么样")):
+        assert is_followup(turn, asked(earlier)), turn
+        query = retrieval_query(turn, asked(earlier), 3)
+        topic = query.split("\n")[0]
+        assert earlier[:2] in topic and "申请" not in topic, query  # the thing itself, not applying for it
+    # an act done to a thing the turn names is a question of its own
+    assert not is_followup("冒用别人的身份证会被罚吗", asked("居住证怎么办"))

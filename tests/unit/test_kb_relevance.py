@@ -76,6 +76,12 @@ def test_everyday_time_and_degree_words_are_not_subject_words() -> None:
     assert not {"翻出来", "看不清", "请不起"} & set(analyse("翻出来 看不清 请不起 护照").subject_words)
 
 
+def test_a_benefit_drawn_and_then_will_is_not_read_as_one_word() -> None:
+    """骗领会怎么样 is 骗领 + 会 (will): jieba's 领会 (to grasp) was a noun, and the turn a question about it."""
+    assert "领会" not in analyse("骗领会怎么样").subject_words
+    assert "领会" not in analyse("找到工作了还接着领会怎么样").subject_words
+
+
 def test_coverage_counts_statute_names_for_everyday_words() -> None:
     terms = analyse("社保断交了怎么办")
     assert coverage(terms, "基本养老保险 社会保险费") > coverage(terms, "居民身份证有效期")
