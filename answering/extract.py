@@ -16,6 +16,7 @@ from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
 from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
+from answering.frequency import asks_frequency, states_frequency
 from answering.manners import speaks_to_manner
 from core.models import Hit
 from core.sentences import CONNECTIVE, ESCALATION, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
@@ -76,6 +77,7 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
 def _score(
     unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
     consequence: bool = False, who_sets: bool = False, affirmed_only: bool = False, manner: str | None = None,
+    frequency: bool = False,
 ) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
@@ -86,6 +88,8 @@ def _score(
     cue += 0.5 if states_figure(asks, unit) else 0.0  # 十年 over a list of fields that names 有效期
     if consequence:  # what happens is the fact asked; 到期了没续签 names a period without asking one
         cue = _KIND_CUE if states_consequence(unit) else 0.0
+    if frequency:  # 多久签注一次 asks how often (每年签注1次), not the period before which it is done
+        cue = _KIND_CUE if states_frequency(unit) else 0.0
     if manner is not None and speaks_to_manner(unit, manner):  # 能加急吗: 因合理紧急事由请求加急办理的…
         cue += _KIND_CUE
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
@@ -227,6 +231,7 @@ def spoken_fact(
     # though it may open with the exception a plain question passes over
     consequence = asks_consequence(focus)
     who_sets = bool(WHO_SETS_ASKED.search(focus))
+    frequency = asks_frequency(focus) and not consequence  # 居住证多久签一次 / 忘了签会咋样 asks what follows
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
@@ -238,7 +243,9 @@ def spoken_fact(
     unnamed = [group for group in audiences if group not in asked_of]
     has_list = any(ITEM_BOUNDARY in u for u in units)
     scores = [
-        _score(u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only, manner)
+        _score(
+            u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only, manner, frequency
+        )
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if _ITEM_REFERENCE.search(u) and has_list else 0.0)
         - (_GROUP_PENALTY if any(group in u[:opening_chars] for group in unnamed) else 0.0)

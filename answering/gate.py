@@ -1,10 +1,10 @@
 """The gate between retrieval and speech: which passages may answer a question, and whether the first one does.
 
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
-question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久) or no consequence
-(for 不送孩子上学会怎么样). The first one left is then refused for naming another certificate or scheme, for lacking
-what a difference asks, for a low relevance, or for an answerability score under the threshold; the reason is logged
-and the hall's refusal said instead.
+question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence
+(for 不送孩子上学会怎么样) or no frequency (for 护理补贴是按月发吗). The first one left is then refused for naming
+another certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score
+under the threshold; the reason is logged and the hall's refusal said instead.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from answering.answerability import (
 from answering.audience import addressed
 from answering.consequences import asks_consequence, states_consequence
 from answering.enactment import ruling
+from answering.frequency import asks_frequency, states_frequency
 from answering.manners import manner_stated, speaks_to_manner
 from answering.parts import Part
 from core.config import AnsweringConfig
@@ -65,8 +66,11 @@ class Gate:
             candidates = [h for h in candidates if about_applying(h.text)]
         if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
             candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
-        if asks_consequence(own_line(query)):  # 不送孩子上学会怎么样: the article on what follows, not the one on the duty
+        line = own_line(query)
+        if asks_consequence(line):  # 不送孩子上学会怎么样: the article on what follows, not the one on the duty
             candidates = [h for h in candidates if states_consequence(h.text)]
+        if asks_frequency(line):  # 护理补贴是按月发还是按季度发: an article stating how often, or none
+            candidates = [h for h in candidates if states_frequency(h.text)]
         vocabulary = self.vocabulary()
         verdict = assess(terms, candidates, vocabulary, self.profile)
         return Checked(candidates, verdict, self._refusal(terms, candidates, verdict, vocabulary))

@@ -379,3 +379,15 @@ def test_a_sentence_whose_clause_on_the_manner_leads_into_the_next_is_said_whole
     assert not spoken_fact(article(text), "其他", focus, budget=60).startswith("城镇企业事业单位")
     said = spoken_fact(article(text), "其他", focus, budget=60, manner="开证明")
     assert said.startswith("城镇企业事业单位应当及时为失业人员出具")
+
+
+def test_asked_how_often_the_sentence_stating_the_frequency_is_said() -> None:
+    """居住证多久要签注一次 heard when to go each year (每满1年之日前1个月内), not that it is once a year."""
+    text = (
+        "第十条 居住证由县级人民政府公安机关签发，每年签注1次。"
+        "居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内，到居住地公安派出所办理签注手续。"
+        "逾期未办理签注手续的，居住证使用功能中止。"
+    )
+    assert spoken("居住证多久要签注一次", text).startswith("居住证由县级人民政府公安机关签发，每年签注1次")
+    # …and asked what follows forgetting too, the consequence is said
+    assert "逾期未办理签注手续的，居住证使用功能中止" in spoken("居住证多久签注一次 忘了签会怎么样", text)

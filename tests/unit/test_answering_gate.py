@@ -75,3 +75,16 @@ def test_a_question_on_what_follows_is_answered_only_by_an_article_stating_a_con
     assert checks.check(question, analyse(question), [duty]).refusal == "no passage left"
     plain = "孩子到了上学年龄 家长必须送去上学吗"  # not asked what follows: the duty's article stays first
     assert checks.check(plain, analyse(plain), [duty, penalty]).candidates[0] is duty
+
+
+def test_a_question_on_how_often_is_answered_only_by_an_article_stating_a_frequency() -> None:
+    """残疾人护理补贴是按月发还是按季度发: the article granting the subsidy states no frequency, and quoting it as the
+    answer would say what the documents do not."""
+    subsidy = hit("残疾人保障法", "第四十八条", "第四十八条 各级人民政府对生活不能自理的残疾人，按照规定给予护理补贴。", 0.8)
+    monthly = hit("失业保险条例", "第十六条", "第十六条 失业保险金由社会保险经办机构按月发放。", 0.4)
+    checks = gate(FakeVocabulary([subsidy.text, monthly.text]))
+    question = "我家孩子是重度残疾 残疾人护理补贴是按月发还是按季度发"
+    assert checks.check(question, analyse(question), [subsidy]).refusal == "no passage left"
+    assert checks.check(question, analyse(question), [subsidy, monthly]).candidates == [monthly]
+    plain = "残疾人护理补贴怎么申请"  # not asked how often: the subsidy's article stays
+    assert checks.check(plain, analyse(plain), [subsidy, monthly]).candidates[0] is subsidy
