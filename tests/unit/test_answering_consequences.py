@@ -26,3 +26,10 @@ def test_an_article_states_a_consequence_by_a_penalty_or_a_benefit_stopped() -> 
     assert not states_consequence("职工发生工伤，经治疗伤情相对稳定后存在残疾、影响劳动能力的，应当进行劳动能力鉴定。")
     # a prohibition says what may not be done, not what follows doing it
     assert not states_consequence("迁出地登记机关不得对市场主体迁移登记设置障碍。")
+
+
+def test_an_office_declining_an_application_is_no_consequence_but_a_warning_is() -> None:
+    """瞒着已婚再去登记会咋样 after 结婚登记怎么办 had quoted the registry's 不予登记 as what follows hiding a marriage."""
+    assert not states_consequence("对当事人不符合结婚条件不予登记的，应当向当事人说明理由。")
+    assert states_consequence("提供虚假材料申请行政许可的，行政机关不予受理或者不予行政许可，并给予警告")
+    assert states_consequence("由公安机关收缴，处十日以上十五日以下拘留")
