@@ -55,9 +55,14 @@ class PartAnswer:
     referral: str | None = None  # what to say when another department handles this part (驾驶证 → 车管所)
 
 
+# a choice put over two clauses (利息是一年结一回 还是每个月都给算进去); 我失业半年了 还是没找到工作 says "still"
+_CHOICE_ACROSS = re.compile(r"是[^，,。；;？?\s]{1,16}[\s，,]+还是")
+
+
 def asks_anything(utterance: str) -> bool:
-    """Whether any clause of the utterance asks something (我失业了 does not; 我失业了 能领多久 does)."""
-    return any(asks_something(c) for c in CLAUSE.split(utterance) if c)
+    """Whether any clause of the utterance asks something (我失业了 does not; 我失业了 能领多久 does), or it puts a
+    choice."""
+    return any(asks_something(c) for c in CLAUSE.split(utterance) if c) or bool(_CHOICE_ACROSS.search(utterance))
 
 
 # 我想了解一下… / 请介绍一下… / 告诉我…: a request, though no clause asks

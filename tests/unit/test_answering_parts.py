@@ -5,12 +5,12 @@ from __future__ import annotations
 import time
 
 from answering import Answerer
-from answering.parts import Part, answered_by, question_parts
+from answering.parts import Part, answered_by, asks_anything, question_parts, states_a_situation
 from core.config import KioskConfig
 from core.errors import ChatModelError
 from core.models import Answer, AnswerDone, AnswerMode, AnswerSpoken, FaqEntry, FaqMatch
 from kiosk.ui.render import render_answer_body
-from knowledge_base.question import FOLLOWUP_SEPARATOR
+from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse
 from tests.unit.answering_fakes import RESIDENCE_9, RESIDENCE_12, RoutedKnowledgeBase, ScriptedChatModel, hit
 
 SIGN = hit("居住证暂行条例", "第十条", "第十条 居住证由县级人民政府公安机关签发，每年签注1次。居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内签注。", 0.7)
@@ -231,3 +231,12 @@ async def test_a_failing_model_degrades_to_both_parts_without_searching_them_aga
     assert answer.mode is AnswerMode.DEGRADED
     assert [c.article for c in answer.citations] == ["第九条", "第十条"] and "每年签注1次" in answer.spoken
     assert len(kb.queries) == 3  # the whole question and its two parts, once each
+
+
+def test_a_choice_put_in_two_clauses_asks_and_still_alone_does_not() -> None:
+    """公积金账户里的利息是一年结一回 还是每个月都给算进去 was read as stating a situation and asked what the citizen
+    wanted to know."""
+    choice = "公积金账户里的利息是一年结一回 还是每个月都给算进去"
+    assert asks_anything(choice) and not states_a_situation(choice, analyse(choice))
+    situation = "我失业半年了 还是没找到工作"
+    assert not asks_anything(situation) and states_a_situation(situation, analyse(situation))
