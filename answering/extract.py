@@ -205,7 +205,7 @@ def _trim(
 def spoken_fact(
     hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = "",
     audiences: Mapping[str, Sequence[str]] | None = None, opening_chars: int = 20,
-    closeness: Sequence[float] | None = None, manner: str | None = None,
+    closeness: Sequence[float] | None = None, manner: str | None = None, frequency: bool | None = None,
 ) -> str:
     """The passage's own words that state the fact asked for, at most about `budget` characters.
 
@@ -231,7 +231,8 @@ def spoken_fact(
     # though it may open with the exception a plain question passes over
     consequence = asks_consequence(focus)
     who_sets = bool(WHO_SETS_ASKED.search(focus))
-    frequency = asks_frequency(focus) and not consequence  # 居住证多久签一次 / 忘了签会咋样 asks what follows
+    # how often, when the caller has not read it in the turn's own words; 居住证多久签一次 忘了签会咋样 asks what follows
+    frequency = (asks_frequency(focus) if frequency is None else frequency) and not consequence
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
