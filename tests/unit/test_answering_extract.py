@@ -381,24 +381,22 @@ def test_a_sentence_whose_clause_on_the_manner_leads_into_the_next_is_said_whole
     assert said.startswith("城镇企业事业单位应当及时为失业人员出具")
 
 
+SIGNING = (
+    "第十条 居住证由县级人民政府公安机关签发，每年签注1次。"
+    "居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内，到居住地公安派出所办理签注手续。"
+    "逾期未办理签注手续的，居住证使用功能中止。"
+)
+
+
 def test_asked_how_often_the_sentence_stating_the_frequency_is_said() -> None:
     """居住证多久要签注一次 heard when to go each year (每满1年之日前1个月内), not that it is once a year."""
-    text = (
-        "第十条 居住证由县级人民政府公安机关签发，每年签注1次。"
-        "居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内，到居住地公安派出所办理签注手续。"
-        "逾期未办理签注手续的，居住证使用功能中止。"
-    )
-    assert spoken("居住证多久要签注一次", text).startswith("居住证由县级人民政府公安机关签发，每年签注1次")
+    assert spoken("居住证多久要签注一次", SIGNING).startswith("居住证由县级人民政府公安机关签发，每年签注1次")
     # …and asked what follows forgetting too, the consequence is said
-    assert "逾期未办理签注手续的，居住证使用功能中止" in spoken("居住证多久签注一次 忘了签会怎么样", text)
+    assert "逾期未办理签注手续的，居住证使用功能中止" in spoken("居住证多久签注一次 忘了签会怎么样", SIGNING)
 
 
 def test_how_often_asked_before_does_not_choose_the_follow_ups_sentence() -> None:
     """要带什么材料 after 居住证多久要签注一次: the caller reads how often in the turn's own words, not in the focus."""
-    text = (
-        "第十条 居住证由县级人民政府公安机关签发，每年签注1次。"
-        "居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内，到居住地公安派出所办理签注手续。"
-    )
     focus = "居住证多久要签注一次要带什么材料"
-    assert "公安派出所" not in spoken_fact(article(text), "材料", focus, budget=80)  # read in the focus
-    assert "到居住地公安派出所办理签注手续" in spoken_fact(article(text), "材料", focus, budget=80, frequency=False)
+    assert "公安派出所" not in spoken_fact(article(SIGNING), "材料", focus, budget=80)  # read in the focus
+    assert "到居住地公安派出所办理签注手续" in spoken_fact(article(SIGNING), "材料", focus, budget=80, frequency=False)
