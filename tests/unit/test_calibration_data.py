@@ -82,9 +82,8 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
         assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
 
 
-def test_definition_obligation_wait_penalty_legality_frequency_and_act_questions_are_labelled_from_the_statutes(
-    shared_dir: Path,
-) -> None:
+def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
+    """Definitions, obligations, waits, penalties, legality, frequency and acts."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
