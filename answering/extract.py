@@ -232,7 +232,7 @@ def spoken_fact(
     consequence = asks_consequence(focus)
     who_sets = bool(WHO_SETS_ASKED.search(focus))
     # how often, when the caller has not read it in the turn's own words; 居住证多久签一次 忘了签会咋样 asks what follows
-    frequency = (asks_frequency(focus) if frequency is None else frequency) and not consequence
+    frequency = asks_frequency(focus) and not consequence if frequency is None else frequency
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)

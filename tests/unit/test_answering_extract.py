@@ -400,3 +400,6 @@ def test_how_often_asked_before_does_not_choose_the_follow_ups_sentence() -> Non
     focus = "居住证多久要签注一次要带什么材料"
     assert "公安派出所" not in spoken_fact(article(SIGNING), "材料", focus, budget=80)  # read in the focus
     assert "到居住地公安派出所办理签注手续" in spoken_fact(article(SIGNING), "材料", focus, budget=80, frequency=False)
+    # …and 多久签一次 after 居住证忘了签注会怎么样 asks how often, though the focus asks what follows
+    after = spoken_fact(article(SIGNING), "期限", "居住证忘了签注会怎么样多久签一次", budget=80, frequency=True)
+    assert after.startswith("居住证由县级人民政府公安机关签发，每年签注1次") and "逾期" not in after
