@@ -86,10 +86,7 @@ def main() -> None:
     parser.add_argument(
         "--sets",
         default="heldout,dev,fresh",
-        help="comma-separated: fit, heldout, dev, fresh, howto, chains, chains_check, turns, conversations, certificates, "
-        "typed, keywords, keywords_check, probes, manners, manners_check, definitions, definitions_check, "
-        "obligations, obligations_check, waits, waits_check, penalties, penalties_check, legality, legality_check, "
-        "frequency, frequency_check, acts, acts_check",
+        help=f"comma-separated: {', '.join(question_sets())}",
     )
     parser.add_argument("--out", type=Path, help="write each question's outcome here (JSON lines)")
     args = parser.parse_args()
