@@ -16,7 +16,7 @@ from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
 from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
-from answering.frequency import asks_frequency, states_frequency
+from answering.frequency import asks_only_how_often, states_frequency
 from answering.manners import speaks_to_manner
 from core.models import Hit
 from core.sentences import CONNECTIVE, ESCALATION, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
@@ -231,8 +231,7 @@ def spoken_fact(
     # though it may open with the exception a plain question passes over
     consequence = asks_consequence(focus)
     who_sets = bool(WHO_SETS_ASKED.search(focus))
-    # how often, when the caller has not read it in the turn's own words; 居住证多久签一次 忘了签会咋样 asks what follows
-    frequency = asks_frequency(focus) and not consequence if frequency is None else frequency
+    frequency = asks_only_how_often(focus) if frequency is None else frequency  # unless read in the turn's own words
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)

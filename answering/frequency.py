@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from answering.consequences import asks_consequence
+
 _SPAN = r"(?:月|年|季度?|星期|礼拜|周)"
 _TIMES = r"(?:次|回(?![复话音信应来去]))"  # 多久给回复 asks how long, not how often
 ASKED = re.compile(
@@ -22,6 +24,11 @@ STATED = re.compile(r"按(?:月|年|季度?|次)|每个?(?:月|年|季度?)|定�
 def asks_frequency(text: str) -> bool:
     """Whether the text asks how often (养老金是一个月给一回吗, 多久发一次, 是不是每年都得签)."""
     return bool(ASKED.search(text))
+
+
+def asks_only_how_often(text: str) -> bool:
+    """Whether the text asks how often and not what follows (居住证多久签一次 忘了签会咋样 asks what follows)."""
+    return asks_frequency(text) and not asks_consequence(text)
 
 
 def states_frequency(passage: str) -> bool:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from answering.citations import citation_for
-from answering.consequences import asks_consequence
 from answering.extract import screen_text, spoken_fact
 from answering.faithfulness import answers_who_sets, asked_figures, asks_beyond
-from answering.frequency import asks_frequency
+from answering.frequency import asks_only_how_often
 from answering.manners import asked_of_service
 from answering.parts import PartAnswer, answered_by, untouched_by
 from answering.reply import Question, Wording
@@ -57,8 +56,7 @@ class QuoteStrategy:
         asks = analyse(q.text).asks if manner is not None and q.followup else q.terms.asks
         # how often is read in the turn's own words: 在哪办 after 居住证多久签注一次 asks where, not how often, and
         # 多久签一次 after 居住证忘了签注会怎么样 asks how often, not what follows
-        frequency = asks_frequency(q.text) and not asks_consequence(q.text)
-        fact = await self.fact(q, quoted[0], asks, q.focus, manner=manner, frequency=frequency)
+        fact = await self.fact(q, quoted[0], asks, q.focus, manner=manner, frequency=asks_only_how_often(q.text))
         # asked for two figures and the rule states one (多少钱 … 多长时间), or for a figure and something else the rule
         # states (要不要交工本费 … 多久能拿到): what it states, and which figure is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""), [citation_for(quoted[0])])

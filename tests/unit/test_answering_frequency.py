@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.frequency import asks_frequency, states_frequency
+from answering.frequency import asks_frequency, asks_only_how_often, states_frequency
 
 
 @pytest.mark.parametrize(
@@ -29,3 +29,8 @@ def test_an_article_states_how_often_by_a_span_repeated() -> None:
     assert states_frequency("由扣缴义务人按月或者按次预扣预缴税款")
     assert not states_frequency("公安机关应当自受理之日起15日内制作发放居住证。")
     assert not states_frequency("国家鼓励地方建立八十周岁以上低收入老年人高龄津贴制度。")
+
+
+def test_how_often_asked_with_what_follows_is_a_question_on_what_follows() -> None:
+    assert asks_only_how_often("居住证多久要签注一次")
+    assert not asks_only_how_often("居住证是不是每年都得去签 忘了签会咋样")
