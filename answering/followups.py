@@ -67,9 +67,10 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
     text = question.strip()
     if _FOLLOWUP.search(text):
         return True
-    if not names_topic(analyse(text)):  # 每个月能领多少: longer than a short follow-up, and no service of its own
+    terms = analyse(text)
+    if not names_topic(terms):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
-    if who_qualifies(text) or asks_only_a_manner(text) or brought_documents(text) or _consequence_of_an_act(text):
+    if who_qualifies(text) or asks_only_a_manner(text) or brought_documents(text) or _consequence_of_an_act(terms):
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
 
@@ -146,10 +147,10 @@ def _unanswered_in(clause: str, passage: str, followup: bool) -> str | None:
     return None
 
 
-def _consequence_of_an_act(text: str) -> bool:
+def _consequence_of_an_act(terms: QuestionTerms) -> bool:
     """借给别人会被罚吗, 弄虚作假会被罚吗 after a question on a service: what follows an act, done to no thing the turn
     names (no noun among its words), is asked of the previous question's certificate or benefit."""
-    return asks_consequence(text) and not any(is_noun(word) for word in analyse(text).subject_words)
+    return asks_consequence(terms.text) and not any(is_noun(word) for word in terms.subject_words)
 
 
 def names_new_topic(question: str, previous: str) -> bool:
