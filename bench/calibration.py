@@ -168,6 +168,20 @@ def act_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "acts.jsonl", part)
 
 
+def condition_questions(part: str | None = None) -> list[dict]:
+    """bench/data/conditions.jsonl: who may have a service or benefit, asked as a question of its own (办居住证需要什么
+    条件, 我这种情况够条件领失业金吗), labelled from the corpus's articles stating it; `part` check was written and
+    labelled before the kiosk answered it, design was read while building."""
+    return _in_part(DATA / "conditions.jsonl", part)
+
+
+def department_questions(part: str | None = None) -> list[dict]:
+    """bench/data/departments.jsonl: which office handles something or where to apply, asked as a question of its own
+    (低保是哪个部门批的, 工伤认定找谁申请), labelled from the corpus's articles naming the office; `part` check was written
+    and labelled before the kiosk answered it, design was read while building."""
+    return _in_part(DATA / "departments.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

@@ -26,8 +26,10 @@ from bench.calibration import (  # noqa: E402
     answerable,
     calibration_questions,
     certificates,
+    condition_questions,
     conversations,
     definition_questions,
+    department_questions,
     dev_questions,
     followup_chains,
     followup_turns,
@@ -77,7 +79,11 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "penalties": lambda: penalty_questions("design"), "penalties_check": lambda: penalty_questions("check"),
             "legality": lambda: legality_questions("design"), "legality_check": lambda: legality_questions("check"),
             "frequency": lambda: frequency_questions("design"), "frequency_check": lambda: frequency_questions("check"),
-            "acts": lambda: act_questions("design"), "acts_check": lambda: act_questions("check")}
+            "acts": lambda: act_questions("design"), "acts_check": lambda: act_questions("check"),
+            "conditions": lambda: condition_questions("design"),
+            "conditions_check": lambda: condition_questions("check"),
+            "departments": lambda: department_questions("design"),
+            "departments_check": lambda: department_questions("check")}
 
 
 def main() -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 from bench.calibration import (
     act_questions,
     calibration_questions,
+    condition_questions,
     definition_questions,
+    department_questions,
     frequency_questions,
     legality_questions,
     manner_questions,
@@ -83,7 +85,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
-    """Definitions, obligations, waits, penalties, legality, frequency and acts."""
+    """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions and departments."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -91,6 +93,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(legality_questions(), shared_dir)
     _labelled_in_parts(frequency_questions(), shared_dir)
     _labelled_in_parts(act_questions(), shared_dir)
+    _labelled_in_parts(condition_questions(), shared_dir)
+    _labelled_in_parts(department_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
