@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from answering.audience import named_groups
 from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
+from answering.conditions import asks_conditions, states_conditions
 from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from answering.frequency import asks_only_how_often, states_frequency
@@ -77,7 +78,7 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
 def _score(
     unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
     consequence: bool = False, who_sets: bool = False, affirmed_only: bool = False, manner: str | None = None,
-    frequency: bool = False,
+    frequency: bool = False, conditions: bool = False,
 ) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
@@ -90,6 +91,8 @@ def _score(
         cue = _KIND_CUE if states_consequence(unit) else 0.0
     if frequency:  # 多久签注一次 asks how often (每年签注1次), not the period before which it is done
         cue = _KIND_CUE if states_frequency(unit) else 0.0
+    if conditions:  # 办居住证需要什么条件 asks who qualifies, not what to hand in
+        cue = _KIND_CUE if states_conditions(unit) else 0.0
     if manner is not None and speaks_to_manner(unit, manner):  # 能加急吗: 因合理紧急事由请求加急办理的…
         cue += _KIND_CUE
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
@@ -150,7 +153,7 @@ _CASE = re.compile(r"的[，,]$")
 
 def _trim(
     sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None,
-    affirmed_only: bool = False, manner: str | None = None,
+    affirmed_only: bool = False, manner: str | None = None, conditions: bool = False,
 ) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
@@ -160,7 +163,10 @@ def _trim(
         return sentence if len(sentence) <= budget * 2 else _PAREN.sub("", sentence)
 
     def rated(run: str, first: bool) -> float:  # a little more for a longer run, all else equal
-        score = _score(run, asks, wanted, first, exception_asked, figure, affirmed_only=affirmed_only, manner=manner)
+        score = _score(
+            run, asks, wanted, first, exception_asked, figure, affirmed_only=affirmed_only, manner=manner,
+            conditions=conditions,
+        )
         return score + 0.01 * len(run) / budget
 
     best, best_score = parts[0], -1.0
@@ -186,7 +192,8 @@ def _trim(
             run = case + outcome
             if len(run) <= budget and (score := rated(run, True)) > best_score:
                 best, best_score = run, score
-    if asks == "对象" and len(best) * _FRAGMENT_SHARE < budget and len(sentence) <= budget * _OVER_BUDGET and not mixed:
+    whom = asks == "对象" or conditions
+    if whom and len(best) * _FRAGMENT_SHARE < budget and len(sentence) <= budget * _OVER_BUDGET and not mixed:
         # 什么样的人能算特困人员 → 国家对…的老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养: what is left within the
         # budget is the bare outcome (给予特困人员供养), which does not say whom it is for; this little over, said whole
         return sentence
@@ -206,6 +213,7 @@ def spoken_fact(
     hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = "",
     audiences: Mapping[str, Sequence[str]] | None = None, opening_chars: int = 20,
     closeness: Sequence[float] | None = None, manner: str | None = None, frequency: bool | None = None,
+    conditions: bool | None = None,
 ) -> str:
     """The passage's own words that state the fact asked for, at most about `budget` characters.
 
@@ -232,6 +240,7 @@ def spoken_fact(
     consequence = asks_consequence(focus)
     who_sets = bool(WHO_SETS_ASKED.search(focus))
     frequency = asks_only_how_often(focus) if frequency is None else frequency  # unless read in the turn's own words
+    conditions = asks_conditions(focus) if conditions is None else conditions  # as how often
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
@@ -244,7 +253,8 @@ def spoken_fact(
     has_list = any(ITEM_BOUNDARY in u for u in units)
     scores = [
         _score(
-            u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only, manner, frequency
+            u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only, manner, frequency,
+            conditions,
         )
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if _ITEM_REFERENCE.search(u) and has_list else 0.0)
@@ -256,7 +266,9 @@ def spoken_fact(
     if ITEM_BOUNDARY in units[best]:
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
     else:
-        chosen = {best: _trim(units[best], asks, wanted, budget, exception_asked, figure, affirmed_only, manner)}
+        chosen = {
+            best: _trim(units[best], asks, wanted, budget, exception_asked, figure, affirmed_only, manner, conditions)
+        }
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):
         if i in chosen or ITEM_BOUNDARY in units[i] or scores[i] < max(1.0, 0.75 * scores[best]):  # nearly as apt

@@ -2,7 +2,8 @@
 
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
 question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence
-(for 不送孩子上学会怎么样) or no frequency (for 护理补贴是按月发吗). The first one left is then refused for naming
+(for 不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请) or no condition (for
+办居住证需要什么条件). The first one left is then refused for naming
 another certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score
 under the threshold; the reason is logged and the hall's refusal said instead.
 """
@@ -25,11 +26,13 @@ from answering.answerability import (
     work_unstated,
 )
 from answering.audience import addressed
+from answering.conditions import asks_conditions, states_conditions
 from answering.consequences import asks_consequence, states_consequence
 from answering.enactment import ruling
 from answering.frequency import asks_frequency, states_frequency
 from answering.manners import manner_stated, speaks_to_manner
-from answering.parts import Part
+from answering.offices import asks_office, names_office
+from answering.parts import Part, question_parts
 from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
@@ -66,11 +69,7 @@ class Gate:
             candidates = [h for h in candidates if about_applying(h.text)]
         if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
             candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
-        line = own_line(query)
-        if asks_consequence(line):  # 不送孩子上学会怎么样: the article on what follows, not the one on the duty
-            candidates = [h for h in candidates if states_consequence(h.text)]
-        if asks_frequency(line):  # 护理补贴是按月发还是按季度发: an article stating how often, or none
-            candidates = [h for h in candidates if states_frequency(h.text)]
+        candidates = stating_what_is_asked(own_line(query), candidates)
         vocabulary = self.vocabulary()
         verdict = assess(terms, candidates, vocabulary, self.profile)
         return Checked(candidates, verdict, self._refusal(terms, candidates, verdict, vocabulary))
@@ -117,3 +116,22 @@ class Gate:
             if checked.refusal is None and (best is None or checked.verdict.score > best[2].verdict.score):
                 best = (part, terms, checked)
         return best
+
+
+def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
+    """The candidates stating the kind of fact the turn's own line asks: what follows (不送孩子上学会怎么样: not the
+    article on the duty), how often (护理补贴是按月发还是按季度发: an article stating it, or none); and, asked in the line's
+    first part, which office (临时救助该找谁申请: not the article on who may have it) or who qualifies (办居住证需要什么条件:
+    not the one on the materials)."""
+    if asks_consequence(line):
+        candidates = [h for h in candidates if states_consequence(h.text)]
+    if asks_frequency(line):
+        candidates = [h for h in candidates if states_frequency(h.text)]
+    # asking two things (住房救助有哪些方式 由哪个部门审核), the first decides the first article; the others get their own
+    parts = question_parts(line)
+    first = parts[0].clause if parts else line
+    if asks_office(first):
+        candidates = [h for h in candidates if names_office(h.text)]
+    if asks_conditions(first):
+        candidates = [h for h in candidates if states_conditions(h.text)]
+    return candidates

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from answering.citations import citation_for
+from answering.conditions import asks_conditions
 from answering.extract import screen_text, spoken_fact
 from answering.faithfulness import answers_who_sets, asked_figures, asks_beyond
 from answering.frequency import asks_only_how_often
@@ -54,9 +55,12 @@ class QuoteStrategy:
         manner = asked_of_service(q.text, q.followup)
         # 能让家里人代办吗 after 办居住证要带什么材料 asks who may apply, not the earlier question's kind of fact
         asks = analyse(q.text).asks if manner is not None and q.followup else q.terms.asks
-        # how often is read in the turn's own words: 在哪办 after 居住证多久签注一次 asks where, not how often, and
-        # 多久签一次 after 居住证忘了签注会怎么样 asks how often, not what follows
-        fact = await self.fact(q, quoted[0], asks, q.focus, manner=manner, frequency=asks_only_how_often(q.text))
+        # how often and who qualifies are read in the turn's own words: 在哪办 after 居住证多久签注一次 asks where, not how
+        # often, and 多久签一次 after 居住证忘了签注会怎么样 asks how often, not what follows
+        fact = await self.fact(
+            q, quoted[0], asks, q.focus, manner=manner, frequency=asks_only_how_often(q.text),
+            conditions=asks_conditions(q.text),
+        )
         # asked for two figures and the rule states one (多少钱 … 多长时间), or for a figure and something else the rule
         # states (要不要交工本费 … 多久能拿到): what it states, and which figure is not written down
         yield q.draft.say(lead + fact + (self.wording.partly_missing(missing) if missing else ""), [citation_for(quoted[0])])
@@ -85,13 +89,14 @@ class QuoteStrategy:
         yield q.draft.finish(mode, citations, q.hits, refused=False, screen=screen_text(q.draft.spoken, quoted) + notes)
 
     async def fact(
-        self, q: Question, hit: Hit, asks: str, focus: str, manner: str | None = None, frequency: bool | None = None
+        self, q: Question, hit: Hit, asks: str, focus: str, manner: str | None = None, frequency: bool | None = None,
+        conditions: bool | None = None,
     ) -> str:
-        """The clause of the article that states the fact asked (or speaks to the `manner` asked, or how often),
-        within the configured spoken budgets."""
+        """The clause of the article that states the fact asked (or speaks to the `manner` asked, how often, or who
+        qualifies), within the configured spoken budgets."""
         closeness = await q.closeness(focus, article_statements(hit.text))
         return spoken_fact(
-            hit, asks, focus, self.config.spoken_chars, manner=manner, frequency=frequency,
+            hit, asks, focus, self.config.spoken_chars, manner=manner, frequency=frequency, conditions=conditions,
             list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
             audiences=self.config.article_audiences, opening_chars=self.config.article_opening_chars,
             closeness=closeness,

@@ -403,3 +403,16 @@ def test_how_often_asked_before_does_not_choose_the_follow_ups_sentence() -> Non
     # …and 多久签一次 after 居住证忘了签注会怎么样 asks how often, though the focus asks what follows
     after = spoken_fact(article(SIGNING), "期限", "居住证忘了签注会怎么样多久签一次", budget=80, frequency=True)
     assert after.startswith("居住证由县级人民政府公安机关签发，每年签注1次") and "逾期" not in after
+
+
+DESTITUTE = (
+    "第十四条 国家对无劳动能力、无生活来源且无法定赡养、抚养、扶养义务人，或者其法定赡养、抚养、扶养义务人无赡养、抚养、扶养能力"
+    "的老年人、残疾人以及未满16周岁的未成年人，给予特困人员供养。"
+)
+
+
+def test_asked_who_qualifies_the_sentence_naming_them_is_said_whole() -> None:
+    """特困人员供养要啥条件: within the budget only 给予特困人员供养 was left, which says nothing of who qualifies."""
+    said = spoken_fact(article(DESTITUTE), "材料", "特困人员供养要啥条件", budget=60)
+    assert said.startswith("国家对无劳动能力") and said.endswith("给予特困人员供养。")
+    assert spoken_fact(article(DESTITUTE), "材料", "特困人员供养要啥条件", budget=60, conditions=False) == "给予特困人员供养。"

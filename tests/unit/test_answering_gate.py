@@ -88,3 +88,47 @@ def test_a_question_on_how_often_is_answered_only_by_an_article_stating_a_freque
     assert checks.check(question, analyse(question), [subsidy, monthly]).candidates == [monthly]
     plain = "残疾人护理补贴怎么申请"  # not asked how often: the subsidy's article stays
     assert checks.check(plain, analyse(plain), [subsidy, monthly]).candidates[0] is subsidy
+
+
+def test_a_question_on_who_qualifies_is_answered_only_by_an_article_stating_it() -> None:
+    """办居住证需要什么条件 had quoted the article on the materials (第九条), which refers to 符合…条件的 without stating
+    them, over 第二条."""
+    materials = hit(
+        "居住证暂行条例", "第九条",
+        "第九条 申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及居住地住址、就业、就读等证明材料。"
+        "对符合居住证办理条件的，公安机关应当及时制作发放居住证。", 0.7,
+    )
+    who = hit(
+        "居住证暂行条例", "第二条",
+        "第二条 公民离开常住户口所在地，到其他城市居住半年以上，符合有合法稳定就业、合法稳定住所、连续就读条件之一的，"
+        "可以依照本条例的规定申领居住证。", 0.3,
+    )
+    checks = gate(FakeVocabulary([materials.text, who.text]))
+    question = "什么条件才能申请居住证"
+    assert checks.check(question, analyse(question), [materials, who]).candidates == [who]
+    assert checks.check(question, analyse(question), [materials]).refusal == "no passage left"
+    plain = "办居住证要带什么材料"  # not asked who qualifies: the materials' article stays first
+    assert checks.check(plain, analyse(plain), [materials, who]).candidates[0] is materials
+
+
+def test_a_question_on_which_office_is_answered_only_by_an_article_naming_one() -> None:
+    """临时救助该找谁申请 had quoted the article on who may have it, which names no office at all."""
+    who = hit("社会救助暂行办法", "第四十七条", "第四十七条 国家对因火灾、交通事故等意外事件，基本生活暂时出现严重困难的家庭或者个人，给予临时救助。")
+    where = hit("社会救助暂行办法", "第四十八条", "第四十八条 申请临时救助的，应当向乡镇人民政府、街道办事处提出。", 0.3)
+    checks = gate(FakeVocabulary([who.text, where.text]))
+    question = "家里一下子揭不开锅了 临时救助该找谁申请"
+    assert checks.check(question, analyse(question), [who, where]).candidates == [where]
+    plain = "家里一下子揭不开锅了 能申请临时救助吗"
+    assert checks.check(plain, analyse(plain), [who, where]).candidates[0] is who
+
+
+def test_a_line_asking_two_things_keeps_the_passages_for_each_part() -> None:
+    """住房救助有哪些方式 由哪个部门审核: the article on the ways (it names no office) answers the first part, and the
+    office's article is said for the second; asked alone, the office question passes over it."""
+    ways = hit("上海市社会救助条例", "第二十五条", "第二十五条 通过发放廉租住房租金补贴、配租廉租住房实物房源等方式，给予住房救助。")
+    office = hit("上海市社会救助条例", "第三十七条", "第三十七条 对申请住房救助的，由区房屋管理部门审核、确认。", 0.4)
+    checks = gate(FakeVocabulary([ways.text, office.text]))
+    both = "上海的低保家庭住房困难 住房救助有哪些方式 由哪个部门审核"
+    assert checks.check(both, analyse(both), [ways, office]).candidates[0] is ways
+    alone = "上海的住房救助由哪个部门审核"
+    assert checks.check(alone, analyse(alone), [ways, office]).candidates == [office]

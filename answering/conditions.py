@@ -1,0 +1,42 @@
+"""Who may have a service or benefit, as a citizen asks it (办居住证需要什么条件, 什么人可以领养老金, 我这样够条件吗) and
+as an article states it (符合…条件之一的，可以…申领; 具备下列条件的失业人员，可以领取; 国家对…的家庭，给予最低生活保障).
+
+A question asking that is answered only by an article stating who qualifies: 办居住证需要什么条件 had quoted
+居住证暂行条例 第九条 (the materials, and what the office does 对符合…条件的) above 第二条, and 提取公积金需要什么条件
+第二十五条 (the procedure) above 第二十四条 (职工有下列情形之一的，可以提取).
+"""
+
+from __future__ import annotations
+
+import re
+
+_GET = r"(?:领|申请|申领|享受|办|吃|拿|提取|获得|上)"
+ASKED = re.compile(
+    r"(?:有|需要|要|得|需|满足|具备|符合|够)(?:什么|啥|哪些|哪样)(?:样的)?(?:条件|资格)|什么条件|啥条件|哪些条件"
+    r"|条件是什么|条件是啥|条件有哪些|有没有条件|够不够条件|够条件吗|才(?:算|能)?够条件|够不够格|符不符合条件|符合条件吗|有没有资格|有资格吗|门槛"
+    rf"|(?:什么|哪些|哪种|啥)(?:样的?)?人(?:才)?(?:能|可以|有资格){_GET}|谁(?:才)?(?:能|可以|有资格){_GET}"
+)
+# a condition followed by what the person then may do or is given; not what an office does for those who qualify
+# (对符合居住证办理条件的，公安机关应当…发放) nor a penalty (…的，可以处…罚款; 对…的，给予处分)
+_PERMITTED = r"(?:可以|有权|方可|均可|即可|按月)(?!处)"
+_NOT_AFTER_TO = "".join(f"(?<!对{'.' * n})" for n in range(7))  # 对当事人符合结婚条件的，应当…: what the office does
+STATED = re.compile(
+    r"具备下列条件|符合下列条件|下列条件之一|条件之一的|条件(?:为|是)(?!否)"
+    # …or who is turned away (办理结婚登记的当事人有下列情形之一的，婚姻登记机关不予登记)
+    r"|有下列情形之一的[，,][^。；：:]{0,20}不予"
+    rf"|{_NOT_AFTER_TO}(?:符合|具备)[^，。；]{{0,30}}条件的"
+    rf"|的[，,][^，。；]{{0,10}}?{_PERMITTED}[^，。；]{{0,16}}?(?:申请|申领|领取|提取|享受|享有|获得|纳入|参加)"
+    r"|对[^。；]{8,160}?[，,]给予(?![^，。；]{0,8}(?:处分|警告|处罚|罚款))"
+    # what the office grants to whoever meets what it names (对当事人确属自愿离婚，并已…达成一致处理意见的，应当当场予以登记)
+    r"|对(?![^，。；]{0,6}符合)[^。；]{6,80}?的[，,][^。；]{0,12}?应当[^，。；]{0,8}?(?:予以登记|发给|批准|准予)"
+)
+
+
+def asks_conditions(text: str) -> bool:
+    """Whether the text asks who qualifies (领失业金要什么条件, 什么人能申请低保, 我家够不够条件)."""
+    return bool(ASKED.search(text))
+
+
+def states_conditions(passage: str) -> bool:
+    """Whether the passage states who qualifies (具备下列条件的失业人员，可以领取失业保险金)."""
+    return bool(STATED.search(passage))

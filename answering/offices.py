@@ -1,0 +1,27 @@
+"""Which office handles something, as a citizen asks it in a question of its own (低保是哪个部门批的, 临时救助该找谁申请,
+护照去哪办), and whether an article names any office at all.
+
+An article naming no office or body cannot say which one handles it: 老公突然查出大病 临时救助该找谁申请 had quoted
+社会救助暂行办法 第四十七条 (who may have temporary assistance), first in relevance, which names none. 在哪 alone may ask any
+place (孩子在哪上学), so only 在哪 with what is done there is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+ASKED = re.compile(
+    r"哪个(?:部门|单位|机关|机构|窗口)|什么(?:部门|单位|机构|机关)|啥部门|找谁|找哪|向谁|归谁管|归哪|谁管"
+    r"|谁(?:审批|批|负责|受理|认定|开|发)|(?:去|到|上|在)哪(?:儿|里)?(?:办|申请|申报|领|交|补|换|登记|认定|开|打印|提)"
+)
+NAMED = re.compile(r"机关|部门|机构|中心|办事处|人民政府|派出所|委员会|组织|医院|法院|学校|单位|窗口|银行")
+
+
+def asks_office(text: str) -> bool:
+    """Whether the text asks which office handles something or where to apply (工伤认定找谁申请, 护照去哪办)."""
+    return bool(ASKED.search(text))
+
+
+def names_office(passage: str) -> bool:
+    """Whether the passage names any office or body (向乡镇人民政府、街道办事处提出, 由学校…实施)."""
+    return bool(NAMED.search(passage))

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import pytest
+
+from answering.conditions import asks_conditions, states_conditions
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["办居住证需要什么条件", "领失业金要满足啥条件", "什么人可以领养老金", "谁能申请低保", "我这种情况够不够条件",
+     "开小饭馆的创业贷款有啥门槛", "我一个普通老百姓 有没有资格申请信息公开", "护理补贴几级才够条件"],
+)
+def test_questions_on_who_qualifies_are_read_as_such(question: str) -> None:
+    assert asks_conditions(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    # a statement that one qualifies, what to bring, who may go for one, a photo's specification
+    ["俺家明明够条件 街道的人就是不给签字批低保 能告他吗", "办居住证要带什么材料", "谁能替我去办", "照片有什么要求"],
+)
+def test_other_questions_are_not(question: str) -> None:
+    assert not asks_conditions(question)
+
+
+def test_an_article_states_who_qualifies_and_what_they_may_then_have() -> None:
+    assert states_conditions("符合有合法稳定就业、合法稳定住所、连续就读条件之一的，可以依照本条例的规定申领居住证。")
+    assert states_conditions("具备下列条件的失业人员，可以领取失业保险金：")
+    assert states_conditions("职工有下列情形之一的，可以提取职工住房公积金账户内的存储余额：")
+    assert states_conditions("国家对共同生活的家庭成员人均收入低于当地最低生活保障标准的家庭，给予最低生活保障。")
+    assert states_conditions("对当事人确属自愿离婚，并已对子女抚养、财产、债务等问题达成一致处理意见的，应当当场予以登记，发给离婚证。")
+    assert states_conditions("建制镇和城区人口50万以下的小城市的落户条件为在城市市区有合法稳定住所。")
+    assert states_conditions("办理结婚登记的当事人有下列情形之一的，婚姻登记机关不予登记：")
+
+
+def test_an_office_acting_for_those_who_qualify_or_a_penalty_states_no_condition() -> None:
+    assert not states_conditions("对符合居住证办理条件的，公安机关应当及时制作发放居住证。")
+    assert not states_conditions("申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及证明材料。")
+    assert not states_conditions("对违反本条例规定的直接负责的主管人员，依法给予处分。")
+    assert not states_conditions("骗取失业保险金的，由社会保险经办机构责令退还；情节严重的，可以处骗取金额1倍以上3倍以下的罚款。")
+
+
+def test_conditions_named_for_what_the_office_then_does_are_not_stated() -> None:
+    """结婚登记要什么条件: 对当事人符合结婚条件的，应当当场予以登记 names the conditions without saying what they are."""
+    assert not states_conditions("对当事人符合结婚条件的，应当当场予以登记，发给结婚证。")
+    assert states_conditions("对中国经济社会发展作出突出贡献或者符合其他在中国境内永久居留条件的外国人，经本人申请，取得永久居留资格。")
