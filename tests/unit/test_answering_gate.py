@@ -122,6 +122,17 @@ def test_a_question_on_which_office_is_answered_only_by_an_article_naming_one() 
     assert checks.check(plain, analyse(plain), [who, where]).candidates[0] is who
 
 
+def test_whether_a_case_counts_as_a_work_injury_is_answered_by_an_article_saying_which_do() -> None:
+    """突发心梗 抢救了一天没救过来 能算工伤吗 had quoted 第四十一条 (a worker missing after an accident), first in
+    relevance, over 第十五条 (视同工伤: 在48小时之内经抢救无效死亡的); a thing no article defines leaves the hits as found."""
+    missing = hit("工伤保险条例", "第四十一条", "第四十一条 职工因工外出期间发生事故或者在抢险救灾中下落不明的，从事故发生当月起3个月内照发工资。")
+    deemed = hit("工伤保险条例", "第十五条", "第十五条 职工有下列情形之一的，视同工伤：(一)在工作时间和工作岗位，突发疾病死亡的", 0.3)
+    checks = gate(FakeVocabulary([missing.text, deemed.text]))
+    question = "我爱人上班时突发心梗 抢救了一天没救过来 能算工伤吗"
+    assert checks.check(question, analyse(question), [missing, deemed]).candidates == [deemed]
+    assert checks.check(question, analyse(question), [missing]).candidates == [missing]
+
+
 def test_a_line_asking_two_things_keeps_the_passages_for_each_part() -> None:
     """住房救助有哪些方式 由哪个部门审核: the article on the ways (it names no office) answers the first part, and the
     office's article is said for the second; asked alone, the office question passes over it."""
