@@ -4,9 +4,9 @@ A passage is left out when it is written for a group the question does not name,
 question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence
 (for 不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请) or no condition
 (for 办居住证需要什么条件); asked whether a case counts as what the statutes define by cases (能算工伤吗), the
-articles saying which cases do are taken when one was found. The first one left is then refused for naming another certificate or scheme, for lacking what a
-difference asks, for a low relevance, or for an answerability score under the threshold; the reason is logged and
-the hall's refusal said instead.
+articles saying which cases do are taken when one was found. The first one left is then refused for naming another
+certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
+the threshold; the reason is logged and the hall's refusal said instead.
 """
 
 from __future__ import annotations
