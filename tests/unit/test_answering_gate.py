@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import pytest
+
 from answering.gate import Gate
 from answering.parts import Part
 from core.config import KioskConfig
+from core.models import Hit
 from knowledge_base.profiles import profile_for
 from knowledge_base.question import analyse
 from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, FakeVocabulary, hit
@@ -60,67 +63,50 @@ def test_the_best_part_is_the_one_whose_check_scores_highest_unless_it_is_referr
     assert checks.best_part(parts, [], lambda query, top, terms: False) is None
 
 
-def test_a_question_on_what_follows_is_answered_only_by_an_article_stating_a_consequence() -> None:
-    """家长不送孩子上学 会怎么样 had quoted the article on the duty to send a child to school, first in relevance, over
-    the one on what follows not doing so."""
-    duty = hit("义务教育法", "第十一条", "第十一条 凡年满六周岁的儿童，其父母或者其他法定监护人应当送其入学接受并完成义务教育。", 0.8)
-    penalty = hit(
-        "义务教育法", "第五十八条",
-        "第五十八条 适龄儿童、少年的父母或者其他法定监护人无正当理由未依照本法规定送适龄儿童、少年入学接受义务教育的，"
-        "由当地乡镇人民政府或者县级人民政府教育行政部门给予批评教育，责令限期改正。", 0.3,
-    )
-    checks = gate(FakeVocabulary([duty.text, penalty.text]))
-    question = "孩子到了上学年龄 家长不送去上学 会怎么样"
-    assert checks.check(question, analyse(question), [duty, penalty]).candidates == [penalty]
-    assert checks.check(question, analyse(question), [duty]).refusal == "no passage left"
-    plain = "孩子到了上学年龄 家长必须送去上学吗"  # not asked what follows: the duty's article stays first
-    assert checks.check(plain, analyse(plain), [duty, penalty]).candidates[0] is duty
+# Each kind of fact asked (what follows, how often, who qualifies, which office): the question; the article first in
+# relevance, which does not state it; one that does; and a question on the same thing not asking it.
+_DUTY = hit("义务教育法", "第十一条", "第十一条 凡年满六周岁的儿童，其父母或者其他法定监护人应当送其入学接受并完成义务教育。", 0.8)
+_PENALTY = hit(
+    "义务教育法", "第五十八条",
+    "第五十八条 适龄儿童、少年的父母或者其他法定监护人无正当理由未依照本法规定送适龄儿童、少年入学接受义务教育的，"
+    "由当地乡镇人民政府或者县级人民政府教育行政部门给予批评教育，责令限期改正。", 0.3,
+)
+_SUBSIDY = hit("残疾人保障法", "第四十八条", "第四十八条 各级人民政府对生活不能自理的残疾人，按照规定给予护理补贴。", 0.8)
+_MONTHLY = hit("失业保险条例", "第十六条", "第十六条 失业保险金由社会保险经办机构按月发放。", 0.4)
+_MATERIALS = hit(
+    "居住证暂行条例", "第九条",
+    "第九条 申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及居住地住址、就业、就读等证明材料。"
+    "对符合居住证办理条件的，公安机关应当及时制作发放居住证。", 0.7,
+)
+_WHO = hit(
+    "居住证暂行条例", "第二条",
+    "第二条 公民离开常住户口所在地，到其他城市居住半年以上，符合有合法稳定就业、合法稳定住所、连续就读条件之一的，"
+    "可以依照本条例的规定申领居住证。", 0.3,
+)
+_RELIEF = hit("社会救助暂行办法", "第四十七条", "第四十七条 国家对因火灾、交通事故等意外事件，基本生活暂时出现严重困难的家庭或者个人，给予临时救助。")
+_WHERE = hit("社会救助暂行办法", "第四十八条", "第四十八条 申请临时救助的，应当向乡镇人民政府、街道办事处提出。", 0.3)
 
 
-def test_a_question_on_how_often_is_answered_only_by_an_article_stating_a_frequency() -> None:
-    """残疾人护理补贴是按月发还是按季度发: the article granting the subsidy states no frequency, and quoting it as the
-    answer would say what the documents do not."""
-    subsidy = hit("残疾人保障法", "第四十八条", "第四十八条 各级人民政府对生活不能自理的残疾人，按照规定给予护理补贴。", 0.8)
-    monthly = hit("失业保险条例", "第十六条", "第十六条 失业保险金由社会保险经办机构按月发放。", 0.4)
-    checks = gate(FakeVocabulary([subsidy.text, monthly.text]))
-    question = "我家孩子是重度残疾 残疾人护理补贴是按月发还是按季度发"
-    assert checks.check(question, analyse(question), [subsidy]).refusal == "no passage left"
-    assert checks.check(question, analyse(question), [subsidy, monthly]).candidates == [monthly]
-    plain = "残疾人护理补贴怎么申请"  # not asked how often: the subsidy's article stays
-    assert checks.check(plain, analyse(plain), [subsidy, monthly]).candidates[0] is subsidy
-
-
-def test_a_question_on_who_qualifies_is_answered_only_by_an_article_stating_it() -> None:
-    """办居住证需要什么条件 had quoted the article on the materials (第九条), which refers to 符合…条件的 without stating
-    them, over 第二条."""
-    materials = hit(
-        "居住证暂行条例", "第九条",
-        "第九条 申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及居住地住址、就业、就读等证明材料。"
-        "对符合居住证办理条件的，公安机关应当及时制作发放居住证。", 0.7,
-    )
-    who = hit(
-        "居住证暂行条例", "第二条",
-        "第二条 公民离开常住户口所在地，到其他城市居住半年以上，符合有合法稳定就业、合法稳定住所、连续就读条件之一的，"
-        "可以依照本条例的规定申领居住证。", 0.3,
-    )
-    checks = gate(FakeVocabulary([materials.text, who.text]))
-    question = "什么条件才能申请居住证"
-    assert checks.check(question, analyse(question), [materials, who]).candidates == [who]
-    assert checks.check(question, analyse(question), [materials]).refusal == "no passage left"
-    plain = "办居住证要带什么材料"  # not asked who qualifies: the materials' article stays first
-    assert checks.check(plain, analyse(plain), [materials, who]).candidates[0] is materials
-
-
-def test_a_question_on_which_office_is_answered_only_by_an_article_naming_one() -> None:
-    """临时救助该找谁申请 had quoted the article on who may have it, which names no office at all."""
-    who = hit("社会救助暂行办法", "第四十七条", "第四十七条 国家对因火灾、交通事故等意外事件，基本生活暂时出现严重困难的家庭或者个人，给予临时救助。")
-    where = hit("社会救助暂行办法", "第四十八条", "第四十八条 申请临时救助的，应当向乡镇人民政府、街道办事处提出。", 0.3)
-    checks = gate(FakeVocabulary([who.text, where.text]))
-    question = "家里一下子揭不开锅了 临时救助该找谁申请"
-    assert checks.check(question, analyse(question), [who, where]).candidates == [where]
-    plain = "家里一下子揭不开锅了 能申请临时救助吗"
-    assert checks.check(plain, analyse(plain), [who, where]).candidates[0] is who
-
+@pytest.mark.parametrize(
+    ("question", "plain", "first", "stating"),
+    [
+        # 家长不送孩子上学 会怎么样 had quoted the article on the duty over the one on what follows not doing it
+        ("孩子到了上学年龄 家长不送去上学 会怎么样", "孩子到了上学年龄 家长必须送去上学吗", _DUTY, _PENALTY),
+        # the article granting the subsidy states no frequency; quoting it would say what the documents do not
+        ("我家孩子是重度残疾 残疾人护理补贴是按月发还是按季度发", "残疾人护理补贴怎么申请", _SUBSIDY, _MONTHLY),
+        # 第九条 refers to 符合…条件的 without stating them
+        ("什么条件才能申请居住证", "办居住证要带什么材料", _MATERIALS, _WHO),
+        # 第四十七条, on who may have temporary assistance, names no office at all
+        ("家里一下子揭不开锅了 临时救助该找谁申请", "家里一下子揭不开锅了 能申请临时救助吗", _RELIEF, _WHERE),
+    ],
+)
+def test_a_question_on_one_kind_of_fact_is_answered_only_by_an_article_stating_it(
+    question: str, plain: str, first: Hit, stating: Hit
+) -> None:
+    checks = gate(FakeVocabulary([first.text, stating.text]))
+    assert checks.check(question, analyse(question), [first, stating]).candidates == [stating]
+    assert checks.check(question, analyse(question), [first]).refusal == "no passage left"
+    assert checks.check(plain, analyse(plain), [first, stating]).candidates[0] is first
 
 def test_whether_a_case_counts_as_a_work_injury_is_answered_by_an_article_saying_which_do() -> None:
     """突发心梗 抢救了一天没救过来 能算工伤吗 had quoted 第四十一条 (a worker missing after an accident), first in
