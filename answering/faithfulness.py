@@ -108,6 +108,8 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("数量", re.compile(r"几张|几寸|几份|多少张|多少份"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:张|寸|份)")),
     # how many times (一年能提几次): 好几次, 介绍了几次 say it happened, they do not ask
     ("次数", re.compile(r"(?<![好了过])(?:几次|多少次|几回|多少回)"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:次|回)(?!性)")),
+    # a grade (护理补贴几级才能领, 伤残评到几级): 对生活不能自理的残疾人…给予护理补贴 names no grade; 哪级政府 asks an office
+    ("等级", re.compile(r"几级|多少级|什么等级|哪个等级"), re.compile(r"[\d一二两三四五六七八九十]+\s*级")),
     # from when a period runs: 自办理失业登记之日起计算 answers 从哪天开始算 without a calendar date
     ("日期", re.compile(r"哪天开始|哪天起|从哪天|什么时候开始算|从什么时候(?:开始|起)?算"), re.compile(r"\d+\s*月\s*\d*\s*日?|之日起|之日|次日|当日|起计算|起算")),
     # a bound asked for: 缴存比例最高能到多少 is not answered by 不得低于5%, nor 最少交几年 by 最长为二十四个月

@@ -113,6 +113,10 @@ def test_an_age_and_a_rise_are_figures_asked() -> None:
     assert missing_figure("居住证一年签注几次", "居住证每年签注1次。") is None
     assert missing_figure("街道介绍了几次工作我都没去 会咋样", "连续3次拒绝接受介绍的工作的，停发。") is None
     assert missing_figure("我刷了好几次都过不去咋整", "应当提供人脸识别以外的方式。") is None
+    # a grade: 护理补贴几级才能领 is not answered by the grant, which names none; 哪级政府 asks an office
+    assert missing_figure("护理补贴是不是得一级才能领 几级才够条件", "对生活不能自理的残疾人，按照规定给予护理补贴。") == "等级"
+    assert missing_figure("工伤评到几级能领伤残津贴", "职工因工致残被鉴定为一级至四级伤残的，保留劳动关系。") is None
+    assert missing_figure("这事归哪级政府管", "县级以上地方人民政府负责本行政区域内的工作。") is None
     # months and years asked as a count: 按月领取 says how, not for how many months
     assert missing_figure("个人账户养老金计发月数是多少", "个人账户养老金按月领取。") == "时长"
     assert missing_figure("六十岁退休按几个月除", "个人账户养老金按月领取。") == "时长"
