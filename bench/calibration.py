@@ -182,6 +182,14 @@ def department_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "departments.jsonl", part)
 
 
+def situation_questions(part: str | None = None) -> list[dict]:
+    """bench/data/situations.jsonl: whether one's own case may have a benefit, a certificate or a service, told and
+    asked without naming conditions (合同到期单位不续了 这种能领失业金吗, 离婚才半年 还能再登记吗), labelled from the
+    corpus's articles deciding it; `part` check was written and labelled before the kiosk answered it, design was read
+    while building."""
+    return _in_part(DATA / "situations.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

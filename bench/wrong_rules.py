@@ -43,6 +43,7 @@ from bench.calibration import (  # noqa: E402
     obligation_questions,
     penalty_questions,
     probe_questions,
+    situation_questions,
     typed_questions,
     wait_questions,
 )
@@ -83,7 +84,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "conditions": lambda: condition_questions("design"),
             "conditions_check": lambda: condition_questions("check"),
             "departments": lambda: department_questions("design"),
-            "departments_check": lambda: department_questions("check")}
+            "departments_check": lambda: department_questions("check"),
+            "situations": lambda: situation_questions("design"),
+            "situations_check": lambda: situation_questions("check")}
 
 
 def main() -> None:

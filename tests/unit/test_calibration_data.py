@@ -16,6 +16,7 @@ from bench.calibration import (
     obligation_questions,
     penalty_questions,
     probe_questions,
+    situation_questions,
     wait_questions,
 )
 from knowledge_base.chunking import chunk_document
@@ -85,7 +86,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
-    """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions and departments."""
+    """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments and situations."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -95,6 +96,7 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(act_questions(), shared_dir)
     _labelled_in_parts(condition_questions(), shared_dir)
     _labelled_in_parts(department_questions(), shared_dir)
+    _labelled_in_parts(situation_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
