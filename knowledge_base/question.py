@@ -31,7 +31,7 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("期限", re.compile(r"多久|多长时间|多长期限|几天|多少天|几个月|多少个月|几年|多少年|期限|有效期|什么时候|啥时候|何时|哪天|哪一天|截止|之前|以内|来得及|过期|到期|逾期|时限")),
     ("地点", re.compile(r"去哪|到哪|在哪|哪里|哪儿|哪个部门|哪个单位|哪个机关|找谁|找哪|向谁|什么地方|什么部门|哪个窗口|归谁管|谁管")),
     ("对象", re.compile(r"谁可以|谁能|哪些人|什么人|什么样的人|对象|范围|哪些情况|什么情况")),
-    ("金额", re.compile(r"领多少|拿多少|发多少|给多少|能领|标准是|多少钱一个月|补多少|赔多少|报销多少|比例")),
+    ("金额", re.compile(r"领多少|拿多少|发多少|给多少|标准是|多少钱一个月|补多少|赔多少|报销多少|比例")),
     ("条件", re.compile(r"条件|能不能|可不可以|可以吗|能否|能吗|符合|有资格|算不算|行不行|是否|要不要|需不需要|需要吗|会不会|是不是")),
     ("流程", re.compile(r"怎么办|怎么弄|咋办|咋弄|咋整|流程|步骤|程序|如何|怎样|怎么|咋")),
 )
@@ -181,8 +181,12 @@ def asks_kind(question: str) -> str:
     return "其他"
 
 
+# 我能领失业金吗 asks whether one may have it, not an amount; 能领 carries no subject all the same (失业金能领多久)
+_MAY_HAVE = re.compile("能领")
+
+
 def _cue_free(question: str) -> str:
-    text = question
+    text = _MAY_HAVE.sub(" ", question)
     for _, pattern in _ASKS:
         text = pattern.sub(" ", text)
     return text

@@ -31,6 +31,8 @@ def test_the_kind_of_fact_asked_for() -> None:
     assert asks_kind("护照到期了 去哪换") == "地点"
     assert asks_kind("身份证过期了怎么办") == "期限"  # one clause, asking: as before
     assert asks_kind("办居住证要带什么材料 多久能办好") == "材料"  # both clauses ask: the first kind in order
+    # whether one may have it is no amount; how much one may have is
+    assert asks_kind("我被公司辞退了 这种能领失业金吗") != "金额" and asks_kind("一个月能领多少") == "金额"
     assert states_kind("期限", "自受理之日起15日内制作发放") and not states_kind("期限", "由公安机关签发")
     assert states_kind("费用", "首次申领免收工本费") and not states_kind("费用", "应当提交身份证")
 
