@@ -26,7 +26,7 @@ STATED = re.compile(
     # …or who is turned away (办理结婚登记的当事人有下列情形之一的，婚姻登记机关不予登记)
     r"|有下列情形之一的[，,][^。；：:]{0,20}不予"
     rf"|{_NOT_AFTER_TO}(?:符合|具备)[^，。；]{{0,30}}条件的"
-    rf"|的[，,][^，。；]{{0,10}}?{_PERMITTED}(?:依法)?[^，。；]{{0,16}}?(?:申请|申领|领取|提取|享受|享有|获得|纳入|参加)"
+    rf"|的[，,][^，。；]{{0,10}}?{_PERMITTED}(?:依法)?[^，。；代托]{{0,16}}?(?:申请|申领|领取|提取|享受|享有|获得|纳入|参加)"
     # whom a benefit is for (临时救助对象，是指具有下列情形之一的家庭或者个人)
     r"|对象[，,]?(?:是指|是|为|包括)"
     r"|(?:对[^。；]{8,160}?[，,]|的[，,](?:[^，。；]{0,8}[，,])?|对[^，。；]{4,40}?)给予(?![^，。；]{0,8}(?:处分|警告|处罚|罚款))"
@@ -58,3 +58,4 @@ def asks_conditions(text: str) -> bool:
 def states_conditions(passage: str) -> bool:
     """Whether the passage states who qualifies (具备下列条件的失业人员，可以领取失业保险金)."""
     return bool(STATED.search(passage))
+

@@ -60,6 +60,8 @@ def test_an_office_acting_for_those_who_qualify_or_a_penalty_states_no_condition
     assert not states_conditions("申领居住证，应当向居住地公安派出所提交本人居民身份证、本人相片以及证明材料。")
     assert not states_conditions("对违反本条例规定的直接负责的主管人员，依法给予处分。")
     assert not states_conditions("家庭成员申请有困难的，可以委托村民委员会、居民委员会代为提出申请；")
+    # who may apply for someone else is no condition (居住证暂行条例 第九条, on the materials)
+    assert not states_conditions("未满16周岁或者行动不便的，可以由其监护人、近亲属代为申领居住证。")
     assert not states_conditions("对直接负责的主管人员和其他直接责任人员给予处分。")
     assert not states_conditions("骗取失业保险金的，由社会保险经办机构责令退还；情节严重的，可以处骗取金额1倍以上3倍以下的罚款。")
 
@@ -68,3 +70,4 @@ def test_conditions_named_for_what_the_office_then_does_are_not_stated() -> None
     """结婚登记要什么条件: 对当事人符合结婚条件的，应当当场予以登记 names the conditions without saying what they are."""
     assert not states_conditions("对当事人符合结婚条件的，应当当场予以登记，发给结婚证。")
     assert states_conditions("对中国经济社会发展作出突出贡献或者符合其他在中国境内永久居留条件的外国人，经本人申请，取得永久居留资格。")
+
