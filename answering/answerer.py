@@ -24,7 +24,7 @@ from answering.followups import (
     retrieval_query,
     unanswered_aspect,
 )
-from answering.gate import Gate
+from answering.gate import Gate, searched_as
 from answering.generate import GenerateStrategy
 from answering.guardrails import Scope, SmallTalk, classify, small_talk, strip_injection
 from answering.parts import Part, PartAnswer, asks_nothing_of_it, question_parts, states_a_situation
@@ -245,7 +245,7 @@ class Answerer:
             yield draft.say(self.wording.situation(topic_of(mask_personal_data(query.split(FOLLOWUP_SEPARATOR)[0]))))
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
-        hits = await self._retrieve(query, draft)
+        hits = await self._retrieve(searched_as(query), draft)
         if hits is None:  # the knowledge base itself failed
             yield draft.say(self.refusal_text(cleaned))
             yield draft.finish(AnswerMode.DEGRADED, [], [], refused=True)

@@ -6,7 +6,8 @@ question, or states no duty or choice (for 必须办居住证吗), no period the
 (for 办居住证需要什么条件); asked whether a case counts as what the statutes define by cases (能算工伤吗), the
 articles saying which cases do are taken when one was found. The first one left is then refused for naming another
 certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
-the threshold; the reason is logged and the hall's refusal said instead.
+the threshold; the reason is logged and the hall's refusal said instead. A question asking first who qualifies is
+searched with 条件 named (`searched_as`), so the article stating them is among those found.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from answering.parts import Part, question_parts
 from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
-from knowledge_base.question import QuestionTerms, analyse, own_line
+from knowledge_base.question import FOLLOWUP_SEPARATOR, QuestionTerms, analyse, own_line
 from knowledge_base.search_queries import about_applying, is_application_query
 
 
@@ -130,9 +131,7 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
         candidates = [h for h in candidates if states_consequence(h.text)]
     if asks_frequency(line):
         candidates = [h for h in candidates if states_frequency(h.text)]
-    # asking two things (住房救助有哪些方式 由哪个部门审核), the first decides the first article; the others get their own
-    parts = question_parts(line)
-    first = parts[0].clause if parts else line
+    first = first_part(line)
     if asks_office(first):
         candidates = [h for h in candidates if names_office(h.text)]
     if asks_conditions(first):
@@ -140,3 +139,19 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     if (thing := counted_as(first)) and (defining := [h for h in candidates if defines(h.text, thing)]):
         candidates = defining
     return candidates
+
+
+def first_part(line: str) -> str:
+    """What a line asking two things (住房救助有哪些方式 由哪个部门审核) asks first, which decides the first article; the
+    others get their own. The whole line when it asks one thing."""
+    parts = question_parts(line)
+    return parts[0].clause if parts else line
+
+
+def searched_as(query: str) -> str:
+    """What is searched for a turn: a question of its own asking first who qualifies has 条件 added, so the article
+    stating them comes up above those on applying (我在这边租房住了八个月了 能办居住证吗 had found 第十条 and 第九条 first
+    and 第二条, the conditions, at relevance 0.08). The gate still reads the turn as it was asked."""
+    if FOLLOWUP_SEPARATOR in query or not asks_conditions(first_part(own_line(query))):
+        return query
+    return f"{query} 条件"

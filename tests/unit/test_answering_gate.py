@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import pytest
 
-from answering.gate import Gate
+from answering.gate import Gate, searched_as
 from answering.parts import Part
 from core.config import KioskConfig
 from core.models import Hit
 from knowledge_base.profiles import profile_for
-from knowledge_base.question import analyse
+from knowledge_base.question import FOLLOWUP_SEPARATOR, analyse
 from tests.unit.answering_fakes import ID_CARD_5, RESIDENCE_9, FakeVocabulary, hit
 
 
@@ -129,3 +129,14 @@ def test_a_line_asking_two_things_keeps_the_passages_for_each_part() -> None:
     assert checks.check(both, analyse(both), [ways, office]).candidates[0] is ways
     alone = "上海的住房救助由哪个部门审核"
     assert checks.check(alone, analyse(alone), [ways, office]).candidates == [office]
+
+
+def test_a_question_of_its_own_asking_first_who_qualifies_is_searched_with_conditions_named() -> None:
+    assert searched_as("我在这边租房住了八个月了 能办居住证吗") == "我在这边租房住了八个月了 能办居住证吗 条件"
+    assert searched_as("办居住证需要什么条件") == "办居住证需要什么条件 条件"
+    assert searched_as("办居住证要带什么材料") == "办居住证要带什么材料"
+    # asked second, as the gate reads it: 不是啥单位的 asks first
+    said = "我就是个普通老百姓 不是啥单位的 有没有资格申请政府信息公开"
+    assert searched_as(said) == said
+    followup = f"怎么申请办理居住证{FOLLOWUP_SEPARATOR}有什么条件"  # searched under its topic, as before
+    assert searched_as(followup) == followup
