@@ -6,8 +6,8 @@ question, or states no duty or choice (for 必须办居住证吗), no period the
 (for 办居住证需要什么条件); asked whether a case counts as what the statutes define by cases (能算工伤吗), the
 articles saying which cases do are taken when one was found. The first one left is then refused for naming another
 certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
-the threshold; the reason is logged and the hall's refusal said instead. A question asking first who qualifies is
-searched with 条件 named (`searched_as`), so the article stating them is among those found.
+the threshold; the reason is logged and the hall's refusal said instead. A question asking first who qualifies, or
+whether someone else may do it for one, is searched with the statutes' words for that named (`searched_as`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from answering.consequences import asks_consequence, states_consequence
 from answering.counts_as import counted_as, defines
 from answering.enactment import ruling
 from answering.frequency import asks_frequency, states_frequency
-from answering.manners import manner_stated, speaks_to_manner
+from answering.manners import IN_ANY_QUESTION, asked_of_service, manner_stated, speaks_to_manner
 from answering.offices import asks_office, names_office
 from answering.parts import Part, question_parts
 from core.config import AnsweringConfig
@@ -149,9 +149,16 @@ def first_part(line: str) -> str:
 
 
 def searched_as(query: str) -> str:
-    """What is searched for a turn: a question of its own asking first who qualifies has 条件 added, so the article
+    """What is searched for a turn. A question of its own asking first who qualifies has 条件 added, so the article
     stating them comes up above those on applying (我在这边租房住了八个月了 能办居住证吗 had found 第十条 and 第九条 first
-    and 第二条, the conditions, at relevance 0.08). The gate still reads the turn as it was asked."""
-    if FOLLOWUP_SEPARATOR in query or not asks_conditions(first_part(own_line(query))):
+    and 第二条, the conditions, at relevance 0.08); one asking whether someone else may do it for one has the statutes'
+    words for that added (俺能替她去办居住证吗 found 第九条, whose 可以由其…近亲属代为申领 answers it, too weakly to be
+    quoted). The gate still reads the turn as it was asked."""
+    if FOLLOWUP_SEPARATOR in query:
         return query
-    return f"{query} 条件"
+    line = own_line(query)
+    if asks_conditions(first_part(line)):
+        return f"{query} 条件"
+    if asked_of_service(line, False, IN_ANY_QUESTION) == "代办":
+        return f"{query} 代为申请 委托"
+    return query

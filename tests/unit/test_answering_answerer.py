@@ -260,7 +260,8 @@ async def test_a_first_question_that_names_no_service_is_asked_which_service() -
     history = [ChatMessage("user", "办居住证要带什么材料"), ChatMessage("assistant", "……")]
     await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "可以代办吗", history)
     await collect(make(kb, ScriptedChatModel(GOOD_ANSWER)), "居住证可以代办吗")
-    assert kb.queries == ["居住证\n可以代办吗", "居住证可以代办吗"]
+    # (asked whether someone else may do it, a question of its own is searched with the statutes' words for that)
+    assert kb.queries == ["居住证\n可以代办吗", "居住证可以代办吗 代为申请 委托"]
 
 
 async def test_hesitations_are_not_searched() -> None:

@@ -140,3 +140,10 @@ def test_a_question_of_its_own_asking_first_who_qualifies_is_searched_with_condi
     assert searched_as(said) == said
     followup = f"怎么申请办理居住证{FOLLOWUP_SEPARATOR}有什么条件"  # searched under its topic, as before
     assert searched_as(followup) == followup
+
+
+def test_a_question_of_its_own_asking_whether_someone_else_may_do_it_is_searched_with_the_statutes_words() -> None:
+    assert searched_as("俺娘七十多了腿脚不利索 俺能替她去办居住证吗") == "俺娘七十多了腿脚不利索 俺能替她去办居住证吗 代为申请 委托"
+    assert searched_as("身份证丢了怎么补办") == "身份证丢了怎么补办"
+    followup = f"怎么申请办理居住证{FOLLOWUP_SEPARATOR}可以找人代办吗"
+    assert searched_as(followup) == followup
