@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,11 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     host = args.host or config.kiosk.host
     port = args.port or config.kiosk.port
+    # before minutes of loading and seeding: a second kiosk on the same port would say ready and then fail to bind
+    if (taken := port_taken(host, port)) is not None:
+        print(f"error: cannot listen on {host}:{port} ({taken}); is a kiosk already running there? Stop it, or "
+              "start this one with --port or kiosk.port set to a free port.", file=sys.stderr)
+        return 2
     services = Services(config)
     if not args.no_seed:
         ingest_seed_paths(config, services.kb)
@@ -70,9 +76,39 @@ def run(args: argparse.Namespace) -> int:
         print("  panel: not served here (admin.mount_in_kiosk: false); run it with `kiosk admin serve`", flush=True)
         for line in shared_state_lines(config):
             print(line, flush=True)
-    print(f"kiosk ready: {shown}/ (health: /health)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
-    return 0
+    server = _announced_server()(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server.ready_line = f"kiosk ready: {shown}/ (health: /health)"
+    server.run()
+    return 0 if server.started else 1
+
+
+def port_taken(host: str, port: int) -> str | None:
+    """Why `host:port` cannot be listened on now (another process holds it, or the address is not this machine's), or
+    None when it can."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a socket in TIME_WAIT is free
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            return exc.strerror or str(exc)
+    return None
+
+
+def _announced_server() -> type:
+    import uvicorn
+
+    class AnnouncedServer(uvicorn.Server):
+        """A uvicorn server that says the kiosk is ready once it listens, not before it has tried."""
+
+        ready_line = ""
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            if self.started and not self.should_exit:
+                print(self.ready_line, flush=True)
+
+    return AnnouncedServer
 
 
 def ingest_seed_paths(config: KioskConfig, kb: KnowledgeBase) -> None:
