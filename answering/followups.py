@@ -65,14 +65,26 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
     if not previous:
         return False
     text = question.strip()
-    if _FOLLOWUP.search(text):
-        return True
     terms = analyse(text)
+    if _refers_back(text, terms):
+        return True
     if not names_topic(terms):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
     if who_qualifies(text) or asks_only_a_manner(text) or brought_documents(text) or _consequence_of_an_act(terms):
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
+
+
+def _refers_back(text: str, terms: QuestionTerms) -> bool:
+    """Whether a word pointing back (那个, 这种, 它) points to an earlier turn. After the case the turn itself tells, in
+    a turn that names its own topic, it points to that case (家里前两天着火了 这种能申请临时救助不, 喝多了摔伤了 这个还能算
+    工伤吗): read as a follow-up, such a turn had been searched under the previous question's topic."""
+    pointing = _FOLLOWUP.search(text)
+    if pointing is None:
+        return False
+    told = CLAUSE.search(text[: pointing.start()])  # a clause before the word
+    # …unless it asks how the earlier turn's service is done (我妈腿脚不好 这种能代办吗)
+    return told is None or not names_topic(terms) or asked_manner(text) is not None
 
 
 # where one's 户口 is (外地户口, 农村户口) says who asks, not what about

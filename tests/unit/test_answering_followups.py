@@ -392,3 +392,13 @@ def test_what_follows_an_act_naming_no_thing_leans_on_the_previous_question() ->
         assert earlier[:2] in topic and "申请" not in topic, query  # the thing itself, not applying for it
     # an act done to a thing the turn names is a question of its own
     assert not is_followup("冒用别人的身份证会被罚吗", asked("居住证怎么办"))
+
+
+def test_a_word_pointing_back_after_the_case_a_turn_tells_points_to_that_case() -> None:
+    # naming its own topic, the turn is a question of its own: it had been searched under the previous one's
+    history = asked("我在这边租房住了八个月了 能办居住证吗")
+    assert not is_followup("家里前两天着火了 我们也不是低保户 这种能申请临时救助不", history)
+    assert not is_followup("我那天中午喝多了 下午干活摔伤了 这个还能算工伤吗", asked("我信用卡有过逾期 还能去银行办房贷吗"))
+    # at the start, or in a turn that names no topic of its own, it points to the earlier turn as before
+    assert is_followup("那个要多久", history)
+    assert is_followup("我妈腿脚不好 这种能代办吗", history)
