@@ -58,4 +58,3 @@ def asks_conditions(text: str) -> bool:
 def states_conditions(passage: str) -> bool:
     """Whether the passage states who qualifies (具备下列条件的失业人员，可以领取失业保险金)."""
     return bool(STATED.search(passage))
-
