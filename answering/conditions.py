@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge_base.question import CLAUSE
+
 _GET = r"(?:领|申请|申领|享受|办|吃|拿|提取|获得|上)"
 ASKED = re.compile(
     r"(?:有|需要|要|得|需|满足|具备|符合|够)(?:什么|啥|哪些|哪样)(?:样的)?(?:条件|资格)|什么条件|啥条件|哪些条件"
@@ -43,7 +45,6 @@ _OWN_CASE = re.compile(
     r"(?:吗|么|不|没|呢)?$"
 )
 _NOT_YES_OR_NO = re.compile(r"多久|多长|几|多少|什么|啥|哪|怎么|咋|当天|何时")
-_CLAUSES = re.compile(r"[\s，,。；;！!？?]+")
 
 
 def asks_conditions(text: str) -> bool:
@@ -51,7 +52,7 @@ def asks_conditions(text: str) -> bool:
     失业金吗)."""
     if ASKED.search(text):
         return True
-    clauses = [c for c in _CLAUSES.split(text) if c]
+    clauses = [c for c in CLAUSE.split(text) if c]
     return len(clauses) > 1 and bool(_OWN_CASE.search(clauses[-1])) and not _NOT_YES_OR_NO.search(clauses[-1])
 
 
