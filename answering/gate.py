@@ -154,11 +154,10 @@ def searched_as(query: str) -> str:
     and 第二条, the conditions, at relevance 0.08); one asking whether someone else may do it for one has the statutes'
     words for that added (俺能替她去办居住证吗 found 第九条, whose 可以由其…近亲属代为申领 answers it, too weakly to be
     quoted). The gate still reads the turn as it was asked."""
-    if FOLLOWUP_SEPARATOR in query:
+    if FOLLOWUP_SEPARATOR in query:  # a follow-up is searched under the question it leans on, as it was
         return query
-    line = own_line(query)
-    if asks_conditions(first_part(line)):
+    if asks_conditions(first_part(query)):
         return f"{query} 条件"
-    if asked_of_service(line, False, IN_ANY_QUESTION) == "代办":
+    if asked_of_service(query, False, IN_ANY_QUESTION) == "代办":
         return f"{query} 代为申请 委托"
     return query
