@@ -190,6 +190,13 @@ def situation_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "situations.jsonl", part)
 
 
+def appeal_questions(part: str | None = None) -> list[dict]:
+    """bench/data/appeals.jsonl: how to challenge or complain about a decision or an act (街道把低保申请驳回了 我不服
+    能去哪儿说理, 单位不给交社保去哪举报), labelled from the corpus's articles on review, suits and reports; `part` check
+    was written and labelled before the kiosk answered it, design was read while building."""
+    return _in_part(DATA / "appeals.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

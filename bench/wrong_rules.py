@@ -24,6 +24,7 @@ from answering.answerer import Answerer  # noqa: E402
 from bench.calibration import (  # noqa: E402
     act_questions,
     answerable,
+    appeal_questions,
     calibration_questions,
     certificates,
     condition_questions,
@@ -86,7 +87,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "departments": lambda: department_questions("design"),
             "departments_check": lambda: department_questions("check"),
             "situations": lambda: situation_questions("design"),
-            "situations_check": lambda: situation_questions("check")}
+            "situations_check": lambda: situation_questions("check"),
+            "appeals": lambda: appeal_questions("design"), "appeals_check": lambda: appeal_questions("check")}
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bench.calibration import (
     act_questions,
+    appeal_questions,
     calibration_questions,
     condition_questions,
     definition_questions,
@@ -86,7 +87,8 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
-    """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments and situations."""
+    """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations and
+    appeals."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -97,6 +99,7 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(condition_questions(), shared_dir)
     _labelled_in_parts(department_questions(), shared_dir)
     _labelled_in_parts(situation_questions(), shared_dir)
+    _labelled_in_parts(appeal_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
