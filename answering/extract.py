@@ -19,6 +19,7 @@ from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from answering.frequency import asks_only_how_often, states_frequency
 from answering.manners import speaks_to_manner
+from answering.remedies import asks_remedy, states_remedy
 from core.models import Hit
 from core.sentences import CONNECTIVE, ESCALATION, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
 from core.text_lines import ARTICLE_LABEL
@@ -78,7 +79,7 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
 def _score(
     unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
     consequence: bool = False, who_sets: bool = False, affirmed_only: bool = False, manner: str | None = None,
-    frequency: bool = False, conditions: bool = False,
+    frequency: bool = False, conditions: bool = False, remedy: bool = False,
 ) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
@@ -93,6 +94,8 @@ def _score(
         cue = _KIND_CUE if states_frequency(unit) else 0.0
     if conditions:  # 办居住证需要什么条件 asks who qualifies, not what to hand in
         cue = _KIND_CUE if states_conditions(unit) else 0.0
+    if remedy:  # 护照不给签发 有什么办法 asks what one may do about it; 十五日内签发普通护照 shares its words, not that
+        cue = 2 * _KIND_CUE if states_remedy(unit) else 0.0
     if manner is not None and speaks_to_manner(unit, manner):  # 能加急吗: 因合理紧急事由请求加急办理的…
         cue += _KIND_CUE
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
@@ -153,7 +156,7 @@ _CASE = re.compile(r"的[，,]$")
 
 def _trim(
     sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None,
-    affirmed_only: bool = False, manner: str | None = None, conditions: bool = False,
+    affirmed_only: bool = False, manner: str | None = None, conditions: bool = False, remedy: bool = False,
 ) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
@@ -165,7 +168,7 @@ def _trim(
     def rated(run: str, first: bool) -> float:  # a little more for a longer run, all else equal
         score = _score(
             run, asks, wanted, first, exception_asked, figure, affirmed_only=affirmed_only, manner=manner,
-            conditions=conditions,
+            conditions=conditions, remedy=remedy,
         )
         return score + 0.01 * len(run) / budget
 
@@ -241,6 +244,7 @@ def spoken_fact(
     who_sets = bool(WHO_SETS_ASKED.search(focus))
     frequency = asks_only_how_often(focus) if frequency is None else frequency  # unless read in the turn's own words
     conditions = asks_conditions(focus) if conditions is None else conditions  # as how often
+    remedy = asks_remedy(focus)
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
@@ -254,7 +258,7 @@ def spoken_fact(
     scores = [
         _score(
             u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only, manner, frequency,
-            conditions,
+            conditions, remedy,
         )
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if _ITEM_REFERENCE.search(u) and has_list else 0.0)
@@ -267,7 +271,9 @@ def spoken_fact(
         chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
     else:
         chosen = {
-            best: _trim(units[best], asks, wanted, budget, exception_asked, figure, affirmed_only, manner, conditions)
+            best: _trim(
+                units[best], asks, wanted, budget, exception_asked, figure, affirmed_only, manner, conditions, remedy
+            )
         }
     used = len(chosen[best])
     for i in sorted(range(len(units)), key=lambda j: -scores[j]):

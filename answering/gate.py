@@ -1,13 +1,14 @@
 """The gate between retrieval and speech: which passages may answer a question, and whether the first one does.
 
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
-question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence
-(for 不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请) or no condition
-(for 办居住证需要什么条件); asked whether a case counts as what the statutes define by cases (能算工伤吗), the
-articles saying which cases do are taken when one was found. The first one left is then refused for naming another
-certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
-the threshold; the reason is logged and the hall's refusal said instead. A question asking first who qualifies, or
-whether someone else may do it for one, is searched with the statutes' words for that named (`searched_as`).
+question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence (for
+不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件) or no way to
+challenge a decision (for 工伤认定结论不服 能告吗); asked whether a case counts as what the statutes define by cases (能算工伤吗),
+the articles saying which cases do are taken when one was found. The first one left is then refused for naming
+another certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability
+score under the threshold; the reason is logged and the hall's refusal said instead. A question asking first who
+qualifies, or whether someone else may do it for one, is searched with the statutes' words for that named
+(`searched_as`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from answering.frequency import asks_frequency, states_frequency
 from answering.manners import IN_ANY_QUESTION, asked_of_service, manner_stated, speaks_to_manner
 from answering.offices import asks_office, names_office
 from answering.parts import Part, question_parts
+from answering.remedies import asks_remedy, states_remedy
 from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
@@ -122,11 +124,11 @@ class Gate:
 
 
 def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
-    """The candidates stating the kind of fact the turn's own line asks: what follows (不送孩子上学会怎么样: not the
-    article on the duty), how often (护理补贴是按月发还是按季度发: an article stating it, or none); and, asked in the line's
-    first part, which office (临时救助该找谁申请: not the article on who may have it), who qualifies (办居住证需要什么条件:
-    not the one on the materials) or which cases count as what is asked of (能算工伤吗: the articles saying which do,
-    when one was found)."""
+    """The candidates stating the kind of fact the turn's own line asks: what follows (不送孩子上学会怎么样: not the article on
+    the duty), how often (护理补贴是按月发还是按季度发: an article stating it, or none); and, asked in the line's first part,
+    which office (临时救助该找谁申请: not the article on who may have it), who qualifies (办居住证需要什么条件: not the one on the
+    materials), how to challenge a decision (低保被驳回了 我不服 能去哪儿说理: not the article on who qualifies) or which cases
+    count as what is asked of (能算工伤吗: the articles saying which do, when one was found)."""
     if asks_consequence(line):
         candidates = [h for h in candidates if states_consequence(h.text)]
     if asks_frequency(line):
@@ -136,6 +138,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
         candidates = [h for h in candidates if names_office(h.text)]
     if asks_conditions(first):
         candidates = [h for h in candidates if states_conditions(h.text)]
+    if asks_remedy(first):
+        candidates = [h for h in candidates if states_remedy(h.text)]
     if (thing := counted_as(first)) and (defining := [h for h in candidates if defines(h.text, thing)]):
         candidates = defining
     return candidates

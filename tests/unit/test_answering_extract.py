@@ -416,3 +416,17 @@ def test_asked_who_qualifies_the_sentence_naming_them_is_said_whole() -> None:
     said = spoken_fact(article(DESTITUTE), "材料", "特困人员供养要啥条件", budget=60)
     assert said.startswith("国家对无劳动能力") and said.endswith("给予特困人员供养。")
     assert spoken_fact(article(DESTITUTE), "材料", "特困人员供养要啥条件", budget=60, conditions=False) == "给予特困人员供养。"
+
+
+PASSPORT_ISSUED = (
+    "第六条 公民申请普通护照，应当提交本人的居民身份证、户口簿、近期免冠照片以及申请事由的相关材料。\n\n"
+    "公安机关出入境管理机构应当自收到申请材料之日起十五日内签发普通护照；对不符合规定不予签发的，应当书面说明理由，"
+    "并告知申请人享有依法申请行政复议或者提起行政诉讼的权利。"
+)
+
+
+def test_asked_what_to_do_about_a_refusal_the_sentence_on_review_is_said() -> None:
+    """护照不给我签发 有什么办法 had heard 十五日内签发普通护照, how long the office takes."""
+    said = spoken("护照不给我签发 有什么办法", PASSPORT_ISSUED)
+    assert "申请行政复议或者提起行政诉讼" in said and "十五日内" not in said
+    assert "十五日内" in spoken("护照多久能签发下来", PASSPORT_ISSUED)

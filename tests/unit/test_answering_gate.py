@@ -63,8 +63,9 @@ def test_the_best_part_is_the_one_whose_check_scores_highest_unless_it_is_referr
     assert checks.best_part(parts, [], lambda query, top, terms: False) is None
 
 
-# Each kind of fact asked (what follows, how often, who qualifies, which office): the question; the article first in
-# relevance, which does not state it; one that does; and a question on the same thing not asking it.
+# Each kind of fact asked (what follows, how often, who qualifies, which office, how to challenge a decision): the
+# question; the article first in relevance, which does not state it; one that does; and a question on the same thing
+# not asking it.
 _DUTY = hit("义务教育法", "第十一条", "第十一条 凡年满六周岁的儿童，其父母或者其他法定监护人应当送其入学接受并完成义务教育。", 0.8)
 _PENALTY = hit(
     "义务教育法", "第五十八条",
@@ -85,6 +86,12 @@ _WHO = hit(
 )
 _RELIEF = hit("社会救助暂行办法", "第四十七条", "第四十七条 国家对因火灾、交通事故等意外事件，基本生活暂时出现严重困难的家庭或者个人，给予临时救助。")
 _WHERE = hit("社会救助暂行办法", "第四十八条", "第四十八条 申请临时救助的，应当向乡镇人民政府、街道办事处提出。", 0.3)
+_INJURY = hit("工伤保险条例", "第十四条", "第十四条 职工有下列情形之一的，应当认定为工伤：（一）在工作时间和工作场所内，因工作原因受到事故伤害的。")
+_REVIEW = hit(
+    "工伤保险条例", "第五十五条",
+    "第五十五条 有下列情形之一的，有关单位或者个人可以依法申请行政复议，也可以依法向人民法院提起行政诉讼："
+    "（一）申请工伤认定的职工或者其直系亲属、该职工所在单位对工伤认定申请不予受理的决定不服的。", 0.3,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,6 +105,8 @@ _WHERE = hit("社会救助暂行办法", "第四十八条", "第四十八条 申
         ("什么条件才能申请居住证", "办居住证要带什么材料", _MATERIALS, _WHO),
         # 第四十七条, on who may have temporary assistance, names no office at all
         ("家里一下子揭不开锅了 临时救助该找谁申请", "家里一下子揭不开锅了 能申请临时救助吗", _RELIEF, _WHERE),
+        # the article on what counts as a work injury says nothing of what one may do about the ruling
+        ("搬货砸了腰 人社局说不算工伤 我不服 能去告他们吗", "搬货砸了腰 这个算工伤吗", _INJURY, _REVIEW),
     ],
 )
 def test_a_question_on_one_kind_of_fact_is_answered_only_by_an_article_stating_it(
@@ -147,3 +156,4 @@ def test_a_question_of_its_own_asking_whether_someone_else_may_do_it_is_searched
     assert searched_as("身份证丢了怎么补办") == "身份证丢了怎么补办"
     followup = f"怎么申请办理居住证{FOLLOWUP_SEPARATOR}可以找人代办吗"
     assert searched_as(followup) == followup
+
