@@ -127,8 +127,8 @@ class Answerer:
         """Replies whose words do not depend on the question (scope, the hall, courtesies, each referral, each figure
         the documents may lack, the refusal's opening), for the voice to prepare ahead: only first clips are."""
         replies = [
-            self.wording.scope(), self.wording.hall(), self.wording.case(), self.wording.other_language(),
-            self.wording.topic(), *map(self.wording.small_talk, SmallTalk),
+            self.wording.scope(), self.wording.hall(), self.wording.case(), self.wording.complaint(),
+            self.wording.other_language(), self.wording.topic(), *map(self.wording.small_talk, SmallTalk),
         ]  # fmt: skip
         refusal = self.wording.refusal("{topic}")  # the gate's refusal, when its opening does not name the question
         if "{topic}" not in (spoken_pieces(refusal) or ["{topic}"])[0]:
@@ -192,12 +192,13 @@ class Answerer:
             screen = f"{self.wording.other_language()}\n\n{cfg.other_language_screen}"
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True, screen=screen)
             return
-        if scope not in (Scope.IN_SCOPE, Scope.HALL, Scope.CASE):
+        if scope not in (Scope.IN_SCOPE, Scope.HALL, Scope.CASE, Scope.COMPLAINT):
             yield draft.say(self.wording.scope())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
 
-        hall = scope in (Scope.HALL, Scope.CASE)  # the hall's arrangements, one's own case: staff FAQ, else the window
+        # the hall's arrangements, one's own case, a complaint about the hall: staff FAQ, else the window
+        hall = scope in (Scope.HALL, Scope.CASE, Scope.COMPLAINT)
         # 办护照要多久 周六能办吗: the statute's part first, so an FAQ entry on weekend hours does not take the whole question
         split = await self._hall_split(cleaned, scope, history, draft) if hall and split_parts else None
         if split and not _refused(split):
@@ -358,7 +359,8 @@ class Answerer:
         return self.referrals.refer(query, top, terms.subject) is not None
 
     def _hall_reply(self, scope: Scope) -> str:
-        return self.wording.hall() if scope is Scope.HALL else self.wording.case()
+        replies = {Scope.CASE: self.wording.case, Scope.COMPLAINT: self.wording.complaint}
+        return replies.get(scope, self.wording.hall)()
 
     async def _hall_split(
         self, question: str, scope: Scope, history: Sequence[ChatMessage], draft: Draft

@@ -65,6 +65,10 @@ _HALL = re.compile(
     r"|你们(?:这里|这儿|这边|这|大厅)?(?:能|可以|能不能|可不可以|给)(?:办|受理)|(?:这个|本|你们)大厅(?:能|可以)?(?:办|受理)"
 )
 
+# A complaint about this hall's own staff or service (我要投诉你们窗口的工作人员, 对你们的服务不满意): the hall's own
+# channel, not a statute's right to report (老板不给交社保 上哪儿举报 is a statute question).
+_COMPLAINT = re.compile(r"(?:投诉|举报)[^，,。？?\s]{0,3}你们|你们[^。？?]{0,10}(?:态度|不满意|投诉)")
+
 # A citizen's own case: how far an application has got, or their own records (我家低保审批到哪一步了, 查一下我的社保
 # 缴了多少年). No statute holds them; the window or 12345 looks them up with the citizen's ID.
 _CASE = re.compile(
@@ -78,6 +82,7 @@ class Scope(str, enum.Enum):
     IN_SCOPE = "in-scope"
     HALL = "hall"
     CASE = "case"  # the citizen's own application or records
+    COMPLAINT = "complaint"  # about this hall's own staff or service
     OFF_TOPIC = "off-topic"
     SENSITIVE = "sensitive"
     EMPTY = "empty"
@@ -225,6 +230,8 @@ def classify(question: str) -> Scope:
         return Scope.SENSITIVE
     if _OFF_TOPIC.search(text) and not _names_a_service(text):
         return Scope.OFF_TOPIC
+    if _COMPLAINT.search(text):
+        return Scope.COMPLAINT
     if _HALL.search(text):
         return Scope.HALL
     if _CASE.search(text):

@@ -73,6 +73,9 @@ class Wording:
     def case(self) -> str:
         return self.config.case_reply.format(window=self.config.window_guidance)
 
+    def complaint(self) -> str:
+        return self.config.complaint_reply.format(window=self.config.window_guidance)
+
     def topic(self) -> str:
         return self.config.topic_reply.format(window=self.config.window_guidance)
 

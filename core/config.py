@@ -202,6 +202,7 @@ class AnsweringConfig(_Section):
     scope_reply: str = "抱歉，这个问题不在政务服务知识库的范围内。我只能解答办证、社保、救助、登记等政务办事问题，建议您咨询{window}工作人员，或拨打12345政务服务热线。"
     hall_reply: str = "这个问题涉及本大厅的具体安排，知识库里没有。请到{window}询问工作人员，或拨打12345政务服务热线。"
     case_reply: str = "您本人的办理进度和缴费记录要用身份证查询，知识库里没有。请带上身份证到{window}查询，或拨打12345政务服务热线。"
+    complaint_reply: str = "给您添麻烦了，很抱歉。对本大厅服务的意见，请到{window}反映，也可以拨打12345政务服务热线投诉。"
     guidance_sentence: str = "建议您到{window}咨询工作人员，或拨打12345政务服务热线。"
     # a question that names no service (要带什么材料, 需要本人到场吗) with nothing earlier to lean on
     topic_reply: str = "请问您要办理哪项业务？请把业务和问题一起告诉我，比如“居住证要带什么材料”“失业保险金能领多久”。"

@@ -341,6 +341,14 @@ async def test_a_citizens_own_case_gets_the_case_reply_and_is_not_searched() -> 
     assert answerer.wording.case() in answerer.fixed_replies()  # its first clip is prepared like the hall reply's
 
 
+async def test_a_complaint_about_the_halls_own_staff_gets_the_complaint_reply_and_is_not_searched() -> None:
+    kb = FakeKnowledgeBase([RESIDENCE_12])
+    answerer = make(kb, ScriptedChatModel())
+    _, answer = await collect(answerer, "你们窗口的工作人员态度太差了 我要投诉")
+    assert answer.refused and answer.citations == [] and "12345" in answer.spoken and kb.queries == []
+    assert answer.spoken == answerer.wording.complaint() and answerer.wording.complaint() in answerer.fixed_replies()
+
+
 async def test_personal_data_is_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG, logger="answering")
     question = "我身份证号110101199003071234，手机13812345678，居住证要带什么材料"

@@ -67,6 +67,10 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
                  "我的号刚才叫过了没听见 还能不能补叫", "过号了怎么办", "我不识字 能帮我填表吗", "现场能拍证件照吗",
                  "办事指南在哪里拿", "能用微信支付吗", "现在排到多少号了", "能不能帮我叫一下工作人员", "哪里有热水"):
         assert classify(hall) is Scope.HALL, hall
+    for complaint in ("我要投诉你们窗口的工作人员", "你们工作人员态度太差了 我要投诉", "对你们的服务不满意 怎么反映"):
+        assert classify(complaint) is Scope.COMPLAINT, complaint
+    for question in ("老板不给交社保 我想举报 该上哪儿举报去", "街道不给批低保 我能投诉吗"):  # a statute's right to report
+        assert classify(question) is Scope.IN_SCOPE, question
     assert classify("看病怎么预约挂号") is Scope.IN_SCOPE  # a doctor's booking: referred to the hospital, not the hall's
     # the photo or the card a service asks for is the service's question, not the hall's
     for question in ("办身份证可以自己带照片吗", "药店说刷医宝卡买药能给返点现金 这个能要吗", "护照照片要什么背景"):
