@@ -16,7 +16,7 @@ def test_questions_on_challenging_a_decision_are_read_as_such(question: str) -> 
 
 @pytest.mark.parametrize(
     "question",
-    ["身份证丢了怎么办", "退伍兵不服从安排的工作会怎样", "电子版的证明拿来办事认不认", "办好了会告诉我吗", "要去派出所报告吗", "低保怎么申请", "我认识的人能代办吗", "公告在哪看"],
+    ["身份证丢了怎么办", "退伍兵不服从安排的工作会怎样", "电子版的证明拿来办事认不认", "办好了会告诉我吗", "工伤治好了还要去医院复查吗", "居住证的通告在哪看", "要去派出所报告吗", "低保怎么申请", "我认识的人能代办吗", "公告在哪看"],
 )
 def test_other_questions_are_not(question: str) -> None:
     assert not asks_remedy(question)
