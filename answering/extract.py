@@ -268,7 +268,10 @@ def spoken_fact(
     ]
     best = max(range(len(units)), key=scores.__getitem__)
     if ITEM_BOUNDARY in units[best]:
-        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, list_budget, rest_note)}
+        # asked how to challenge a decision, the list's opening states the way (可以依法申请行政复议…：) and its cases
+        # are on the screen: said within the spoken budget, not the list's
+        cap = budget if remedy else list_budget
+        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, cap, rest_note)}
     else:
         chosen = {
             best: _trim(

@@ -430,3 +430,22 @@ def test_asked_what_to_do_about_a_refusal_the_sentence_on_review_is_said() -> No
     said = spoken("护照不给我签发 有什么办法", PASSPORT_ISSUED)
     assert "申请行政复议或者提起行政诉讼" in said and "十五日内" not in said
     assert "十五日内" in spoken("护照多久能签发下来", PASSPORT_ISSUED)
+
+
+REVIEW_CASES = (
+    "第五十五条 有下列情形之一的，有关单位或者个人可以依法申请行政复议，也可以依法向人民法院提起行政诉讼：\n"
+    "（一）申请工伤认定的职工或者其近亲属、该职工所在单位对工伤认定申请不予受理的决定不服的；\n"
+    "（二）申请工伤认定的职工或者其近亲属、该职工所在单位对工伤认定结论不服的；\n"
+    "（三）用人单位对经办机构确定的单位缴费费率不服的；\n"
+    "（四）签订服务协议的医疗机构、辅助器具配置机构认为经办机构未履行有关协议或者规定的；\n"
+    "（五）工伤职工或者其近亲属对经办机构核定的工伤保险待遇有异议的。"
+)
+
+
+def test_asked_how_to_challenge_a_list_of_cases_is_said_within_the_spoken_budget() -> None:
+    """人社局说我这个不算工伤 我不服 能告他们吗 heard all five cases (210 characters); the way is in the opening."""
+    question = "人社局说我这个不算工伤 我不服 能告他们吗"
+    rest = "其余各项请看屏幕上的条文。"
+    said = spoken_fact(article(REVIEW_CASES), analyse(question).asks, question, budget=80, list_budget=240, rest_note=rest)
+    assert said.startswith("有下列情形之一的，有关单位或者个人可以依法申请行政复议，也可以依法向人民法院提起行政诉讼")
+    assert said.endswith(f"等。{rest}") and "缴费费率" not in said
