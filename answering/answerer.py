@@ -216,7 +216,8 @@ class Answerer:
                     yield event
             else:
                 yield draft.say(self._hall_reply(scope))
-                yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
+                mode = AnswerMode.COMPLAINT if scope is Scope.COMPLAINT else AnswerMode.REFUSAL
+                yield draft.finish(mode, [], [], refused=True)
             return
 
         understood = await self._understand(cleaned)

@@ -65,6 +65,7 @@ class AnswerMode(str, enum.Enum):
     DEGRADED = "degraded"
     SMALL_TALK = "small-talk"  # 你好 / 谢谢 / 再见: a courtesy answered as such
     INTERRUPTED = "interrupted"  # cut off by the next question: what was said before the barge-in
+    COMPLAINT = "complaint"  # about the hall's own staff or service: sent to its window, not a knowledge gap
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from html import escape
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, WenQuanYi Micro Hei, sans-serif"
 BLUE = "#1f6fd1"
-COLORS = {"已回答": BLUE, "没帮助": "#e08a00", "未找到": "#8a99ad", "降级": "#c62828", "有帮助": BLUE,
+COLORS = {"已回答": BLUE, "没帮助": "#e08a00", "未找到": "#8a99ad", "降级": "#c62828", "投诉": "#7b4fc2", "有帮助": BLUE,
           "中位数 p50": BLUE, "较慢 p95": "#f0a030"}  # fmt: skip
 TEXT = "#1b2a3d"
 MUTED = "#5b6b80"

@@ -14,10 +14,10 @@ from core.errors import AdminError
 from core.models import EngineHealth
 
 # a "没帮助" answer is its own outcome: it was answered, but not well
-OUTCOME_LABELS = {"answered": "已回答", "unhelpful": "没帮助", "refused": "未找到", "degraded": "降级"}
+OUTCOME_LABELS = {"answered": "已回答", "unhelpful": "没帮助", "refused": "未找到", "degraded": "降级", "complaint": "投诉"}
 MODE_LABELS = {
     "quote": "已回答", "llm": "已回答", "faq": "FAQ", "refusal": "未找到", "degraded": "降级", "small-talk": "寒暄",
-    "interrupted": "被打断",
+    "interrupted": "被打断", "complaint": "投诉",
 }  # fmt: skip
 STAGE_LABELS = {
     "asr_s": "语音识别", "retrieve_s": "检索", "first_token_s": "模型首字", "first_text_s": "首句文字",
@@ -28,8 +28,8 @@ NO_TOPIC = "（未命中知识库）"
 
 
 def mode_label(mode: str, refused: bool = False) -> str:
-    """How the panel names an answer's mode: 已回答 / FAQ / 未找到 / 降级 / 寒暄 / 被打断."""
-    if refused and mode not in ("refusal", "degraded"):
+    """How the panel names an answer's mode: 已回答 / FAQ / 未找到 / 降级 / 寒暄 / 被打断 / 投诉."""
+    if refused and mode not in ("refusal", "degraded", "complaint"):
         return "未找到"
     return MODE_LABELS.get(mode, mode)
 
@@ -64,8 +64,8 @@ def questions_only(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def outcome(turn: dict[str, Any]) -> str:
-    if turn["mode"] == "degraded":
-        return "degraded"
+    if turn["mode"] in ("degraded", "complaint"):  # a complaint about the hall is no gap in the knowledge base
+        return str(turn["mode"])
     if turn["refused"] or turn["mode"] == "refusal":
         return "refused"
     return "unhelpful" if turn.get("helpful") is False else "answered"
@@ -164,6 +164,7 @@ def summary(turns: list[dict[str, Any]]) -> dict[str, Any]:
         "unhelpful": counts.get("unhelpful", 0),
         "refused": counts.get("refused", 0),
         "degraded": counts.get("degraded", 0),
+        "complaint": counts.get("complaint", 0),
         "helpful_ratio": (sum(1 for t in rated if t["helpful"]) / len(rated)) if rated else None,
     }
 

@@ -145,7 +145,7 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             text = (
                 f"**{format_time(begin)[:10]} 至 {format_time(finish - 1)[:10]}**：共 {facts['questions']} 个问题，"
                 f"已回答 {facts['answered']}，没帮助 {facts['unhelpful']}，未找到 {facts['refused']}，"
-                f"降级 {facts['degraded']}，好评率 {ratio}"
+                f"降级 {facts['degraded']}，投诉 {facts['complaint']}，好评率 {ratio}"
                 + (f"（另有寒暄 {len(logged) - len(turns)} 次，未计入）" if len(logged) > len(turns) else "")
             )
             query = urlencode({"start": format_time(begin)[:10], "end": format_time(finish - 1)[:10]})

@@ -42,13 +42,16 @@ def test_outcomes_feedback_and_topics() -> None:
     turns = [
         row("a", helpful=True), row("b", helpful=False), row("c", mode="refusal", refused=True, title=None),
         row("d", mode="degraded"), row("e", mode="faq", title=None),
+        row("f", mode="complaint", refused=True, title=None),
     ]  # fmt: skip
     outcomes = dict(zip(*dashboard.outcome_counts(turns).to_dict("list").values(), strict=True))
-    assert outcomes == {"已回答": 2, "没帮助": 1, "未找到": 1, "降级": 1}  # a 没帮助 answer is not counted as answered
+    # a 没帮助 answer is not counted as answered, a complaint about the hall not as a question the documents lack
+    assert outcomes == {"已回答": 2, "没帮助": 1, "未找到": 1, "降级": 1, "投诉": 1}
+    assert dashboard.mode_label("complaint", refused=True) == "投诉" and dashboard.summary(turns)["complaint"] == 1
     feedback = dashboard.feedback_counts(turns)["count"].tolist()
     assert feedback == [1, 1]
     topics = dashboard.top_topics(turns).set_index("topic")["count"].to_dict()
-    assert topics["居住证暂行条例"] == 3 and topics[dashboard.NO_TOPIC] == 1
+    assert topics["居住证暂行条例"] == 3 and topics[dashboard.NO_TOPIC] == 2
     assert dashboard.summary(turns)["helpful_ratio"] == 0.5
 
 

@@ -346,7 +346,8 @@ async def test_a_complaint_about_the_halls_own_staff_gets_the_complaint_reply_an
     answerer = make(kb, ScriptedChatModel())
     _, answer = await collect(answerer, "你们窗口的工作人员态度太差了 我要投诉")
     assert answer.refused and answer.citations == [] and "12345" in answer.spoken and kb.queries == []
-    assert answer.spoken == answerer.wording.complaint() and answerer.wording.complaint() in answerer.fixed_replies()
+    assert answer.mode is AnswerMode.COMPLAINT and answer.spoken == answerer.wording.complaint()
+    assert answerer.wording.complaint() in answerer.fixed_replies()
 
 
 async def test_personal_data_is_masked_in_logs(caplog: pytest.LogCaptureFixture) -> None:
