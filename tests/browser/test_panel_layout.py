@@ -91,7 +91,7 @@ def test_dashboard_charts_are_readable_chinese_and_never_overlap(panel: dict[str
     page = sign_in(browser, panel["url"], "/admin/ops/")
     page.wait_for_selector(f"#dash-summary:has-text('共 {panel['turns']} 个问题')", timeout=30_000)
     summary = page.inner_text("#dash-summary")
-    assert "没帮助" in summary and "未找到" in summary and "降级" in summary
+    assert "没帮助" in summary and "未找到" in summary and "降级" in summary and "投诉" in summary
     for chart in ("chart-questions", "chart-outcomes", "chart-topics", "chart-feedback", "chart-latency"):
         page.wait_for_selector(f"#{chart} svg", timeout=30_000)
     page.wait_for_timeout(300)
@@ -108,7 +108,7 @@ def test_dashboard_charts_are_readable_chinese_and_never_overlap(panel: dict[str
     stages = [t["text"] for t in page.evaluate(TEXT_BOXES_JS, "#chart-latency text.y-label")]
     assert "模型首字" in stages and "整轮" in stages and not any("_s" in s for s in stages)
     outcomes = [t["text"] for t in page.evaluate(TEXT_BOXES_JS, "#chart-outcomes text.y-label")]
-    assert outcomes == ["已回答", "没帮助", "未找到", "降级"]
+    assert outcomes == ["已回答", "没帮助", "未找到", "降级", "投诉"]
     font = page.evaluate("() => getComputedStyle(document.querySelector('#chart-topics text')).fontFamily")
     assert "Noto Sans CJK SC" in font
     blue = page.evaluate("() => getComputedStyle(document.querySelector('#dash-refresh')).backgroundColor")
