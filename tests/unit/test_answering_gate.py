@@ -156,4 +156,3 @@ def test_a_question_of_its_own_asking_whether_someone_else_may_do_it_is_searched
     assert searched_as("身份证丢了怎么补办") == "身份证丢了怎么补办"
     followup = f"怎么申请办理居住证{FOLLOWUP_SEPARATOR}可以找人代办吗"
     assert searched_as(followup) == followup
-

@@ -26,4 +26,3 @@ def test_an_article_stating_a_way_to_challenge_or_report_states_a_remedy() -> No
     assert states_remedy("用人单位或者个人认为社会保险费征收机构的行为侵害自己合法权益的，可以依法申请行政复议或者提起行政诉讼。")
     assert states_remedy("任何组织和个人有权对侵害医疗保障基金的违法违规行为进行举报、投诉。")
     assert not states_remedy("城市居民最低生活保障待遇由县级人民政府民政部门审查批准。")
-
