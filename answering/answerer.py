@@ -75,6 +75,8 @@ class KnowledgeSource(Protocol):
 
 # How much of the earlier question a follow-up's refusal names before the follow-up itself.
 _FOLLOWUP_TOPIC_CHARS = 12
+# the hall's arrangements, one's own case, a complaint about the hall: a staff FAQ entry, else the window's reply
+_AT_THE_WINDOW = (Scope.HALL, Scope.CASE, Scope.COMPLAINT)
 
 
 def _refused(events: Sequence[AnswerEvent]) -> bool:
@@ -192,13 +194,12 @@ class Answerer:
             screen = f"{self.wording.other_language()}\n\n{cfg.other_language_screen}"
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True, screen=screen)
             return
-        if scope not in (Scope.IN_SCOPE, Scope.HALL, Scope.CASE, Scope.COMPLAINT):
+        if scope is not Scope.IN_SCOPE and scope not in _AT_THE_WINDOW:
             yield draft.say(self.wording.scope())
             yield draft.finish(AnswerMode.REFUSAL, [], [], refused=True)
             return
 
-        # the hall's arrangements, one's own case, a complaint about the hall: staff FAQ, else the window
-        hall = scope in (Scope.HALL, Scope.CASE, Scope.COMPLAINT)
+        hall = scope in _AT_THE_WINDOW
         # 办护照要多久 周六能办吗: the statute's part first, so an FAQ entry on weekend hours does not take the whole question
         split = await self._hall_split(cleaned, scope, history, draft) if hall and split_parts else None
         if split and not _refused(split):

@@ -160,11 +160,7 @@ def summary(turns: list[dict[str, Any]]) -> dict[str, Any]:
     rated = [t for t in turns if t["helpful"] is not None]
     return {
         "questions": len(turns),
-        "answered": counts.get("answered", 0),
-        "unhelpful": counts.get("unhelpful", 0),
-        "refused": counts.get("refused", 0),
-        "degraded": counts.get("degraded", 0),
-        "complaint": counts.get("complaint", 0),
+        **{kind: counts.get(kind, 0) for kind in OUTCOME_LABELS},
         "helpful_ratio": (sum(1 for t in rated if t["helpful"]) / len(rated)) if rated else None,
     }
 

@@ -144,8 +144,8 @@ def build_ops_blocks(services: PanelServices) -> gr.Blocks:
             ratio = "—" if facts["helpful_ratio"] is None else f"{facts['helpful_ratio']:.0%}"
             text = (
                 f"**{format_time(begin)[:10]} 至 {format_time(finish - 1)[:10]}**：共 {facts['questions']} 个问题，"
-                f"已回答 {facts['answered']}，没帮助 {facts['unhelpful']}，未找到 {facts['refused']}，"
-                f"降级 {facts['degraded']}，投诉 {facts['complaint']}，好评率 {ratio}"
+                + "".join(f"{label} {facts[kind]}，" for kind, label in dashboard.OUTCOME_LABELS.items())
+                + f"好评率 {ratio}"
                 + (f"（另有寒暄 {len(logged) - len(turns)} 次，未计入）" if len(logged) > len(turns) else "")
             )
             query = urlencode({"start": format_time(begin)[:10], "end": format_time(finish - 1)[:10]})
