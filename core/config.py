@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, SettingsError
 
 from core.errors import ConfigError
@@ -123,6 +123,39 @@ class LlmConfig(_Section):
     read_timeout_s: float = Field(60.0, gt=0)
     max_tokens: int = Field(200, ge=16)
     temperature: float = Field(0.1, ge=0.0, le=2.0)
+
+
+# The names each reply template is filled with where it is said (answering/reply.py, kiosk/pipeline.py). A name
+# outside these would fail only when that reply is due, mid-turn, so such a config is refused at load.
+REPLY_PLACEHOLDERS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        ("scope_reply", "hall_reply", "case_reply", "complaint_reply", "guidance_sentence", "topic_reply",
+         "other_language_reply", "clarify_reply", "about_reply", "no_answer_reply"),
+        ("window",),
+    ),
+    "refusal_template": ("topic", "window"),
+    "situation_reply": ("topic", "window"),
+    "part_unanswered_reply": ("topic", "window"),
+    "missing_figure_reply": ("kind", "window"),
+    "partly_missing_reply": ("kind", "window"),
+    "referral_reply": ("topic", "where"),
+    "rename_note": ("old", "new", "old_year", "new_year"),
+}
+
+
+def template_problem(template: str, names: tuple[str, ...]) -> str | None:
+    """Why `template` cannot be filled with `names` (an unknown placeholder, a stray brace), or None when it can."""
+    try:
+        template.format(**dict.fromkeys(names, "示例"))
+    except KeyError as exc:
+        return f"占位符 {{{exc.args[0]}}} 不可用，只能用 {_listed(names)} / unknown placeholder, use only these"
+    except (IndexError, ValueError, AttributeError) as exc:
+        return f"花括号有误（{exc}）：占位符只能用 {_listed(names)}，花括号本身写作 {{{{ 或 }}}}"
+    return None
+
+
+def _listed(names: tuple[str, ...]) -> str:
+    return " ".join(f"{{{name}}}" for name in names)
 
 
 class AnsweringConfig(_Section):
@@ -245,6 +278,14 @@ class AnsweringConfig(_Section):
     busy_notice: str = "现在咨询的人比较多，请您稍等。"
     not_heard_reply: str = "抱歉，我没有听清。请您再说一遍，或者在下方输入框里打字。"
     no_answer_reply: str = "抱歉，系统暂时无法回答这个问题。请到{window}咨询工作人员，或拨打12345政务服务热线。"
+
+    @field_validator(*REPLY_PLACEHOLDERS)
+    @classmethod
+    def _fillable(cls, template: str, info: ValidationInfo) -> str:
+        problem = template_problem(template, REPLY_PLACEHOLDERS[str(info.field_name)])
+        if problem:
+            raise ValueError(problem)
+        return template
 
 
 class AsrConfig(_Section):

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.config import KioskConfig
+from core.config import REPLY_PLACEHOLDERS, KioskConfig, template_problem
 from core.errors import AdminError, ConfigError
 from panel.store.database import Database
 
@@ -50,13 +50,11 @@ def apply_settings(base: KioskConfig, settings: dict[str, Any]) -> KioskConfig:
     return base.model_copy(update=updates, deep=True)
 
 
-def check_template(label: str, template: str, **example: str) -> None:
-    """The citizen-facing wording uses only the placeholders its setting fills in (`example`: name → a sample)."""
-    try:
-        template.format(**example)
-    except (KeyError, IndexError, ValueError) as exc:
-        allowed = " 和 ".join(f"{{{name}}}" for name in example)
-        raise AdminError("bad-setting", f"{label}只能使用占位符 {allowed}: {exc}") from None
+def check_template(label: str, field: str, template: str) -> None:
+    """The citizen-facing wording uses only the placeholders its reply is filled with (core.config)."""
+    problem = template_problem(template, REPLY_PLACEHOLDERS[field])
+    if problem:
+        raise AdminError("bad-setting", f"{label}有误，未保存（{problem}）")
 
 
 _REFERRALS_MAX_CHARS = 100_000  # the shipped list is about 2,000
@@ -87,10 +85,9 @@ class SettingsStore:
         unknown = sorted(set(changes) - set(SETTING_LABELS))
         if unknown:
             raise AdminError("bad-setting", f"unknown setting(s): {', '.join(unknown)}")
-        if "answering.refusal_template" in changes:
-            check_template("拒答话术", str(changes["answering.refusal_template"]), topic="示例", window="综合咨询窗口")
-        if "answering.referral_reply" in changes:
-            check_template("转办话术", str(changes["answering.referral_reply"]), topic="示例", where="车管所")
+        for key in ("answering.refusal_template", "answering.referral_reply"):
+            if key in changes:
+                check_template(SETTING_LABELS[key], key.split(".", 1)[1], str(changes[key]))
         if "answering.referrals_yaml" in changes:
             check_referrals(changes["answering.referrals_yaml"])
         current = self.all()

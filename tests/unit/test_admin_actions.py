@@ -180,7 +180,9 @@ def test_referral_list_edited_in_the_panel_reaches_the_answerer(env: dict[str, A
         assert event == "error" and "转办指引" in json.dumps(message, ensure_ascii=False), bad_list[:40]
     broken = list(values)
     broken[5] = "请到{place}"  # not a placeholder the reply knows
-    assert call(client, "ops", "save_config", broken)[0] == "error"
+    event, message = call(client, "ops", "save_config", broken)
+    said = json.dumps(message, ensure_ascii=False)
+    assert event == "error" and "转办话术" in said and "{place}" in said and "{topic} {where}" in said
     assert store.effective_config(config).answering.referrals_yaml == edited  # nothing bad was stored
 
     values[6] = referral_file_text()  # back to the shipped list: the panel's copy is dropped

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from core import provisioning
-from core.config import KioskConfig, load_config, small_model_generates
+from core.config import REPLY_PLACEHOLDERS, AnsweringConfig, KioskConfig, load_config, small_model_generates
 from core.errors import ConfigError, ModelProvisioningError
 from core.privacy import drop_personal_data, mask_personal_data
 
@@ -42,6 +42,44 @@ def test_missing_or_malformed_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(bad)
     assert err.value.code == "config-syntax"
+
+
+def test_a_reply_that_cannot_be_filled_is_refused_at_load(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg = tmp_path / "kiosk.yaml"
+    cfg.write_text("answering:\n  refusal_template: 关于“{topic}”，请到{windw}咨询。\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    message = err.value.message
+    assert "answering.refusal_template" in message and "{windw}" in message and "{topic} {window}" in message
+    monkeypatch.setenv("KIOSK_ANSWERING__COMPLAINT_REPLY", "请到{window反映")  # a brace left open
+    with pytest.raises(ConfigError) as err:
+        load_config(None)
+    assert "answering.complaint_reply" in err.value.message and "{{" in err.value.message
+    monkeypatch.setenv("KIOSK_ANSWERING__COMPLAINT_REPLY", "对服务不满意，请到{window}反映，{{本大厅}}会改进。")
+    assert load_config(None).answering.complaint_reply.startswith("对服务不满意")  # a literal brace is written doubled
+
+
+def test_each_reply_is_filled_with_exactly_the_placeholders_its_template_may_use() -> None:
+    from answering.guardrails import SmallTalk
+    from answering.referrals import Referral
+    from answering.reply import Wording
+    from kiosk.pipeline import FallbackTexts
+    from knowledge_base.renames import Rename
+
+    # every template uses every name it may: a name the code does not fill would raise KeyError below
+    config = AnsweringConfig(**{
+        field: "".join(f"<{{{name}}}>" for name in names) for field, names in REPLY_PLACEHOLDERS.items()
+    })
+    wording = Wording(config)
+    said = [
+        wording.refusal("T"), wording.scope(), wording.hall(), wording.case(), wording.complaint(), wording.topic(),
+        wording.situation("T"), wording.other_language(), wording.guidance(), wording.missing_figure("K"),
+        wording.part_unanswered(["T"]), wording.partly_missing(["K"]), wording.referral(Referral("T", "W", ("t",))),
+        wording.renamed(Rename("O", "N", "t", "2018-11-22", "2024-12-31")),
+        wording.small_talk(SmallTalk.CLARIFY), wording.small_talk(SmallTalk.ABOUT),
+        FallbackTexts.from_config(config).no_answer,
+    ]
+    assert len(said) == len(REPLY_PLACEHOLDERS) and not any("{" in text or "<>" in text for text in said)
 
 
 def test_masking_id_cards_and_phones() -> None:
