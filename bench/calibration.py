@@ -197,6 +197,14 @@ def appeal_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "appeals.jsonl", part)
 
 
+def stop_questions(part: str | None = None) -> list[dict]:
+    """bench/data/stops.jsonl: when a benefit stops or a certificate or status ends, and whether one may keep it
+    (领着失业金呢 下个月要去当兵了 那失业金还能接着领不, 营业执照被吊销了 …), labelled from the corpus's articles on
+    stopping, cancelling and revoking; `part` check was written and labelled before the kiosk answered it, design is
+    read while building."""
+    return _in_part(DATA / "stops.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

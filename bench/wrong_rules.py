@@ -45,6 +45,7 @@ from bench.calibration import (  # noqa: E402
     penalty_questions,
     probe_questions,
     situation_questions,
+    stop_questions,
     typed_questions,
     wait_questions,
 )
@@ -88,7 +89,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "departments_check": lambda: department_questions("check"),
             "situations": lambda: situation_questions("design"),
             "situations_check": lambda: situation_questions("check"),
-            "appeals": lambda: appeal_questions("design"), "appeals_check": lambda: appeal_questions("check")}
+            "appeals": lambda: appeal_questions("design"), "appeals_check": lambda: appeal_questions("check"),
+            "stops": lambda: stop_questions("design"), "stops_check": lambda: stop_questions("check")}
 
 
 def main() -> None:
