@@ -9,7 +9,7 @@ whole clauses within a budget. It only cuts: the words are the statute's own, so
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from answering.audience import named_groups
 from answering.brackets import Figure, fit_share, own_figure
@@ -20,6 +20,7 @@ from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from answering.frequency import asks_only_how_often, states_frequency
 from answering.manners import speaks_to_manner
 from answering.remedies import asks_remedy, states_remedy
+from answering.stops import asks_stop, states_stop
 from core.models import Hit
 from core.sentences import CONNECTIVE, ESCALATION, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
 from core.text_lines import ARTICLE_LABEL
@@ -79,7 +80,7 @@ def _for_unnamed_group(unit: str, named: list[str]) -> bool:
 def _score(
     unit: str, asks: str, wanted: set[str], first: bool, exception_asked: bool, figure: Figure | None,
     consequence: bool = False, who_sets: bool = False, affirmed_only: bool = False, manner: str | None = None,
-    frequency: bool = False, conditions: bool = False, remedy: bool = False,
+    frequency: bool = False, conditions: bool = False, states_asked: Callable[[str], bool] | None = None,
 ) -> float:
     share = fit_share(unit, figure) if figure else None
     bracket = 0.0 if share is None else _BRACKET_WEIGHT * (2 * share - 1)
@@ -94,8 +95,10 @@ def _score(
         cue = _KIND_CUE if states_frequency(unit) else 0.0
     if conditions:  # 办居住证需要什么条件 asks who qualifies, not what to hand in
         cue = _KIND_CUE if states_conditions(unit) else 0.0
-    if remedy:  # 护照不给签发 有什么办法 asks what one may do about it; 十五日内签发普通护照 shares its words, not that
-        cue = 2 * _KIND_CUE if states_remedy(unit) else 0.0
+    # 护照不给签发 有什么办法 asks what one may do about it (十五日内签发普通护照 shares its words, not that); 这证还管用不
+    # whether it still holds (逾期未办理签注的，居住证使用功能中止, not when to renew it)
+    if states_asked is not None:
+        cue = 2 * _KIND_CUE if states_asked(unit) else 0.0
     if manner is not None and speaks_to_manner(unit, manner):  # 能加急吗: 因合理紧急事由请求加急办理的…
         cue += _KIND_CUE
     cue += _KIND_CUE if who_sets and SET_BY.search(unit) else 0.0  # 补多少是谁定的 → 标准由省…规定
@@ -156,7 +159,8 @@ _CASE = re.compile(r"的[，,]$")
 
 def _trim(
     sentence: str, asks: str, wanted: set[str], budget: int, exception_asked: bool, figure: Figure | None,
-    affirmed_only: bool = False, manner: str | None = None, conditions: bool = False, remedy: bool = False,
+    affirmed_only: bool = False, manner: str | None = None, conditions: bool = False,
+    states_asked: Callable[[str], bool] | None = None,
 ) -> str:
     """The best run of whole clauses within the budget (a clause holding the fact asked for, near the question)."""
     parts = clauses(sentence)
@@ -168,7 +172,7 @@ def _trim(
     def rated(run: str, first: bool) -> float:  # a little more for a longer run, all else equal
         score = _score(
             run, asks, wanted, first, exception_asked, figure, affirmed_only=affirmed_only, manner=manner,
-            conditions=conditions, remedy=remedy,
+            conditions=conditions, states_asked=states_asked,
         )
         return score + 0.01 * len(run) / budget
 
@@ -245,6 +249,7 @@ def spoken_fact(
     frequency = asks_only_how_often(focus) if frequency is None else frequency  # unless read in the turn's own words
     conditions = asks_conditions(focus) if conditions is None else conditions  # as how often
     remedy = asks_remedy(focus)
+    states_asked = states_remedy if remedy else states_stop if asks_stop(focus) else None  # the sentence must state it
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
@@ -258,7 +263,7 @@ def spoken_fact(
     scores = [
         _score(
             u, asks, wanted, i == 0, exception_asked, figure, consequence, who_sets, affirmed_only, manner, frequency,
-            conditions, remedy,
+            conditions, states_asked,
         )
         - (_GROUP_PENALTY if _for_unnamed_group(u, named) else 0.0)
         - (_GROUP_PENALTY if _ITEM_REFERENCE.search(u) and has_list else 0.0)
@@ -266,7 +271,10 @@ def spoken_fact(
         + nearness[i]
         for i, u in enumerate(units)
     ]
-    best = max(range(len(units)), key=scores.__getitem__)
+    # asked how to challenge a decision or whether something still holds, a sentence stating that is said when the
+    # article has one, however near in meaning another is (这证还管用不: 逾期未办理签注手续的，居住证使用功能中止)
+    stating = [i for i, u in enumerate(units) if states_asked(u)] if states_asked is not None else []
+    best = max(stating or range(len(units)), key=scores.__getitem__)
     if ITEM_BOUNDARY in units[best]:
         # asked how to challenge a decision, the list's opening states the way (可以依法申请行政复议…：) and its cases
         # are on the screen: said within the spoken budget, not the list's
@@ -275,7 +283,8 @@ def spoken_fact(
     else:
         chosen = {
             best: _trim(
-                units[best], asks, wanted, budget, exception_asked, figure, affirmed_only, manner, conditions, remedy
+                units[best], asks, wanted, budget, exception_asked, figure, affirmed_only, manner, conditions,
+                states_asked,
             )
         }
     used = len(chosen[best])

@@ -2,13 +2,14 @@
 
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
 question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence (for
-不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件) or no way to
-challenge a decision (for 工伤认定结论不服 能告吗); asked whether a case counts as what the statutes define by cases (能算工伤吗),
-the articles saying which cases do are taken when one was found. The first one left is then refused for naming
-another certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability
-score under the threshold; the reason is logged and the hall's refusal said instead. A question asking first who
-qualifies, or whether someone else may do it for one, is searched with the statutes' words for that named
-(`searched_as`).
+不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for
+办居住证需要什么条件), no way to challenge a decision (for 工伤认定结论不服 能告吗) or nothing on whether it goes on (for
+找到工作了 失业金还能接着领吗); asked whether a case counts as what the statutes define by cases (能算工伤吗), the articles
+saying which cases do are taken when one was found. The first one left is then refused for naming another
+certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
+the threshold; the reason is logged and the hall's refusal said instead. A question asking first who qualifies,
+whether someone else may do it for one, or whether something goes on, is searched with the statutes' words for that
+named (`searched_as`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from answering.manners import IN_ANY_QUESTION, asked_of_service, manner_stated, 
 from answering.offices import asks_office, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
+from answering.stops import asks_stop, states_stop
 from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
@@ -127,7 +129,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     """The candidates stating the kind of fact the turn's own line asks: what follows (不送孩子上学会怎么样: not the article on
     the duty), how often (护理补贴是按月发还是按季度发: an article stating it, or none); and, asked in the line's first part,
     which office (临时救助该找谁申请: not the article on who may have it), who qualifies (办居住证需要什么条件: not the one on the
-    materials), how to challenge a decision (低保被驳回了 我不服 能去哪儿说理: not the article on who qualifies) or which cases
+    materials), how to challenge a decision (低保被驳回了 我不服 能去哪儿说理: not the article on who qualifies), whether
+    something goes on (考上公务员了 退役金还接着发吗: an article stating when it stops or that it goes on) or which cases
     count as what is asked of (能算工伤吗: the articles saying which do, when one was found)."""
     if asks_consequence(line):
         candidates = [h for h in candidates if states_consequence(h.text)]
@@ -140,6 +143,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
         candidates = [h for h in candidates if states_conditions(h.text)]
     if asks_remedy(first):
         candidates = [h for h in candidates if states_remedy(h.text)]
+    if asks_stop(first):
+        candidates = [h for h in candidates if states_stop(h.text)]
     if (thing := counted_as(first)) and (defining := [h for h in candidates if defines(h.text, thing)]):
         candidates = defining
     return candidates
@@ -157,11 +162,15 @@ def searched_as(query: str) -> str:
     stating them comes up above those on applying (我在这边租房住了八个月了 能办居住证吗 had found 第十条 and 第九条 first
     and 第二条, the conditions, at relevance 0.08); one asking whether someone else may do it for one has the statutes'
     words for that added (俺能替她去办居住证吗 found 第九条, whose 可以由其…近亲属代为申领 answers it, too weakly to be
-    quoted). The gate still reads the turn as it was asked."""
+    quoted); one asking whether something goes on has 停止 added (上礼拜有个厂子要我了 那失业金还能接着领吗 had found
+    第十六条, on registering, and not 第十五条, when payment stops). The gate still reads the turn as it was asked."""
     if FOLLOWUP_SEPARATOR in query:  # a follow-up is searched under the question it leans on, as it was
         return query
-    if asks_conditions(first_part(query)):
+    first = first_part(query)
+    if asks_conditions(first):
         return f"{query} 条件"
+    if asks_stop(first):
+        return f"{query} 停止"
     if asked_of_service(query, False, IN_ANY_QUESTION) == "代办":
         return f"{query} 代为申请 委托"
     return query

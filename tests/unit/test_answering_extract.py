@@ -449,3 +449,24 @@ def test_asked_how_to_challenge_a_list_of_cases_is_said_within_the_spoken_budget
     said = spoken_fact(article(REVIEW_CASES), analyse(question).asks, question, budget=80, list_budget=240, rest_note=rest)
     assert said.startswith("有下列情形之一的，有关单位或者个人可以依法申请行政复议，也可以依法向人民法院提起行政诉讼")
     assert said.endswith(f"等。{rest}") and "缴费费率" not in said
+
+
+RESIDENCE_SIGNING = (
+    "第十条 居住证由县级人民政府公安机关签发，每年签注1次。\n\n"
+    "居住证持有人在居住地连续居住的，应当在居住每满1年之日前1个月内，到居住地公安派出所或者受公安机关委托的社区服务机构办理签注手续。\n\n"
+    "逾期未办理签注手续的，居住证使用功能中止；补办签注手续的，居住证的使用功能恢复，居住证持有人在居住地的居住年限自补办签注手续之日起连续计算。"
+)
+
+
+def test_asked_whether_a_certificate_still_holds_the_sentence_on_it_ending_is_said() -> None:
+    """这证现在还管用不 had heard when to have it signed, the statement nearest the question in meaning."""
+    question = "去年忙忘了去签注 都过了好几个月了 这证现在还管用不"
+    nearest_is_signing = [0.5, 0.9, 0.4, 0.4]
+    said = spoken_fact(
+        article(RESIDENCE_SIGNING), analyse(question).asks, question, budget=80, closeness=nearest_is_signing
+    )
+    assert "逾期未办理签注手续的，居住证使用功能中止" in said and "每满1年之日前1个月内" not in said
+    assert "每满1年之日前1个月内" in spoken_fact(
+        article(RESIDENCE_SIGNING), analyse("居住证什么时候去签注").asks, "居住证什么时候去签注", budget=80,
+        closeness=nearest_is_signing,
+    )

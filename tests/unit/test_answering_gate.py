@@ -93,6 +93,15 @@ _REVIEW = hit(
     "（一）申请工伤认定的职工或者其直系亲属、该职工所在单位对工伤认定申请不予受理的决定不服的。", 0.3,
 )
 
+_REGISTER = hit(
+    "失业保险条例", "第十六条",
+    "第十六条 城镇企业事业单位应当及时为失业人员出具终止或者解除劳动关系的证明，告知其按照规定享受失业保险待遇的权利。", 0.7,
+)
+_STOPS = hit(
+    "失业保险条例", "第十五条",
+    "第十五条 失业人员在领取失业保险金期间有下列情形之一的，停止领取失业保险金，并同时停止享受其他失业保险待遇：（一）重新就业的。", 0.3,
+)
+
 
 @pytest.mark.parametrize(
     ("question", "plain", "first", "stating"),
@@ -107,6 +116,8 @@ _REVIEW = hit(
         ("家里一下子揭不开锅了 临时救助该找谁申请", "家里一下子揭不开锅了 能申请临时救助吗", _RELIEF, _WHERE),
         # the article on what counts as a work injury says nothing of what one may do about the ruling
         ("搬货砸了腰 人社局说不算工伤 我不服 能去告他们吗", "搬货砸了腰 这个算工伤吗", _INJURY, _REVIEW),
+        # the employer's certificate and the registration share every word, but say nothing of when payment stops
+        ("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗", "单位要给失业的职工出什么证明", _REGISTER, _STOPS),
     ],
 )
 def test_a_question_on_one_kind_of_fact_is_answered_only_by_an_article_stating_it(
@@ -149,6 +160,13 @@ def test_a_question_of_its_own_asking_first_who_qualifies_is_searched_with_condi
     assert searched_as(said) == said
     followup = f"怎么申请办理居住证{FOLLOWUP_SEPARATOR}有什么条件"  # searched under its topic, as before
     assert searched_as(followup) == followup
+
+
+def test_a_question_of_its_own_asking_whether_something_goes_on_is_searched_with_stopping_named() -> None:
+    assert searched_as("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗") == (
+        "我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗 停止"
+    )
+    assert searched_as("失业金还能领多久") == "失业金还能领多久"
 
 
 def test_a_question_of_its_own_asking_whether_someone_else_may_do_it_is_searched_with_the_statutes_words() -> None:

@@ -1,0 +1,52 @@
+"""Whether a benefit keeps being paid or a certificate or status keeps holding, as a citizen asks it (找到工作了 那失业金
+还能接着领吗, 退役金还给不给我发, 这证现在还管用不, 会不会给停了) and as an article states it (停止领取失业保险金;
+停发退役金; 使用功能中止; 注销职工住房公积金账户).
+
+A question asking that is answered only by an article stating when it stops or ends: 失业保险条例 第十六条 (the
+employer's certificate and the registration) shares every word of 我在领失业金呢 找到工作了 还能接着领吗 but says
+nothing of when payment stops.
+"""
+
+from __future__ import annotations
+
+import re
+
+_KEEP = r"(?:接着|继续|照常|照样|往下|一直)"
+_HAVE = r"(?:领|拿|发|给|享受|吃|报销?)"
+_ENDED = r"(?:停|停发|停掉|停止|断|注销|吊销|作废|收回|收走|取消|销户|失效|撤销|没收)"
+_YES_NO = r"[^，。？?\s]{0,6}?(?:吗|么|不|没|呢)"
+ASKED = re.compile(
+    # 还能接着领吗, 还接着给我发吗, 还给不给, 还发不发, 还能往下领吗
+    rf"还(?:能|可以|会|让)?(?:不能)?{_KEEP}?(?:给|让)?(?:我|俺|他|她)?{_HAVE}{_YES_NO}"
+    rf"|还{_HAVE}不{_HAVE}|还能不能{_KEEP}?{_HAVE}"
+    # 旧的还能用吗 (还用不用重新办 asks whether one needs to); 退休以后还用接着交吗
+    rf"|还(?:能|可以)(?:不能)?{_KEEP}?(?:拿着)?用|还(?:用|要|得)?{_KEEP}(?:交|缴)"
+    # 会不会给停了, 是不是就给注销了, 会被吊销吗
+    rf"|(?:会不会|是不是|会|要)(?:就|也)?(?:被|给|让)?{_ENDED}"
+    # 这证现在还管用不, 还算不算数, 还有效吗
+    r"|还(?:管用|有效|算数|作数|算不算数|有没有效|能用)"
+    # 失业保险金在什么情况下停止领取
+    rf"|(?:什么|哪些|啥)(?:情况|情形|时候)下?(?:会|要|就)?(?:被)?{_ENDED}"
+)
+# asked how long or how much, not whether it goes on (还能领多久, 还能拿多少)
+_HOW_MUCH = re.compile(r"多久|多长|多少|几")
+# 除了退役金 地方上还给补助吗: 还 is "also", not "still"
+_BESIDES = re.compile(r"除了|以外|之外")
+# …or that it goes on (本条例施行前…颁发的…继续有效; 退休后不再缴纳; 与前次失业…尚未领取的…期限合并计算; 停工留薪期内，
+# 原工资福利待遇不变)
+STATED = re.compile(
+    r"停止(?:领取|享受|发放|支付|供养|救助|使用|执行)|停发|不再(?:享受|领取|发放|给予|具有|支付|缴纳|缴费)"
+    r"|注销|作废|失效|吊销|收回|撤销|缴销|中止|终止(?:供养|救助|发放|享受|领取|待遇)|取消[^，。；]{0,8}资格"
+    r"|继续(?:有效|领取|享受|发放|缴纳|使用)|仍然?(?:有效|可以)|照发|合并计算|待遇不变"
+)
+
+
+def asks_stop(text: str) -> bool:
+    """Whether the text asks whether something goes on or ends (那失业金还能接着领吗, 会不会给停了, 这证还管用不)."""
+    match = ASKED.search(text)
+    return bool(match) and not _HOW_MUCH.search(text[match.start():]) and not _BESIDES.search(text[:match.start()])
+
+
+def states_stop(passage: str) -> bool:
+    """Whether the passage states when something stops or ends (有下列情形之一的，停止领取失业保险金)."""
+    return bool(STATED.search(passage))
