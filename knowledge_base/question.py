@@ -161,7 +161,13 @@ def own_line(query: str) -> str:
     return query.split(FOLLOWUP_SEPARATOR)[-1]
 
 
+# 我在领失业金呢, 领着退休金呢: a 呢 after an ongoing act tells, it does not ask
+_TELLING_NE = re.compile(r"(?:在|着)[^，,。；;？?\s]{0,10}呢$")
+
+
 def asks_something(clause: str) -> bool:
+    if _TELLING_NE.search(clause):
+        clause = clause[:-1]
     return bool(_QUESTION_WORD.search(clause))
 
 

@@ -19,6 +19,9 @@ SIGN = hit("居住证暂行条例", "第十条", "第十条 居住证由县级�
 def test_one_question_with_its_scene_is_not_split() -> None:
     assert question_parts("我今年三十二 换的新身份证能管几年") == []
     assert question_parts("办居住证要带什么材料") == []
+    # a 呢 after an ongoing act tells the scene (我在领失业金呢); it is no question of its own
+    assert question_parts("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗") == []
+    assert question_parts("我领着退休金呢 那医保还用接着交吗") == []
 
 
 def test_each_asking_clause_is_a_part_searched_with_the_scene() -> None:
