@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from answering.consequences import asks_consequence
+from knowledge_base.question import CLAUSE
 
 _SPAN = r"(?:月|年|季度?|星期|礼拜|周)"
 _TIMES = r"(?:次|回(?![复话音信应来去]))"  # 多久给回复 asks how long, not how often
@@ -21,9 +22,14 @@ ASKED = re.compile(
 STATED = re.compile(r"按(?:月|年|季度?|次)|每个?(?:月|年|季度?)|定期|(?:月度|季度|年度)终了")
 
 
+# 一直按月领着退役金: how often is told, not asked
+_TOLD = re.compile(r"着")
+
+
 def asks_frequency(text: str) -> bool:
-    """Whether the text asks how often (养老金是一个月给一回吗, 多久发一次, 是不是每年都得签)."""
-    return bool(ASKED.search(text))
+    """Whether the text asks how often (养老金是一个月给一回吗, 多久发一次, 是不是每年都得签); not a clause telling an
+    ongoing state (一直按月领着退役金 今年考上公务员了 还接着发吗)."""
+    return any(ASKED.search(c) and not _TOLD.search(c) for c in CLAUSE.split(text))
 
 
 def asks_only_how_often(text: str) -> bool:

@@ -17,7 +17,9 @@ def test_questions_on_how_often_are_read_as_such(question: str) -> None:
 @pytest.mark.parametrize(
     "question",
     # how long something takes, a reply awaited, how many years one pays in
-    ["办护照要多久", "信息公开申请交上去多久给回复", "人家得多久回话", "养老保险要交满多少年", "一次性伤残补助金有多少"],
+    ["办护照要多久", "信息公开申请交上去多久给回复", "人家得多久回话", "养老保险要交满多少年", "一次性伤残补助金有多少",
+     # how often told, not asked
+     "我一直按月领着退役金 今年考上公务员了 那退役金还接着给我发吗"],
 )
 def test_other_questions_are_not(question: str) -> None:
     assert not asks_frequency(question)
