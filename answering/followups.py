@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from answering.answerability import CERTIFICATE_WORD, schemes_in
 from answering.consequences import asks_consequence
 from answering.manners import (
     asked_manner,
@@ -21,6 +22,7 @@ from answering.manners import (
     speaks_to_manner,
 )
 from answering.parts import question_parts
+from answering.stops import asks_stop
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import (
@@ -71,6 +73,8 @@ def is_followup(question: str, history: Sequence[ChatMessage]) -> bool:
     if not names_topic(terms):  # 每个月能领多少: longer than a short follow-up, and no service of its own
         return True
     if who_qualifies(text) or asks_only_a_manner(text) or brought_documents(text) or _consequence_of_an_act(terms):
+        return True
+    if _goes_on_unnamed(text):
         return True
     return len(text) <= _FOLLOWUP_MAX_CHARS and not names_new_topic(text, previous[0])
 
@@ -163,6 +167,13 @@ def _consequence_of_an_act(terms: QuestionTerms) -> bool:
     """借给别人会被罚吗, 弄虚作假会被罚吗 after a question on a service: what follows an act, done to no thing the turn
     names (no noun among its words), is asked of the previous question's certificate or benefit."""
     return asks_consequence(terms.text) and not any(is_noun(word) for word in terms.subject_words)
+
+
+def _goes_on_unnamed(text: str) -> bool:
+    """找到工作了还能接着领吗 after 失业金怎么领, 考上公务员了还发吗 after 退役金怎么领: whether something goes on, asked of
+    no benefit or certificate the turn names, is asked of the previous question's (searched alone, the first had found
+    低保's article on refusing work offered)."""
+    return asks_stop(text) and not schemes_in(text) and not CERTIFICATE_WORD.search(text)
 
 
 def names_new_topic(question: str, previous: str) -> bool:
@@ -306,8 +317,9 @@ def retrieval_query(question: str, history: Sequence[ChatMessage], turns: int) -
     if referred is None:
         return asked
     awaiting = asked_manner(question) == "办理时限"
-    # what follows an act (隐瞒收入会怎么样 after 低保怎么申请) is asked of the benefit, not of applying for it
-    applying = not who_qualifies(question) and not asks_consequence(question)
+    # what follows an act (隐瞒收入会怎么样 after 低保怎么申请) or whether it goes on (找到工作了还能接着领吗) is asked of the
+    # benefit, not of applying for it
+    applying = not who_qualifies(question) and not asks_consequence(question) and not asks_stop(question)
     return followup_query(_leading_part(referred), asked, applying=applying, awaiting=awaiting)
 
 

@@ -165,7 +165,7 @@ def searched_as(query: str) -> str:
     quoted); one asking whether something goes on has 停止 added (上礼拜有个厂子要我了 那失业金还能接着领吗 had found
     第十六条, on registering, and not 第十五条, when payment stops). The gate still reads the turn as it was asked."""
     if FOLLOWUP_SEPARATOR in query:  # a follow-up is searched under the question it leans on, as it was
-        return query
+        return f"{query} 停止" if asks_stop(own_line(query)) else query
     first = first_part(query)
     if asks_conditions(first):
         return f"{query} 条件"

@@ -2,9 +2,9 @@
 还能接着领吗, 退役金还给不给我发, 这证现在还管用不, 会不会给停了) and as an article states it (停止领取失业保险金;
 停发退役金; 使用功能中止; 注销职工住房公积金账户).
 
-A question asking that is answered only by an article stating when it stops or ends: 失业保险条例 第十六条 (the
-employer's certificate and the registration) shares every word of 我在领失业金呢 找到工作了 还能接着领吗 but says
-nothing of when payment stops.
+A question asking that is answered only by an article stating when it stops or ends, or that it goes on (继续有效,
+照发): 失业保险条例 第十六条 (the employer's certificate and the registration) shares every word of 我在领失业金呢
+找到工作了 还能接着领吗 but says nothing of when payment stops.
 """
 
 from __future__ import annotations
@@ -48,5 +48,6 @@ def asks_stop(text: str) -> bool:
 
 
 def states_stop(passage: str) -> bool:
-    """Whether the passage states when something stops or ends (有下列情形之一的，停止领取失业保险金)."""
+    """Whether the passage states when something stops or ends (有下列情形之一的，停止领取失业保险金), or that it goes on
+    (在其有效期内，继续有效)."""
     return bool(STATED.search(passage))

@@ -394,6 +394,18 @@ def test_what_follows_an_act_naming_no_thing_leans_on_the_previous_question() ->
     assert not is_followup("冒用别人的身份证会被罚吗", asked("居住证怎么办"))
 
 
+def test_whether_something_goes_on_naming_no_benefit_leans_on_the_previous_question() -> None:
+    """找到工作了还能接着领吗 after 失业金怎么领 asks about 失业金; searched alone it found 低保's article on refusing work."""
+    for earlier, turn in (("失业金怎么领", "找到工作了还能接着领吗"), ("退役金怎么领", "考上公务员了还发吗"),
+                          ("护照丢了怎么补办", "补办以后旧的还能用吗")):
+        assert is_followup(turn, asked(earlier)), turn
+        topic = retrieval_query(turn, asked(earlier), 3).split("\n")[0]
+        assert earlier[:2] in topic and "申请" not in topic, topic  # the thing itself, not applying for it
+    # asked of a benefit or certificate the turn names, it is a question of its own
+    assert not is_followup("找到工作了低保还能接着领吗", asked("失业金怎么领"))
+    assert not is_followup("补办以后旧身份证还能用吗", asked("护照丢了怎么补办"))
+
+
 def test_a_word_pointing_back_after_the_case_a_turn_tells_points_to_that_case() -> None:
     # naming its own topic, the turn is a question of its own: it had been searched under the previous one's
     history = asked("我在这边租房住了八个月了 能办居住证吗")

@@ -167,6 +167,8 @@ def test_a_question_of_its_own_asking_whether_something_goes_on_is_searched_with
         "我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗 停止"
     )
     assert searched_as("失业金还能领多久") == "失业金还能领多久"
+    followup = f"失业金怎么领{FOLLOWUP_SEPARATOR}找到工作了还能接着领吗"  # …and so is a follow-up asking it
+    assert searched_as(followup) == f"{followup} 停止"
 
 
 def test_a_question_of_its_own_asking_whether_someone_else_may_do_it_is_searched_with_the_statutes_words() -> None:
