@@ -134,12 +134,12 @@ _CERTIFICATE_LAW = re.compile(r"^(?:中华人民共和国)?(居住证|居民身�
 # An article on a lost certificate names it in the clause that says so (结婚证、离婚证遗失或者损毁的).
 _LOSS = re.compile(r"遗失|丢失|损毁|损坏|被盗")
 _CLAUSE = re.compile(r"[，。；,;\n]")
-CERTIFICATE_WORD = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:证书|证|执照|簿|护照)")
+_CERTIFICATE_WORD = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:证书|证|执照|簿|护照)")
 
 
 def lost_certificates(passage: str) -> list[str]:
     """The certificates a passage says what to do about when lost or damaged: 结婚证、离婚证遗失或者损毁的 → both."""
-    return [w for clause in _CLAUSE.split(passage) if _LOSS.search(clause) for w in CERTIFICATE_WORD.findall(clause)]
+    return [w for clause in _CLAUSE.split(passage) if _LOSS.search(clause) for w in _CERTIFICATE_WORD.findall(clause)]
 
 
 def other_certificate(terms: QuestionTerms, top: Hit) -> str | None:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from answering.answerability import CERTIFICATE_WORD, schemes_in
 from answering.consequences import asks_consequence
 from answering.manners import (
     asked_manner,
@@ -22,7 +21,7 @@ from answering.manners import (
     speaks_to_manner,
 )
 from answering.parts import question_parts
-from answering.stops import asks_stop
+from answering.stops import asks_stop, names_what_goes_on
 from core.models import ChatMessage
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import (
@@ -173,7 +172,7 @@ def _goes_on_unnamed(text: str) -> bool:
     """找到工作了还能接着领吗 after 失业金怎么领, 考上公务员了还发吗 after 退役金怎么领: whether something goes on, asked of
     no benefit or certificate the turn names, is asked of the previous question's (searched alone, the first had found
     低保's article on refusing work offered)."""
-    return asks_stop(text) and not schemes_in(text) and not CERTIFICATE_WORD.search(text)
+    return asks_stop(text) and not names_what_goes_on(text)
 
 
 def names_new_topic(question: str, previous: str) -> bool:

@@ -28,6 +28,8 @@ ASKED = re.compile(
     # 失业保险金在什么情况下停止领取
     rf"|(?:什么|哪些|啥)(?:情况|情形|时候)下?(?:会|要|就)?(?:被)?{_ENDED}"
 )
+# what goes on or ends: a benefit, a payment, a certificate or a status (伤残津贴, 低保, 工资, 旧身份证, 户口)
+_THING = re.compile(r"金|津贴|补贴|补助|救助|工资|费|待遇|保险|低保|医保|社保|账户|户口|资格|证|照|簿|许可")
 # asked how long or how much, not whether it goes on (还能领多久, 还能拿多少)
 _HOW_MUCH = re.compile(r"多久|多长|多少|几")
 # 除了退役金 地方上还给补助吗: 还 is "also", not "still"
@@ -51,3 +53,8 @@ def states_stop(passage: str) -> bool:
     """Whether the passage states when something stops or ends (有下列情形之一的，停止领取失业保险金), or that it goes on
     (在其有效期内，继续有效)."""
     return bool(STATED.search(passage))
+
+
+def names_what_goes_on(text: str) -> bool:
+    """Whether the text names a benefit, payment, certificate or status (伤残津贴什么时候停; not 找到工作了还能接着领吗)."""
+    return bool(_THING.search(text))

@@ -404,6 +404,7 @@ def test_whether_something_goes_on_naming_no_benefit_leans_on_the_previous_quest
     # asked of a benefit or certificate the turn names, it is a question of its own
     assert not is_followup("找到工作了低保还能接着领吗", asked("失业金怎么领"))
     assert not is_followup("补办以后旧身份证还能用吗", asked("护照丢了怎么补办"))
+    assert not is_followup("伤残津贴什么时候停", asked("低保被驳回了 我不服 怎么办"))
 
 
 def test_a_word_pointing_back_after_the_case_a_turn_tells_points_to_that_case() -> None:
