@@ -186,7 +186,15 @@ _SCHEMES: dict[str, re.Pattern[str]] = {
     "医疗保险": re.compile(r"医保|医疗保险|医疗保障"),
     "工伤保险": re.compile(r"工伤"),
     "生育保险": re.compile(r"生育保险|生育津贴|生育医疗"),
+    "社会保险": re.compile(r"社会保险|社保"),
 }
+# 社会保险 (社保) is each of the insurances: a question on 养老金 may be answered by an article on 社会保险待遇, a question
+# on 低保 or 公积金 may not (我的低保会不会给停了 had quoted 社会保险经办条例's 停止享受社会保险待遇)
+_INSURANCES = frozenset({"失业保险", "养老保险", "医疗保险", "工伤保险", "生育保险", "社会保险"})
+
+
+def _covered(schemes: list[str]) -> set[str]:
+    return set(schemes) | (_INSURANCES if "社会保险" in schemes else set())
 
 
 def other_scheme(question: str, top: Hit) -> str | None:
@@ -198,8 +206,10 @@ def other_scheme(question: str, top: Hit) -> str | None:
         return None
     # a law named after its scheme (工伤保险条例) is about that scheme, whatever else its articles mention: 第三十条's
     # 按照基本医疗保险办法处理 does not make it an answer to 医药费能走医保报销吗
-    named = schemes_in(top.title) or schemes_in(top.titled_text)
-    return named[0] if named and set(asked).isdisjoint(named) else None
+    named = schemes_in(top.title)
+    if named in ([], ["社会保险"]):  # a title naming all insurances (社会保险经办条例): its article says which one
+        named = schemes_in(top.titled_text)
+    return named[0] if named and _covered(asked).isdisjoint(_covered(named)) else None
 
 
 # 工伤保险's articles presuppose work: 职工因工死亡's 丧葬补助金 does not answer 家里老人去世 丧葬费能领多少

@@ -799,8 +799,13 @@ def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> Non
     assert other_scheme("失业金申请多久能办下来", unemployment) is None
     # a question naming no scheme, or a passage naming none, is judged as usual
     assert other_scheme("申请交上去要多久能批下来", unemployment) is None
-    general = hit("社会保险经办条例", "第二条", "第二条 经办社会保险，适用本条例。")
+    general = hit("行政许可法", "第四十二条", "第四十二条 行政机关应当自受理行政许可申请之日起二十日内作出行政许可决定。")
     assert other_scheme("低保申请要多久", general) is None
+    # 社会保险 is each of the insurances, and none of 低保 or 公积金 (我的低保会不会给停了 had quoted this article)
+    insurance = hit("社会保险经办条例", "第二十五条", "第二十五条 个人出现国家规定的停止享受社会保险待遇的情形，应当告知社会保险经办机构。")
+    assert other_scheme("我的低保会不会给停了", insurance) == "社会保险"
+    assert other_scheme("我的养老金会不会给停了", insurance) is None
+    assert other_scheme("养老金怎么领", hit("中华人民共和国社会保险法", "第十六条", "第十六条 …按月领取基本养老金。")) is None
     # the title counts: an article of 失业保险条例 is about 失业保险 though its text says only 失业人员
     benefit = hit("失业保险条例", "第十七条", "第十七条 失业人员失业前所在单位和本人累计缴费满1年不足5年的，领取期限最长为12个月。")
     assert other_scheme("低保能领多久", benefit) == "失业保险"
