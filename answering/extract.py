@@ -113,7 +113,8 @@ def _score(
 
 
 def _speakable_list(
-    unit: str, budget: int, asks: str, wanted: set[str], focus: str, list_budget: int | None, rest_note: str
+    unit: str, budget: int, asks: str, wanted: set[str], focus: str, list_budget: int | None, rest_note: str,
+    states_asked: Callable[[str], bool] | None = None,
 ) -> str:
     """The list as one sentence. Over budget, and asked about one case (在火车站警察要看身份证 他们有权查吗), the
     opening with the items that match the question; a list of materials, a list asked for as such (家属能领哪些钱),
@@ -121,6 +122,8 @@ def _speakable_list(
     `rest_note` (the screen shows every item), since a list of ten conditions read out is a minute and a half."""
     opening, *items = unit.split(ITEM_BOUNDARY)
     items = [LIST_ITEM.sub("", i).strip().rstrip("；;。") for i in items]
+    if states_asked is not None and not states_asked(opening):  # 伤残津贴什么时候停: the item that says when it stops
+        items = [i for i in items if states_asked(i)] or items
     text = opening + "；".join(items) + "。"
     if len(text) > budget and asks != "材料" and not _ENUMERATION.search(focus):
         # words the opening or most items share (公司, 法人 in a list of who may not be one) pick out no item
@@ -279,7 +282,7 @@ def spoken_fact(
         # asked how to challenge a decision, the list's opening states the way (可以依法申请行政复议…：) and its cases
         # are on the screen: said within the spoken budget, not the list's
         cap = budget if remedy else list_budget
-        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, cap, rest_note)}
+        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, cap, rest_note, states_asked)}
     else:
         chosen = {
             best: _trim(

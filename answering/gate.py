@@ -39,7 +39,7 @@ from answering.manners import IN_ANY_QUESTION, asked_of_service, manner_stated, 
 from answering.offices import asks_office, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
-from answering.stops import asks_stop, states_stop
+from answering.stops import asks_stop, payment_named, states_stop
 from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
@@ -145,6 +145,9 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
         candidates = [h for h in candidates if states_remedy(h.text)]
     if asks_stop(first):
         candidates = [h for h in candidates if states_stop(h.text)]
+        # 伤残津贴什么时候停: the article naming that payment (停发伤残津贴), not one stopping another (停发原待遇)
+        if (payment := payment_named(first)) and (naming := [h for h in candidates if payment in h.text]):
+            candidates = naming
     if (thing := counted_as(first)) and (defining := [h for h in candidates if defines(h.text, thing)]):
         candidates = defining
     return candidates

@@ -30,6 +30,8 @@ ASKED = re.compile(
 )
 # what goes on or ends: a benefit, a payment, a certificate or a status (伤残津贴, 低保, 工资, 旧身份证, 户口)
 _THING = re.compile(r"金|津贴|补贴|补助|救助|工资|费|待遇|保险|低保|医保|社保|账户|户口|资格|证|照|簿|许可")
+# a payment named by what it is for (伤残津贴, 护理补贴, 供养亲属抚恤金)
+_PAYMENT = re.compile(r"[\u4e00-\u9fff]{2}(?:津贴|补贴|抚恤金)")
 # asked how long or how much, not whether it goes on (还能领多久, 还能拿多少)
 _HOW_MUCH = re.compile(r"多久|多长|多少|几")
 # 除了退役金 地方上还给补助吗: 还 is "also", not "still"
@@ -58,3 +60,9 @@ def states_stop(passage: str) -> bool:
 def names_what_goes_on(text: str) -> bool:
     """Whether the text names a benefit, payment, certificate or status (伤残津贴什么时候停; not 找到工作了还能接着领吗)."""
     return bool(_THING.search(text))
+
+
+def payment_named(text: str) -> str | None:
+    """The payment a question names by what it is for (伤残津贴什么时候停 → 伤残津贴), or None."""
+    match = _PAYMENT.search(text)
+    return match.group(0) if match else None

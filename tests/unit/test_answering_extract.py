@@ -470,3 +470,19 @@ def test_asked_whether_a_certificate_still_holds_the_sentence_on_it_ending_is_sa
         article(RESIDENCE_SIGNING), analyse("居住证什么时候去签注").asks, "居住证什么时候去签注", budget=80,
         closeness=nearest_is_signing,
     )
+
+
+DISABILITY_GRADES = (
+    "第三十五条 职工因工致残被鉴定为一级至四级伤残的，保留劳动关系，退出工作岗位，享受以下待遇：\n"
+    "(一)从工伤保险基金按伤残等级支付一次性伤残补助金，标准为：一级伤残为27个月的本人工资，二级伤残为25个月的本人工资；\n"
+    "(二)从工伤保险基金按月支付伤残津贴，标准为：一级伤残为本人工资的90%，二级伤残为本人工资的85%；\n"
+    "(三)工伤职工达到退休年龄并办理退休手续后，停发伤残津贴，按照国家有关规定享受基本养老保险待遇。"
+)
+
+
+def test_asked_when_it_stops_the_item_of_a_list_saying_so_is_said() -> None:
+    """伤残津贴什么时候停 had heard the one-off grant's figures, the list's first item."""
+    question = "伤残津贴什么时候停"
+    said = spoken_fact(article(DISABILITY_GRADES), analyse(question).asks, question, budget=80, list_budget=240)
+    assert "停发伤残津贴" in said and "27个月" not in said
+

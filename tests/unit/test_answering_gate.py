@@ -162,6 +162,16 @@ def test_a_question_of_its_own_asking_first_who_qualifies_is_searched_with_condi
     assert searched_as(followup) == followup
 
 
+def test_asked_when_a_named_payment_stops_the_article_naming_it_is_taken() -> None:
+    """伤残津贴什么时候停 had quoted 第三十三条's 停发原待遇 (the wage before grading), first in relevance."""
+    wage = hit("工伤保险条例", "第三十三条", "第三十三条 工伤职工评定伤残等级后，停发原待遇，按照本章的有关规定享受伤残待遇。", 0.7)
+    allowance = hit("工伤保险条例", "第三十五条", "第三十五条 …(三)工伤职工达到退休年龄并办理退休手续后，停发伤残津贴。", 0.3)
+    checks = gate(FakeVocabulary([wage.text, allowance.text]))
+    question = "伤残津贴什么时候停"
+    assert checks.check(question, analyse(question), [wage, allowance]).candidates == [allowance]
+    assert checks.check(question, analyse(question), [wage]).candidates == [wage]  # none names it: as found
+
+
 def test_a_question_of_its_own_asking_whether_something_goes_on_is_searched_with_stopping_named() -> None:
     assert searched_as("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗") == (
         "我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗 停止"
