@@ -207,8 +207,10 @@ def other_scheme(question: str, top: Hit) -> str | None:
     # a law named after its scheme (工伤保险条例) is about that scheme, whatever else its articles mention: 第三十条's
     # 按照基本医疗保险办法处理 does not make it an answer to 医药费能走医保报销吗
     named = schemes_in(top.title)
-    if named in ([], ["社会保险"]):  # a title naming all insurances (社会保险经办条例): its article says which one
-        named = schemes_in(top.titled_text)
+    if named in ([], ["社会保险"]):
+        # a title naming all insurances (社会保险经办条例): the insurance its article names, else all of them
+        found = schemes_in(top.titled_text)
+        named = [scheme for scheme in found if scheme != "社会保险"] or found
     return named[0] if named and _covered(asked).isdisjoint(_covered(named)) else None
 
 

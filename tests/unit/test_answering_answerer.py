@@ -805,6 +805,9 @@ def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> Non
     insurance = hit("社会保险经办条例", "第二十五条", "第二十五条 个人出现国家规定的停止享受社会保险待遇的情形，应当告知社会保险经办机构。")
     assert other_scheme("我的低保会不会给停了", insurance) == "社会保险"
     assert other_scheme("我的养老金会不会给停了", insurance) is None
+    # …while the insurance an article of such a law names is the one it is about
+    injury_costs = hit("社会保险经办条例", "第二十二条", "第二十二条 个人治疗工伤的医疗费用…由社会保险经办机构审核后直接结算。")
+    assert other_scheme("被车撞了住院 医药费医保能先给报吗", injury_costs) == "工伤保险"
     assert other_scheme("养老金怎么领", hit("中华人民共和国社会保险法", "第十六条", "第十六条 …按月领取基本养老金。")) is None
     # the title counts: an article of 失业保险条例 is about 失业保险 though its text says only 失业人员
     benefit = hit("失业保险条例", "第十七条", "第十七条 失业人员失业前所在单位和本人累计缴费满1年不足5年的，领取期限最长为12个月。")
