@@ -170,8 +170,8 @@ def _consequence_of_an_act(terms: QuestionTerms) -> bool:
 
 def _goes_on_unnamed(text: str) -> bool:
     """找到工作了还能接着领吗 after 失业金怎么领, 考上公务员了还发吗 after 退役金怎么领: whether something goes on, asked of
-    no benefit or certificate the turn names, is asked of the previous question's (searched alone, the first had found
-    低保's article on refusing work offered)."""
+    no benefit, payment, certificate or status the turn names, is asked of the previous question's (searched alone, the
+    first had found 低保's article on refusing work offered)."""
     return asks_stop(text) and not names_what_goes_on(text)
 
 
