@@ -485,4 +485,3 @@ def test_asked_when_it_stops_the_item_of_a_list_saying_so_is_said() -> None:
     question = "伤残津贴什么时候停"
     said = spoken_fact(article(DISABILITY_GRADES), analyse(question).asks, question, budget=80, list_budget=240)
     assert "停发伤残津贴" in said and "27个月" not in said
-
