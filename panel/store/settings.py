@@ -85,9 +85,10 @@ class SettingsStore:
         unknown = sorted(set(changes) - set(SETTING_LABELS))
         if unknown:
             raise AdminError("bad-setting", f"unknown setting(s): {', '.join(unknown)}")
-        for key in ("answering.refusal_template", "answering.referral_reply"):
-            if key in changes:
-                check_template(SETTING_LABELS[key], key.split(".", 1)[1], str(changes[key]))
+        for key, value in changes.items():  # every reply wording the panel edits (拒答话术, 转办话术)
+            section, name = key.split(".", 1)
+            if section == "answering" and name in REPLY_PLACEHOLDERS:
+                check_template(SETTING_LABELS[key], name, str(value))
         if "answering.referrals_yaml" in changes:
             check_referrals(changes["answering.referrals_yaml"])
         current = self.all()
