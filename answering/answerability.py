@@ -190,11 +190,12 @@ _SCHEMES: dict[str, re.Pattern[str]] = {
 }
 # 社会保险 (社保) is each of the insurances: a question on 养老金 may be answered by an article on 社会保险待遇, a question
 # on 低保 or 公积金 may not (我的低保会不会给停了 had quoted 社会保险经办条例's 停止享受社会保险待遇)
-_INSURANCES = frozenset({"失业保险", "养老保险", "医疗保险", "工伤保险", "生育保险", "社会保险"})
+_ALL_INSURANCES = "社会保险"
+_INSURANCES = frozenset({"失业保险", "养老保险", "医疗保险", "工伤保险", "生育保险", _ALL_INSURANCES})
 
 
 def _covered(schemes: list[str]) -> set[str]:
-    return set(schemes) | (_INSURANCES if "社会保险" in schemes else set())
+    return set(schemes) | (_INSURANCES if _ALL_INSURANCES in schemes else set())
 
 
 def other_scheme(question: str, top: Hit) -> str | None:
@@ -207,10 +208,10 @@ def other_scheme(question: str, top: Hit) -> str | None:
     # a law named after its scheme (工伤保险条例) is about that scheme, whatever else its articles mention: 第三十条's
     # 按照基本医疗保险办法处理 does not make it an answer to 医药费能走医保报销吗
     named = schemes_in(top.title)
-    if named in ([], ["社会保险"]):
+    if named in ([], [_ALL_INSURANCES]):
         # a title naming all insurances (社会保险经办条例): the insurance its article names, else all of them
         found = schemes_in(top.titled_text)
-        named = [scheme for scheme in found if scheme != "社会保险"] or found
+        named = [scheme for scheme in found if scheme != _ALL_INSURANCES] or found
     return named[0] if named and _covered(asked).isdisjoint(_covered(named)) else None
 
 
