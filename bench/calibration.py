@@ -205,6 +205,20 @@ def stop_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "stops.jsonl", part)
 
 
+def fee_questions(part: str | None = None) -> list[dict]:
+    """bench/data/fees.jsonl: what a citizen is charged (补办结婚证收不收钱, 窗口多收了钱能要回来吗, 工本费多少), labelled
+    from the corpus's articles on fees, free services and who bears a cost; an amount no article states is unanswerable;
+    `part` check was written and labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "fees.jsonl", part)
+
+
+def transfer_questions(part: str | None = None) -> list[dict]:
+    """bench/data/transfers.jsonl: affairs across places (社保能转到老家吗, 人在上海户口在安徽 低保归哪管, 住所搬到另一个区了
+    执照去哪变更), labelled from the corpus's articles on transfers, 户籍所在地 and 经常居住地; `part` check was written
+    and labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "transfers.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

@@ -32,6 +32,7 @@ from bench.calibration import (  # noqa: E402
     definition_questions,
     department_questions,
     dev_questions,
+    fee_questions,
     followup_chains,
     followup_turns,
     frequency_questions,
@@ -46,6 +47,7 @@ from bench.calibration import (  # noqa: E402
     probe_questions,
     situation_questions,
     stop_questions,
+    transfer_questions,
     typed_questions,
     wait_questions,
 )
@@ -90,7 +92,10 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "situations": lambda: situation_questions("design"),
             "situations_check": lambda: situation_questions("check"),
             "appeals": lambda: appeal_questions("design"), "appeals_check": lambda: appeal_questions("check"),
-            "stops": lambda: stop_questions("design"), "stops_check": lambda: stop_questions("check")}
+            "stops": lambda: stop_questions("design"), "stops_check": lambda: stop_questions("check"),
+            "fees": lambda: fee_questions("design"), "fees_check": lambda: fee_questions("check"),
+            "transfers": lambda: transfer_questions("design"),
+            "transfers_check": lambda: transfer_questions("check")}
 
 
 def main() -> None:

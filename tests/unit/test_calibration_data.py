@@ -11,6 +11,7 @@ from bench.calibration import (
     condition_questions,
     definition_questions,
     department_questions,
+    fee_questions,
     frequency_questions,
     legality_questions,
     manner_questions,
@@ -19,6 +20,7 @@ from bench.calibration import (
     probe_questions,
     situation_questions,
     stop_questions,
+    transfer_questions,
     wait_questions,
 )
 from knowledge_base.chunking import chunk_document
@@ -89,7 +91,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals and stops."""
+    appeals, stops, fees and transfers."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -102,6 +104,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(situation_questions(), shared_dir)
     _labelled_in_parts(appeal_questions(), shared_dir)
     _labelled_in_parts(stop_questions(), shared_dir)
+    _labelled_in_parts(fee_questions(), shared_dir)
+    _labelled_in_parts(transfer_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
