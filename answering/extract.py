@@ -17,6 +17,7 @@ from answering.citations import citation_for
 from answering.conditions import asks_conditions, states_conditions
 from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
+from answering.fees import asks_fee, states_fee
 from answering.frequency import asks_only_how_often, states_frequency
 from answering.manners import speaks_to_manner
 from answering.remedies import asks_remedy, states_remedy
@@ -253,6 +254,8 @@ def spoken_fact(
     conditions = asks_conditions(focus) if conditions is None else conditions  # as how often
     remedy = asks_remedy(focus)
     states_asked = states_remedy if remedy else states_stop if asks_stop(focus) else None  # the sentence must state it
+    # …as must one asked what it costs, where the fee's own cues weigh which (免收工本费 for a 低保 family)
+    must_state = states_asked or (states_fee if asks_fee(focus) else None)
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
@@ -274,15 +277,15 @@ def spoken_fact(
         + nearness[i]
         for i, u in enumerate(units)
     ]
-    # asked how to challenge a decision or whether something still holds, a sentence stating that is said when the
-    # article has one, however near in meaning another is (这证还管用不: 逾期未办理签注手续的，居住证使用功能中止)
-    stating = [i for i, u in enumerate(units) if states_asked(u)] if states_asked is not None else []
+    # asked how to challenge a decision, whether something still holds or what it costs, a sentence stating that is
+    # said when the article has one, however near in meaning another is (这证还管用不: 逾期未办理签注手续的，居住证使用功能中止)
+    stating = [i for i, u in enumerate(units) if must_state(u)] if must_state is not None else []
     best = max(stating or range(len(units)), key=scores.__getitem__)
     if ITEM_BOUNDARY in units[best]:
         # asked how to challenge a decision, the list's opening states the way (可以依法申请行政复议…：) and its cases
         # are on the screen: said within the spoken budget, not the list's
         cap = budget if remedy else list_budget
-        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, cap, rest_note, states_asked)}
+        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, cap, rest_note, must_state)}
     else:
         chosen = {
             best: _trim(

@@ -485,3 +485,23 @@ def test_asked_when_it_stops_the_item_of_a_list_saying_so_is_said() -> None:
     question = "伤残津贴什么时候停"
     said = spoken_fact(article(DISABILITY_GRADES), analyse(question).asks, question, budget=80, list_budget=240)
     assert "停发伤残津贴" in said and "27个月" not in said
+
+
+UNEMPLOYMENT_OFFICE_DUTIES = (
+    "第二十五条 社会保险经办机构具体承办失业保险工作，履行下列职责：\n"
+    "(一)负责失业人员的登记、调查、统计；\n"
+    "(二)按照规定负责失业保险基金的管理；\n"
+    "(三)按照规定核定失业保险待遇，开具失业人员在指定银行领取失业保险金和其他补助金的单证；\n"
+    "(四)拨付失业人员职业培训、职业介绍补贴费用；\n"
+    "(五)为失业人员提供免费咨询服务；\n"
+    "(六)国家规定由其负责的其他工作。"
+)
+
+
+def test_asked_whether_it_costs_money_the_item_of_a_list_saying_so_is_said() -> None:
+    """失业了想去经办机构咨询一下 收钱吗 had heard the item on paying training subsidies, which names 费用."""
+    question = "失业了想去经办机构咨询一下 收钱吗"
+    duties = article(UNEMPLOYMENT_OFFICE_DUTIES)
+    said = spoken_fact(duties, analyse(question).asks, question, budget=80, list_budget=240)
+    assert "免费咨询服务" in said and "补贴费用" not in said
+

@@ -172,6 +172,18 @@ def test_asked_when_a_named_payment_stops_the_article_naming_it_is_taken() -> No
     assert checks.check(question, analyse(question), [wage]).candidates == [wage]  # none names it: as found
 
 
+def test_asked_whether_it_costs_money_only_an_article_stating_a_charge_answers() -> None:
+    """居住证丢了补办要钱吗 had quoted 第十一条 (where to replace it), first in relevance, which states no fee."""
+    where = hit("居住证暂行条例", "第十一条", "第十一条 居住证损坏难以辨认或者丢失的，居住证持有人应当到居住地公安派出所办理换领、补领手续。", 0.7)
+    fee = hit("居住证暂行条例", "第二十一条", "第二十一条 首次申领居住证，免收证件工本费。换领、补领居住证，应当缴纳证件工本费。", 0.3)
+    checks = gate(FakeVocabulary([where.text, fee.text]))
+    question = "居住证丢了补办要钱吗"
+    assert checks.check(question, analyse(question), [where, fee]).candidates == [fee]
+    assert checks.check(question, analyse(question), [where]).refusal == "no passage left"
+    asked_where = "居住证丢了去哪补办"
+    assert checks.check(asked_where, analyse(asked_where), [where, fee]).candidates[0] is where
+
+
 def test_a_question_of_its_own_asking_whether_something_goes_on_is_searched_with_stopping_named() -> None:
     assert searched_as("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗") == (
         "我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗 停止"

@@ -173,7 +173,11 @@ async def test_a_part_another_department_handles_is_referred_there_after_the_ans
 
 
 async def test_the_part_answered_before_a_referral_keeps_the_scene_it_leans_on() -> None:
-    kb = RoutedKnowledgeBase([RESIDENCE_9], {})
+    self_employed = hit(
+        "残疾人就业条例", "第十九条",
+        "第十九条 对残疾人从事个体经营的，应当依法给予税收优惠，并按照规定免收管理类、登记类和证照类的行政事业性收费。",
+    )
+    kb = RoutedKnowledgeBase([self_employed], {})
     pieces, answer = await collect(answerer(kb), "我是残疾人 想开个小卖部 办执照要交钱吗 驾照能考吗")
     assert not answer.refused and pieces[-1].startswith("关于“驾照能考吗”，这个问题属于机动车")
     assert kb.queries[-1] == "我是残疾人 想开个小卖部 办执照要交钱吗"  # not 办执照要交钱吗 alone
