@@ -3,7 +3,9 @@
 
 An article naming no office or body cannot say which one handles it: 老公突然查出大病 临时救助该找谁申请 had quoted
 社会救助暂行办法 第四十七条 (who may have temporary assistance), first in relevance, which names none. 在哪 alone may ask any
-place (孩子在哪上学), so only 在哪 with what is done there is read.
+place (孩子在哪上学), so only 在哪 with what is done there is read. Which of two places one applies or collects in (是在广州领
+还是在湛江领) asks the same, and the place whose office it is (户籍所在地) answers it: 社会保险法 第十九条 (the pension
+record goes with one from city to city) had been quoted for it, and names neither.
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ import re
 ASKED = re.compile(
     r"哪个(?:部门|单位|机关|机构|窗口)|什么(?:部门|单位|机构|机关)|啥部门|找谁|找哪|向谁|归谁管|归哪|谁管"
     r"|谁(?:审批|批|负责|受理|认定|开|发)|(?:去|到|上|在)哪(?:儿|里)?(?:办|申请|申报|领|交|补|换|登记|认定|开|打印|提)"
+    # 是在广州领还是在湛江领, 在上海这边申请还是得回安徽申请: which of two places
+    r"|(?:在|去|回|到)[\u4e00-\u9fff]{1,8}?(?:办|申请|领|交|登记|认定|补|换|报)[\u4e00-\u9fff]{0,3}?还是(?:直接|得|要|就)?(?:在|去|回|到)"
 )
-NAMED = re.compile(r"机关|部门|机构|中心|办事处|人民政府|派出所|委员会|组织|医院|法院|学校|单位|窗口|银行")
+# …or the place whose office it is (户籍所在地, 经常居住地, 住所地)
+NAMED = re.compile(
+    r"机关|部门|机构|中心|办事处|人民政府|派出所|委员会|组织|医院|法院|学校|单位|窗口|银行|所在地|户籍地|居住地|住所地"
+)
 
 
 def asks_office(text: str) -> bool:
