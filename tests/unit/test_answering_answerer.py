@@ -764,6 +764,9 @@ async def test_an_article_of_one_certificates_law_does_not_answer_for_another_ce
     assert other_certificate(analyse("办居住证要带户口本吗"), RESIDENCE_9) is None
     assert other_certificate(analyse("户口本丢了怎么补"), lost) == "居住证"
     assert other_certificate(analyse("丢了怎么补"), lost) is None  # no certificate named: the follow-up rules decide
+    # 迁移证 is a certificate of the 户口 law, kept whole though jieba cuts it after a verb (迁移/证)
+    fee = hit("居住证暂行条例", "第二十一条", "第二十一条 首次申领居住证，免收证件工本费。换领、补领居住证，应当缴纳工本费。")
+    assert other_certificate(analyse("补办户口迁移证收费不"), fee) == "居住证"
 
 
 def test_an_article_on_one_lost_certificate_does_not_answer_for_another() -> None:
