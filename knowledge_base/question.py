@@ -147,7 +147,7 @@ class QuestionTerms:
 # article can be chosen for it (需要本人到场吗 found a business-registration article on identity checks).
 _PROCESS_WORDS = frozenset(
     """本人 到场 亲自 代办 代理 委托 他人 别人 家人 网上 线上 现场 预约 邮寄 快递 加急 当天 当场 材料 时间 费用 证件
-    窗口 拿到 办好 领取 流程 条件 资格 多长 结果 批下来 审批 审核 批准""".split()  # 手续, 下来: never subject words (_FILLER)
+    窗口 拿到 办好 领取 流程 条件 资格 多长 结果 批下来 审批 审核 批准 登记""".split()  # 手续, 下来: never subject words (_FILLER)
 )
 
 

@@ -44,6 +44,9 @@ def test_turns_that_name_nothing_new_are_left_to_the_followup_rules() -> None:
     assert asked_of_another("护照呢", [], 3) is None  # nothing to ask it of
     assert asked_of_another("护照要带什么材料", asked("办居住证要带什么材料"), 3) is None
     assert is_followup("领完了呢", asked("失业金能领多久"))
+    # 登记 alone names no service: 去登记要收费吗 after 失业金怎么领 had been searched alone and quoted 婚姻登记条例's fee
+    assert is_followup("去登记要收费吗", asked("失业金怎么领"))
+    assert not is_followup("结婚登记要收费吗", asked("失业金怎么领"))
 
 
 def test_the_replaced_topic_leaves_no_doubled_character() -> None:

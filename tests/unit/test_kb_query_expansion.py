@@ -50,3 +50,5 @@ def test_the_counters_words_for_a_threshold_a_rent_a_loan_and_a_renewal_are_the_
     assert statute_terms("续签注") == []  # 港澳通行证's 签注 is no residence permit's extension
     assert present("年报", "市场主体应当于每年1月1日至6月30日，通过国家企业信用信息公示系统报送上一年度年度报告")
     assert present("回族", "尊重少数民族的丧葬习俗") and present("喝多了", "醉酒或者吸毒的")
+    # 第一次办要交钱吗 after 办居住证要带什么材料: 首次申领居住证，免收证件工本费 had scored just under the threshold
+    assert present("第一次", "首次申领居住证，免收证件工本费") and present("头一回", "在其初次申请领取和换领居民身份证时")
