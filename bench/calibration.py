@@ -219,6 +219,14 @@ def transfer_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "transfers.jsonl", part)
 
 
+def period_questions(part: str | None = None) -> list[dict]:
+    """bench/data/periods.jsonl: how long something lasts, until when, at what age or by when one must act (护照能用几年,
+    孩子多大要办身份证, 公司搬了地址多少天内要去变更), labelled from the corpus's articles stating a validity, an age or a
+    deadline; one no article states is unanswerable; `part` check was written and labelled before the kiosk answered
+    it, design is read while building."""
+    return _in_part(DATA / "periods.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

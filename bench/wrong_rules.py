@@ -44,6 +44,7 @@ from bench.calibration import (  # noqa: E402
     manner_questions,
     obligation_questions,
     penalty_questions,
+    period_questions,
     probe_questions,
     situation_questions,
     stop_questions,
@@ -95,7 +96,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "stops": lambda: stop_questions("design"), "stops_check": lambda: stop_questions("check"),
             "fees": lambda: fee_questions("design"), "fees_check": lambda: fee_questions("check"),
             "transfers": lambda: transfer_questions("design"),
-            "transfers_check": lambda: transfer_questions("check")}
+            "transfers_check": lambda: transfer_questions("check"),
+            "periods": lambda: period_questions("design"), "periods_check": lambda: period_questions("check")}
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from bench.calibration import (
     manner_questions,
     obligation_questions,
     penalty_questions,
+    period_questions,
     probe_questions,
     situation_questions,
     stop_questions,
@@ -91,7 +92,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees and transfers."""
+    appeals, stops, fees, transfers and periods."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -106,6 +107,7 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(stop_questions(), shared_dir)
     _labelled_in_parts(fee_questions(), shared_dir)
     _labelled_in_parts(transfer_questions(), shared_dir)
+    _labelled_in_parts(period_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
