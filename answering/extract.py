@@ -17,6 +17,7 @@ from answering.citations import citation_for
 from answering.conditions import asks_conditions, states_conditions
 from answering.consequences import asks_consequence, states_consequence
 from answering.faithfulness import SET_BY, WHO_SETS_ASKED
+from answering.deadlines import asks_deadline, states_deadline
 from answering.fees import asks_fee, states_fee
 from answering.frequency import asks_only_how_often, states_frequency
 from answering.manners import speaks_to_manner
@@ -254,8 +255,9 @@ def spoken_fact(
     conditions = asks_conditions(focus) if conditions is None else conditions  # as how often
     remedy = asks_remedy(focus)
     states_asked = states_remedy if remedy else states_stop if asks_stop(focus) else None  # the sentence must state it
-    # …as must one asked what it costs, where the fee's own cues weigh which (免收工本费 for a 低保 family)
-    must_state = states_asked or (states_fee if asks_fee(focus) else None)
+    # …as must one asked what it costs, where the fee's own cues weigh which (免收工本费 for a 低保 family), or by when
+    # one must act (外国人住朋友家 多长时间内要登记: 应当在入住后二十四小时内…, not the hotel's duty before it)
+    must_state = states_asked or (states_fee if asks_fee(focus) else states_deadline if asks_deadline(focus) else None)
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)

@@ -8,8 +8,12 @@ from collections.abc import Iterable
 
 import cn2an
 
+from answering.deadlines import asks_deadline, states_deadline
+
 _QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(周岁|岁|元|年|个月|月|日|天|小时|分钟|次|人|%|倍|个|项|张|份)?")
 _UNIT_SYNONYMS = {"天": "日", "周岁": "岁", "个月": "月", "": ""}
+# 八几年结的婚, 二十几岁, 十几次: a numeral before 几 makes a rough number, not a question
+APPROXIMATE = "一二三四五六七八九十百两\\d"
 _ARTICLE_REF = re.compile(r"第\s*[零〇一二三四五六七八九十百千两\d]+\s*条")
 # cn2an turns every 一 into 1 (统一 → 统1); "1" in an answer proves nothing either way.
 _ALWAYS_ALLOWED = {"1", "12345"}
@@ -77,7 +81,7 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("办公时间", re.compile(r"几点|上不上班|办公时间"), re.compile(r"\d{1,2}\s*(?:[:：]\d{2}|点|时)")),
     ("分数", re.compile(r"多少分|几分(?![钟之])"), re.compile(r"\d+\s*分(?!之|钟)")),
     # an age: 退休年龄是多少岁 is not answered by 达到法定退休年龄时…按月领取
-    ("年龄", re.compile(r"多少岁|几岁|多大岁数|多大年纪|多大年龄"), re.compile(r"\d+\s*周?岁")),
+    ("年龄", re.compile(rf"多少岁|(?<![{APPROXIMATE}])几岁|多大岁数|多大年纪|多大年龄"), re.compile(r"\d+\s*周?岁")),
     # a discount is a share too: 能打几折 is not answered by 享受优待
     (
         "比例",
@@ -85,14 +89,18 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|[一二三四五六七八九\d]\s*折"),
     ),
     ("额度", re.compile(r"最多能贷|能贷多少|贷多少|额度是多少|额度多少|多少万"), re.compile(r"\d+(?:\.\d+)?\s*万?元")),
-    # …in months or years too (按几个月除, 计发月数是多少): 按月领取 states no count; 交了好几年, 当兵那几年 ask nothing
+    # …in months or years too (按几个月除, 计发月数是多少): 按月领取 states no count; 交了好几年, 当兵那几年 ask nothing;
+    # kept for good is a length too (档案会保存多少年: 婚姻登记档案应当长期保管; 登记簿由…永久保存)
     (
         "时长",
         re.compile(
-            r"多少天|几天|多长时间|多久|(?<![好了过这那前后头])(?:几个月|几年(?!级))|多少个月|多少年(?!龄|纪)"
+            rf"多少天|几天|多少个?工作日|几个工作日|多长时间|多久|(?<![好了过这那前后头{APPROXIMATE}])(?:几个月|几年(?!级))|多少个月|多少年(?!龄|纪)"
             r"|(?:月数|天数|年数|年限)(?:是|为|有)?多少"
         ),
-        re.compile(r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即"),
+        re.compile(
+            r"[\d零〇一二三四五六七八九十百千两半]+\s*(?:个)?(?:工作日|日|天|月|年|小时|分钟)|当场|当日|即时|立即"
+            r"|(?:长期|永久)(?:保管|保存|有效)"
+        ),
     ),
     # …and 月数 by name is a count of months: 计发月数是多少 is not answered by 累计缴费满十五年
     ("时长", re.compile(r"月数"), re.compile(r"[\d零〇一二三四五六七八九十百千两]+\s*个?月")),
@@ -107,7 +115,7 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     # how many photos, copies or inches: 几张 is not answered by a list of documents that names no count
     ("数量", re.compile(r"几张|几寸|几份|多少张|多少份"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:张|寸|份)")),
     # how many times (一年能提几次): 好几次, 介绍了几次 say it happened, they do not ask
-    ("次数", re.compile(r"(?<![好了过])(?:几次|多少次|几回|多少回)"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:次|回)(?!性)")),
+    ("次数", re.compile(rf"(?<![好了过{APPROXIMATE}])(?:几次|多少次|几回|多少回)"), re.compile(r"[\d一二两三四五六七八九十]+\s*(?:次|回)(?!性)")),
     # a grade (护理补贴几级才能领, 伤残评到几级): 对生活不能自理的残疾人…给予护理补贴 names no grade; 哪级政府 asks an office
     ("等级", re.compile(r"几级|多少级|什么等级|哪个等级"), re.compile(r"[\d一二两三四五六七八九十]+\s*级")),
     # from when a period runs: 自办理失业登记之日起计算 answers 从哪天开始算 without a calendar date
@@ -157,6 +165,9 @@ def asked_figures(question: str, passage: str) -> dict[str, bool]:
     for kind, asks, states in _FIGURES:
         if asks.search(question):
             asked[kind] = asked.get(kind, True) and bool(states.search(text))
+    # by when one must act is stated without a number too (多久之内要去变更登记: 应当在迁入新住所前申请变更登记)
+    if asked.get("时长") is False and asks_deadline(question) and states_deadline(text):
+        asked["时长"] = True
     return asked
 
 

@@ -86,6 +86,22 @@ def test_missing_figure_kinds() -> None:
     assert missing_figure("照片是什么底色", "照片为白色背景。") is None
 
 
+def test_a_length_kept_for_good_and_a_rough_number_told() -> None:
+    from answering.faithfulness import missing_figure
+
+    # kept for good is a length, stated without a number
+    assert missing_figure("婚姻登记档案会保存多少年", "婚姻登记档案应当长期保管。") is None
+    assert missing_figure("登记簿要保存多少年", "不动产登记簿由不动产登记机构永久保存。") is None
+    assert missing_figure("登记簿要保存多少年", "不动产登记机构应当指定专人负责不动产登记簿的保管。") == "时长"
+    # 八几年, 二十几岁, 十几次: a rough number told, nothing asked
+    assert missing_figure("我爸妈八几年结的婚 档案还能查到吗", "婚姻登记档案应当长期保管。") is None
+    assert missing_figure("我二十几岁了 能办吗", "申请领取居民身份证。") is None
+    assert missing_figure("孩子几岁能办身份证", "申请领取居民身份证。") == "年龄"
+    # by when one must act is stated without a number too; how long the office takes is not
+    assert missing_figure("公司换了地址 多久之内要去变更登记", "应当在迁入新住所前申请变更登记。") is None
+    assert missing_figure("公司换了地址 变更登记多久能办好", "应当在迁入新住所前申请变更登记。") == "时长"
+
+
 def test_fees_shares_and_discounts_asked_without_a_question_word_before_them() -> None:
     from answering.faithfulness import missing_figure
 

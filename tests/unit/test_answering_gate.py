@@ -184,6 +184,20 @@ def test_asked_whether_it_costs_money_only_an_article_stating_a_charge_answers()
     assert checks.check(asked_where, analyse(asked_where), [where, fee]).candidates[0] is where
 
 
+def test_asked_by_when_one_must_act_the_offices_own_period_does_not_answer() -> None:
+    """单位应该在多少天内给新职工办社保登记 had quoted 社会保险经办条例 第六条, whose only period is the office's."""
+    office = hit(
+        "社会保险经办条例", "第六条",
+        "第六条 用人单位在登记管理机关办理登记时同步办理社会保险登记。社会保险经办机构应当自收到申请之日起10个工作日内办理完毕。", 0.8,
+    )
+    deadline = hit("社会保险法", "第五十八条", "第五十八条 用人单位应当自用工之日起三十日内为其职工申请办理社会保险登记。", 0.3)
+    checks = gate(FakeVocabulary([office.text, deadline.text]))
+    question = "单位应该在多少天内给新职工办社保登记"
+    assert checks.check(question, analyse(question), [office, deadline]).candidates == [deadline]
+    asked_wait = "办社保登记几天能办好"
+    assert checks.check(asked_wait, analyse(asked_wait), [office, deadline]).candidates[0] is office
+
+
 def test_a_question_of_its_own_asking_whether_something_goes_on_is_searched_with_stopping_named() -> None:
     assert searched_as("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗") == (
         "我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗 停止"

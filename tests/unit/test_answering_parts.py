@@ -22,6 +22,9 @@ def test_one_question_with_its_scene_is_not_split() -> None:
     # a 呢 after an ongoing act tells the scene (我在领失业金呢); it is no question of its own
     assert question_parts("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗") == []
     assert question_parts("我领着退休金呢 那医保还用接着交吗") == []
+    # 八几年, 二十几岁: a rough number tells when or how old, it asks nothing
+    assert question_parts("我爸妈八几年结的婚 结婚证早找不着了 婚姻登记档案会保存多少年") == []
+    assert question_parts("我二十几岁 第一次办身份证 要带什么") == []
 
 
 def test_each_asking_clause_is_a_part_searched_with_the_scene() -> None:

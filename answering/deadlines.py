@@ -1,0 +1,49 @@
+"""By when a citizen or an employer must act, as a citizen asks it (公司换了地址 多久之内要去变更登记, 单位应该在多少天内给新职工办
+社保登记, 出生登记要在几天内去报, 许可证快到期了 要提前多少天去申请) and as an article states it (自用工之日起三十日内; 婴儿出生后一个月
+以内; 有效期届满30日前; 应当在迁入新住所前申请变更登记).
+
+A question asking that is answered only by an article stating such a deadline. How long the office takes once one has
+applied (自收到申请之日起10个工作日内办理完毕) is no deadline of the citizen's: 社会保险经办条例 第六条 states only that, and
+had been quoted for when an employer must register a new employee, which 社会保险法 第五十八条 states.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PERIOD = r"(?:多久|多长时间|多少天|几天|多少日|几日|几个月|多少个?月|几年|多少年)"
+_WITHIN = r"(?:之内|以内|内|之前|以前)"
+# 提前多少天去申请: how long before something ends, answered only by a deadline counted back from it (届满三十日前)
+_AHEAD = r"提前(?:多久|多长时间|多少天|几天|几个月|多少个?月)"
+ASKED = re.compile(
+    # 要在几天内去报, 单位应该在多少天内给…办, 最晚得在多长时间之内
+    rf"(?:要|得|应该|应当|必须|需要|最晚|最迟)[^，。？?\s]{{0,3}}?在?{_PERIOD}{_WITHIN}"
+    # 多久之内要去变更登记, 多长时间内提出, 多少天内去办 (not 几天内能办好: the office's wait)
+    rf"|{_PERIOD}{_WITHIN}(?:就?(?:要|得|必须|应该|应当)|去|来|提出|申请|申报|报到|报)"
+    # 啥时候之前得去变更
+    rf"|(?:什么时候|啥时候|哪天)(?:之前|以前|前)|{_AHEAD}"
+)
+_NUMBER = r"[\d零〇一二三四五六七八九十百两]+"
+# 有效期届满30日前, 应当在迁入新住所前, 届满前
+_BEFORE = re.compile(rf"{_NUMBER}\s*个?(?:工作日|日|天|月)前|(?:迁入|迁出|届满|期满|到期|终止|结束)[^，。；]{{0,20}}?前")
+# …or 自用工之日起三十日内, 婴儿出生后一个月以内, 次年三月一日至六月三十日内, 入住后二十四小时内
+_WITHIN_STATED = re.compile(rf"{_NUMBER}\s*个?(?:工作日|日|天|月|年|小时)(?:以内|之内|内)")
+# the office's own period once one has applied (自收到申请之日起20个工作日内予以答复) or done on the spot
+_OFFICE_PERIOD = re.compile(r"自(?:受理|收到|接到|提交|公民提交)[^。；]*|当场[^。；]*")
+
+
+def asks_deadline(text: str) -> bool:
+    """Whether the text asks by when one must act (多久之内要去变更登记, 提前多少天去申请)."""
+    return bool(ASKED.search(text))
+
+
+def asks_ahead(text: str) -> bool:
+    """Whether the text asks how long before something ends one must act (居留证快到期了 提前多久去续)."""
+    return bool(re.search(_AHEAD, text))
+
+
+def states_deadline(passage: str, ahead: bool = False) -> bool:
+    """Whether the passage states by when someone must act, other than the office's own period once applied to
+    (自收到申请之日起10个工作日内办理完毕 is not one); `ahead`: counted back from an end (届满三十日前)."""
+    own = _OFFICE_PERIOD.sub("", passage)
+    return bool(_BEFORE.search(own) or not ahead and _WITHIN_STATED.search(own))
