@@ -32,9 +32,24 @@ _WITHIN_STATED = re.compile(rf"{_NUMBER}\s*个?(?:工作日|日|天|月|年|小�
 _OFFICE_PERIOD = re.compile(r"自(?:受理|收到|接到|提交|公民提交)[^。；]*|当场[^。；]*")
 
 
+# what the office does once applied to (他们多少天内必须给答复): how long it takes, not the citizen's deadline
+_OFFICE_ACTS = re.compile(r"答复|回复|办结|办完|办好|批下来|审批|审核|决定|结果|发证|拿到|领到|给我办下来")
+# 多久之内, 什么时候之前: asked without a unit, which a deadline stated without a number answers (在迁入新住所前); 几天之内
+# asks a count of days, which 迁出前 does not give
+_UNITLESS = re.compile(rf"(?:多久|多长时间|什么时候|啥时候|哪天){_WITHIN}")
+
+
 def asks_deadline(text: str) -> bool:
-    """Whether the text asks by when one must act (多久之内要去变更登记, 提前多少天去申请)."""
-    return bool(ASKED.search(text))
+    """Whether the text asks by when one must act (多久之内要去变更登记, 提前多少天去申请); not by when the office
+    answers (他们多少天内必须给答复)."""
+    match = ASKED.search(text)
+    return bool(match) and not _OFFICE_ACTS.search(text[match.start():])
+
+
+def asks_deadline_without_a_unit(text: str) -> bool:
+    """Whether a deadline is asked without a unit of time (多久之内要去变更登记), which one stated without a number answers
+    (应当在迁入新住所前)."""
+    return asks_deadline(text) and bool(_UNITLESS.search(text))
 
 
 def asks_ahead(text: str) -> bool:

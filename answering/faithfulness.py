@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import cn2an
 
-from answering.deadlines import asks_deadline, states_deadline
+from answering.deadlines import asks_deadline_without_a_unit, states_deadline
 
 _QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(周岁|岁|元|年|个月|月|日|天|小时|分钟|次|人|%|倍|个|项|张|份)?")
 _UNIT_SYNONYMS = {"天": "日", "周岁": "岁", "个月": "月", "": ""}
@@ -165,8 +165,9 @@ def asked_figures(question: str, passage: str) -> dict[str, bool]:
     for kind, asks, states in _FIGURES:
         if asks.search(question):
             asked[kind] = asked.get(kind, True) and bool(states.search(text))
-    # by when one must act is stated without a number too (多久之内要去变更登记: 应当在迁入新住所前申请变更登记)
-    if asked.get("时长") is False and asks_deadline(question) and states_deadline(text):
+    # by when one must act, asked without a unit, is stated without a number too (多久之内要去变更登记: 应当在迁入新住所前
+    # 申请变更登记); 几天之内 asks a count of days
+    if asked.get("时长") is False and asks_deadline_without_a_unit(question) and states_deadline(text):
         asked["时长"] = True
     return asked
 

@@ -100,6 +100,7 @@ def test_a_length_kept_for_good_and_a_rough_number_told() -> None:
     # by when one must act is stated without a number too; how long the office takes is not
     assert missing_figure("公司换了地址 多久之内要去变更登记", "应当在迁入新住所前申请变更登记。") is None
     assert missing_figure("公司换了地址 变更登记多久能办好", "应当在迁入新住所前申请变更登记。") == "时长"
+    assert missing_figure("户口迁到城里了 人到了以后几天之内要去落户", "由本人在迁出前申报迁出登记。") == "时长"  # a count of days
 
 
 def test_fees_shares_and_discounts_asked_without_a_question_word_before_them() -> None:

@@ -17,7 +17,7 @@ def test_questions_on_by_when_one_must_act_are_read_as_such(question: str) -> No
 @pytest.mark.parametrize(
     "question",
     ["办居住证几天能办好", "申请政府信息公开 多少个工作日内答复", "失业金最长能领多久", "护照有效期是几年", "低保找谁申请",
-     "交上去以后多久能拿到"],
+     "交上去以后多久能拿到", "向政府申请公开信息 他们多少天内必须给答复"],
 )
 def test_how_long_the_office_takes_or_something_lasts_is_not(question: str) -> None:
     assert not asks_deadline(question)

@@ -25,6 +25,8 @@ def test_one_question_with_its_scene_is_not_split() -> None:
     # 八几年, 二十几岁: a rough number tells when or how old, it asks nothing
     assert question_parts("我爸妈八几年结的婚 结婚证早找不着了 婚姻登记档案会保存多少年") == []
     assert question_parts("我二十几岁 第一次办身份证 要带什么") == []
+    # …as does a few after 了 (交了几年: paid a few years)
+    assert question_parts("我在北京交了几年医保 又回老家交了几年 现在在哪边报销") == []
 
 
 def test_each_asking_clause_is_a_part_searched_with_the_scene() -> None:
