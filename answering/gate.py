@@ -3,7 +3,7 @@
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
 question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence (for
 不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件), no way to
-challenge a decision (for 工伤认定结论不服 能告吗), no deadline (for 多久之内要去变更登记), nothing on whether it goes on (for 找到工作了 失业金还能接着领吗) or no charge and no one
+challenge a decision (for 工伤认定结论不服 能告吗), no deadline (for 多久之内要去变更登记), no length of validity (for 护照能用几年), nothing on whether it goes on (for 找到工作了 失业金还能接着领吗) or no charge and no one
 bearing a cost (for 居住证丢了补办要钱吗); asked whether a case counts as what the statutes define by cases (能算工伤吗), the
 articles saying which cases do are taken when one was found. The first one left is then refused for naming another
 certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
@@ -42,6 +42,7 @@ from answering.offices import asks_office, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
 from answering.stops import asks_stop, payment_named, states_stop
+from answering.validity import asks_validity, states_validity
 from core.config import AnsweringConfig
 from core.models import Hit
 from knowledge_base.profiles import Profile
@@ -133,7 +134,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     which office (临时救助该找谁申请: not the article on who may have it), who qualifies (办居住证需要什么条件: not the one on the
     materials), how to challenge a decision (低保被驳回了 我不服 能去哪儿说理: not the article on who qualifies), what it
     costs (居住证丢了补办要钱吗: the article on the fee, not the one on where to replace it), by when one must act
-    (单位应该在多少天内给新职工办社保登记: not the article on how long the office then takes), whether something goes on
+    (单位应该在多少天内给新职工办社保登记: not the article on how long the office then takes), how long something stays
+    valid (社保卡有效期是多久: an article stating a length of validity, or none), whether something goes on
     (考上公务员了 退役金还接着发吗: an article stating when it stops or that it goes on) or which cases count as what is
     asked of (能算工伤吗: the articles saying which do, when one was found)."""
     if asks_consequence(line):
@@ -151,6 +153,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
         candidates = [h for h in candidates if states_fee(h.text)]
     if asks_deadline(first):
         candidates = [h for h in candidates if states_deadline(h.text, ahead=asks_ahead(first))]
+    if asks_validity(first):
+        candidates = [h for h in candidates if states_validity(h.text)]
     if asks_stop(first):
         candidates = [h for h in candidates if states_stop(h.text)]
         # 伤残津贴什么时候停: the article naming that payment (停发伤残津贴), not one stopping another (停发原待遇)

@@ -198,6 +198,17 @@ def test_asked_by_when_one_must_act_the_offices_own_period_does_not_answer() -> 
     assert checks.check(asked_wait, analyse(asked_wait), [office, deadline]).candidates[0] is office
 
 
+def test_asked_how_long_something_stays_valid_only_an_article_stating_a_length_answers() -> None:
+    """社保卡有效期是多久 had quoted 社会保险经办条例 第六条 (the card issued within 10 working days)."""
+    issued = hit("社会保险经办条例", "第六条", "第六条 社会保险经办机构应当自收到申请之日起10个工作日内办理完毕。", 0.8)
+    checks = gate(FakeVocabulary([issued.text]))
+    question = "社保卡有效期是多久"
+    assert checks.check(question, analyse(question), [issued]).refusal == "no passage left"
+    valid = hit("居民身份证法", "第五条", "第五条 十六周岁以上公民的居民身份证的有效期为十年、二十年、长期。", 0.3)
+    asked_id = "身份证能管几年"
+    assert checks.check(asked_id, analyse(asked_id), [issued, valid]).candidates == [valid]
+
+
 def test_a_question_of_its_own_asking_whether_something_goes_on_is_searched_with_stopping_named() -> None:
     assert searched_as("我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗") == (
         "我在领失业金呢 上礼拜有个厂子要我了 那失业金还能接着领吗 停止"
