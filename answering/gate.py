@@ -178,7 +178,9 @@ def searched_as(query: str) -> str:
     and 第二条, the conditions, at relevance 0.08); one asking whether someone else may do it for one has the statutes'
     words for that added (俺能替她去办居住证吗 found 第九条, whose 可以由其…近亲属代为申领 answers it, too weakly to be
     quoted); one asking whether something goes on has 停止 added (上礼拜有个厂子要我了 那失业金还能接着领吗 had found
-    第十六条, on registering, and not 第十五条, when payment stops). The gate still reads the turn as it was asked."""
+    第十六条, on registering, and not 第十五条, when payment stops); one asking how long the office takes has the words
+    such a period is counted from added (办居住证要用多长时间 had found 第十条, the yearly renewal, and 第九条's 15 days at
+    relevance 0.14). The gate still reads the turn as it was asked."""
     if FOLLOWUP_SEPARATOR in query:  # a follow-up is searched under the question it leans on, as it was
         return f"{query} 停止" if asks_stop(own_line(query)) else query
     first = first_part(query)
@@ -188,4 +190,6 @@ def searched_as(query: str) -> str:
         return f"{query} 停止"
     if asked_of_service(query, False, IN_ANY_QUESTION) == "代办":
         return f"{query} 代为申请 委托"
+    if manner_stated(query) == "办理时限":
+        return f"{query} 自受理之日起"
     return query

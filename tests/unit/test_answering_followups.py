@@ -377,6 +377,8 @@ def test_how_long_the_office_takes_is_asked_apart_from_how_long_a_benefit_or_a_c
     assert manner_stated("办居住证要带什么材料\n要多久") == "办理时限" and manner_stated("必须办居住证吗") == "义务"
     assert manner_stated("办居住证要带什么材料") is None and manner_stated("失业金怎么领\n能领多久") is None
     assert manner_stated("我户口在老家 身份证丢了能在这边补吗 多久能拿到") == "办理时限"  # in a question of its own too
+    assert manner_stated("办居住证要用多长时间") == "办理时限"  # …naming the service first
+    assert manner_stated("办居住证要带什么材料") is None and manner_stated("居住证能用多长时间") is None
 
 
 def test_how_long_the_office_takes_is_searched_under_applying_for_the_earlier_topic() -> None:

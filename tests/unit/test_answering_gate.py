@@ -218,6 +218,11 @@ def test_a_question_of_its_own_asking_whether_something_goes_on_is_searched_with
     assert searched_as(followup) == f"{followup} 停止"
 
 
+def test_a_question_of_its_own_asking_how_long_the_office_takes_is_searched_with_what_the_period_runs_from() -> None:
+    assert searched_as("办居住证要用多长时间") == "办居住证要用多长时间 自受理之日起"
+    assert searched_as("办居住证要带什么材料") == "办居住证要带什么材料"
+
+
 def test_a_question_of_its_own_asking_whether_someone_else_may_do_it_is_searched_with_the_statutes_words() -> None:
     assert searched_as("俺娘七十多了腿脚不利索 俺能替她去办居住证吗") == "俺娘七十多了腿脚不利索 俺能替她去办居住证吗 代为申请 委托"
     assert searched_as("身份证丢了怎么补办") == "身份证丢了怎么补办"
