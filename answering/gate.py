@@ -2,14 +2,15 @@
 
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
 question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence (for
-不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件), no way to
-challenge a decision (for 工伤认定结论不服 能告吗), no deadline (for 多久之内要去变更登记), no length of validity (for 护照能用几年), nothing on whether it goes on (for 找到工作了 失业金还能接着领吗) or no charge and no one
-bearing a cost (for 居住证丢了补办要钱吗); asked whether a case counts as what the statutes define by cases (能算工伤吗), the
-articles saying which cases do are taken when one was found. The first one left is then refused for naming another
-certificate or scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under
-the threshold; the reason is logged and the hall's refusal said instead. A question asking first who qualifies,
-whether someone else may do it for one, or whether something goes on, is searched with the statutes' words for that
-named (`searched_as`).
+不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件), no way
+to challenge a decision (for 工伤认定结论不服 能告吗), no deadline (for 多久之内要去变更登记), no length of validity (for
+护照能用几年), nothing on whether it goes on (for 找到工作了 失业金还能接着领吗) or no charge and no one bearing a cost (for
+居住证丢了补办要钱吗); asked whether a case counts as what the statutes define by cases (能算工伤吗), the articles saying
+which cases do are taken when one was found. The first one left is then refused for naming another certificate or
+scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under the threshold;
+the reason is logged and the hall's refusal said instead. A question asking first who qualifies, whether someone else
+may do it for one, whether something goes on, or how long the office takes for a service it names first, is searched
+with the statutes' words for that named (`searched_as`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,13 @@ from answering.deadlines import asks_ahead, asks_deadline, states_deadline
 from answering.enactment import ruling
 from answering.fees import asks_fee, states_fee
 from answering.frequency import asks_frequency, states_frequency
-from answering.manners import IN_ANY_QUESTION, asked_of_service, manner_stated, speaks_to_manner
+from answering.manners import (
+    IN_ANY_QUESTION,
+    asked_of_service,
+    asks_period_of_service,
+    manner_stated,
+    speaks_to_manner,
+)
 from answering.offices import asks_office, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
@@ -180,7 +187,8 @@ def searched_as(query: str) -> str:
     quoted); one asking whether something goes on has 停止 added (上礼拜有个厂子要我了 那失业金还能接着领吗 had found
     第十六条, on registering, and not 第十五条, when payment stops); one asking how long the office takes has the words
     such a period is counted from added (办居住证要用多长时间 had found 第十条, the yearly renewal, and 第九条's 15 days at
-    relevance 0.14). The gate still reads the turn as it was asked."""
+    relevance 0.14); not one telling more first (身份证丢了能在这边补吗 多久能拿到 finds its article as it is). The gate
+    still reads the turn as it was asked."""
     if FOLLOWUP_SEPARATOR in query:  # a follow-up is searched under the question it leans on, as it was
         return f"{query} 停止" if asks_stop(own_line(query)) else query
     first = first_part(query)
@@ -190,6 +198,6 @@ def searched_as(query: str) -> str:
         return f"{query} 停止"
     if asked_of_service(query, False, IN_ANY_QUESTION) == "代办":
         return f"{query} 代为申请 委托"
-    if manner_stated(query) == "办理时限":
+    if asks_period_of_service(query):
         return f"{query} 自受理之日起"
     return query
