@@ -16,8 +16,8 @@ from answering.brackets import Figure, fit_share, own_figure
 from answering.citations import citation_for
 from answering.conditions import asks_conditions, states_conditions
 from answering.consequences import asks_consequence, states_consequence
-from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from answering.deadlines import asks_deadline, states_deadline
+from answering.faithfulness import SET_BY, WHO_SETS_ASKED
 from answering.fees import asks_fee, states_fee
 from answering.frequency import asks_only_how_often, states_frequency
 from answering.manners import speaks_to_manner
