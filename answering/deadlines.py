@@ -15,6 +15,7 @@ _PERIOD = r"(?:多久|多长时间|多少天|几天|多少日|几日|几个月|�
 _WITHIN = r"(?:之内|以内|内|之前|以前)"
 # 提前多少天去申请: how long before something ends, answered only by a deadline counted back from it (届满三十日前)
 _AHEAD = r"提前(?:多久|多长时间|多少天|几天|几个月|多少个?月)"
+_ASKED_AHEAD = re.compile(_AHEAD)
 ASKED = re.compile(
     # 要在几天内去报, 单位应该在多少天内给…办, 最晚得在多长时间之内
     rf"(?:要|得|应该|应当|必须|需要|最晚|最迟)[^，。？?\s]{{0,3}}?在?{_PERIOD}{_WITHIN}"
@@ -30,8 +31,6 @@ _BEFORE = re.compile(rf"{_NUMBER}\s*个?(?:工作日|日|天|月)前|(?:迁入|�
 _WITHIN_STATED = re.compile(rf"{_NUMBER}\s*个?(?:工作日|日|天|月|年|小时)(?:以内|之内|内)")
 # the office's own period once one has applied (自收到申请之日起20个工作日内予以答复) or done on the spot
 _OFFICE_PERIOD = re.compile(r"自(?:受理|收到|接到|提交|公民提交)[^。；]*|当场[^。；]*")
-
-
 # what the office does once applied to (他们多少天内必须给答复): how long it takes, not the citizen's deadline
 _OFFICE_ACTS = re.compile(r"答复|回复|办结|办完|办好|批下来|审批|审核|决定|结果|发证|拿到|领到|给我办下来")
 # 多久之内, 什么时候之前: asked without a unit, which a deadline stated without a number answers (在迁入新住所前); 几天之内
@@ -54,7 +53,7 @@ def asks_deadline_without_a_unit(text: str) -> bool:
 
 def asks_ahead(text: str) -> bool:
     """Whether the text asks how long before something ends one must act (居留证快到期了 提前多久去续)."""
-    return bool(re.search(_AHEAD, text))
+    return bool(_ASKED_AHEAD.search(text))
 
 
 def states_deadline(passage: str, ahead: bool = False) -> bool:

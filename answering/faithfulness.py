@@ -9,11 +9,10 @@ from collections.abc import Iterable
 import cn2an
 
 from answering.deadlines import asks_deadline_without_a_unit, states_deadline
+from knowledge_base.question import APPROXIMATE
 
 _QUANTITY = re.compile(r"(\d+(?:\.\d+)?)\s*(周岁|岁|元|年|个月|月|日|天|小时|分钟|次|人|%|倍|个|项|张|份)?")
 _UNIT_SYNONYMS = {"天": "日", "周岁": "岁", "个月": "月", "": ""}
-# 八几年结的婚, 二十几岁, 十几次: a numeral before 几 makes a rough number, not a question
-APPROXIMATE = "一二三四五六七八九十百两\\d"
 _ARTICLE_REF = re.compile(r"第\s*[零〇一二三四五六七八九十百千两\d]+\s*条")
 # cn2an turns every 一 into 1 (统一 → 统1); "1" in an answer proves nothing either way.
 _ALWAYS_ALLOWED = {"1", "12345"}

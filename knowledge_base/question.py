@@ -41,8 +41,11 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = (
 CLAUSE = re.compile(r"[\s，,。；;？?！!]+")
 # 有没有, 是不是, 能不能: a question asked by saying a verb and its negation
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+# 八几年结的婚, 二十几岁, 十几次: a numeral before 几 makes a rough number, not a question (as 了 and 过 do: 交了几年)
+APPROXIMATE = "一二三四五六七八九十百两\\d"
 _QUESTION_WORD = re.compile(
-    r"吗|呢|么|啥|咋|谁|哪|(?<![那这好了过一二三四五六七八九十百两\d])几|多少|多久|多长|多大|是否|能否|可否|如何|怎样|" + A_NOT_A.pattern + r"|[不没][？?]?$"
+    rf"吗|呢|么|啥|咋|谁|哪|(?<![那这好了过{APPROXIMATE}])几|多少|多久|多长|多大|是否|能否|可否|如何|怎样|" + A_NOT_A.pattern
+    + r"|[不没][？?]?$"
     r"|到底|是[^，,。；;？?\s]{1,10}还是"  # 到底是六十还是六十三: a choice asked
 )
 
