@@ -227,6 +227,14 @@ def period_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "periods.jsonl", part)
 
 
+def amount_questions(part: str | None = None) -> list[dict]:
+    """bench/data/amounts.jsonl: how much a benefit pays, what share one pays in, how much a fine is (失业金一个月能领多少,
+    公积金交多少比例, 身份证借给别人用罚多少钱), labelled from the corpus's articles stating the amount, share or rule; a
+    figure left to local standards is unanswerable; `part` check was written and labelled before the kiosk answered
+    it, design is read while building."""
+    return _in_part(DATA / "amounts.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

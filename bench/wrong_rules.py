@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from answering.answerer import Answerer  # noqa: E402
 from bench.calibration import (  # noqa: E402
     act_questions,
+    amount_questions,
     answerable,
     appeal_questions,
     calibration_questions,
@@ -97,7 +98,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "fees": lambda: fee_questions("design"), "fees_check": lambda: fee_questions("check"),
             "transfers": lambda: transfer_questions("design"),
             "transfers_check": lambda: transfer_questions("check"),
-            "periods": lambda: period_questions("design"), "periods_check": lambda: period_questions("check")}
+            "periods": lambda: period_questions("design"), "periods_check": lambda: period_questions("check"),
+            "amounts": lambda: amount_questions("design"), "amounts_check": lambda: amount_questions("check")}
 
 
 def main() -> None:

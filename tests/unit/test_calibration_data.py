@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bench.calibration import (
     act_questions,
+    amount_questions,
     appeal_questions,
     calibration_questions,
     condition_questions,
@@ -92,7 +93,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers and periods."""
+    appeals, stops, fees, transfers, periods and amounts."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -108,6 +109,7 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(fee_questions(), shared_dir)
     _labelled_in_parts(transfer_questions(), shared_dir)
     _labelled_in_parts(period_questions(), shared_dir)
+    _labelled_in_parts(amount_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
