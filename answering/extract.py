@@ -17,7 +17,7 @@ from answering.citations import citation_for
 from answering.conditions import asks_conditions, states_conditions
 from answering.consequences import asks_consequence, states_consequence
 from answering.deadlines import asks_deadline, states_deadline
-from answering.faithfulness import SET_BY, WHO_SETS_ASKED
+from answering.faithfulness import SET_BY, WHO_SETS_ASKED, asks_amount, states_amount
 from answering.fees import asks_fee, states_fee
 from answering.frequency import asks_only_how_often, states_frequency
 from answering.manners import speaks_to_manner
@@ -258,6 +258,8 @@ def spoken_fact(
     # …as must one asked what it costs, where the fee's own cues weigh which (免收工本费 for a 低保 family), or by when
     # one must act (外国人住朋友家 多长时间内要登记: 应当在入住后二十四小时内…, not the hotel's duty before it)
     must_state = states_asked or (states_fee if asks_fee(focus) else states_deadline if asks_deadline(focus) else None)
+    # …or how much (这种要罚多少: 处骗取金额2倍以上5倍以下的罚款, not the suspension before it)
+    must_state = must_state or (states_amount if asks_amount(focus) else None)
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)

@@ -61,7 +61,7 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     (
         "金额",
         re.compile(r"多少钱|几块钱|多少元|费用?(?:是|要|得|大概|一般)?多少(?![天年月次人岁分日个小时])|标准是多少"),
-        re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元"),
+        re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+\s*倍"),  # a fine as a multiple: 处骗取金额2倍以上5倍以下的罚款
     ),
     # paid in or paid out without naming money (交多少, 能领多少), or a benefit or a month's pay asked after without a
     # verb (高龄津贴每月多少, 生育补贴有多少, 一个月大概多少): a share of a wage or a base states it too
@@ -72,7 +72,9 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
             r"|(?:补贴|津贴|补助金?|救助金|抚恤金|奖励金?|奖金|退休金|养老金|失业金|低保金?|每月|每个月|一个月|每年)"
             r"(?:能|能有|有|是|大概|一般|大概有|一般有)?多少(?![钱元天年月次人岁分日个小])"
         ),
-        re.compile(r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资"),
+        re.compile(
+            r"\d+(?:\.\d+)?\s*(?:万|千)?元|\d+(?:\.\d+)?\s*%|百分之[零一二三四五六七八九十\d]+|\d+\s*个月的.{0,12}工资|\d+\s*倍"
+        ),
     ),
     # 算不算利息 asks whether, not how much: 按国家规定的利率计息 answers it
     # …, and a bare 公积金利率 (the rate named and nothing else asked)
@@ -169,6 +171,25 @@ def asked_figures(question: str, passage: str) -> dict[str, bool]:
     if asked.get("时长") is False and asks_deadline_without_a_unit(question) and states_deadline(text):
         asked["时长"] = True
     return asked
+
+
+# how an amount is worked out or who sets it, which an article stating no figure may still say (失业保险金的标准，按照低于
+# 当地最低工资标准…的水平，由…确定)
+_AMOUNT_RULE = re.compile(r"标准|计发|基数")
+
+
+def asks_amount(question: str) -> bool:
+    """Whether the question asks how much money is paid, paid in or fined (失业金一个月能领多少, 这种要罚多少)."""
+    return any(kind == "金额" and asks.search(question) for kind, asks, _ in _FIGURES)
+
+
+def states_amount(passage: str) -> bool:
+    """Whether the passage states an amount, a share or multiple, how an amount is worked out, or who sets it."""
+    text = arabic_numerals(passage)
+    return (
+        any(kind == "金额" and states.search(text) for kind, _, states in _FIGURES)
+        or bool(_AMOUNT_RULE.search(passage) or SET_BY.search(passage))
+    )
 
 
 def missing_figure(question: str, passage: str) -> str | None:

@@ -36,6 +36,7 @@ from answering.consequences import asks_consequence, states_consequence
 from answering.counts_as import counted_as, defines
 from answering.deadlines import asks_ahead, asks_deadline, states_deadline
 from answering.enactment import ruling
+from answering.faithfulness import asks_amount, states_amount
 from answering.fees import asks_fee, states_fee
 from answering.frequency import asks_frequency, states_frequency
 from answering.manners import (
@@ -158,6 +159,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
         candidates = [h for h in candidates if states_remedy(h.text)]
     if asks_fee(first):
         candidates = [h for h in candidates if states_fee(h.text)]
+    if asks_amount(first):
+        candidates = [h for h in candidates if states_amount(h.text)]
     if asks_deadline(first):
         candidates = [h for h in candidates if states_deadline(h.text, ahead=asks_ahead(first))]
     if asks_validity(first):

@@ -160,7 +160,8 @@ async def test_refusal_wording_is_configurable() -> None:
 
 async def test_model_refusal_is_recognised_and_replaced_by_the_hall_wording() -> None:
     model = ScriptedChatModel(["知识", "库中没有", "找到相关规定。", "不过一般收费200元。"])
-    pieces, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要多少钱")
+    # (asked what it costs, the materials article would not reach the model at all: it states no amount)
+    pieces, answer = await collect(make(FakeKnowledgeBase([RESIDENCE_9]), model), "办居住证要注意什么")
     assert answer.mode is AnswerMode.REFUSAL and answer.refused
     assert "200" not in "".join(pieces)
     assert "12345" in answer.answer

@@ -103,6 +103,17 @@ def test_a_length_kept_for_good_and_a_rough_number_told() -> None:
     assert missing_figure("户口迁到城里了 人到了以后几天之内要去落户", "由本人在迁出前申报迁出登记。") == "时长"  # a count of days
 
 
+def test_an_amount_asked_is_stated_by_a_figure_a_multiple_or_the_rule_that_sets_it() -> None:
+    from answering.faithfulness import asks_amount, missing_figure, states_amount
+
+    fine = "个人以骗取医疗保障基金为目的…处骗取金额2倍以上5倍以下的罚款。"
+    assert asks_amount("拿我的医保卡去药店刷药 这种要罚多少") and missing_figure("这种要罚多少", fine) is None
+    assert states_amount("失业保险金的标准，按照低于当地最低工资标准的水平，由省、自治区、直辖市人民政府确定。")
+    # registering, and from when a benefit is counted, state no amount
+    assert not states_amount("失业人员应当持证明办理失业登记。失业保险金自办理失业登记之日起计算。")
+    assert not asks_amount("失业金能领多久")
+
+
 def test_fees_shares_and_discounts_asked_without_a_question_word_before_them() -> None:
     from answering.faithfulness import missing_figure
 

@@ -198,6 +198,17 @@ def test_asked_by_when_one_must_act_the_offices_own_period_does_not_answer() -> 
     assert checks.check(asked_wait, analyse(asked_wait), [office, deadline]).candidates[0] is office
 
 
+def test_asked_how_much_only_an_article_stating_an_amount_or_its_rule_answers() -> None:
+    """失业金一个月能领多少 had been judged on 失业保险条例 第十六条 (registering), first in relevance."""
+    register = hit("失业保险条例", "第十六条", "第十六条 失业人员应当及时办理失业登记。失业保险金自办理失业登记之日起计算。", 0.7)
+    standard = hit("失业保险条例", "第十八条", "第十八条 失业保险金的标准，由省、自治区、直辖市人民政府确定。", 0.3)
+    checks = gate(FakeVocabulary([register.text, standard.text]))
+    question = "失业金一个月能领多少"
+    assert checks.check(question, analyse(question), [register, standard]).candidates == [standard]
+    asked_how = "失业金怎么领"
+    assert checks.check(asked_how, analyse(asked_how), [register, standard]).candidates[0] is register
+
+
 def test_asked_how_long_something_stays_valid_only_an_article_stating_a_length_answers() -> None:
     """社保卡有效期是多久 had quoted 社会保险经办条例 第六条 (the card issued within 10 working days)."""
     issued = hit("社会保险经办条例", "第六条", "第六条 社会保险经办机构应当自收到申请之日起10个工作日内办理完毕。", 0.8)
