@@ -86,8 +86,9 @@ def _refers_back(text: str, terms: QuestionTerms) -> bool:
     if pointing is None:
         return False
     told = CLAUSE.search(text[: pointing.start()])  # a clause before the word
-    # …unless it asks how the earlier turn's service is done (我妈腿脚不好 这种能代办吗)
-    return told is None or not names_topic(terms) or asked_manner(text) is not None
+    # …unless it asks how the earlier turn's service is done (我妈腿脚不好 这种能代办吗); what follows is asked of the act
+    # the turn tells (拿别人医保卡去药店刷药 这种要罚多少)
+    return told is None or not names_topic(terms) or asked_manner(text) not in (None, "不办的后果")
 
 
 # where one's 户口 is (外地户口, 农村户口) says who asks, not what about

@@ -56,13 +56,13 @@ _AWAITED = (
     r"(?:办好|办完|办下来|办结|办|拿到|领到|拿证|领证|拿|批|批下来|审批|审核|出结果|有结果|出来|下来|答复|回复|有决定|"
     r"有答复|到账|发下来|发证|出证)"
 )
-# …and a question of its own naming the service first (办居住证要用多长时间 had found 第十条, the yearly renewal)
+# …and a question of its own naming the service first (办居住证要用多长时间 had found 第十条, the yearly renewal); it
+# names its own topic, so it is no follow-up
 _SERVICE_THEN_PERIOD = rf"^(?:办|办理|申请|申领|补办|换)[^，。？?\s]{{1,8}}?(?:要|需要|得)(?:用|花)?(?:等)?{_PERIOD}"
 _PROCESSING_ASKED = (
-    rf"^(?:那|那么)?(?:大概|一般|大约|正常)?(?:要|需要|得)?(?:等)?{_PERIOD}(?:才)?(?:能|可以|会)?(?:给)?"
+    rf"^(?:那|那么)?(?:大概|一般|大约|正常)?(?:要|需要|得)?(?:用|花)?(?:等)?{_PERIOD}(?:才)?(?:能|可以|会)?(?:给)?"
     rf"(?:{_AWAITED}[^，。？?]{{0,4}})?(?:啊|呀|呢|吗)?[\s？?。.！!～~…]*$|"
-    rf"(?:审批|审核|办理|受理|认定|登记|办完|办好|交上去|申请)(?:以后|之后|后)?(?:要|需要|得|大概|一般)?(?:等)?{_PERIOD}|"
-    rf"{_SERVICE_THEN_PERIOD}"
+    rf"(?:审批|审核|办理|受理|认定|登记|办完|办好|交上去|申请)(?:以后|之后|后)?(?:要|需要|得|大概|一般)?(?:等)?{_PERIOD}"
 )
 _NUMBER_SAID = r"(?:[0-9]+|[一二三四五六七八九十百]+)"
 _PROCESSING_SAID = (
@@ -218,6 +218,8 @@ def manner_stated(query: str) -> str | None:
     # is spoken of the article is chosen as for any other question there (个人办社保登记领社保卡 一般几天能办完 hears
     # the registration and its 10 working days)
     anywhere = IN_ANY_QUESTION | _STATED_BY_THE_ARTICLE
+    if FOLLOWUP_SEPARATOR not in query and asks_period_of_service(query):
+        return "办理时限"
     manner = asked_of_service(own_line(query), FOLLOWUP_SEPARATOR in query, anywhere)
     return manner if manner in _STATED_BY_THE_ARTICLE else None
 

@@ -420,3 +420,11 @@ def test_a_word_pointing_back_after_the_case_a_turn_tells_points_to_that_case() 
     # at the start, or in a turn that names no topic of its own, it points to the earlier turn as before
     assert is_followup("那个要多久", history)
     assert is_followup("我妈腿脚不好 这种能代办吗", history)
+    # what follows is asked of the act the turn tells, not of the earlier turn's service
+    assert not is_followup("拿别人医保卡去药店刷药 这种要罚多少", asked("婚姻登记档案会保存多少年"))
+
+
+def test_a_question_naming_its_service_and_asking_how_long_is_no_follow_up() -> None:
+    assert not is_followup("办身份证要用多久", asked("驾驶证有效期几年"))
+    assert is_followup("要用多长时间", asked("办居住证要带什么材料"))
+    assert asked_manner("要用多长时间") == "办理时限"
