@@ -4,7 +4,8 @@ A passage is left out when it is written for a group the question does not name,
 question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence (for
 不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件), no way
 to challenge a decision (for 工伤认定结论不服 能告吗), no deadline (for 多久之内要去变更登记), no length of validity (for
-护照能用几年), nothing on whether it goes on (for 找到工作了 失业金还能接着领吗) or no charge and no one bearing a cost (for
+护照能用几年), no amount nor the rule for one (for 这种要罚多少), nothing on whether it goes on (for 找到工作了
+失业金还能接着领吗) or no charge and no one bearing a cost (for
 居住证丢了补办要钱吗); asked whether a case counts as what the statutes define by cases (能算工伤吗), the articles saying
 which cases do are taken when one was found. The first one left is then refused for naming another certificate or
 scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under the threshold;
@@ -143,7 +144,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     materials), how to challenge a decision (低保被驳回了 我不服 能去哪儿说理: not the article on who qualifies), what it
     costs (居住证丢了补办要钱吗: the article on the fee, not the one on where to replace it), by when one must act
     (单位应该在多少天内给新职工办社保登记: not the article on how long the office then takes), how long something stays
-    valid (社保卡有效期是多久: an article stating a length of validity, or none), whether something goes on
+    valid (社保卡有效期是多久: an article stating a length of validity, or none), how much (失业金一个月能领多少: not the
+    article on registering), whether something goes on
     (考上公务员了 退役金还接着发吗: an article stating when it stops or that it goes on) or which cases count as what is
     asked of (能算工伤吗: the articles saying which do, when one was found)."""
     if asks_consequence(line):
