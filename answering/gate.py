@@ -164,7 +164,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     if asks_amount(first):
         candidates = [h for h in candidates if states_amount(h.text)]
     if asks_deadline(first):
-        candidates = [h for h in candidates if states_deadline(h.text, ahead=asks_ahead(first))]
+        ahead = asks_ahead(first)
+        candidates = [h for h in candidates if states_deadline(h.text, ahead=ahead)]
     if asks_validity(first):
         candidates = [h for h in candidates if states_validity(h.text)]
     if asks_stop(first):
