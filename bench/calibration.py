@@ -235,6 +235,15 @@ def amount_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "amounts.jsonl", part)
 
 
+def channel_questions(part: str | None = None) -> list[dict]:
+    """bench/data/channels.jsonl: through which channel a service is done: online, by post, at a self-service machine,
+    urgently, by appointment, in another place, by someone else, with an electronic certificate (社保上的事能不能在手机上弄,
+    她的居住证我能替她去申请吗, 只带电子的证算不算数), labelled from the corpus's articles stating the channel; an app's
+    name or a city's own arrangement is unanswerable; `part` check was written and labelled before the kiosk answered
+    it, design is read while building."""
+    return _in_part(DATA / "channels.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

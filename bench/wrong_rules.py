@@ -27,6 +27,7 @@ from bench.calibration import (  # noqa: E402
     answerable,
     appeal_questions,
     calibration_questions,
+    channel_questions,
     certificates,
     condition_questions,
     conversations,
@@ -99,7 +100,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "transfers": lambda: transfer_questions("design"),
             "transfers_check": lambda: transfer_questions("check"),
             "periods": lambda: period_questions("design"), "periods_check": lambda: period_questions("check"),
-            "amounts": lambda: amount_questions("design"), "amounts_check": lambda: amount_questions("check")}
+            "amounts": lambda: amount_questions("design"), "amounts_check": lambda: amount_questions("check"),
+            "channels": lambda: channel_questions("design"), "channels_check": lambda: channel_questions("check")}
 
 
 def main() -> None:

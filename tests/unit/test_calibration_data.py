@@ -9,6 +9,7 @@ from bench.calibration import (
     amount_questions,
     appeal_questions,
     calibration_questions,
+    channel_questions,
     condition_questions,
     definition_questions,
     department_questions,
@@ -93,7 +94,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers, periods and amounts."""
+    appeals, stops, fees, transfers, periods, amounts and channels."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -110,6 +111,7 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(transfer_questions(), shared_dir)
     _labelled_in_parts(period_questions(), shared_dir)
     _labelled_in_parts(amount_questions(), shared_dir)
+    _labelled_in_parts(channel_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
