@@ -39,6 +39,7 @@ from answering.deadlines import asks_ahead, asks_deadline, states_deadline
 from answering.enactment import ruling
 from answering.faithfulness import asks_amount, states_amount
 from answering.fees import asks_fee, states_fee
+from answering.followups import unanswered_aspect
 from answering.frequency import asks_frequency, states_frequency
 from answering.manners import (
     IN_ANY_QUESTION,
@@ -89,6 +90,7 @@ class Gate:
         if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
             candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
         candidates = stating_what_is_asked(own_line(query), candidates)
+        candidates = speaking_to_the_aspect(own_line(query), candidates, FOLLOWUP_SEPARATOR in query)
         vocabulary = self.vocabulary()
         verdict = assess(terms, candidates, vocabulary, self.profile)
         return Checked(candidates, verdict, self._refusal(terms, candidates, verdict, vocabulary))
@@ -176,6 +178,20 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     if (thing := counted_as(first)) and (defining := [h for h in candidates if defines(h.text, thing)]):
         candidates = defining
     return candidates
+
+
+def speaking_to_the_aspect(line: str, candidates: list[Hit], followup: bool) -> list[Hit]:
+    """For a follow-up, the candidates from the first one speaking to what it asks of the service (`unanswered_aspect`:
+    a manner, a document to bring, who qualifies, a fee), when the first found does not and a later one does; else as
+    they are (the answerer then refuses for the aspect). Searched under the earlier question's topic, a follow-up
+    finds that topic's best article first whatever it asks: 离婚登记要什么材料 / 要亲自去吗 had found 婚姻登记条例 第十三条
+    (the office examines the documents) first and 第十条 (男女双方应当共同到…) second, and was refused. In a question of
+    its own a manner's word may be the citizen's story, not what is asked (我在外地上班 社保上的事能在手机上弄吗 asks
+    nothing of where one works), so there the first passage found stands or is refused."""
+    if not followup or not candidates or unanswered_aspect(line, candidates[0].titled_text, followup) is None:
+        return candidates
+    speaking = [h for h in candidates if unanswered_aspect(line, h.titled_text, followup) is None]
+    return speaking or candidates
 
 
 def first_part(line: str) -> str:

@@ -239,3 +239,19 @@ def test_a_question_of_its_own_asking_whether_someone_else_may_do_it_is_searched
     assert searched_as("身份证丢了怎么补办") == "身份证丢了怎么补办"
     followup = f"怎么申请办理居住证{FOLLOWUP_SEPARATOR}可以找人代办吗"
     assert searched_as(followup) == followup
+
+
+def test_a_follow_up_is_answered_by_the_first_passage_speaking_to_the_manner_it_asks() -> None:
+    """离婚登记要什么材料 / 要亲自去吗 had found the article on examining the documents first and was refused."""
+    examined = hit("婚姻登记条例", "第十三条", "第十三条 婚姻登记机关应当对离婚登记当事人出具的证件、证明材料进行审查并询问相关情况。", 0.8)
+    together = hit(
+        "婚姻登记条例", "第十条", "第十条 内地居民自愿离婚的，男女双方应当共同到一方当事人常住户口所在地的婚姻登记机关办理离婚登记。", 0.3
+    )
+    checks = gate(FakeVocabulary([examined.text, together.text]))
+    followup = f"离婚登记要什么材料{FOLLOWUP_SEPARATOR}要亲自去吗"
+    assert checks.check(followup, analyse("要亲自去吗"), [examined, together]).candidates[0] is together
+    # none speaking to it: as found, for the answerer to refuse
+    assert checks.check(followup, analyse("要亲自去吗"), [examined]).candidates == [examined]
+    # a question of its own keeps the first passage found
+    own = "离婚登记要亲自去吗"
+    assert checks.check(own, analyse(own), [examined, together]).candidates[0] is examined
