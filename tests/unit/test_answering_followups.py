@@ -313,6 +313,9 @@ def test_whether_one_must_do_something_is_answered_only_by_a_passage_stating_the
         assert asked_manner(turn) == "义务", turn
     # coming in person and bringing a document are asked as such
     assert asked_manner("本人必须到场吗") == "本人到场" and asked_manner("必须带户口本吗") is None
+    # one going alone for both, or both having to go (结婚证我一个人带着俩人的材料去领行不行 had quoted the materials article)
+    assert asked_manner("结婚证我一个人带着俩人的材料去领行不行") == "本人到场" and asked_manner("结婚登记俩人都得去吗") == "本人到场"
+    assert asked_manner("一个人住的老人怎么申请低保") is None
     id_2 = "第二条 居住在中华人民共和国境内的年满十六周岁的中国公民，应当依照本法的规定申请领取居民身份证。"
     residence_2 = "第二条 公民…符合有合法稳定就业、合法稳定住所、连续就读条件之一的，可以依照本条例的规定申领居住证。"
     pension_10 = "第十条 职工应当参加基本养老保险，由用人单位和职工共同缴纳基本养老保险费。"
