@@ -266,6 +266,8 @@ def test_faster_by_post_elsewhere_and_how_long_it_lasts_need_a_passage_that_says
     assert unanswered_aspect("可以异地办吗", passport_5) is None and unanswered_aspect("可以异地办吗", passport_6) == "异地办理"
     # where one lives now is elsewhere too (结婚证丢了怎么补 / 能在现在住的地方补吗 had been searched as a question of its own)
     assert asked_manner("能在现在住的地方补吗") == "异地办理" and asked_manner("我住的地方离这儿远吗") is None
+    # the statutes' 居住地 in a question of its own is what it asks about, not where it is to be done
+    assert asked_manner("有居住证的人能在居住地申领机动车驾驶证吗") is None
     assert unanswered_aspect("有效期多久", "第七条 普通护照的有效期为：护照持有人未满十六周岁的五年，十六周岁以上的十年。") is None
     assert unanswered_aspect("有效期多久", residence_9) == "有效期"
     # in a question of its own, elsewhere is read too; how long it lasts is asked of the question's own topic
