@@ -255,11 +255,15 @@ def spoken_fact(
     conditions = asks_conditions(focus) if conditions is None else conditions  # as how often
     remedy = asks_remedy(focus)
     states_asked = states_remedy if remedy else states_stop if asks_stop(focus) else None  # the sentence must state it
-    # …as must one asked what it costs, where the fee's own cues weigh which (免收工本费 for a 低保 family), or by when
-    # one must act (外国人住朋友家 多长时间内要登记: 应当在入住后二十四小时内…, not the hotel's duty before it)
-    must_state = states_asked or (states_fee if asks_fee(focus) else states_deadline if asks_deadline(focus) else None)
-    # …or how much (这种要罚多少: 处骗取金额2倍以上5倍以下的罚款, not the suspension before it)
-    must_state = must_state or (states_amount if asks_amount(focus) else None)
+    # …as must one asked what it costs, where the fee's own cues weigh which (免收工本费 for a 低保 family), by when one
+    # must act (外国人住朋友家 多长时间内要登记: 应当在入住后二十四小时内…, not the hotel's duty before it) or how much
+    # (这种要罚多少: 处骗取金额2倍以上5倍以下的罚款, not the suspension before it)
+    must_state = states_asked or (
+        states_fee if asks_fee(focus)
+        else states_deadline if asks_deadline(focus)
+        else states_amount if asks_amount(focus)
+        else None
+    )  # fmt: skip
     exception_asked = consequence or bool(_EXCEPTION.search(focus))
     named = [word for word, _ in analyse(focus).subject] + statute_terms(focus)  # 低保(护) → 最低生活保障
     figure = own_figure(focus)
