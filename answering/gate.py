@@ -190,7 +190,7 @@ def speaking_to_the_aspect(line: str, candidates: list[Hit], followup: bool) -> 
     nothing of where one works), so there the first passage found stands or is refused."""
     if not followup or not candidates or unanswered_aspect(line, candidates[0].titled_text, followup) is None:
         return candidates
-    speaking = [h for h in candidates if unanswered_aspect(line, h.titled_text, followup) is None]
+    speaking = [h for h in candidates[1:] if unanswered_aspect(line, h.titled_text, followup) is None]
     return speaking or candidates
 
 
