@@ -41,19 +41,33 @@ STATED = re.compile(
 # one may get or apply for something, not when, how long or what (多久能办好, 失业金能领多久, 能拿到什么补助吗);
 # 能补办吗, 能让家里人代办吗, 能在网上申请吗 ask something else
 _OWN_CASE = re.compile(
-    r"(?:能|可以)(?:不能|不可以)?(?:领取?|申领|享受|吃|拿|申请|办理?|获得|提取)(?!好|完|下来|成|不了)[^，。？?]{0,14}"
+    r"(?:能|可以)(?:不能|不可以)?(?:领取?|申领|享受|吃|拿|申请|办理?|获得|提取|[取提]出来)(?!好|完|下来|成|不了)[^，。？?]{0,14}"
     r"(?:吗|么|不|没|呢)?$"
 )
 _NOT_YES_OR_NO = re.compile(r"多久|多长|几|多少|什么|啥|哪|怎么|咋|当天|何时")
+# whether money held for one may be taken out or used for a payment (公积金能取出来交房租吗, 公积金能用来还房贷吗,
+# 公积金租房能取吗): the cases it may be are the conditions, not how it is taken out nor the loan one may apply for
+_FOR_A_PAYMENT = re.compile(
+    r"(?:能|可以)(?:不能|不可以)?(?:[取提](?:出来)?(?:用来|用于|来|去)?|用来|用于)(?:交|付|还)"
+    r"|(?:租房|买房|还贷|还房贷|交房租|付房租)(?:的话)?(?:能|可以)(?:不能|不可以)?[取提]"
+)
+_TAKEN_OUT = re.compile(r"[取提]出来|提取|(?:能|可以)(?:不能|不可以)?[取提]|用来还|用于还")
+# the statutes' words for the cases money may be taken out in (职工有下列情形之一的，可以提取…)
+TAKING_OUT_SAID = "下列情形之一的 可以提取"
 
 
 def asks_conditions(text: str) -> bool:
     """Whether the text asks who qualifies (领失业金要什么条件, 什么人能申请低保, 我家够不够条件, 我被公司辞退了 这种能领
     失业金吗)."""
-    if ASKED.search(text):
+    if ASKED.search(text) or _FOR_A_PAYMENT.search(text):
         return True
     clauses = [c for c in CLAUSE.split(text) if c]
     return len(clauses) > 1 and bool(_OWN_CASE.search(clauses[-1])) and not _NOT_YES_OR_NO.search(clauses[-1])
+
+
+def asks_to_take_out(text: str) -> bool:
+    """Whether the text asks who qualifies to take money out (提取公积金需要什么条件, 出国定居了 公积金能取出来吗)."""
+    return asks_conditions(text) and bool(_TAKEN_OUT.search(text))
 
 
 def states_conditions(passage: str) -> bool:

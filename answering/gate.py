@@ -32,7 +32,7 @@ from answering.answerability import (
     work_unstated,
 )
 from answering.audience import addressed
-from answering.conditions import asks_conditions, states_conditions
+from answering.conditions import TAKING_OUT_SAID, asks_conditions, asks_to_take_out, states_conditions
 from answering.consequences import asks_consequence, states_consequence
 from answering.counts_as import counted_as, defines
 from answering.deadlines import asks_ahead, asks_deadline, states_deadline
@@ -215,7 +215,7 @@ def searched_as(query: str) -> str:
         return f"{query} 停止" if asks_stop(own_line(query)) else query
     first = first_part(query)
     if asks_conditions(first):
-        return f"{query} 条件"
+        return f"{query} {TAKING_OUT_SAID if asks_to_take_out(first) else '条件'}"
     if asks_stop(first):
         return f"{query} 停止"
     if asked_of_service(query, False, IN_ANY_QUESTION) == "代办":

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.conditions import asks_conditions, states_conditions
+from answering.conditions import asks_conditions, asks_to_take_out, states_conditions
 
 
 @pytest.mark.parametrize(
@@ -39,6 +39,29 @@ def test_ones_own_case_told_then_asked_whether_one_may_have_it_asks_who_qualifie
 )
 def test_other_questions_after_a_case_told_are_not(question: str) -> None:
     assert not asks_conditions(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["公积金能取出来交房租吗", "公积金能不能取出来付房租", "公积金能用来还房贷吗", "公积金租房能取吗", "出国定居了 公积金能取出来吗"],
+)
+def test_whether_money_may_be_taken_out_for_a_payment_or_in_ones_case_asks_who_qualifies(question: str) -> None:
+    assert asks_conditions(question)
+    assert asks_to_take_out(question)
+
+
+@pytest.mark.parametrize(
+    # how it is taken out, how long it takes, the loan, a payment made by the office
+    "question",
+    ["公积金怎么提取", "公积金取出来要多久", "公积金贷款要什么材料", "失业金能领多久", "个税能退回来吗"],
+)
+def test_how_money_is_taken_out_or_what_else_is_asked_of_it_is_not(question: str) -> None:
+    assert not asks_to_take_out(question)
+
+
+def test_asking_who_qualifies_to_take_money_out_is_both() -> None:
+    assert asks_to_take_out("提取公积金需要什么条件")
+    assert not asks_to_take_out("领失业金需要什么条件")
 
 
 def test_an_article_states_who_qualifies_and_what_they_may_then_have() -> None:

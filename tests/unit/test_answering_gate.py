@@ -175,6 +175,9 @@ def test_a_question_of_its_own_asking_first_who_qualifies_is_searched_with_condi
     assert searched_as("我在这边租房住了八个月了 能办居住证吗") == "我在这边租房住了八个月了 能办居住证吗 条件"
     assert searched_as("办居住证需要什么条件") == "办居住证需要什么条件 条件"
     assert searched_as("办居住证要带什么材料") == "办居住证要带什么材料"
+    # whether money may be taken out: the cases are stated as 有下列情形之一的，可以提取 (公积金租房能取吗 had found the
+    # article on the loan, 第二十六条, and not 第二十四条 in the first five)
+    assert searched_as("公积金租房能取吗") == "公积金租房能取吗 下列情形之一的 可以提取"
     # asked second, as the gate reads it: 不是啥单位的 asks first
     said = "我就是个普通老百姓 不是啥单位的 有没有资格申请政府信息公开"
     assert searched_as(said) == said
