@@ -7,9 +7,10 @@ to challenge a decision (for 工伤认定结论不服 能告吗), no deadline (f
 护照能用几年), no amount nor the rule for one (for 这种要罚多少), nothing on whether it goes on (for 找到工作了
 失业金还能接着领吗) or no charge and no one bearing a cost (for
 居住证丢了补办要钱吗); asked whether a case counts as what the statutes define by cases (能算工伤吗), the articles saying
-which cases do are taken when one was found. The first one left is then refused for naming another certificate or
-scheme, for lacking what a difference asks, for a low relevance, or for an answerability score under the threshold;
-the reason is logged and the hall's refusal said instead. A question asking first who qualifies, whether someone else
+which cases do are taken when one was found, and asked which documents to bring, those naming them. The first one
+left is then refused for naming another certificate or scheme, for lacking what a difference asks, for a low
+relevance, or for an answerability score under the threshold; the reason is logged and the hall's refusal said
+instead. A question asking first who qualifies, whether someone else
 may do it for one, whether something goes on, or how long the office takes for a service it names first, is searched
 with the statutes' words for that named (`searched_as`).
 """
@@ -48,6 +49,7 @@ from answering.manners import (
     manner_stated,
     speaks_to_manner,
 )
+from answering.materials import asks_materials, states_materials
 from answering.offices import asks_office, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
@@ -148,8 +150,9 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     (单位应该在多少天内给新职工办社保登记: not the article on how long the office then takes), how long something stays
     valid (社保卡有效期是多久: an article stating a length of validity, or none), how much (失业金一个月能领多少: not the
     article on registering), whether something goes on
-    (考上公务员了 退役金还接着发吗: an article stating when it stops or that it goes on) or which cases count as what is
-    asked of (能算工伤吗: the articles saying which do, when one was found)."""
+    (考上公务员了 退役金还接着发吗: an article stating when it stops or that it goes on), which cases count as what is
+    asked of (能算工伤吗: the articles saying which do, when one was found) or which documents to bring
+    (办营业执照要什么材料: the articles naming them, when one was found, not the one on what the office does with them)."""
     if asks_consequence(line):
         candidates = [h for h in candidates if states_consequence(h.text)]
     if asks_frequency(line):
@@ -177,6 +180,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
             candidates = naming
     if (thing := counted_as(first)) and (defining := [h for h in candidates if defines(h.text, thing)]):
         candidates = defining
+    if asks_materials(first) and (listing := [h for h in candidates if states_materials(h.text)]):
+        candidates = listing
     return candidates
 
 
