@@ -1,7 +1,8 @@
 """The gate between retrieval and speech: which passages may answer a question, and whether the first one does.
 
 A passage is left out when it is written for a group the question does not name, is not on applying for a how-to
-question, or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence (for
+question (whose first one states the applicant's part, where one was found: not what the office does once one has
+applied), or states no duty or choice (for 必须办居住证吗), no period the office takes (for 要多久), no consequence (for
 不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件), no way
 to challenge a decision (for 工伤认定结论不服 能告吗), no deadline (for 多久之内要去变更登记), no length of validity (for
 护照能用几年), no amount nor the rule for one (for 这种要罚多少), nothing on whether it goes on (for 找到工作了
@@ -32,6 +33,7 @@ from answering.answerability import (
     uncovered_documents,
     work_unstated,
 )
+from answering.applying import from_the_applicants_part
 from answering.audience import addressed
 from answering.conditions import TAKING_OUT_SAID, asks_conditions, asks_to_take_out, states_conditions
 from answering.consequences import asks_consequence, states_consequence
@@ -89,6 +91,7 @@ class Gate:
         candidates = ruling(addressed(hits, query, self.cfg), query)
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
+            candidates = from_the_applicants_part(candidates)
         if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
             candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
         candidates = stating_what_is_asked(own_line(query), candidates)

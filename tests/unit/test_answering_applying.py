@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from answering.applying import from_the_applicants_part, states_applicants_part
+from tests.unit.answering_fakes import hit
+
+_EXAMINES = hit(
+    "婚姻登记条例", "第七条",
+    "第七条 婚姻登记机关应当对结婚登记当事人出具的证件、证明材料进行审查并询问相关情况。对当事人符合结婚条件的，应当当场予以登记，发给结婚证。",
+)
+_MATERIALS = hit("婚姻登记条例", "第五条", "第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：", score=0.12)
+_GO_TOGETHER = hit(
+    "婚姻登记条例", "第四条", "第四条 内地居民结婚，男女双方应当共同到一方当事人常住户口所在地的婚姻登记机关办理结婚登记。", score=0.04
+)
+
+
+def test_where_one_goes_what_one_hands_in_and_the_steps_are_the_applicants_part() -> None:
+    assert states_applicants_part(_GO_TOGETHER.text) and states_applicants_part(_MATERIALS.text)
+    assert states_applicants_part("第七条 申请享受城市居民最低生活保障待遇，由户主向户籍所在地的街道办事处或者镇人民政府提出书面申请")
+    assert states_applicants_part("第十一条 申请最低生活保障，按照下列程序办理：")
+    assert states_applicants_part("第十条 申请领取居民身份证，应当填写《居民身份证申领登记表》，交验居民户口簿。")
+
+
+def test_what_the_office_does_once_one_has_applied_is_not() -> None:
+    assert not states_applicants_part(_EXAMINES.text)
+    assert not states_applicants_part(
+        "第十八条 申请材料齐全、符合法定形式的，登记机关予以确认，并当场登记。不予当场登记的，登记机关应当向申请人出具接收申请材料凭证。"
+    )
+
+
+def test_the_first_passage_stating_the_applicants_part_comes_first_when_one_was_found() -> None:
+    assert from_the_applicants_part([_EXAMINES, _MATERIALS, _GO_TOGETHER]) == [_MATERIALS, _GO_TOGETHER]
+    assert from_the_applicants_part([_GO_TOGETHER, _EXAMINES]) == [_GO_TOGETHER, _EXAMINES]
+    assert from_the_applicants_part([_EXAMINES]) == [_EXAMINES]
+    assert from_the_applicants_part([]) == []
