@@ -4,12 +4,14 @@ follows (按照下列程序办理).
 
 Asked how to get something (结婚证怎么办, searched as 怎么申请办理结婚证), the first article found may be what the office
 does once one has applied (婚姻登记机关应当对…进行审查…当场予以登记); the first one stating the applicant's part is
-taken instead, when one was found.
+taken instead, when one was found. Asked where one goes (护照去哪个部门办), the first saying whom one applies to is
+taken: not the one naming who issues it (护照法 第四条), nor the one listing what to hand in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from answering.materials import states_materials
 from core.models import Hit
@@ -23,17 +25,32 @@ _APPLICANT_ACTS = re.compile(
 )
 
 
+# whom one applies to: an office or the place whose office it is, then applying (向户籍所在地的县级以上地方人民政府公安
+#机关出入境管理机构申请普通护照; 向统筹地区社会保险行政部门提出工伤认定申请)
+_APPLIES_TO = re.compile(
+    r"(?:到|向)(?!申请人|当事人)[^。；，]{2,30}?(?:机关|部门|机构|中心|办事处|人民政府|派出所|所在地)[^。；，]{0,12}?"
+    r"(?:申请|办理|申报|提出)"
+    # …or the office one does it at (内地居民办理婚姻登记的机关是县级人民政府民政部门)
+    r"|办理[^。；，]{0,12}?的(?:机关|部门|机构)(?:是|为)"
+)
+
+
+def states_whom_one_applies_to(passage: str) -> bool:
+    """Whether the passage says where one goes or whom one applies to."""
+    return bool(_APPLIES_TO.search(passage))
+
+
 def states_applicants_part(passage: str) -> bool:
     """Whether the passage says where the applicant goes, what they hand in or which steps they follow."""
     return bool(_APPLICANT_ACTS.search(passage)) or states_materials(passage)
 
 
-def from_the_applicants_part(candidates: list[Hit]) -> list[Hit]:
-    """The candidates from the first one stating the applicant's part, when the first found does not and a later one
-    does; else as they are."""
-    if not candidates or states_applicants_part(candidates[0].text):
+def from_the_first_stating(candidates: list[Hit], states: Callable[[str], bool] = states_applicants_part) -> list[Hit]:
+    """The candidates from the first one whose passage `states` what is asked (the applicant's part, unless told
+    otherwise), when the first found does not and a later one does; else as they are."""
+    if not candidates or states(candidates[0].text):
         return candidates
     for i, hit in enumerate(candidates[1:], 1):
-        if states_applicants_part(hit.text):
+        if states(hit.text):
             return candidates[i:]
     return candidates

@@ -6,14 +6,13 @@ applied), or states no duty or choice (for 必须办居住证吗), no period the
 不送孩子上学会怎么样), no frequency (for 护理补贴是按月发吗), no office (for 临时救助找谁申请), no condition (for 办居住证需要什么条件), no way
 to challenge a decision (for 工伤认定结论不服 能告吗), no deadline (for 多久之内要去变更登记), no length of validity (for
 护照能用几年), no amount nor the rule for one (for 这种要罚多少), nothing on whether it goes on (for 找到工作了
-失业金还能接着领吗) or no charge and no one bearing a cost (for
-居住证丢了补办要钱吗); asked whether a case counts as what the statutes define by cases (能算工伤吗), the articles saying
-which cases do are taken when one was found, and asked which documents to bring, those naming them. The first one
-left is then refused for naming another certificate or scheme, for lacking what a difference asks, for a low
-relevance, or for an answerability score under the threshold; the reason is logged and the hall's refusal said
-instead. A question asking first who qualifies, whether someone else
-may do it for one, whether something goes on, or how long the office takes for a service it names first, is searched
-with the statutes' words for that named (`searched_as`).
+失业金还能接着领吗) or no charge and no one bearing a cost (for 居住证丢了补办要钱吗); asked whether a case counts as
+what the statutes define by cases (能算工伤吗), the articles saying which do are taken when one was found; asked which
+documents to bring, or where one goes, those from the first naming them, or whom one applies to. The first one left
+is then refused for naming another certificate or scheme, for lacking what a difference asks, for a low relevance, or
+for an answerability score under the threshold; the reason is logged and the hall's refusal said instead. A question
+asking first who qualifies, whether someone else may do it for one, whether something goes on, or how long the office
+takes for a service it names first, is searched with the statutes' words for that named (`searched_as`).
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ from answering.answerability import (
     uncovered_documents,
     work_unstated,
 )
-from answering.applying import from_the_applicants_part
+from answering.applying import from_the_first_stating, states_whom_one_applies_to
 from answering.audience import addressed
 from answering.conditions import TAKING_OUT_SAID, asks_conditions, asks_to_take_out, states_conditions
 from answering.consequences import asks_consequence, states_consequence
@@ -52,7 +51,7 @@ from answering.manners import (
     speaks_to_manner,
 )
 from answering.materials import asks_materials, states_materials
-from answering.offices import asks_office, names_office
+from answering.offices import asks_office, asks_where_to_apply, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
 from answering.stops import asks_stop, payment_named, states_stop
@@ -91,7 +90,7 @@ class Gate:
         candidates = ruling(addressed(hits, query, self.cfg), query)
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
-            candidates = from_the_applicants_part(candidates)
+            candidates = from_the_first_stating(candidates)
         if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
             candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
         candidates = stating_what_is_asked(own_line(query), candidates)
@@ -155,7 +154,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     article on registering), whether something goes on
     (考上公务员了 退役金还接着发吗: an article stating when it stops or that it goes on), which cases count as what is
     asked of (能算工伤吗: the articles saying which do, when one was found) or which documents to bring
-    (办营业执照要什么材料: the articles naming them, when one was found, not the one on what the office does with them)."""
+    (办营业执照要什么材料: from the first article naming them, when one was found, not the one on what the office does
+    with them)."""
     if asks_consequence(line):
         candidates = [h for h in candidates if states_consequence(h.text)]
     if asks_frequency(line):
@@ -163,6 +163,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     first = first_part(line)
     if asks_office(first):
         candidates = [h for h in candidates if names_office(h.text)]
+    if asks_where_to_apply(first):
+        candidates = from_the_first_stating(candidates, states_whom_one_applies_to)
     if asks_conditions(first):
         candidates = [h for h in candidates if states_conditions(h.text)]
     if asks_remedy(first):
@@ -183,8 +185,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
             candidates = naming
     if (thing := counted_as(first)) and (defining := [h for h in candidates if defines(h.text, thing)]):
         candidates = defining
-    if asks_materials(first) and (listing := [h for h in candidates if states_materials(h.text)]):
-        candidates = listing
+    if asks_materials(first):
+        candidates = from_the_first_stating(candidates, states_materials)
     return candidates
 
 

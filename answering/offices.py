@@ -24,9 +24,22 @@ NAMED = re.compile(
 )
 
 
+# where one goes or whom one applies to (护照去哪个部门办, 临时救助该找谁申请), not who approves, issues or decides
+# (低保是哪个部门批的): the article saying whom one applies to answers it, not the one naming who issues the passport
+_WHERE_TO_APPLY = re.compile(
+    r"(?:去|到|上|在)哪(?:儿|里|个部门|个单位|个窗口|个机关)?(?:办|申请|申报|领|交|补|换|登记)"
+    r"|(?:找谁|向谁|找哪个部门|找哪儿|找哪里)(?:办|申请|申报|领)|哪个(?:部门|单位|窗口|机关)(?:办|申请|申报|领|交)"
+)
+
+
 def asks_office(text: str) -> bool:
     """Whether the text asks which office handles something or where to apply (工伤认定找谁申请, 护照去哪办)."""
     return bool(ASKED.search(text))
+
+
+def asks_where_to_apply(text: str) -> bool:
+    """Whether the text asks where one goes or whom one applies to (护照去哪个部门办, 临时救助该找谁申请)."""
+    return bool(_WHERE_TO_APPLY.search(text))
 
 
 def names_office(passage: str) -> bool:

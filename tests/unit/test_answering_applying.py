@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from answering.applying import from_the_applicants_part, states_applicants_part
+from answering.applying import from_the_first_stating, states_applicants_part, states_whom_one_applies_to
 from tests.unit.answering_fakes import hit
 
 _EXAMINES = hit(
@@ -28,7 +28,16 @@ def test_what_the_office_does_once_one_has_applied_is_not() -> None:
 
 
 def test_the_first_passage_stating_the_applicants_part_comes_first_when_one_was_found() -> None:
-    assert from_the_applicants_part([_EXAMINES, _MATERIALS, _GO_TOGETHER]) == [_MATERIALS, _GO_TOGETHER]
-    assert from_the_applicants_part([_GO_TOGETHER, _EXAMINES]) == [_GO_TOGETHER, _EXAMINES]
-    assert from_the_applicants_part([_EXAMINES]) == [_EXAMINES]
-    assert from_the_applicants_part([]) == []
+    assert from_the_first_stating([_EXAMINES, _MATERIALS, _GO_TOGETHER]) == [_MATERIALS, _GO_TOGETHER]
+    assert from_the_first_stating([_GO_TOGETHER, _EXAMINES]) == [_GO_TOGETHER, _EXAMINES]
+    assert from_the_first_stating([_EXAMINES]) == [_EXAMINES]
+    assert from_the_first_stating([]) == []
+
+
+def test_whom_one_applies_to_is_an_office_or_place_one_applies_to() -> None:
+    passport = hit("护照法", "第五条", "第五条 公民因前往外国定居、探亲、学习、就业、旅行、从事商务活动等非公务原因出国的，由本人向户籍所在地的县级以上地方人民政府公安机关出入境管理机构申请普通护照。")
+    issuer = hit("护照法", "第四条", "第四条 普通护照由公安部出入境管理机构或者公安部委托的县级以上地方人民政府公安机关出入境管理机构签发。")
+    assert states_whom_one_applies_to(passport.text) and not states_whom_one_applies_to(issuer.text)
+    assert not states_whom_one_applies_to("登记机关应当向申请人出具接收申请材料凭证")
+    assert states_whom_one_applies_to("第二条 内地居民办理婚姻登记的机关是县级人民政府民政部门或者乡（镇）人民政府")
+    assert from_the_first_stating([issuer, passport], states_whom_one_applies_to) == [passport]

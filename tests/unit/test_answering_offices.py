@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.offices import asks_office, names_office
+from answering.offices import asks_office, asks_where_to_apply, names_office
 
 
 @pytest.mark.parametrize(
@@ -30,3 +30,13 @@ def test_an_article_naming_no_body_at_all_names_no_office() -> None:
     # which of two places: the place whose office it is answers (户籍所在地); that one's record goes with one does not
     assert names_office("最低生活保障的申请由户主向户籍所在地的街道办事处或者镇人民政府提出书面申请")
     assert not names_office("个人跨统筹地区就业的，其基本养老保险关系随本人转移，缴费年限累计计算。")
+
+
+@pytest.mark.parametrize("question", ["办护照是去哪个部门办", "临时救助该找谁申请", "低保去哪申请", "工伤认定找谁申请", "去哪个部门办"])
+def test_where_one_goes_or_whom_one_applies_to_is_read_as_such(question: str) -> None:
+    assert asks_where_to_apply(question)
+
+
+@pytest.mark.parametrize("question", ["城里的低保到底是哪个部门审批", "低保是哪个部门批的", "工伤归谁管", "孩子在哪上学"])
+def test_who_approves_or_decides_is_not_where_one_applies(question: str) -> None:
+    assert not asks_where_to_apply(question)
