@@ -244,6 +244,15 @@ def channel_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "channels.jsonl", part)
 
 
+def applying_questions(part: str | None = None) -> list[dict]:
+    """bench/data/applying.jsonl: how to get a service, where one goes for it and which documents to bring
+    (我自己能去哪申请工伤认定, 被公司辞退了 去领失业金要带哪些东西, 我跑外卖的 没单位给交社保 想自己交 该怎么弄),
+    labelled from the corpus's articles on the applicant's part; a service no statute here covers or a hall's own
+    arrangement is unanswerable; `part` check was written and labelled before the kiosk answered it, design is read
+    while building."""
+    return _in_part(DATA / "applying.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

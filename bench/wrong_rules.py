@@ -26,6 +26,7 @@ from bench.calibration import (  # noqa: E402
     amount_questions,
     answerable,
     appeal_questions,
+    applying_questions,
     calibration_questions,
     certificates,
     channel_questions,
@@ -101,7 +102,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             "transfers_check": lambda: transfer_questions("check"),
             "periods": lambda: period_questions("design"), "periods_check": lambda: period_questions("check"),
             "amounts": lambda: amount_questions("design"), "amounts_check": lambda: amount_questions("check"),
-            "channels": lambda: channel_questions("design"), "channels_check": lambda: channel_questions("check")}
+            "channels": lambda: channel_questions("design"), "channels_check": lambda: channel_questions("check"),
+            "applying": lambda: applying_questions("design"), "applying_check": lambda: applying_questions("check")}
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from bench.calibration import (
     act_questions,
     amount_questions,
     appeal_questions,
+    applying_questions,
     calibration_questions,
     channel_questions,
     condition_questions,
@@ -94,7 +95,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers, periods, amounts and channels."""
+    appeals, stops, fees, transfers, periods, amounts, channels and applying."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -112,6 +113,7 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(period_questions(), shared_dir)
     _labelled_in_parts(amount_questions(), shared_dir)
     _labelled_in_parts(channel_questions(), shared_dir)
+    _labelled_in_parts(applying_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
