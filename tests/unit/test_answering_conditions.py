@@ -76,6 +76,8 @@ def test_an_article_states_who_qualifies_and_what_they_may_then_have() -> None:
     assert states_conditions("临时救助对象，是指具有下列情形之一的家庭或者个人：")
     assert states_conditions("对常住在本行政区域内的外埠老年人给予同等优待。")
     assert states_conditions("低收入困难家庭有医疗、教育、住房、就业等特殊困难的，按照有关规定，给予相应专项救助。")
+    # who may then do it named at some length (继承人、受遗赠人) before what they may do
+    assert states_conditions("职工死亡或者被宣告死亡的，职工的继承人、受遗赠人可以提取职工住房公积金账户内的存储余额。")
 
 
 def test_an_office_acting_for_those_who_qualify_or_a_penalty_states_no_condition() -> None:
