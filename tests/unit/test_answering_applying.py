@@ -40,4 +40,6 @@ def test_whom_one_applies_to_is_an_office_or_place_one_applies_to() -> None:
     assert states_whom_one_applies_to(passport.text) and not states_whom_one_applies_to(issuer.text)
     assert not states_whom_one_applies_to("登记机关应当向申请人出具接收申请材料凭证")
     assert states_whom_one_applies_to("第二条 内地居民办理婚姻登记的机关是县级人民政府民政部门或者乡（镇）人民政府")
+    # applying by handing documents in to an office (想弄个居住证 上哪儿办 had been refused for this)
+    assert states_whom_one_applies_to("申领居住证，应当向居住地公安派出所或者受公安机关委托的社区服务机构提交本人居民身份证")
     assert from_the_first_stating([issuer, passport], states_whom_one_applies_to) == [passport]
