@@ -8,11 +8,12 @@ to challenge a decision (for 工伤认定结论不服 能告吗), no deadline (f
 护照能用几年), no amount nor the rule for one (for 这种要罚多少), nothing on whether it goes on (for 找到工作了
 失业金还能接着领吗) or no charge and no one bearing a cost (for 居住证丢了补办要钱吗); asked whether a case counts as
 what the statutes define by cases (能算工伤吗), the articles saying which do are taken when one was found; asked which
-documents to bring, or where one goes, those from the first naming them, or whom one applies to. The first one left
-is then refused for naming another certificate or scheme, for lacking what a difference asks, for a low relevance, or
-for an answerability score under the threshold; the reason is logged and the hall's refusal said instead. A question
-asking first who qualifies, whether someone else may do it for one, whether something goes on, or how long the office
-takes for a service it names first, is searched with the statutes' words for that named (`searched_as`).
+documents to bring or where one goes, the candidates run from the first naming documents or whom one applies to. The
+first one left is then refused for naming another certificate or scheme, for lacking what a difference asks, for a
+low relevance, or for an answerability score under the threshold; the reason is logged and the hall's refusal said
+instead. A question asking first who qualifies, whether someone else may do it for one, whether something goes on,
+or how long the office takes for a service it names first, is searched with the statutes' words for that named
+(`searched_as`).
 """
 
 from __future__ import annotations

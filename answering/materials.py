@@ -1,9 +1,10 @@
 """Which documents to bring, as a citizen asks it (办营业执照要什么材料, 火化要什么证明) and as an article states it (应当提交
 下列材料; 应当出具下列证件和证明材料; 提交本人居民身份证、本人相片以及…证明材料; 凭…死亡证明).
 
-Asked which ones, the articles stating them are taken when one was found: 办营业执照要什么材料 had quoted 实施细则
-第十八条 (申请材料齐全…的，登记机关予以确认，并当场登记) above 第二十五条 (申请办理设立登记，应当提交下列材料). What
-an office does with documents already handed in (对当事人出具的证件、证明材料进行审查) states none.
+Asked which ones, the candidates run from the first article naming some, when one was found (answering/gate.py):
+办营业执照要什么材料 had quoted 实施细则 第十八条 (申请材料齐全…的，登记机关予以确认，并当场登记) above 第二十五条
+(申请办理设立登记，应当提交下列材料). What an office does with documents already handed in (对当事人出具的证件、证明
+材料进行审查) names none.
 """
 
 from __future__ import annotations
