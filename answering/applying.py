@@ -4,8 +4,10 @@ follows (按照下列程序办理).
 
 Asked how to get something (结婚证怎么办, searched as 怎么申请办理结婚证), the first article found may be what the office
 does once one has applied (婚姻登记机关应当对…进行审查…当场予以登记); the first one stating the applicant's part is
-taken instead, when one was found. Asked where one goes (护照去哪个部门办), the first saying whom one applies to is
-taken: not the one naming who issues it (护照法 第四条), nor the one listing what to hand in.
+taken instead, when one was found. Asked where one goes (护照去哪个部门办), the first of the same law saying whom one
+applies to is taken: not the one naming who issues it (护照法 第四条), nor the one listing what to hand in. Another
+law's is not: 身份证丢了要去哪里补办 found 居民身份证法 第十一条 (丢失的，应当申请补领), which names no office, and
+居住证暂行条例 第十一条, which names one for a lost residence permit.
 """
 
 from __future__ import annotations
@@ -45,12 +47,15 @@ def states_applicants_part(passage: str) -> bool:
     return bool(_APPLICANT_ACTS.search(passage)) or states_materials(passage)
 
 
-def from_the_first_stating(candidates: list[Hit], states: Callable[[str], bool] = states_applicants_part) -> list[Hit]:
+def from_the_first_stating(
+    candidates: list[Hit], states: Callable[[str], bool] = states_applicants_part, same_document: bool = False
+) -> list[Hit]:
     """The candidates from the first one whose passage `states` what is asked (the applicant's part, unless told
-    otherwise), when the first found does not and a later one does; else as they are."""
+    otherwise), when the first found does not and a later one does — of the same document as the first, when
+    `same_document`; else as they are."""
     if not candidates or states(candidates[0].text):
         return candidates
     for i, hit in enumerate(candidates[1:], 1):
-        if states(hit.text):
+        if states(hit.text) and (not same_document or hit.doc_id == candidates[0].doc_id):
             return candidates[i:]
     return candidates

@@ -165,7 +165,7 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     if asks_office(first):
         candidates = [h for h in candidates if names_office(h.text)]
     if asks_where_to_apply(first):
-        candidates = from_the_first_stating(candidates, states_whom_one_applies_to)
+        candidates = from_the_first_stating(candidates, states_whom_one_applies_to, same_document=True)
     if asks_conditions(first):
         candidates = [h for h in candidates if states_conditions(h.text)]
     if asks_remedy(first):

@@ -43,3 +43,12 @@ def test_whom_one_applies_to_is_an_office_or_place_one_applies_to() -> None:
     # applying by handing documents in to an office (想弄个居住证 上哪儿办 had been refused for this)
     assert states_whom_one_applies_to("申领居住证，应当向居住地公安派出所或者受公安机关委托的社区服务机构提交本人居民身份证")
     assert from_the_first_stating([issuer, passport], states_whom_one_applies_to) == [passport]
+
+
+def test_where_one_goes_is_taken_from_the_same_law_only() -> None:
+    """身份证丢了要去哪里补办: 居民身份证法 第十一条 names no office; 居住证暂行条例 第十一条 names one, for another card."""
+    id_card = hit("中华人民共和国居民身份证法", "第十一条", "第十一条 居民身份证丢失的，应当申请补领。")
+    residence = hit("居住证暂行条例", "第十一条", "第十一条 居住证丢失的，居住证持有人应当到居住地公安派出所或者社区服务机构办理补领。")
+    found = [id_card, residence]
+    assert from_the_first_stating(found, states_whom_one_applies_to) == [residence]
+    assert from_the_first_stating(found, states_whom_one_applies_to, same_document=True) == found
