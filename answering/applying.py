@@ -48,11 +48,10 @@ def states_applicants_part(passage: str) -> bool:
 
 
 def from_the_first_stating(
-    candidates: list[Hit], states: Callable[[str], bool] = states_applicants_part, same_document: bool = False
+    candidates: list[Hit], states: Callable[[str], bool], same_document: bool = False
 ) -> list[Hit]:
-    """The candidates from the first one whose passage `states` what is asked (the applicant's part, unless told
-    otherwise), when the first found does not and a later one does — of the same document as the first, when
-    `same_document`; else as they are."""
+    """The candidates from the first one whose passage `states` what is asked, when the first found does not and a
+    later one does — of the same document as the first, when `same_document`; else as they are."""
     if not candidates or states(candidates[0].text):
         return candidates
     for i, hit in enumerate(candidates[1:], 1):

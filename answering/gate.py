@@ -33,7 +33,7 @@ from answering.answerability import (
     uncovered_documents,
     work_unstated,
 )
-from answering.applying import from_the_first_stating, states_whom_one_applies_to
+from answering.applying import from_the_first_stating, states_applicants_part, states_whom_one_applies_to
 from answering.audience import addressed
 from answering.conditions import TAKING_OUT_SAID, asks_conditions, asks_to_take_out, states_conditions
 from answering.consequences import asks_consequence, states_consequence
@@ -91,7 +91,7 @@ class Gate:
         candidates = ruling(addressed(hits, query, self.cfg), query)
         if is_application_query(query):
             candidates = [h for h in candidates if about_applying(h.text)]
-            candidates = from_the_first_stating(candidates)
+            candidates = from_the_first_stating(candidates, states_applicants_part)
         if manner := manner_stated(query):  # 必须办居住证吗: the article stating the duty, not the one on the materials
             candidates = [h for h in candidates if speaks_to_manner(h.text, manner)]
         candidates = stating_what_is_asked(own_line(query), candidates)

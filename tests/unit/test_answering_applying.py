@@ -28,10 +28,11 @@ def test_what_the_office_does_once_one_has_applied_is_not() -> None:
 
 
 def test_the_first_passage_stating_the_applicants_part_comes_first_when_one_was_found() -> None:
-    assert from_the_first_stating([_EXAMINES, _MATERIALS, _GO_TOGETHER]) == [_MATERIALS, _GO_TOGETHER]
-    assert from_the_first_stating([_GO_TOGETHER, _EXAMINES]) == [_GO_TOGETHER, _EXAMINES]
-    assert from_the_first_stating([_EXAMINES]) == [_EXAMINES]
-    assert from_the_first_stating([]) == []
+    applicants = states_applicants_part
+    assert from_the_first_stating([_EXAMINES, _MATERIALS, _GO_TOGETHER], applicants) == [_MATERIALS, _GO_TOGETHER]
+    assert from_the_first_stating([_GO_TOGETHER, _EXAMINES], applicants) == [_GO_TOGETHER, _EXAMINES]
+    assert from_the_first_stating([_EXAMINES], applicants) == [_EXAMINES]
+    assert from_the_first_stating([], applicants) == []
 
 
 def test_whom_one_applies_to_is_an_office_or_place_one_applies_to() -> None:
