@@ -71,39 +71,37 @@ def outcome(q: dict, answer: Answer) -> str:
     return "right_article" if first and (first.source, first.article) in gold_pairs(q) else "wrong_article"
 
 
+def _design_and_check(name: str, questions: Callable[[str], list[dict]]) -> dict[str, Callable[[], list[dict]]]:
+    """A set written in two parts, under its name (the design part) and its name with _check."""
+    return {name: lambda: questions("design"), f"{name}_check": lambda: questions("check")}
+
+
 def question_sets() -> dict[str, Callable[[], list[dict]]]:
     """The labelled sets by name, as --sets names them."""
     return {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
             "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
-            "chains": lambda: followup_chains("design"), "chains_check": lambda: followup_chains("check"),
+            **_design_and_check("chains", followup_chains),
             "turns": followup_turns, "conversations": conversations, "certificates": certificates,
-            "typed": typed_questions, "keywords": lambda: keyword_questions("design"),
-            "keywords_check": lambda: keyword_questions("check"), "probes": probe_questions,
-            "manners": lambda: manner_questions("design"), "manners_check": lambda: manner_questions("check"),
-            "definitions": lambda: definition_questions("design"),
-            "definitions_check": lambda: definition_questions("check"),
-            "obligations": lambda: obligation_questions("design"),
-            "obligations_check": lambda: obligation_questions("check"),
-            "waits": lambda: wait_questions("design"), "waits_check": lambda: wait_questions("check"),
-            "penalties": lambda: penalty_questions("design"), "penalties_check": lambda: penalty_questions("check"),
-            "legality": lambda: legality_questions("design"), "legality_check": lambda: legality_questions("check"),
-            "frequency": lambda: frequency_questions("design"), "frequency_check": lambda: frequency_questions("check"),
-            "acts": lambda: act_questions("design"), "acts_check": lambda: act_questions("check"),
-            "conditions": lambda: condition_questions("design"),
-            "conditions_check": lambda: condition_questions("check"),
-            "departments": lambda: department_questions("design"),
-            "departments_check": lambda: department_questions("check"),
-            "situations": lambda: situation_questions("design"),
-            "situations_check": lambda: situation_questions("check"),
-            "appeals": lambda: appeal_questions("design"), "appeals_check": lambda: appeal_questions("check"),
-            "stops": lambda: stop_questions("design"), "stops_check": lambda: stop_questions("check"),
-            "fees": lambda: fee_questions("design"), "fees_check": lambda: fee_questions("check"),
-            "transfers": lambda: transfer_questions("design"),
-            "transfers_check": lambda: transfer_questions("check"),
-            "periods": lambda: period_questions("design"), "periods_check": lambda: period_questions("check"),
-            "amounts": lambda: amount_questions("design"), "amounts_check": lambda: amount_questions("check"),
-            "channels": lambda: channel_questions("design"), "channels_check": lambda: channel_questions("check"),
-            "applying": lambda: applying_questions("design"), "applying_check": lambda: applying_questions("check")}
+            "typed": typed_questions, **_design_and_check("keywords", keyword_questions), "probes": probe_questions,
+            **_design_and_check("manners", manner_questions),
+            **_design_and_check("definitions", definition_questions),
+            **_design_and_check("obligations", obligation_questions),
+            **_design_and_check("waits", wait_questions),
+            **_design_and_check("penalties", penalty_questions),
+            **_design_and_check("legality", legality_questions),
+            **_design_and_check("frequency", frequency_questions),
+            **_design_and_check("acts", act_questions),
+            **_design_and_check("conditions", condition_questions),
+            **_design_and_check("departments", department_questions),
+            **_design_and_check("situations", situation_questions),
+            **_design_and_check("appeals", appeal_questions),
+            **_design_and_check("stops", stop_questions),
+            **_design_and_check("fees", fee_questions),
+            **_design_and_check("transfers", transfer_questions),
+            **_design_and_check("periods", period_questions),
+            **_design_and_check("amounts", amount_questions),
+            **_design_and_check("channels", channel_questions),
+            **_design_and_check("applying", applying_questions)}
 
 
 def main() -> None:
