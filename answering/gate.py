@@ -10,8 +10,8 @@ to challenge a decision (for 工伤认定结论不服 能告吗), no deadline (f
 what the statutes define by cases (能算工伤吗), the articles saying which do are taken when one was found; asked which
 documents to bring or where one goes, the candidates run from the first naming documents or whom one applies to. The
 first one left is then refused for naming another certificate or scheme, for lacking what a difference asks, for a
-low relevance, or for an answerability score under the threshold; the reason is logged and the hall's refusal said
-instead. A question asking first who qualifies, whether someone else may do it for one, whether something goes on,
+low relevance, or for an answerability score under the threshold, unless not far under it with only the asker's own
+story untold (邻居家, 腿脚); the reason is logged and the hall's refusal said instead. A question asking first who qualifies, whether someone else may do it for one, whether something goes on,
 or how long the office takes for a service it names first, is searched with the statutes' words for that named
 (`searched_as`).
 """
@@ -56,6 +56,7 @@ from answering.offices import asks_office, asks_where_to_apply, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
 from answering.stops import asks_stop, payment_named, states_stop
+from answering.story import untold_but_story
 from answering.validity import asks_validity, states_validity
 from core.config import AnsweringConfig
 from core.models import Hit
@@ -120,9 +121,13 @@ class Gate:
             return f"asks how two things differ; the top passage does not name {apart}"
         if top.score < self.cfg.min_relevance:
             return f"the best passage left has relevance {top.score:.3f} < {self.cfg.min_relevance}"
-        if verdict.score < self.threshold:
+        if verdict.score < self.threshold and not self._only_story_untold(terms, top, verdict):
             return verdict.reason()
         return None
+
+    def _only_story_untold(self, terms: QuestionTerms, top: Hit, verdict: Answerability) -> bool:
+        """Under the threshold, but not far, for words of the asker's own story the top passage does not name."""
+        return verdict.score >= self.cfg.story_threshold and untold_but_story(terms, top.titled_text)
 
     def best_part(
         self, parts: list[Part], hits: list[Hit], referred: Callable[[str, Hit, QuestionTerms], bool]

@@ -168,6 +168,9 @@ class AnsweringConfig(_Section):
     # instead of quoting; None = the threshold fitted with the ranking profile (retrieval.profile). The threshold
     # tables are in bench/RESULTS.md.
     answerable_threshold: float | None = Field(None, ge=0.0, le=1.0)
+    # Between this score and that threshold, a passage naming everything the question names but the asker's own
+    # story (邻居家, 腿脚, 厂里: answering/story.py) is quoted; at the threshold or above it, it turns nothing off.
+    story_threshold: float = Field(0.4, ge=0.0, le=1.0)
     # a passage the relevance model gives less than this chance of answering is never quoted, whatever the
     # answerability score: after the closest ones are left out (written for veterans), the fifth may be far off
     min_relevance: float = Field(0.1, ge=0.0, le=1.0)
