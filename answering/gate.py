@@ -11,9 +11,9 @@ what the statutes define by cases (能算工伤吗), the articles saying which d
 documents to bring or where one goes, the candidates run from the first naming documents or whom one applies to. The
 first one left is then refused for naming another certificate or scheme, for lacking what a difference asks, for a
 low relevance, or for an answerability score under the threshold, unless not far under it with only the asker's own
-story untold (邻居家, 腿脚); the reason is logged and the hall's refusal said instead. A question asking first who qualifies, whether someone else may do it for one, whether something goes on,
-or how long the office takes for a service it names first, is searched with the statutes' words for that named
-(`searched_as`).
+story untold (邻居家, 腿脚); the reason is logged and the hall's refusal said instead. A question asking first who
+qualifies, whether someone else may do it for one, whether something goes on, or how long the office takes for a
+service it names first, is searched with the statutes' words for that named (`searched_as`).
 """
 
 from __future__ import annotations
