@@ -24,6 +24,11 @@ def asks_materials(text: str) -> bool:
     return bool(ASKED.search(text))
 
 
+# the day a period runs from (自公民提交《居民身份证申领登记表》之日起六十日内发放): what the office then does, not what
+# one brings
+_SINCE = re.compile(r"自[^。；，]{0,40}?之日")
+
+
 def states_materials(passage: str) -> bool:
     """Whether the passage states documents to bring or show (应当提交下列材料)."""
-    return bool(STATED.search(passage))
+    return bool(STATED.search(_SINCE.sub("", passage)))

@@ -18,12 +18,19 @@ def test_where_one_goes_what_one_hands_in_and_the_steps_are_the_applicants_part(
     assert states_applicants_part("第七条 申请享受城市居民最低生活保障待遇，由户主向户籍所在地的街道办事处或者镇人民政府提出书面申请")
     assert states_applicants_part("第十一条 申请最低生活保障，按照下列程序办理：")
     assert states_applicants_part("第十条 申请领取居民身份证，应当填写《居民身份证申领登记表》，交验居民户口簿。")
+    # by when, then where one goes
+    assert states_applicants_part("第七条 公民应当自年满十六周岁之日起三个月内，向常住户口所在地的公安机关申请领取居民身份证。")
 
 
 def test_what_the_office_does_once_one_has_applied_is_not() -> None:
     assert not states_applicants_part(_EXAMINES.text)
     assert not states_applicants_part(
         "第十八条 申请材料齐全、符合法定形式的，登记机关予以确认，并当场登记。不予当场登记的，登记机关应当向申请人出具接收申请材料凭证。"
+    )
+    # the office's period, counted from the day the form was handed in
+    assert not states_applicants_part(
+        "第十二条 公民申请领取、换领、补领居民身份证，公安机关应当按照规定及时予以办理。公安机关应当自公民提交《居民身份证申领登记表》之日起"
+        "六十日内发放居民身份证"
     )
 
 

@@ -31,3 +31,5 @@ def test_what_an_office_does_with_documents_handed_in_states_none() -> None:
     assert not states_materials("婚姻登记机关应当对结婚登记当事人出具的证件、证明材料进行审查并询问相关情况。")
     assert not states_materials("申请材料齐全、符合法定形式的，登记机关予以确认，并当场登记，出具登记通知书，及时制发营业执照。")
     assert not states_materials("登记机关应当向申请人出具接收申请材料凭证，申请人补正后，应当重新提交申请材料。")
+    # the day the office's period runs from
+    assert not states_materials("公安机关应当自公民提交《居民身份证申领登记表》之日起六十日内发放居民身份证")
