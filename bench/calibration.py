@@ -253,6 +253,15 @@ def applying_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "applying.jsonl", part)
 
 
+def privilege_questions(part: str | None = None) -> list[dict]:
+    """bench/data/privileges.jsonl: preferential treatment and care for older people, people with disabilities,
+    veterans and low-income families (公办养老院能不能先收她, 配轮椅助听器这些钱谁来出, 回来孩子转学入学能优先吗), labelled
+    from the corpus's articles granting it; a local discount, subsidy or figure the statutes leave to local governments
+    is unanswerable; `part` check was written and labelled before the kiosk answered it, design is read while
+    building."""
+    return _in_part(DATA / "privileges.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

@@ -49,6 +49,7 @@ from bench.calibration import (  # noqa: E402
     penalty_questions,
     period_questions,
     probe_questions,
+    privilege_questions,
     situation_questions,
     stop_questions,
     transfer_questions,
@@ -101,7 +102,8 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             **_design_and_check("periods", period_questions),
             **_design_and_check("amounts", amount_questions),
             **_design_and_check("channels", channel_questions),
-            **_design_and_check("applying", applying_questions)}
+            **_design_and_check("applying", applying_questions),
+            **_design_and_check("privileges", privilege_questions)}
 
 
 def main() -> None:

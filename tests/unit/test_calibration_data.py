@@ -22,6 +22,7 @@ from bench.calibration import (
     penalty_questions,
     period_questions,
     probe_questions,
+    privilege_questions,
     situation_questions,
     stop_questions,
     transfer_questions,
@@ -95,7 +96,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers, periods, amounts, channels and applying."""
+    appeals, stops, fees, transfers, periods, amounts, channels, applying and privileges."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -114,6 +115,7 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(amount_questions(), shared_dir)
     _labelled_in_parts(channel_questions(), shared_dir)
     _labelled_in_parts(applying_questions(), shared_dir)
+    _labelled_in_parts(privilege_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
