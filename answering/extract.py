@@ -24,7 +24,7 @@ from answering.manners import speaks_to_manner
 from answering.remedies import asks_remedy, states_remedy
 from answering.stops import asks_stop, states_stop
 from core.models import Hit
-from core.sentences import CONNECTIVE, ESCALATION, ITEM_BOUNDARY, LIST_ITEM, article_statements, clauses
+from core.sentences import CONNECTIVE, ESCALATION, ITEM_BOUNDARY, article_statements, clauses, list_items
 from core.text_lines import ARTICLE_LABEL
 from knowledge_base.query_expansion import statute_terms
 from knowledge_base.question import A_NOT_A, analyse, states_figure, states_kind
@@ -42,6 +42,10 @@ _ONE_FACT_KINDS = ("地点", "期限", "费用", "金额")  # asked for one fact
 _ITEM_MATCH = 2  # character bigrams a list item must share with the question to be said on its own
 _NEAR_BEST = 0.6  # …and at least this share of the best item's
 _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什么|有啥|什么情况")  # the whole list is the answer
+# …or, sharing too few words with any, the item nearest the question in meaning by this much more than the next
+# (closeness as the ranking profile weighs it: 找到新工作了 → 重新就业的 4.6, the next 2.9); 喝多了…摔下来了 is near
+# every case that counts as a work injury alike, and the list is said whole
+_ITEM_NEARER = 0.3
 # 在未达到法定退休年龄时 is about someone not retired: it shares 退休 with 退休老人去世了 but not its meaning
 _NOT_YET = re.compile(r"未[^，。；、\s]{1,8}")
 _NOT_YET_ASKED = re.compile(r"未|没|不到|不满|还不")
@@ -116,14 +120,16 @@ def _score(
 
 def _speakable_list(
     unit: str, budget: int, asks: str, wanted: set[str], focus: str, list_budget: int | None, rest_note: str,
-    states_asked: Callable[[str], bool] | None = None,
+    states_asked: Callable[[str], bool] | None = None, nearness: Mapping[str, float] | None = None,
 ) -> str:
     """The list as one sentence. Over budget, and asked about one case (在火车站警察要看身份证 他们有权查吗), the
-    opening with the items that match the question; a list of materials, a list asked for as such (家属能领哪些钱),
-    or one no item of which the question names, is said whole — up to `list_budget` characters, then 等 and
-    `rest_note` (the screen shows every item), since a list of ten conditions read out is a minute and a half."""
-    opening, *items = unit.split(ITEM_BOUNDARY)
-    items = [LIST_ITEM.sub("", i).strip().rstrip("；;。") for i in items]
+    opening with the items that match the question, or with the one clearly nearest it in meaning (`nearness`, an
+    item's closeness to the question: 找到新工作了还接着领失业金 → 重新就业的); a list of materials, a list asked for as
+    such (家属能领哪些钱), or one no item of which the question names, is said whole — up to `list_budget` characters,
+    then 等 and `rest_note` (the screen shows every item), since a list of ten conditions read out is a minute and a
+    half."""
+    opening = unit.split(ITEM_BOUNDARY)[0]
+    items = list_items(unit)
     if states_asked is not None and not states_asked(opening):  # 伤残津贴什么时候停: the item that says when it stops
         items = [i for i in items if states_asked(i)] or items
     text = opening + "；".join(items) + "。"
@@ -135,6 +141,9 @@ def _speakable_list(
         if best >= _ITEM_MATCH:
             items = [item for item, n in zip(items, overlap, strict=True) if n >= max(_ITEM_MATCH, best * _NEAR_BEST)]
             text = opening + "；".join(items) + "。"
+        elif nearest := _clearly_nearest(items, nearness or {}):
+            items = [nearest]
+            text = opening + nearest + "。"
     if len(text) > budget and asks in _ONE_FACT_KINDS and len(items) > 1 and not _ENUMERATION.search(focus):
         # 找谁申请 of a three-step procedure: the first step that states a place (a period, a fee) is the answer
         stating = next((item for item in items if states_kind(asks, item)), None)
@@ -152,6 +161,14 @@ def _speakable_list(
         if len(said) < len(items):
             text = opening + "；".join(said) + "等。" + rest_note
     return text
+
+
+def _clearly_nearest(items: list[str], nearness: Mapping[str, float]) -> str | None:
+    """The item nearest the question in meaning, when it is nearer than every other by `_ITEM_NEARER`."""
+    ranked = sorted((nearness[item], item) for item in items if item in nearness)
+    if len(ranked) < 2 or len(ranked) < len(items) or ranked[-1][0] - ranked[-2][0] < _ITEM_NEARER:
+        return None
+    return ranked[-1][1]
 
 
 # asked whom a rule is for, a trimmed run this much shorter than the budget is a fragment, and a sentence up to
@@ -225,7 +242,7 @@ def spoken_fact(
     hit: Hit, asks: str, focus: str, budget: int = 60, *, list_budget: int | None = None, rest_note: str = "",
     audiences: Mapping[str, Sequence[str]] | None = None, opening_chars: int = 20,
     closeness: Sequence[float] | None = None, manner: str | None = None, frequency: bool | None = None,
-    conditions: bool | None = None,
+    conditions: bool | None = None, item_closeness: Mapping[str, float] | None = None,
 ) -> str:
     """The passage's own words that state the fact asked for, at most about `budget` characters.
 
@@ -236,7 +253,8 @@ def spoken_fact(
     `closeness`, one figure per statement of the article (core.sentences.statements), weighs how near each is to the
     question in meaning: 老婆没上班 shares no words with 未就业配偶, and only its sentence answers it. A `manner`
     asked (能让家里人代办吗 after 办居住证要带什么材料) is stated by the sentences that speak to it (…可以由其监护人、近亲属
-    代为申领), not by the one on materials the earlier question's words are nearest.
+    代为申领), not by the one on materials the earlier question's words are nearest. `item_closeness` does the same
+    for the items of a list (core.sentences.list_items): which case the question is about.
     """
     units = article_statements(hit.text)
     if not units:
@@ -293,7 +311,9 @@ def spoken_fact(
         # asked how to challenge a decision, the list's opening states the way (可以依法申请行政复议…：) and its cases
         # are on the screen: said within the spoken budget, not the list's
         cap = budget if remedy else list_budget
-        chosen = {best: _speakable_list(units[best], budget, asks, wanted, focus, cap, rest_note, must_state)}
+        chosen = {
+            best: _speakable_list(units[best], budget, asks, wanted, focus, cap, rest_note, must_state, item_closeness)
+        }
     else:
         chosen = {
             best: _trim(

@@ -21,7 +21,7 @@ from answering.parts import PartAnswer, answered_by, untouched_by
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
-from core.sentences import article_statements
+from core.sentences import article_statements, list_items
 from knowledge_base.question import analyse, states_kind
 
 
@@ -94,12 +94,15 @@ class QuoteStrategy:
     ) -> str:
         """The clause of the article that states the fact asked (or speaks to the `manner` asked, how often, or who
         qualifies), within the configured spoken budgets."""
-        closeness = await q.closeness(focus, article_statements(hit.text))
+        statements = article_statements(hit.text)
+        closeness = await q.closeness(focus, statements)
+        items = [item for s in statements if len(listed := list_items(s)) > 1 for item in listed]
+        near_items = await q.closeness(focus, items) if items else None
         return spoken_fact(
             hit, asks, focus, self.config.spoken_chars, manner=manner, frequency=frequency, conditions=conditions,
             list_budget=self.config.spoken_list_chars, rest_note=self.config.list_rest_note,
             audiences=self.config.article_audiences, opening_chars=self.config.article_opening_chars,
-            closeness=closeness,
+            closeness=closeness, item_closeness=dict(zip(items, near_items, strict=True)) if near_items else None,
         )
 
     @staticmethod

@@ -126,6 +126,11 @@ def statements(body: str) -> list[str]:
     return units
 
 
+def list_items(statement: str) -> list[str]:
+    """The items of a statement holding a list, without their numbers (（二）…的； → …的); none for another."""
+    return [LIST_ITEM.sub("", item).strip().rstrip("；;。") for item in statement.split(ITEM_BOUNDARY)[1:]]
+
+
 def statement_text(statement: str) -> str:
     """A statement as written, its list items on lines of their own (what is embedded for it)."""
     return statement.replace(ITEM_BOUNDARY, "\n")

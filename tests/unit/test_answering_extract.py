@@ -313,6 +313,35 @@ def test_a_statement_close_in_meaning_is_spoken_though_it_shares_no_words() -> N
     assert near.startswith("职工未就业配偶按照国家规定享受生育医疗费用待遇")
 
 
+_STOPS = (
+    "第十五条 失业人员在领取失业保险金期间有下列情形之一的，停止领取失业保险金，并同时停止享受其他失业保险待遇：\n"
+    "（一）重新就业的；\n（二）应征服兵役的；\n（三）移居境外的；\n（四）享受基本养老保险待遇的；\n"
+    "（五）被判刑收监执行或者被劳动教养的；\n（六）无正当理由，拒不接受当地人民政府指定的部门或者机构介绍的工作的；\n"
+    "（七）有法律、行政法规规定的其他情形的。"
+)
+
+
+def test_the_case_of_a_list_clearly_nearest_the_question_in_meaning_is_said_with_its_opening() -> None:
+    question = "找到新工作了还接着领失业金 被查出来会怎么样"  # 新工作 shares no words with 重新就业
+    asks = analyse(question).asks
+    whole = spoken_fact(article(_STOPS), asks, question, budget=80, list_budget=240)
+    assert "重新就业的；应征服兵役的" in whole
+    near = {"重新就业的": 4.6, "应征服兵役的": 2.3, "移居境外的": 2.2, "享受基本养老保险待遇的": 2.3,
+            "被判刑收监执行或者被劳动教养的": 2.9, "无正当理由，拒不接受当地人民政府指定的部门或者机构介绍的工作的": 2.5,
+            "有法律、行政法规规定的其他情形的": 2.4}  # fmt: skip
+    said = spoken_fact(article(_STOPS), asks, question, budget=80, list_budget=240, item_closeness=near)
+    assert said == "失业人员在领取失业保险金期间有下列情形之一的，停止领取失业保险金，并同时停止享受其他失业保险待遇：重新就业的。"
+    # near every case alike, or an item not weighed: the list is said as before
+    level = {item: 5.0 + 0.01 * i for i, item in enumerate(near)}
+    assert spoken_fact(article(_STOPS), asks, question, budget=80, list_budget=240, item_closeness=level) == whole
+    partial = {item: value for item, value in near.items() if item != "移居境外的"}
+    assert spoken_fact(article(_STOPS), asks, question, budget=80, list_budget=240, item_closeness=partial) == whole
+    # asked which cases there are, the list is the answer
+    listed = "失业金在哪些情况下会停发"
+    assert "应征服兵役的" in spoken_fact(article(_STOPS), analyse(listed).asks, listed, budget=80, list_budget=240,
+                                      item_closeness=near)  # fmt: skip
+
+
 def test_closeness_that_does_not_fit_the_articles_statements_is_ignored() -> None:
     text = "第十一条 凡年满六周岁的儿童，其父母或者其他法定监护人应当送其入学接受并完成义务教育；条件不具备的地区的儿童，可以推迟到七周岁。"
     plain = spoken("孩子几周岁可以上小学", text)

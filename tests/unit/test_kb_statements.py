@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.sentences import article_statements
+from core.sentences import article_statements, list_items
 from kiosk.commands.serve import ingest_seed_paths
 from knowledge_base import open_knowledge_base
 from knowledge_base.embeddings import CachedEmbedder
@@ -22,10 +22,15 @@ ARTICLE = (
 )
 
 
-def test_an_article_of_one_statement_has_nothing_to_embed_and_a_list_stays_one_statement() -> None:
+def test_an_article_of_one_statement_has_nothing_to_embed_and_a_list_stays_one_statement_with_its_items() -> None:
     assert statement_texts("第三条 居住证免收工本费。") == []
     texts = statement_texts(ARTICLE)
-    assert texts == ["居住证持有人在居住地享有下列权利：\n（一）义务教育；\n（二）基本公共就业服务。", "居住证持有人可以申请换领。"]
+    assert texts == [
+        "居住证持有人在居住地享有下列权利：\n（一）义务教育；\n（二）基本公共就业服务。", "居住证持有人可以申请换领。",
+        "义务教育", "基本公共就业服务",
+    ]
+    # one statement holding a list: which case is asked is still to choose
+    assert statement_texts("第十五条 有下列情形之一的，停止领取：\n（一）重新就业的；\n（二）移居境外的。") == ["重新就业的", "移居境外的"]
 
 
 def test_a_case_that_escalates_the_rule_before_it_stays_in_that_rules_statement() -> None:
@@ -60,8 +65,8 @@ def test_closeness_is_the_weighted_cosine_and_the_closest_statement_scores_highe
     statements = ["居住证持有人可以申请换领。", "公民申请护照应当提交照片。"]
     near = closeness.closeness("居住证能不能换领", statements)
     assert near[0] > near[1] and 0.0 < near[0] <= 10.0
-    assert closeness.prepare([ARTICLE, "第三条 居住证免收工本费。"], batch=1) == 2
-    assert embedded[-2:] == statement_texts(ARTICLE)
+    assert closeness.prepare([ARTICLE, "第三条 居住证免收工本费。"], batch=1) == 4  # two statements, two items
+    assert embedded[-4:] == statement_texts(ARTICLE)
 
 
 class PassageHashEmbedder(HashEmbedder):
@@ -98,7 +103,7 @@ def test_ingest_embeds_the_statements_so_a_turn_and_a_start_only_look_them_up(tm
         inner = kb.embedder.inner  # type: ignore[attr-defined]
         assert set(statement_texts(ARTICLE)) <= set(inner.embedded)  # embedded by the ingest
         inner.embedded.clear()
-        assert kb.prepare_statements() == 2
+        assert kb.prepare_statements() == len(statement_texts(ARTICLE)) == 4
         near = kb.closeness("居住证能不能换领", article_statements(ARTICLE))
         assert near is not None and near[1] > near[0]
         assert inner.embedded == []  # the query goes through embed_query; every statement came from the cache
@@ -119,8 +124,9 @@ def test_a_first_starts_seed_documents_leave_their_statements_to_the_background(
         assert not set(statement_texts(ARTICLE)) & set(inner.embedded)  # the kiosk served without waiting for them
         near = kb.closeness("居住证能不能换领", article_statements(ARTICLE))  # a turn before the background is done
         assert near is not None and near[1] > near[0]
+        assert kb.closeness("居住证能不能换领", list_items(article_statements(ARTICLE)[0])) is not None  # …and its list
         inner.embedded.clear()
-        assert kb.prepare_statements() == 2 and inner.embedded == []  # the turn's statements were kept in the cache
+        assert kb.prepare_statements() == 4 and inner.embedded == []  # the turn's statements were kept in the cache
     finally:
         kb.close()
 
