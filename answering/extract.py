@@ -46,6 +46,8 @@ _ENUMERATION = re.compile(r"哪些|哪几|都有|都包括|包括什么|有什�
 # (closeness as the ranking profile weighs it: 找到新工作了 → 重新就业的 4.6, the next 2.9); 喝多了…摔下来了 is near
 # every case that counts as a work injury alike, and the list is said whole
 _ITEM_NEARER = 0.3
+# asked what there is (能给残疾人免费提供啥服务, 有什么待遇), the items are what is asked, not one case of them
+_WHAT_THINGS = re.compile(r"什么(?!时候)|啥(?!时候)")
 # 在未达到法定退休年龄时 is about someone not retired: it shares 退休 with 退休老人去世了 but not its meaning
 _NOT_YET = re.compile(r"未[^，。；、\s]{1,8}")
 _NOT_YET_ASKED = re.compile(r"未|没|不到|不满|还不")
@@ -141,7 +143,7 @@ def _speakable_list(
         if best >= _ITEM_MATCH:
             items = [item for item, n in zip(items, overlap, strict=True) if n >= max(_ITEM_MATCH, best * _NEAR_BEST)]
             text = opening + "；".join(items) + "。"
-        elif nearest := _clearly_nearest(items, nearness or {}):
+        elif not _WHAT_THINGS.search(focus) and (nearest := _clearly_nearest(items, nearness or {})):
             items = [nearest]
             text = opening + nearest + "。"
     if len(text) > budget and asks in _ONE_FACT_KINDS and len(items) > 1 and not _ENUMERATION.search(focus):

@@ -336,10 +336,10 @@ def test_the_case_of_a_list_clearly_nearest_the_question_in_meaning_is_said_with
     assert spoken_fact(article(_STOPS), asks, question, budget=80, list_budget=240, item_closeness=level) == whole
     partial = {item: value for item, value in near.items() if item != "移居境外的"}
     assert spoken_fact(article(_STOPS), asks, question, budget=80, list_budget=240, item_closeness=partial) == whole
-    # asked which cases there are, the list is the answer
-    listed = "失业金在哪些情况下会停发"
-    assert "应征服兵役的" in spoken_fact(article(_STOPS), analyse(listed).asks, listed, budget=80, list_budget=240,
-                                      item_closeness=near)  # fmt: skip
+    # asked which cases there are, or what there is, the list is the answer
+    for listed in ("失业金在哪些情况下会停发", "领失业金的时候碰上啥事就不给发了"):
+        assert "应征服兵役的" in spoken_fact(article(_STOPS), analyse(listed).asks, listed, budget=80, list_budget=240,
+                                          item_closeness=near)  # fmt: skip
 
 
 def test_closeness_that_does_not_fit_the_articles_statements_is_ignored() -> None:
