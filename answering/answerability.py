@@ -187,6 +187,8 @@ _SCHEMES: dict[str, re.Pattern[str]] = {
     "工伤保险": re.compile(r"工伤"),
     "生育保险": re.compile(r"生育保险|生育津贴|生育医疗"),
     "社会保险": re.compile(r"社会保险|社保"),
+    # 退役金还用交个人所得税不 is not answered by a veteran's article on 社会保险
+    "个人所得税": re.compile(r"个税|所得税"),
 }
 # 社会保险 (社保) is each of the insurances: a question on 养老金 may be answered by an article on 社会保险待遇, a question
 # on 低保 or 公积金 may not (我的低保会不会给停了 had quoted 社会保险经办条例's 停止享受社会保险待遇)

@@ -820,6 +820,11 @@ def test_an_article_on_one_scheme_does_not_answer_a_question_on_another() -> Non
     injury = hit("工伤保险条例", "第三十条", "第三十条 职工治疗工伤…享受工伤医疗待遇。工伤职工治疗非工伤引发的疾病，按照基本医疗保险办法处理。")
     assert other_scheme("我被人打伤了住院 医药费能走医保报销吗", injury) == "工伤保险"
     assert other_scheme("工伤住院的医药费谁出", injury) is None
+    # the income tax is a scheme of its own: an article on a veteran's insurance does not say whether 退役金 is taxed
+    transfer = hit("退役军人安置条例", "第八十一条", "第八十一条 退役军人依法参加养老、医疗、工伤、失业、生育等社会保险，缴纳社会保险费。")
+    assert other_scheme("部队发的退役金还用交个人所得税不", transfer) is not None
+    exempt = hit("中华人民共和国个人所得税法", "第四条", "第四条 下列各项个人所得，免征个人所得税：…军人的转业费、复员费、退役金")
+    assert other_scheme("部队发的退役金还用交个税不", exempt) is None
 
 
 def test_an_article_on_one_of_two_things_does_not_say_how_they_differ() -> None:
