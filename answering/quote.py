@@ -21,7 +21,7 @@ from answering.parts import PartAnswer, answered_by, untouched_by
 from answering.reply import Question, Wording
 from core.config import AnsweringConfig
 from core.models import AnswerDone, AnswerMode, AnswerSpoken, Hit
-from core.sentences import article_statements, list_items
+from core.sentences import article_statements, items_to_choose
 from knowledge_base.question import analyse, states_kind
 
 
@@ -96,7 +96,7 @@ class QuoteStrategy:
         qualifies), within the configured spoken budgets."""
         statements = article_statements(hit.text)
         closeness = await q.closeness(focus, statements)
-        items = [item for s in statements if len(listed := list_items(s)) > 1 for item in listed]
+        items = items_to_choose(statements)
         near_items = await q.closeness(focus, items) if items else None
         return spoken_fact(
             hit, asks, focus, self.config.spoken_chars, manner=manner, frequency=frequency, conditions=conditions,

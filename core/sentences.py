@@ -10,6 +10,7 @@ ready before it ends.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from core.text_lines import ARTICLE_LABEL
 
@@ -129,6 +130,12 @@ def statements(body: str) -> list[str]:
 def list_items(statement: str) -> list[str]:
     """The items of a statement holding a list, without their numbers (（二）…的； → …的); none for another."""
     return [LIST_ITEM.sub("", item).strip().rstrip("；;。") for item in statement.split(ITEM_BOUNDARY)[1:]]
+
+
+def items_to_choose(statements: Sequence[str]) -> list[str]:
+    """The items of each list of two or more among the statements: which case a question is about is to choose
+    between them (what is embedded for them, and what a turn asks the closeness of)."""
+    return [item for statement in statements if len(listed := list_items(statement)) > 1 for item in listed]
 
 
 def statement_text(statement: str) -> str:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
-from core.sentences import article_statements, list_items, statement_text
+from core.sentences import article_statements, items_to_choose, statement_text
 from knowledge_base.embeddings import embed_in_batches
 
 _QUERY_VECTORS = 64  # questions whose vectors are kept: the parts and follow-ups of the turns in progress
@@ -25,8 +25,7 @@ def statement_texts(passage: str) -> list[str]:
     """The texts embedded for a passage's statements (none for a passage of one statement: nothing to choose), and
     for the items of each list of two or more (which case the question is about: 找到新工作了 → 重新就业的)."""
     found = article_statements(passage)
-    items = [item for s in found if len(listed := list_items(s)) > 1 for item in listed]
-    return ([statement_text(s) for s in found] if len(found) > 1 else []) + items
+    return ([statement_text(s) for s in found] if len(found) > 1 else []) + items_to_choose(found)
 
 
 class RecentQueries:
