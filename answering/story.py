@@ -45,8 +45,9 @@ def untold_but_story(terms: QuestionTerms, passage: str) -> bool:
     the question, a specific one among them: what it leaves out is who asks, not what is asked. A passage that
     mentions every word is not let through here: under the threshold it may still be off the point (个税专项附加扣除怎么填 /
     去哪个部门办 and the article on which departments give the tax office what they know)."""
-    named = [weight for word, weight in terms.subject if present(word, passage)]
-    untold = [word for word, _ in terms.subject if not present(word, passage)]
+    told = {word: present(word, passage) for word, _ in terms.subject}
+    named = [weight for word, weight in terms.subject if told[word]]
+    untold = [word for word in told if not told[word]]
     return bool(untold) and max(named, default=0.0) >= SPECIFIC and all(map(is_story_word, untold))
 
 
