@@ -160,3 +160,13 @@ def test_only_the_package_shipped_models_writing_answers_are_flagged() -> None:
     config.llm.model_path = None
     config.llm.backend = "openai"
     assert not small_model_generates(config)
+
+
+def test_a_story_threshold_outside_zero_to_one_names_the_key_and_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_ANSWERING__STORY_THRESHOLD", "0.35")
+    assert load_config(None).answering.story_threshold == 0.35
+    monkeypatch.setenv("KIOSK_ANSWERING__STORY_THRESHOLD", "2")
+    with pytest.raises(ConfigError) as err:
+        load_config(None)
+    assert err.value.code == "config-invalid"
+    assert "answering.story_threshold" in err.value.message and "KIOSK_ANSWERING__STORY_THRESHOLD" in err.value.message
