@@ -262,6 +262,22 @@ def privilege_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "privileges.jsonl", part)
 
 
+def bereavement_questions(part: str | None = None) -> list[dict]:
+    """bench/data/bereavement.jsonl: what a family must do and may claim after a death (我爸上个月走了 他公积金里还有钱
+    我们能取出来吗, cancelling a 户口, survivors' benefits, a funeral, ashes), labelled from the corpus's articles; a
+    local amount, a cemetery's price or another department's matter is unanswerable; `part` check was written and
+    labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "bereavement.jsonl", part)
+
+
+def record_questions(part: str | None = None) -> list[dict]:
+    """bench/data/records.jsonl: looking up one's own records, correcting wrong personal information and who may see
+    or leak it (我身份证上出生日期写错了一年 这个能改过来吗, 社保缴费记录怎么查), labelled from the corpus's articles; a credit
+    report, a criminal-record certificate or a figure the statutes leave open is unanswerable; `part` check was written
+    and labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "records.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

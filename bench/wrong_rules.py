@@ -27,6 +27,7 @@ from bench.calibration import (  # noqa: E402
     answerable,
     appeal_questions,
     applying_questions,
+    bereavement_questions,
     calibration_questions,
     certificates,
     channel_questions,
@@ -50,6 +51,7 @@ from bench.calibration import (  # noqa: E402
     period_questions,
     privilege_questions,
     probe_questions,
+    record_questions,
     situation_questions,
     stop_questions,
     transfer_questions,
@@ -103,7 +105,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             **_design_and_check("amounts", amount_questions),
             **_design_and_check("channels", channel_questions),
             **_design_and_check("applying", applying_questions),
-            **_design_and_check("privileges", privilege_questions)}
+            **_design_and_check("privileges", privilege_questions),
+            **_design_and_check("bereavement", bereavement_questions),
+            **_design_and_check("records", record_questions)}
 
 
 def main() -> None:

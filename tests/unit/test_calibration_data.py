@@ -9,6 +9,7 @@ from bench.calibration import (
     amount_questions,
     appeal_questions,
     applying_questions,
+    bereavement_questions,
     calibration_questions,
     channel_questions,
     condition_questions,
@@ -23,6 +24,7 @@ from bench.calibration import (
     period_questions,
     privilege_questions,
     probe_questions,
+    record_questions,
     situation_questions,
     stop_questions,
     transfer_questions,
@@ -96,7 +98,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers, periods, amounts, channels, applying and privileges."""
+    appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement and records."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -116,6 +118,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(channel_questions(), shared_dir)
     _labelled_in_parts(applying_questions(), shared_dir)
     _labelled_in_parts(privilege_questions(), shared_dir)
+    _labelled_in_parts(bereavement_questions(), shared_dir)
+    _labelled_in_parts(record_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
