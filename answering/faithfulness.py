@@ -90,12 +90,14 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"\d+(?:\.\d+)?\s*%|百分之|[一二三四五六七八九\d]\s*折"),
     ),
     ("额度", re.compile(r"最多能贷|能贷多少|贷多少|额度是多少|额度多少|多少万"), re.compile(r"\d+(?:\.\d+)?\s*万?元")),
-    # …in months or years too (按几个月除, 计发月数是多少): 按月领取 states no count; 交了好几年, 当兵那几年 ask nothing;
+    # …in months or years too (按几个月除, 计发月数是多少): 按月领取 states no count; 交了好几年, 当兵那几年, 前几天走了, 休了几天假
+    # ask nothing (以后几天之内 does);
     # kept for good is a length too (档案会保存多少年: 婚姻登记档案应当长期保管; 登记簿由…永久保存)
     (
         "时长",
         re.compile(
-            rf"多少天|几天|多少个?工作日|几个工作日|多长时间|多久|(?<![好了过这那前后头{APPROXIMATE}])(?:几个月|几年(?!级))|多少个月|多少年(?!龄|纪)"
+            rf"多少天|(?<![好了过这那前头{APPROXIMATE}])几天|多少个?工作日|几个工作日|多长时间|多久"
+            rf"|(?<![好了过这那前后头{APPROXIMATE}])(?:几个月|几年(?!级))|多少个月|多少年(?!龄|纪)"
             r"|(?:月数|天数|年数|年限)(?:是|为|有)?多少"
         ),
         re.compile(

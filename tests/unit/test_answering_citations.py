@@ -101,6 +101,11 @@ def test_a_length_kept_for_good_and_a_rough_number_told() -> None:
     assert missing_figure("公司换了地址 多久之内要去变更登记", "应当在迁入新住所前申请变更登记。") is None
     assert missing_figure("公司换了地址 变更登记多久能办好", "应当在迁入新住所前申请变更登记。") == "时长"
     assert missing_figure("户口迁到城里了 人到了以后几天之内要去落户", "由本人在迁出前申报迁出登记。") == "时长"  # a count of days
+    # 前几天走了, 休了几天假: a few days told, nothing asked
+    burial = "符合条件的退役军人去世后，可以安葬在军人公墓。"
+    assert missing_figure("我爷爷是退伍老兵 前几天走了 能葬到军人公墓去吗", burial) is None
+    assert missing_figure("做了个手术休了几天假 能领生育津贴吗", "职工有下列情形之一的，可以按照国家规定享受生育津贴。") is None
+    assert missing_figure("军人公墓几天能办好手续", burial) == "时长"
 
 
 def test_an_amount_asked_is_stated_by_a_figure_a_multiple_or_the_rule_that_sets_it() -> None:
