@@ -241,3 +241,21 @@ def test_a_follow_up_is_answered_by_the_first_passage_speaking_to_the_manner_it_
     # a question of its own keeps the first passage found
     own = "离婚登记要亲自去吗"
     assert checks.check(own, analyse(own), [examined, together]).candidates[0] is examined
+
+
+def test_a_bare_how_to_question_judges_the_applicants_article_by_the_relevance_of_its_law() -> None:
+    """结婚证怎么办 found the article on what the office examines first; the applicant's article of the same law is
+    judged with that relevance, not its own low one. Another law's applicant article keeps its own."""
+    from answering.gate import with_the_laws_relevance
+
+    office = hit("婚姻登记条例", "第七条", "第七条 婚姻登记机关应当对结婚登记当事人出具的证件、证明材料进行审查并询问相关情况。", 0.68, 0.7)
+    applicant = hit("婚姻登记条例", "第五条", "第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：本人的户口簿、身份证", 0.12, 0.6)
+    elsewhere = hit("居住证暂行条例", "第九条", RESIDENCE_9.text, 0.12, 0.6)
+    lent = with_the_laws_relevance([office, applicant], [applicant])
+    assert lent[0].article == "第五条" and lent[0].score == 0.68 and lent[0].vector_score == 0.7
+    assert with_the_laws_relevance([office, elsewhere], [elsewhere]) == [elsewhere]
+    assert with_the_laws_relevance([applicant], [applicant]) == [applicant]
+    question = "怎么申请办理结婚证"
+    checks = gate(FakeVocabulary(["结婚证", "结婚登记"]), min_relevance=0.1)
+    checked = checks.check(question, analyse(question), [office, applicant])
+    assert checked.refusal is None and checked.candidates[0].article == "第五条"
