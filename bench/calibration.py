@@ -278,6 +278,22 @@ def record_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "records.jsonl", part)
 
 
+def work_questions(part: str | None = None) -> list[dict]:
+    """bench/data/work.jsonl: what an employer must or may not do toward a worker and what a worker may claim (老板说要押着
+    我的身份证 这样合法吗, 单位不给交社保), labelled from the corpus's articles; overtime pay, leave, severance, a minimum
+    wage or a labour contract's terms, which no statute here states, are unanswerable; `part` check was written and
+    labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "work.jsonl", part)
+
+
+def business_questions(part: str | None = None) -> list[dict]:
+    """bench/data/business.jsonl: running a small business — registering a 个体户 or a company, changing, pausing or
+    closing it, its annual report, permits, taxes and staff (店搬了个地方 执照上的地址要不要改), labelled from the corpus's
+    articles; a food licence, a VAT rate, a local subsidy or another department's matter is unanswerable; `part`
+    check was written and labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "business.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

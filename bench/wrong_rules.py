@@ -28,6 +28,7 @@ from bench.calibration import (  # noqa: E402
     appeal_questions,
     applying_questions,
     bereavement_questions,
+    business_questions,
     calibration_questions,
     certificates,
     channel_questions,
@@ -57,6 +58,7 @@ from bench.calibration import (  # noqa: E402
     transfer_questions,
     typed_questions,
     wait_questions,
+    work_questions,
 )
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
 from bench.score_answers import declined  # noqa: E402
@@ -107,7 +109,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             **_design_and_check("applying", applying_questions),
             **_design_and_check("privileges", privilege_questions),
             **_design_and_check("bereavement", bereavement_questions),
-            **_design_and_check("records", record_questions)}
+            **_design_and_check("records", record_questions),
+            **_design_and_check("work", work_questions),
+            **_design_and_check("business", business_questions)}
 
 
 def main() -> None:

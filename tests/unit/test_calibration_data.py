@@ -10,6 +10,7 @@ from bench.calibration import (
     appeal_questions,
     applying_questions,
     bereavement_questions,
+    business_questions,
     calibration_questions,
     channel_questions,
     condition_questions,
@@ -29,6 +30,7 @@ from bench.calibration import (
     stop_questions,
     transfer_questions,
     wait_questions,
+    work_questions,
 )
 from knowledge_base.chunking import chunk_document
 from knowledge_base.loaders import load_document
@@ -98,7 +100,8 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement and records."""
+    appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement, records, work and
+    business."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -120,6 +123,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(privilege_questions(), shared_dir)
     _labelled_in_parts(bereavement_questions(), shared_dir)
     _labelled_in_parts(record_questions(), shared_dir)
+    _labelled_in_parts(work_questions(), shared_dir)
+    _labelled_in_parts(business_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
