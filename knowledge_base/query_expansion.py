@@ -89,6 +89,8 @@ EVERYDAY_TERMS: tuple[tuple[str, str], ...] = (
     (r"第一次|头一回|头一次|头回", "首次 初次"),
     (r"[回藏壮苗彝满]族|维吾尔族|蒙古族|朝鲜族", "少数民族"),
     (r"喝多了|喝醉|喝酒", "醉酒"),
+    (r"商量", "协商"),
+    (r"生意", "经营"),
 )
 _COMPILED = tuple((re.compile(pattern), terms) for pattern, terms in SERVICE_INTENTS + EVERYDAY_TERMS)
 

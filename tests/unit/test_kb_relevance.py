@@ -7,7 +7,7 @@ from core.models import Hit
 from knowledge_base.profiles import LinearModel, Profile, load_profile
 from knowledge_base.query_expansion import everyday_names
 from knowledge_base.question import analyse, asks_kind, is_general_word, specificity, states_kind, word_boundaries
-from knowledge_base.relevance import Candidate, coverage, features
+from knowledge_base.relevance import Candidate, coverage, features, present
 from knowledge_base.terms import TermStats
 
 PASSAGES = [
@@ -76,6 +76,10 @@ def test_everyday_time_and_degree_words_are_not_subject_words() -> None:
     # a verb's direction or result says how something went, not what the question is about
     assert analyse("护照又在抽屉里翻出来了 还能用吗").subject_words[:1] == ["护照"]
     assert not {"翻出来", "看不清", "请不起"} & set(analyse("翻出来 看不清 请不起 护照").subject_words)
+    # days and parts of a day told of one's own case narrow nothing either
+    said = analyse("老板说生意撑不下去了要歇业一阵子 让我们明天都别来了 这事不用先跟我们商量商量吗").subject_words
+    assert "歇业" in said and not {"明天", "不用"} & set(said)
+    assert "这阵子" not in analyse("我男人摔伤了腰 这阵子得有人伺候 护理这事单位管不管").subject_words
 
 
 def test_a_benefit_drawn_and_then_will_is_not_read_as_one_word() -> None:
@@ -87,6 +91,11 @@ def test_a_benefit_drawn_and_then_will_is_not_read_as_one_word() -> None:
 def test_coverage_counts_statute_names_for_everyday_words() -> None:
     terms = analyse("社保断交了怎么办")
     assert coverage(terms, "基本养老保险 社会保险费") > coverage(terms, "居民身份证有效期")
+    # 商量 is the statutes' 协商, 生意 their 经营
+    told = analyse("老板说生意撑不下去了要歇业 不用跟我们商量吗")
+    passage = "市场主体应当在歇业前与职工依法协商劳动关系处理等有关事项"
+    assert present("商量", passage) and present("生意", "经营困难")
+    assert coverage(told, passage) > coverage(told, passage.replace("协商", "处理"))
 
 
 def test_homophones_of_the_knowledge_bases_words_are_read_as_those_words() -> None:
