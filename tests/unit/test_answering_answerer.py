@@ -688,6 +688,11 @@ async def test_a_certificate_no_document_mentions_is_refused_whatever_the_score(
     assert uncovered_documents(analyse("年终奖单独计税是咋算的"), FakeVocabulary(["个人所得税"])) == ["年终奖"]
     assert uncovered_documents(analyse("丧葬补助金怎么领"), FakeVocabulary(["丧葬补助金"])) == []
     assert uncovered_documents(analyse("孩子上学要交学费吗"), FakeVocabulary(["学费"])) == []  # jieba's 交学费
+    # a fee one was charged, asked whether it may be: the article on charging answers it under any name; asked how
+    # much, the fee itself is what is asked
+    charged = analyse("学校让每人交三百块资料费 交了的还能退吗")
+    assert "资料费" in charged.subject_words and uncovered_documents(charged, FakeVocabulary(["学校"])) == []
+    assert uncovered_documents(analyse("资料费一般收多少钱"), FakeVocabulary(["学校"])) == ["资料费"]
     # a number by name: 手机号 no document mentions; 身份证号 is the statutes' 公民身份号码
     assert uncovered_documents(analyse("办居住证要留手机号吗"), FakeVocabulary(["居住证"])) == ["手机号"]
     assert uncovered_documents(analyse("身份证号被人泄露了怎么办"), FakeVocabulary(["公民身份号码"])) == []
