@@ -234,10 +234,10 @@ def work_unstated(question: str, top: Hit) -> bool:
 
 
 # How two things differ (居住证和暂住证有什么区别, 暂住证跟居住证是一回事吗, 工伤和职业病有啥不一样): the things are the
-# words either side of 和/与/跟/同, up to the asking words
+# words either side of 和/与/跟/同, up to the asking words; 跟别人干一样的活 tells what one does, it asks no difference
 _COMPARED = re.compile(
     r"([\u4e00-\u9fffA-Za-z]{2,10}?)(?:和|与|跟|同)([\u4e00-\u9fffA-Za-z]{2,10}?)"
-    r"(?:之间)?(?:到底)?(?:有什么|有啥|有哪些|有没有|是不是|是)?(?:区别|不同|不一样|差别|两样|一回事|一样)"
+    r"(?:之间)?(?:到底)?(?:有什么|有啥|有哪些|有没有|是不是|是)?(?:区别|不同|不一样|差别|两样|一回事|一样)(?!的|地)"
 )
 
 

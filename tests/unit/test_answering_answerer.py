@@ -843,6 +843,8 @@ def test_an_article_on_one_of_two_things_does_not_say_how_they_differ() -> None:
     # no difference asked: judged as usual
     assert compared_apart("居住证和身份证都要带吗", permit) is None
     assert compared_apart("办居住证要带什么材料", permit) is None
+    # …nor where one tells what one does alongside others
+    assert compared_apart("我耳朵听不见 在车间跟别人干一样的活 每月工资却少三百 他这样对吗", permit) is None
 
 
 def test_an_article_on_injuries_at_work_does_not_answer_a_question_that_mentions_no_work() -> None:
