@@ -294,6 +294,23 @@ def business_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "business.jsonl", part)
 
 
+def family_questions(part: str | None = None) -> list[dict]:
+    """bench/data/family.jsonl: marrying and divorcing, a baby's registration, children's schooling and caring for
+    parents (孩子生下来多久之内得去上户口, 我哥不管我妈 也不给钱 政府能管吗), labelled from the corpus's articles; marriage leave,
+    custody, a property split or a local subsidy, which no statute here states, are unanswerable; `part` check was
+    written and labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "family.jsonl", part)
+
+
+def migrant_questions(part: str | None = None) -> list[dict]:
+    """bench/data/migrants.jsonl: living and working away from one's registered 户口 — the 居住证 and what it gives,
+    moving a 户口, an ID card lost away from home, insurance and 公积金 carried along (身份证在这边丢了 非得回老家补吗),
+    labelled from the corpus's articles; a city's settlement points, a rental subsidy or a purchase restriction is
+    unanswerable; `part` check was written and labelled before the kiosk answered it, design is read while
+    building."""
+    return _in_part(DATA / "migrants.jsonl", part)
+
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

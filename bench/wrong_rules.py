@@ -37,6 +37,7 @@ from bench.calibration import (  # noqa: E402
     definition_questions,
     department_questions,
     dev_questions,
+    family_questions,
     fee_questions,
     followup_chains,
     followup_turns,
@@ -47,6 +48,7 @@ from bench.calibration import (  # noqa: E402
     keyword_questions,
     legality_questions,
     manner_questions,
+    migrant_questions,
     obligation_questions,
     penalty_questions,
     period_questions,
@@ -111,7 +113,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             **_design_and_check("bereavement", bereavement_questions),
             **_design_and_check("records", record_questions),
             **_design_and_check("work", work_questions),
-            **_design_and_check("business", business_questions)}
+            **_design_and_check("business", business_questions),
+            **_design_and_check("family", family_questions),
+            **_design_and_check("migrants", migrant_questions)}
 
 
 def main() -> None:

@@ -16,10 +16,12 @@ from bench.calibration import (
     condition_questions,
     definition_questions,
     department_questions,
+    family_questions,
     fee_questions,
     frequency_questions,
     legality_questions,
     manner_questions,
+    migrant_questions,
     obligation_questions,
     penalty_questions,
     period_questions,
@@ -100,8 +102,8 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement, records, work and
-    business."""
+    appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement, records, work,
+    business, family and migrants."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -125,6 +127,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(record_questions(), shared_dir)
     _labelled_in_parts(work_questions(), shared_dir)
     _labelled_in_parts(business_questions(), shared_dir)
+    _labelled_in_parts(family_questions(), shared_dir)
+    _labelled_in_parts(migrant_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
