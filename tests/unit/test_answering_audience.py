@@ -30,7 +30,8 @@ def test_a_group_document_answers_only_a_question_that_names_the_group() -> None
     assert addressed([DISABLED_19], "我腿有残疾 想自己开个店 有扶持吗", ANSWERING) == [DISABLED_19]
     elderly = hit("中华人民共和国老年人权益保障法", "第二十九条", "第二十九条 有关部门制定医疗保险办法，应当对老年人给予照顾。", 0.7)
     assert addressed([elderly], "我们家吃低保 交医保和看病有没有什么照顾", ANSWERING) == []
-    for question in ("我爸七十多了 看病有照顾吗", "老人看病有没有优待", "儿子不管我 也不给生活费 我该咋办"):
+    for question in ("我爸七十多了 看病有照顾吗", "老人看病有没有优待", "儿子不管我 也不给生活费 我该咋办",
+                     "我大姨七十好几了 没儿没女 也没啥收入 政府能不能管"):  # an age said without 岁
         assert addressed([elderly], question, ANSWERING) == [elderly], question
     no_groups = ANSWERING.model_copy(update={"audiences": {}})
     assert addressed([SOLDIER_36], "退休年龄是多少", no_groups) == [SOLDIER_36]  # an empty table turns it off
