@@ -251,6 +251,9 @@ def test_an_office_acting_for_another_is_no_proxy_and_applying_oneself_is_not_co
     fund = "第二十五条 职工应当持提取证明向住房公积金管理中心申请提取住房公积金。准予提取的，由受委托银行办理支付手续。"
     assert unanswered_aspect("需要本人到场吗", fund) == "本人到场"
     assert unanswered_aspect("能上门办吗", fund) == "上门"
+    # what 除了…还 puts aside is told, not asked: the documents are
+    assert unanswered_aspect("除了人到场还得揣上啥证件", fund) is None
+    assert unanswered_aspect("除了带证件 还要本人到场吗", fund) == "本人到场"
     destitute = "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。"
     assert unanswered_aspect("需要本人去吗", destitute) is None and unanswered_aspect("可以网上申请吗", destitute) == "网上办理"
 
