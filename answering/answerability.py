@@ -113,10 +113,6 @@ _NUMBER = re.compile(r"^..+号$")
 _EXAMINATION = re.compile(r"^.+检$")
 # …and a benefit, tax or fee by name (年终奖, 增值税, 登记费); known when its tail is (交学费: 学费, 高温补贴: 补贴)
 _PAYMENT = re.compile(r"^..+(?:奖|津贴|补贴|税|费|券)$")
-# A fee one was charged is named only as what was charged when the question asks whether it may be or who bears it
-# (学校让每人交三百块资料费 交了的还能退吗, 审批部门…让我们出评估费 这钱该我们掏吗): the article on charging answers it under
-# any name. Asked how much (护照加急费多少钱), the fee itself is what is asked.
-_FEE = re.compile(r"费$")
 
 
 def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[str]:
@@ -130,7 +126,9 @@ def uncovered_documents(terms: QuestionTerms, vocabulary: Vocabulary) -> list[st
         if (any(p.match(word) for p in (_DOCUMENT, _NUMBER, _EXAMINATION)) and not _is_known(word, vocabulary))
         or (
             _PAYMENT.match(word) and not any(_is_known(word[i:], vocabulary) for i in range(len(word) - 1))
-            and (not _FEE.search(word) or asks_amount(terms.text))
+            # a fee one was charged, asked whether it may be or who bears it (学校让每人交三百块资料费 交了的还能退吗), is
+            # answered by the article on charging under any name; asked how much (加急费多少钱), the fee is what is asked
+            and (not word.endswith("费") or asks_amount(terms.text))
         )
     ]
 

@@ -189,8 +189,9 @@ class AnsweringConfig(_Section):
             # 老年人权益保障法: 有关部门制定医疗保险办法，应当对老年人给予照顾 is not the answer to 吃低保 看病有没有照顾
             "老年人": ["老", "赡养", "扶养", "岁", "退休", "父母", "爸", "妈", "儿子", "女儿", "子女", "儿女", "孙", "高龄",
                     "遗赠", "监护", "长辈", "俺娘", "俺爹",
-                    # an age said without 岁 (我大姨七十好几了, 八十多了)
-                    "六十多了", "六十好几", "七十多", "七十好几", "七十了", "八十多", "八十好几", "八十了", "九十"],
+                    # an age said without 岁 (我大姨七十好几了, 八十多了; not 九十天)
+                    "六十多了", "六十好几", "七十多了", "七十好几", "七十了", "八十多了", "八十好几", "八十了", "九十多了",
+                    "九十好几", "九十了"],
         }
     )
     # the same for an article whose first article_opening_chars characters name a group or place (外国人入境后…,

@@ -61,7 +61,8 @@ _FILLER = frozenset(
     下次 礼拜 下礼拜 一阵子 段时间 这段 那段 到底 特别 一点 一点儿 一下子 非常 比较 只能 接着 开始 不了 下去 下来 上去
     进去 过来 过去 回去 起来 出来 交上去 我家 你家 他家 别的 其他 除了 有人 这种 那种 这边 那边 这么 那么 人家 咱们
     大家 碰上 不好""".split()
-    # …days and parts of a day said of one's own case (前阵子, 明天都别来了, 晚上上班): a passage never names them
+    # …days and parts of a day said of one's own case (前阵子, 明天都别来了, 晚上上班), and 马上, 万一, 一块 (together),
+    # 不用: a passage never names them
     + """这阵子 那阵子 前阵子 前一阵子 前些天 这些天 这几天 前几天 那几天 前段时间 这段时间 今天 明天 后天 昨天 前天
     早上 晚上 上午 下午 刚才 马上 万一 一块 不用""".split()
     # superlatives that qualify the fact asked (最长能领多久 asks a period, as 能领多久 does)
