@@ -58,8 +58,9 @@ _HALL = re.compile(
     r"|(?:寄|邮寄|快递|送)(?:到|回)(?:家|我家|家里)|寄给我"
     # …and whether and how to book a visit (要预约吗, 网上预约), which no statute here mentions; a doctor's is referred
     r"|预约(?!挂号)"
-    # an address or number asked for (地址在哪, 电话是多少), not one told (户口本上的地址是老家的, 我电话是138…)
-    r"|地址在哪|(?:地址|电话|热线)(?:是|号码是?)?(?:多少|什么|啥|哪里|哪儿|几号)|网址|公众号|小程序"
+    # an address or number asked for (地址在哪, 电话是多少), not one told (户口本上的地址是老家的, 我电话是138…) nor a
+    # period asked of one (执照上的地址多少天内要去改)
+    r"|地址在哪|(?:地址|电话|热线)(?:是|号码是?)?(?:多少(?![天日年月个周])|什么|啥|哪里|哪儿|几号)|网址|公众号|小程序"
     r"|(?<![A-Za-z])(?:APP|App|app)(?![A-Za-z])|哪个软件|(?:在哪|哪里|哪儿|去哪|怎么|如何)[^，,。？?\s]{0,2}下载|下载(?:地址|链接|入口)"
     # which services this hall handles (你们这能办护照吗): the hall's own list, not a statute
     r"|你们(?:这里|这儿|这边|这|大厅)?(?:能|可以|能不能|可不可以|给)(?:办|受理)|(?:这个|本|你们)大厅(?:能|可以)?(?:办|受理)"

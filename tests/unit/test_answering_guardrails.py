@@ -86,7 +86,7 @@ def test_questions_about_the_kiosk_and_everyday_courtesies_are_not_searched() ->
                      "节假日值班时摔伤了能认定工伤吗", "周六上班路上被车撞了算工伤吗",
                      "上班时间去厕所摔倒了算工伤吗", "在公司停车场被车撞了算工伤吗", "办居住证要身份证复印件吗",
                      "排队买药的时候晕倒了 医保能报吗", "户口本上的地址是老家的 能在这边办身份证吗",
-                     "营业执照上的地址是以前的 要去改吗",
+                     "营业执照上的地址是以前的 要去改吗", "店搬了地方 执照上的地址多少天内要去改",
                      # weather, shares, cooking or games in a question about a service leave it one
                      "下雨天上班路上摔了算工伤吗", "炒股赚的钱要交个税吗", "我老婆挂号的时候被人偷了身份证 怎么补",
                      # …and so does what happened in a family (自杀 is even in the 工伤 rules)
