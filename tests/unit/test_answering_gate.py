@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.gate import Gate, searched_as
+from answering.gate import Gate, searched_as, with_the_laws_relevance
 from answering.parts import Part
 from core.config import KioskConfig
 from core.models import Hit
@@ -246,8 +246,6 @@ def test_a_follow_up_is_answered_by_the_first_passage_speaking_to_the_manner_it_
 def test_a_bare_how_to_question_judges_the_applicants_article_by_the_relevance_of_its_law() -> None:
     """结婚证怎么办 found the article on what the office examines first; the applicant's article of the same law is
     judged with that relevance, not its own low one. Another law's applicant article keeps its own."""
-    from answering.gate import with_the_laws_relevance
-
     office = hit("婚姻登记条例", "第七条", "第七条 婚姻登记机关应当对结婚登记当事人出具的证件、证明材料进行审查并询问相关情况。", 0.68, 0.7)
     applicant = hit("婚姻登记条例", "第五条", "第五条 办理结婚登记的内地居民应当出具下列证件和证明材料：本人的户口簿、身份证", 0.12, 0.6)
     elsewhere = hit("居住证暂行条例", "第九条", RESIDENCE_9.text, 0.12, 0.6)
