@@ -311,6 +311,23 @@ def migrant_questions(part: str | None = None) -> list[dict]:
     return _in_part(DATA / "migrants.jsonl", part)
 
 
+def medical_questions(part: str | None = None) -> list[dict]:
+    """bench/data/medical.jsonl: seeing a doctor and being reimbursed — a 医保卡 lent or used for someone else, a
+    hospital or pharmacy billing improperly, cover while unemployed or retired, a work injury's or a birth's costs,
+    医疗救助 (拿俺的医保卡去医院看病 俺要是借给他会咋样), labelled from the corpus's articles; a reimbursement rate,
+    a deductible, a drug's cover or a card's fee is unanswerable; `part` check was written and labelled before the
+    kiosk answered it, design is read while building."""
+    return _in_part(DATA / "medical.jsonl", part)
+
+
+def online_questions(part: str | None = None) -> list[dict]:
+    """bench/data/online.jsonl: dealing with offices online and asking government for information — electronic
+    certificates and signatures, an information request's channels, time, cost and refusals, a licence's application,
+    time limit, fees and hearing (申请公开这个要掏钱不), labelled from the corpus's articles; an app's name, a
+    password, a window's hours or a certificate key's price is unanswerable; `part` check was written and labelled
+    before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "online.jsonl", part)
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

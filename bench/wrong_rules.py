@@ -48,8 +48,10 @@ from bench.calibration import (  # noqa: E402
     keyword_questions,
     legality_questions,
     manner_questions,
+    medical_questions,
     migrant_questions,
     obligation_questions,
+    online_questions,
     penalty_questions,
     period_questions,
     privilege_questions,
@@ -115,7 +117,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             **_design_and_check("work", work_questions),
             **_design_and_check("business", business_questions),
             **_design_and_check("family", family_questions),
-            **_design_and_check("migrants", migrant_questions)}
+            **_design_and_check("migrants", migrant_questions),
+            **_design_and_check("medical", medical_questions),
+            **_design_and_check("online", online_questions)}
 
 
 def main() -> None:

@@ -21,8 +21,10 @@ from bench.calibration import (
     frequency_questions,
     legality_questions,
     manner_questions,
+    medical_questions,
     migrant_questions,
     obligation_questions,
+    online_questions,
     penalty_questions,
     period_questions,
     privilege_questions,
@@ -103,7 +105,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
     appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement, records, work,
-    business, family and migrants."""
+    business, family, migrants, medical and online."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -129,6 +131,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(business_questions(), shared_dir)
     _labelled_in_parts(family_questions(), shared_dir)
     _labelled_in_parts(migrant_questions(), shared_dir)
+    _labelled_in_parts(medical_questions(), shared_dir)
+    _labelled_in_parts(online_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
