@@ -179,10 +179,15 @@ _MANNERS: tuple[Manner, ...] = (
 )
 
 
+# what 除了…还 puts aside is given, not asked (除了人到场还得揣上啥证件 asks the documents, not whether one goes in person)
+_PUT_ASIDE = re.compile(r"除了[^，。？?还]{1,12}?(?:以外|之外)?(?=还)")
+
+
 def asked_manner(text: str) -> str | None:
     """How the previous question's service is done, when a follow-up asks that (需要本人到场吗 → 本人到场, 可以找人代办吗
     → 代办, 网上能办吗 → 网上办理, 不办会怎样 → 不办的后果); None for any other turn."""
-    return next((name for name, asked, _ in _MANNERS if asked.search(text)), None)
+    asked = _PUT_ASIDE.sub("", text)
+    return next((name for name, pattern, _ in _MANNERS if pattern.search(asked)), None)
 
 
 def asks_only_a_manner(text: str) -> bool:
@@ -195,14 +200,10 @@ def asks_only_a_manner(text: str) -> bool:
     return rest != text and not names_topic(analyse(_WHO_ISSUES_OR_DOING.sub("，", _WHO_GOES.sub("，", rest))))
 
 
-# what 除了…还 puts aside is given, not asked (除了人到场还得揣上啥证件 asks the documents, not whether one goes in person)
-_PUT_ASIDE = re.compile(r"除了[^，。？?还]{1,12}?(?:以外|之外)?(?=还)")
-
-
 def manner_in(clause: str, followup: bool, anywhere: frozenset[str] | None = None) -> str | None:
     """The manner a clause asks that an answer must speak to: any in a follow-up, and in a question that names its own
     topic only those `anywhere` (`IN_ANY_QUESTION` unless told; 骗取低保有什么后果 asks no manner of a service)."""
-    manner = asked_manner(_PUT_ASIDE.sub("", clause))
+    manner = asked_manner(clause)
     read = IN_ANY_QUESTION if anywhere is None else anywhere
     return manner if manner is not None and (followup or manner in read) else None
 

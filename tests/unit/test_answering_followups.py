@@ -254,6 +254,7 @@ def test_an_office_acting_for_another_is_no_proxy_and_applying_oneself_is_not_co
     # what 除了…还 puts aside is told, not asked: the documents are
     assert unanswered_aspect("除了人到场还得揣上啥证件", fund) is None
     assert unanswered_aspect("除了带证件 还要本人到场吗", fund) == "本人到场"
+    assert asked_manner("除了人到场还得揣上啥证件") is None and asked_manner("除了带证件 还要本人到场吗") == "本人到场"
     destitute = "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府、街道办事处提出书面申请。"
     assert unanswered_aspect("需要本人去吗", destitute) is None and unanswered_aspect("可以网上申请吗", destitute) == "网上办理"
 
