@@ -87,8 +87,10 @@ def _refers_back(text: str, terms: QuestionTerms) -> bool:
         return False
     told = CLAUSE.search(text[: pointing.start()])  # a clause before the word
     # …unless it asks how the earlier turn's service is done (我妈腿脚不好 这种能代办吗); what follows is asked of the act
-    # the turn tells (拿别人医保卡去药店刷药 这种要罚多少)
-    return told is None or not names_topic(terms) or asked_manner(text) not in (None, "不办的后果")
+    # the turn tells (拿别人医保卡去药店刷药 这种要罚多少); and 它 after the manner asked is that act's object, which the
+    # turn has named (单位一直不给我交社保 我能去哪告它), where 能代办这个吗 asks it of the earlier turn's service
+    asked = text[pointing.start():] if pointing.group() == "它" else text
+    return told is None or not names_topic(terms) or asked_manner(asked) not in (None, "不办的后果")
 
 
 # where one's 户口 is (外地户口, 农村户口) says who asks, not what about

@@ -433,6 +433,9 @@ def test_a_word_pointing_back_after_the_case_a_turn_tells_points_to_that_case() 
     assert is_followup("我妈腿脚不好 这种能代办吗", history)
     # what follows is asked of the act the turn tells, not of the earlier turn's service
     assert not is_followup("拿别人医保卡去药店刷药 这种要罚多少", asked("婚姻登记档案会保存多少年"))
+    # a manner asked before the word takes it as its object: what the turn named
+    assert not is_followup("单位一直不给我交社保 我能去哪告它", asked("刚进厂上班 主管说身份证得放他那儿 这合法吗"))
+    assert is_followup("我妈腿脚不好 能找人代办这个吗", history)
 
 
 def test_a_question_naming_its_service_and_asking_how_long_is_no_follow_up() -> None:
