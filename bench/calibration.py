@@ -328,6 +328,22 @@ def online_questions(part: str | None = None) -> list[dict]:
     before the kiosk answered it, design is read while building."""
     return _in_part(DATA / "online.jsonl", part)
 
+def housing_questions(part: str | None = None) -> list[dict]:
+    """bench/data/housing.jsonl: a home — registering, inheriting, mortgaging and looking up a house or flat, and the
+    住房公积金 as a household uses it (公积金账户里的钱能取出来凑首付不), labelled from the corpus's articles; a deed tax
+    rate, a loan's interest or ceiling, a registration fee or a purchase restriction is unanswerable; `part` check
+    was written and labelled before the kiosk answered it, design is read while building."""
+    return _in_part(DATA / "housing.jsonl", part)
+
+
+def disability_questions(part: str | None = None) -> list[dict]:
+    """bench/data/disability.jsonl: living with a disability — a disabled child's schooling and exams, work and the
+    employers' quota, care, accessibility and voting, a disabled veteran's or injured worker's rights, a family acting
+    for them (考场上能给她准备盲文卷子吗), labelled from the corpus's articles; a subsidy's amount, where a 残疾证 is
+    assessed or a province's quota is unanswerable; `part` check was written and labelled before the kiosk answered
+    it, design is read while building."""
+    return _in_part(DATA / "disability.jsonl", part)
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

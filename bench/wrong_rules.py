@@ -37,6 +37,7 @@ from bench.calibration import (  # noqa: E402
     definition_questions,
     department_questions,
     dev_questions,
+    disability_questions,
     family_questions,
     fee_questions,
     followup_chains,
@@ -44,6 +45,7 @@ from bench.calibration import (  # noqa: E402
     frequency_questions,
     fresh_questions,
     gold_pairs,
+    housing_questions,
     how_to_questions,
     keyword_questions,
     legality_questions,
@@ -119,7 +121,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             **_design_and_check("family", family_questions),
             **_design_and_check("migrants", migrant_questions),
             **_design_and_check("medical", medical_questions),
-            **_design_and_check("online", online_questions)}
+            **_design_and_check("online", online_questions),
+            **_design_and_check("housing", housing_questions),
+            **_design_and_check("disability", disability_questions)}
 
 
 def main() -> None:

@@ -16,9 +16,11 @@ from bench.calibration import (
     condition_questions,
     definition_questions,
     department_questions,
+    disability_questions,
     family_questions,
     fee_questions,
     frequency_questions,
+    housing_questions,
     legality_questions,
     manner_questions,
     medical_questions,
@@ -105,7 +107,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
     appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement, records, work,
-    business, family, migrants, medical and online."""
+    business, family, migrants, medical, online, housing and disability."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -133,6 +135,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(migrant_questions(), shared_dir)
     _labelled_in_parts(medical_questions(), shared_dir)
     _labelled_in_parts(online_questions(), shared_dir)
+    _labelled_in_parts(housing_questions(), shared_dir)
+    _labelled_in_parts(disability_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
