@@ -13,8 +13,11 @@ def test_questions_on_which_documents_to_bring_are_read_as_such(question: str) -
 
 
 @pytest.mark.parametrize(
-    # how to apply, whether to bring one, how long; which certificate to get (去香港澳门玩 要办什么证件: 港澳通行证)
-    "question", ["结婚证怎么办", "办居住证要带户口本吗", "护照要多久能办好", "材料交上去以后多久能批下来", "去香港澳门玩 要办什么证件"],
+    # how to apply, whether to bring one, how long; which certificate to get (去香港澳门玩 要办什么证件: 港澳通行证);
+    # whether every one asked for must be got (啥证明都得我去开吗)
+    "question",
+    ["结婚证怎么办", "办居住证要带户口本吗", "护照要多久能办好", "材料交上去以后多久能批下来", "去香港澳门玩 要办什么证件",
+     "窗口让我再回居委会开个证明才给办 啥证明都得我去开吗"],
 )
 def test_other_questions_are_not(question: str) -> None:
     assert not asks_materials(question)
