@@ -123,9 +123,10 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("等级", re.compile(r"几级|多少级|什么等级|哪个等级"), re.compile(r"[\d一二两三四五六七八九十]+\s*级")),
     # from when a period runs: 自办理失业登记之日起计算 answers 从哪天开始算 without a calendar date
     ("日期", re.compile(r"哪天开始|哪天起|从哪天|什么时候开始算|从什么时候(?:开始|起)?算"), re.compile(r"\d+\s*月\s*\d*\s*日?|之日起|之日|次日|当日|起计算|起算")),
-    # a bound asked for: 缴存比例最高能到多少 is not answered by 不得低于5%, nor 最少交几年 by 最长为二十四个月
-    ("上限", re.compile(r"(?:最高|最多|上限|封顶).{0,6}(?:多少|几|多久|多长)"), re.compile(r"最高|最多|最长|上限|至多|不得?(?:超过|高于|多于)|以内|之内")),
-    ("下限", re.compile(r"(?:最低|最少|至少).{0,6}(?:多少|几)"), re.compile(r"最低|最少|至少|不得?(?:低于|少于)|以上")),
+    # a bound asked for: 缴存比例最高能到多少 (最高能交到工资的百分之几) is not answered by 不得低于5%, nor 最少交几年 by
+    # 最长为二十四个月
+    ("上限", re.compile(r"(?:最高|最多|上限|封顶)(?:.{0,6}|[^，。？?\s]{0,10})(?:多少|几|多久|多长)"), re.compile(r"最高|最多|最长|上限|至多|不得?(?:超过|高于|多于)|以内|之内|\d+\s*个?(?:工作日|日|天|月|年)内")),
+    ("下限", re.compile(r"(?:最低|最少|至少)(?:.{0,6}|[^，。？?\s]{0,10})(?:多少|几)"), re.compile(r"最低|最少|至少|不得?(?:低于|少于)|以上")),
 )
 
 
@@ -172,6 +173,11 @@ def asked_figures(question: str, passage: str) -> dict[str, bool]:
     # 申请变更登记); 几天之内 asks a count of days
     if asked.get("时长") is False and asks_deadline_without_a_unit(question) and states_deadline(text):
         asked["时长"] = True
+    # a bound asked and not stated leaves the figure it bounds unanswered, and is named first: 不得低于5% is a share,
+    # but no answer to 最高能交到工资的百分之几
+    unstated_bounds = [kind for kind in ("上限", "下限") if asked.get(kind) is False]
+    if unstated_bounds:
+        asked = dict.fromkeys([*unstated_bounds, *asked], False)
     return asked
 
 

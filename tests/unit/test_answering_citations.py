@@ -217,7 +217,7 @@ def test_a_duration_in_minutes_is_a_stated_duration() -> None:
 
 
 def test_a_bound_asked_for_needs_a_bound_in_that_direction() -> None:
-    from answering.faithfulness import missing_figure
+    from answering.faithfulness import asked_figures, missing_figure
 
     minimum = "职工和单位住房公积金的缴存比例均不得低于职工上一年度月平均工资的5%；有条件的城市，可以适当提高缴存比例。"
     assert missing_figure("公积金缴存比例最高能到百分之多少", minimum) == "上限"
@@ -225,7 +225,11 @@ def test_a_bound_asked_for_needs_a_bound_in_that_direction() -> None:
     assert missing_figure("店里生意做不下去了 最多能歇多久", "歇业的期限最长不得超过3年。") is None
     assert missing_figure("单位招残疾人最低要招到多少比例啊", "比例不得低于本单位在职职工总数的1.5%。") is None
     assert missing_figure("停工留薪期最多多久", "停工留薪期一般不超过12个月。") is None
+    assert missing_figure("中心那边最多几天得给我个准信", "应当自受理申请之日起3日内作出准予提取或者不准提取的决定") is None
     assert missing_figure("灵活就业最少交几年", "失业保险金领取期限最长为24个月。") == "下限"
+    # said further from the bound, and the share the other bound states is no answer either
+    assert missing_figure("我想多交点 最高能交到工资的百分之几", minimum) == "上限"
+    assert asked_figures("我想多交点 最高能交到工资的百分之几", minimum) == {"上限": False, "比例": False}
 
 
 def test_counts_of_photos_and_amounts_taken_off_or_fined() -> None:
