@@ -8,7 +8,8 @@ from answering.fees import asks_fee, states_fee
 @pytest.mark.parametrize(
     "question",
     ["居住证丢了补办要钱吗", "第一次办居住证收费吗", "我想查一下自己的社保缴费记录 要钱吗", "申请信息公开收不收费",
-     "退伍回来参加技能培训要自己掏钱吗", "盲人坐公交免费吗", "厂里拖着不报工伤 这中间看病的钱该谁出", "办身份证工本费多少"],
+     "退伍回来参加技能培训要自己掏钱吗", "盲人坐公交免费吗", "厂里拖着不报工伤 这中间看病的钱该谁出", "办身份证工本费多少",
+     "办执照时候那些登记费证照费还用交吗"],
 )
 def test_questions_on_what_something_costs_or_who_pays_are_read_as_such(question: str) -> None:
     assert asks_fee(question)
@@ -16,7 +17,8 @@ def test_questions_on_what_something_costs_or_who_pays_are_read_as_such(question
 
 @pytest.mark.parametrize(
     "question",
-    ["失业金能领多久", "居住证丢了去哪补办", "谁出具证明", "社保要交多少年", "办护照要带什么材料", "低保找谁申请"],
+    ["失业金能领多久", "居住证丢了去哪补办", "谁出具证明", "社保要交多少年", "办护照要带什么材料", "低保找谁申请",
+     "费用要交给谁"],
 )
 def test_other_questions_are_not(question: str) -> None:
     assert not asks_fee(question)
