@@ -222,13 +222,18 @@ def other_scheme(question: str, top: Hit) -> str | None:
     return named[0] if named and _covered(asked).isdisjoint(_covered(named)) else None
 
 
-# 工伤保险's articles presuppose work: 职工因工死亡's 丧葬补助金 does not answer 家里老人去世 丧葬费能领多少
-_AT_WORK = re.compile(r"工|职|伤|班|单位|公司|厂|老板|劳动|干活|病")
+# What the articles of a law named after its scheme presuppose: 工伤保险's, work (职工因工死亡's 丧葬补助金 does not answer
+# 家里老人去世 丧葬费能领多少); 住房公积金's, the fund (its loans do not answer 找银行贷款做抵押 办抵押登记)
+_PRESUPPOSED: dict[str, re.Pattern[str]] = {
+    "工伤保险": re.compile(r"工|职|伤|班|单位|公司|厂|老板|劳动|干活|病"),
+    "住房公积金": re.compile(r"公积金"),
+}
 
 
-def work_unstated(question: str, top: Hit) -> bool:
-    """The top passage's law is 工伤保险's and the question says nothing of work or an injury."""
-    return "工伤保险" in schemes_in(top.title) and not _AT_WORK.search(question)
+def presupposed_unstated(question: str, top: Hit) -> str | None:
+    """The scheme the top passage's law is named after, when the question says nothing of what that law's articles
+    presuppose (work or an injury for 工伤保险, the fund for 住房公积金); else None."""
+    return next((s for s in schemes_in(top.title) if s in _PRESUPPOSED and not _PRESUPPOSED[s].search(question)), None)
 
 
 # How two things differ (居住证和暂住证有什么区别, 暂住证跟居住证是一回事吗, 工伤和职业病有啥不一样): the things are the
@@ -277,4 +282,5 @@ def assess(terms: QuestionTerms, hits: Sequence[Hit], vocabulary: Vocabulary, pr
 
 
 __all__ = ["Answerability", "SIGNALS", "assess", "compared_apart", "copy_for_correction", "lost_certificates",
-    "other_certificate", "other_scheme", "schemes_in", "signals", "threshold", "uncovered_documents", "work_unstated"]
+    "other_certificate", "other_scheme", "presupposed_unstated", "schemes_in", "signals", "threshold",
+    "uncovered_documents"]

@@ -29,9 +29,9 @@ from answering.answerability import (
     copy_for_correction,
     other_certificate,
     other_scheme,
+    presupposed_unstated,
     threshold,
     uncovered_documents,
-    work_unstated,
 )
 from answering.applying import from_the_first_stating, states_applicants_part, states_whom_one_applies_to
 from answering.audience import addressed
@@ -115,8 +115,8 @@ class Gate:
             return "asks to correct a certificate; the top passage is on replacing a lost or damaged one"
         if scheme := other_scheme(terms.text, top):
             return f"the top passage is about {scheme}, not the scheme asked about"
-        if work_unstated(terms.text, top):
-            return "the top passage is about injuries at work, which the question does not mention"
+        if scheme := presupposed_unstated(terms.text, top):
+            return f"the top passage's law presupposes {scheme}, which the question does not mention"
         if apart := compared_apart(terms.text, top):
             return f"asks how two things differ; the top passage does not name {apart}"
         if top.score < self.cfg.min_relevance:

@@ -13,8 +13,8 @@ from answering.answerability import (
     lost_certificates,
     other_certificate,
     other_scheme,
+    presupposed_unstated,
     uncovered_documents,
-    work_unstated,
 )
 from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
@@ -849,11 +849,18 @@ def test_an_article_on_one_of_two_things_does_not_say_how_they_differ() -> None:
 
 def test_an_article_on_injuries_at_work_does_not_answer_a_question_that_mentions_no_work() -> None:
     funeral = hit("工伤保险条例", "第三十九条", "第三十九条 职工因工死亡，其近亲属按照下列规定从工伤保险基金领取丧葬补助金。")
-    assert work_unstated("家里老人去世 惠民殡葬补贴能领多少", funeral)
-    assert not work_unstated("我爸在工地上出事走了 丧葬费能领多少", funeral)
-    assert not work_unstated("职工死了 家属能领什么", funeral)
+    assert presupposed_unstated("家里老人去世 惠民殡葬补贴能领多少", funeral) == "工伤保险"
+    assert presupposed_unstated("我爸在工地上出事走了 丧葬费能领多少", funeral) is None
+    assert presupposed_unstated("职工死了 家属能领什么", funeral) is None
     pension = hit("社会保险法", "第十七条", "第十七条 参加基本养老保险的个人，因病或者非因工死亡的，其遗属可以领取丧葬补助金和抚恤金。")
-    assert not work_unstated("家里老人去世 丧葬费能领多少", pension)  # only 工伤保险's law presupposes work
+    assert presupposed_unstated("家里老人去世 丧葬费能领多少", pension) is None  # only 工伤保险's law presupposes work
+
+
+def test_an_article_of_the_housing_fund_does_not_answer_a_question_that_mentions_no_fund() -> None:
+    loan = hit("住房公积金管理条例", "第二十六条", "第二十六条 缴存住房公积金的职工，在购买、建造、翻建、大修自住住房时，"
+               "可以向住房公积金管理中心申请住房公积金贷款。")
+    assert presupposed_unstated("我拿自家房子找银行贷款做抵押 办抵押登记得跟银行一块儿去吗", loan) == "住房公积金"
+    assert presupposed_unstated("公积金贷款要多久能批", loan) is None
 
 
 async def test_who_sets_a_figure_is_answered_by_the_rule_that_names_who_with_the_figure_said_missing() -> None:
