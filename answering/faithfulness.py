@@ -173,11 +173,12 @@ def asked_figures(question: str, passage: str) -> dict[str, bool]:
     # 申请变更登记); 几天之内 asks a count of days
     if asked.get("时长") is False and asks_deadline_without_a_unit(question) and states_deadline(text):
         asked["时长"] = True
-    # a bound asked and not stated leaves the figure it bounds unanswered, and is named first: 不得低于5% is a share,
-    # but no answer to 最高能交到工资的百分之几
+    # a bound asked and not stated leaves the figure it bounds unanswered: 不得低于5% is a share, but no answer to
+    # 最高能交到工资的百分之几, whose reply names the bound as what is missing
     unstated_bounds = [kind for kind in ("上限", "下限") if asked.get(kind) is False]
     if unstated_bounds:
-        asked = dict.fromkeys([*unstated_bounds, *asked], False)
+        bounded_stated = any(stated for kind, stated in asked.items() if kind not in ("上限", "下限"))
+        asked = dict.fromkeys([*unstated_bounds, *asked] if bounded_stated else asked, False)
     return asked
 
 

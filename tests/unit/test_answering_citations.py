@@ -230,6 +230,8 @@ def test_a_bound_asked_for_needs_a_bound_in_that_direction() -> None:
     # said further from the bound, and the share the other bound states is no answer either
     assert missing_figure("我想多交点 最高能交到工资的百分之几", minimum) == "上限"
     assert asked_figures("我想多交点 最高能交到工资的百分之几", minimum) == {"上限": False, "比例": False}
+    # …while a figure no more stated than its bound is named as asked (最多能贷多少万: 额度)
+    assert list(asked_figures("我们市公积金最多能贷多少万", "缴存住房公积金的职工可以申请住房公积金贷款。")) == ["额度", "上限"]
 
 
 def test_counts_of_photos_and_amounts_taken_off_or_fined() -> None:
