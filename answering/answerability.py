@@ -233,7 +233,8 @@ _PRESUPPOSED: dict[str, re.Pattern[str]] = {
 def presupposed_unstated(question: str, top: Hit) -> str | None:
     """The scheme the top passage's law is named after, when the question says nothing of what that law's articles
     presuppose (work or an injury for 工伤保险, the fund for 住房公积金); else None."""
-    return next((s for s in schemes_in(top.title) if s in _PRESUPPOSED and not _PRESUPPOSED[s].search(question)), None)
+    named = (scheme for scheme in schemes_in(top.title) if scheme in _PRESUPPOSED)
+    return next((scheme for scheme in named if not _PRESUPPOSED[scheme].search(question)), None)
 
 
 # How two things differ (居住证和暂住证有什么区别, 暂住证跟居住证是一回事吗, 工伤和职业病有啥不一样): the things are the

@@ -131,6 +131,7 @@ _FIGURES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 
 
 FIGURE_KINDS: tuple[str, ...] = tuple(dict.fromkeys(kind for kind, _, _ in _FIGURES))
+_BOUNDS = ("上限", "下限")
 
 # The kinds of fact (knowledge_base.question's `asks`) each figure is an instance of; a bound (最多/最少) is the
 # point of whatever it bounds.
@@ -175,9 +176,9 @@ def asked_figures(question: str, passage: str) -> dict[str, bool]:
         asked["时长"] = True
     # a bound asked and not stated leaves the figure it bounds unanswered: 不得低于5% is a share, but no answer to
     # 最高能交到工资的百分之几, whose reply names the bound as what is missing
-    unstated_bounds = [kind for kind in ("上限", "下限") if asked.get(kind) is False]
+    unstated_bounds = [kind for kind in _BOUNDS if asked.get(kind) is False]
     if unstated_bounds:
-        bounded_stated = any(stated for kind, stated in asked.items() if kind not in ("上限", "下限"))
+        bounded_stated = any(stated for kind, stated in asked.items() if kind not in _BOUNDS)
         asked = dict.fromkeys([*unstated_bounds, *asked] if bounded_stated else asked, False)
     return asked
 

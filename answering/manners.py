@@ -185,7 +185,8 @@ _PUT_ASIDE = re.compile(r"除了[^，。？?还]{1,12}?(?:以外|之外)?(?=还)
 
 def asked_manner(text: str) -> str | None:
     """How the previous question's service is done, when a follow-up asks that (需要本人到场吗 → 本人到场, 可以找人代办吗
-    → 代办, 网上能办吗 → 网上办理, 不办会怎样 → 不办的后果); None for any other turn."""
+    → 代办, 网上能办吗 → 网上办理, 不办会怎样 → 不办的后果), leaving aside what 除了…还 puts aside; None for any other
+    turn."""
     asked = _PUT_ASIDE.sub("", text)
     return next((name for name, pattern, _ in _MANNERS if pattern.search(asked)), None)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+# 啥证明都得我去开吗 asks whether every one must be got, not which to bring
 ASKED = re.compile(r"(?<!办)(?<!办个)(?:什么|啥|哪些|哪样)(?:材料|证件|证明|东西)(?![都也])|(?:带|准备|提交|提供)(?:什么|啥|哪些)")
 _DOCUMENTS = r"(?:证件|证明|户口簿|身份证|相片|照片|申请书|登记表|审批表)"
 STATED = re.compile(
