@@ -344,6 +344,23 @@ def disability_questions(part: str | None = None) -> list[dict]:
     it, design is read while building."""
     return _in_part(DATA / "disability.jsonl", part)
 
+def veteran_questions(part: str | None = None) -> list[dict]:
+    """bench/data/veterans.jsonl: leaving the armed forces and life afterwards — placement, a job or a one-off
+    payment, study, insurance years carried over, a spouse's job, a disabled veteran's pension, what follows a death
+    (退伍回来多少天之内得去报到), labelled from the corpus's articles; a payment's or pension's amount, a quota or an
+    office's hours is unanswerable; `part` check was written and labelled before the kiosk answered it, design is
+    read while building."""
+    return _in_part(DATA / "veterans.jsonl", part)
+
+
+def abroad_questions(part: str | None = None) -> list[dict]:
+    """bench/data/abroad.jsonl: going abroad and coming back — a passport applied for, lost or refused, who may not
+    leave, a foreign relative's visa, stay and registration, a foreign worker, another's documents used at the border
+    (办护照去哪个部门), labelled from the corpus's articles; a passport's fee, a photo's background, a visa-free list or
+    a visa's time is unanswerable; `part` check was written and labelled before the kiosk answered it, design is
+    read while building."""
+    return _in_part(DATA / "abroad.jsonl", part)
+
 def _in_part(path: Path, part: str | None) -> list[dict]:
     """A set's rows, all or one part ('design' / 'check')."""
     return [q for q in read_jsonl(path) if part is None or q["part"] == part]

@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering.answerer import Answerer  # noqa: E402
 from bench.calibration import (  # noqa: E402
+    abroad_questions,
     act_questions,
     amount_questions,
     answerable,
@@ -63,6 +64,7 @@ from bench.calibration import (  # noqa: E402
     stop_questions,
     transfer_questions,
     typed_questions,
+    veteran_questions,
     wait_questions,
     work_questions,
 )
@@ -123,7 +125,9 @@ def question_sets() -> dict[str, Callable[[], list[dict]]]:
             **_design_and_check("medical", medical_questions),
             **_design_and_check("online", online_questions),
             **_design_and_check("housing", housing_questions),
-            **_design_and_check("disability", disability_questions)}
+            **_design_and_check("disability", disability_questions),
+            **_design_and_check("veterans", veteran_questions),
+            **_design_and_check("abroad", abroad_questions)}
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bench.calibration import (
+    abroad_questions,
     act_questions,
     amount_questions,
     appeal_questions,
@@ -35,6 +36,7 @@ from bench.calibration import (
     situation_questions,
     stop_questions,
     transfer_questions,
+    veteran_questions,
     wait_questions,
     work_questions,
 )
@@ -107,7 +109,7 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
 def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
     """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
     appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement, records, work,
-    business, family, migrants, medical, online, housing and disability."""
+    business, family, migrants, medical, online, housing, disability, veterans and abroad."""
     _labelled_in_parts(definition_questions(), shared_dir)
     _labelled_in_parts(obligation_questions(), shared_dir)
     _labelled_in_parts(wait_questions(), shared_dir)
@@ -137,6 +139,8 @@ def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_
     _labelled_in_parts(online_questions(), shared_dir)
     _labelled_in_parts(housing_questions(), shared_dir)
     _labelled_in_parts(disability_questions(), shared_dir)
+    _labelled_in_parts(veteran_questions(), shared_dir)
+    _labelled_in_parts(abroad_questions(), shared_dir)
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
