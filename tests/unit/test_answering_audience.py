@@ -98,6 +98,10 @@ def test_an_article_that_opens_with_a_group_or_place_answers_only_a_question_tha
     assert kept([LOST_ABROAD, REISSUE], "在国外旅游护照被偷了 咋回国") == [LOST_ABROAD, REISSUE]
     assert kept([FOREIGN_30], "去台湾旅游要办什么证") == []
     assert kept([FOREIGN_30], "我老公是外国人 他的居留证明年到期 续签要提前多久") == [FOREIGN_30]
+    # a foreign country named names a foreigner and abroad; 内蒙古 and 朝鲜族 are at home
+    assert kept([FOREIGN_30], "我老婆是俄罗斯人 她的居留证明年到期 续签要提前多久") == [FOREIGN_30]
+    assert kept([LOST_ABROAD, REISSUE], "我跟团在泰国玩 护照让人偷了 这可咋办") == [LOST_ABROAD, REISSUE]
+    assert kept([FOREIGN_30], "我是内蒙古来的朝鲜族 居留证要提前多久续") == []
     # a group named further into the article does not count, and an empty table turns it off
     late = hit("中华人民共和国出境入境管理法", "第九条", "第九条 中国公民出境入境，应当依法申请办理护照或者其他旅行证件。中国公民前往其他国家或者地区，还需要取得前往国签证或者其他入境许可证明，外国人除外。")
     assert kept([late], "出境要办什么证件") == [late]
