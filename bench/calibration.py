@@ -328,6 +328,7 @@ def online_questions(part: str | None = None) -> list[dict]:
     before the kiosk answered it, design is read while building."""
     return _in_part(DATA / "online.jsonl", part)
 
+
 def housing_questions(part: str | None = None) -> list[dict]:
     """bench/data/housing.jsonl: a home — registering, inheriting, mortgaging and looking up a house or flat, and the
     住房公积金 as a household uses it (公积金账户里的钱能取出来凑首付不), labelled from the corpus's articles; a deed tax
@@ -343,6 +344,7 @@ def disability_questions(part: str | None = None) -> list[dict]:
     assessed or a province's quota is unanswerable; `part` check was written and labelled before the kiosk answered
     it, design is read while building."""
     return _in_part(DATA / "disability.jsonl", part)
+
 
 def veteran_questions(part: str | None = None) -> list[dict]:
     """bench/data/veterans.jsonl: leaving the armed forces and life afterwards — placement, a job or a one-off

@@ -164,6 +164,9 @@ _FOREIGN_COUNTRIES = (
     "俄罗斯", "越南", "美国", "韩国", "日本", "缅甸", "泰国", "老挝", "柬埔寨", "菲律宾", "马来西亚", "新加坡", "印尼", "印度",
     "巴基斯坦", "哈萨克斯坦", "英国", "法国", "德国", "意大利", "西班牙", "加拿大", "澳大利亚", "新西兰", "非洲", "欧洲",
 )
+# …and the words besides them that name a foreigner, and being abroad
+_FOREIGNER = ("外国", "老外", "外籍", *_FOREIGN_COUNTRIES)
+_ABROAD = ("国外", "境外", "出国", "海外", "外国", *_FOREIGN_COUNTRIES)
 
 
 class AnsweringConfig(_Section):
@@ -207,12 +210,11 @@ class AnsweringConfig(_Section):
     # 俄罗斯人, 在泰国玩) names a foreigner and abroad as 外国 does.
     article_audiences: dict[str, list[str]] = Field(
         default_factory=lambda: {
-            "外国人": ["外国", "老外", "外籍", *_FOREIGN_COUNTRIES],
-            # 在中国境内出生的外国婴儿… is not the rule for a child born abroad
-            "外国婴儿": ["外国", "老外", "外籍", *_FOREIGN_COUNTRIES],
-            "国外": ["国外", "境外", "出国", "海外", "外国", "在外国", *_FOREIGN_COUNTRIES],  # not 在外: 人在外地 is at home
+            "外国人": [*_FOREIGNER],
+            "外国婴儿": [*_FOREIGNER],  # 在中国境内出生的外国婴儿… is not the rule for a child born abroad
+            "国外": [*_ABROAD, "在外国"],  # not 在外: 人在外地 is at home
             # 中华人民共和国驻外使(领)馆可以…为…居住于驻在国的中国公民办理婚姻登记 is not the rule for 外地
-            "驻外": ["国外", "境外", "出国", "海外", "外国", "驻外", "使馆", "领馆", *_FOREIGN_COUNTRIES],
+            "驻外": [*_ABROAD, "驻外", "使馆", "领馆"],
             # 香港同胞、澳门同胞、台湾同胞迁入内地定居的… is not the rule for 外地人
             "香港": ["香港", "港澳", "澳门", "台湾", "台胞", "华侨", "回国"],
             # 外交官员…持用外交护照 / 外交护照、公务护照的登记项目… are not the rules for a citizen's own passport
