@@ -16,57 +16,28 @@ import asyncio
 import json
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from answering.answerer import Answerer  # noqa: E402
 from bench.calibration import (  # noqa: E402
-    abroad_questions,
-    act_questions,
-    amount_questions,
+    SETS_IN_PARTS,
     answerable,
-    appeal_questions,
-    applying_questions,
-    bereavement_questions,
-    business_questions,
     calibration_questions,
     certificates,
-    channel_questions,
-    condition_questions,
     conversations,
-    definition_questions,
-    department_questions,
     dev_questions,
-    disability_questions,
-    family_questions,
-    fee_questions,
     followup_chains,
     followup_turns,
-    frequency_questions,
     fresh_questions,
     gold_pairs,
-    housing_questions,
     how_to_questions,
     keyword_questions,
-    legality_questions,
-    manner_questions,
-    medical_questions,
-    migrant_questions,
-    obligation_questions,
-    online_questions,
-    penalty_questions,
-    period_questions,
-    privilege_questions,
     probe_questions,
-    record_questions,
-    situation_questions,
-    stop_questions,
-    transfer_questions,
+    questions_in_parts,
     typed_questions,
-    veteran_questions,
-    wait_questions,
-    work_questions,
 )
 from bench.fit_answerability import _NoModel, history_of  # noqa: E402
 from bench.score_answers import declined  # noqa: E402
@@ -91,43 +62,14 @@ def _design_and_check(name: str, questions: Callable[[str], list[dict]]) -> dict
 
 def question_sets() -> dict[str, Callable[[], list[dict]]]:
     """The labelled sets by name, as --sets names them."""
-    return {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
+    sets = {"fit": lambda: calibration_questions("fit"), "heldout": lambda: calibration_questions("heldout"),
             "dev": dev_questions, "fresh": fresh_questions, "howto": how_to_questions,
             **_design_and_check("chains", followup_chains),
             "turns": followup_turns, "conversations": conversations, "certificates": certificates,
-            "typed": typed_questions, **_design_and_check("keywords", keyword_questions), "probes": probe_questions,
-            **_design_and_check("manners", manner_questions),
-            **_design_and_check("definitions", definition_questions),
-            **_design_and_check("obligations", obligation_questions),
-            **_design_and_check("waits", wait_questions),
-            **_design_and_check("penalties", penalty_questions),
-            **_design_and_check("legality", legality_questions),
-            **_design_and_check("frequency", frequency_questions),
-            **_design_and_check("acts", act_questions),
-            **_design_and_check("conditions", condition_questions),
-            **_design_and_check("departments", department_questions),
-            **_design_and_check("situations", situation_questions),
-            **_design_and_check("appeals", appeal_questions),
-            **_design_and_check("stops", stop_questions),
-            **_design_and_check("fees", fee_questions),
-            **_design_and_check("transfers", transfer_questions),
-            **_design_and_check("periods", period_questions),
-            **_design_and_check("amounts", amount_questions),
-            **_design_and_check("channels", channel_questions),
-            **_design_and_check("applying", applying_questions),
-            **_design_and_check("privileges", privilege_questions),
-            **_design_and_check("bereavement", bereavement_questions),
-            **_design_and_check("records", record_questions),
-            **_design_and_check("work", work_questions),
-            **_design_and_check("business", business_questions),
-            **_design_and_check("family", family_questions),
-            **_design_and_check("migrants", migrant_questions),
-            **_design_and_check("medical", medical_questions),
-            **_design_and_check("online", online_questions),
-            **_design_and_check("housing", housing_questions),
-            **_design_and_check("disability", disability_questions),
-            **_design_and_check("veterans", veteran_questions),
-            **_design_and_check("abroad", abroad_questions)}
+            "typed": typed_questions, **_design_and_check("keywords", keyword_questions), "probes": probe_questions}
+    for name in SETS_IN_PARTS:
+        sets.update(_design_and_check(name, partial(questions_in_parts, name)))
+    return sets
 
 
 def main() -> None:

@@ -4,42 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.calibration import (
-    abroad_questions,
-    act_questions,
-    amount_questions,
-    appeal_questions,
-    applying_questions,
-    bereavement_questions,
-    business_questions,
-    calibration_questions,
-    channel_questions,
-    condition_questions,
-    definition_questions,
-    department_questions,
-    disability_questions,
-    family_questions,
-    fee_questions,
-    frequency_questions,
-    housing_questions,
-    legality_questions,
-    manner_questions,
-    medical_questions,
-    migrant_questions,
-    obligation_questions,
-    online_questions,
-    penalty_questions,
-    period_questions,
-    privilege_questions,
-    probe_questions,
-    record_questions,
-    situation_questions,
-    stop_questions,
-    transfer_questions,
-    veteran_questions,
-    wait_questions,
-    work_questions,
-)
+import pytest
+
+from bench.calibration import DATA, SETS_IN_PARTS, calibration_questions, probe_questions, questions_in_parts
 from knowledge_base.chunking import chunk_document
 from knowledge_base.loaders import load_document
 
@@ -93,7 +60,7 @@ def test_probe_questions_are_labelled_from_the_statutes(shared_dir: Path) -> Non
 
 
 def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> None:
-    questions = manner_questions()
+    questions = questions_in_parts("manners")
     assert len({q["id"] for q in questions}) == len(questions) >= 40
     assert {q["part"] for q in questions} == {"design", "check"}
     statutes = shared_dir / "corpus" / "statutes"
@@ -106,41 +73,24 @@ def test_manner_follow_ups_are_labelled_from_the_statutes(shared_dir: Path) -> N
         assert all(k in "".join(texts) for k in q["keypoints"]), f"{q['id']}: keypoints not in the gold article"
 
 
-def test_the_sets_of_one_kind_of_question_are_labelled_from_the_statutes(shared_dir: Path) -> None:
-    """Definitions, obligations, waits, penalties, legality, frequency, acts, conditions, departments, situations,
-    appeals, stops, fees, transfers, periods, amounts, channels, applying, privileges, bereavement, records, work,
-    business, family, migrants, medical, online, housing, disability, veterans and abroad."""
-    _labelled_in_parts(definition_questions(), shared_dir)
-    _labelled_in_parts(obligation_questions(), shared_dir)
-    _labelled_in_parts(wait_questions(), shared_dir)
-    _labelled_in_parts(penalty_questions(), shared_dir)
-    _labelled_in_parts(legality_questions(), shared_dir)
-    _labelled_in_parts(frequency_questions(), shared_dir)
-    _labelled_in_parts(act_questions(), shared_dir)
-    _labelled_in_parts(condition_questions(), shared_dir)
-    _labelled_in_parts(department_questions(), shared_dir)
-    _labelled_in_parts(situation_questions(), shared_dir)
-    _labelled_in_parts(appeal_questions(), shared_dir)
-    _labelled_in_parts(stop_questions(), shared_dir)
-    _labelled_in_parts(fee_questions(), shared_dir)
-    _labelled_in_parts(transfer_questions(), shared_dir)
-    _labelled_in_parts(period_questions(), shared_dir)
-    _labelled_in_parts(amount_questions(), shared_dir)
-    _labelled_in_parts(channel_questions(), shared_dir)
-    _labelled_in_parts(applying_questions(), shared_dir)
-    _labelled_in_parts(privilege_questions(), shared_dir)
-    _labelled_in_parts(bereavement_questions(), shared_dir)
-    _labelled_in_parts(record_questions(), shared_dir)
-    _labelled_in_parts(work_questions(), shared_dir)
-    _labelled_in_parts(business_questions(), shared_dir)
-    _labelled_in_parts(family_questions(), shared_dir)
-    _labelled_in_parts(migrant_questions(), shared_dir)
-    _labelled_in_parts(medical_questions(), shared_dir)
-    _labelled_in_parts(online_questions(), shared_dir)
-    _labelled_in_parts(housing_questions(), shared_dir)
-    _labelled_in_parts(disability_questions(), shared_dir)
-    _labelled_in_parts(veteran_questions(), shared_dir)
-    _labelled_in_parts(abroad_questions(), shared_dir)
+def test_the_sets_written_in_parts_are_labelled_from_the_statutes(shared_dir: Path) -> None:
+    for name in SETS_IN_PARTS:
+        _labelled_in_parts(questions_in_parts(name), shared_dir)
+
+
+def test_every_set_written_in_parts_is_described_and_no_set_file_is_left_unread() -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    for name in SETS_IN_PARTS:
+        assert f"| `{name}.jsonl` |" in readme, f"bench/data/README.md has no row for {name}.jsonl"
+    for path in DATA.glob("*.jsonl"):
+        rows = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if any('"part": "check"' in row for row in rows) and path.stem not in ("keywords", "parts", "followup_chains"):
+            assert path.stem in SETS_IN_PARTS, f"{path.name} has a check part but is not in SETS_IN_PARTS"
+
+
+def test_a_set_not_written_in_parts_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="not a set written in parts"):
+        questions_in_parts("fresh")
 
 
 def _labelled_in_parts(questions: list[dict], shared_dir: Path) -> None:
