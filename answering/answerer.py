@@ -50,7 +50,7 @@ from core.protocols import ChatModel
 from core.script import as_written
 from core.sentences import spoken_pieces
 from core.workers import run_in
-from knowledge_base.profiles import profile_for
+from knowledge_base.profiles import Profile, profile_for
 from knowledge_base.question import CLAUSE, FOLLOWUP_SEPARATOR, QuestionTerms, analyse, names_topic
 from knowledge_base.relevance import present
 from knowledge_base.renames import Rename
@@ -109,8 +109,17 @@ class Answerer:
         self.referrals = ReferralBook.for_config(config.answering)
         self.quote = QuoteStrategy(config.answering)
         self.generate = GenerateStrategy(chat_model, config, self.quote)
-        self.profile = profile_for(config)
-        self.gate = Gate(config.answering, self.profile, lambda: self.kb.terms)
+        self.gate = Gate(config.answering, profile_for(config), lambda: self.kb.terms)
+
+    @property
+    def profile(self) -> Profile:
+        """The ranking profile whose answerability weights and threshold the gate applies."""
+        return self.gate.profile
+
+    @profile.setter
+    def profile(self, profile: Profile) -> None:
+        # the gate is what reads the weights: a fitting script that swaps them on a live answerer must reach it
+        self.gate.profile = profile
 
     @property
     def threshold(self) -> float:

@@ -20,6 +20,7 @@ from answering.followups import AskedOfAnother, asked_of_another
 from core.config import KioskConfig
 from core.errors import ChatModelError, KnowledgeBaseError
 from core.models import Answer, AnswerDone, AnswerMode, AnswerRetrieved, AnswerSpoken, ChatMessage, Citation
+from knowledge_base.profiles import LinearModel
 from knowledge_base.question import analyse
 from knowledge_base.renames import Rename
 from tests.unit.answering_fakes import (
@@ -112,6 +113,18 @@ async def test_below_the_gate_refuses_without_calling_the_model() -> None:
     assert answer.answer == "抱歉，知识库里没有找到相关规定。关于“积分落户要多少分”，建议您到3号窗口咨询工作人员，或拨打12345政务服务热线。"
     assert answer.citations == []
     assert model.calls == []
+
+
+async def test_the_profile_set_on_an_answerer_is_the_one_its_gate_applies() -> None:
+    """A fitting script swaps the answerability weights on a live answerer; the gate must score with them."""
+    answerer = make(FakeKnowledgeBase([RESIDENCE_9]), ScriptedChatModel(GOOD_ANSWER), style="quote")
+    _, answered = await collect(answerer, "办居住证要带什么材料")
+    assert not answered.refused
+    answerer.config.answering.answerable_threshold = None
+    answerer.profile = answerer.profile.with_answerability(LinearModel({"bias": -20.0}), 0.3)
+    assert answerer.threshold == 0.3 and answerer.gate.profile is answerer.profile
+    _, refused = await collect(answerer, "办居住证要带什么材料")
+    assert refused.refused and refused.answerability is not None and refused.answerability < 0.01
 
 
 async def test_a_refused_followup_names_the_question_it_follows() -> None:
