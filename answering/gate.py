@@ -55,7 +55,7 @@ from answering.materials import asks_materials, states_materials
 from answering.offices import asks_office, asks_where_to_apply, names_office
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
-from answering.stops import asks_stop, payment_named, states_stop
+from answering.stops import asks_stop, payment_named, searched_stop_words, states_stop
 from answering.story import untold_but_story
 from answering.validity import asks_validity, states_validity
 from core.config import AnsweringConfig
@@ -236,17 +236,18 @@ def searched_as(query: str) -> str:
     and 第二条, the conditions, at relevance 0.08); one asking whether someone else may do it for one has the statutes'
     words for that added (俺能替她去办居住证吗 found 第九条, whose 可以由其…近亲属代为申领 answers it, too weakly to be
     quoted); one asking whether something goes on has 停止 added (上礼拜有个厂子要我了 那失业金还能接着领吗 had found
-    第十六条, on registering, and not 第十五条, when payment stops); one asking how long the office takes has the words
-    such a period is counted from added (办居住证要用多长时间 had found 第十条, the yearly renewal, and 第九条's 15 days at
-    relevance 0.14); not one telling more first (身份证丢了能在这边补吗 多久能拿到 finds its article as it is). The gate
-    still reads the turn as it was asked."""
+    第十六条, on registering, and not 第十五条, when payment stops), or 合并计算 where it asks what is left of an earlier
+    spell (上回没领完的还能接着领不 had found 社会保险法 第五十一条, when payment stops); one asking how long the office
+    takes has the words such a period is counted from added (办居住证要用多长时间 had found 第十条, the yearly renewal,
+    and 第九条's 15 days at relevance 0.14); not one telling more first (身份证丢了能在这边补吗 多久能拿到 finds its
+    article as it is). The gate still reads the turn as it was asked."""
     if FOLLOWUP_SEPARATOR in query:  # a follow-up is searched under the question it leans on, as it was
-        return f"{query} 停止" if asks_stop(own_line(query)) else query
+        return f"{query} {searched_stop_words(own_line(query))}" if asks_stop(own_line(query)) else query
     first = first_part(query)
     if asks_conditions(first):
         return f"{query} {TAKING_OUT_SAID if asks_to_take_out(first) else '条件'}"
     if asks_stop(first):
-        return f"{query} 停止"
+        return f"{query} {searched_stop_words(first)}"
     if asked_of_service(query, False, IN_ANY_QUESTION) == "代办":
         return f"{query} 代为申请 委托"
     if asks_period_of_service(query):

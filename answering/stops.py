@@ -51,6 +51,18 @@ def asks_stop(text: str) -> bool:
     return bool(match) and not _HOW_MUCH.search(text[match.start():]) and not _BESIDES.search(text[:match.start()])
 
 
+# what is left of an earlier spell's months (上回没领完的还能接着领不): the statutes merge them with the new spell's
+# (合并计算); what is left of the present one (才领两个月 要去当兵了 剩下那几个月还给不给) stops or goes on
+_REMAINDER = re.compile(r"没领完|没领的|剩下|剩的|剩余|还剩")
+_EARLIER_SPELL = re.compile(r"上回|上次|前次|那回|那次|以前|之前|又失业|又被|又丢|再次|又没")
+
+
+def searched_stop_words(text: str) -> str:
+    """The statutes' words searched beside a question asking whether something goes on: 合并计算 for what is left of
+    an earlier spell, else 停止."""
+    return "合并计算" if _REMAINDER.search(text) and _EARLIER_SPELL.search(text) else "停止"
+
+
 def states_stop(passage: str) -> bool:
     """Whether the passage states when something stops or ends (有下列情形之一的，停止领取失业保险金), or that it goes on
     (在其有效期内，继续有效)."""

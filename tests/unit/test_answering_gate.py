@@ -185,6 +185,19 @@ def test_a_question_of_its_own_asking_first_who_qualifies_is_searched_with_condi
     assert searched_as(followup) == followup
 
 
+def test_asked_whether_something_goes_on_the_statutes_words_for_it_are_searched_too() -> None:
+    assert searched_as("我在领失业金呢 找到工作了 还能接着领吗") == "我在领失业金呢 找到工作了 还能接着领吗 停止"
+    # what is left of an earlier spell is merged with the new one's, not stopped (上回没领完的还能接着领不 had found
+    # 社会保险法 第五十一条, when payment stops, over 第四十六条's 合并计算)
+    left = "前年领了五个月失业金就找着活了 今年又失业了 上回没领完的还能接着领不"
+    assert searched_as(left) == f"{left} 合并计算"
+    followup = f"失业金能领多久{FOLLOWUP_SEPARATOR}上次剩下那几个月还能接着领吗"
+    assert searched_as(followup) == f"{followup} 合并计算"
+    # what is left of the present spell stops or goes on
+    army = "我领失业金才两个月 要去当兵了 剩下的还给不给"
+    assert searched_as(army) == f"{army} 停止"
+
+
 def test_asked_when_a_named_payment_stops_the_article_naming_it_is_taken() -> None:
     """伤残津贴什么时候停 had quoted 第三十三条's 停发原待遇 (the wage before grading), first in relevance."""
     wage = hit("工伤保险条例", "第三十三条", "第三十三条 工伤职工评定伤残等级后，停发原待遇，按照本章的有关规定享受伤残待遇。", 0.7)
