@@ -56,8 +56,43 @@ def asks_ahead(text: str) -> bool:
     return bool(_ASKED_AHEAD.search(text))
 
 
-def states_deadline(passage: str, ahead: bool = False) -> bool:
+def states_deadline(passage: str, ahead: bool = False, organisations: bool = True) -> bool:
     """Whether the passage states by when someone must act, other than the office's own period once applied to
-    (自收到申请之日起10个工作日内办理完毕 is not one); `ahead`: counted back from an end (届满三十日前)."""
+    (自收到申请之日起10个工作日内办理完毕 is not one); `ahead`: counted back from an end (届满三十日前); not
+    `organisations`: only a deadline a person must meet, not an employer's or an office's (用人单位…十五日内告知)."""
     own = _OFFICE_PERIOD.sub("", passage)
-    return bool(_BEFORE.search(own) or not ahead and _WITHIN_STATED.search(own))
+    found = [*_BEFORE.finditer(own), *([] if ahead else _WITHIN_STATED.finditer(own))]
+    return any(organisations or not _organisation_acts(own, m.start()) for m in found)
+
+
+# an employer, an office or a body that must act by a deadline (城镇企业事业单位…7日内报…备案, 清算组应当自…)
+_ORGANISATION = re.compile(
+    r"(?:第[一二三四五六七八九十百零]+条\s*)?(?:城镇企业事业单位|用人单位|新设立的单位|单位|企业|清算组|扣缴义务人"
+    r"|[^，。；：\s]{0,10}(?:机构|机关|部门|中心|委员会)|[^，。；：\s]{0,8}人民政府)"
+)
+# a clause going on with the sentence's subject (并将…十五日内告知, 应当自…)
+_NO_SUBJECT = re.compile(r"(?:并且?|且|并将|应当|应|须|必须|自|在|于|将|按照|依法)")
+# the question names who must act, when it is not the asker (单位应该在多少天内给新职工办社保, 公积金多少天内得给我办上)
+_ORGANISATION_NAMED = re.compile(r"单位|公司|厂|老板|企业|雇主|店|机构|机关|部门|中心|政府|街道|社区|他们|人家|给我|帮我|给俺|帮俺")
+
+
+def _organisation_acts(passage: str, at: int) -> bool:
+    """Whether the deadline at `at` is one an organisation must meet: its clause opens with one, or goes on with the
+    subject of a sentence that does."""
+    sentence = max(passage.rfind(c, 0, at) for c in "。；\n") + 1
+    clause = max(sentence, max(passage.rfind(c, 0, at) for c in "，：") + 1)
+    text = passage[clause:at].lstrip()
+    if _NO_SUBJECT.match(text):
+        text = passage[sentence:at].lstrip()
+    return bool(_ORGANISATION.match(text))
+
+
+def names_who_must_act(question: str) -> bool:
+    """Whether the clause asking a deadline names an employer, an office or someone acting for the asker (单位应该在
+    多少天内给新职工办社保登记, 公积金多少天内得给我办上), so an organisation's deadline may answer it; one told of
+    before (厂子倒闭了 我得在…多少天之内去办失业登记) is not who must act."""
+    match = ASKED.search(question)
+    if not match:
+        return True
+    clause = max(question.rfind(c, 0, match.start()) for c in " ，,。？?") + 1
+    return bool(_ORGANISATION_NAMED.search(question[clause:]))

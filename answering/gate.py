@@ -38,7 +38,7 @@ from answering.audience import addressed
 from answering.conditions import TAKING_OUT_SAID, asks_conditions, asks_to_take_out, states_conditions
 from answering.consequences import asks_consequence, states_consequence
 from answering.counts_as import counted_as, defines
-from answering.deadlines import asks_ahead, asks_deadline, states_deadline
+from answering.deadlines import asks_ahead, asks_deadline, names_who_must_act, states_deadline
 from answering.enactment import ruling
 from answering.faithfulness import asks_amount, states_amount
 from answering.fees import asks_fee, states_fee
@@ -194,7 +194,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
         candidates = [h for h in candidates if states_amount(h.text)]
     if asks_deadline(first):
         ahead = asks_ahead(first)
-        candidates = [h for h in candidates if states_deadline(h.text, ahead=ahead)]
+        organisations = names_who_must_act(first)
+        candidates = [h for h in candidates if states_deadline(h.text, ahead=ahead, organisations=organisations)]
     if asks_validity(first):
         candidates = [h for h in candidates if states_validity(h.text)]
     if asks_stop(first):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.deadlines import asks_ahead, asks_deadline, states_deadline
+from answering.deadlines import asks_ahead, asks_deadline, names_who_must_act, states_deadline
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,19 @@ def test_asked_how_long_ahead_only_a_deadline_counted_back_from_the_end_answers(
     assert not asks_ahead("公司换了地址 多久之内要去变更登记")
     assert states_deadline("应当在居留证件有效期限届满三十日前提出申请。", ahead=True)
     assert not states_deadline("应当自入境之日起三十日内，向拟居留地公安机关申请办理外国人居留证件。", ahead=True)
+
+
+def test_a_deadline_asked_of_oneself_is_not_answered_by_an_employers_or_an_offices() -> None:
+    """厂子倒闭了 我得在…多少天之内去办失业登记 had been answered with 社会保险法 第五十条's 十五日内, the employer's."""
+    employer = ("用人单位应当及时为失业人员出具终止或者解除劳动关系的证明，并将失业人员的名单自终止或者解除劳动关系之日起"
+                "十五日内告知社会保险经办机构。失业人员应当持本单位为其出具的终止或者解除劳动关系的证明，及时到指定的公共就业服务"
+                "机构办理失业登记。")
+    assert states_deadline(employer) and not states_deadline(employer, organisations=False)
+    injury = ("所在单位应当自事故伤害发生之日起30日内提出工伤认定申请。用人单位未按前款规定提出工伤认定申请的，工伤职工或者其"
+              "近亲属在事故伤害发生之日起1年内，可以直接提出工伤认定申请。")
+    assert states_deadline(injury, organisations=False)  # the worker's own year
+    assert states_deadline("婴儿出生后一个月以内，由户主、亲属、抚养人或者邻居申报出生登记。", organisations=False)
+    # who must act is named in the clause asking the deadline, not in a story told before it
+    assert names_who_must_act("单位应该在多少天内给新职工办社保登记")
+    assert names_who_must_act("刚入职 公积金多少天内得给我办上")
+    assert not names_who_must_act("厂子倒闭了 我得在丢了工作以后多少天之内去办失业登记")
