@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge_base.question import CLAUSE
+
 _PERIOD = r"(?:多久|多长时间|多少天|几天|多少日|几日|几个月|多少个?月|几年|多少年)"
 _WITHIN = r"(?:之内|以内|内|之前|以前)"
 # 提前多少天去申请: how long before something ends, answered only by a deadline counted back from it (届满三十日前)
@@ -94,5 +96,5 @@ def names_who_must_act(question: str) -> bool:
     match = ASKED.search(question)
     if not match:
         return True
-    clause = max(question.rfind(c, 0, match.start()) for c in " ，,。？?") + 1
-    return bool(_ORGANISATION_NAMED.search(question[clause:]))
+    told = [m.end() for m in CLAUSE.finditer(question, 0, match.start())]
+    return bool(_ORGANISATION_NAMED.search(question[told[-1] if told else 0 :]))

@@ -212,7 +212,7 @@ class AnsweringConfig(_Section):
         default_factory=lambda: {
             "外国人": [*_FOREIGNER],
             "外国婴儿": [*_FOREIGNER],  # 在中国境内出生的外国婴儿… is not the rule for a child born abroad
-            "国外": [*_ABROAD, "在外国"],  # not 在外: 人在外地 is at home
+            "国外": [*_ABROAD],  # not 在外: 人在外地 is at home
             # 中华人民共和国驻外使(领)馆可以…为…居住于驻在国的中国公民办理婚姻登记 is not the rule for 外地
             "驻外": [*_ABROAD, "驻外", "使馆", "领馆"],
             # 香港同胞、澳门同胞、台湾同胞迁入内地定居的… is not the rule for 外地人
