@@ -52,7 +52,7 @@ from answering.manners import (
     speaks_to_manner,
 )
 from answering.materials import asks_materials, states_materials
-from answering.offices import asks_office, asks_where_to_apply, names_office
+from answering.offices import asks_office, asks_where_to_apply, names_office, names_what_is_applied_for
 from answering.parts import Part, question_parts
 from answering.remedies import asks_remedy, states_remedy
 from answering.stops import asks_stop, payment_named, searched_stop_words, states_stop
@@ -153,7 +153,8 @@ def with_the_laws_relevance(hits: list[Hit], candidates: list[Hit]) -> list[Hit]
     """For a bare how-to question (结婚证怎么办), the first article stating the applicant's part judged with the
     relevance of the passage found first, when both are of one law: the search found the law, and which of its
     articles says what the applicant does is the filter's choice, not the relevance model's. Scored alone, 婚姻登记条例
-    第五条 (0.12, after 第七条, on what the office examines, at 0.68) was refused."""
+    第五条 (0.12, after 第七条, on what the office examines, at 0.68) was refused. The same for where one goes, asked
+    of something named (护照去哪里办: 护照法 第五条, whom one applies to, at 0.12 after 第四条, who issues it, at 0.71)."""
     if not hits or not candidates or candidates[0] is hits[0] or candidates[0].doc_id != hits[0].doc_id:
         return candidates
     first, found = candidates[0], hits[0]
@@ -183,7 +184,8 @@ def stating_what_is_asked(line: str, candidates: list[Hit]) -> list[Hit]:
     if asks_office(first):
         candidates = [h for h in candidates if names_office(h.text)]
     if asks_where_to_apply(first):
-        candidates = from_the_first_stating(candidates, states_whom_one_applies_to, same_document=True)
+        moved = from_the_first_stating(candidates, states_whom_one_applies_to, same_document=True)
+        candidates = with_the_laws_relevance(candidates, moved) if names_what_is_applied_for(first) else moved
     if asks_conditions(first):
         candidates = [h for h in candidates if states_conditions(h.text)]
     if asks_remedy(first):

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from knowledge_base.question import analyse
+
 ASKED = re.compile(
     r"哪个(?:部门|单位|机关|机构|窗口)|什么(?:部门|单位|机构|机关)|啥部门|找谁|找哪|向谁|归谁管|归哪|谁管"
     r"|谁(?:审批|批|负责|受理|认定|开|发)|(?:去|到|上|在)哪(?:儿|里)?(?:办|申请|申报|领|交|补|换|登记|认定|开|打印|提)"
@@ -45,3 +47,9 @@ def asks_where_to_apply(text: str) -> bool:
 def names_office(passage: str) -> bool:
     """Whether the passage names any office or body (向乡镇人民政府、街道办事处提出, 由学校…实施)."""
     return bool(NAMED.search(passage))
+
+
+def names_what_is_applied_for(text: str) -> bool:
+    """Whether the text names something besides an office (护照去哪个部门办: 护照), so that the search found the law on
+    it; 去哪个部门申请 alone names nothing, and the law found first is any law that names an office."""
+    return any(not NAMED.search(word) for word in analyse(text).subject_words)

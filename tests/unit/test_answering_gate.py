@@ -270,3 +270,22 @@ def test_a_bare_how_to_question_judges_the_applicants_article_by_the_relevance_o
     checks = gate(FakeVocabulary(["结婚证", "结婚登记"]), min_relevance=0.1)
     checked = checks.check(question, analyse(question), [office, applicant])
     assert checked.refusal is None and checked.candidates[0].article == "第五条"
+
+
+def test_where_one_goes_asked_of_something_named_judges_whom_one_applies_to_by_the_relevance_of_its_law() -> None:
+    """护照去哪里办 found 护照法 第四条 (who issues a passport) first and 第五条 (whom one applies to) at 0.12: the
+    filter's choice is judged with the relevance of the law found. Asked of an office alone (去哪个部门申请), the law
+    found is any law naming one, and its article keeps its own relevance."""
+    issuer = hit("护照法", "第四条", "第四条 普通护照由公安部出入境管理机构或者公安部委托的县级以上地方人民政府公安机关出入境管理机构签发。", 0.71, 0.8)
+    applies = hit("护照法", "第五条", "第五条 公民因前往外国定居、探亲、学习、就业、旅行等非公务原因出国的，由本人向户籍所在地的县级以上地方人民政府公安机关出入境管理机构申请普通护照。", 0.12, 0.6)  # noqa: E501
+    checks = gate(FakeVocabulary(["护照", "部门"]), min_relevance=0.1)
+    question = "护照去哪里办"
+    checked = checks.check(question, analyse(question), [issuer, applies])
+    assert checked.refusal is None
+    assert checked.candidates[0].article == "第五条" and checked.candidates[0].score == 0.71
+    aid = hit("社会救助暂行办法", "第六十条", "第六十条 申请人难以确定社会救助管理部门的，可以先向社会救助经办机构或者县级人民政府民政部门求助。", 0.6, 0.5)
+    medical = hit("社会救助暂行办法", "第三十条", "第三十条 申请医疗救助的，应当向乡镇人民政府、街道办事处提出，经审核、公示后，由县级人民政府医疗保障部门审批。", 0.07, 0.5)  # noqa: E501
+    question = "去哪个部门申请"
+    checked = checks.check(question, analyse(question), [aid, medical])
+    assert checked.candidates[0].article == "第三十条" and checked.candidates[0].score == 0.07
+    assert checked.refusal is not None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from answering.offices import asks_office, asks_where_to_apply, names_office
+from answering.offices import asks_office, asks_where_to_apply, names_office, names_what_is_applied_for
 
 
 @pytest.mark.parametrize(
@@ -40,3 +40,8 @@ def test_where_one_goes_or_whom_one_applies_to_is_read_as_such(question: str) ->
 @pytest.mark.parametrize("question", ["城里的低保到底是哪个部门审批", "低保是哪个部门批的", "工伤归谁管", "孩子在哪上学"])
 def test_who_approves_or_decides_is_not_where_one_applies(question: str) -> None:
     assert not asks_where_to_apply(question)
+
+
+def test_what_is_applied_for_is_named_besides_an_office() -> None:
+    assert names_what_is_applied_for("护照去哪个部门办") and names_what_is_applied_for("失业登记在哪办")
+    assert not names_what_is_applied_for("去哪个部门申请")
