@@ -52,7 +52,8 @@ def about_applying(passage: str) -> bool:
 
 def application_query(question: str) -> str | None:
     """The search query for a bare "<thing>怎么办", a service's name alone, an intent to get it or how someone gets
-    it, or None: 居住证怎么办 → 怎么申请办理居住证; 低保 and 我想申请低保 → 怎么申请办理最低生活保障; 老人怎么申请低保 →
+    it, or None: 居住证怎么办 → 怎么申请办理居住证; 低保 and 我想申请低保 → 怎么申请办理最低生活保障, 我想申请低保 去哪申请 →
+    最低生活保障去哪申请; 老人怎么申请低保 →
     老人怎么申请办理最低生活保障; 护照丢了怎么办 → 护照丢了怎么补办. Searched as said, such a question finds whichever
     article shares the most words with 办 (居住证's 签注 article, the passport article on 扣押 for 办理案件) rather
     than the one on applying."""
@@ -60,6 +61,9 @@ def application_query(question: str) -> str | None:
     lost = _LOST_HOW.match(text)
     if lost:
         return f"{lost.group('thing')}{lost.group('lost')}怎么补办"
+    where = _INTENT_WHERE.match(text)
+    if where and (thing := _service_named(where.group("verb") or "", where.group("thing"))):
+        return f"{_service_term(thing)}{where.group('where')}"
     intent = _INTENT.match(text)
     query = _getting(intent.group("verb") or "", intent.group("thing"), "") if intent else None
     if query:  # before the bare "<thing>怎么办": 我要办居住证怎么办 is about 居住证, not 我要办居住证
@@ -88,10 +92,14 @@ def application_query(question: str) -> str | None:
     return None
 
 
+def _service_named(verb: str, said: str) -> str | None:
+    """The service named after the verb, which may belong to its everyday name (想给孩子上户口), or None."""
+    return next((t for t in (said, verb + said) if _is_service_name(t)), None)
+
+
 def _getting(verb: str, said: str, who: str) -> str | None:
     """The query for getting (or, with 补办, replacing) the service named after the verb, for whom it is asked."""
-    # the verb may belong to an everyday name: 想给孩子上户口
-    thing = next((t for t in (said, verb + said) if _is_service_name(t)), None)
+    thing = _service_named(verb, said)
     if thing is None:
         return None
     if verb in ("补办", "补") and not thing.startswith("补"):
@@ -117,6 +125,14 @@ _HOW_TO_GET = re.compile(
     r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上|报)" + _GOT_THING
 )
 _SELF = frozenset({"我", "我们", "俺", "咱", "咱们", "自己"})
+# 我想申请低保 去哪申请, 我要办护照 去哪里办: an intent, then where one goes for it; searched as the service's name and
+# the question where (最低生活保障去哪申请), since 怎么申请办理护照 finds the article on how long issuing takes
+_WHERE_ASKED = r"(?:要|该|应该|得)?(?:去|到|上|在)哪(?:儿|里)?(?:申请|办理|办|领)"
+_INTENT_WHERE = re.compile(
+    _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
+    r"(?P<verb>申请办理|申请|办理|办|领取|领|开|上)(?:个|一个|一张|一本|一下)?(?P<thing>[\u4e00-\u9fff]{2,8}?)"
+    rf"[，,\s]+(?P<where>{_WHERE_ASKED})(?:啊|呀|吧|呢)?[？?。！!\s]*$"
+)
 # 我想申请低保, 想给孩子上户口, 我要补办身份证: an intent stated, asking how to go about it
 _INTENT = re.compile(
     _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"

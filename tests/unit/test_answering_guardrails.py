@@ -138,6 +138,12 @@ def test_a_service_named_alone_is_searched_as_applying_for_it() -> None:
                         ("我要结婚怎么办", "怎么申请办理结婚登记"), ("我想离婚该怎么弄", "怎么申请办理离婚登记"),
                         ("我要办居住证怎么办", "怎么申请办理居住证"), ("我想领丧葬费", "怎么申请办理丧葬补助金")):
         assert retrieval_query(said, [], 3) == query, said
+    # …and where one goes for it: the service's name with the question where, which the gate reads as such
+    for said, query in (("我想申请低保 去哪申请", "最低生活保障去哪申请"), ("我要办护照 去哪里办", "护照去哪里办"),
+                        ("想给孩子上户口 到哪儿办", "出生登记到哪儿办")):
+        assert retrieval_query(said, [], 3) == query, said
+    for said in ("我想申请公租房 去哪申请", "我要补办身份证 去哪办", "我想在哪办"):
+        assert application_query(said) is None, said
     # how to claim a benefit named first; a fund is withdrawn (提取), and applying for 住房公积金 is a loan
     for said, query in (("丧葬费怎么领", "怎么申请办理丧葬补助金"), ("低保如何申请", "怎么申请办理最低生活保障")):
         assert retrieval_query(said, [], 3) == query, said
