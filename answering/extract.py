@@ -179,6 +179,9 @@ _FRAGMENT_SHARE = 3
 _OVER_BUDGET = 1.5
 # a clause naming one case a rule applies to (…结婚的，)
 _CASE = re.compile(r"的[，,]$")
+# a rule is said with the case it holds in, up to this many times the budget: 可以按照简易程序办理注销登记 said without
+# 市场主体未发生债权债务…承担法律责任的， told a company it may deregister simply whatever it owes
+_WITH_CASE = 2
 
 
 def _trim(
@@ -237,6 +240,10 @@ def _trim(
     if best.endswith(("，", ",")) and parts[-1] not in best and len(sentence) <= budget * _OVER_BUDGET and not mixed:
         # 应当通过入户调查…等方式， stops before what the sentence says is done: a little over the budget, said whole
         return sentence
+    start = sentence.find(best)
+    said_without_case = start > 0 and _CASE.search(sentence[:start]) and not _CASE.search(clauses(best)[0])
+    if said_without_case and start + len(best) <= budget * _WITH_CASE and not mixed:
+        return sentence[: start + len(best)]  # from the case the rule holds in, not one case of several
     return best
 
 

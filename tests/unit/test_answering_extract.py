@@ -534,3 +534,17 @@ def test_asked_whether_it_costs_money_the_item_of_a_list_saying_so_is_said() -> 
     said = spoken_fact(duties, analyse(question).asks, question, budget=80, list_budget=240)
     assert "免费咨询服务" in said and "补贴费用" not in said
 
+
+
+def test_a_rule_is_said_with_the_case_it_holds_in() -> None:
+    """可以按照简易程序办理注销登记 said alone told a company it may deregister simply whatever it owes: the case before
+    it is said too, within twice the budget; a sentence longer than that is still trimmed."""
+    case = (
+        "市场主体未发生债权债务或者已将债权债务清偿完结，未发生或者已结清清偿费用、职工工资、社会保险费用、法定补偿金、"
+        "应缴纳税款（滞纳金、罚款），并由全体投资人书面承诺对上述情况的真实性承担法律责任的，"
+    )
+    text = f"第三十三条 {case}可以按照简易程序办理注销登记。"
+    said = spoken("公司注册以后一直没开张 注销能走简易程序吗", text)
+    assert said.startswith("市场主体未发生债权债务") and said.endswith("可以按照简易程序办理注销登记。")
+    longer = f"第三十三条 {case * 2}可以按照简易程序办理注销登记。"
+    assert spoken("公司注册以后一直没开张 注销能走简易程序吗", longer) == "可以按照简易程序办理注销登记。"
