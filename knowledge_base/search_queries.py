@@ -116,10 +116,15 @@ _NOT_A_NAME = re.compile(r"[我你他她它要想办去在了吗呢丢掉过那�
 
 # 怎么办居住证, 孩子怎么办身份证, 老人怎么申请低保: how someone gets a service; the person is kept (a child's ID card
 # is applied for by a guardian), a pronoun is not
-# what follows the verb in both forms below: a measure word, the thing, a particle
+# what follows the verb in the forms below: a measure word, the thing, a particle
 _GOT_THING = r"(?:个|一个|一张|一本|一下)?(?P<thing>[\u4e00-\u9fff]{2,8}?)(?:啊|呀|吧|呢)?[？?。！!\s]*$"
 # 我要结婚怎么办, 我想申请低保该怎么弄: the intent, then how to go about it
 _GOT_THING_HOW = _GOT_THING.replace("(?:啊|呀|吧|呢)", "(?:(?:要|该|应该)?(?:怎么办|咋办|怎么弄|咋弄|怎么整|咋整))?(?:啊|呀|吧|呢)")
+# 我想申请低保 去哪申请: the intent, then where one goes for it
+_WHERE_ASKED = r"(?:要|该|应该|得)?(?:去|到|上|在)哪(?:儿|里)?(?:申请|办理|办|领)"
+_GOT_THING_WHERE = _GOT_THING.replace("(?:啊|呀|吧|呢)", rf"[，,\s]+(?P<where>{_WHERE_ASKED})(?:啊|呀|吧|呢)")
+# for whom an intent is (想给孩子上户口)
+_FOR_WHOM = r"(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
 _HOW_TO_GET = re.compile(
     _OPENING + r"(?P<who>[\u4e00-\u9fff]{0,5}?)(?:要|该|应该|得|可以)?(?:怎么|咋|如何|怎样)(?:才能|能|去)?"
     r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上|报)" + _GOT_THING
@@ -127,16 +132,14 @@ _HOW_TO_GET = re.compile(
 _SELF = frozenset({"我", "我们", "俺", "咱", "咱们", "自己"})
 # 我想申请低保 去哪申请, 我要办护照 去哪里办: an intent, then where one goes for it; searched as the service's name and
 # the question where (最低生活保障去哪申请), since 怎么申请办理护照 finds the article on how long issuing takes
-_WHERE_ASKED = r"(?:要|该|应该|得)?(?:去|到|上|在)哪(?:儿|里)?(?:申请|办理|办|领)"
 _INTENT_WHERE = re.compile(
-    _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
-    r"(?P<verb>申请办理|申请|办理|办|领取|领|开|上)(?:个|一个|一张|一本|一下)?(?P<thing>[\u4e00-\u9fff]{2,8}?)"
-    rf"[，,\s]+(?P<where>{_WHERE_ASKED})(?:啊|呀|吧|呢)?[？?。！!\s]*$"
+    _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要)" + _FOR_WHOM
+    + r"(?P<verb>申请办理|申请|办理|办|领取|领|开|上)" + _GOT_THING_WHERE
 )
 # 我想申请低保, 想给孩子上户口, 我要补办身份证: an intent stated, asking how to go about it
 _INTENT = re.compile(
-    _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)(?:给(?:孩子|小孩|老人|家里人|父母|我[爸妈])?)?"
-    r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?" + _GOT_THING_HOW
+    _OPENING + r"(?:我|俺|我们)?(?:想|要|准备|打算|需要|得)" + _FOR_WHOM
+    + r"(?P<verb>申请办理|申请|办理|补办|补|办|领取|领|开|上)?" + _GOT_THING_HOW
 )
 
 
